@@ -1,0 +1,12 @@
+DROP TABLE clock;
+DROP TABLE idempotency_keys;
+DROP TABLE documents;
+DROP TABLE tasks;
+DROP TABLE jobs;
+DROP TABLE case_events;
+DROP TABLE payments;
+DROP TABLE invoices;
+DROP TABLE parties;
+DROP TABLE cases;
+DROP TABLE track_policies;
+DROP TABLE clients;

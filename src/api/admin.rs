@@ -1,0 +1,80 @@
+//! `exploot.v1.AdminService`.
+
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use super::status::invalid_argument;
+use super::unimplemented;
+use crate::proto::{self as pb, admin_service_server::AdminService};
+use crate::workflow::App;
+
+/// The admin service over the application.
+pub struct AdminApi {
+    app: App,
+}
+
+impl AdminApi {
+    /// Serves `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
+
+#[tonic::async_trait]
+impl AdminService for AdminApi {
+    async fn put_client(
+        &self,
+        request: Request<pb::PutClientRequest>,
+    ) -> Result<Response<pb::Client>, Status> {
+        let client =
+            convert::client(request.get_ref().client.as_ref()).map_err(|v| invalid_argument(&v))?;
+        let stored = self.app.put_client(client).await?;
+        Ok(Response::new(convert::client_to_proto(&stored)))
+    }
+
+    async fn get_client(
+        &self,
+        request: Request<pb::GetClientRequest>,
+    ) -> Result<Response<pb::Client>, Status> {
+        let stored = self.app.get_client(request.into_inner().client_id).await?;
+        Ok(Response::new(convert::client_to_proto(&stored)))
+    }
+
+    async fn put_track_policy(
+        &self,
+        request: Request<pb::PutTrackPolicyRequest>,
+    ) -> Result<Response<pb::TrackPolicy>, Status> {
+        let (client_id, policy) =
+            convert::policy(request.get_ref().policy.as_ref()).map_err(|v| invalid_argument(&v))?;
+        let stored = self.app.put_policy(client_id, policy).await?;
+        Ok(Response::new(convert::policy_to_proto(&stored)))
+    }
+
+    async fn get_track_policy(
+        &self,
+        request: Request<pb::GetTrackPolicyRequest>,
+    ) -> Result<Response<pb::TrackPolicy>, Status> {
+        let r = request.into_inner();
+        let version = (r.version > 0).then_some(r.version);
+        let stored = self.app.get_policy(r.client_id, version).await?;
+        Ok(Response::new(convert::policy_to_proto(&stored)))
+    }
+
+    async fn advance_clock(
+        &self,
+        _: Request<pb::AdvanceClockRequest>,
+    ) -> Result<Response<pb::AdvanceClockResponse>, Status> {
+        Err(unimplemented("AdvanceClock"))
+    }
+
+    async fn get_clock(
+        &self,
+        _: Request<pb::GetClockRequest>,
+    ) -> Result<Response<pb::Clock>, Status> {
+        let clock = self.app.clock();
+        Ok(Response::new(pb::Clock {
+            now: Some(convert::timestamp(clock.now())),
+            manual: clock.is_manual(),
+        }))
+    }
+}

@@ -1,0 +1,193 @@
+//! `exploot.v1.CaseService`.
+
+use std::pin::Pin;
+
+use tokio_stream::Stream;
+use tonic::{Request, Response, Status};
+
+use super::convert::{self, Violations};
+use super::status::invalid_argument;
+use super::{anonymous, unimplemented};
+use crate::proto::{self as pb, case_service_server::CaseService};
+use crate::store::cases::{CaseFilter, PageCursor};
+use crate::workflow::{App, CaseQuery};
+
+/// Default and largest page of `ListCases`.
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 1000;
+
+/// The case service over the application.
+pub struct CaseApi {
+    app: App,
+}
+
+impl CaseApi {
+    /// Serves `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<pb::CaseEvent, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl CaseService for CaseApi {
+    async fn create_case(
+        &self,
+        request: Request<pb::CreateCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let r = request.into_inner();
+        let claim = convert::claim(
+            &r.client_id,
+            &r.client_reference,
+            r.debtor.as_ref(),
+            &r.invoices,
+            &r.notes,
+            self.app.clock().today(),
+        );
+        let case = self
+            .app
+            .create_case(r.client_id, claim, anonymous())
+            .await?;
+        Ok(Response::new(convert::case_to_proto(&case)))
+    }
+
+    async fn get_case(
+        &self,
+        request: Request<pb::GetCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let case = self.app.get_case(request.into_inner().case_id).await?;
+        Ok(Response::new(convert::case_to_proto(&case)))
+    }
+
+    async fn list_cases(
+        &self,
+        request: Request<pb::ListCasesRequest>,
+    ) -> Result<Response<pb::ListCasesResponse>, Status> {
+        let query = list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
+        let (cases, next) = self.app.list_cases(query).await?;
+        Ok(Response::new(pb::ListCasesResponse {
+            cases: cases.iter().map(convert::case_to_proto).collect(),
+            next_page_token: next.map(|c| page_token(&c)).unwrap_or_default(),
+        }))
+    }
+
+    async fn record_payment(
+        &self,
+        _: Request<pb::RecordPaymentRequest>,
+    ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
+        Err(unimplemented("RecordPayment"))
+    }
+
+    async fn propose_payment_plan(
+        &self,
+        _: Request<pb::ProposePaymentPlanRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        Err(unimplemented("ProposePaymentPlan"))
+    }
+
+    async fn put_on_hold(
+        &self,
+        _: Request<pb::PutOnHoldRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        Err(unimplemented("PutOnHold"))
+    }
+
+    async fn resume(&self, _: Request<pb::ResumeRequest>) -> Result<Response<pb::Case>, Status> {
+        Err(unimplemented("Resume"))
+    }
+
+    async fn withdraw_case(
+        &self,
+        _: Request<pb::WithdrawCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        Err(unimplemented("WithdrawCase"))
+    }
+
+    async fn quote_case(
+        &self,
+        _: Request<pb::QuoteCaseRequest>,
+    ) -> Result<Response<pb::ClaimQuote>, Status> {
+        Err(unimplemented("QuoteCase"))
+    }
+
+    type WatchCaseStream = EventStream;
+
+    async fn watch_case(
+        &self,
+        _: Request<pb::WatchCaseRequest>,
+    ) -> Result<Response<EventStream>, Status> {
+        Err(unimplemented("WatchCase"))
+    }
+
+    async fn register_judgment(
+        &self,
+        _: Request<pb::RegisterJudgmentRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        Err(unimplemented("RegisterJudgment"))
+    }
+}
+
+fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::FieldViolation>> {
+    let mut v = Violations::default();
+    let mut instant = |field: &str, ts: Option<&prost_types::Timestamp>| {
+        ts.and_then(|ts| v.check(field, convert::instant(ts)))
+    };
+    let created_after = instant("created_after", r.created_after.as_ref());
+    let created_before = instant("created_before", r.created_before.as_ref());
+    let updated_after = instant("updated_after", r.updated_after.as_ref());
+    let updated_before = instant("updated_before", r.updated_before.as_ref());
+    let stage = v.check("stage", convert::stage_filter(r.stage)).flatten();
+    let page_size = match i64::from(r.page_size) {
+        0 => DEFAULT_PAGE,
+        n if (1..=MAX_PAGE).contains(&n) => n,
+        _ => {
+            v.add(
+                "page_size",
+                format!("from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"),
+            );
+            DEFAULT_PAGE
+        }
+    };
+    let after = if r.page_token.is_empty() {
+        None
+    } else {
+        v.check("page_token", parse_page_token(&r.page_token))
+    };
+    let non_empty = |s: String| if s.is_empty() { None } else { Some(s) };
+    v.into_result(|| CaseQuery {
+        filter: CaseFilter {
+            client_id: non_empty(r.client_id),
+            stage,
+            debtor_kvk_number: non_empty(r.debtor_kvk_number),
+            created_after,
+            created_before,
+            updated_after,
+            updated_before,
+        },
+        after,
+        page_size,
+    })
+}
+
+/// The opaque page token: the microsecond instant and id of the last case of the page.
+fn page_token(cursor: &PageCursor) -> String {
+    format!(
+        "{}.{}",
+        cursor.created_at.and_utc().timestamp_micros(),
+        cursor.id
+    )
+}
+
+fn parse_page_token(token: &str) -> Result<PageCursor, String> {
+    let bad = || "not a page token from a previous ListCases answer".to_owned();
+    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let created_at = chrono::DateTime::from_timestamp_micros(micros)
+        .ok_or_else(bad)?
+        .naive_utc();
+    Ok(PageCursor {
+        created_at,
+        id: id.to_owned(),
+    })
+}

@@ -1,0 +1,121 @@
+//! A claim (vordering) as the office accepts it: valid by construction (the API layer
+//! parses requests into these types and names every field that does not fit).
+
+use chrono::NaiveDate;
+
+use super::identifiers::{ClientId, Iban, KvkNumber};
+use crate::law::money::Money;
+
+pub use crate::law::quote::DebtorKind;
+
+/// A postal address; the postcode is normalised (`1234 AB`) for Dutch addresses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Address {
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country code, `NL` when not given.
+    pub country: String,
+}
+
+/// The debtor (debiteur).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Debtor {
+    /// Consumer or business.
+    pub kind: DebtorKind,
+    /// Full name as on letters.
+    pub name: String,
+    /// Where letters and writs go.
+    pub address: Address,
+    /// E-mail, may be empty.
+    pub email: String,
+    /// Phone, may be empty.
+    pub phone: String,
+    /// KvK number, businesses only.
+    pub kvk_number: Option<KvkNumber>,
+    /// Date of birth, consumers only (insolvency register lookup).
+    pub date_of_birth: Option<NaiveDate>,
+    /// Surname without prefix (insolvency register lookup).
+    pub family_name: String,
+    /// Tussenvoegsel ("van", "de").
+    pub family_name_prefix: String,
+    /// The debtor's known account (bank attachment).
+    pub iban: Option<Iban>,
+}
+
+/// One invoice of the claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invoice {
+    /// The client's invoice number, unique within the claim.
+    pub number: String,
+    /// Invoice date, if known.
+    pub invoice_date: Option<NaiveDate>,
+    /// Vervaldatum: interest runs from the day after.
+    pub due_date: NaiveDate,
+    /// Amount, > 0, whole cents.
+    pub amount: Money,
+}
+
+/// A claim of one client against one debtor: one or more invoices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The client (opdrachtgever).
+    pub client_id: ClientId,
+    /// The client's own key for the claim; (client, reference) identifies the case.
+    pub client_reference: String,
+    /// Who owes.
+    pub debtor: Debtor,
+    /// What is owed.
+    pub invoices: Vec<Invoice>,
+    /// Free text from the client.
+    pub notes: String,
+}
+
+impl Claim {
+    /// The sum of the invoices (hoofdsom).
+    pub fn principal(&self) -> Money {
+        self.invoices.iter().map(|i| i.amount).sum()
+    }
+
+    /// A fingerprint of everything the client said about the claim, to tell a retry of the
+    /// same claim (same fingerprint) from a different claim under a used reference.
+    pub fn fingerprint(&self) -> String {
+        let d = &self.debtor;
+        let mut text = String::new();
+        let mut field = |value: &str| {
+            text.push_str(value);
+            text.push('\u{1f}');
+        };
+        field(self.client_id.as_str());
+        field(&self.client_reference);
+        field(d.kind.as_str());
+        field(&d.name);
+        field(&d.address.street);
+        field(&d.address.postcode);
+        field(&d.address.city);
+        field(&d.address.country);
+        field(&d.email);
+        field(&d.phone);
+        field(d.kvk_number.as_ref().map_or("", KvkNumber::as_str));
+        field(&d.date_of_birth.map(|x| x.to_string()).unwrap_or_default());
+        field(&d.family_name);
+        field(&d.family_name_prefix);
+        field(d.iban.as_ref().map_or("", Iban::as_str));
+        for invoice in &self.invoices {
+            field(&invoice.number);
+            field(
+                &invoice
+                    .invoice_date
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+            );
+            field(&invoice.due_date.to_string());
+            field(&invoice.amount.to_string());
+        }
+        field(&self.notes);
+        crate::digest::sha256_hex(text.as_bytes())
+    }
+}

@@ -1,0 +1,20 @@
+//! The case: a client's claim against one debtor, and where it stands on the legal track.
+//! Pure domain: no I/O, no database, no proto.
+
+mod claim;
+mod client;
+mod identifiers;
+mod policy;
+mod record;
+mod stage;
+
+pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};
+pub use client::{Client, StoredClient};
+pub use identifiers::{ClientId, Iban, KvkNumber, Postcode};
+pub use policy::{TrackPolicy, VersionedPolicy};
+pub use record::{CaseRecord, NewCase, accepted_on};
+pub use stage::{CloseReason, Stage, Suspension};
+
+/// One wrong field of a request, named by its path (`invoices[2].amount`), so a caller can
+/// fix every mistake in one go. The same type the law's own checks report.
+pub use crate::law::quote::Violation as FieldViolation;

@@ -1,0 +1,69 @@
+//! The application's errors, free of transport types: `api` maps each to a gRPC status in
+//! one exhaustive `From`.
+
+use crate::case::FieldViolation;
+use crate::store::StoreError;
+
+/// Why a command or query did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request has bad fields; every one is named.
+    #[error("invalid request: {} bad field(s)", .0.len())]
+    Invalid(Vec<FieldViolation>),
+    /// No such thing, or the caller may not know it exists.
+    #[error("{0}")]
+    NotFound(String),
+    /// A different thing already holds that key.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// The case's stage does not allow this.
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// A concurrent write took the key first; the operation may be retried once.
+    #[error("a concurrent write conflicted; retry")]
+    Conflict,
+    /// Not built yet.
+    #[error("{0}")]
+    Unimplemented(String),
+    /// The database is unreachable or overloaded; a retry may succeed.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A bug or a broken invariant; logged where it is turned into a status.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// One bad field.
+    pub fn invalid(field: &str, description: &str) -> Self {
+        Self::Invalid(vec![FieldViolation::new(field, description)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => Self::Unavailable(m),
+            StoreError::BadUrl(m) | StoreError::Migration(m) | StoreError::Corrupt(m) => {
+                Self::Internal(m)
+            }
+            StoreError::Query(q) => Self::from(q),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Unavailable(format!("conflicting write, retry: {}", info.message()))
+            }
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict,
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,689 @@
+//! Civil procedure figures (dagvaarding → vonnis → executie) as dated tables, each row with
+//! its source (`shared/reference/procedure.md`). Rows marked UNVERIFIED there are marked
+//! in a comment here; a lookup outside the tables answers `None` rather than guess.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use super::calendar::{extend_term, is_working_day, next_working_day};
+use super::money::Money;
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("table dates are valid")
+}
+
+// ---------------------------------------------------------------------------------------
+// Court competence (bevoegdheid)
+// ---------------------------------------------------------------------------------------
+
+/// The court a money claim goes to (*absolute competentie*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Court {
+    /// *Kantonrechter* (sector kanton of the rechtbank): small claims and consumer matters.
+    Kantonrechter,
+    /// *Rechtbank*, civil (handel) section: everything else, with a lawyer required.
+    Rechtbank,
+}
+
+/// The kantonrechter's limit for money claims (art. 93 sub a Rv): € 25,000 from
+/// 2011-07-01 (MvT kst-35439-3: "per 1 juli 2011 € 25.000"; VERIFIED). Earlier limits are
+/// not in the table.
+const KANTON_LIMIT: [(NaiveDate, i64); 1] = [(
+    match NaiveDate::from_ymd_opt(2011, 7, 1) {
+        Some(d) => d,
+        None => panic!("valid date"),
+    },
+    25_000,
+)];
+
+/// The kantonrechter's limit in force on `date` (art. 93 sub a Rv), if known.
+pub fn kanton_limit_on(date: NaiveDate) -> Option<Money> {
+    KANTON_LIMIT
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= date)
+        .map(|&(_, euros)| Money::from_euros(euros))
+}
+
+/// Which court hears a money claim (art. 93 Rv): the kantonrechter when the claim,
+/// including interest accrued up to the day of the summons, is at most the limit, and
+/// always for consumer matters (art. 93 sub c: consumer purchase and credit, rent,
+/// employment and the like); otherwise the rechtbank. `None` before the table starts.
+pub fn competent_court(
+    claim_with_interest_to_summons: Money,
+    consumer_matter: bool,
+    summons_date: NaiveDate,
+) -> Option<Court> {
+    if consumer_matter {
+        return Some(Court::Kantonrechter);
+    }
+    let limit = kanton_limit_on(summons_date)?;
+    Some(if claim_with_interest_to_summons <= limit {
+        Court::Kantonrechter
+    } else {
+        Court::Rechtbank
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Court fees (griffierecht), kanton
+// ---------------------------------------------------------------------------------------
+
+/// Who pays the court fee (Wet griffierechten burgerlijke zaken, BWBR0028899): the three
+/// columns of the kanton table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeePayer {
+    /// *Niet-natuurlijke persoon*: legal persons, also VOF/CV/maatschap.
+    LegalPerson,
+    /// *Natuurlijke persoon*, including a sole trader.
+    NaturalPerson,
+    /// *On- of minvermogende*: a natural person with legal aid or a low-income statement.
+    Onvermogend,
+}
+
+/// The value of a claim for the fee class: principal + claimed collection costs + interest
+/// fallen due (not interest after the summons), or undetermined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimValue {
+    /// A money claim of this value.
+    Amount(Money),
+    /// A claim of undetermined value (*onbepaalde waarde*): the lowest class.
+    Undetermined,
+}
+
+/// Upper bounds (euros) of the six kanton classes since 2022 (Wet 35439); the last class
+/// is open.
+const FEE_CLASS_UPPER: [i64; 5] = [500, 1_500, 2_500, 5_000, 12_500];
+
+/// One year's kanton fee table: `[class][payer]` in whole euros, payer order
+/// `[LegalPerson, NaturalPerson, Onvermogend]`.
+struct FeeYear {
+    year: i32,
+    fees: [[i64; 3]; 6],
+}
+
+/// Kanton griffierecht for dagvaardingszaken, keyed by the year of the first hearing date
+/// (*roldatum*), procedure.md §3.
+const COURT_FEES: [FeeYear; 4] = [
+    // 2022: weersinkincasso.nl, twaelfprovincien.nl (secondary). The onvermogend column
+    // above the first class is UNVERIFIED (the flat € 86 of the first class assumed).
+    FeeYear {
+        year: 2022,
+        fees: [
+            [128, 86, 86],
+            [322, 214, 86],
+            [365, 244, 86],
+            [487, 244, 86],
+            [514, 244, 86],
+            [1_384, 693, 86],
+        ],
+    },
+    // 2024: wvhl.nl/tools/proceskosten, cross-checked with denotarisadministratie.nl
+    // (secondary, VERIFIED).
+    FeeYear {
+        year: 2024,
+        fees: [
+            [130, 87, 87],
+            [328, 218, 87],
+            [372, 248, 87],
+            [496, 248, 87],
+            [524, 248, 87],
+            [1_409, 706, 87],
+        ],
+    },
+    // 2025: UNVERIFIED, derived (2024 × ~1.037 and 2026 ÷ 1.0294 agree); the top natural
+    // person figure is 731 or 732 — 731 used. Check rechtspraak.nl before production.
+    FeeYear {
+        year: 2025,
+        fees: [
+            [135, 90, 90],
+            [340, 226, 90],
+            [386, 257, 90],
+            [514, 257, 90],
+            [543, 257, 90],
+            [1_461, 731, 90],
+        ],
+    },
+    // 2026: nl.legal/proceskosten-tarieven-2026 citing rechtspraak.nl (secondary,
+    // VERIFIED); the onvermogend € 93 is UNVERIFIED (derived 2025 × 1.0294).
+    FeeYear {
+        year: 2026,
+        fees: [
+            [139, 93, 93],
+            [350, 233, 93],
+            [397, 265, 93],
+            [529, 265, 93],
+            [559, 265, 93],
+            [1_504, 753, 93],
+        ],
+    },
+];
+
+/// The kanton court fee (*griffierecht*) the claimant pays, from the table of the year of
+/// the first hearing date; `None` for a year not in the table (2023 and before 2022 are
+/// missing from the reference).
+pub fn kanton_court_fee(
+    first_hearing_date: NaiveDate,
+    value: ClaimValue,
+    payer: FeePayer,
+) -> Option<Money> {
+    let year = COURT_FEES
+        .iter()
+        .find(|y| y.year == first_hearing_date.year())?;
+    let class = match value {
+        ClaimValue::Undetermined => 0,
+        ClaimValue::Amount(amount) => FEE_CLASS_UPPER
+            .iter()
+            .position(|&upper| amount <= Money::from_euros(upper))
+            .unwrap_or(FEE_CLASS_UPPER.len()),
+    };
+    let column = match payer {
+        FeePayer::LegalPerson => 0,
+        FeePayer::NaturalPerson => 1,
+        FeePayer::Onvermogend => 2,
+    };
+    Some(Money::from_euros(year.fees[class][column]))
+}
+
+// ---------------------------------------------------------------------------------------
+// Bailiff tariffs (Btag, BWBR0012638)
+// ---------------------------------------------------------------------------------------
+
+/// An official act of the bailiff (*ambtshandeling*) with a fixed tariff in art. 2 Btag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BailiffAct {
+    /// Art. 2a: summons in a claim procedure (*dagvaarding*).
+    Summons,
+    /// Art. 2b: service of a judgment, with or without order to pay (*betekening vonnis
+    /// met bevel tot betaling*).
+    ServiceOfJudgment,
+    /// Art. 2c: service of an application / notice, e.g. a separate order to pay
+    /// (*aanzegging, bevel*).
+    Notice,
+    /// Art. 2d: other service, e.g. notifying an attachment (*overbetekening*).
+    OtherService,
+    /// Art. 2e: attachment of movables (*beslag roerende zaken*).
+    AttachmentOfMovables,
+    /// Art. 2i: garnishment, not periodic (*derdenbeslag*, e.g. bank account).
+    Garnishment,
+    /// Art. 2j: garnishment of periodic payments (*loonbeslag*).
+    WageGarnishment,
+    /// Art. 2k: garnishment for maintenance (*derdenbeslag alimentatie*).
+    MaintenanceGarnishment,
+    /// Art. 2o: attachment of real property (*beslag onroerende zaken*).
+    AttachmentOfRealProperty,
+}
+
+/// Btag tariffs excl. VAT in cents, per act `[a, b, c, d, e, i, j, k, o]`, from a date;
+/// `None` where procedure.md §4 has no figure.
+struct BtagYear {
+    from: (i32, u32, u32),
+    cents: [Option<i64>; 9],
+}
+
+const BTAG: [BtagYear; 6] = [
+    // 1-7-2021 recalculation: grootevers.nl, ruebincasso.nl (secondary).
+    BtagYear {
+        from: (2021, 7, 1),
+        cents: [
+            Some(9_852),
+            Some(10_871),
+            Some(7_902),
+            Some(7_119),
+            Some(13_137),
+            Some(20_933),
+            Some(14_697),
+            Some(12_722),
+            Some(18_047),
+        ],
+    },
+    // 2022: schuldinfo.nl (secondary).
+    BtagYear {
+        from: (2022, 1, 1),
+        cents: [
+            Some(10_333),
+            Some(11_401),
+            Some(8_287),
+            Some(7_466),
+            Some(13_778),
+            Some(21_954),
+            Some(15_414),
+            Some(13_343),
+            None,
+        ],
+    },
+    // 2023 after Stb. 2023, 63 (official). The first day of these figures is UNVERIFIED:
+    // the Besluit is of 20 February 2023; 1 January is assumed.
+    BtagYear {
+        from: (2023, 1, 1),
+        cents: [
+            Some(10_673),
+            Some(11_620),
+            Some(8_485),
+            Some(7_659),
+            Some(14_013),
+            Some(22_157),
+            Some(15_717),
+            Some(13_575),
+            None,
+        ],
+    },
+    // 2024: invorderingsbedrijf.nl "Btag 2024" (secondary); attachments not found.
+    BtagYear {
+        from: (2024, 1, 1),
+        cents: [
+            Some(11_237),
+            Some(12_234),
+            Some(8_933),
+            Some(8_064),
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+    },
+    // 2025: UNVERIFIED, back-calculated as 2026 ÷ 1.051629.
+    BtagYear {
+        from: (2025, 1, 1),
+        cents: [
+            Some(11_941),
+            Some(13_000),
+            Some(9_493),
+            Some(8_569),
+            Some(15_677),
+            Some(24_788),
+            Some(17_583),
+            Some(15_187),
+            Some(21_517),
+        ],
+    },
+    // 2026: groot-evers.nl "Btag rates dated 01-01-2026" (+5.1629 %, secondary).
+    BtagYear {
+        from: (2026, 1, 1),
+        cents: [
+            Some(12_557),
+            Some(13_671),
+            Some(9_983),
+            Some(9_011),
+            Some(16_486),
+            Some(26_068),
+            Some(18_491),
+            Some(15_971),
+            Some(22_628),
+        ],
+    },
+];
+
+/// The Btag tariff (excl. VAT) for `act` performed on `date`, from the table in force that
+/// day; `None` when the reference has no figure for that act and period.
+pub fn bailiff_fee(act: BailiffAct, date: NaiveDate) -> Option<Money> {
+    let column = match act {
+        BailiffAct::Summons => 0,
+        BailiffAct::ServiceOfJudgment => 1,
+        BailiffAct::Notice => 2,
+        BailiffAct::OtherService => 3,
+        BailiffAct::AttachmentOfMovables => 4,
+        BailiffAct::Garnishment => 5,
+        BailiffAct::WageGarnishment => 6,
+        BailiffAct::MaintenanceGarnishment => 7,
+        BailiffAct::AttachmentOfRealProperty => 8,
+    };
+    let year = BTAG.iter().rev().find(|y| {
+        let (yy, mm, dd) = y.from;
+        ymd(yy, mm, dd) <= date
+    })?;
+    year.cents[column].map(Money::from_cents)
+}
+
+// ---------------------------------------------------------------------------------------
+// Liquidatietarief kanton (salaris gemachtigde)
+// ---------------------------------------------------------------------------------------
+
+/// Upper bounds (euros) of the liquidatietarief classes; the last class ("meer") is open.
+const TARIFF_CLASS_UPPER: [i64; 13] = [
+    250, 500, 1_250, 2_500, 3_750, 5_000, 10_000, 20_000, 40_000, 100_000, 200_000, 400_000,
+    1_000_000,
+];
+
+/// Maximum points per class (`None`: no maximum), procedure.md §4b.
+const TARIFF_MAX_POINTS: [Option<u32>; 14] = [
+    Some(3),
+    Some(4),
+    Some(5),
+    Some(5),
+    Some(5),
+    Some(6),
+    Some(6),
+    Some(7),
+    Some(10),
+    Some(10),
+    None,
+    None,
+    None,
+    None,
+];
+
+/// Euros per point per class, valid from a judgment date.
+struct TariffPeriod {
+    from: (i32, u32, u32),
+    per_point: [Option<i64>; 14],
+}
+
+const LIQUIDATION_TARIFF: [TariffPeriod; 3] = [
+    // From 2023-02-01: rechtspraak.nl liquidatietarief kanton (official, VERIFIED).
+    TariffPeriod {
+        from: (2023, 2, 1),
+        per_point: [
+            Some(39),
+            Some(80),
+            Some(132),
+            Some(199),
+            Some(232),
+            Some(264),
+            Some(330),
+            Some(396),
+            Some(529),
+            Some(794),
+            Some(926),
+            Some(1_059),
+            Some(1_322),
+            Some(1_587),
+        ],
+    },
+    // From 2024-02-01 (+2.6 %): rechtspraak.nl "Liquidatietarief kanton per 1 februari
+    // 2024" (official, VERIFIED).
+    TariffPeriod {
+        from: (2024, 2, 1),
+        per_point: [
+            Some(40),
+            Some(82),
+            Some(135),
+            Some(204),
+            Some(238),
+            Some(271),
+            Some(339),
+            Some(406),
+            Some(543),
+            Some(815),
+            Some(950),
+            Some(1_087),
+            Some(1_356),
+            Some(1_628),
+        ],
+    },
+    // From 2026-02-01 (+6.3 %): UNVERIFIED, derived 2024 × 1.063 rounded; classes above
+    // € 100,000 unknown.
+    TariffPeriod {
+        from: (2026, 2, 1),
+        per_point: [
+            Some(43),
+            Some(87),
+            Some(144),
+            Some(217),
+            Some(253),
+            Some(288),
+            Some(360),
+            Some(432),
+            Some(577),
+            Some(866),
+            None,
+            None,
+            None,
+            None,
+        ],
+    },
+];
+
+/// The representative's fee the kantonrechter awards (*salaris gemachtigde*,
+/// liquidatietarief): `points` (capped at the class maximum) × the value per point of the
+/// claim's class (principal + interest + collection costs), by judgment date. `None`
+/// outside the tables.
+pub fn liquidation_tariff(judgment_date: NaiveDate, claim: Money, points: u32) -> Option<Money> {
+    let period = LIQUIDATION_TARIFF.iter().rev().find(|p| {
+        let (y, m, d) = p.from;
+        ymd(y, m, d) <= judgment_date
+    })?;
+    let class = TARIFF_CLASS_UPPER
+        .iter()
+        .position(|&upper| claim <= Money::from_euros(upper))
+        .unwrap_or(TARIFF_CLASS_UPPER.len());
+    let per_point = period.per_point[class]?;
+    let points = TARIFF_MAX_POINTS[class].map_or(points, |max| points.min(max));
+    Some(Money::from_euros(per_point * i64::from(points)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Terms
+// ---------------------------------------------------------------------------------------
+
+/// The earliest hearing date (*roldatum*) for a summons served on `served_on` in the
+/// Netherlands: "ten minste een week" (art. 114 Rv), counted from the day after service,
+/// the hearing day itself not counted (art. 119 Rv) — served Monday the 1st, hearing
+/// Tuesday the 9th at the earliest. The week's last day is extended by the Atw when it
+/// falls on a weekend or holiday (the safe reading), and a hearing is only held on a
+/// working day.
+pub fn earliest_hearing_date(served_on: NaiveDate) -> NaiveDate {
+    let week_ends = extend_term(served_on + Days::new(7));
+    next_working_day(week_ends)
+}
+
+/// The last day of the two days an order to pay (*bevel tot betaling*, art. 439 lid 1 and
+/// 502 Rv) gives the debtor, counted from the day after service, extended by the Atw
+/// (art. 1); attachment may follow from the next day ([`earliest_attachment_date`]).
+pub fn order_to_pay_ends(served_on: NaiveDate) -> NaiveDate {
+    extend_term(served_on + Days::new(2))
+}
+
+/// The first day executory attachment of goods may be made after an order to pay served
+/// on `served_on`: the day after the two-day term.
+pub fn earliest_attachment_date(served_on: NaiveDate) -> NaiveDate {
+    order_to_pay_ends(served_on) + Days::new(1)
+}
+
+// ---------------------------------------------------------------------------------------
+// Limitation (verjaring)
+// ---------------------------------------------------------------------------------------
+
+/// Which limitation period runs (*verjaringstermijn*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limitation {
+    /// Art. 3:307 BW: a claim for performance of a contract, 5 years from the day after it
+    /// fell due.
+    Contract,
+    /// Art. 7:28 BW: the price of a consumer purchase, 2 years from the day after it fell
+    /// due.
+    ConsumerPurchase,
+    /// Art. 3:324 lid 1 BW: enforcing a judgment, 20 years from the day after it.
+    Judgment,
+}
+
+impl Limitation {
+    /// The period in years.
+    pub fn years(self) -> u32 {
+        match self {
+            Limitation::Contract => 5,
+            Limitation::ConsumerPurchase => 2,
+            Limitation::Judgment => 20,
+        }
+    }
+}
+
+/// The last day before the claim is time-barred: the period runs from the day after
+/// `start` (the due date or the judgment date) and ends at the end of the same-numbered
+/// day `years` later (28 February for a 29 February start in a common year). The Atw
+/// never extends it (art. 4: terms of years). Interruption (*stuiting*, art. 3:317,
+/// 3:325) starts a new period; give the interruption day as `start`. Limitation is never
+/// applied ex officio (art. 3:322): flag, do not write off.
+pub fn limitation_last_day(kind: Limitation, start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(12 * kind.years()))
+        .expect("date in range")
+}
+
+/// True when `date` is a court's working day; hearing dates must be.
+pub fn is_court_day(date: NaiveDate) -> bool {
+    is_working_day(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn competence() {
+        // Art. 93 sub a Rv: up to and including € 25,000 incl. interest to the summons date.
+        let day = d("2024-05-01");
+        assert_eq!(
+            competent_court(m("25000"), false, day),
+            Some(Court::Kantonrechter)
+        );
+        assert_eq!(
+            competent_court(m("25000.01"), false, day),
+            Some(Court::Rechtbank)
+        );
+        // Art. 93 sub c: consumer matters always go to the kantonrechter.
+        assert_eq!(
+            competent_court(m("80000"), true, day),
+            Some(Court::Kantonrechter)
+        );
+        assert_eq!(competent_court(m("100"), false, d("2011-06-30")), None);
+    }
+
+    #[test]
+    fn court_fees() {
+        // procedure.md §3 table, by year of the first hearing date.
+        let fee = |date: &str, value: &str, payer| {
+            kanton_court_fee(d(date), ClaimValue::Amount(m(value)), payer)
+        };
+        assert_eq!(
+            fee("2024-03-01", "500", FeePayer::LegalPerson),
+            Some(m("130"))
+        );
+        assert_eq!(
+            fee("2024-03-01", "500.01", FeePayer::LegalPerson),
+            Some(m("328"))
+        );
+        assert_eq!(
+            fee("2024-03-01", "3000", FeePayer::NaturalPerson),
+            Some(m("248"))
+        );
+        assert_eq!(
+            fee("2024-03-01", "12500.01", FeePayer::LegalPerson),
+            Some(m("1409"))
+        );
+        assert_eq!(
+            fee("2026-01-05", "12500", FeePayer::LegalPerson),
+            Some(m("559"))
+        );
+        assert_eq!(
+            fee("2026-01-05", "20000", FeePayer::NaturalPerson),
+            Some(m("753"))
+        );
+        assert_eq!(
+            fee("2022-06-01", "1500", FeePayer::LegalPerson),
+            Some(m("322"))
+        );
+        assert_eq!(
+            fee("2025-06-01", "100", FeePayer::Onvermogend),
+            Some(m("90"))
+        );
+        assert_eq!(fee("2023-06-01", "100", FeePayer::LegalPerson), None);
+        assert_eq!(
+            kanton_court_fee(
+                d("2024-01-01"),
+                ClaimValue::Undetermined,
+                FeePayer::NaturalPerson
+            ),
+            Some(m("87"))
+        );
+    }
+
+    #[test]
+    fn bailiff_fees() {
+        // procedure.md §4.
+        assert_eq!(
+            bailiff_fee(BailiffAct::Summons, d("2021-07-01")),
+            Some(m("98.52"))
+        );
+        assert_eq!(bailiff_fee(BailiffAct::Summons, d("2021-06-30")), None);
+        assert_eq!(
+            bailiff_fee(BailiffAct::Summons, d("2024-12-31")),
+            Some(m("112.37"))
+        );
+        assert_eq!(
+            bailiff_fee(BailiffAct::ServiceOfJudgment, d("2026-03-01")),
+            Some(m("136.71"))
+        );
+        assert_eq!(
+            bailiff_fee(BailiffAct::WageGarnishment, d("2023-05-01")),
+            Some(m("157.17"))
+        );
+        assert_eq!(bailiff_fee(BailiffAct::Garnishment, d("2024-05-01")), None);
+        assert_eq!(
+            bailiff_fee(BailiffAct::AttachmentOfRealProperty, d("2026-01-01")),
+            Some(m("226.28"))
+        );
+    }
+
+    #[test]
+    fn liquidation_tariffs() {
+        // rechtspraak.nl liquidatietarief kanton 2024: claim ≤ 1,250 → € 135 a point.
+        assert_eq!(
+            liquidation_tariff(d("2024-02-01"), m("1250"), 2),
+            Some(m("270"))
+        );
+        assert_eq!(
+            liquidation_tariff(d("2024-01-31"), m("1250"), 2),
+            Some(m("264"))
+        );
+        // Points capped: ≤ 250 has at most 3 points.
+        assert_eq!(
+            liquidation_tariff(d("2024-06-01"), m("100"), 5),
+            Some(m("120"))
+        );
+        assert_eq!(
+            liquidation_tariff(d("2024-06-01"), m("2000000"), 1),
+            Some(m("1628"))
+        );
+        assert_eq!(liquidation_tariff(d("2026-03-01"), m("300000"), 1), None);
+        assert_eq!(liquidation_tariff(d("2023-01-31"), m("100"), 1), None);
+    }
+
+    #[test]
+    fn terms() {
+        // Art. 119 Rv example: served Monday the 1st → earliest hearing Tuesday the 9th.
+        assert_eq!(earliest_hearing_date(d("2024-07-01")), d("2024-07-09"));
+        // Served Saturday 2024-06-08: the week ends Sat 15 → Mon 17 (Atw) → hearing Tue 18.
+        assert_eq!(earliest_hearing_date(d("2024-06-08")), d("2024-06-18"));
+        // Order to pay served Thu 2024-06-13: two days end Sat 15 → Mon 17; attach Tue 18.
+        assert_eq!(order_to_pay_ends(d("2024-06-13")), d("2024-06-17"));
+        assert_eq!(earliest_attachment_date(d("2024-06-13")), d("2024-06-18"));
+        assert_eq!(earliest_attachment_date(d("2024-06-10")), d("2024-06-13"));
+    }
+
+    #[test]
+    fn limitation() {
+        // 3:307: due 2019-06-02 → barred after 2024-06-02 (a Sunday: no Atw, art. 4).
+        assert_eq!(
+            limitation_last_day(Limitation::Contract, d("2019-06-02")),
+            d("2024-06-02")
+        );
+        assert_eq!(
+            limitation_last_day(Limitation::ConsumerPurchase, d("2024-02-29")),
+            d("2026-02-28")
+        );
+        assert_eq!(
+            limitation_last_day(Limitation::Judgment, d("2024-03-15")),
+            d("2044-03-15")
+        );
+        assert!(is_court_day(d("2024-06-18")));
+    }
+}

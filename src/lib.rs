@@ -1,0 +1,14 @@
+//! exploot: the legal track of a Dutch bailiff office (gerechtsdeurwaarderskantoor) as a
+//! gRPC service. See `ARCHITECTURE.md` in the shared folder for the rooms and who may
+//! import whom: `api` → `store`, `case`, `law`; `case` → `law`; `law` uses nothing of ours.
+
+pub mod api;
+pub mod case;
+pub mod clock;
+pub mod digest;
+pub mod error;
+pub mod law;
+pub mod proto;
+pub mod server;
+pub mod store;
+pub mod workflow;

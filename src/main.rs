@@ -1,0 +1,135 @@
+//! The `exploot` command: serve, migrate.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use exploot::clock::{Clock, ManualClock, SystemClock};
+use exploot::server::{self, Config};
+use exploot::store::Store;
+use tracing_subscriber::EnvFilter;
+
+/// The legal track of a Dutch bailiff office, as a gRPC service.
+#[derive(Parser)]
+#[command(name = "exploot", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gRPC service.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "EXPLOOT_LISTEN", default_value = "127.0.0.1:50051")]
+        listen: SocketAddr,
+        /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
+        database_url: String,
+        /// `system`, or `manual[:RFC3339]` for a clock that moves only by AdvanceClock.
+        #[arg(long, default_value = "system")]
+        clock: String,
+        /// Database connections in the pool.
+        #[arg(long, env = "EXPLOOT_POOL_SIZE", default_value_t = 8)]
+        pool_size: u32,
+    },
+    /// Apply the embedded database migrations and exit.
+    Migrate {
+        /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
+        database_url: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("exploot: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve {
+            listen,
+            database_url,
+            clock,
+            pool_size,
+        } => {
+            let clock = parse_clock(&clock)?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                let config = Config {
+                    database_url,
+                    clock,
+                    pool_size,
+                };
+                server::serve(config, listener, shutdown_signal())
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        }
+        Command::Migrate { database_url } => {
+            let store = Store::open(&database_url, 1).map_err(|e| e.to_string())?;
+            let applied = store.migrate().map_err(|e| e.to_string())?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+    }
+}
+
+fn parse_clock(spec: &str) -> Result<Arc<dyn Clock>, String> {
+    match spec
+        .split_once(':')
+        .map_or((spec, None), |(kind, start)| (kind, Some(start)))
+    {
+        ("system", None) => Ok(Arc::new(SystemClock)),
+        ("manual", start) => {
+            let start = match start {
+                Some(text) => DateTime::parse_from_rfc3339(text)
+                    .map_err(|e| format!("--clock manual:{text}: not an RFC 3339 instant ({e})"))?
+                    .with_timezone(&Utc),
+                None => SystemClock.now(),
+            };
+            Ok(Arc::new(ManualClock::new(start)))
+        }
+        _ => Err(format!(
+            "--clock {spec}: expected system or manual[:RFC3339]"
+        )),
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.unwrap_or(());
+    tracing::info!("shutting down: finishing in-flight calls");
+}

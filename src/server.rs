@@ -1,0 +1,103 @@
+//! The gRPC server: every v1 service, the standard health service and server reflection
+//! (v1 and v1alpha, so grpcurl, Evans, Postman and grpcui can list and call everything).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+
+use crate::api::{AdminApi, CalculatorApi, CaseApi, DocumentApi, IntakeApi, TaskApi};
+use crate::clock::Clock;
+use crate::proto::{
+    FILE_DESCRIPTOR_SET, admin_service_server::AdminServiceServer,
+    calculator_service_server::CalculatorServiceServer, case_service_server::CaseServiceServer,
+    document_service_server::DocumentServiceServer, intake_service_server::IntakeServiceServer,
+    task_service_server::TaskServiceServer,
+};
+use crate::store::{Store, StoreError};
+use crate::workflow::App;
+
+/// What `serve` needs.
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// The clock the service runs on.
+    pub clock: Arc<dyn Clock>,
+    /// Connections in the pool.
+    pub pool_size: u32,
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Reflection could not be built from the descriptor set.
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The transport failed.
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Opens and migrates the store, then serves on `listener` until `shutdown` resolves;
+/// then stops accepting, lets in-flight calls finish and returns.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let store = {
+        let url = config.database_url.clone();
+        let pool_size = config.pool_size;
+        tokio::task::spawn_blocking(move || {
+            let store = Store::open(&url, pool_size)?;
+            let applied = store.migrate()?;
+            tracing::info!(applied, backend = ?std::mem::discriminant(store.backend()), "database ready");
+            Ok::<_, StoreError>(store)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))??
+    };
+    let app = App::new(store, config.clock);
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<CaseServiceServer<CaseApi>>().await;
+    health.set_serving::<IntakeServiceServer<IntakeApi>>().await;
+    health.set_serving::<TaskServiceServer<TaskApi>>().await;
+    health
+        .set_serving::<DocumentServiceServer<DocumentApi>>()
+        .await;
+    health
+        .set_serving::<CalculatorServiceServer<CalculatorApi>>()
+        .await;
+    health.set_serving::<AdminServiceServer<AdminApi>>().await;
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "serving");
+    Server::builder()
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(CaseServiceServer::new(CaseApi::new(app.clone())))
+        .add_service(IntakeServiceServer::new(IntakeApi::new(app.clone())))
+        .add_service(TaskServiceServer::new(TaskApi))
+        .add_service(DocumentServiceServer::new(DocumentApi))
+        .add_service(CalculatorServiceServer::new(CalculatorApi))
+        .add_service(AdminServiceServer::new(AdminApi::new(app)))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}

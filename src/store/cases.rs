@@ -1,0 +1,332 @@
+//! Cases: insert, read back, list with filters and keyset paging.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::clients::optional;
+use super::rows::{CaseRow, InvoiceRow, PartyRow};
+use super::schema::{cases, invoices, parties};
+use super::{DbConnection, StoreError, db_instant, utc};
+use crate::case::{
+    Address, CaseRecord, Claim, ClientId, CloseReason, Debtor, DebtorKind, Iban, Invoice,
+    KvkNumber, NewCase, Stage, Suspension,
+};
+use crate::law::money::Money;
+
+/// The party role of the debtor in `parties`.
+const DEBTOR: &str = "debtor";
+
+/// The `state` column: what the track has recorded about the case beyond its columns.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct CaseState {
+    warnings: Vec<String>,
+}
+
+/// The id and fingerprint of the case a client already has under a reference.
+pub fn find_by_reference(
+    conn: &mut DbConnection,
+    client_id: &str,
+    reference: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(cases::table
+        .filter(cases::client_id.eq(client_id))
+        .filter(cases::client_reference.eq(reference))
+        .select((cases::id, cases::content_hash))
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts a new case with its debtor and invoices. The caller holds the transaction and
+/// appends the audit event.
+pub fn insert(
+    conn: &mut DbConnection,
+    case: &NewCase,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let claim = &case.claim;
+    let now = db_instant(now);
+    let state = serde_json::to_string(&CaseState {
+        warnings: case.warnings.clone(),
+    })
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    diesel::insert_into(cases::table)
+        .values(CaseRow {
+            id: case.id.clone(),
+            client_id: claim.client_id.as_str().to_owned(),
+            client_reference: claim.client_reference.clone(),
+            content_hash: claim.fingerprint(),
+            stage: Stage::Intake.as_str().to_owned(),
+            suspension: Suspension::None.as_str().to_owned(),
+            close_reason: None,
+            close_note: String::new(),
+            debtor_kind: claim.debtor.kind.as_str().to_owned(),
+            debtor_kvk_number: claim
+                .debtor
+                .kvk_number
+                .as_ref()
+                .map(|k| k.as_str().to_owned()),
+            principal_cents: cents(claim.principal())?,
+            received_at: db_instant(case.received_at),
+            accepted_on: case.accepted_on,
+            policy_version: case.policy_version,
+            version: 1,
+            notes: claim.notes.clone(),
+            state,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    diesel::insert_into(parties::table)
+        .values(party_row(&case.id, &claim.debtor))
+        .execute(conn)?;
+    let invoice_rows = claim
+        .invoices
+        .iter()
+        .enumerate()
+        .map(|(position, invoice)| {
+            Ok(InvoiceRow {
+                case_id: case.id.clone(),
+                position: i32::try_from(position)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                number: invoice.number.clone(),
+                invoice_date: invoice.invoice_date,
+                due_date: invoice.due_date,
+                amount_cents: cents(invoice.amount)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // Multi-row inserts are backend-specific in diesel, so the one statement is
+    // built on the concrete connection.
+    let insert = diesel::insert_into(invoices::table).values(&invoice_rows);
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Pg(c) => insert.execute(c)?,
+    };
+    Ok(())
+}
+
+/// A case by id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRecord>, StoreError> {
+    let Some(row) = cases::table.find(id).first::<CaseRow>(conn).optional()? else {
+        return Ok(None);
+    };
+    Ok(assemble(conn, vec![row])?.pop())
+}
+
+/// Which cases to list. Ranges are [after, before).
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    /// Only this client's cases.
+    pub client_id: Option<String>,
+    /// Only cases in this stage.
+    pub stage: Option<Stage>,
+    /// Only cases against this debtor.
+    pub debtor_kvk_number: Option<String>,
+    /// Created at or after.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Updated at or after.
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Updated before.
+    pub updated_before: Option<DateTime<Utc>>,
+}
+
+/// Where a page starts: after this (created_at, id) in creation order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageCursor {
+    /// Creation instant of the last case of the previous page.
+    pub created_at: chrono::NaiveDateTime,
+    /// Its id (ties on the instant).
+    pub id: String,
+}
+
+/// One page of cases in creation order, and the cursor of the next page if there is one.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CaseFilter,
+    after: Option<&PageCursor>,
+    page_size: i64,
+) -> Result<(Vec<CaseRecord>, Option<PageCursor>), StoreError> {
+    let mut query = cases::table.into_boxed();
+    if let Some(client_id) = &filter.client_id {
+        query = query.filter(cases::client_id.eq(client_id.clone()));
+    }
+    if let Some(stage) = filter.stage {
+        query = query.filter(cases::stage.eq(stage.as_str()));
+    }
+    if let Some(kvk) = &filter.debtor_kvk_number {
+        query = query.filter(cases::debtor_kvk_number.eq(kvk.clone()));
+    }
+    if let Some(at) = filter.created_after {
+        query = query.filter(cases::created_at.ge(db_instant(at)));
+    }
+    if let Some(at) = filter.created_before {
+        query = query.filter(cases::created_at.lt(db_instant(at)));
+    }
+    if let Some(at) = filter.updated_after {
+        query = query.filter(cases::updated_at.ge(db_instant(at)));
+    }
+    if let Some(at) = filter.updated_before {
+        query = query.filter(cases::updated_at.lt(db_instant(at)));
+    }
+    if let Some(cursor) = after {
+        query = query.filter(
+            cases::created_at.gt(cursor.created_at).or(cases::created_at
+                .eq(cursor.created_at)
+                .and(cases::id.gt(cursor.id.clone()))),
+        );
+    }
+    let mut rows: Vec<CaseRow> = query
+        .order((cases::created_at.asc(), cases::id.asc()))
+        .limit(page_size + 1)
+        .load(conn)?;
+    let next = if rows.len() as i64 > page_size {
+        rows.truncate(usize::try_from(page_size).unwrap_or(0));
+        rows.last().map(|r| PageCursor {
+            created_at: r.created_at,
+            id: r.id.clone(),
+        })
+    } else {
+        None
+    };
+    Ok((assemble(conn, rows)?, next))
+}
+
+/// Reads the debtors and invoices of `rows` in two queries and builds the records.
+fn assemble(conn: &mut DbConnection, rows: Vec<CaseRow>) -> Result<Vec<CaseRecord>, StoreError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut debtors: HashMap<String, PartyRow> = parties::table
+        .filter(parties::case_id.eq_any(&ids))
+        .filter(parties::role.eq(DEBTOR))
+        .load::<PartyRow>(conn)?
+        .into_iter()
+        .map(|p| (p.case_id.clone(), p))
+        .collect();
+    let mut invoices_by_case: HashMap<String, Vec<InvoiceRow>> = HashMap::new();
+    for invoice in invoices::table
+        .filter(invoices::case_id.eq_any(&ids))
+        .order((invoices::case_id, invoices::position))
+        .load::<InvoiceRow>(conn)?
+    {
+        invoices_by_case
+            .entry(invoice.case_id.clone())
+            .or_default()
+            .push(invoice);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let debtor = debtors
+                .remove(&row.id)
+                .ok_or_else(|| StoreError::Corrupt(format!("case {} has no debtor", row.id)))?;
+            let invoices = invoices_by_case.remove(&row.id).unwrap_or_default();
+            record(row, debtor, invoices)
+        })
+        .collect()
+}
+
+fn record(
+    row: CaseRow,
+    debtor: PartyRow,
+    invoice_rows: Vec<InvoiceRow>,
+) -> Result<CaseRecord, StoreError> {
+    let corrupt = |what: &str, detail: String| {
+        StoreError::Corrupt(format!("case {} {what}: {detail}", row.id))
+    };
+    let state: CaseState =
+        serde_json::from_str(&row.state).map_err(|e| corrupt("state", e.to_string()))?;
+    let invoices = invoice_rows
+        .into_iter()
+        .map(|i| Invoice {
+            number: i.number,
+            invoice_date: i.invoice_date,
+            due_date: i.due_date,
+            amount: Money::from_cents(i.amount_cents),
+        })
+        .collect();
+    let claim = Claim {
+        client_id: ClientId::parse(&row.client_id).map_err(|e| corrupt("client", e))?,
+        client_reference: row.client_reference.clone(),
+        debtor: debtor_from_row(debtor).map_err(|e| corrupt("debtor", e))?,
+        invoices,
+        notes: row.notes.clone(),
+    };
+    Ok(CaseRecord {
+        stage: Stage::parse(&row.stage).ok_or_else(|| corrupt("stage", row.stage.clone()))?,
+        suspension: Suspension::parse(&row.suspension)
+            .ok_or_else(|| corrupt("suspension", row.suspension.clone()))?,
+        close_reason: match &row.close_reason {
+            Some(text) => Some(
+                CloseReason::parse(text).ok_or_else(|| corrupt("close reason", text.clone()))?,
+            ),
+            None => None,
+        },
+        id: row.id,
+        claim,
+        close_note: row.close_note,
+        accepted_on: row.accepted_on,
+        version: row.version,
+        policy_version: row.policy_version,
+        warnings: state.warnings,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    })
+}
+
+fn party_row(case_id: &str, debtor: &Debtor) -> PartyRow {
+    PartyRow {
+        case_id: case_id.to_owned(),
+        role: DEBTOR.to_owned(),
+        kind: debtor.kind.as_str().to_owned(),
+        name: debtor.name.clone(),
+        family_name: debtor.family_name.clone(),
+        family_name_prefix: debtor.family_name_prefix.clone(),
+        street: debtor.address.street.clone(),
+        postcode: debtor.address.postcode.clone(),
+        city: debtor.address.city.clone(),
+        country: debtor.address.country.clone(),
+        email: debtor.email.clone(),
+        phone: debtor.phone.clone(),
+        kvk_number: debtor
+            .kvk_number
+            .as_ref()
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
+        date_of_birth: debtor.date_of_birth,
+        iban: debtor
+            .iban
+            .as_ref()
+            .map(|i| i.as_str().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+fn debtor_from_row(row: PartyRow) -> Result<Debtor, String> {
+    Ok(Debtor {
+        kind: DebtorKind::parse(&row.kind).ok_or_else(|| format!("kind {:?}", row.kind))?,
+        kvk_number: optional(&row.kvk_number, KvkNumber::parse)?,
+        iban: optional(&row.iban, Iban::parse)?,
+        name: row.name,
+        address: Address {
+            street: row.street,
+            postcode: row.postcode,
+            city: row.city,
+            country: row.country,
+        },
+        email: row.email,
+        phone: row.phone,
+        date_of_birth: row.date_of_birth,
+        family_name: row.family_name,
+        family_name_prefix: row.family_name_prefix,
+    })
+}
+
+fn cents(amount: Money) -> Result<i64, StoreError> {
+    amount
+        .to_cents()
+        .map_err(|e| StoreError::Corrupt(format!("amount {amount}: {e}")))
+}

@@ -1,0 +1,99 @@
+//! One connection type over both backends, and the pool's connection manager that picks
+//! the backend from the URL scheme (never by trial: an SQLite "open" of a postgres URL
+//! would happily create a file of that name).
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use super::StoreError;
+
+/// A connection to either database; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// The embedded default.
+    Sqlite(SqliteConnection),
+    /// The production store.
+    Pg(PgConnection),
+}
+
+/// Which database a URL names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A file path (`sqlite://PATH`, `sqlite:PATH` or a bare path).
+    Sqlite(String),
+    /// A `postgres://` or `postgresql://` URL, passed to libpq as is.
+    Postgres(String),
+}
+
+impl Backend {
+    /// Reads the scheme of a database URL.
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(StoreError::BadUrl(format!(
+                "{url:?}: expected sqlite://PATH or postgres://USER@HOST/DB"
+            )));
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+}
+
+/// The r2d2 manager: opens a connection of the right kind and sets it up.
+pub struct Manager {
+    backend: Backend,
+}
+
+impl Manager {
+    pub(super) fn new(backend: Backend) -> Self {
+        Self { backend }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(|e| StoreError::Unavailable(format!("{path}: {e}")))?;
+                // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL
+                // across a process crash (an OS crash may lose the last commits).
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Backend::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)
+                    .map_err(|e| StoreError::Unavailable(one_line(&e.to_string())))?;
+                conn.batch_execute("SET statement_timeout = '30s'; SET TIME ZONE 'UTC';")
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                Ok(DbConnection::Pg(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::Query)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// libpq's messages span lines; an operator's error is one.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,55 @@
+//! The append-only audit log of each case (`case_events`): the dossier.
+
+use diesel::prelude::*;
+
+use super::schema::case_events;
+use super::{DbConnection, StoreError, db_instant};
+use crate::case::{Stage, Suspension};
+
+/// An event to append.
+#[derive(Clone, Debug)]
+pub struct NewEvent<'a> {
+    /// The case.
+    pub case_id: &'a str,
+    /// What happened, e.g. `case_created`.
+    pub kind: &'a str,
+    /// Who did it.
+    pub actor: &'a str,
+    /// The stage after the event.
+    pub stage: Stage,
+    /// The suspension after the event.
+    pub suspension: Suspension,
+    /// Why, in words.
+    pub reason: &'a str,
+    /// The event's data and the amounts as computed then, as JSON.
+    pub payload: String,
+    /// The policy version the decision was taken under.
+    pub policy_version: i64,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Appends an event with the next sequence number of its case and returns that number.
+/// Call it inside the transaction that changes the case, so the two commit together.
+pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<i64, StoreError> {
+    let last: Option<i64> = case_events::table
+        .filter(case_events::case_id.eq(event.case_id))
+        .select(diesel::dsl::max(case_events::sequence))
+        .first(conn)?;
+    let sequence = last.unwrap_or(0) + 1;
+    diesel::insert_into(case_events::table)
+        .values((
+            case_events::case_id.eq(event.case_id),
+            case_events::sequence.eq(sequence),
+            case_events::kind.eq(event.kind),
+            case_events::at.eq(db_instant(event.at)),
+            case_events::actor.eq(event.actor),
+            case_events::stage.eq(event.stage.as_str()),
+            case_events::suspension.eq(event.suspension.as_str()),
+            case_events::reason.eq(event.reason),
+            case_events::payload.eq(&event.payload),
+            case_events::policy_version.eq(event.policy_version),
+        ))
+        .execute(conn)?;
+    Ok(sequence)
+}

@@ -1,0 +1,164 @@
+//! The store: diesel over SQLite (bundled, WAL; the embedded default) and PostgreSQL (the
+//! production store, shared by any number of instances), behind one connection type.
+//!
+//! All database work goes through [`Store::run`]: a closure on the blocking pool with a
+//! pooled connection, never on the async reactor threads. One closure is one transaction
+//! when it calls [`transaction`].
+
+pub mod cases;
+pub mod clients;
+mod connection;
+pub mod events;
+pub mod rows;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::Connection;
+use diesel::result::Error as DieselError;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use tracing::Instrument;
+
+use connection::Manager;
+pub use connection::{Backend, DbConnection};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// What can go wrong below the domain: the caller maps it to a status.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is not one we understand.
+    #[error("bad database URL: {0}")]
+    BadUrl(String),
+    /// No connection could be had (database down, pool exhausted).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] DieselError),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// A stored row does not read back as a valid domain value (a bug or a hand edit).
+    #[error("unreadable stored data: {0}")]
+    Corrupt(String),
+}
+
+/// An instant as stored: UTC, whole microseconds (what PostgreSQL keeps), so what is
+/// written reads back equal on both backends.
+pub fn db_instant(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    at.naive_utc().trunc_subsecs(6)
+}
+
+/// A stored instant back as UTC.
+pub fn utc(at: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    at.and_utc()
+}
+
+/// A pool of connections to one database, and the way to use it from async code.
+#[derive(Clone)]
+pub struct Store {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens a pool to `url` (`sqlite://PATH`, a plain path, or `postgres://…`) and checks
+    /// that one connection can be made, so a bad URL or a database that is down fails at
+    /// start with a clear message.
+    pub fn open(url: &str, max_size: u32) -> Result<Self, StoreError> {
+        let backend = Backend::from_url(url)?;
+        let manager = Manager::new(backend.clone());
+        // One connection up front: a database that is down fails now, with its own
+        // message, instead of after the pool's wait.
+        drop(r2d2::ManageConnection::connect(&manager)?);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Runs the embedded migrations for this backend (idempotent).
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        let mut conn = self.checkout()?;
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+        };
+        applied.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
+        self.pool
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool, carrying the current span.
+    /// A panic inside `f` is re-raised here.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
+        let this = self.clone();
+        let span = tracing::Span::current();
+        let task = tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = this.checkout()?;
+            f(&mut conn)
+        });
+        match task.instrument(tracing::Span::current()).await {
+            Ok(result) => result,
+            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Err(join) => Err(StoreError::Unavailable(join.to_string()).into()),
+        }
+    }
+}
+
+/// Runs `f` in one transaction: on SQLite an immediate one (the write lock is taken at the
+/// start, so concurrent writers wait on `busy_timeout` instead of failing to upgrade a read
+/// lock). diesel's own transaction manager opens it, so nested transactions inside `f`
+/// (diesel's SQLite batch insert uses one) become savepoints.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    E: From<DieselError>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let outcome = f(conn);
+    let DbConnection::Sqlite(sqlite) = conn else {
+        unreachable!("the connection does not change backend");
+    };
+    match outcome {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                // A pooled connection must never go back with an open transaction.
+                let _already_closed = AnsiTransactionManager::rollback_transaction(sqlite);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            let _already_closed = AnsiTransactionManager::rollback_transaction(sqlite);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Entering claims and reading cases.
+
+use super::{Actor, App};
+use crate::case::{CaseRecord, Claim, FieldViolation, NewCase, Stage, Suspension, accepted_on};
+use crate::clock::amsterdam_local;
+use crate::error::AppError;
+use crate::store::cases::{self, CaseFilter, PageCursor};
+use crate::store::events::{self, NewEvent};
+use crate::store::{DbConnection, clients, transaction};
+
+/// A page request for [`App::list_cases`].
+#[derive(Clone, Debug, Default)]
+pub struct CaseQuery {
+    /// Filters.
+    pub filter: CaseFilter,
+    /// Continue after this case.
+    pub after: Option<PageCursor>,
+    /// At most this many.
+    pub page_size: i64,
+}
+
+impl App {
+    /// Enters a claim as a new case, or returns the case already entered for the same
+    /// claim under the same (client, client_reference). `claim` carries the violations the
+    /// API layer found; an unknown client is added to them, so the caller hears of every
+    /// bad field at once and nothing is stored.
+    pub async fn create_case(
+        &self,
+        client_id: String,
+        claim: Result<Claim, Vec<FieldViolation>>,
+        actor: Actor,
+    ) -> Result<CaseRecord, AppError> {
+        let received_at = self.clock.now();
+        let attempt = move |conn: &mut DbConnection| {
+            transaction(conn, |conn| {
+                let known_client = !client_id.is_empty() && clients::exists(conn, &client_id)?;
+                let claim = match (claim.clone(), known_client) {
+                    (Ok(claim), true) => claim,
+                    (result, known) => {
+                        let mut violations = result.err().unwrap_or_default();
+                        if !known && !violations.iter().any(|v| v.field == "client_id") {
+                            violations
+                                .push(FieldViolation::new("client_id", "no client with this id"));
+                        }
+                        return Err(AppError::Invalid(violations));
+                    }
+                };
+                if let Some((id, fingerprint)) = cases::find_by_reference(
+                    conn,
+                    claim.client_id.as_str(),
+                    &claim.client_reference,
+                )? {
+                    return if fingerprint == claim.fingerprint() {
+                        cases::get(conn, &id)?
+                            .ok_or_else(|| AppError::Internal(format!("case {id} vanished")))
+                    } else {
+                        Err(AppError::AlreadyExists(format!(
+                            "client reference {:?} is already used for a different claim (case {id})",
+                            claim.client_reference
+                        )))
+                    };
+                }
+                let policy = clients::get_policy(conn, claim.client_id.as_str(), None)?
+                    .ok_or_else(|| {
+                        AppError::Internal(format!("client {} has no policy", claim.client_id))
+                    })?;
+                let mut warnings = Vec::new();
+                if claim.principal() < policy.policy.minimum_for_legal_action() {
+                    warnings.push(format!(
+                        "principal {} is below the client's minimum for legal action {}",
+                        claim.principal().format_nl(),
+                        policy.policy.minimum_for_legal_action().format_nl()
+                    ));
+                }
+                let case = NewCase {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    accepted_on: accepted_on(
+                        amsterdam_local(received_at),
+                        policy.policy.intake_cutoff,
+                    ),
+                    claim,
+                    received_at,
+                    policy_version: policy.version,
+                    warnings,
+                };
+                cases::insert(conn, &case, received_at)?;
+                let payload = serde_json::json!({
+                    "principal": case.claim.principal().to_string(),
+                    "invoices": case.claim.invoices.len(),
+                    "accepted_on": case.accepted_on.to_string(),
+                    "warnings": case.warnings,
+                });
+                events::append(
+                    conn,
+                    &NewEvent {
+                        case_id: &case.id,
+                        kind: "case_created",
+                        actor: &actor.0,
+                        stage: Stage::Intake,
+                        suspension: Suspension::None,
+                        reason: "claim received",
+                        payload: payload.to_string(),
+                        policy_version: case.policy_version,
+                        at: received_at,
+                    },
+                )?;
+                cases::get(conn, &case.id)?
+                    .ok_or_else(|| AppError::Internal("new case vanished".into()))
+            })
+        };
+        // Two requests racing on one reference: the loser's insert breaks the unique key;
+        // once more, it finds the winner's case and answers as for a retry.
+        let first = attempt.clone();
+        match self.store.run(first).await {
+            Err(AppError::Conflict) => self.store.run(attempt).await,
+            other => other,
+        }
+    }
+
+    /// A case by id; NOT_FOUND if unknown.
+    pub async fn get_case(&self, id: String) -> Result<CaseRecord, AppError> {
+        self.store
+            .run(move |conn| {
+                cases::get(conn, &id)?.ok_or_else(|| AppError::NotFound(format!("no case {id:?}")))
+            })
+            .await
+    }
+
+    /// A page of cases and the cursor of the next one.
+    pub async fn list_cases(
+        &self,
+        query: CaseQuery,
+    ) -> Result<(Vec<CaseRecord>, Option<PageCursor>), AppError> {
+        self.store
+            .run(move |conn| {
+                Ok(cases::list(
+                    conn,
+                    &query.filter,
+                    query.after.as_ref(),
+                    query.page_size,
+                )?)
+            })
+            .await
+    }
+}

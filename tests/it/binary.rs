@@ -1,0 +1,131 @@
+//! The `exploot` binary as an operator runs it.
+
+use std::process::{Command, Stdio};
+use tonic::transport::Endpoint;
+
+use crate::harness::server::wait_serving;
+
+fn exploot() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_exploot"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = exploot()
+        .arg("serve")
+        .current_dir(dir.path())
+        .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start exploot serve");
+    let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .connect_lazy();
+    wait_serving(&channel).await;
+    assert!(
+        dir.path().join("exploot.db").exists(),
+        "./exploot.db created"
+    );
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+}
+
+fn fails_with(args: &[&str], cwd: &std::path::Path) -> String {
+    let out = exploot()
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{args:?} should fail");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let last = stderr.lines().last().unwrap_or_default().to_owned();
+    assert!(last.starts_with("exploot: "), "a one-line error: {stderr}");
+    last
+}
+
+#[test]
+fn bad_url_unreachable_database_and_busy_port_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let listen = format!("127.0.0.1:{port}");
+    let bad = fails_with(
+        &[
+            "serve",
+            "--listen",
+            &listen,
+            "--database-url",
+            "mysql://x/y",
+        ],
+        dir.path(),
+    );
+    assert!(bad.contains("bad database URL"), "{bad}");
+
+    let closed = free_port();
+    let unreachable = fails_with(
+        &[
+            "serve",
+            "--listen",
+            &listen,
+            "--database-url",
+            &format!("postgres://nobody@127.0.0.1:{closed}/none"),
+        ],
+        dir.path(),
+    );
+    assert!(
+        unreachable.contains("database unavailable"),
+        "{unreachable}"
+    );
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().to_string();
+    let in_use = fails_with(&["serve", "--listen", &busy], dir.path());
+    assert!(in_use.contains("cannot listen on"), "{in_use}");
+}
+
+#[test]
+fn migrate_applies_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let first = exploot()
+        .args(["migrate", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "1 migration(s) applied"
+    );
+    let second = exploot()
+        .args(["migrate", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout).trim(),
+        "0 migration(s) applied"
+    );
+}

@@ -1,0 +1,100 @@
+//! Requests the tests send, built in one place.
+
+use exploot::proto as pb;
+
+/// A client with every field set.
+pub fn client(id: &str) -> pb::Client {
+    pb::Client {
+        id: id.into(),
+        name: "Acme Energie B.V.".into(),
+        kvk_number: "68750110".into(),
+        iban: "NL91ABNA0417164300".into(),
+        address: Some(pb::Address {
+            street: "Stationsplein 1".into(),
+            postcode: "1012 AB".into(),
+            city: "Amsterdam".into(),
+            country: "NL".into(),
+        }),
+        email: "incasso@acme.example".into(),
+        vat_deductible: false,
+        ..Default::default()
+    }
+}
+
+/// Stores `client(id)` on the server.
+pub async fn put_client(server: &super::TestServer, id: &str) {
+    server
+        .admin()
+        .put_client(pb::PutClientRequest {
+            client: Some(client(id)),
+        })
+        .await
+        .expect("PutClient");
+}
+
+/// A consumer claim of two invoices with every field set.
+pub fn consumer_claim(client_id: &str, reference: &str) -> pb::CreateCaseRequest {
+    pb::CreateCaseRequest {
+        client_id: client_id.into(),
+        client_reference: reference.into(),
+        debtor: Some(pb::Debtor {
+            kind: pb::DebtorKind::Consumer.into(),
+            name: "J. de Vries".into(),
+            address: Some(pb::Address {
+                street: "Kerkstraat 12".into(),
+                postcode: "3511 LK".into(),
+                city: "Utrecht".into(),
+                country: "NL".into(),
+            }),
+            email: "j.devries@example.nl".into(),
+            phone: "+31 6 12345678".into(),
+            kvk_number: String::new(),
+            date_of_birth: "1980-02-29".into(),
+            family_name: "Vries".into(),
+            family_name_prefix: "de".into(),
+            iban: "NL44RABO0123456789".into(),
+        }),
+        invoices: vec![
+            pb::Invoice {
+                number: "F2026-001".into(),
+                invoice_date: "2026-01-15".into(),
+                due_date: "2026-02-14".into(),
+                amount: "1234.56".into(),
+            },
+            pb::Invoice {
+                number: "F2026-014".into(),
+                invoice_date: "2026-02-01".into(),
+                due_date: "2026-03-03".into(),
+                amount: "99.95".into(),
+            },
+        ],
+        notes: "Klant reageert niet op herinneringen.".into(),
+    }
+}
+
+/// A business claim of one invoice.
+pub fn business_claim(client_id: &str, reference: &str, kvk: &str) -> pb::CreateCaseRequest {
+    pb::CreateCaseRequest {
+        client_id: client_id.into(),
+        client_reference: reference.into(),
+        debtor: Some(pb::Debtor {
+            kind: pb::DebtorKind::Business.into(),
+            name: "Bouwbedrijf Jansen B.V.".into(),
+            address: Some(pb::Address {
+                street: "Industrieweg 7".into(),
+                postcode: "5611 AA".into(),
+                city: "Eindhoven".into(),
+                country: "NL".into(),
+            }),
+            kvk_number: kvk.into(),
+            ..Default::default()
+        }),
+        invoices: vec![pb::Invoice {
+            number: "2026-0042".into(),
+            invoice_date: "2026-03-01".into(),
+            due_date: "2026-03-31".into(),
+            amount: "15000.00".into(),
+        }],
+        notes: String::new(),
+    }
+}

@@ -1,0 +1,49 @@
+//! Test harness: databases, the in-process server, waiting without sleeping.
+
+pub mod db;
+pub mod fixtures;
+pub mod pg;
+pub mod server;
+
+pub use db::TestDb;
+pub use server::TestServer;
+
+/// Runs an async test body once on SQLite and once on PostgreSQL, as two tests.
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::harness::TestDb::sqlite()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::harness::TestDb::postgres()).await;
+            }
+        }
+    };
+}
+pub(crate) use on_both_backends;
+
+/// Polls `probe` until it yields a value or `deadline` passes: a condition with a deadline,
+/// never a fixed sleep.
+pub async fn eventually<T, F, Fut>(what: &str, deadline: std::time::Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let give_up = tokio::time::Instant::now() + deadline;
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < give_up,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_millis(100));
+    }
+}

@@ -1,0 +1,148 @@
+//! The real server, in process, on 127.0.0.1:0.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use exploot::clock::{Clock, ManualClock};
+use exploot::proto::{
+    admin_service_client::AdminServiceClient, calculator_service_client::CalculatorServiceClient,
+    case_service_client::CaseServiceClient, document_service_client::DocumentServiceClient,
+    intake_service_client::IntakeServiceClient, task_service_client::TaskServiceClient,
+};
+use exploot::server::{Config, serve};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::{Channel, Endpoint};
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
+
+use super::TestDb;
+
+/// A running server and a channel to it.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    #[expect(
+        dead_code,
+        reason = "kept for tests that spawn a client outside the harness"
+    )]
+    pub endpoint: String,
+    /// A connected channel.
+    pub channel: Channel,
+    /// The manual clock it runs on.
+    pub clock: ManualClock,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), exploot::server::ServeError>>>,
+}
+
+/// The instant tests start at unless they say otherwise: Monday 4 May 2026, 10:00 in
+/// Amsterdam (08:00 UTC).
+pub fn default_start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-05-04T08:00:00Z")
+        .expect("valid")
+        .with_timezone(&Utc)
+}
+
+impl TestServer {
+    /// Starts a server on `db` with a manual clock at [`default_start`], and waits for
+    /// health to say SERVING.
+    pub async fn start(db: &TestDb) -> Self {
+        Self::start_at(db, default_start()).await
+    }
+
+    /// Starts a server on `db` with a manual clock at `now`.
+    pub async fn start_at(db: &TestDb, now: DateTime<Utc>) -> Self {
+        init_logging();
+        let clock = ManualClock::new(now);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = oneshot::channel();
+        let config = Config {
+            database_url: db.url.clone(),
+            clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
+            pool_size: 4,
+        };
+        let task = tokio::spawn(serve(config, listener, async {
+            let _ = stopped.await;
+        }));
+        let channel = Endpoint::from_shared(endpoint.clone())
+            .expect("endpoint")
+            .connect_lazy();
+        wait_serving(&channel).await;
+        Self {
+            endpoint,
+            channel,
+            clock,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully and waits until it has.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+
+    pub fn cases(&self) -> CaseServiceClient<Channel> {
+        CaseServiceClient::new(self.channel.clone())
+    }
+
+    pub fn admin(&self) -> AdminServiceClient<Channel> {
+        AdminServiceClient::new(self.channel.clone())
+    }
+
+    pub fn intake(&self) -> IntakeServiceClient<Channel> {
+        IntakeServiceClient::new(self.channel.clone())
+    }
+
+    pub fn tasks(&self) -> TaskServiceClient<Channel> {
+        TaskServiceClient::new(self.channel.clone())
+    }
+
+    pub fn documents(&self) -> DocumentServiceClient<Channel> {
+        DocumentServiceClient::new(self.channel.clone())
+    }
+
+    pub fn calculator(&self) -> CalculatorServiceClient<Channel> {
+        CalculatorServiceClient::new(self.channel.clone())
+    }
+}
+
+/// Waits until the health service answers SERVING for the whole server.
+pub async fn wait_serving(channel: &Channel) {
+    super::eventually("health SERVING", Duration::from_secs(30), || {
+        let mut health = HealthClient::new(channel.clone());
+        async move {
+            let answer = health
+                .check(HealthCheckRequest {
+                    service: String::new(),
+                })
+                .await
+                .ok()?;
+            (answer.into_inner().status == ServingStatus::Serving as i32).then_some(())
+        }
+    })
+    .await;
+}
+
+/// Server logs in the test's captured output (`RUST_LOG` to choose; warnings by default).
+fn init_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
+}

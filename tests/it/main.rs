@@ -1,0 +1,8 @@
+//! The one integration-test binary: the real server on loopback, called with the
+//! generated clients, on SQLite and on a PostgreSQL cluster the harness starts itself.
+
+mod harness;
+
+mod binary;
+mod cases;
+mod contract;
