@@ -4,5 +4,6 @@
 mod harness;
 
 mod binary;
+mod calculator;
 mod cases;
 mod contract;
