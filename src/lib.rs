@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod case;
+pub mod cli;
 pub mod clock;
 pub mod digest;
 pub mod error;

@@ -36,6 +36,14 @@ enum Command {
         #[arg(long, env = "EXPLOOT_POOL_SIZE", default_value_t = 8)]
         pool_size: u32,
     },
+    /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
+    Quote {
+        /// The request, e.g. `{"debtor_kind": "DEBTOR_KIND_CONSUMER", "invoices": [...], "as_of": "2026-05-04"}`.
+        file: std::path::PathBuf,
+        /// Print the ClaimQuote as proto JSON instead of the breakdown.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
@@ -83,6 +91,12 @@ fn run(cli: Cli) -> Result<(), String> {
                     .await
                     .map_err(|e| e.to_string())
             })
+        }
+        Command::Quote { file, json } => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            print!("{}", exploot::cli::quote::run(&text, json)?);
+            Ok(())
         }
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url, 1).map_err(|e| e.to_string())?;

@@ -11,7 +11,7 @@ mod status;
 mod tasks;
 
 pub use admin::AdminApi;
-pub use calculator::CalculatorApi;
+pub use calculator::{CalculatorApi, quote_request, quote_to_proto};
 pub use cases::CaseApi;
 pub use documents::DocumentApi;
 pub use intake::IntakeApi;

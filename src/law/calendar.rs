@@ -185,8 +185,40 @@ pub fn statutory_term_end(start: NaiveDate, length: TermLength) -> NaiveDate {
     }
 }
 
+/// A date as Dutch letters and writs write it: `14 april 2026`.
+pub fn format_date_nl(date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dutch_dates() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(format_date_nl(d(2026, 4, 14)), "14 april 2026");
+        assert_eq!(format_date_nl(d(2026, 1, 1)), "1 januari 2026");
+        assert_eq!(format_date_nl(d(2026, 12, 26)), "26 december 2026");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

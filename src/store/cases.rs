@@ -47,42 +47,62 @@ pub fn insert(
     case: &NewCase,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (case_row, party, invoice_rows) = rows(case, case.claim.fingerprint(), now)?;
+    diesel::insert_into(cases::table)
+        .values(case_row)
+        .execute(conn)?;
+    diesel::insert_into(parties::table)
+        .values(party)
+        .execute(conn)?;
+    // Multi-row inserts are backend-specific in diesel, so the one statement is
+    // built on the concrete connection.
+    let insert = diesel::insert_into(invoices::table).values(&invoice_rows);
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Pg(c) => insert.execute(c)?,
+    };
+    Ok(())
+}
+
+/// The rows that store a new case: one place decides how a case is written, whether it
+/// comes in alone ([`insert`]) or in an import batch (`store::import`). `content_hash` is
+/// the claim's fingerprint, passed in because the caller has usually computed it already.
+pub(super) fn rows(
+    case: &NewCase,
+    content_hash: String,
+    now: DateTime<Utc>,
+) -> Result<(CaseRow, PartyRow, Vec<InvoiceRow>), StoreError> {
     let claim = &case.claim;
     let now = db_instant(now);
     let state = serde_json::to_string(&CaseState {
         warnings: case.warnings.clone(),
     })
     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    diesel::insert_into(cases::table)
-        .values(CaseRow {
-            id: case.id.clone(),
-            client_id: claim.client_id.as_str().to_owned(),
-            client_reference: claim.client_reference.clone(),
-            content_hash: claim.fingerprint(),
-            stage: Stage::Intake.as_str().to_owned(),
-            suspension: Suspension::None.as_str().to_owned(),
-            close_reason: None,
-            close_note: String::new(),
-            debtor_kind: claim.debtor.kind.as_str().to_owned(),
-            debtor_kvk_number: claim
-                .debtor
-                .kvk_number
-                .as_ref()
-                .map(|k| k.as_str().to_owned()),
-            principal_cents: cents(claim.principal())?,
-            received_at: db_instant(case.received_at),
-            accepted_on: case.accepted_on,
-            policy_version: case.policy_version,
-            version: 1,
-            notes: claim.notes.clone(),
-            state,
-            created_at: now,
-            updated_at: now,
-        })
-        .execute(conn)?;
-    diesel::insert_into(parties::table)
-        .values(party_row(&case.id, &claim.debtor))
-        .execute(conn)?;
+    let case_row = CaseRow {
+        id: case.id.clone(),
+        client_id: claim.client_id.as_str().to_owned(),
+        client_reference: claim.client_reference.clone(),
+        content_hash,
+        stage: Stage::Intake.as_str().to_owned(),
+        suspension: Suspension::None.as_str().to_owned(),
+        close_reason: None,
+        close_note: String::new(),
+        debtor_kind: claim.debtor.kind.as_str().to_owned(),
+        debtor_kvk_number: claim
+            .debtor
+            .kvk_number
+            .as_ref()
+            .map(|k| k.as_str().to_owned()),
+        principal_cents: cents(claim.principal())?,
+        received_at: db_instant(case.received_at),
+        accepted_on: case.accepted_on,
+        policy_version: case.policy_version,
+        version: 1,
+        notes: claim.notes.clone(),
+        state,
+        created_at: now,
+        updated_at: now,
+    };
     let invoice_rows = claim
         .invoices
         .iter()
@@ -99,14 +119,7 @@ pub fn insert(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    // Multi-row inserts are backend-specific in diesel, so the one statement is
-    // built on the concrete connection.
-    let insert = diesel::insert_into(invoices::table).values(&invoice_rows);
-    match conn {
-        DbConnection::Sqlite(c) => insert.execute(c)?,
-        DbConnection::Pg(c) => insert.execute(c)?,
-    };
-    Ok(())
+    Ok((case_row, party_row(&case.id, &claim.debtor), invoice_rows))
 }
 
 /// A case by id.

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod clients;
 mod connection;
 pub mod events;
+pub mod import;
 pub mod rows;
 pub mod schema;
 

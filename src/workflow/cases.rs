@@ -1,7 +1,11 @@
 //! Entering claims and reading cases.
 
 use super::{Actor, App};
-use crate::case::{CaseRecord, Claim, FieldViolation, NewCase, Stage, Suspension, accepted_on};
+use chrono::{DateTime, Utc};
+
+use crate::case::{
+    CaseRecord, Claim, FieldViolation, NewCase, Stage, Suspension, VersionedPolicy, accepted_on,
+};
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
 use crate::store::cases::{self, CaseFilter, PageCursor};
@@ -64,32 +68,8 @@ impl App {
                     .ok_or_else(|| {
                         AppError::Internal(format!("client {} has no policy", claim.client_id))
                     })?;
-                let mut warnings = Vec::new();
-                if claim.principal() < policy.policy.minimum_for_legal_action() {
-                    warnings.push(format!(
-                        "principal {} is below the client's minimum for legal action {}",
-                        claim.principal().format_nl(),
-                        policy.policy.minimum_for_legal_action().format_nl()
-                    ));
-                }
-                let case = NewCase {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    accepted_on: accepted_on(
-                        amsterdam_local(received_at),
-                        policy.policy.intake_cutoff,
-                    ),
-                    claim,
-                    received_at,
-                    policy_version: policy.version,
-                    warnings,
-                };
+                let case = new_case(claim, &policy, received_at);
                 cases::insert(conn, &case, received_at)?;
-                let payload = serde_json::json!({
-                    "principal": case.claim.principal().to_string(),
-                    "invoices": case.claim.invoices.len(),
-                    "accepted_on": case.accepted_on.to_string(),
-                    "warnings": case.warnings,
-                });
                 events::append(
                     conn,
                     &NewEvent {
@@ -99,7 +79,7 @@ impl App {
                         stage: Stage::Intake,
                         suspension: Suspension::None,
                         reason: "claim received",
-                        payload: payload.to_string(),
+                        payload: created_payload(&case),
                         policy_version: case.policy_version,
                         at: received_at,
                     },
@@ -142,4 +122,42 @@ impl App {
             })
             .await
     }
+}
+
+/// A new case for an accepted claim under the client's current policy: the cut-off rule
+/// decides the working day it is handled from, and a principal below the client's minimum
+/// for legal action is accepted with a warning. Shared by `CreateCase` and the import, so
+/// both apply the same rules.
+pub(super) fn new_case(
+    claim: Claim,
+    policy: &VersionedPolicy,
+    received_at: DateTime<Utc>,
+) -> NewCase {
+    let mut warnings = Vec::new();
+    if claim.principal() < policy.policy.minimum_for_legal_action() {
+        warnings.push(format!(
+            "principal {} is below the client's minimum for legal action {}",
+            claim.principal().format_nl(),
+            policy.policy.minimum_for_legal_action().format_nl()
+        ));
+    }
+    NewCase {
+        id: uuid::Uuid::new_v4().to_string(),
+        accepted_on: accepted_on(amsterdam_local(received_at), policy.policy.intake_cutoff),
+        claim,
+        received_at,
+        policy_version: policy.version,
+        warnings,
+    }
+}
+
+/// The payload of a `case_created` audit event: the figures as computed at intake.
+pub(super) fn created_payload(case: &NewCase) -> String {
+    serde_json::json!({
+        "principal": case.claim.principal().to_string(),
+        "invoices": case.claim.invoices.len(),
+        "accepted_on": case.accepted_on.to_string(),
+        "warnings": case.warnings,
+    })
+    .to_string()
 }

@@ -129,3 +129,32 @@ fn migrate_applies_once() {
         "0 migration(s) applied"
     );
 }
+
+#[test]
+fn quote_prints_the_same_figures_as_the_calculator() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quote.json");
+    let json = exploot().args(["quote", "--json", example]).output().unwrap();
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let request = std::fs::read_to_string(example).unwrap();
+    let expected = exploot::cli::quote::run(&request, true).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
+    assert_eq!(answer, expected);
+    // Hand check: sent Wednesday 10 July 2024, received Friday 12 July, last day Friday 26 July.
+    assert_eq!(answer["letterTermEndsOn"], "2024-07-26");
+    assert_eq!(answer["paid"], "600.00");
+
+    let text = exploot().args(["quote", example]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Vordering per 4 mei 2026"), "{text}");
+    assert!(text.contains("26 juli 2024"), "{text}");
+    assert!(text.contains("Totaal verschuldigd"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"debtor_kind": "DEBTOR_KIND_CONSUMER", "invoices": [], "as_of": "2026-02-30"}"#).unwrap();
+    let out = exploot().arg("quote").arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invoices") && stderr.contains("as_of"), "{stderr}");
+}

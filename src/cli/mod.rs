@@ -1,0 +1,4 @@
+//! The command line's work beyond `serve` and `migrate`, kept out of `main.rs` so each
+//! command reads on its own.
+
+pub mod quote;
