@@ -133,8 +133,15 @@ fn migrate_applies_once() {
 #[test]
 fn quote_prints_the_same_figures_as_the_calculator() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quote.json");
-    let json = exploot().args(["quote", "--json", example]).output().unwrap();
-    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let json = exploot()
+        .args(["quote", "--json", example])
+        .output()
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let request = std::fs::read_to_string(example).unwrap();
     let expected = exploot::cli::quote::run(&request, true).unwrap();
@@ -152,9 +159,16 @@ fn quote_prints_the_same_figures_as_the_calculator() {
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, r#"{"debtor_kind": "DEBTOR_KIND_CONSUMER", "invoices": [], "as_of": "2026-02-30"}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"debtor_kind": "DEBTOR_KIND_CONSUMER", "invoices": [], "as_of": "2026-02-30"}"#,
+    )
+    .unwrap();
     let out = exploot().arg("quote").arg(&bad).output().unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("invoices") && stderr.contains("as_of"), "{stderr}");
+    assert!(
+        stderr.contains("invoices") && stderr.contains("as_of"),
+        "{stderr}"
+    );
 }
