@@ -43,8 +43,9 @@ pub fn existing(
             .select((cases::client_reference, cases::id, cases::content_hash))
             .load(conn)?;
         found.extend(
-            rows.into_iter()
-                .map(|(reference, id, content_hash)| (reference, ExistingCase { id, content_hash })),
+            rows.into_iter().map(|(reference, id, content_hash)| {
+                (reference, ExistingCase { id, content_hash })
+            }),
         );
     }
     Ok(found)
