@@ -1,17 +1,17 @@
-//! `exploot.v1.IntakeService`.
+//! `exploot.v1.IntakeService`: clients' batch imports.
 
 use std::pin::Pin;
 
-use tokio_stream::Stream;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
-use super::unimplemented;
+use super::{anonymous, convert};
 use crate::proto::{self as pb, intake_service_server::IntakeService};
-use crate::workflow::App;
+use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
 
 /// The intake service over the application.
 pub struct IntakeApi {
-    #[expect(dead_code, reason = "ImportClaims is the next issue's work")]
     app: App,
 }
 
@@ -28,10 +28,87 @@ type Outcomes = Pin<Box<dyn Stream<Item = Result<pb::ImportClaimsResponse, Statu
 impl IntakeService for IntakeApi {
     type ImportClaimsStream = Outcomes;
 
+    #[tracing::instrument(skip_all, name = "ImportClaims")]
     async fn import_claims(
         &self,
-        _: Request<Streaming<pb::ImportClaimsRequest>>,
+        request: Request<Streaming<pb::ImportClaimsRequest>>,
     ) -> Result<Response<Outcomes>, Status> {
-        Err(unimplemented("ImportClaims"))
+        let mut requests = request.into_inner();
+        let (rows, outcomes) = self.app.import(anonymous());
+        let app = self.app.clone();
+        // Decode and parse here while the application commits the previous batch.
+        tokio::spawn(async move {
+            loop {
+                let input = match requests.message().await {
+                    Ok(Some(r)) => ImportInput::Row(Box::new(import_row(r, app.clock().today()))),
+                    Ok(None) => return, // the client closed its side: commit what is left
+                    Err(status) => {
+                        tracing::info!(code = ?status.code(), "import stream broken");
+                        ImportInput::Broken
+                    }
+                };
+                let broken = matches!(input, ImportInput::Broken);
+                if rows.send(input).await.is_err() || broken {
+                    return;
+                }
+            }
+        });
+        let answers = ReceiverStream::new(outcomes)
+            .map(|outcome| outcome.map(outcome_to_proto).map_err(Status::from));
+        Ok(Response::new(Box::pin(answers)))
     }
+}
+
+/// A request row as the application's row, with the same rules as `CreateCase`.
+fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
+    let claim = convert::claim(
+        &r.client_id,
+        &r.client_reference,
+        r.debtor.as_ref(),
+        &r.invoices,
+        &r.notes,
+        today,
+    );
+    ImportRow {
+        row: r.row,
+        client_id: r.client_id,
+        client_reference: r.client_reference,
+        claim,
+    }
+}
+
+fn outcome_to_proto(o: RowOutcome) -> pb::ImportClaimsResponse {
+    use pb::import_claims_response::Outcome as Kind;
+    let mut answer = pb::ImportClaimsResponse {
+        row: o.row,
+        client_reference: o.client_reference,
+        ..Default::default()
+    };
+    let kind = match o.outcome {
+        Outcome::Accepted { case_id, warnings } => {
+            answer.case_id = case_id;
+            answer.warnings = warnings;
+            Kind::Accepted
+        }
+        Outcome::Duplicate { case_id } => {
+            answer.case_id = case_id;
+            Kind::Duplicate
+        }
+        Outcome::Conflict { case_id } => {
+            answer.case_id = case_id;
+            Kind::Conflict
+        }
+        Outcome::Rejected(violations) => {
+            answer.violations = violations
+                .into_iter()
+                .map(|v| pb::FieldViolation {
+                    field: v.field,
+                    description: v.description,
+                })
+                .collect();
+            Kind::Rejected
+        }
+    };
+    answer.outcome = kind.into();
+    answer
 }

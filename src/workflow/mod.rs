@@ -5,6 +5,7 @@
 
 mod admin;
 mod cases;
+mod import;
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use crate::clock::Clock;
 use crate::store::Store;
 
 pub use cases::CaseQuery;
+pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 
 /// Who asked: recorded on every audit event.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -260,14 +260,6 @@ async fn rpcs_not_built_yet_answer_unimplemented() {
                 .await
                 .map(drop),
         ),
-        (
-            "ImportClaims",
-            server
-                .intake()
-                .import_claims(tokio_stream::iter(Vec::<pb::ImportClaimsRequest>::new()))
-                .await
-                .map(drop),
-        ),
     ];
     for (rpc, result) in codes {
         let err = result.expect_err(rpc);

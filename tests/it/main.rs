@@ -7,3 +7,4 @@ mod binary;
 mod calculator;
 mod cases;
 mod contract;
+mod intake;

@@ -1,0 +1,270 @@
+//! Clients' batch imports (`ImportClaims`): rows in, one outcome per row out.
+//!
+//! Each row gets exactly the rules of [`App::create_case`] (unknown client, idempotency on
+//! (client, client_reference) by fingerprint, the client's policy for the cut-off and the
+//! minimum for legal action), but rows are committed in batches of up to [`BATCH_ROWS`] per
+//! transaction, and a row's outcome is sent only after its batch has committed. A stream
+//! broken at any point therefore leaves every acknowledged row stored and no half-stored
+//! row; sending the file again finds every stored row and answers `duplicate`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+
+use super::cases::{created_payload, new_case};
+use super::{Actor, App};
+use crate::case::{Claim, FieldViolation, VersionedPolicy};
+use crate::error::AppError;
+use crate::store::import::{self, ExistingCase, ImportedCase};
+use crate::store::{DbConnection, clients, transaction};
+
+/// Rows per transaction: large enough that a commit's fixed cost is spread thin, small
+/// enough that a batch's rows are acknowledged soon and a retried batch is cheap.
+pub const BATCH_ROWS: usize = 500;
+
+/// Times a batch is tried when a concurrent writer took one of its references first.
+const ATTEMPTS: usize = 3;
+
+/// One row of an import as the API layer parsed it.
+#[derive(Clone, Debug)]
+pub struct ImportRow {
+    /// The client's row number, echoed in the outcome.
+    pub row: i64,
+    /// The client the row is for, as sent (checked against the known clients here).
+    pub client_id: String,
+    /// The client's reference, as sent (echoed in the outcome).
+    pub client_reference: String,
+    /// The parsed claim, or every field violation the API layer found.
+    pub claim: Result<Claim, Vec<FieldViolation>>,
+}
+
+/// What the API layer feeds an import.
+#[derive(Debug)]
+pub enum ImportInput {
+    /// The next row.
+    Row(Box<ImportRow>),
+    /// The caller's stream broke: stop, and store nothing that is not committed yet.
+    Broken,
+}
+
+/// What became of one row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored as a new case; warnings such as a principal below the minimum for legal action.
+    Accepted {
+        /// The new case.
+        case_id: String,
+        /// Remarks for the client.
+        warnings: Vec<String>,
+    },
+    /// The same claim was stored before under this reference.
+    Duplicate {
+        /// The existing case.
+        case_id: String,
+    },
+    /// A different claim is stored under this reference; nothing was stored.
+    Conflict {
+        /// The existing case.
+        case_id: String,
+    },
+    /// Invalid; nothing was stored.
+    Rejected(Vec<FieldViolation>),
+}
+
+/// The outcome of one row, with the row's number and reference echoed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowOutcome {
+    /// The client's row number.
+    pub row: i64,
+    /// The client's reference.
+    pub client_reference: String,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+impl App {
+    /// Starts an import: rows go into the returned sender, outcomes (in row order) come out
+    /// of the returned receiver once their batch has committed. Closing the sender ends the
+    /// import after the last rows are committed; [`ImportInput::Broken`] ends it at once.
+    /// A database error ends it with that error as the last item. Both channels are
+    /// bounded, so memory stays flat however many rows come in.
+    pub fn import(
+        &self,
+        actor: Actor,
+    ) -> (
+        mpsc::Sender<ImportInput>,
+        mpsc::Receiver<Result<RowOutcome, AppError>>,
+    ) {
+        let (input, mut rows) = mpsc::channel::<ImportInput>(2 * BATCH_ROWS);
+        let (send, outcomes) = mpsc::channel(2 * BATCH_ROWS);
+        let app = self.clone();
+        tokio::spawn(async move {
+            // Rows keep arriving (and are parsed by the caller) while a batch commits;
+            // the next batch is whatever arrived meanwhile, up to BATCH_ROWS.
+            while let Some(first) = rows.recv().await {
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let mut next = Some(first);
+                while let Some(input) = next.take() {
+                    match input {
+                        ImportInput::Row(row) => batch.push(*row),
+                        ImportInput::Broken => return,
+                    }
+                    if batch.len() < BATCH_ROWS {
+                        next = rows.try_recv().ok();
+                    }
+                }
+                match app.import_batch(batch, actor.clone()).await {
+                    Ok(done) => {
+                        for outcome in done {
+                            if send.send(Ok(outcome)).await.is_err() {
+                                return; // the caller is gone; the batch is stored
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let _caller_gone = send.send(Err(e)).await;
+                        return;
+                    }
+                }
+            }
+        });
+        (input, outcomes)
+    }
+
+    /// Stores one batch in one transaction and returns the rows' outcomes in order. When
+    /// a concurrent writer takes one of the batch's references first, the batch is rolled
+    /// back and tried again: the second look finds that case, so no row is lost.
+    pub async fn import_batch(
+        &self,
+        rows: Vec<ImportRow>,
+        actor: Actor,
+    ) -> Result<Vec<RowOutcome>, AppError> {
+        let rows = Arc::new(rows);
+        let actor = Arc::new(actor);
+        let mut attempt = 1;
+        loop {
+            let received_at = self.clock.now();
+            let (rows, actor) = (Arc::clone(&rows), Arc::clone(&actor));
+            let result = self
+                .store
+                .run(move |conn| {
+                    let fingerprints: Vec<Option<String>> = rows
+                        .iter()
+                        .map(|r| r.claim.as_ref().ok().map(Claim::fingerprint))
+                        .collect();
+                    transaction(conn, |conn| {
+                        store_batch(conn, &rows, &fingerprints, &actor, received_at)
+                    })
+                })
+                .await;
+            match result {
+                Err(AppError::Conflict) if attempt < ATTEMPTS => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Decides every row of a batch and inserts the new cases, inside the caller's transaction.
+fn store_batch(
+    conn: &mut DbConnection,
+    rows: &[ImportRow],
+    fingerprints: &[Option<String>],
+    actor: &Actor,
+    received_at: DateTime<Utc>,
+) -> Result<Vec<RowOutcome>, AppError> {
+    // The batch's clients and their current policies (None: no such client).
+    let mut policies: HashMap<&str, Option<VersionedPolicy>> = HashMap::new();
+    for row in rows {
+        if policies.contains_key(row.client_id.as_str()) {
+            continue;
+        }
+        let policy = if !row.client_id.is_empty() && clients::exists(conn, &row.client_id)? {
+            Some(
+                clients::get_policy(conn, &row.client_id, None)?.ok_or_else(|| {
+                    AppError::Internal(format!("client {} has no policy", row.client_id))
+                })?,
+            )
+        } else {
+            None
+        };
+        policies.insert(&row.client_id, policy);
+    }
+
+    // The cases already stored under the batch's references, one query per client.
+    let mut references: HashMap<&str, Vec<&str>> = HashMap::new();
+    for row in rows {
+        if let (Ok(claim), Some(Some(_))) = (&row.claim, policies.get(row.client_id.as_str())) {
+            references
+                .entry(claim.client_id.as_str())
+                .or_default()
+                .push(&claim.client_reference);
+        }
+    }
+    let mut known: HashMap<(String, String), ExistingCase> = HashMap::new();
+    for (client_id, refs) in references {
+        for (reference, case) in import::existing(conn, client_id, &refs)? {
+            known.insert((client_id.to_owned(), reference), case);
+        }
+    }
+
+    let mut outcomes = Vec::with_capacity(rows.len());
+    let mut new = Vec::new();
+    for (row, fingerprint) in rows.iter().zip(fingerprints) {
+        let policy = policies
+            .get(row.client_id.as_str())
+            .and_then(Option::as_ref);
+        let outcome = match (&row.claim, policy, fingerprint) {
+            (Ok(claim), Some(policy), Some(fingerprint)) => {
+                let key = (
+                    claim.client_id.as_str().to_owned(),
+                    claim.client_reference.clone(),
+                );
+                match known.get(&key) {
+                    Some(existing) if existing.content_hash == *fingerprint => Outcome::Duplicate {
+                        case_id: existing.id.clone(),
+                    },
+                    Some(existing) => Outcome::Conflict {
+                        case_id: existing.id.clone(),
+                    },
+                    None => {
+                        let case = new_case(claim.clone(), policy, received_at);
+                        known.insert(
+                            key,
+                            ExistingCase {
+                                id: case.id.clone(),
+                                content_hash: fingerprint.clone(),
+                            },
+                        );
+                        let outcome = Outcome::Accepted {
+                            case_id: case.id.clone(),
+                            warnings: case.warnings.clone(),
+                        };
+                        new.push(ImportedCase {
+                            event_payload: created_payload(&case),
+                            content_hash: fingerprint.clone(),
+                            case,
+                        });
+                        outcome
+                    }
+                }
+            }
+            (result, policy, _) => {
+                let mut violations = result.clone().err().unwrap_or_default();
+                if policy.is_none() && !violations.iter().any(|v| v.field == "client_id") {
+                    violations.push(FieldViolation::new("client_id", "no client with this id"));
+                }
+                Outcome::Rejected(violations)
+            }
+        };
+        outcomes.push(RowOutcome {
+            row: row.row,
+            client_reference: row.client_reference.clone(),
+            outcome,
+        });
+    }
+    import::insert_all(conn, &new, &actor.0, received_at)?;
+    Ok(outcomes)
+}

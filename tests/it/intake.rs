@@ -1,0 +1,547 @@
+//! ImportClaims end to end: batches, duplicates, conflicts, rejections, broken streams
+//! and a killed server, on both backends.
+
+use std::collections::{HashMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use exploot::proto::intake_service_client::IntakeServiceClient;
+use exploot::proto::{self as pb, import_claims_response::Outcome};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::harness::fixtures::{business_claim, consumer_claim, put_client};
+use crate::harness::server::{default_start, wait_serving};
+use crate::harness::{TestDb, TestServer, eventually, on_both_backends};
+
+/// Row `i` of a generated import: consumers and businesses, 1–3 invoices, some below the
+/// €500 minimum for legal action.
+fn good_row(client: &str, i: usize) -> pb::ImportClaimsRequest {
+    let reference = format!("IMP-{i:06}");
+    let claim = if i.is_multiple_of(2) {
+        consumer_claim(client, &reference)
+    } else {
+        business_claim(client, &reference, &format!("{:08}", 10_000_000 + i))
+    };
+    let invoices = (0..1 + i % 3)
+        .map(|n| pb::Invoice {
+            number: format!("F-{i}-{n}"),
+            invoice_date: "2026-01-10".into(),
+            due_date: "2026-02-09".into(),
+            amount: format!("{}.{:02}", 50 + (i * 37 + n * 11) % 900, i % 100),
+        })
+        .collect();
+    pb::ImportClaimsRequest {
+        client_id: claim.client_id,
+        row: i64::try_from(i).unwrap() + 2,
+        client_reference: claim.client_reference,
+        debtor: claim.debtor,
+        invoices,
+        notes: claim.notes,
+    }
+}
+
+/// Whether row `i` of the generated file is a bad one: 3 in every 100.
+fn is_bad(i: usize) -> bool {
+    matches!(i % 100, 7 | 42 | 77)
+}
+
+/// Row `i`, spoilt if it is a bad one, and the fields its rejection must name.
+fn row(client: &str, i: usize) -> (pb::ImportClaimsRequest, Vec<&'static str>) {
+    let mut r = good_row(client, i);
+    if !is_bad(i) {
+        return (r, Vec::new());
+    }
+    let debtor = r.debtor.as_mut().unwrap();
+    let fields = match (i / 100) % 5 {
+        0 => {
+            r.invoices[0].amount = "-5".into();
+            vec!["invoices[0].amount"]
+        }
+        1 => {
+            debtor.address.as_mut().unwrap().postcode = "12".into();
+            vec!["debtor.address.postcode"]
+        }
+        2 => {
+            r.invoices[0].due_date = "2027-01-01".into();
+            vec!["invoices[0].due_date"]
+        }
+        3 => {
+            debtor.kind = pb::DebtorKind::Business.into();
+            debtor.date_of_birth = String::new();
+            debtor.kvk_number = "123".into();
+            vec!["debtor.kvk_number"]
+        }
+        _ => {
+            debtor.name = " ".into();
+            r.invoices[0].number = String::new();
+            vec!["debtor.name", "invoices[0].number"]
+        }
+    };
+    (r, fields)
+}
+
+fn rows(client: &str, n: usize) -> Vec<pb::ImportClaimsRequest> {
+    (0..n).map(|i| row(client, i).0).collect()
+}
+
+/// Streams `requests` and collects every answer.
+async fn import(
+    mut client: IntakeServiceClient<Channel>,
+    requests: Vec<pb::ImportClaimsRequest>,
+) -> Vec<pb::ImportClaimsResponse> {
+    let mut answers = client
+        .import_claims(tokio_stream::iter(requests))
+        .await
+        .expect("ImportClaims")
+        .into_inner();
+    let mut all = Vec::new();
+    while let Some(answer) = answers.message().await.expect("an outcome") {
+        all.push(answer);
+    }
+    all
+}
+
+fn outcome(a: &pb::ImportClaimsResponse) -> Outcome {
+    Outcome::try_from(a.outcome).expect("known outcome")
+}
+
+/// Every case of `client`, by reference.
+async fn stored(channel: &Channel, client: &str) -> HashMap<String, pb::Case> {
+    let mut cases = pb::case_service_client::CaseServiceClient::new(channel.clone());
+    let mut all = HashMap::new();
+    let mut token = String::new();
+    loop {
+        let page = cases
+            .list_cases(pb::ListCasesRequest {
+                client_id: client.into(),
+                page_size: 1000,
+                page_token: token,
+                ..Default::default()
+            })
+            .await
+            .expect("ListCases")
+            .into_inner();
+        for case in page.cases {
+            let previous = all.insert(case.client_reference.clone(), case);
+            assert!(previous.is_none(), "one case per reference");
+        }
+        if page.next_page_token.is_empty() {
+            return all;
+        }
+        token = page.next_page_token;
+    }
+}
+
+async fn ten_thousand_rows_with_three_percent_bad_then_again(db: TestDb) {
+    const N: usize = 10_000;
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let answers = import(server.intake(), rows("acme", N)).await;
+    assert_eq!(answers.len(), N, "one outcome per row");
+    let rows_in_order: Vec<i64> = answers.iter().map(|a| a.row).collect();
+    assert!(
+        rows_in_order.windows(2).all(|w| w[0] < w[1]),
+        "in row order"
+    );
+
+    let mut ids = HashMap::new();
+    let mut below_minimum = 0;
+    for (i, answer) in answers.iter().enumerate() {
+        let (request, bad_fields) = row("acme", i);
+        assert_eq!(answer.row, request.row);
+        assert_eq!(answer.client_reference, request.client_reference);
+        if bad_fields.is_empty() {
+            assert_eq!(outcome(answer), Outcome::Accepted, "row {i}: {answer:?}");
+            assert!(!answer.case_id.is_empty());
+            let principal: rust_decimal::Decimal = request
+                .invoices
+                .iter()
+                .map(|inv| inv.amount.parse::<rust_decimal::Decimal>().unwrap())
+                .sum();
+            let warned = principal < rust_decimal::Decimal::from(500);
+            assert_eq!(!answer.warnings.is_empty(), warned, "row {i}: {answer:?}");
+            below_minimum += usize::from(warned);
+            ids.insert(answer.client_reference.clone(), answer.case_id.clone());
+        } else {
+            assert_eq!(outcome(answer), Outcome::Rejected, "row {i}: {answer:?}");
+            assert!(answer.case_id.is_empty());
+            let mut fields: Vec<&str> =
+                answer.violations.iter().map(|v| v.field.as_str()).collect();
+            fields.sort_unstable();
+            assert_eq!(fields, bad_fields, "row {i}");
+        }
+    }
+    assert_eq!(ids.len(), N - 300, "3 % bad");
+    assert!(below_minimum > 0, "the generator makes some small claims");
+
+    let cases = stored(&server.channel, "acme").await;
+    assert_eq!(
+        cases.len(),
+        N - 300,
+        "{}: every good row stored once",
+        db.backend
+    );
+    for (reference, id) in &ids {
+        assert_eq!(&cases[reference].id, id);
+    }
+    let sample = &cases["IMP-000005"];
+    let expected = good_row("acme", 5);
+    assert_eq!(
+        sample.invoices, expected.invoices,
+        "invoices stored as sent"
+    );
+    assert_eq!(sample.debtor, expected.debtor);
+    assert_eq!(
+        sample.accepted_on, "2026-05-04",
+        "before the cut-off: that day"
+    );
+
+    let again = import(server.intake(), rows("acme", N)).await;
+    assert_eq!(again.len(), N);
+    for (i, answer) in again.iter().enumerate() {
+        if is_bad(i) {
+            assert_eq!(outcome(answer), Outcome::Rejected, "row {i}");
+        } else {
+            assert_eq!(outcome(answer), Outcome::Duplicate, "row {i}: {answer:?}");
+            assert_eq!(answer.case_id, ids[&answer.client_reference]);
+        }
+    }
+    assert_eq!(stored(&server.channel, "acme").await.len(), N - 300);
+    server.stop().await;
+}
+on_both_backends!(ten_thousand_rows_with_three_percent_bad_then_again);
+
+async fn duplicates_conflicts_unknown_clients_and_the_cut_off(db: TestDb) {
+    // Friday 8 May 2026 16:30 in Amsterdam: after the cut-off, so handled Monday 11 May.
+    let after_cutoff = chrono::DateTime::parse_from_rfc3339("2026-05-08T14:30:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let server = TestServer::start_at(&db, after_cutoff).await;
+    put_client(&server, "acme").await;
+    server
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                minimum_for_legal_action: "2000.00".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy");
+    let first = good_row("acme", 1);
+    let mut changed = first.clone();
+    changed.row = 4;
+    changed.invoices[0].amount = "1.00".into();
+    let mut repeated = first.clone();
+    repeated.row = 3;
+    let mut stranger = good_row("nobody", 2);
+    stranger.row = 5;
+    let answers = import(
+        server.intake(),
+        vec![first.clone(), repeated, changed, stranger],
+    )
+    .await;
+    let kinds: Vec<Outcome> = answers.iter().map(outcome).collect();
+    assert_eq!(
+        kinds,
+        [
+            Outcome::Accepted,
+            Outcome::Duplicate,
+            Outcome::Conflict,
+            Outcome::Rejected
+        ],
+        "{answers:?}"
+    );
+    assert_eq!(answers[1].case_id, answers[0].case_id, "the same case");
+    assert_eq!(
+        answers[2].case_id, answers[0].case_id,
+        "names the existing case"
+    );
+    assert_eq!(answers[3].violations.len(), 1);
+    assert_eq!(answers[3].violations[0].field, "client_id");
+    assert_eq!(
+        answers[0].warnings.len(),
+        1,
+        "below the client's €2.000 minimum"
+    );
+    assert!(
+        answers[0].warnings[0].contains("€ 2.000,00"),
+        "{:?}",
+        answers[0].warnings
+    );
+
+    let case = server
+        .cases()
+        .get_case(pb::GetCaseRequest {
+            case_id: answers[0].case_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        case.accepted_on, "2026-05-11",
+        "after Friday's cut-off: Monday"
+    );
+    assert_eq!(case.policy_version, 2);
+    assert_eq!(case.warnings, answers[0].warnings);
+
+    // The same claim through CreateCase is the same case: one set of rules.
+    let mut create = consumer_claim("acme", &first.client_reference);
+    create.debtor = first.debtor.clone();
+    create.invoices = first.invoices.clone();
+    create.notes = first.notes.clone();
+    create.client_reference = first.client_reference.clone();
+    let created = server
+        .cases()
+        .create_case(create)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.id, answers[0].case_id);
+    server.stop().await;
+}
+on_both_backends!(duplicates_conflicts_unknown_clients_and_the_cut_off);
+
+async fn two_imports_racing_on_the_same_rows_store_each_once(db: TestDb) {
+    const N: usize = 2_000;
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let (a, b) = tokio::join!(
+        import(server.intake(), rows("acme", N)),
+        import(server.intake(), rows("acme", N))
+    );
+    for i in 0..N {
+        let pair = (outcome(&a[i]), outcome(&b[i]));
+        if is_bad(i) {
+            assert_eq!(pair, (Outcome::Rejected, Outcome::Rejected));
+        } else {
+            assert!(
+                matches!(
+                    pair,
+                    (Outcome::Accepted, Outcome::Duplicate)
+                        | (Outcome::Duplicate, Outcome::Accepted)
+                ),
+                "row {i}: {pair:?}"
+            );
+            assert_eq!(a[i].case_id, b[i].case_id);
+        }
+    }
+    assert_eq!(stored(&server.channel, "acme").await.len(), N - 60);
+    server.stop().await;
+}
+on_both_backends!(two_imports_racing_on_the_same_rows_store_each_once);
+
+/// Streams the first `sent` of `n` rows through a channel, collects outcomes until `acks`
+/// have come, then drops both directions: the client is gone mid-import. Returns the
+/// acknowledged rows.
+async fn import_cut_after(
+    channel: &Channel,
+    client: &str,
+    n: usize,
+    sent: usize,
+    acks: usize,
+) -> HashMap<String, String> {
+    let (send, requests) = mpsc::channel(64);
+    let mut intake = pb::intake_service_client::IntakeServiceClient::new(channel.clone());
+    let client = client.to_owned();
+    let feeder = tokio::spawn(async move {
+        for r in rows(&client, n).into_iter().take(sent) {
+            if send.send(r).await.is_err() {
+                return;
+            }
+        }
+        // Keep the request side open: the cut, not the end of the rows, stops the import.
+        std::future::pending::<()>().await;
+    });
+    let mut answers = intake
+        .import_claims(ReceiverStream::new(requests))
+        .await
+        .expect("ImportClaims")
+        .into_inner();
+    let mut acked = HashMap::new();
+    while acked.len() < acks {
+        let answer = answers
+            .message()
+            .await
+            .expect("outcome")
+            .expect("more outcomes");
+        if outcome(&answer) == Outcome::Accepted {
+            acked.insert(answer.client_reference, answer.case_id);
+        } else {
+            acked.insert(answer.client_reference, String::new());
+        }
+    }
+    feeder.abort();
+    drop(answers);
+    acked.retain(|_, id| !id.is_empty());
+    acked
+}
+
+async fn a_stream_cut_midway_then_resumed_stores_each_case_once(db: TestDb) {
+    const N: usize = 3_000;
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let acked = import_cut_after(&server.channel, "acme", N, 1_000, 600).await;
+    assert!(acked.len() >= 580, "acknowledged rows: {}", acked.len());
+    // Whatever the server had in hand when the client vanished is settled either way:
+    // wait until the store stops changing (the last batch in flight may still commit).
+    let partial = eventually("the cut import to settle", Duration::from_secs(30), || {
+        let channel = server.channel.clone();
+        async move {
+            let a = stored(&channel, "acme").await.len();
+            let b = stored(&channel, "acme").await.len();
+            (a == b).then_some(a)
+        }
+    })
+    .await;
+    assert!(
+        (acked.len()..=1_000 - 30).contains(&partial),
+        "cut mid-way: {partial} stored"
+    );
+
+    let answers = import(server.intake(), rows("acme", N)).await;
+    for (i, answer) in answers.iter().enumerate() {
+        let kind = outcome(answer);
+        if let Some(id) = acked.get(&answer.client_reference) {
+            assert_eq!(
+                kind,
+                Outcome::Duplicate,
+                "row {i} was acknowledged before the cut"
+            );
+            assert_eq!(&answer.case_id, id);
+        } else if is_bad(i) {
+            assert_eq!(kind, Outcome::Rejected);
+        } else {
+            assert!(
+                matches!(kind, Outcome::Accepted | Outcome::Duplicate),
+                "row {i}: {kind:?}"
+            );
+        }
+    }
+    let cases = stored(&server.channel, "acme").await;
+    assert_eq!(cases.len(), N - 90, "{}: each case stored once", db.backend);
+    server.stop().await;
+}
+on_both_backends!(a_stream_cut_midway_then_resumed_stores_each_case_once);
+
+/// The `exploot serve` binary on `db`, on a free port.
+struct Served {
+    child: Child,
+    channel: Channel,
+}
+
+async fn serve_binary(db: &TestDb, port: u16) -> Served {
+    let child = Command::new(env!("CARGO_BIN_EXE_exploot"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--database-url", &db.url])
+        .args([
+            "--clock",
+            &format!("manual:{}", default_start().to_rfc3339()),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start exploot serve");
+    let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .connect_lazy();
+    wait_serving(&channel).await;
+    Served { child, channel }
+}
+
+async fn a_server_killed_mid_import_keeps_every_acknowledged_row(db: TestDb) {
+    const N: usize = 20_000;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut served = serve_binary(&db, port).await;
+    let mut admin = pb::admin_service_client::AdminServiceClient::new(served.channel.clone());
+    admin
+        .put_client(pb::PutClientRequest {
+            client: Some(crate::harness::fixtures::client("acme")),
+        })
+        .await
+        .unwrap();
+
+    let (send, requests) = mpsc::channel(256);
+    let feeder = tokio::spawn(async move {
+        for r in rows("acme", N) {
+            if send.send(r).await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut intake = pb::intake_service_client::IntakeServiceClient::new(served.channel.clone());
+    let mut answers = intake
+        .import_claims(ReceiverStream::new(requests))
+        .await
+        .expect("ImportClaims")
+        .into_inner();
+    let mut acked = HashMap::new();
+    let mut seen = 0;
+    while seen < 1_500 {
+        let answer = answers.message().await.expect("outcome").expect("more");
+        seen += 1;
+        if outcome(&answer) == Outcome::Accepted {
+            acked.insert(answer.client_reference, answer.case_id);
+        }
+    }
+    // SIGKILL: no shutdown, no flush. Outcomes already in the socket still count as
+    // acknowledged; read what arrives until the connection breaks.
+    served.child.kill().expect("SIGKILL");
+    let _ = served.child.wait();
+    while let Ok(Some(answer)) = answers.message().await {
+        if outcome(&answer) == Outcome::Accepted {
+            acked.insert(answer.client_reference, answer.case_id);
+        }
+    }
+    feeder.abort();
+    assert!(
+        acked.len() > 1_000,
+        "acknowledged before the kill: {}",
+        acked.len()
+    );
+
+    let restarted = serve_binary(&db, port).await;
+    let cases = stored(&restarted.channel, "acme").await;
+    for (reference, id) in &acked {
+        assert_eq!(
+            cases.get(reference).map(|c| c.id.as_str()),
+            Some(id.as_str()),
+            "{}: acknowledged {reference} survives the kill",
+            db.backend
+        );
+    }
+    for case in cases.values() {
+        let i: usize = case.client_reference[4..].parse().unwrap();
+        assert_eq!(
+            case.invoices,
+            good_row("acme", i).invoices,
+            "no half-stored row"
+        );
+    }
+    assert!(cases.len() < N - 600, "killed mid-import");
+
+    let again = import(
+        IntakeServiceClient::new(restarted.channel.clone()),
+        rows("acme", N),
+    )
+    .await;
+    let accepted: HashSet<&str> = again
+        .iter()
+        .filter(|a| outcome(a) == Outcome::Accepted)
+        .map(|a| a.client_reference.as_str())
+        .collect();
+    assert!(acked.keys().all(|r| !accepted.contains(r.as_str())));
+    assert_eq!(stored(&restarted.channel, "acme").await.len(), N - 600);
+    let Served { mut child, .. } = restarted;
+    child.kill().expect("stop");
+    let _ = child.wait();
+}
+on_both_backends!(a_server_killed_mid_import_keeps_every_acknowledged_row);
