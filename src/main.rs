@@ -44,6 +44,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import claims from a CSV file into a running server: one row per invoice, the
+    /// rows of a claim together (see README → Importing claims).
+    Import {
+        /// The CSV file; rejected rows go to FILE.rejects.csv.
+        file: std::path::PathBuf,
+        /// The client (opdrachtgever) the claims are for.
+        #[arg(long)]
+        client: String,
+        /// The server's gRPC address.
+        #[arg(long, env = "EXPLOOT_SERVER", default_value = "http://127.0.0.1:50051")]
+        server: String,
+    },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
@@ -96,6 +108,15 @@ fn run(cli: Cli) -> Result<(), String> {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             print!("{}", exploot::cli::quote::run(&text, json)?);
+            Ok(())
+        }
+        Command::Import {
+            file,
+            client,
+            server,
+        } => {
+            let summary = exploot::cli::import::run(&file, &client, &server)?;
+            print!("{summary}");
             Ok(())
         }
         Command::Migrate { database_url } => {

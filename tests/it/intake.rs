@@ -545,3 +545,116 @@ async fn a_server_killed_mid_import_keeps_every_acknowledged_row(db: TestDb) {
     let _ = child.wait();
 }
 on_both_backends!(a_server_killed_mid_import_keeps_every_acknowledged_row);
+
+/// Runs `exploot import FILE --client acme --server …` and returns its stdout.
+async fn import_command(server: &TestServer, file: &std::path::Path) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_exploot"));
+    command
+        .arg("import")
+        .arg(file)
+        .args(["--client", "acme", "--server", &server.endpoint])
+        .env("RUST_LOG", "warn");
+    let out = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("run exploot import");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "exploot import failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// The count on the summary line that starts with `label`.
+fn count(summary: &str, label: &str) -> u64 {
+    summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(label))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no {label:?} in {summary}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_import_command_writes_rejects_and_reads_dutch_excel_exports() {
+    let server = TestServer::start(&TestDb::sqlite()).await;
+    put_client(&server, "acme").await;
+    let dir = tempfile::tempdir().unwrap();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+
+    let file = dir.path().join("claims.csv");
+    std::fs::copy(examples.join("claims.csv"), &file).unwrap();
+    let unknown = Command::new(env!("CARGO_BIN_EXE_exploot"))
+        .arg("import")
+        .arg(&file)
+        .args(["--client", "nobody", "--server", &server.endpoint])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("no client \"nobody\""),
+        "fails fast: {stderr}"
+    );
+    let summary = import_command(&server, &file).await;
+    assert_eq!(count(&summary, "accepted"), 7, "{summary}");
+    assert_eq!(count(&summary, "of which"), 1, "the €250 claim: {summary}");
+    assert_eq!(count(&summary, "rejected"), 3, "{summary}");
+    let rejects = std::fs::read_to_string(dir.path().join("claims.rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines.len(), 4, "header and the three bad rows: {rejects}");
+    assert!(lines[0].ends_with(",errors"), "{}", lines[0]);
+    assert!(lines[1].starts_with("DOS-2026-0006,") && lines[1].contains("amount (line 10)"));
+    assert!(lines[2].contains("postcode") && lines[2].contains("kvk_number"));
+    assert!(lines[3].contains("email") && lines[3].contains("due_date (line 12)"));
+
+    let again = import_command(&server, &file).await;
+    assert_eq!(count(&again, "accepted"), 0, "{again}");
+    assert_eq!(count(&again, "duplicate"), 7, "{again}");
+
+    let excel = dir.path().join("export.csv");
+    std::fs::copy(examples.join("claims-excel-nl.csv"), &excel).unwrap();
+    let summary = import_command(&server, &excel).await;
+    assert_eq!(count(&summary, "accepted"), 5, "{summary}");
+    assert_eq!(count(&summary, "rejected"), 0, "{summary}");
+    assert!(!dir.path().join("export.rejects.csv").exists());
+
+    // A mistake in an Excel file (CRLF lines) is reported at its line, in the same dialect.
+    let mut text = std::fs::read_to_string(&excel).unwrap();
+    text = text
+        .replace("2026/122;", "2026/123;")
+        .replace("349,99", "349,999");
+    std::fs::write(&excel, text).unwrap();
+    let summary = import_command(&server, &excel).await;
+    assert_eq!(count(&summary, "rejected"), 1, "{summary}");
+    let rejects = std::fs::read_to_string(dir.path().join("export.rejects.csv")).unwrap();
+    assert!(
+        rejects.starts_with("\u{feff}Dossiernummer;"),
+        "BOM and semicolons kept"
+    );
+    let line = rejects.lines().nth(1).unwrap();
+    assert!(line.starts_with("2026/123;"), "{line}");
+    assert!(line.contains("349,999;"), "the row as written: {line}");
+    assert!(line.contains("amount (line 8)"), "{line}");
+    let cases = stored(&server.channel, "acme").await;
+    let van_dijk = &cases["2026/118"];
+    let amounts: Vec<&str> = van_dijk
+        .invoices
+        .iter()
+        .map(|i| i.amount.as_str())
+        .collect();
+    assert_eq!(amounts, ["1245.50", "87.25"], "decimal commas");
+    assert_eq!(van_dijk.invoices[0].due_date, "2026-02-04", "DD-MM-YYYY");
+    assert_eq!(van_dijk.principal, "1332.75");
+    assert_eq!(
+        cases["2026/120"].debtor.as_ref().unwrap().name,
+        "dhr. K. Öztürk"
+    );
+    assert_eq!(
+        cases["2026/120"].debtor.as_ref().unwrap().date_of_birth,
+        "1969-08-12"
+    );
+    server.stop().await;
+}

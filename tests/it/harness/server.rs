@@ -21,11 +21,7 @@ use super::TestDb;
 
 /// A running server and a channel to it.
 pub struct TestServer {
-    /// `http://127.0.0.1:PORT`.
-    #[expect(
-        dead_code,
-        reason = "kept for tests that spawn a client outside the harness"
-    )]
+    /// `http://127.0.0.1:PORT`, for clients outside the harness (`exploot import`).
     pub endpoint: String,
     /// A connected channel.
     pub channel: Channel,

@@ -1,0 +1,440 @@
+//! `exploot import FILE.csv --client ID [--server URL]`: streams a client's claims file to
+//! a running server over `ImportClaims`, with a progress bar on a terminal, a summary at the
+//! end, and `FILE.rejects.csv` holding the rows that need the client's attention (rejected
+//! or conflicting) with the reason in an `errors` column — fix them there and import that
+//! file again: rows already stored come back as duplicates, never twice.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use csv::StringRecord;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::transport::Endpoint;
+
+use super::claims_csv::{ClaimsCsv, ERRORS_COLUMN, locate};
+use crate::proto::import_claims_response::Outcome;
+use crate::proto::{
+    self as pb, admin_service_client::AdminServiceClient,
+    intake_service_client::IntakeServiceClient,
+};
+
+/// Claims read ahead of the server's answers: enough to keep a batch ready while the
+/// previous one commits, few enough that memory stays flat.
+const READ_AHEAD: usize = 2_000;
+
+/// What an import did, for the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// The file imported.
+    pub file: PathBuf,
+    /// Stored as new cases.
+    pub accepted: u64,
+    /// Of those, accepted with a warning (e.g. below the minimum for legal action).
+    pub warned: u64,
+    /// Already stored before, same content.
+    pub duplicate: u64,
+    /// Reference already used for a different claim.
+    pub conflict: u64,
+    /// Invalid (or not sendable), with reasons in the rejects file.
+    pub rejected: u64,
+    /// Where the rejected and conflicting rows went, if there were any.
+    pub rejects_file: Option<PathBuf>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Claims answered.
+    pub fn claims(&self) -> u64 {
+        self.accepted + self.duplicate + self.conflict + self.rejected
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.elapsed.as_secs_f64();
+        writeln!(
+            f,
+            "{} claims from {} in {seconds:.1} s ({:.0} claims/s)",
+            self.claims(),
+            self.file.display(),
+            self.claims() as f64 / seconds.max(1e-3)
+        )?;
+        writeln!(f, "  accepted   {:>9}", self.accepted)?;
+        if self.warned > 0 {
+            writeln!(
+                f,
+                "    of which {:>7} with a warning (below the minimum for legal action)",
+                self.warned
+            )?;
+        }
+        writeln!(f, "  duplicate  {:>9}", self.duplicate)?;
+        writeln!(f, "  conflict   {:>9}", self.conflict)?;
+        writeln!(f, "  rejected   {:>9}", self.rejected)?;
+        if let Some(path) = &self.rejects_file {
+            writeln!(
+                f,
+                "rejected and conflicting rows, with the reasons: {}",
+                path.display()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the import on its own runtime and returns the summary to print.
+pub fn run(file: &Path, client_id: &str, server: &str) -> Result<Summary, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?
+        .block_on(import(file, client_id, server))
+}
+
+/// `FILE.csv` → `FILE.rejects.csv`.
+pub fn rejects_path(file: &Path) -> PathBuf {
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    file.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+/// Counts the bytes read, for the progress bar's percentage and ETA.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A claim that will not be sent, with its reason.
+struct LocalReject {
+    records: Vec<StringRecord>,
+    reason: String,
+}
+
+/// Streams `file` to `server` and collects the outcomes.
+pub async fn import(file: &Path, client_id: &str, server: &str) -> Result<Summary, String> {
+    let started = Instant::now();
+    let opened = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
+    let read = Arc::new(AtomicU64::new(0));
+    let input = BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: opened,
+            read: Arc::clone(&read),
+        },
+    );
+    let mut csv =
+        ClaimsCsv::new(input, client_id).map_err(|e| format!("{}: {e}", file.display()))?;
+    for column in csv.ignored_columns() {
+        eprintln!("exploot import: ignoring column {column:?} (not a known column)");
+    }
+    let mut rejects = Rejects::new(
+        rejects_path(file),
+        csv.headers().clone(),
+        csv.delimiter(),
+        csv.had_bom(),
+    );
+
+    let url = if server.contains("://") {
+        server.to_owned()
+    } else {
+        format!("http://{server}")
+    };
+    let channel = Endpoint::from_shared(url.clone())
+        .map_err(|e| format!("--server {server}: {e}"))?
+        .connect()
+        .await
+        .map_err(|e| format!("cannot reach the server at {url}: {e}"))?;
+
+    // A client the server does not know would have every row rejected: say so at once.
+    let known = AdminServiceClient::new(channel.clone())
+        .get_client(pb::GetClientRequest {
+            client_id: client_id.to_owned(),
+        })
+        .await;
+    if let Err(status) = known
+        && status.code() == tonic::Code::NotFound
+    {
+        return Err(format!(
+            "the server has no client {client_id:?} (create it with AdminService.PutClient)"
+        ));
+    }
+
+    // The file is read on its own thread; the rows of claims in flight wait in `pending`
+    // for their outcome (a rejected claim's rows go to the rejects file).
+    let pending: Arc<Mutex<HashMap<i64, Vec<StringRecord>>>> = Arc::default();
+    let local: Arc<Mutex<Vec<LocalReject>>> = Arc::default();
+    let (send, requests) = mpsc::channel(READ_AHEAD);
+    let reader = {
+        let (pending, local) = (Arc::clone(&pending), Arc::clone(&local));
+        std::thread::spawn(move || -> Result<(), String> {
+            while let Some(claim) = csv.next_claim()? {
+                if let Some(reason) = claim.local_problem {
+                    lock(&local).push(LocalReject {
+                        records: claim.records,
+                        reason,
+                    });
+                    continue;
+                }
+                lock(&pending).insert(claim.request.row, claim.records);
+                if send.blocking_send(claim.request).is_err() {
+                    break; // the stream is gone; the error comes from the answers
+                }
+            }
+            Ok(())
+        })
+    };
+
+    let mut answers = IntakeServiceClient::new(channel)
+        .import_claims(ReceiverStream::new(requests))
+        .await
+        .map_err(|s| format!("ImportClaims: {}", s.message()))?
+        .into_inner();
+    let mut summary = Summary {
+        file: file.to_owned(),
+        ..Summary::default()
+    };
+    let mut progress = Progress::new(size, read);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let broken = loop {
+        tokio::select! {
+            answer = answers.message() => match answer {
+                Ok(Some(answer)) => {
+                    let records = lock(&pending).remove(&answer.row).unwrap_or_default();
+                    tally(&mut summary, &mut rejects, &answer, records)?;
+                }
+                Ok(None) => break None,
+                Err(status) => break Some(status),
+            },
+            _ = tick.tick() => progress.draw(summary.claims()),
+        }
+        for reject in lock(&local).drain(..) {
+            summary.rejected += 1;
+            rejects.write(&reject.records, &reject.reason)?;
+        }
+    };
+    progress.clear();
+    for reject in lock(&local).drain(..) {
+        summary.rejected += 1;
+        rejects.write(&reject.records, &reject.reason)?;
+    }
+    summary.rejects_file = rejects.finish()?;
+    summary.elapsed = started.elapsed();
+    if let Some(status) = broken {
+        return Err(format!(
+            "the server broke off the import after {} claims ({}): {}\n\
+             every claim answered so far is stored; import the file again to go on \
+             (stored claims come back as duplicates)",
+            summary.claims(),
+            summary.file.display(),
+            status.message()
+        ));
+    }
+    let read_result = reader
+        .join()
+        .map_err(|_| "the file reader panicked".to_owned())?;
+    read_result.map_err(|e| {
+        format!(
+            "{}: {e}\nthe {} claims before it were imported:\n{summary}",
+            file.display(),
+            summary.claims()
+        )
+    })?;
+    Ok(summary)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn tally(
+    summary: &mut Summary,
+    rejects: &mut Rejects,
+    answer: &pb::ImportClaimsResponse,
+    records: Vec<StringRecord>,
+) -> Result<(), String> {
+    match Outcome::try_from(answer.outcome) {
+        Ok(Outcome::Accepted) => {
+            summary.accepted += 1;
+            summary.warned += u64::from(!answer.warnings.is_empty());
+        }
+        Ok(Outcome::Duplicate) => summary.duplicate += 1,
+        Ok(Outcome::Conflict) => {
+            summary.conflict += 1;
+            rejects.write(
+                &records,
+                &format!(
+                    "client_reference: already used for a different claim (case {}); \
+                     use a new reference or correct the rows to match that claim",
+                    answer.case_id
+                ),
+            )?;
+        }
+        Ok(Outcome::Rejected) => {
+            summary.rejected += 1;
+            let reasons: Vec<String> = answer
+                .violations
+                .iter()
+                .map(|v| format!("{}: {}", locate(&v.field, answer.row), v.description))
+                .collect();
+            rejects.write(&records, &reasons.join("; "))?;
+        }
+        Ok(Outcome::Unspecified) | Err(_) => {
+            return Err(format!(
+                "the server answered row {} with an unknown outcome {}",
+                answer.row, answer.outcome
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The rejects file, written only when there is something to put in it (and removed when
+/// a later run of the same file has nothing, so it never tells of fixed rows).
+struct Rejects {
+    path: PathBuf,
+    headers: StringRecord,
+    delimiter: u8,
+    bom: bool,
+    errors_at: Option<usize>,
+    writer: Option<csv::Writer<File>>,
+}
+
+impl Rejects {
+    fn new(path: PathBuf, headers: StringRecord, delimiter: u8, bom: bool) -> Self {
+        let errors_at = headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(ERRORS_COLUMN));
+        Self {
+            path,
+            headers,
+            delimiter,
+            bom,
+            errors_at,
+            writer: None,
+        }
+    }
+
+    fn write(&mut self, records: &[StringRecord], reason: &str) -> Result<(), String> {
+        let failed = |e: &dyn fmt::Display| format!("{}: {e}", self.path.display());
+        if self.writer.is_none() {
+            let mut file = File::create(&self.path).map_err(|e| failed(&e))?;
+            if self.bom {
+                file.write_all(b"\xEF\xBB\xBF").map_err(|e| failed(&e))?;
+            }
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(self.delimiter)
+                .flexible(true)
+                .from_writer(file);
+            let mut header: Vec<&str> = self.headers.iter().collect();
+            if self.errors_at.is_none() {
+                header.push(ERRORS_COLUMN);
+            }
+            writer.write_record(&header).map_err(|e| failed(&e))?;
+            self.writer = Some(writer);
+        }
+        let writer = self.writer.as_mut().expect("opened above");
+        let width = self.headers.len();
+        for record in records {
+            let mut fields: Vec<&str> = record.iter().collect();
+            fields.resize(width.max(fields.len()), "");
+            match self.errors_at {
+                Some(i) => fields[i] = reason,
+                None => {
+                    fields.truncate(width);
+                    fields.push(reason);
+                }
+            }
+            writer
+                .write_record(&fields)
+                .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Option<PathBuf>, String> {
+        match self.writer {
+            Some(mut writer) => {
+                writer
+                    .flush()
+                    .map_err(|e| format!("{}: {e}", self.path.display()))?;
+                Ok(Some(self.path))
+            }
+            None => {
+                if self.path.exists() {
+                    std::fs::remove_file(&self.path)
+                        .map_err(|e| format!("{}: {e}", self.path.display()))?;
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+struct Progress {
+    started: Instant,
+    size: u64,
+    read: Arc<AtomicU64>,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(size: u64, read: Arc<AtomicU64>) -> Self {
+        Self {
+            started: Instant::now(),
+            size,
+            read,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn draw(&mut self, claims: u64) {
+        if !self.terminal {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let fraction = if self.size == 0 {
+            0.0
+        } else {
+            (self.read.load(Ordering::Relaxed) as f64 / self.size as f64).min(1.0)
+        };
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let rate = claims as f64 / elapsed.max(1e-3);
+        let eta = if fraction > 0.0 {
+            let left = (elapsed * (1.0 - fraction) / fraction).round() as u64;
+            format!("{}:{:02}", left / 60, left % 60)
+        } else {
+            "-:--".to_owned()
+        };
+        let filled = (fraction * WIDTH as f64) as usize;
+        eprint!(
+            "\r\x1b[2K[{}{}] {:>3.0}%  {claims} claims  {rate:.0} claims/s  ETA {eta}",
+            "#".repeat(filled),
+            "-".repeat(WIDTH - filled),
+            fraction * 100.0
+        );
+        let _ = std::io::stderr().flush();
+    }
+
+    fn clear(&self) {
+        if self.terminal {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
