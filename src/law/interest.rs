@@ -23,12 +23,21 @@
 //! of a stretch of days is the integer `base_cents × basis_points × days`, divided by
 //! `365 × 10 000` only when a figure is rounded to cents (half away from zero).
 //!
-//! Itemised periods: one per stretch with the same rate and base, split at every rate
-//! change, every anniversary and every payment. Their amounts are shown in cents so that
-//! they add up exactly to the rounded figures above: a period shows the rounded interest
-//! accrued since the last rounding point up to its end, minus what the earlier periods of
-//! that stretch already showed. Each period's amount is therefore within one cent of its
-//! exact value, and the periods always add up to the interest charged.
+//! Itemised periods: one per stretch of contiguous days with the same rate and the same
+//! base. A period is split where the rate or the base changes — a rate change, an
+//! anniversary that capitalised interest, a payment that reached the principal or the
+//! capitalised interest — and nowhere else: a payment that leaves the base as it was (it
+//! paid only the current year's interest) or a rate row that repeats the rate starts no
+//! new period.
+//!
+//! Each period shows its own interest, checkable line by line: `base × rate × days / 365`
+//! over its own days, exact, rounded to cents half away from zero. The totals are not the
+//! sum of these lines: they are rounded once per capitalisation year (at the anniversary),
+//! at each payment that reaches the invoice, and at the end of the running part, as
+//! stated above. The lines can therefore differ from the total by rounding (a cent or so:
+//! at most half a cent per line plus half a cent per rounding of the total). Example:
+//! € 1,000.00 due 2023-05-31, asked on 2023-07-31: 30 days at 4 % = 3.287671 → 3.29 and
+//! 31 days at 6 % = 5.095890 → 5.10 on the lines; the total 8.383561 → 8.38.
 
 use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -52,7 +61,9 @@ pub struct InterestPeriod {
     /// The amount interest is computed on: unpaid principal plus unpaid capitalised
     /// interest.
     pub base: Money,
-    /// The interest of the period in cents (see the module doc on how periods add up).
+    /// The period's own interest, `base × rate × days / 365` exactly, rounded to cents half
+    /// away from zero. The lines may differ from the total by rounding (see the module
+    /// doc): the total is rounded per capitalisation year, at payments and at the end.
     pub amount: Money,
 }
 
@@ -94,7 +105,8 @@ impl From<MoneyError> for InterestError {
 pub struct InterestStatement {
     /// Total interest up to and including the day asked about, in cents.
     pub interest: Money,
-    /// The itemised periods; their amounts add up to `interest`.
+    /// The itemised periods, each with its own rounded interest; they may differ from
+    /// `interest` by rounding (see the module doc).
     pub periods: Vec<InterestPeriod>,
 }
 
@@ -131,7 +143,7 @@ pub struct InterestAccount {
     settled: i128,
     /// Exact interest since the last rounding point, in cent·basis-point·days.
     running: i128,
-    /// `running` rounded to cents: what the periods since the last rounding point show.
+    /// `running` rounded to cents: the running part as it is shown and owed.
     running_shown: i128,
     /// The last day whose interest is counted (the due date before any interest).
     accrued_through: NaiveDate,
@@ -142,9 +154,11 @@ pub struct InterestAccount {
     /// Index of the rate row in force on the next day to accrue, if known.
     rate_index: Option<usize>,
     periods: Vec<InterestPeriod>,
-    /// The last period may still be extended (same rate and base, no rounding since).
-    period_open: bool,
-    open_base: i128,
+    /// Base of the last period, cents (it is extended while the base stays the same).
+    last_base: i128,
+    /// Exact interest of the last period, in cent·basis-point·days; its `amount` is this
+    /// rounded to cents.
+    last_exact: i128,
 }
 
 impl InterestAccount {
@@ -170,8 +184,8 @@ impl InterestAccount {
             next_anniversary: anniversary(due_date, 1),
             rate_index: None,
             periods: Vec::new(),
-            period_open: false,
-            open_base: 0,
+            last_base: 0,
+            last_exact: 0,
         })
     }
 
@@ -225,11 +239,10 @@ impl InterestAccount {
             let base = self.principal + self.capitalised;
             if base > 0 {
                 let days = to.signed_duration_since(from).num_days() + 1;
-                self.running += base * i128::from(rate.basis_points()) * i128::from(days);
-                let shown = to_cents(self.running);
-                let amount = shown - self.running_shown;
-                self.running_shown = shown;
-                self.record(from, to, rate, base, amount);
+                let exact = base * i128::from(rate.basis_points()) * i128::from(days);
+                self.running += exact;
+                self.running_shown = to_cents(self.running);
+                self.record(from, to, rate, base, exact);
             }
             self.accrued_through = to;
             if to == self.next_anniversary {
@@ -240,19 +253,17 @@ impl InterestAccount {
                 self.running_shown = 0;
                 self.years += 1;
                 self.next_anniversary = anniversary(self.due_date, self.years + 1);
-                self.period_open = false;
             }
         }
         Ok(())
     }
 
-    /// Rounds the running interest to cents now — the moment of a payment. The next
-    /// period starts a new stretch.
+    /// Rounds the running interest to cents now — the moment of a payment. The itemised
+    /// period goes on unless the payment changes the base.
     pub fn settle(&mut self) {
         self.settled += self.running_shown;
         self.running = 0;
         self.running_shown = 0;
-        self.period_open = false;
     }
 
     /// Pays up to `available` of the unpaid interest (oldest first: capitalised, then the
@@ -281,7 +292,6 @@ impl InterestAccount {
         left -= from_capitalised;
         let from_settled = left.min(self.settled);
         self.settled -= from_settled;
-        self.period_open = false;
         i64::try_from(from_capitalised + from_settled).expect("at most `available`")
     }
 
@@ -289,7 +299,6 @@ impl InterestAccount {
     pub(crate) fn pay_principal_cents(&mut self, available: i64) -> i64 {
         let applied = i128::from(available.max(0)).min(self.principal);
         self.principal -= applied;
-        self.period_open = false;
         i64::try_from(applied).expect("at most `available`")
     }
 
@@ -320,15 +329,18 @@ impl InterestAccount {
         Ok(index)
     }
 
-    fn record(&mut self, from: NaiveDate, to: NaiveDate, rate: Rate, base: i128, amount: i128) {
-        if self.period_open
-            && self.open_base == base
+    /// Itemises `exact` interest (cent·basis-point·days) of `from ..= to` at `rate` on
+    /// `base` cents: extends the last period when it ends the day before with the same
+    /// rate and base, else starts a new one.
+    fn record(&mut self, from: NaiveDate, to: NaiveDate, rate: Rate, base: i128, exact: i128) {
+        if self.last_base == base
             && let Some(last) = self.periods.last_mut()
             && last.rate == rate
             && last.to + Days::new(1) == from
         {
+            self.last_exact += exact;
             last.to = to;
-            last.amount += cents(amount);
+            last.amount = cents(to_cents(self.last_exact));
             return;
         }
         self.periods.push(InterestPeriod {
@@ -336,10 +348,10 @@ impl InterestAccount {
             to,
             rate,
             base: cents(base),
-            amount: cents(amount),
+            amount: cents(to_cents(exact)),
         });
-        self.period_open = true;
-        self.open_base = base;
+        self.last_base = base;
+        self.last_exact = exact;
     }
 }
 
@@ -421,9 +433,10 @@ mod tests {
     fn rate_change_worked_by_hand() {
         // 6:119: 4 % from 2023-01-01, 6 % from 2023-07-01 (law.md §1, both VERIFIED).
         // € 1,000.00 due 2023-05-31, asked on 2023-07-31:
-        //   2023-06-01 ..= 06-30: 30 days × 4 % = 1000 × 0.04 × 30 / 365 = 3.287671
-        //   2023-07-01 ..= 07-31: 31 days × 6 % = 1000 × 0.06 × 31 / 365 = 5.095890
-        //   total 8.383561 → 8.38; the periods show 3.29 and 8.38 − 3.29 = 5.09.
+        //   2023-06-01 ..= 06-30: 30 days × 4 % = 1000 × 0.04 × 30 / 365 = 3.287671 → 3.29
+        //   2023-07-01 ..= 07-31: 31 days × 6 % = 1000 × 0.06 × 31 / 365 = 5.095890 → 5.10
+        //   total 3.287671 + 5.095890 = 8.383561 → 8.38 (rounded once, at the end), while
+        //   the lines, each its own figure, add up to 8.39.
         let s = interest(
             RateSeries::Statutory,
             m("1000"),
@@ -436,9 +449,11 @@ mod tests {
             s.periods,
             [
                 period("2023-06-01", "2023-06-30", 400, "1000", "3.29"),
-                period("2023-07-01", "2023-07-31", 600, "1000", "5.09"),
+                period("2023-07-01", "2023-07-31", 600, "1000", "5.10"),
             ]
         );
+        let lines: Money = s.periods.iter().map(|p| p.amount).sum();
+        assert_eq!(lines, m("8.39"));
     }
 
     #[test]
@@ -446,15 +461,15 @@ mod tests {
         // 6:119a (law.md §2, VERIFIED): 8 % until 2022-12-31, 10.5 % from 2023-01-01,
         // 12 % from 2023-07-01, 12.5 % from 2024-01-01. € 10,000.00 due 2022-11-30.
         // Year 1 (2022-12-01 ..= 2023-11-30, 365 days):
-        //   31 d × 8 %    = 10000 × 0.08  × 31  / 365 =  67.945205  (shown 67.95)
-        //   181 d × 10.5 % = 10000 × 0.105 × 181 / 365 = 520.684932  (cum 588.630137 → 588.63; shown 520.68)
-        //   153 d × 12 %   = 10000 × 0.12  × 153 / 365 = 503.013699  (cum 1091.643836 → 1091.64; shown 503.01)
-        //   capitalised 1091.64 → base 11,091.64.
+        //   31 d × 8 %     = 10000 × 0.08  × 31  / 365 =  67.945205 → line  67.95
+        //   181 d × 10.5 % = 10000 × 0.105 × 181 / 365 = 520.684932 → line 520.68
+        //   153 d × 12 %   = 10000 × 0.12  × 153 / 365 = 503.013699 → line 503.01
+        //   year 1091.643836 → 1091.64 capitalised → base 11,091.64.
         // Running to 2024-02-15:
-        //   2023-12-01 ..= 12-31, 31 d × 12 %   = 11091.64 × 0.12  × 31 / 365 = 113.043564 (113.04)
-        //   2024-01-01 ..= 02-15, 46 d × 12.5 % = 11091.64 × 0.125 × 46 / 365 = 174.731315
-        //   cum 287.774879 → 287.77; shown 287.77 − 113.04 = 174.73.
-        // Total 1091.64 + 287.77 = 1379.41.
+        //   2023-12-01 ..= 12-31, 31 d × 12 %   = 11091.64 × 0.12  × 31 / 365 = 113.043564 → 113.04
+        //   2024-01-01 ..= 02-15, 46 d × 12.5 % = 11091.64 × 0.125 × 46 / 365 = 174.731315 → 174.73
+        //   running 287.774879 → 287.77.
+        // Total 1091.64 + 287.77 = 1379.41 (here the lines happen to add up to it too).
         let s = interest(
             RateSeries::Commercial,
             m("10000"),
@@ -564,6 +579,39 @@ mod tests {
     }
 
     #[test]
+    fn payment_of_interest_only_does_not_split_the_period() {
+        // 6:119 at 2 %: € 1,000.00 due 2017-01-31. On 2017-03-02 (30 days) interest is
+        // 1000 × 2 % × 30 / 365 = 1.643836 → 1.64, paid in full; the principal and so the
+        // base stay 1,000.00. Interest then runs on from 2017-03-03 ..= 04-01 (30 days):
+        // 1.643836 → 1.64 owed.
+        // One period 2017-02-01 ..= 04-01 (28 + 31 + 1 = 60 days) at 2 % on 1,000.00:
+        // 1000 × 0.02 × 60 / 365 = 3.287671 → 3.29 (the charged figures 1.64 + 1.64 = 3.28
+        // were rounded at the payment and at the end).
+        let mut a =
+            InterestAccount::new(RateSeries::Statutory, d("2017-01-31"), m("1000")).unwrap();
+        a.accrue_through(d("2017-03-02")).unwrap();
+        assert_eq!(a.pay_interest(m("1.64")).unwrap(), m("1.64"));
+        assert_eq!(a.pay_principal(Money::ZERO).unwrap(), Money::ZERO);
+        a.accrue_through(d("2017-04-01")).unwrap();
+        assert_eq!(a.interest_due(), m("1.64"));
+        assert_eq!(
+            a.periods(),
+            [period("2017-02-01", "2017-04-01", 200, "1000", "3.29")]
+        );
+        // A partial payment of interest settles too, but leaves the base: still one period.
+        // 2017-04-02 ..= 05-01 (30 days) adds 1.643836: 60 + 30 = 90 days, 1000 × 0.02 ×
+        // 90 / 365 = 4.931507 → 4.93 on the line.
+        assert_eq!(a.pay_interest(m("1.00")).unwrap(), m("1.00"));
+        a.accrue_through(d("2017-05-01")).unwrap();
+        assert_eq!(
+            a.periods(),
+            [period("2017-02-01", "2017-05-01", 200, "1000", "4.93")]
+        );
+        // Owed: 0.64 left of the settled 1.64, plus 1.64 since → 2.28.
+        assert_eq!(a.interest_due(), m("2.28"));
+    }
+
+    #[test]
     fn before_the_table_is_an_error() {
         let err = interest(
             RateSeries::Commercial,
@@ -587,6 +635,32 @@ mod tests {
         assert_eq!(to_cents(DIVISOR / 2 - 1), 0);
         assert_eq!(to_cents(-DIVISOR / 2), -1);
         assert_eq!(to_cents(3 * DIVISOR), 3);
+    }
+
+    /// The total interest re-derived from the periods: the exact interest of each interest
+    /// year (anniversary to anniversary of the due date), each rounded to cents, summed.
+    fn total_by_year(due: NaiveDate, periods: &[InterestPeriod]) -> Money {
+        let mut years: Vec<i128> = Vec::new();
+        for p in periods {
+            let mut from = p.from;
+            while from <= p.to {
+                let mut n = 1;
+                while anniversary(due, n) < from {
+                    n += 1;
+                }
+                let to = p.to.min(anniversary(due, n));
+                let days = to.signed_duration_since(from).num_days() + 1;
+                let index = usize::try_from(n - 1).unwrap();
+                if years.len() <= index {
+                    years.resize(index + 1, 0);
+                }
+                years[index] += i128::from(p.base.to_cents().unwrap())
+                    * i128::from(p.rate.basis_points())
+                    * i128::from(days);
+                from = to + Days::new(1);
+            }
+        }
+        cents(years.into_iter().map(to_cents).sum())
     }
 
     fn arb_series() -> impl Strategy<Value = RateSeries> {
@@ -613,8 +687,24 @@ mod tests {
             let bigger = interest(series, p + Money::from_cents(extra), due, as_of).unwrap();
             prop_assert!(later.interest >= base.interest);
             prop_assert!(bigger.interest >= base.interest);
-            let sum: Money = base.periods.iter().map(|p| p.amount).sum();
-            prop_assert_eq!(sum, base.interest);
+            // Every line is its own figure: base × rate × days / 365, rounded.
+            for p in &base.periods {
+                let days = p.to.signed_duration_since(p.from).num_days() + 1;
+                let exact = i128::from(p.base.to_cents().unwrap())
+                    * i128::from(p.rate.basis_points())
+                    * i128::from(days);
+                prop_assert_eq!(p.amount, super::cents(to_cents(exact)));
+                prop_assert!(p.from <= p.to);
+            }
+            // Adjacent lines differ in rate or base, and leave no gap.
+            for pair in base.periods.windows(2) {
+                prop_assert_eq!(pair[0].to + Days::new(1), pair[1].from);
+                prop_assert!(pair[0].rate != pair[1].rate || pair[0].base != pair[1].base);
+            }
+            // The total is rounded once per interest year (exact figures of its days) and
+            // once for the running part: recompute it from the lines' days.
+            prop_assert_eq!(base.interest, total_by_year(due, &base.periods));
+            prop_assert_eq!(later.interest, total_by_year(due, &later.periods));
         }
     }
 }

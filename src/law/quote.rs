@@ -5,20 +5,37 @@
 //! - Consumers earn art. 6:119 interest, businesses art. 6:119a ([`DebtorKind`]).
 //! - Collection costs (BIK, [`collection_costs`](super::collection_costs)), the staffel
 //!   once over the invoices collected together:
-//!   - consumers owe them only when a 14-dagenbrief date is given and its term ran out
+//!   - consumers owe them only when a valid 14-dagenbrief was sent and its term ran out
 //!     unpaid (`as_of` after the last day to pay); they fall due the day after the last day
 //!     to pay, over the principal still unpaid at the start of that day, so a partial
 //!     payment inside the term lowers the base (HR 25-11-2016, ECLI:NL:HR:2016:2704). Only
 //!     invoices already due before the letter was sent count: a 14-dagenbrief can only be
 //!     sent after *verzuim* (art. 6:96 lid 6 BW), so it cannot cover a later invoice;
-//!   - businesses owe them from the day after the earliest due date, over the principal of
-//!     all invoices unpaid at the start of that day (for B2B the staffel applies by default,
-//!     no 14-dagenbrief needed).
+//!   - a letter sent on or before the earliest due date is no valid 14-dagenbrief (sent
+//!     before *verzuim*, art. 6:96 lid 6 BW; an invalid letter gives no costs, HR
+//!     2016:2704). It is not refused: the quote is made, `letter_term_ends_on` is still
+//!     computed from the letter date, but a consumer owes no collection costs (no costs,
+//!     no VAT, no `collection_costs_due_on`);
+//!   - businesses owe them from the day after the earliest due date (for B2B the staffel
+//!     applies by default, no 14-dagenbrief needed; `collection_costs_due_on`), over what
+//!     fell into default: the sum, invoice by invoice, of the principal still unpaid at
+//!     the start of the day after *that invoice's own* due date (art. 6:83 sub a,
+//!     6:119a BW). An invoice not yet due then adds only what is left of it when it falls
+//!     into default; one whose day after the due date lies after `as_of` has not fallen
+//!     into default on the day asked about and adds nothing. A payment made before a later
+//!     invoice falls into default pays the costs over what was in default on its day;
+//!     when the later invoice falls into default the costs grow to the staffel over the
+//!     larger base (the staffel is monotone, so they never shrink).
 //!   - Nothing unpaid on that day, no costs. VAT (at the rate of the day they fall due) only
 //!     when asked for (`vat_on_collection_costs`: the creditor cannot deduct VAT).
 //! - Payments are applied in date order (same-day payments in the order given) by
 //!   [`allocation`](super::allocation): costs due that day, then invoice by invoice, interest
-//!   then principal, on the day paid; interest continues on what is left.
+//!   then principal, on the day paid; interest continues on what is left. Payments dated
+//!   after `as_of` have not happened yet on the day asked about: they are left out of the
+//!   quote entirely (not in `paid`, not applied), not refused.
+//! - Interest periods are itemised per invoice ([`interest`](super::interest)): one line
+//!   per stretch with the same rate and base, showing that line's own interest rounded to
+//!   cents; the lines may differ from `interest` by rounding.
 //! - The Besluit's staffel applies where *verzuim* began on or after 2012-07-01; older
 //!   claims are quoted with it all the same (the caller decides whether to claim them).
 
@@ -138,8 +155,9 @@ pub struct QuoteInterestPeriod {
     pub rate: Rate,
     /// Principal plus capitalised interest the rate applied to.
     pub base: Money,
-    /// Interest of the period (the periods add up to all interest ever charged, paid or
-    /// not).
+    /// The period's own interest, `base × rate × days / 365` exactly, rounded to cents. The
+    /// lines may differ from the interest charged by rounding: that is rounded once per
+    /// capitalisation year, at payments and at the end.
     pub amount: Money,
 }
 
@@ -154,7 +172,7 @@ pub struct ClaimQuote {
     pub collection_costs: Money,
     /// Unpaid VAT on collection costs.
     pub collection_costs_vat: Money,
-    /// Total of all payments.
+    /// Total of all payments made up to and including `as_of`.
     pub paid: Money,
     /// Principal + interest + collection costs + their VAT.
     pub total_due: Money,
@@ -226,10 +244,13 @@ fn check_year(out: &mut Vec<Violation>, field: &str, date: NaiveDate) -> bool {
 
 /// Every violation in the request (empty when it can be quoted): no invoices; an amount of
 /// zero or less, or not whole cents; duplicate or empty invoice numbers; a due date before
-/// the rate table; `as_of` before a due date; a payment before the earliest due date or
-/// after `as_of`, or designating an unknown invoice; a letter sent on or before the
-/// earliest due date (a 14-dagenbrief must follow *verzuim*, art. 6:96 lid 6 BW); zero
-/// delivery days.
+/// the rate table; `as_of` before a due date; a payment before the earliest due date, or
+/// designating an unknown invoice; a date outside the years handled; zero delivery days.
+///
+/// Not violations: a payment after `as_of` (left out of the quote, it has not happened yet
+/// on the day asked about) and a letter sent on or before the earliest due date (quoted,
+/// but it is no valid 14-dagenbrief and gives a consumer no collection costs; see the
+/// module doc).
 pub fn validate(request: &QuoteRequest) -> Vec<Violation> {
     let mut out = Vec::new();
     let as_of_ok = check_year(&mut out, "as_of", request.as_of);
@@ -278,18 +299,14 @@ pub fn validate(request: &QuoteRequest) -> Vec<Violation> {
     for (i, payment) in request.payments.iter().enumerate() {
         check_amount(&mut out, format!("payments[{i}].amount"), payment.amount);
         let field = format!("payments[{i}].paid_on");
-        if check_year(&mut out, &field, payment.paid_on) {
-            if let Some(earliest) = earliest_due
-                && payment.paid_on < earliest
-            {
-                out.push(violation(
-                    &field,
-                    format!("is before the earliest due date ({earliest})"),
-                ));
-            }
-            if as_of_ok && payment.paid_on > request.as_of {
-                out.push(violation(field, "is after as_of"));
-            }
+        if check_year(&mut out, &field, payment.paid_on)
+            && let Some(earliest) = earliest_due
+            && payment.paid_on < earliest
+        {
+            out.push(violation(
+                field,
+                format!("is before the earliest due date ({earliest})"),
+            ));
         }
         if let Some(number) = &payment.invoice_number
             && !request
@@ -303,18 +320,8 @@ pub fn validate(request: &QuoteRequest) -> Vec<Violation> {
             ));
         }
     }
-    if let Some(sent) = request.letter_sent_on
-        && check_year(&mut out, "letter_sent_on", sent)
-        && let Some(earliest) = earliest_due
-        && sent <= earliest
-    {
-        out.push(violation(
-            "letter_sent_on",
-            format!(
-                "must be after the earliest due date ({earliest}): a 14-dagenbrief can only \
-                 be sent once the debtor is in default (verzuim, art. 6:96 lid 6 BW)"
-            ),
-        ));
+    if let Some(sent) = request.letter_sent_on {
+        check_year(&mut out, "letter_sent_on", sent);
     }
     if request.delivery_days == 0 {
         out.push(violation("delivery_days", "must be at least 1"));
@@ -325,7 +332,12 @@ pub fn validate(request: &QuoteRequest) -> Vec<Violation> {
 /// One invoice's running account inside a quote.
 struct Account<'a> {
     number: &'a str,
-    counts_for_costs: bool,
+    /// The day the invoice's unpaid principal joins the collection costs' base: for a
+    /// business the day after its due date, for a consumer the day costs fall due (if the
+    /// letter covers the invoice); `None` when it never does.
+    joins_costs_on: Option<NaiveDate>,
+    /// Its principal unpaid at the start of `joins_costs_on`, once that day has come.
+    costs_base: Option<Money>,
     interest: InterestAccount,
 }
 
@@ -344,16 +356,73 @@ impl Debt for Account<'_> {
     }
 }
 
+/// The claim's collection costs as they stand: charged so far (the staffel over the base
+/// that has fallen into default) and still open, in cents.
+struct Costs {
+    /// The day they fall due, if by `as_of`.
+    due_on: Option<NaiveDate>,
+    with_vat: bool,
+    charged: i64,
+    charged_vat: i64,
+    open: i64,
+    open_vat: i64,
+}
+
+impl Costs {
+    /// Brings the costs to the start of `day` (before that day's payments): the invoices
+    /// that fall into default by then join the base with their unpaid principal, and the
+    /// costs become the staffel over the base; what that adds is open.
+    fn start_of(&mut self, accounts: &mut [Account], day: NaiveDate) {
+        for account in accounts.iter_mut() {
+            if account.costs_base.is_none() && account.joins_costs_on.is_some_and(|d| d <= day) {
+                account.costs_base = Some(account.interest.principal());
+            }
+        }
+        let Some(due_on) = self.due_on.filter(|&due_on| due_on <= day) else {
+            return;
+        };
+        let base: Money = accounts.iter().filter_map(|a| a.costs_base).sum();
+        let amount = collection_costs(base);
+        let vat = if self.with_vat {
+            collection_costs_vat(amount, due_on)
+        } else {
+            Money::ZERO
+        };
+        // Both are whole cents below € 10,000 by construction of the staffel; it is
+        // monotone in the base, so neither ever decreases.
+        let (amount, vat) = (
+            amount.to_cents().unwrap_or_default(),
+            vat.to_cents().unwrap_or_default(),
+        );
+        self.open += amount - self.charged;
+        self.open_vat += vat - self.charged_vat;
+        self.charged = amount;
+        self.charged_vat = vat;
+    }
+}
+
 /// Computes the claim on `as_of`, or returns every violation of the request.
 pub fn quote(request: &QuoteRequest) -> Result<ClaimQuote, Vec<Violation>> {
     let violations = validate(request);
     if !violations.is_empty() {
         return Err(violations);
     }
-    compute(request).map_err(|e| vec![violation("invoices", e.to_string())])
+    compute(request)
+        .map(|(quote, _)| quote)
+        .map_err(|e| vec![violation("invoices", e.to_string())])
 }
 
-fn compute(request: &QuoteRequest) -> Result<ClaimQuote, InterestError> {
+/// Where the payments taken into the quote went, in total (for checking that none
+/// creates or loses a cent).
+#[derive(Debug, Default)]
+struct Applied {
+    costs: Money,
+    costs_vat: Money,
+    interest: Money,
+    principal: Money,
+}
+
+fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestError> {
     let series = request.debtor_kind.rate_series();
     let as_of = request.as_of;
     let mut invoices: Vec<&InvoiceInput> = request.invoices.iter().collect();
@@ -363,61 +432,58 @@ fn compute(request: &QuoteRequest) -> Result<ClaimQuote, InterestError> {
     let letter = request
         .letter_sent_on
         .map(|sent| letter_term(sent, request.delivery_days));
+    // A letter sent on or before the earliest due date precedes verzuim: no 14-dagenbrief
+    // (art. 6:96 lid 6 BW), so no costs for a consumer; its term is still shown.
+    let letter_valid = request
+        .letter_sent_on
+        .is_some_and(|sent| sent > earliest_due);
     let costs_due_on = match request.debtor_kind {
-        DebtorKind::Consumer => letter.map(|t| t.costs_due_from()),
+        DebtorKind::Consumer => letter.filter(|_| letter_valid).map(|t| t.costs_due_from()),
         DebtorKind::Business => Some(earliest_due + Days::new(1)),
-    }
-    .filter(|&day| day <= as_of);
+    };
 
     let mut accounts = invoices
         .iter()
         .map(|invoice| {
             Ok(Account {
                 number: invoice.number.trim(),
-                counts_for_costs: match (request.debtor_kind, request.letter_sent_on) {
-                    (DebtorKind::Consumer, Some(sent)) => invoice.due_date < sent,
-                    _ => true,
+                joins_costs_on: match request.debtor_kind {
+                    // Only invoices due before the letter was sent are covered by it.
+                    DebtorKind::Consumer => costs_due_on.filter(|_| {
+                        request
+                            .letter_sent_on
+                            .is_some_and(|sent| invoice.due_date < sent)
+                    }),
+                    DebtorKind::Business => Some(invoice.due_date + Days::new(1)),
                 },
+                costs_base: None,
                 interest: InterestAccount::new(series, invoice.due_date, invoice.amount)?,
             })
         })
         .collect::<Result<Vec<_>, InterestError>>()?;
 
-    let mut payments: Vec<&PaymentInput> = request.payments.iter().collect();
+    // Payments after `as_of` have not happened yet on the day asked about.
+    let mut payments: Vec<&PaymentInput> = request
+        .payments
+        .iter()
+        .filter(|p| p.paid_on <= as_of)
+        .collect();
     payments.sort_by_key(|p| p.paid_on);
 
-    // Collection costs are fixed once, on the day they fall due; zero until then.
-    let mut costs_fixed = false;
-    let (mut open_costs, mut open_vat) = (0_i64, 0_i64);
-    let fix_costs = |accounts: &[Account], due_on: NaiveDate| {
-        let base: Money = accounts
-            .iter()
-            .filter(|a| a.counts_for_costs)
-            .map(|a| a.interest.principal())
-            .sum();
-        let amount = collection_costs(base);
-        let vat = if request.vat_on_collection_costs {
-            collection_costs_vat(amount, due_on)
-        } else {
-            Money::ZERO
-        };
-        // Both are whole cents below € 10,000 by construction of the staffel.
-        (
-            amount.to_cents().unwrap_or_default(),
-            vat.to_cents().unwrap_or_default(),
-        )
+    let mut costs = Costs {
+        due_on: costs_due_on.filter(|&day| day <= as_of),
+        with_vat: request.vat_on_collection_costs,
+        charged: 0,
+        charged_vat: 0,
+        open: 0,
+        open_vat: 0,
     };
 
     let mut paid = Money::ZERO;
     let mut overpaid = Money::ZERO;
+    let mut applied = Applied::default();
     for payment in payments {
-        if !costs_fixed
-            && let Some(due_on) = costs_due_on
-            && due_on <= payment.paid_on
-        {
-            (open_costs, open_vat) = fix_costs(&accounts, due_on);
-            costs_fixed = true;
-        }
+        costs.start_of(&mut accounts, payment.paid_on);
         for account in &mut accounts {
             account.interest.accrue_through(payment.paid_on)?;
         }
@@ -429,17 +495,21 @@ fn compute(request: &QuoteRequest) -> Result<ClaimQuote, InterestError> {
         let cents = payment.amount.to_cents().unwrap_or_default();
         let allocation = allocate_cents(
             cents,
-            &mut open_costs,
-            &mut open_vat,
+            &mut costs.open,
+            &mut costs.open_vat,
             &mut accounts,
             designated,
         );
+        applied.costs += allocation.costs;
+        applied.costs_vat += allocation.costs_vat;
+        for invoice in &allocation.invoices {
+            applied.interest += invoice.interest;
+            applied.principal += invoice.principal;
+        }
         paid += payment.amount;
         overpaid += allocation.overpaid;
     }
-    if !costs_fixed && let Some(due_on) = costs_due_on {
-        (open_costs, open_vat) = fix_costs(&accounts, due_on);
-    }
+    costs.start_of(&mut accounts, as_of);
 
     let mut principal = Money::ZERO;
     let mut interest = Money::ZERO;
@@ -463,9 +533,9 @@ fn compute(request: &QuoteRequest) -> Result<ClaimQuote, InterestError> {
                 }),
         );
     }
-    let collection_costs = Money::from_cents(open_costs);
-    let collection_costs_vat = Money::from_cents(open_vat);
-    Ok(ClaimQuote {
+    let collection_costs = Money::from_cents(costs.open);
+    let collection_costs_vat = Money::from_cents(costs.open_vat);
+    let quote = ClaimQuote {
         principal,
         interest,
         collection_costs,
@@ -473,10 +543,11 @@ fn compute(request: &QuoteRequest) -> Result<ClaimQuote, InterestError> {
         paid,
         total_due: principal + interest + collection_costs + collection_costs_vat,
         letter_term_ends_on: letter.map(|t| t.last_day_to_pay),
-        collection_costs_due_on: costs_due_on,
+        collection_costs_due_on: costs.due_on,
         interest_periods,
         overpaid,
-    })
+    };
+    Ok((quote, applied))
 }
 
 #[cfg(test)]
@@ -656,6 +727,7 @@ mod tests {
             amount: Money::from_decimal(rust_decimal::Decimal::new(1001, 3)),
         });
         r.payments.push(payment("2023-11-30", "0", Some("X")));
+        // After as_of and a letter on the earliest due date: accepted (left out / no costs).
         r.payments.push(payment("2024-02-01", "5", None));
         r.letter_sent_on = Some(d("2023-12-01"));
         r.delivery_days = 0;
@@ -672,8 +744,6 @@ mod tests {
                 "payments[0].amount",
                 "payments[0].paid_on",
                 "payments[0].invoice_number",
-                "payments[1].paid_on",
-                "letter_sent_on",
                 "delivery_days",
             ]
         );
@@ -682,6 +752,214 @@ mod tests {
         let mut old = QuoteRequest::new(DebtorKind::Business, d("2024-01-01"));
         old.invoices.push(invoice("F", "2001-01-01", "10"));
         assert_eq!(validate(&old)[0].field, "invoices[0].due_date");
+        // A payment after as_of is still checked for everything else.
+        let mut later = consumer("2024-03-31");
+        later.payments.push(PaymentInput {
+            paid_on: d("2024-04-01"),
+            amount: Money::from_decimal(rust_decimal::Decimal::new(1, 3)),
+            invoice_number: Some("F9".into()),
+        });
+        let fields: Vec<_> = validate(&later).into_iter().map(|v| v.field).collect();
+        assert_eq!(fields, ["payments[0].amount", "payments[0].invoice_number"]);
+        later.letter_sent_on = Some(d("1899-12-31"));
+        assert_eq!(validate(&later).last().unwrap().field, "letter_sent_on");
+    }
+
+    #[test]
+    fn payment_to_costs_and_interest_only_keeps_one_period() {
+        // Consumer € 1,000.00 due 2024-01-31, letter 2024-02-06 (last day 02-22, costs due
+        // 02-23 over 1,000.00: 15 % = 150.00), 6:119 at 7 % (2024).
+        // 155.00 paid 2024-03-01: costs 150.00; interest 2024-02-01 ..= 03-01 (29 + 1 = 30
+        // days) 1000 × 0.07 × 30 / 365 = 5.753425 → 5.75, of which 5.00 paid → 0.75 left;
+        // the principal, so the base, stays 1,000.00.
+        // Interest 2024-03-02 ..= 03-31 (30 days): 5.753425 → 5.75; owed 0.75 + 5.75 = 6.50.
+        // Total 1,000.00 + 6.50 = 1,006.50.
+        // One period 2024-02-01 ..= 03-31 (60 days) at 7 % on 1,000.00: 1000 × 0.07 × 60 /
+        // 365 = 11.506849 → 11.51 (charged 5.75 + 5.75 = 11.50: rounded at the payment and
+        // at the end).
+        let mut r = consumer("2024-03-31");
+        r.payments.push(payment("2024-03-01", "155", None));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.collection_costs, Money::ZERO);
+        assert_eq!(q.principal, m("1000"));
+        assert_eq!(q.interest, m("6.50"));
+        assert_eq!(q.total_due, m("1006.50"));
+        assert_eq!(q.paid, m("155"));
+        assert_eq!(
+            q.interest_periods,
+            [QuoteInterestPeriod {
+                invoice_number: "F1".into(),
+                from: d("2024-02-01"),
+                to: d("2024-03-31"),
+                rate: Rate::from_basis_points(700),
+                base: m("1000"),
+                amount: m("11.51"),
+            }]
+        );
+    }
+
+    #[test]
+    fn interest_lines_show_their_own_figure() {
+        // 6:119, € 1,000.00 due 2023-05-31, asked on 2023-07-31 (law.md §1: 4 % from
+        // 2023-01-01, 6 % from 2023-07-01):
+        //   2023-06-01 ..= 06-30: 1000 × 0.04 × 30 / 365 = 3.287671 → 3.29
+        //   2023-07-01 ..= 07-31: 1000 × 0.06 × 31 / 365 = 5.095890 → 5.10
+        //   interest owed: 8.383561 → 8.38 (one rounding at the end), not 3.29 + 5.10.
+        let mut r = QuoteRequest::new(DebtorKind::Consumer, d("2023-07-31"));
+        r.invoices.push(invoice("F1", "2023-05-31", "1000"));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.interest, m("8.38"));
+        let amounts: Vec<_> = q.interest_periods.iter().map(|p| p.amount).collect();
+        assert_eq!(amounts, [m("3.29"), m("5.10")]);
+        assert_eq!(q.total_due, m("1008.38"));
+    }
+
+    /// Business: A € 100.00 due 2024-01-15, B € 10,000.00 due 2024-06-15 (6:119a at
+    /// 12.5 %, 2024-01-01 ..= 06-30, law.md §2).
+    fn a_small_b_large(as_of: &str) -> QuoteRequest {
+        let mut r = QuoteRequest::new(DebtorKind::Business, d(as_of));
+        r.invoices.push(invoice("A", "2024-01-15", "100"));
+        r.invoices.push(invoice("B", "2024-06-15", "10000"));
+        r
+    }
+
+    #[test]
+    fn business_costs_only_over_what_fell_into_default() {
+        // B paid in full on its due date (10,040.00 designating B on 2024-06-15): costs are
+        // due since 2024-01-16 over A's 100.00 (all that was in default then): 15 % = 15.00
+        // → minimum 40.00; the payment goes to them first, then B's 10,000.00. B falls into
+        // default on 06-16 with 0.00 unpaid, so the base stays 100.00: costs 40.00, paid.
+        // A's interest 2024-01-16 ..= 06-30 (16 + 29 + 31 + 30 + 31 + 30 = 167 days):
+        // 100 × 0.125 × 167 / 365 = 5.719178 → 5.72. Total 100.00 + 5.72 = 105.72.
+        // (The old rule took the base at 01-16 over both invoices, 10,100.00 → 876.00.)
+        let mut r = a_small_b_large("2024-06-30");
+        r.payments.push(payment("2024-06-15", "10040", Some("B")));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.collection_costs_due_on, Some(d("2024-01-16")));
+        assert_eq!(q.collection_costs, Money::ZERO);
+        assert_eq!(q.principal, m("100"));
+        assert_eq!(q.interest, m("5.72"));
+        assert_eq!(q.total_due, m("105.72"));
+        assert_eq!(q.overpaid, Money::ZERO);
+        assert_eq!(q.interest_periods.len(), 1);
+        assert_eq!(q.interest_periods[0].amount, m("5.72"));
+
+        // Nothing paid, asked on B's due date: B is not in default yet, base 100.00 → 40.00.
+        // A 2024-01-16 ..= 06-15 (152 days): 100 × 0.125 × 152 / 365 = 5.205479 → 5.21.
+        // Total 10,100.00 + 5.21 + 40.00 = 10,145.21.
+        let q = quote(&a_small_b_large("2024-06-15")).unwrap();
+        assert_eq!(q.collection_costs, m("40"));
+        assert_eq!(q.collection_costs_due_on, Some(d("2024-01-16")));
+        assert_eq!(q.total_due, m("10145.21"));
+
+        // Nothing paid, asked on 2024-06-16: B fell into default unpaid, base 10,100.00:
+        // 375 + 250 + 250 + 1 % × 100 = 876.00, VAT 21 % = 183.96.
+        // A 153 days: 100 × 0.125 × 153 / 365 = 5.239726 → 5.24; B 1 day: 10000 × 0.125 /
+        // 365 = 3.424658 → 3.42. Total 10,100 + 5.24 + 3.42 + 876 + 183.96 = 11,168.62.
+        let mut r = a_small_b_large("2024-06-16");
+        r.vat_on_collection_costs = true;
+        let q = quote(&r).unwrap();
+        assert_eq!(q.collection_costs, m("876"));
+        assert_eq!(q.collection_costs_vat, m("183.96"));
+        assert_eq!(q.interest, m("8.66"));
+        assert_eq!(q.total_due, m("11168.62"));
+    }
+
+    #[test]
+    fn business_costs_grow_when_a_later_invoice_falls_into_default() {
+        // Business, 6:119a at 12.5 %: A € 1,000.00 due 2024-01-15, B € 2,000.00 due
+        // 2024-03-15. Costs due 2024-01-16 over A's 1,000.00: 15 % = 150.00.
+        // 200.00 paid 2024-02-15: costs 150.00; A interest 2024-01-16 ..= 02-15 (31 days)
+        // 1000 × 0.125 × 31 / 365 = 10.616438 → 10.62; A principal 39.38 → 960.62.
+        // B falls into default on 03-16 with 2,000.00 unpaid. The base: A with what was
+        // unpaid at the start of 01-16 (1,000.00; the later payment does not lower it) plus
+        // B's 2,000.00 = 3,000.00: 375 + 10 % × 500 = 425.00; 150.00 paid → 275.00 open.
+        // A 2024-02-16 ..= 03-31 (14 + 31 = 45 days) on 960.62: 960.62 × 0.125 × 45 / 365
+        // = 14.804075 → 14.80; B 2024-03-16 ..= 03-31 (16 days): 2000 × 0.125 × 16 / 365 =
+        // 10.958904 → 10.96. Interest 25.76; principal 2,960.62.
+        // Total 2,960.62 + 25.76 + 275.00 = 3,261.38.
+        let mut r = QuoteRequest::new(DebtorKind::Business, d("2024-03-31"));
+        r.invoices.push(invoice("A", "2024-01-15", "1000"));
+        r.invoices.push(invoice("B", "2024-03-15", "2000"));
+        r.payments.push(payment("2024-02-15", "200", None));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.collection_costs, m("275"));
+        assert_eq!(q.principal, m("2960.62"));
+        assert_eq!(q.interest, m("25.76"));
+        assert_eq!(q.total_due, m("3261.38"));
+        let amounts: Vec<_> = q
+            .interest_periods
+            .iter()
+            .map(|p| (p.invoice_number.as_str(), p.base, p.amount))
+            .collect();
+        assert_eq!(
+            amounts,
+            [
+                ("A", m("1000"), m("10.62")),
+                ("A", m("960.62"), m("14.80")),
+                ("B", m("2000"), m("10.96")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_letter_before_verzuim_gives_a_consumer_no_costs() {
+        // € 1,000.00 due 2024-01-31; the "letter" sent on the due date itself (Wednesday
+        // 2024-01-31) is no 14-dagenbrief (art. 6:96 lid 6 BW; HR 2016:2704). Its term is
+        // still shown: delivery days Thu 02-01, Fri 02-02 → received 02-02; 14 days from
+        // Sat 02-03 end Fri 2024-02-16, a working day. No costs, no VAT, no due day.
+        // Interest 60 days × 7 % = 11.51 (as above). Total 1,011.51.
+        let mut r = consumer("2024-03-31");
+        r.letter_sent_on = Some(d("2024-01-31"));
+        r.vat_on_collection_costs = true;
+        let q = quote(&r).unwrap();
+        assert_eq!(q.letter_term_ends_on, Some(d("2024-02-16")));
+        assert_eq!(q.collection_costs, Money::ZERO);
+        assert_eq!(q.collection_costs_vat, Money::ZERO);
+        assert_eq!(q.collection_costs_due_on, None);
+        assert_eq!(q.interest, m("11.51"));
+        assert_eq!(q.total_due, m("1011.51"));
+        // Sent before the due date, Saturday 2024-01-20: delivery days Tue 01-23 (Sunday and
+        // Monday are none), Wed 01-24 → received 01-24; 14 days end Wed 2024-02-07.
+        r.letter_sent_on = Some(d("2024-01-20"));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.letter_term_ends_on, Some(d("2024-02-07")));
+        assert_eq!(q.collection_costs, Money::ZERO);
+        assert_eq!(q.collection_costs_due_on, None);
+        // A business owes costs without a letter: the early letter changes nothing. Costs
+        // due 2024-02-01 over 1,000.00 = 150.00, VAT 31.50; 6:119a 12.5 %, 60 days:
+        // 1000 × 0.125 × 60 / 365 = 20.547945 → 20.55. Total 1,000 + 20.55 + 150 + 31.50
+        // = 1,202.05.
+        r.debtor_kind = DebtorKind::Business;
+        let q = quote(&r).unwrap();
+        assert_eq!(q.letter_term_ends_on, Some(d("2024-02-07")));
+        assert_eq!(q.collection_costs_due_on, Some(d("2024-02-01")));
+        assert_eq!(q.collection_costs, m("150"));
+        assert_eq!(q.collection_costs_vat, m("31.50"));
+        assert_eq!(q.total_due, m("1202.05"));
+    }
+
+    #[test]
+    fn payments_after_as_of_are_left_out() {
+        // As consumer_after_the_letter_term (total 1,161.51): a payment on 2024-04-01 has
+        // not happened on 2024-03-31.
+        let mut r = consumer("2024-03-31");
+        r.payments.push(payment("2024-04-01", "500", None));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.paid, Money::ZERO);
+        assert_eq!(q.collection_costs, m("150"));
+        assert_eq!(q.total_due, m("1161.51"));
+        assert_eq!(q.overpaid, Money::ZERO);
+        // As partial_payment_inside_the_term_lowers_the_costs_base (total 699.05): the
+        // 400.00 of 2024-02-20 counts, the 1,000.00 of 2024-04-01 does not.
+        let mut r = consumer("2024-03-31");
+        r.payments.push(payment("2024-04-01", "1000", None));
+        r.payments.push(payment("2024-02-20", "400", None));
+        let q = quote(&r).unwrap();
+        assert_eq!(q.paid, m("400"));
+        assert_eq!(q.principal, m("603.84"));
+        assert_eq!(q.collection_costs, m("90.58"));
+        assert_eq!(q.total_due, m("699.05"));
     }
 
     proptest! {
@@ -691,13 +969,14 @@ mod tests {
         fn quote_balances(
             business in any::<bool>(),
             amounts in proptest::collection::vec((1i64..5_000_000, 0u64..700), 1..5),
-            pays in proptest::collection::vec((1i64..3_000_000, 0u64..2_000), 0..4),
-            letter in proptest::option::of(1u64..400),
+            pays in proptest::collection::vec((1i64..3_000_000, 0u64..3_000), 0..4),
+            letter in proptest::option::of(-30i64..400),
             vat in any::<bool>(),
         ) {
             let start = d("2014-01-01");
             let kind = if business { DebtorKind::Business } else { DebtorKind::Consumer };
-            let mut r = QuoteRequest::new(kind, start + Days::new(3_000));
+            let as_of = start + Days::new(3_000);
+            let mut r = QuoteRequest::new(kind, as_of);
             for (i, &(cents, due)) in amounts.iter().enumerate() {
                 r.invoices.push(InvoiceInput {
                     number: format!("F{i}"),
@@ -706,6 +985,7 @@ mod tests {
                 });
             }
             let earliest = r.invoices.iter().map(|i| i.due_date).min().unwrap();
+            // Some payments fall after as_of (earliest + up to 2,999 days).
             for &(cents, on) in &pays {
                 r.payments.push(PaymentInput {
                     paid_on: earliest + Days::new(on),
@@ -713,25 +993,48 @@ mod tests {
                     invoice_number: None,
                 });
             }
-            r.letter_sent_on = letter.map(|l| earliest + Days::new(l));
+            // Some letters are sent on or before the earliest due date.
+            r.letter_sent_on = letter.map(|l| {
+                earliest + chrono::TimeDelta::days(l)
+            });
             r.vat_on_collection_costs = vat;
-            let q = quote(&r).unwrap();
+            let (q, applied) = compute(&r).unwrap();
+            prop_assert_eq!(&q, &quote(&r).unwrap());
             prop_assert_eq!(q.total_due, q.principal + q.interest + q.collection_costs + q.collection_costs_vat);
             prop_assert!(!q.total_due.is_negative() && !q.overpaid.is_negative());
+            // Only payments up to as_of count.
+            let paid: Money = r.payments.iter().filter(|p| p.paid_on <= as_of).map(|p| p.amount).sum();
+            prop_assert_eq!(q.paid, paid);
+            // Nothing created or lost: every cent paid went to costs, VAT, interest,
+            // principal or the overpayment.
+            prop_assert_eq!(
+                q.paid,
+                applied.costs + applied.costs_vat + applied.interest + applied.principal + q.overpaid
+            );
             let invoiced: Money = r.invoices.iter().map(|i| i.amount).sum();
-            prop_assert!(q.principal <= invoiced);
-            let charged: Money = q.interest_periods.iter().map(|p| p.amount).sum();
-            prop_assert!(q.interest <= charged);
-            // Nothing created or lost: what was applied and not reducing principal or
-            // interest went to costs, within the staffel's bounds incl. 21 % VAT.
-            let applied = q.paid - q.overpaid;
-            let costs_paid = applied - (invoiced - q.principal) - (charged - q.interest);
-            prop_assert!(!costs_paid.is_negative());
-            prop_assert!(costs_paid + q.collection_costs + q.collection_costs_vat <= m("8197.75"));
-            if q.collection_costs_due_on.is_none() {
-                prop_assert_eq!(costs_paid, Money::ZERO);
-                prop_assert_eq!(q.collection_costs, Money::ZERO);
+            prop_assert_eq!(q.principal, invoiced - applied.principal);
+            // The costs charged: none, or the staffel within [40, 6775], VAT on them only
+            // when asked, at the rate of the day they fell due.
+            let costs = applied.costs + q.collection_costs;
+            let costs_vat = applied.costs_vat + q.collection_costs_vat;
+            prop_assert!(costs.is_zero() || (costs >= m("40") && costs <= m("6775")));
+            match q.collection_costs_due_on {
+                Some(due_on) if vat => prop_assert_eq!(costs_vat, collection_costs_vat(costs, due_on)),
+                _ => prop_assert_eq!(costs_vat, Money::ZERO),
             }
+            if q.collection_costs_due_on.is_none() {
+                prop_assert_eq!(costs, Money::ZERO);
+            }
+            // A consumer without a valid letter (none, or sent on or before the earliest
+            // due date) owes no costs.
+            if !business && r.letter_sent_on.is_none_or(|sent| sent <= earliest) {
+                prop_assert_eq!(q.collection_costs_due_on, None);
+                prop_assert_eq!(costs, Money::ZERO);
+            }
+            if business {
+                prop_assert_eq!(q.collection_costs_due_on, Some(earliest + Days::new(1)));
+            }
+            prop_assert_eq!(q.letter_term_ends_on.is_some(), r.letter_sent_on.is_some());
         }
     }
 }
