@@ -87,6 +87,24 @@ pub fn amsterdam_local(instant: DateTime<Utc>) -> NaiveDateTime {
     (instant + Duration::hours(offset)).naive_utc()
 }
 
+/// The UTC instant of a wall-clock time in Europe/Amsterdam. In the autumn hour that
+/// happens twice the first (summer-time) one is taken; a time inside the spring gap is
+/// read as winter time, i.e. one hour later than the skipped wall clock would say.
+pub fn amsterdam_instant(local: NaiveDateTime) -> DateTime<Utc> {
+    let summer = Utc.from_utc_datetime(&(local - Duration::hours(2)));
+    if amsterdam_local(summer) == local {
+        summer
+    } else {
+        Utc.from_utc_datetime(&(local - Duration::hours(1)))
+    }
+}
+
+/// The UTC instant at which `day` begins in Europe/Amsterdam (00:00 local): when a timer
+/// set for a day comes due.
+pub fn amsterdam_start_of(day: NaiveDate) -> DateTime<Utc> {
+    amsterdam_instant(day.and_hms_opt(0, 0, 0).expect("midnight exists"))
+}
+
 fn last_sunday_0100_utc(year: i32, month: u32) -> DateTime<Utc> {
     let last_day =
         NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
@@ -122,6 +140,28 @@ mod tests {
                 "{instant}"
             );
         }
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            amsterdam_start_of(day("2026-01-15")),
+            utc("2026-01-14T23:00:00Z")
+        );
+        assert_eq!(
+            amsterdam_start_of(day("2026-05-04")),
+            utc("2026-05-03T22:00:00Z")
+        );
+        // The days the clocks change: midnight is still before the switch.
+        assert_eq!(
+            amsterdam_start_of(day("2026-03-29")),
+            utc("2026-03-28T23:00:00Z")
+        );
+        assert_eq!(
+            amsterdam_start_of(day("2026-10-25")),
+            utc("2026-10-24T22:00:00Z")
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use exploot::clock::{Clock, ManualClock, SystemClock};
 use exploot::server::{self, Config};
 use exploot::store::Store;
+use exploot::workflow::EngineConfig;
 use tracing_subscriber::EnvFilter;
 
 /// The legal track of a Dutch bailiff office, as a gRPC service.
@@ -29,12 +30,23 @@ enum Command {
         /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST/DB`.
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
         database_url: String,
-        /// `system`, or `manual[:RFC3339]` for a clock that moves only by AdvanceClock.
+        /// `system`, or `manual[:RFC3339]` for a clock that moves only by AdvanceClock,
+        /// stored in the database so every instance on it shares the time.
         #[arg(long, default_value = "system")]
         clock: String,
         /// Database connections in the pool.
         #[arg(long, env = "EXPLOOT_POOL_SIZE", default_value_t = 8)]
         pool_size: u32,
+        /// How long a job lease holds, in seconds; a dead instance's jobs are taken over
+        /// after it.
+        #[arg(long, env = "EXPLOOT_LEASE_SECONDS", default_value_t = 60)]
+        lease_seconds: u64,
+        /// Concurrent job workers in this instance.
+        #[arg(long, env = "EXPLOOT_WORKERS", default_value_t = 2)]
+        workers: usize,
+        /// Jobs leased at a time by one worker.
+        #[arg(long, env = "EXPLOOT_JOB_BATCH", default_value_t = 64)]
+        job_batch: i64,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -87,6 +99,9 @@ fn run(cli: Cli) -> Result<(), String> {
             database_url,
             clock,
             pool_size,
+            lease_seconds,
+            workers,
+            job_batch,
         } => {
             let clock = parse_clock(&clock)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -98,6 +113,12 @@ fn run(cli: Cli) -> Result<(), String> {
                     database_url,
                     clock,
                     pool_size,
+                    engine: EngineConfig {
+                        workers,
+                        batch: job_batch.max(1),
+                        lease: std::time::Duration::from_secs(lease_seconds.max(1)),
+                        ..EngineConfig::default()
+                    },
                 };
                 server::serve(config, listener, shutdown_signal())
                     .await

@@ -17,7 +17,7 @@ use crate::proto::{
     task_service_server::TaskServiceServer,
 };
 use crate::store::{Store, StoreError};
-use crate::workflow::App;
+use crate::workflow::{App, DbClock, EngineConfig, run_workers};
 
 /// What `serve` needs.
 pub struct Config {
@@ -27,6 +27,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// Connections in the pool.
     pub pool_size: u32,
+    /// How the job workers run (lease length, batch, poll interval).
+    pub engine: EngineConfig,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -43,8 +45,12 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-/// Opens and migrates the store, then serves on `listener` until `shutdown` resolves;
-/// then stops accepting, lets in-flight calls finish and returns.
+/// Opens and migrates the store, starts the job workers, then serves on `listener` until
+/// `shutdown` resolves; then stops accepting and leasing, lets in-flight calls and the
+/// jobs in hand finish, gives unstarted leases back and returns.
+///
+/// A manual `clock` becomes the shared clock in the database, starting at its time unless
+/// the database's clock already stands later.
 pub async fn serve(
     config: Config,
     listener: TcpListener,
@@ -62,7 +68,28 @@ pub async fn serve(
         .await
         .map_err(|e| StoreError::Unavailable(e.to_string()))??
     };
-    let app = App::new(store, config.clock);
+    let db_clock = if config.clock.is_manual() {
+        Some(Arc::new(
+            DbClock::open(store.clone(), config.clock.now()).await?,
+        ))
+    } else {
+        None
+    };
+    let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
+    let app = App::with_engine(
+        store,
+        config.clock,
+        db_clock,
+        config.engine,
+        engine_stopped.clone(),
+    );
+    let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped));
+    let shutdown = async move {
+        shutdown.await;
+        // Workers stop leasing and watchers end their streams, so in-flight calls finish.
+        let _no_receivers_left = stop_engine.send(true);
+    };
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<CaseServiceServer<CaseApi>>().await;
@@ -92,12 +119,15 @@ pub async fn serve(
         .add_service(reflection_v1alpha)
         .add_service(CaseServiceServer::new(CaseApi::new(app.clone())))
         .add_service(IntakeServiceServer::new(IntakeApi::new(app.clone())))
-        .add_service(TaskServiceServer::new(TaskApi))
+        .add_service(TaskServiceServer::new(TaskApi::new(app.clone())))
         .add_service(DocumentServiceServer::new(DocumentApi))
         .add_service(CalculatorServiceServer::new(CalculatorApi))
         .add_service(AdminServiceServer::new(AdminApi::new(app)))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await?;
+    if let Err(e) = workers.await {
+        tracing::error!(error = %e, "job workers panicked");
+    }
     tracing::info!("stopped");
     Ok(())
 }

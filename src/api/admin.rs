@@ -4,9 +4,9 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::status::invalid_argument;
-use super::unimplemented;
+use crate::case::FieldViolation;
 use crate::proto::{self as pb, admin_service_server::AdminService};
-use crate::workflow::App;
+use crate::workflow::{App, ClockTarget};
 
 /// The admin service over the application.
 pub struct AdminApi {
@@ -62,9 +62,30 @@ impl AdminService for AdminApi {
 
     async fn advance_clock(
         &self,
-        _: Request<pb::AdvanceClockRequest>,
+        request: Request<pb::AdvanceClockRequest>,
     ) -> Result<Response<pb::AdvanceClockResponse>, Status> {
-        Err(unimplemented("AdvanceClock"))
+        use pb::advance_clock_request::Target;
+        let target = match request.into_inner().target {
+            Some(Target::By(by)) => chrono::Duration::try_seconds(by.seconds)
+                .and_then(|s| s.checked_add(&chrono::Duration::nanoseconds(i64::from(by.nanos))))
+                .map(ClockTarget::By)
+                .ok_or_else(|| invalid_argument(&[FieldViolation::new("by", "out of range")]))?,
+            Some(Target::To(to)) => ClockTarget::To(
+                convert::instant(&to)
+                    .map_err(|e| invalid_argument(&[FieldViolation::new("to", &e)]))?,
+            ),
+            None => {
+                return Err(invalid_argument(&[FieldViolation::new(
+                    "target",
+                    "set by (a duration) or to (an instant)",
+                )]));
+            }
+        };
+        let (now, jobs_run) = self.app.advance_clock(target).await?;
+        Ok(Response::new(pb::AdvanceClockResponse {
+            now: Some(convert::timestamp(now)),
+            jobs_run,
+        }))
     }
 
     async fn get_clock(

@@ -2,7 +2,7 @@
 
 use std::pin::Pin;
 
-use tokio_stream::Stream;
+use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
@@ -115,9 +115,19 @@ impl CaseService for CaseApi {
 
     async fn watch_case(
         &self,
-        _: Request<pb::WatchCaseRequest>,
+        request: Request<pb::WatchCaseRequest>,
     ) -> Result<Response<EventStream>, Status> {
-        Err(unimplemented("WatchCase"))
+        let r = request.into_inner();
+        if r.from_sequence < 0 {
+            return Err(invalid_argument(&[crate::case::FieldViolation::new(
+                "from_sequence",
+                "0 or more",
+            )]));
+        }
+        let events = self.app.watch_case(r.case_id, r.from_sequence).await?;
+        let stream = tokio_stream::wrappers::ReceiverStream::new(events)
+            .map(|item| item.map(|e| event_to_proto(&e)).map_err(Status::from));
+        Ok(Response::new(Box::pin(stream)))
     }
 
     async fn register_judgment(
@@ -190,4 +200,24 @@ fn parse_page_token(token: &str) -> Result<PageCursor, String> {
         created_at,
         id: id.to_owned(),
     })
+}
+
+/// An audit event as the proto message.
+fn event_to_proto(e: &crate::store::events::EventRow) -> pb::CaseEvent {
+    let stage =
+        crate::case::Stage::parse(&e.stage).map_or(pb::Stage::Unspecified, convert::proto_stage);
+    let suspension = crate::case::Suspension::parse(&e.suspension)
+        .map_or(pb::Suspension::Unspecified, convert::proto_suspension);
+    pb::CaseEvent {
+        case_id: e.case_id.clone(),
+        sequence: e.sequence,
+        kind: e.kind.clone(),
+        at: Some(convert::timestamp(e.at.and_utc())),
+        actor: e.actor.clone(),
+        stage: stage.into(),
+        suspension: suspension.into(),
+        reason: e.reason.clone(),
+        payload_json: e.payload.clone(),
+        policy_version: e.policy_version,
+    }
 }

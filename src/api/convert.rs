@@ -327,7 +327,8 @@ pub fn stage_filter(raw: i32) -> Result<Option<Stage>, String> {
     )
 }
 
-fn proto_suspension(s: Suspension) -> pb::Suspension {
+/// A suspension as the proto enum.
+pub fn proto_suspension(s: Suspension) -> pb::Suspension {
     match s {
         Suspension::None => pb::Suspension::None,
         Suspension::OnHold => pb::Suspension::OnHold,

@@ -2,33 +2,162 @@
 
 use tonic::{Request, Response, Status};
 
-use super::unimplemented;
+use super::anonymous;
+use super::convert::{self, Violations};
+use super::status::invalid_argument;
 use crate::proto::{self as pb, task_service_server::TaskService};
+use crate::store::tasks::{TaskFilter, TaskRow, state};
+use crate::workflow::{App, Completion, TaskQuery};
+
+/// Default and largest page of `ListTasks`.
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 1000;
 
 /// The task service (work for people).
-#[derive(Default)]
-pub struct TaskApi;
+pub struct TaskApi {
+    app: App,
+}
+
+impl TaskApi {
+    /// Serves `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
 
 #[tonic::async_trait]
 impl TaskService for TaskApi {
     async fn list_tasks(
         &self,
-        _: Request<pb::ListTasksRequest>,
+        request: Request<pb::ListTasksRequest>,
     ) -> Result<Response<pb::ListTasksResponse>, Status> {
-        Err(unimplemented("ListTasks"))
+        let query = list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
+        let (tasks, next) = self.app.list_tasks(query).await?;
+        Ok(Response::new(pb::ListTasksResponse {
+            tasks: tasks.iter().map(task_to_proto).collect(),
+            next_page_token: next
+                .map(|(at, id)| format!("{}.{id}", at.and_utc().timestamp_micros()))
+                .unwrap_or_default(),
+        }))
     }
 
     async fn claim_task(
         &self,
-        _: Request<pb::ClaimTaskRequest>,
+        request: Request<pb::ClaimTaskRequest>,
     ) -> Result<Response<pb::Task>, Status> {
-        Err(unimplemented("ClaimTask"))
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        if r.task_id.is_empty() {
+            v.add("task_id", "required");
+        }
+        if r.assignee.trim().is_empty() {
+            v.add("assignee", "required: who takes the task");
+        }
+        v.into_result(|| ()).map_err(|v| invalid_argument(&v))?;
+        let task = self.app.claim_task(r.task_id, r.assignee).await?;
+        Ok(Response::new(task_to_proto(&task)))
     }
 
     async fn complete_task(
         &self,
-        _: Request<pb::CompleteTaskRequest>,
+        request: Request<pb::CompleteTaskRequest>,
     ) -> Result<Response<pb::Task>, Status> {
-        Err(unimplemented("CompleteTask"))
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        if r.task_id.is_empty() {
+            v.add("task_id", "required");
+        }
+        if r.request_id.is_empty() {
+            v.add("request_id", "required: a key that makes a retry safe");
+        }
+        if r.outcome.is_empty() {
+            v.add("outcome", "required: one of the task's outcomes");
+        }
+        let completion = v
+            .into_result(|| Completion {
+                task_id: r.task_id,
+                request_id: r.request_id,
+                outcome: r.outcome,
+                note: r.note,
+            })
+            .map_err(|v| invalid_argument(&v))?;
+        let task = self.app.complete_task(completion, anonymous()).await?;
+        Ok(Response::new(task_to_proto(&task)))
+    }
+}
+
+fn list_query(r: pb::ListTasksRequest) -> Result<TaskQuery, Vec<crate::case::FieldViolation>> {
+    let mut v = Violations::default();
+    let state = match pb::TaskState::try_from(r.state) {
+        Ok(pb::TaskState::Unspecified) => None,
+        Ok(pb::TaskState::Open) => Some(state::OPEN),
+        Ok(pb::TaskState::Claimed) => Some(state::CLAIMED),
+        Ok(pb::TaskState::Completed) => Some(state::COMPLETED),
+        Ok(pb::TaskState::Cancelled) => Some(state::CANCELLED),
+        Err(_) => {
+            v.add("state", format!("unknown task state {}", r.state));
+            None
+        }
+    };
+    let page_size = match i64::from(r.page_size) {
+        0 => DEFAULT_PAGE,
+        n if (1..=MAX_PAGE).contains(&n) => n,
+        _ => {
+            v.add(
+                "page_size",
+                format!("from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"),
+            );
+            DEFAULT_PAGE
+        }
+    };
+    let after = if r.page_token.is_empty() {
+        None
+    } else {
+        v.check("page_token", parse_page_token(&r.page_token))
+    };
+    let non_empty = |s: String| if s.is_empty() { None } else { Some(s) };
+    v.into_result(|| TaskQuery {
+        filter: TaskFilter {
+            queue: non_empty(r.queue),
+            case_id: non_empty(r.case_id),
+            state,
+        },
+        after,
+        page_size,
+    })
+}
+
+fn parse_page_token(token: &str) -> Result<(chrono::NaiveDateTime, String), String> {
+    let bad = || "not a page token from a previous ListTasks answer".to_owned();
+    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let at = chrono::DateTime::from_timestamp_micros(micros)
+        .ok_or_else(bad)?
+        .naive_utc();
+    Ok((at, id.to_owned()))
+}
+
+fn task_to_proto(t: &TaskRow) -> pb::Task {
+    let state = match t.state.as_str() {
+        state::OPEN => pb::TaskState::Open,
+        state::CLAIMED => pb::TaskState::Claimed,
+        state::COMPLETED => pb::TaskState::Completed,
+        state::CANCELLED => pb::TaskState::Cancelled,
+        _ => pb::TaskState::Unspecified,
+    };
+    pb::Task {
+        id: t.id.clone(),
+        case_id: t.case_id.clone().unwrap_or_default(),
+        kind: t.kind.clone(),
+        queue: t.queue.clone(),
+        state: state.into(),
+        title: t.title.clone(),
+        details_json: t.details.clone(),
+        outcomes: t.outcome_list().unwrap_or_default(),
+        claimed_by: t.claimed_by.clone(),
+        outcome: t.outcome.clone(),
+        note: t.note.clone(),
+        created_at: Some(convert::timestamp(t.created_at.and_utc())),
+        updated_at: Some(convert::timestamp(t.updated_at.and_utc())),
     }
 }

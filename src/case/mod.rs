@@ -3,6 +3,9 @@
 
 mod claim;
 mod client;
+mod decide;
+mod decision;
+mod event;
 mod identifiers;
 mod policy;
 mod record;
@@ -10,6 +13,9 @@ mod stage;
 
 pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};
 pub use client::{Client, StoredClient};
+pub use decide::{CASE_HANDLER_QUEUE, decide};
+pub use decision::{Audit, Decision, Due, Effect, NewTask, Rejection};
+pub use event::{Activity, Event, JOB_FAILED_TASK, JobKind, Timer};
 pub use identifiers::{ClientId, Iban, KvkNumber, Postcode};
 pub use policy::{TrackPolicy, VersionedPolicy};
 pub use record::{CaseRecord, NewCase, accepted_on};

@@ -343,3 +343,42 @@ fn cents(amount: Money) -> Result<i64, StoreError> {
         .to_cents()
         .map_err(|e| StoreError::Corrupt(format!("amount {amount}: {e}")))
 }
+
+/// The case's new standing after a decision.
+#[derive(Clone, Copy, Debug)]
+pub struct Standing<'a> {
+    /// Stage.
+    pub stage: Stage,
+    /// Suspension.
+    pub suspension: Suspension,
+    /// Close reason (closed cases only).
+    pub close_reason: Option<CloseReason>,
+    /// With the close reason.
+    pub close_note: &'a str,
+}
+
+/// Writes a case's new standing against the version it was read at and bumps the version.
+/// `false` when another transition committed first: re-read and decide again.
+pub fn update_standing(
+    conn: &mut DbConnection,
+    id: &str,
+    read_version: i64,
+    standing: Standing<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        cases::table
+            .filter(cases::id.eq(id))
+            .filter(cases::version.eq(read_version)),
+    )
+    .set((
+        cases::stage.eq(standing.stage.as_str()),
+        cases::suspension.eq(standing.suspension.as_str()),
+        cases::close_reason.eq(standing.close_reason.map(CloseReason::as_str)),
+        cases::close_note.eq(standing.close_note),
+        cases::version.eq(read_version + 1),
+        cases::updated_at.eq(db_instant(now)),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -53,3 +53,35 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<i64, Stor
         .execute(conn)?;
     Ok(sequence)
 }
+
+/// A stored audit event.
+#[derive(Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = case_events)]
+pub struct EventRow {
+    pub case_id: String,
+    pub sequence: i64,
+    pub kind: String,
+    pub at: chrono::NaiveDateTime,
+    pub actor: String,
+    pub stage: String,
+    pub suspension: String,
+    pub reason: String,
+    pub payload: String,
+    pub policy_version: i64,
+}
+
+/// Up to `limit` events of a case from sequence `from` on, in order.
+pub fn list_from(
+    conn: &mut DbConnection,
+    case_id: &str,
+    from: i64,
+    limit: i64,
+) -> Result<Vec<EventRow>, StoreError> {
+    Ok(case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .filter(case_events::sequence.ge(from))
+        .order(case_events::sequence.asc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}

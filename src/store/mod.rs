@@ -7,11 +7,16 @@
 
 pub mod cases;
 pub mod clients;
+pub mod clock;
 mod connection;
 pub mod events;
+pub mod idempotency;
 pub mod import;
+pub mod jobs;
 pub mod rows;
 pub mod schema;
+pub mod seed;
+pub mod tasks;
 
 use std::time::Duration;
 

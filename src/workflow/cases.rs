@@ -84,17 +84,19 @@ impl App {
                         at: received_at,
                     },
                 )?;
-                cases::get(conn, &case.id)?
-                    .ok_or_else(|| AppError::Internal("new case vanished".into()))
+                super::engine::accept_new_case(conn, &case.id, &actor, received_at)
             })
         };
         // Two requests racing on one reference: the loser's insert breaks the unique key;
         // once more, it finds the winner's case and answers as for a retry.
         let first = attempt.clone();
-        match self.store.run(first).await {
+        let created = match self.store.run(first).await {
             Err(AppError::Conflict) => self.store.run(attempt).await,
             other => other,
-        }
+        }?;
+        // The track's first timer may be due at once (accepted today).
+        self.after_commit(true);
+        Ok(created)
     }
 
     /// A case by id; NOT_FOUND if unknown.

@@ -1,19 +1,32 @@
 //! The application: commands and queries over the store, with time from the injected
 //! clock. Every change is one transaction that also appends the case's audit event.
-//! (The durable engine of timers and jobs grows here: see ARCHITECTURE.md → How a case
-//! moves.)
+//! The durable engine (ARCHITECTURE.md → How a case moves): `engine` applies decisions,
+//! `jobs` runs timers and activities, `worker` is the job loop in `serve`, `clock` the
+//! shared manual clock.
 
 mod admin;
 mod cases;
+mod clock;
+mod engine;
+mod follow;
 mod import;
+mod jobs;
+mod tasks;
+mod worker;
 
 use std::sync::Arc;
+
+use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::store::Store;
 
 pub use cases::CaseQuery;
+pub use clock::{ClockTarget, DbClock};
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
+pub use jobs::{JobOutcome, SYSTEM, backoff};
+pub use tasks::{Completion, TaskQuery};
+pub use worker::{EngineConfig, run_workers};
 
 /// Who asked: recorded on every audit event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,12 +37,61 @@ pub struct Actor(pub String);
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
+    engine: Arc<Engine>,
+}
+
+/// What the engine's parts of one instance share.
+struct Engine {
+    /// The shared manual clock, when the service runs on one.
+    db_clock: Option<Arc<DbClock>>,
+    /// How the workers run.
+    config: EngineConfig,
+    /// Wakes idle workers: a job due now was scheduled, or the clock moved.
+    wake_workers: Notify,
+    /// Wakes watchers: an event was committed here.
+    appended: Notify,
+    /// Turns true when the server shuts down.
+    shutdown: watch::Receiver<bool>,
+    /// Keeps `shutdown` open when nobody else holds its sender (an App without a server).
+    _never_shut: Option<watch::Sender<bool>>,
 }
 
 impl App {
     /// An application over `store` telling time by `clock`.
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        let (never_shut, shutdown) = watch::channel(false);
+        let mut app = Self::with_engine(store, clock, None, EngineConfig::default(), shutdown);
+        if let Some(engine) = Arc::get_mut(&mut app.engine) {
+            engine._never_shut = Some(never_shut);
+        }
+        app
+    }
+
+    /// An application whose engine runs on `db_clock` (the shared manual clock; `None`: on
+    /// `clock`) with `config`, stopping when `shutdown` turns true.
+    pub fn with_engine(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        db_clock: Option<Arc<DbClock>>,
+        config: EngineConfig,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        let clock = match &db_clock {
+            Some(db_clock) => db_clock.clone() as Arc<dyn Clock>,
+            None => clock,
+        };
+        Self {
+            store,
+            clock,
+            engine: Arc::new(Engine {
+                db_clock,
+                config,
+                wake_workers: Notify::new(),
+                appended: Notify::new(),
+                shutdown,
+                _never_shut: None,
+            }),
+        }
     }
 
     /// The clock the application runs on.

@@ -43,7 +43,8 @@ async fn create_then_get_round_trips_every_field(db: TestDb) {
     assert_eq!(fetched.suspension, pb::Suspension::None as i32);
     // Monday 4 May 2026 10:00 Amsterdam, before the 16:00 cut-off: handled that day.
     assert_eq!(fetched.accepted_on, "2026-05-04");
-    assert_eq!(fetched.version, 1);
+    // Created (1), then accepted: the track's first timer is set (2).
+    assert_eq!(fetched.version, 2);
     assert_eq!(fetched.policy_version, 1);
     assert!(
         fetched.warnings.is_empty(),

@@ -7,4 +7,5 @@ mod binary;
 mod calculator;
 mod cases;
 mod contract;
+mod engine;
 mod intake;

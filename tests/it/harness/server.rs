@@ -59,6 +59,7 @@ impl TestServer {
             database_url: db.url.clone(),
             clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
             pool_size: 4,
+            engine: exploot::workflow::EngineConfig::default(),
         };
         let task = tokio::spawn(serve(config, listener, async {
             let _ = stopped.await;

@@ -1,0 +1,140 @@
+//! What can happen to a case: the inputs of [`super::decide`]. Timers and activities are
+//! named here because the track sets them; the engine stores them as job kinds.
+
+use serde_json::Value;
+
+/// A timer the track sets: a date on which the case moves by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// The accepted working day has begun: the track starts (the letter goes out).
+    StartTrack,
+    /// The letter's term (14-dagenbrief or sommatie) has run out unpaid.
+    LetterTermEnded,
+}
+
+/// Work outside the case row that may fail and is retried (lookups, rendering). Every
+/// activity is idempotent: a re-run after a crash changes nothing twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activity {
+    /// The engine's self-check: does nothing, but fails on its first `fail_first` attempts
+    /// (from its payload). It has no legal meaning and changes no stage; it exists so the
+    /// retry, backoff and give-up path can be exercised end to end (tests, the benchmark,
+    /// an operator checking a deployment) before the real activities arrive.
+    Probe,
+}
+
+/// What a job does when it comes due: the `jobs.kind` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// Fire a timer: the event is [`Event::TimerFired`].
+    Timer(Timer),
+    /// Run an activity; its outcome is [`Event::ActivitySucceeded`] or, after the last
+    /// attempt, [`Event::ActivityFailed`].
+    Activity(Activity),
+}
+
+impl JobKind {
+    /// The stored name; part of the database contract.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Timer(Timer::StartTrack) => "timer.start_track",
+            Self::Timer(Timer::LetterTermEnded) => "timer.letter_term_ended",
+            Self::Activity(Activity::Probe) => "activity.probe",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Timer(Timer::StartTrack),
+            Self::Timer(Timer::LetterTermEnded),
+            Self::Activity(Activity::Probe),
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+/// The kind of task that a job which ran out of attempts opens.
+pub const JOB_FAILED_TASK: &str = "job_failed";
+
+/// Everything that changes a case.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// The claim was accepted (CreateCase, import): the track is set to start on the
+    /// accepted working day.
+    ClaimAccepted,
+    /// A timer came due.
+    TimerFired(Timer),
+    /// An activity finished; `attempt` is the 1-based attempt that succeeded.
+    ActivitySucceeded {
+        /// Which.
+        activity: Activity,
+        /// The attempt that succeeded.
+        attempt: u32,
+    },
+    /// An activity failed on its last attempt: a person must look at it.
+    ActivityFailed {
+        /// Which.
+        activity: Activity,
+        /// Attempts made.
+        attempts: u32,
+        /// The last error, in words.
+        error: String,
+        /// The job's payload, so a person's "retry" can schedule it again.
+        payload: Value,
+    },
+    /// Someone asked for the engine's self-check activity on this case.
+    ProbeRequested {
+        /// How many attempts fail before one succeeds.
+        fail_first: u32,
+    },
+    /// A person completed a task of this case with one of its outcomes.
+    TaskCompleted {
+        /// The task's kind, e.g. `job_failed`.
+        task_kind: String,
+        /// The chosen outcome (already checked against the task's outcomes).
+        outcome: String,
+        /// The task's details as opened.
+        details: Value,
+        /// The person's note.
+        note: String,
+    },
+    /// The client withdrew the claim.
+    Withdraw {
+        /// Why, in the client's words.
+        note: String,
+    },
+}
+
+impl Event {
+    /// A short name for logs and errors.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ClaimAccepted => "claim_accepted",
+            Self::TimerFired(_) => "timer_fired",
+            Self::ActivitySucceeded { .. } => "activity_succeeded",
+            Self::ActivityFailed { .. } => "activity_failed",
+            Self::ProbeRequested { .. } => "probe_requested",
+            Self::TaskCompleted { .. } => "task_completed",
+            Self::Withdraw { .. } => "withdraw",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_kinds_round_trip() {
+        for kind in [
+            JobKind::Timer(Timer::StartTrack),
+            JobKind::Timer(Timer::LetterTermEnded),
+            JobKind::Activity(Activity::Probe),
+        ] {
+            assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(JobKind::parse("timer.nope"), None);
+    }
+}

@@ -1,0 +1,186 @@
+//! The job queue: timers and activities with a due time, attempts and a lease. Any instance
+//! leases due jobs in batches; a lease that runs out (its instance died) is taken over.
+//!
+//! Lease instants are wall-clock time (the machine's clock), not the service's clock: a
+//! lease says whether a process is alive, which a manual clock standing still cannot tell.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use super::schema::jobs;
+use super::{DbConnection, StoreError, transaction};
+
+/// A `jobs` row.
+#[derive(Queryable, QueryableByName, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = jobs)]
+pub struct JobRow {
+    pub id: String,
+    pub case_id: Option<String>,
+    pub kind: String,
+    pub payload: String,
+    pub due_at: NaiveDateTime,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub leased_by: Option<String>,
+    pub lease_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub trace_context: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Where a lease takes jobs from.
+#[derive(Clone, Copy, Debug)]
+pub struct LeaseRequest<'a> {
+    /// The leasing worker's id (instance and worker), written into `leased_by`.
+    pub worker: &'a str,
+    /// The service's time: jobs due by then are taken.
+    pub due_by: NaiveDateTime,
+    /// Wall-clock now: leases that ran out before it are taken over.
+    pub wall_now: NaiveDateTime,
+    /// The new lease holds until then (wall clock).
+    pub lease_until: NaiveDateTime,
+    /// At most this many jobs.
+    pub limit: i64,
+}
+
+/// Leases up to `limit` due jobs, earliest first. PostgreSQL skips rows another instance
+/// has locked (`FOR UPDATE SKIP LOCKED`), so instances never wait on each other; SQLite has
+/// one writer, so an immediate transaction is enough.
+pub fn lease(conn: &mut DbConnection, r: LeaseRequest<'_>) -> Result<Vec<JobRow>, StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        let rows = diesel::sql_query(
+            "UPDATE jobs SET leased_by = $1, lease_until = $2 WHERE id IN ( \
+               SELECT id FROM jobs WHERE due_at <= $3 \
+                 AND (lease_until IS NULL OR lease_until < $4) \
+               ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, case_id, kind, payload, due_at, attempts, max_attempts, leased_by, \
+               lease_until, last_error, trace_context, created_at",
+        )
+        .bind::<Text, _>(r.worker)
+        .bind::<Timestamp, _>(r.lease_until)
+        .bind::<Timestamp, _>(r.due_by)
+        .bind::<Timestamp, _>(r.wall_now)
+        .bind::<BigInt, _>(r.limit)
+        .load::<JobRow>(pg)?;
+        return Ok(rows);
+    }
+    transaction(conn, |conn| {
+        let ids: Vec<String> = jobs::table
+            .filter(jobs::due_at.le(r.due_by))
+            .filter(
+                jobs::lease_until
+                    .is_null()
+                    .or(jobs::lease_until.lt(r.wall_now)),
+            )
+            .order(jobs::due_at.asc())
+            .limit(r.limit)
+            .select(jobs::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
+            .set((
+                jobs::leased_by.eq(r.worker),
+                jobs::lease_until.eq(r.lease_until),
+            ))
+            .execute(conn)?;
+        Ok(jobs::table
+            .filter(jobs::id.eq_any(&ids))
+            .order(jobs::due_at.asc())
+            .select(JobRow::as_select())
+            .load(conn)?)
+    })
+}
+
+/// Inserts new jobs (inside the transaction of the decision that scheduled them).
+pub fn insert(conn: &mut DbConnection, rows: &[JobRow]) -> Result<(), StoreError> {
+    for row in rows {
+        diesel::insert_into(jobs::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Deletes a job this worker still holds: the job is done. `false` when the lease was lost
+/// (taken over, or the job was cancelled): then the caller must not commit its effects.
+pub fn consume(conn: &mut DbConnection, id: &str, worker: &str) -> Result<bool, StoreError> {
+    let deleted = diesel::delete(
+        jobs::table
+            .filter(jobs::id.eq(id))
+            .filter(jobs::leased_by.eq(worker)),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}
+
+/// Puts a failed job back for another attempt at `due_at`, if this worker still holds it.
+pub fn retry_later(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    attempts: i32,
+    due_at: NaiveDateTime,
+    error: &str,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        jobs::table
+            .filter(jobs::id.eq(id))
+            .filter(jobs::leased_by.eq(worker)),
+    )
+    .set((
+        jobs::attempts.eq(attempts),
+        jobs::due_at.eq(due_at),
+        jobs::leased_by.eq(None::<String>),
+        jobs::lease_until.eq(None::<NaiveDateTime>),
+        jobs::last_error.eq(Some(error)),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Drops a case's pending jobs of a kind (`None`: all).
+pub fn cancel(
+    conn: &mut DbConnection,
+    case_id: &str,
+    kind: Option<&str>,
+) -> Result<usize, StoreError> {
+    let mut query = diesel::delete(jobs::table)
+        .filter(jobs::case_id.eq(case_id))
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(jobs::kind.eq(kind));
+    }
+    Ok(query.execute(conn)?)
+}
+
+/// Gives back every lease a worker holds (graceful shutdown): another instance may take
+/// the jobs at once instead of after the lease ran out.
+pub fn release(conn: &mut DbConnection, worker: &str) -> Result<usize, StoreError> {
+    Ok(
+        diesel::update(jobs::table.filter(jobs::leased_by.eq(worker)))
+            .set((
+                jobs::leased_by.eq(None::<String>),
+                jobs::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+    )
+}
+
+/// The jobs due by `until`, as (id, attempts): one pair is one run to wait for.
+pub fn due(
+    conn: &mut DbConnection,
+    until: NaiveDateTime,
+) -> Result<Vec<(String, i32)>, StoreError> {
+    Ok(jobs::table
+        .filter(jobs::due_at.le(until))
+        .select((jobs::id, jobs::attempts))
+        .load(conn)?)
+}
+
+/// The earliest due time of any job.
+pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StoreError> {
+    Ok(jobs::table
+        .select(diesel::dsl::min(jobs::due_at))
+        .first(conn)?)
+}

@@ -1,0 +1,108 @@
+//! Synthetic cases in bulk, for load: the exactly-once tests and the engine benchmark
+//! need thousands of cases with a due timer in seconds, which one RPC per claim cannot
+//! give. Plain SQL, one statement per table, the same text on both backends.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text, Timestamp};
+
+use super::{DbConnection, StoreError, db_instant, transaction};
+use crate::case::{JobKind, Timer};
+
+/// What to seed.
+#[derive(Clone, Debug)]
+pub struct SyntheticCases<'a> {
+    /// An existing client with policy version 1.
+    pub client_id: &'a str,
+    /// Case ids are `{prefix}{n}` for n in 1..=count; client references the same.
+    pub prefix: &'a str,
+    /// How many.
+    pub count: i64,
+    /// Every case has a start-track timer due at `first_due + (n - 1) * spacing_micros`.
+    pub first_due: DateTime<Utc>,
+    /// Spacing of the timers in microseconds (0: all due at once).
+    pub spacing_micros: i64,
+    /// Accepted on.
+    pub accepted_on: NaiveDate,
+    /// Creation instant.
+    pub now: DateTime<Utc>,
+    /// Attempts of each timer job.
+    pub max_attempts: i64,
+}
+
+/// Inserts `count` consumer cases in stage intake, each with a debtor, one invoice of
+/// € 1.000,00, its `case_created` audit event and a due start-track timer, in one
+/// transaction. Returns the number of cases.
+pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Result<i64, StoreError> {
+    const SERIES: &str =
+        "WITH RECURSIVE series(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < $1) ";
+    let now = db_instant(s.now);
+    transaction(conn, |conn| {
+        diesel::sql_query(format!(
+            "{SERIES} INSERT INTO cases (id, client_id, client_reference, content_hash, stage, \
+               suspension, debtor_kind, principal_cents, received_at, accepted_on, \
+               policy_version, version, created_at, updated_at) \
+             SELECT $2 || n, $3, $2 || n, 'synthetic', 'intake', 'none', 'consumer', 100000, \
+               $4, $5, 1, 1, $4, $4 FROM series"
+        ))
+        .bind::<BigInt, _>(s.count)
+        .bind::<Text, _>(s.prefix)
+        .bind::<Text, _>(s.client_id)
+        .bind::<Timestamp, _>(now)
+        .bind::<Date, _>(s.accepted_on)
+        .execute(conn)?;
+        diesel::sql_query(format!(
+            "{SERIES} INSERT INTO parties (case_id, role, kind, name) \
+             SELECT $2 || n, 'debtor', 'consumer', 'Synthetic debtor ' || n FROM series"
+        ))
+        .bind::<BigInt, _>(s.count)
+        .bind::<Text, _>(s.prefix)
+        .execute(conn)?;
+        diesel::sql_query(format!(
+            "{SERIES} INSERT INTO invoices (case_id, position, number, due_date, amount_cents) \
+             SELECT $2 || n, 0, 'F-' || n, $3, 100000 FROM series"
+        ))
+        .bind::<BigInt, _>(s.count)
+        .bind::<Text, _>(s.prefix)
+        .bind::<Date, _>(s.accepted_on)
+        .execute(conn)?;
+        diesel::sql_query(format!(
+            "{SERIES} INSERT INTO case_events (case_id, sequence, kind, at, actor, stage, \
+               suspension, reason, payload, policy_version) \
+             SELECT $2 || n, 1, 'case_created', $3, 'seed', 'intake', 'none', 'synthetic', '{{}}', 1 \
+             FROM series"
+        ))
+        .bind::<BigInt, _>(s.count)
+        .bind::<Text, _>(s.prefix)
+        .bind::<Timestamp, _>(now)
+        .execute(conn)?;
+        // Instant arithmetic differs per backend in SQL, so the timers' due instants are
+        // written from Rust, in chunks, in the text form diesel itself uses on SQLite.
+        let kind = JobKind::Timer(Timer::StartTrack).as_str();
+        let mut n = 1;
+        while n <= s.count {
+            let end = (n + 500).min(s.count + 1);
+            let mut sql = String::from(
+                "INSERT INTO jobs (id, case_id, kind, payload, due_at, attempts, max_attempts, created_at) VALUES ",
+            );
+            for i in n..end {
+                if i > n {
+                    sql.push(',');
+                }
+                let due = db_instant(
+                    s.first_due + chrono::Duration::microseconds((i - 1) * s.spacing_micros),
+                );
+                sql.push_str(&format!(
+                    "('{p}job{i}', '{p}{i}', '{kind}', '{{}}', '{due}', 0, {max}, '{now}')",
+                    p = s.prefix,
+                    due = due.format("%Y-%m-%d %H:%M:%S%.f"),
+                    max = s.max_attempts,
+                    now = now.format("%Y-%m-%d %H:%M:%S%.f"),
+                ));
+            }
+            diesel::sql_query(sql).execute(conn)?;
+            n = end;
+        }
+        Ok(s.count)
+    })
+}

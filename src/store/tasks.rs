@@ -1,0 +1,181 @@
+//! Tasks for people: open, claim, complete, list with keyset paging.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::tasks;
+use super::{DbConnection, StoreError};
+
+/// A task's states as stored.
+pub mod state {
+    /// Waiting for someone.
+    pub const OPEN: &str = "open";
+    /// Someone took it.
+    pub const CLAIMED: &str = "claimed";
+    /// Done, with an outcome.
+    pub const COMPLETED: &str = "completed";
+    /// No longer needed (the case moved on).
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// A `tasks` row; `details` is JSON, `outcomes` a JSON array of strings.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = tasks)]
+pub struct TaskRow {
+    pub id: String,
+    pub case_id: Option<String>,
+    pub kind: String,
+    pub queue: String,
+    pub state: String,
+    pub title: String,
+    pub details: String,
+    pub outcomes: String,
+    pub claimed_by: String,
+    pub outcome: String,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl TaskRow {
+    /// The outcomes CompleteTask accepts.
+    pub fn outcome_list(&self) -> Result<Vec<String>, StoreError> {
+        serde_json::from_str(&self.outcomes)
+            .map_err(|e| StoreError::Corrupt(format!("task {} outcomes: {e}", self.id)))
+    }
+}
+
+/// Inserts a task.
+pub fn insert(conn: &mut DbConnection, row: &TaskRow) -> Result<(), StoreError> {
+    diesel::insert_into(tasks::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A task by id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<TaskRow>, StoreError> {
+    Ok(tasks::table
+        .find(id)
+        .select(TaskRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Cancels a case's open or claimed tasks of a kind (`None`: all).
+pub fn cancel(
+    conn: &mut DbConnection,
+    case_id: &str,
+    kind: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    let mut query = diesel::update(tasks::table)
+        .filter(tasks::case_id.eq(case_id))
+        .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED]))
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(tasks::kind.eq(kind));
+    }
+    Ok(query
+        .set((tasks::state.eq(state::CANCELLED), tasks::updated_at.eq(now)))
+        .execute(conn)?)
+}
+
+/// Claims an open task for `assignee` (or confirms the assignee's own claim). `false` when
+/// the task is not open nor already theirs.
+pub fn claim(
+    conn: &mut DbConnection,
+    id: &str,
+    assignee: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        tasks::table.filter(tasks::id.eq(id)).filter(
+            tasks::state.eq(state::OPEN).or(tasks::state
+                .eq(state::CLAIMED)
+                .and(tasks::claimed_by.eq(assignee))),
+        ),
+    )
+    .set((
+        tasks::state.eq(state::CLAIMED),
+        tasks::claimed_by.eq(assignee),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Marks an open or claimed task completed. `false` when it was neither.
+pub fn complete(
+    conn: &mut DbConnection,
+    id: &str,
+    outcome: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        tasks::table
+            .filter(tasks::id.eq(id))
+            .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED])),
+    )
+    .set((
+        tasks::state.eq(state::COMPLETED),
+        tasks::outcome.eq(outcome),
+        tasks::note.eq(note),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Where a page of tasks starts: after this (created_at, id).
+pub type TaskCursor = (NaiveDateTime, String);
+
+/// Which tasks to list.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    /// Only this queue.
+    pub queue: Option<String>,
+    /// Only this case's.
+    pub case_id: Option<String>,
+    /// Only in this state.
+    pub state: Option<&'static str>,
+}
+
+/// One page of tasks in creation order (oldest first) after the cursor (created_at, id),
+/// and the cursor of the next page.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &TaskFilter,
+    after: Option<&TaskCursor>,
+    page_size: i64,
+) -> Result<(Vec<TaskRow>, Option<TaskCursor>), StoreError> {
+    let mut query = tasks::table.select(TaskRow::as_select()).into_boxed();
+    if let Some(queue) = &filter.queue {
+        query = query.filter(tasks::queue.eq(queue.clone()));
+    }
+    if let Some(case_id) = &filter.case_id {
+        query = query.filter(tasks::case_id.eq(case_id.clone()));
+    }
+    if let Some(state) = filter.state {
+        query = query.filter(tasks::state.eq(state));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            tasks::created_at
+                .gt(*at)
+                .or(tasks::created_at.eq(*at).and(tasks::id.gt(id.clone()))),
+        );
+    }
+    let mut rows: Vec<TaskRow> = query
+        .order((tasks::created_at.asc(), tasks::id.asc()))
+        .limit(page_size + 1)
+        .load(conn)?;
+    let next = if rows.len() as i64 > page_size {
+        rows.truncate(usize::try_from(page_size).unwrap_or(0));
+        rows.last().map(|r| (r.created_at, r.id.clone()))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}

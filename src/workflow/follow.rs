@@ -1,0 +1,77 @@
+//! Following a case's audit log: everything from a position, then what comes, whichever
+//! instance applied it. The log is read in pages and polled at a bounded interval (and at
+//! once when this instance commits), so an event applied elsewhere shows within that.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::App;
+use crate::error::AppError;
+use crate::store::{cases, events};
+
+/// Longest wait between two looks at the log.
+const POLL: Duration = Duration::from_millis(100);
+/// Events read per look.
+const PAGE: i64 = 200;
+
+impl App {
+    /// Streams the case's events from sequence `from` (1 = the start), then live, until the
+    /// receiver is dropped or the server shuts down. NOT_FOUND for an unknown case.
+    pub async fn watch_case(
+        &self,
+        case_id: String,
+        from: i64,
+    ) -> Result<mpsc::Receiver<Result<events::EventRow, AppError>>, AppError> {
+        let id = case_id.clone();
+        let exists = self
+            .store
+            .run(move |conn| Ok::<_, AppError>(cases::get(conn, &id)?.is_some()))
+            .await?;
+        if !exists {
+            return Err(AppError::NotFound(format!("no case {case_id:?}")));
+        }
+        let (tx, rx) = mpsc::channel(PAGE as usize);
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut next = from.max(1);
+            let mut shutdown = app.engine.shutdown.clone();
+            loop {
+                let appended = app.engine.appended.notified();
+                let id = case_id.clone();
+                let page = app
+                    .store
+                    .run(move |conn| Ok::<_, AppError>(events::list_from(conn, &id, next, PAGE)?))
+                    .await;
+                match page {
+                    Ok(rows) => {
+                        let full = rows.len() as i64 == PAGE;
+                        for row in rows {
+                            next = row.sequence + 1;
+                            if tx.send(Ok(row)).await.is_err() {
+                                return;
+                            }
+                        }
+                        if full {
+                            continue;
+                        }
+                    }
+                    Err(e) => {
+                        let _receiver_gone = tx.send(Err(e)).await;
+                        return;
+                    }
+                }
+                if *shutdown.borrow() {
+                    return;
+                }
+                tokio::select! {
+                    _ = tx.closed() => return,
+                    _ = shutdown.changed() => return,
+                    _ = appended => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        });
+        Ok(rx)
+    }
+}

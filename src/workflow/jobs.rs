@@ -1,0 +1,228 @@
+//! Running one leased job: a timer fires its event; an activity runs and its outcome
+//! becomes an event. A failing activity is tried again later with exponential backoff and
+//! jitter; after its last attempt it becomes a task for a person.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use tracing::Instrument;
+
+use super::engine::{Applied, ConsumedJob, apply_with_retry};
+use super::{Actor, App};
+use crate::case::{Activity, Event, JobKind};
+use crate::error::AppError;
+use crate::store::db_instant;
+use crate::store::jobs::{self, JobRow};
+
+/// The actor of everything the engine does by itself.
+pub const SYSTEM: &str = "system";
+
+/// The first retry waits about this long; each next one twice as long.
+const BACKOFF_BASE_SECONDS: f64 = 2.0;
+/// No retry waits longer than this.
+const BACKOFF_MAX_SECONDS: f64 = 3600.0;
+
+/// What became of a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Its event was applied.
+    Applied,
+    /// The track refused its event (e.g. a stale timer); the job is gone.
+    Rejected,
+    /// It failed and waits for another attempt.
+    Retried,
+    /// It failed for the last time; a task was opened.
+    GaveUp,
+    /// Another instance took it over; nothing was written.
+    LeaseLost,
+}
+
+/// The wait before attempt `failed + 1`: base · 2^(failed-1), capped, times a jitter factor
+/// in [0.75, 1.25) so that jobs failing together do not retry together.
+pub fn backoff(failed: u32, jitter: f64) -> chrono::Duration {
+    let exponent = i32::try_from(failed.saturating_sub(1).min(30)).unwrap_or(30);
+    let seconds = (BACKOFF_BASE_SECONDS * 2f64.powi(exponent)).min(BACKOFF_MAX_SECONDS);
+    let factor = 0.75 + 0.5 * jitter.clamp(0.0, 1.0);
+    chrono::Duration::milliseconds((seconds * factor * 1000.0) as i64)
+}
+
+/// A uniform number in [0, 1) from the v4 UUID generator's randomness.
+fn jitter() -> f64 {
+    let bits = uuid::Uuid::new_v4().as_u128() as u64 >> 11;
+    bits as f64 / (1u64 << 53) as f64
+}
+
+impl App {
+    /// Runs a job this worker leased, at the service time `now`.
+    pub(crate) async fn run_job(
+        &self,
+        job: JobRow,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<JobOutcome, AppError> {
+        let span = tracing::info_span!("job", job.id = %job.id, job.kind = %job.kind, case.id = job.case_id.as_deref().unwrap_or(""));
+        self.run_job_inner(job, worker.to_owned(), now)
+            .instrument(span)
+            .await
+    }
+
+    async fn run_job_inner(
+        &self,
+        job: JobRow,
+        worker: String,
+        now: DateTime<Utc>,
+    ) -> Result<JobOutcome, AppError> {
+        let kind = JobKind::parse(&job.kind);
+        let Some(case_id) = job.case_id.clone() else {
+            return self
+                .fail(job, worker, now, "a job without a case".into())
+                .await;
+        };
+        match kind {
+            Some(JobKind::Timer(timer)) => {
+                self.consume_with(job, worker, case_id, Event::TimerFired(timer), now)
+                    .await
+            }
+            Some(JobKind::Activity(activity)) => {
+                let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
+                match run_activity(activity, &payload, job.attempts).await {
+                    Ok(()) => {
+                        let attempt = u32::try_from(job.attempts + 1).unwrap_or(u32::MAX);
+                        let event = Event::ActivitySucceeded { activity, attempt };
+                        self.consume_with(job, worker, case_id, event, now).await
+                    }
+                    Err(error) => self.fail(job, worker, now, error).await,
+                }
+            }
+            None => {
+                let error = format!("unknown job kind {:?}", job.kind);
+                self.fail(job, worker, now, error).await
+            }
+        }
+    }
+
+    /// Applies the job's event and deletes the job in one transaction.
+    async fn consume_with(
+        &self,
+        job: JobRow,
+        worker: String,
+        case_id: String,
+        event: Event,
+        now: DateTime<Utc>,
+    ) -> Result<JobOutcome, AppError> {
+        let applied = self
+            .store
+            .run(move |conn| {
+                let consumed = ConsumedJob {
+                    id: &job.id,
+                    worker: &worker,
+                };
+                apply_with_retry(
+                    conn,
+                    &case_id,
+                    &event,
+                    &Actor(SYSTEM.into()),
+                    now,
+                    Some(consumed),
+                )
+            })
+            .await?;
+        Ok(match applied {
+            Applied::Done { due_now, .. } => {
+                self.after_commit(due_now);
+                JobOutcome::Applied
+            }
+            Applied::Rejected(rejection) => {
+                tracing::warn!(%rejection, "job's event refused by the track; job dropped");
+                JobOutcome::Rejected
+            }
+            Applied::LeaseLost => {
+                tracing::info!("lease lost to another instance; its result is theirs");
+                JobOutcome::LeaseLost
+            }
+        })
+    }
+
+    /// A failed attempt: back off and retry, or after the last attempt hand it to a person.
+    async fn fail(
+        &self,
+        job: JobRow,
+        worker: String,
+        now: DateTime<Utc>,
+        error: String,
+    ) -> Result<JobOutcome, AppError> {
+        let failed = job.attempts + 1;
+        let last = match (JobKind::parse(&job.kind), job.case_id.clone()) {
+            (Some(JobKind::Activity(activity)), Some(case_id)) if failed >= job.max_attempts => {
+                Some((activity, case_id))
+            }
+            // Not the last attempt; or nothing a person could act on (an unknown kind
+            // from a newer version, a job without a case): keep trying, slowly.
+            _ => None,
+        };
+        let Some((activity, case_id)) = last else {
+            let wait = backoff(u32::try_from(failed).unwrap_or(1), jitter());
+            tracing::warn!(attempt = failed, error = %error, retry_in_ms = wait.num_milliseconds(), "job failed; retrying later");
+            let due = db_instant(now + wait);
+            let kept = self
+                .store
+                .run(move |conn| jobs::retry_later(conn, &job.id, &worker, failed, due, &error))
+                .await?;
+            return Ok(if kept {
+                JobOutcome::Retried
+            } else {
+                JobOutcome::LeaseLost
+            });
+        };
+        tracing::error!(attempts = failed, error = %error, "job failed for the last time; opening a task");
+        let event = Event::ActivityFailed {
+            activity,
+            attempts: u32::try_from(failed).unwrap_or(u32::MAX),
+            error,
+            payload: serde_json::from_str(&job.payload).unwrap_or(Value::Null),
+        };
+        Ok(
+            match self.consume_with(job, worker, case_id, event, now).await? {
+                JobOutcome::Applied => JobOutcome::GaveUp,
+                other => other,
+            },
+        )
+    }
+}
+
+/// Runs an activity; `previous_attempts` is how often it failed before.
+async fn run_activity(
+    activity: Activity,
+    payload: &Value,
+    previous_attempts: i32,
+) -> Result<(), String> {
+    match activity {
+        Activity::Probe => {
+            let fail_first = payload["fail_first"].as_i64().unwrap_or(0);
+            if i64::from(previous_attempts) < fail_first {
+                Err(format!(
+                    "probe: planned failure {} of {fail_first}",
+                    previous_attempts + 1
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_bounded_jitter() {
+        assert_eq!(backoff(1, 0.5), chrono::Duration::seconds(2));
+        assert_eq!(backoff(2, 0.5), chrono::Duration::seconds(4));
+        assert_eq!(backoff(3, 0.0), chrono::Duration::seconds(6));
+        assert_eq!(backoff(40, 0.5), chrono::Duration::seconds(3600));
+        for _ in 0..100 {
+            let j = jitter();
+            assert!((0.0..1.0).contains(&j));
+        }
+    }
+}
