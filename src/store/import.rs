@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{case_events, cases, invoices, parties};
+use super::jobs::JobRow;
+use super::schema::{case_events, cases, invoices, jobs, parties};
 use super::{DbConnection, StoreError, db_instant};
-use crate::case::{NewCase, Stage, Suspension};
+use crate::case::{CloseReason, NewCase, Stage, Suspension};
 
 /// Bind parameters per statement, under SQLite's limit (32,766) and PostgreSQL's (65,535).
 const MAX_PARAMS: usize = 30_000;
@@ -51,15 +52,41 @@ pub fn existing(
     Ok(found)
 }
 
-/// A new case of an import batch, with what its `case_created` audit event records.
+/// A new case of an import batch as it is to be stored: the case, its standing after the
+/// track's first decision (claim accepted), and its audit events in order.
 #[derive(Clone, Debug)]
 pub struct ImportedCase {
     /// The case.
     pub case: NewCase,
     /// The claim's fingerprint (`Claim::fingerprint`), computed once by the caller.
     pub content_hash: String,
-    /// The `case_created` event's payload (JSON).
-    pub event_payload: String,
+    /// Where the case stands once accepted.
+    pub stage: Stage,
+    /// Paused or not.
+    pub suspension: Suspension,
+    /// Why it closed, if the decision closed it.
+    pub close_reason: Option<CloseReason>,
+    /// With the close reason.
+    pub close_note: String,
+    /// The version after the events (one per transition after creation).
+    pub version: i64,
+    /// The audit events, sequence 1, 2, … (`case_created` first).
+    pub events: Vec<ImportedEvent>,
+}
+
+/// One audit event of a new case.
+#[derive(Clone, Debug)]
+pub struct ImportedEvent {
+    /// E.g. `case_created`.
+    pub kind: String,
+    /// The stage after it.
+    pub stage: Stage,
+    /// The suspension after it.
+    pub suspension: Suspension,
+    /// Why, in words.
+    pub reason: String,
+    /// The event's data as JSON.
+    pub payload: String,
 }
 
 /// A `case_events` row as written for a new case.
@@ -68,51 +95,57 @@ pub struct ImportedCase {
 struct EventRow<'a> {
     case_id: &'a str,
     sequence: i64,
-    kind: &'static str,
+    kind: &'a str,
     at: chrono::NaiveDateTime,
     actor: &'a str,
     stage: &'static str,
     suspension: &'static str,
-    reason: &'static str,
+    reason: &'a str,
     payload: &'a str,
     policy_version: i64,
 }
 
-/// Inserts new cases with their debtors, invoices and `case_created` events (sequence 1:
-/// a new case has no earlier event) in a handful of multi-row statements. The caller holds
-/// the transaction; a reference already taken breaks the unique key and fails the whole
-/// call, so the caller can roll back and look again.
+/// Inserts new cases with their debtors, invoices, audit events and first jobs in a
+/// handful of multi-row statements. The caller holds the transaction; a reference already
+/// taken breaks the unique key and fails the whole call, so the caller can roll back and
+/// look again.
 pub fn insert_all(
     conn: &mut DbConnection,
     new: &[ImportedCase],
+    jobs: &[JobRow],
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut case_rows = Vec::with_capacity(new.len());
     let mut party_rows = Vec::with_capacity(new.len());
     let mut invoice_rows = Vec::with_capacity(new.len() * 2);
+    let mut event_rows = Vec::with_capacity(new.len() * 2);
     for imported in new {
-        let (case, party, invoices) =
+        let (mut case, party, invoices) =
             super::cases::rows(&imported.case, imported.content_hash.clone(), now)?;
+        case.stage = imported.stage.as_str().to_owned();
+        case.suspension = imported.suspension.as_str().to_owned();
+        case.close_reason = imported.close_reason.map(|r| r.as_str().to_owned());
+        case.close_note = imported.close_note.clone();
+        case.version = imported.version;
         case_rows.push(case);
         party_rows.push(party);
         invoice_rows.extend(invoices);
+        for (sequence, event) in (1..).zip(&imported.events) {
+            event_rows.push(EventRow {
+                case_id: &imported.case.id,
+                sequence,
+                kind: &event.kind,
+                at: db_instant(now),
+                actor,
+                stage: event.stage.as_str(),
+                suspension: event.suspension.as_str(),
+                reason: &event.reason,
+                payload: &event.payload,
+                policy_version: imported.case.policy_version,
+            });
+        }
     }
-    let event_rows: Vec<EventRow<'_>> = new
-        .iter()
-        .map(|imported| EventRow {
-            case_id: &imported.case.id,
-            sequence: 1,
-            kind: "case_created",
-            at: db_instant(imported.case.received_at),
-            actor,
-            stage: Stage::Intake.as_str(),
-            suspension: Suspension::None.as_str(),
-            reason: "claim received",
-            payload: &imported.event_payload,
-            policy_version: imported.case.policy_version,
-        })
-        .collect();
     // Multi-row inserts are backend-specific in diesel: each statement is built on the
     // concrete connection, in chunks that stay under the bind-parameter limits.
     macro_rules! insert_chunks {
@@ -130,5 +163,6 @@ pub fn insert_all(
     insert_chunks!(parties::table, party_rows, 15);
     insert_chunks!(invoices::table, invoice_rows, 6);
     insert_chunks!(case_events::table, event_rows, 10);
+    insert_chunks!(jobs::table, jobs, 12);
     Ok(())
 }

@@ -135,7 +135,7 @@ pub(crate) fn apply_with_retry(
 }
 
 /// The decision's effects, in order. Returns whether a job due by `now` was scheduled.
-fn carry_out(
+pub(super) fn carry_out(
     conn: &mut DbConnection,
     case_id: &str,
     effects: &[Effect],
@@ -146,11 +146,7 @@ fn carry_out(
     for effect in effects {
         match effect {
             Effect::ScheduleJob { kind, due, payload } => {
-                let due_at = match due {
-                    Due::Now => now,
-                    Due::StartOf(day) => amsterdam_start_of(*day),
-                    Due::Local(at) => amsterdam_instant(*at),
-                };
+                let due_at = due_instant(due, now);
                 due_now |= due_at <= now;
                 jobs::insert(
                     conn,
@@ -199,8 +195,17 @@ fn carry_out(
     Ok(due_now)
 }
 
+/// When a job scheduled at `now` with `due` comes due.
+pub(super) fn due_instant(due: &Due, now: DateTime<Utc>) -> DateTime<Utc> {
+    match due {
+        Due::Now => now,
+        Due::StartOf(day) => amsterdam_start_of(*day),
+        Due::Local(at) => amsterdam_instant(*at),
+    }
+}
+
 /// The audit payload: the decision's data with the amounts as computed then.
-fn audit_payload(decision: &Decision) -> String {
+pub(super) fn audit_payload(decision: &Decision) -> String {
     let mut payload = match &decision.audit.data {
         Value::Object(map) => map.clone(),
         Value::Null => Map::new(),

@@ -658,3 +658,65 @@ async fn the_import_command_writes_rejects_and_reads_dutch_excel_exports() {
     );
     server.stop().await;
 }
+
+async fn imported_cases_start_the_track_like_created_ones(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let answers = import(
+        server.intake(),
+        vec![good_row("acme", 0), good_row("acme", 1)],
+    )
+    .await;
+    assert!(answers.iter().all(|a| outcome(a) == Outcome::Accepted));
+    let created = server
+        .cases()
+        .create_case(consumer_claim("acme", "BY-HAND-1"))
+        .await
+        .unwrap()
+        .into_inner();
+    let get = |id: String| {
+        let mut cases = server.cases();
+        async move {
+            cases
+                .get_case(pb::GetCaseRequest { case_id: id })
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    for answer in &answers {
+        let imported = get(answer.case_id.clone()).await;
+        assert_eq!(
+            (imported.stage, imported.version, imported.policy_version),
+            (created.stage, created.version, created.policy_version),
+            "{}: accepted the same way",
+            db.backend
+        );
+    }
+    // Past 16:00 the start-track timer of every case fires: all go to the letter stage.
+    server
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::By(
+                prost_types::Duration {
+                    seconds: 7 * 3600,
+                    nanos: 0,
+                },
+            )),
+        })
+        .await
+        .expect("AdvanceClock");
+    let by_hand = get(created.id.clone()).await;
+    assert_eq!(by_hand.stage, pb::Stage::Letter as i32, "{by_hand:?}");
+    for answer in &answers {
+        let imported = get(answer.case_id.clone()).await;
+        assert_eq!(imported.stage, by_hand.stage, "{}", db.backend);
+        assert_eq!(imported.version, by_hand.version);
+        assert_eq!(
+            imported.letter_term_ends_on.is_empty(),
+            by_hand.letter_term_ends_on.is_empty()
+        );
+    }
+    server.stop().await;
+}
+on_both_backends!(imported_cases_start_the_track_like_created_ones);
