@@ -10,6 +10,7 @@ pub mod digest;
 pub mod error;
 pub mod law;
 pub mod proto;
+pub mod registry;
 pub mod server;
 pub mod store;
 pub mod workflow;

@@ -9,6 +9,7 @@ mod event;
 mod identifiers;
 mod policy;
 mod record;
+pub mod recoverability;
 mod stage;
 
 pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};

@@ -13,6 +13,7 @@ pub mod events;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod register_cache;
 pub mod rows;
 pub mod schema;
 pub mod seed;

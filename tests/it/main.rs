@@ -9,3 +9,4 @@ mod cases;
 mod contract;
 mod engine;
 mod intake;
+mod registers;

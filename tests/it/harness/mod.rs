@@ -1,6 +1,7 @@
 //! Test harness: databases, the in-process server, waiting without sleeping.
 
 pub mod db;
+pub mod fake_registers;
 pub mod fixtures;
 pub mod pg;
 pub mod server;

@@ -1,0 +1,432 @@
+//! What both real clients share: one HTTP exchange with a register, retried with exponential
+//! backoff on timeouts, dropped connections and 5xx only; a circuit breaker that stops
+//! calling a register that keeps failing; the database cache that makes a batch of cases of
+//! one debtor cost one call; and one tracing span per lookup without personal data.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::config::{BreakerPolicy, RetryPolicy};
+use super::{Answer, Evidence, LookupError};
+use crate::clock::Clock;
+use crate::store::register_cache::{self, CachedAnswer};
+use crate::store::{Store, StoreError};
+
+/// One request to a register, described so it can be sent again on a retry, keyed for the
+/// cache, and recorded as evidence.
+pub(crate) struct Request<B> {
+    /// The operation, for spans, errors and the cache.
+    pub operation: &'static str,
+    /// Everything that makes two requests the same answer (normalised query), hashed
+    /// before it is stored.
+    pub key: String,
+    /// What was asked, for the evidence (no credentials).
+    pub description: String,
+    /// Builds the HTTP request; called once per attempt.
+    pub build: B,
+}
+
+/// What a client makes of a reply: the value, and whether it is a definitive answer worth
+/// caching (found, or a documented "not found"), as opposed to a passing condition.
+pub(crate) type Reading<T> = Result<(T, bool), LookupError>;
+
+/// The answers cache: the database and for how long an answer stays good.
+#[derive(Clone)]
+pub(crate) struct Cache {
+    pub store: Store,
+    pub ttl: chrono::Duration,
+}
+
+/// The shared machinery of one register's client.
+pub(crate) struct Transport {
+    register: &'static str,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    breaker: Breaker,
+    cache: Option<Cache>,
+    clock: Arc<dyn Clock>,
+    in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+struct Reply {
+    status: u16,
+    body: String,
+    fetched_at: DateTime<Utc>,
+    attempts: u32,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        register: &'static str,
+        http: reqwest::Client,
+        retry: RetryPolicy,
+        breaker: BreakerPolicy,
+        cache: Option<Cache>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            register,
+            http,
+            retry,
+            breaker: Breaker::new(breaker),
+            cache,
+            clock,
+            in_flight: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Answers `request` from the cache when a fresh answer is there, else from the
+    /// register; `read` interprets the reply. Concurrent identical requests in this process
+    /// wait for the first instead of calling too.
+    pub(crate) async fn call<T, B>(
+        &self,
+        request: Request<B>,
+        read: impl Fn(u16, &str) -> Reading<T>,
+    ) -> Result<Answer<T>, LookupError>
+    where
+        B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
+        let span = tracing::info_span!(
+            "registry.lookup",
+            register = self.register,
+            operation = request.operation,
+            cache_hit = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let result = self
+            .call_inner(request, read)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(_) => span.record("outcome", "ok"),
+            Err(e) => span.record("outcome", error_kind(e)),
+        };
+        result
+    }
+
+    async fn call_inner<T, B>(
+        &self,
+        request: Request<B>,
+        read: impl Fn(u16, &str) -> Reading<T>,
+    ) -> Result<Answer<T>, LookupError>
+    where
+        B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
+        let key = crate::digest::sha256_hex(request.key.as_bytes());
+        let flight = self.flight(&key);
+        let one_at_a_time = flight.clone().lock_owned().await;
+        let result = self.cached_or_called(&key, request, read).await;
+        drop(one_at_a_time);
+        self.land(&key, flight);
+        result
+    }
+
+    async fn cached_or_called<T, B>(
+        &self,
+        key: &str,
+        request: Request<B>,
+        read: impl Fn(u16, &str) -> Reading<T>,
+    ) -> Result<Answer<T>, LookupError>
+    where
+        B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
+        let span = tracing::Span::current();
+        if let Some(hit) = self.cached(request.operation, key).await
+            && let Ok((value, _)) = read(hit.status, &hit.body)
+        {
+            span.record("cache_hit", true);
+            let evidence = Evidence {
+                register: self.register.to_owned(),
+                operation: request.operation.to_owned(),
+                request: hit.request,
+                status: hit.status,
+                body: hit.body,
+                fetched_at: hit.fetched_at,
+                from_cache: true,
+            };
+            return Ok(Answer {
+                value,
+                evidence: vec![evidence],
+            });
+        }
+        span.record("cache_hit", false);
+
+        let reply = self.exchange(&request).await?;
+        span.record("attempts", reply.attempts);
+        span.record("status", reply.status);
+        let (value, definitive) = read(reply.status, &reply.body)?;
+        let evidence = Evidence {
+            register: self.register.to_owned(),
+            operation: request.operation.to_owned(),
+            request: request.description,
+            status: reply.status,
+            body: reply.body,
+            fetched_at: reply.fetched_at,
+            from_cache: false,
+        };
+        if definitive {
+            self.remember(key, &evidence).await;
+        }
+        Ok(Answer {
+            value,
+            evidence: vec![evidence],
+        })
+    }
+
+    fn flight(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut flights = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        flights.entry(key.to_owned()).or_default().clone()
+    }
+
+    fn land(&self, key: &str, flight: Arc<tokio::sync::Mutex<()>>) {
+        let mut flights = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        // Only ours and the map's: nobody else waits, the entry can go.
+        if Arc::strong_count(&flight) <= 2 {
+            flights.remove(key);
+        }
+    }
+
+    async fn cached(&self, operation: &'static str, key: &str) -> Option<CachedAnswer> {
+        let cache = self.cache.as_ref()?;
+        let register = self.register;
+        let key = key.to_owned();
+        let found = cache
+            .store
+            .run(move |conn| {
+                register_cache::get(conn, register, operation, &key).map_err(StoreError::from)
+            })
+            .await;
+        match found {
+            Ok(Some(hit)) if hit.fetched_at + cache.ttl > self.clock.now() => Some(hit),
+            Ok(_) => None,
+            Err(e) => {
+                // A cache that cannot be read costs a call, not the lookup.
+                tracing::warn!(error = %e, "register cache unreadable");
+                None
+            }
+        }
+    }
+
+    async fn remember(&self, key: &str, evidence: &Evidence) {
+        let Some(cache) = &self.cache else { return };
+        let register = self.register;
+        let key = key.to_owned();
+        let answer = CachedAnswer {
+            request: evidence.request.clone(),
+            status: evidence.status,
+            body: evidence.body.clone(),
+            fetched_at: evidence.fetched_at,
+        };
+        let operation = evidence.operation.clone();
+        let stored = cache
+            .store
+            .run(move |conn| {
+                register_cache::put(conn, register, &operation, &key, &answer)
+                    .map_err(StoreError::from)
+            })
+            .await;
+        if let Err(e) = stored {
+            tracing::warn!(error = %e, "register answer not cached");
+        }
+    }
+
+    /// Sends the request until it gets an answer that is not a transport failure or a 5xx,
+    /// or the attempts run out; the breaker counts lookups that failed that way.
+    async fn exchange<B>(&self, request: &Request<B>) -> Result<Reply, LookupError>
+    where
+        B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
+        let trial = self
+            .breaker
+            .admit()
+            .map_err(|()| LookupError::CircuitOpen {
+                register: self.register,
+            })?;
+        let attempts = self.retry.attempts.max(1);
+        let mut backoff = self.retry.first_backoff;
+        let mut last = String::new();
+        for attempt in 1..=attempts {
+            if attempt > 1 {
+                tracing::debug!(attempt, error = %last, "retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(self.retry.max_backoff);
+            }
+            match self.send_once(request).await {
+                Ok((status, body)) if status < 500 => {
+                    self.breaker.succeeded();
+                    return Ok(Reply {
+                        status,
+                        body,
+                        fetched_at: self.clock.now(),
+                        attempts: attempt,
+                    });
+                }
+                Ok((status, _)) => last = format!("HTTP {status}"),
+                Err(e) => last = e,
+            }
+        }
+        self.breaker.failed(trial);
+        Err(LookupError::Unavailable {
+            register: self.register,
+            attempts,
+            last,
+        })
+    }
+
+    async fn send_once<B>(&self, request: &Request<B>) -> Result<(u16, String), String>
+    where
+        B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
+        let response = (request.build)(&self.http).send().await.map_err(describe)?;
+        let status = response.status().as_u16();
+        let body = response.text().await.map_err(describe)?;
+        Ok((status, body))
+    }
+}
+
+/// A transport error in words, without the URL (it may carry a query with a name).
+fn describe(error: reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "connection failed"
+    } else if error.is_body() || error.is_decode() {
+        "answer cut off"
+    } else if error.is_request() {
+        "connection dropped"
+    } else {
+        "transport error"
+    };
+    let mut detail = String::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        detail = cause.to_string();
+        source = cause.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+fn error_kind(error: &LookupError) -> &'static str {
+    match error {
+        LookupError::Unavailable { .. } => "unavailable",
+        LookupError::CircuitOpen { .. } => "circuit_open",
+        LookupError::Malformed { .. } => "malformed",
+        LookupError::Rejected { .. } => "rejected",
+    }
+}
+
+/// A circuit breaker: after `failures` failed lookups in a row the register is left alone
+/// for `cooldown`; then one trial lookup goes through, and its outcome closes or reopens the
+/// circuit. Monotonic time (`tokio::time::Instant`), not the case clock: it measures how
+/// long a remote service has been failing, not legal time.
+struct Breaker {
+    policy: BreakerPolicy,
+    state: Mutex<BreakerState>,
+}
+
+#[derive(Default)]
+struct BreakerState {
+    failures: u32,
+    open_until: Option<Instant>,
+    trial_in_flight: bool,
+}
+
+impl Breaker {
+    fn new(policy: BreakerPolicy) -> Self {
+        Self {
+            policy,
+            state: Mutex::new(BreakerState::default()),
+        }
+    }
+
+    /// Whether a call may go out; `Ok(true)` for the one trial call of a half-open circuit.
+    fn admit(&self) -> Result<bool, ()> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match state.open_until {
+            None => Ok(false),
+            Some(until) if Instant::now() < until => Err(()),
+            Some(_) if state.trial_in_flight => Err(()),
+            Some(_) => {
+                state.trial_in_flight = true;
+                Ok(true)
+            }
+        }
+    }
+
+    fn succeeded(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *state = BreakerState::default();
+    }
+
+    fn failed(&self, was_trial: bool) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.failures += 1;
+        if was_trial {
+            state.trial_in_flight = false;
+        }
+        if state.failures >= self.policy.failures.max(1) {
+            state.open_until = Some(Instant::now() + self.policy.cooldown);
+        }
+    }
+}
+
+/// How long to wait for one attempt, as reqwest wants it.
+pub(crate) fn http_client(
+    timeout: Duration,
+    extra_roots: &[reqwest::Certificate],
+) -> Result<reqwest::Client, reqwest::Error> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("exploot/", env!("CARGO_PKG_VERSION")));
+    for root in extra_roots {
+        builder = builder.add_root_certificate(root.clone());
+    }
+    builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaker_opens_after_repeated_failures_and_lets_one_trial_through() {
+        let breaker = Breaker::new(BreakerPolicy {
+            failures: 2,
+            cooldown: Duration::ZERO,
+        });
+        assert_eq!(breaker.admit(), Ok(false));
+        breaker.failed(false);
+        assert_eq!(breaker.admit(), Ok(false));
+        breaker.failed(false);
+        // Cooldown zero: half-open at once, one trial only.
+        assert_eq!(breaker.admit(), Ok(true));
+        assert_eq!(breaker.admit(), Err(()));
+        breaker.failed(true);
+        assert_eq!(breaker.admit(), Ok(true));
+        breaker.succeeded();
+        assert_eq!(breaker.admit(), Ok(false));
+        assert_eq!(breaker.admit(), Ok(false));
+    }
+
+    #[test]
+    fn an_open_breaker_refuses_until_the_cooldown_is_over() {
+        let breaker = Breaker::new(BreakerPolicy {
+            failures: 1,
+            cooldown: Duration::from_secs(3600),
+        });
+        breaker.failed(false);
+        assert_eq!(breaker.admit(), Err(()));
+    }
+}
