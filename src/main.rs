@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use exploot::clock::{Clock, ManualClock, SystemClock};
+use exploot::registry::{CirConfig, KvkConfig, Registers};
 use exploot::server::{self, Config};
 use exploot::store::Store;
 use exploot::workflow::EngineConfig;
@@ -47,6 +48,8 @@ enum Command {
         /// Jobs leased at a time by one worker.
         #[arg(long, env = "EXPLOOT_JOB_BATCH", default_value_t = 64)]
         job_batch: i64,
+        #[command(flatten)]
+        registers: RegisterArgs,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -76,6 +79,70 @@ enum Command {
     },
 }
 
+/// The public registers the recoverability check asks (see README → Recoverability check).
+/// A register without a URL is the embedded fixture register. Prefer the environment for
+/// the secrets: the command line shows in `ps`.
+#[derive(clap::Args)]
+struct RegisterArgs {
+    /// KvK API base URL up to `/api`: `https://api.kvk.nl/api`, or the test environment
+    /// `https://api.kvk.nl/test/api`. Unset: the fixture register.
+    #[arg(long, env = "EXPLOOT_KVK_URL")]
+    kvk_url: Option<String>,
+    /// KvK API key, sent as the `apikey` header.
+    #[arg(
+        long,
+        env = "EXPLOOT_KVK_API_KEY",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    kvk_api_key: String,
+    /// Insolvency register web service, e.g. `https://webservice.rechtspraak.nl/cir.asmx`.
+    /// Unset: the fixture register.
+    #[arg(long, env = "EXPLOOT_INSOLVENCY_URL")]
+    insolvency_url: Option<String>,
+    /// Insolvency register username (WS-Security UsernameToken).
+    #[arg(long, env = "EXPLOOT_INSOLVENCY_USERNAME", default_value = "")]
+    insolvency_username: String,
+    /// Insolvency register password.
+    #[arg(
+        long,
+        env = "EXPLOOT_INSOLVENCY_PASSWORD",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    insolvency_password: String,
+    /// Extra trusted root certificates (PEM) for the registers: api.kvk.nl needs the Staat
+    /// der Nederlanden Private Root CA – G1.
+    #[arg(long, env = "EXPLOOT_REGISTER_CA_FILE")]
+    register_ca_file: Option<std::path::PathBuf>,
+    /// Seconds one register request may take before it is retried.
+    #[arg(long, env = "EXPLOOT_REGISTER_TIMEOUT_SECONDS", default_value_t = 10)]
+    register_timeout_seconds: u64,
+    /// Hours a register answer is reused from the database (0: never).
+    #[arg(long, env = "EXPLOOT_REGISTER_CACHE_HOURS", default_value_t = 24)]
+    register_cache_hours: u64,
+}
+
+impl RegisterArgs {
+    fn into_registers(self) -> Registers {
+        Registers {
+            kvk: self.kvk_url.map(|base_url| KvkConfig {
+                base_url,
+                api_key: self.kvk_api_key,
+            }),
+            insolvency: self.insolvency_url.map(|url| CirConfig {
+                url,
+                username: self.insolvency_username,
+                password: self.insolvency_password,
+            }),
+            ca_file: self.register_ca_file,
+            timeout: std::time::Duration::from_secs(self.register_timeout_seconds.max(1)),
+            cache_ttl: std::time::Duration::from_secs(self.register_cache_hours * 3600),
+            ..Registers::default()
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -102,6 +169,7 @@ fn run(cli: Cli) -> Result<(), String> {
             lease_seconds,
             workers,
             job_batch,
+            registers,
         } => {
             let clock = parse_clock(&clock)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -119,6 +187,7 @@ fn run(cli: Cli) -> Result<(), String> {
                         lease: std::time::Duration::from_secs(lease_seconds.max(1)),
                         ..EngineConfig::default()
                     },
+                    registers: registers.into_registers(),
                 };
                 server::serve(config, listener, shutdown_signal())
                     .await

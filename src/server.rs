@@ -16,6 +16,7 @@ use crate::proto::{
     document_service_server::DocumentServiceServer, intake_service_server::IntakeServiceServer,
     task_service_server::TaskServiceServer,
 };
+use crate::registry::{ConfigError, Registers};
 use crate::store::{Store, StoreError};
 use crate::workflow::{App, DbClock, EngineConfig, run_workers};
 
@@ -29,6 +30,8 @@ pub struct Config {
     pub pool_size: u32,
     /// How the job workers run (lease length, batch, poll interval).
     pub engine: EngineConfig,
+    /// The KvK and insolvency registers; none configured = the embedded fixture register.
+    pub registers: Registers,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -43,6 +46,9 @@ pub enum ServeError {
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// A register is configured in a way that cannot work.
+    #[error("registers: {0}")]
+    Registers(#[from] ConfigError),
 }
 
 /// Opens and migrates the store, starts the job workers, then serves on `listener` until
@@ -75,6 +81,16 @@ pub async fn serve(
     } else {
         None
     };
+    // Built now so a register configuration that cannot work fails at start; the
+    // recoverability job (issue 7) takes the registry from here.
+    let registry_clock: Arc<dyn Clock> = match &db_clock {
+        Some(shared) => shared.clone(),
+        None => config.clock.clone(),
+    };
+    let _registry = config
+        .registers
+        .build(Some(store.clone()), registry_clock)?;
+    tracing::info!(registers = %config.registers.describe(), "register lookups");
     let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
     let app = App::with_engine(
         store,

@@ -338,10 +338,18 @@ pub fn verdict(
         }),
         Some(record) => {
             for ended in &record.cases {
+                let check = match ended.kind {
+                    InsolvencyKind::DebtRestructuring => {
+                        "check whether the claim was covered by the schone lei (art. 358 Fw)"
+                    }
+                    InsolvencyKind::Bankruptcy | InsolvencyKind::SuspensionOfPayments => {
+                        "check whether the debtor was dissolved or can be pursued again"
+                    }
+                };
                 reasons.push(Reason {
                     code: ReasonCode::InsolvencyEnded,
                     text: format!(
-                        "{} {} ended{}: check whether the claim was covered (schone lei, art. 358 Fw) or the company was dissolved",
+                        "{} {} ended{}: {check}",
                         ended.kind.dutch(),
                         ended.insolvency_number,
                         ended.ended_on.map_or_else(String::new, |d| format!(" on {d}")),

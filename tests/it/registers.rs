@@ -548,3 +548,102 @@ async fn a_batch_of_one_debtor_makes_one_call() {
         "50 concurrent lookups of one debtor, one call each"
     );
 }
+
+/// `exploot serve` refuses a register configuration that cannot work, at start, in one line.
+#[test]
+fn serve_refuses_an_unworkable_register_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("r.db").display());
+    let serve = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_exploot"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &database,
+            ])
+            .args(extra)
+            .env_remove("EXPLOOT_KVK_API_KEY")
+            .env_remove("EXPLOOT_INSOLVENCY_USERNAME")
+            .env_remove("EXPLOOT_INSOLVENCY_PASSWORD")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{extra:?} should fail");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        stderr.lines().last().unwrap_or_default().to_owned()
+    };
+    let no_key = serve(&["--kvk-url", "https://api.kvk.nl/test/api"]);
+    assert!(no_key.contains("--kvk-url needs --kvk-api-key"), "{no_key}");
+    let bad_url = serve(&[
+        "--insolvency-url",
+        "ftp://webservice.rechtspraak.nl/cir.asmx",
+        "--insolvency-username",
+        "u",
+        "--insolvency-password",
+        "p",
+    ]);
+    assert!(bad_url.contains("is not an http(s) URL"), "{bad_url}");
+}
+
+/// What the log sink receives, for checking what the lookup spans carry.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every lookup is a span with the register, the operation and the outcome, and no
+/// personal data: no name, no date of birth, no number of the debtor.
+#[tokio::test(flavor = "current_thread")]
+async fn lookups_are_traced_without_personal_data() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _on_this_thread = tracing::subscriber::set_default(subscriber);
+
+    let setup = Setup::new(None, quick()).await;
+    setup.cir.fail_next(&[Fault::ServerError]);
+    let debtor = person("Vries", "de", "1975-03-14");
+    setup.registry.check(&debtor).await.unwrap();
+    let company = business(Some("99098123"), "Company B.V.", "2012 ES", "Haarlem");
+    setup.registry.check(&company).await.unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for expected in [
+        "registry.lookup",
+        "register=\"insolvency\"",
+        "operation=\"searchNaturalPerson\"",
+        "operation=\"getCase\"",
+        "operation=\"basisprofiel\"",
+        "attempts=2",
+        "outcome=\"ok\"",
+        "registry.check",
+        "debtor.kind=\"consumer\"",
+    ] {
+        assert!(log.contains(expected), "{expected} missing from:\n{log}");
+    }
+    for personal in [
+        "Vries",
+        "1975-03-14",
+        "99098123",
+        "Company B.V.",
+        "R.13/25/88",
+    ] {
+        assert!(!log.contains(personal), "{personal} in the log:\n{log}");
+    }
+}

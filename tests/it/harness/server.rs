@@ -60,6 +60,7 @@ impl TestServer {
             clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
             pool_size: 4,
             engine: exploot::workflow::EngineConfig::default(),
+            registers: exploot::registry::Registers::default(),
         };
         let task = tokio::spawn(serve(config, listener, async {
             let _ = stopped.await;
