@@ -51,7 +51,8 @@ impl CirClient {
         let action = format!("\"{NAMESPACE}/{operation}\"");
         let request = Request {
             operation,
-            key,
+            // The service's URL too: a test and a production register never share answers.
+            key: format!("{}\u{1f}{key}", self.url),
             description: format!("POST {} {body}", self.url),
             build: |http: &reqwest::Client| {
                 http.post(&self.url)
@@ -185,6 +186,13 @@ fn malformed(operation: &'static str, detail: impl std::fmt::Display) -> LookupE
 
 /// Parses a SOAP answer down to its body; a SOAP Fault becomes a refusal.
 fn soap_body(operation: &'static str, status: u16, body: &str) -> Result<Element, LookupError> {
+    if status == 429 {
+        return Err(LookupError::Unavailable {
+            register: REGISTER,
+            attempts: 1,
+            last: "HTTP 429: rate limited".to_owned(),
+        });
+    }
     let root = xml::parse(body).map_err(|e| malformed(operation, format!("not XML: {e}")))?;
     if root.name != "Envelope" {
         return Err(malformed(
@@ -543,6 +551,11 @@ mod tests {
         let err = read_search(200, cut).unwrap_err();
         assert!(matches!(err, LookupError::Malformed { .. }), "{err}");
         assert!(err.to_string().contains("not XML"), "{err}");
+        assert!(
+            read_search(429, "Too Many Requests")
+                .unwrap_err()
+                .is_transient()
+        );
         let err = read_case(200, "<html><body>Service Unavailable</body></html>").unwrap_err();
         assert!(err.to_string().contains("SOAP Envelope"), "{err}");
     }

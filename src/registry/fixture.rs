@@ -258,15 +258,29 @@ impl TradeRegister for FixtureRegister {
                     .iter()
                     .filter_map(|b| b["kvkNummer"].as_str())
                     .collect();
+                let (status, body) = if numbers.is_empty() {
+                    (
+                        404,
+                        serde_json::json!({"fout": [{
+                            "code": "IPD5200",
+                            "omschrijving": "Er zijn geen gegevens gevonden die voldoen aan de opgegeven zoekparameters.",
+                        }]}),
+                    )
+                } else {
+                    let hits: Vec<Value> = numbers
+                        .iter()
+                        .map(|n| serde_json::json!({ "kvkNummer": n }))
+                        .collect();
+                    (
+                        200,
+                        serde_json::json!({ "totaal": hits.len(), "resultaten": hits }),
+                    )
+                };
                 let search = self.evidence(
                     "zoeken",
                     format!("zoeken naam={name} plaats={place}"),
-                    if numbers.is_empty() { 404 } else { 200 },
-                    serde_json::json!({ "resultaten": numbers
-                        .iter()
-                        .map(|n| serde_json::json!({ "kvkNummer": n }))
-                        .collect::<Vec<_>>() })
-                    .to_string(),
+                    status,
+                    body.to_string(),
                 );
                 match numbers.as_slice() {
                     [] => Ok(Answer {

@@ -37,7 +37,7 @@ impl KvkClient {
         let url = format!("{}/v1/basisprofielen/{number}", self.base_url);
         let request = Request {
             operation: "basisprofiel",
-            key: number.to_owned(),
+            key: format!("{}\u{1f}{number}", self.base_url),
             description: format!("GET {url}"),
             build: |http: &reqwest::Client| {
                 http.get(&url)
@@ -66,7 +66,12 @@ impl KvkClient {
         })?;
         let request = Request {
             operation: "zoeken",
-            key: format!("{}\u{1f}{}", name.to_lowercase(), place.to_lowercase()),
+            key: format!(
+                "{}\u{1f}{}\u{1f}{}",
+                self.base_url,
+                name.to_lowercase(),
+                place.to_lowercase()
+            ),
             description: format!("GET {url}"),
             build: |http: &reqwest::Client| {
                 http.get(url.clone())
@@ -138,6 +143,11 @@ fn read_refusal<T>(operation: &'static str, status: u16, body: &str, not_found: 
         Some(f) if status == 404 && NOT_FOUND_CODES.contains(&f.code.as_str()) => {
             Ok((not_found, true))
         }
+        _ if status == 429 => Err(LookupError::Unavailable {
+            register: REGISTER,
+            attempts: 1,
+            last: "HTTP 429: rate limited".to_owned(),
+        }),
         Some(f) if LATER_CODES.contains(&f.code.as_str()) => Err(LookupError::Unavailable {
             register: REGISTER,
             attempts: 1,
@@ -465,6 +475,7 @@ mod tests {
 
         let later = r#"{"fout":[{"code":"IPD1003","omschrijving":"Probeer het over 5 minuten nog een keer."}]}"#;
         assert!(read_basisprofiel(404, later).unwrap_err().is_transient());
+        assert!(read_basisprofiel(429, "").unwrap_err().is_transient());
     }
 
     #[test]

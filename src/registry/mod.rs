@@ -203,7 +203,8 @@ impl Findings {
     }
 }
 
-/// Both registers, as the engine uses them.
+/// Both registers, as the engine uses them. Build it once and clone it (clones share the
+/// clients): the circuit breakers and the coalescing of identical lookups live inside.
 #[derive(Clone)]
 pub struct Registry {
     trade: Arc<dyn TradeRegister>,

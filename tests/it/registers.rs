@@ -490,7 +490,7 @@ async fn malformed_answers_are_clear_errors_without_retries() {
 }
 
 async fn a_second_case_of_the_same_debtor_makes_no_call(db: TestDb) {
-    let setup = Setup::new(Some(db), quick()).await;
+    let setup = Setup::new(Some(db.clone()), quick()).await;
     let debtor = business(Some("99098123"), "Company B.V.", "2012 ES", "Haarlem");
     let first = setup.registry.check(&debtor).await.unwrap();
     assert_eq!(
@@ -525,6 +525,11 @@ async fn a_second_case_of_the_same_debtor_makes_no_call(db: TestDb) {
         .set(default_start() + chrono::Duration::hours(25));
     setup.registry.check(&debtor).await.unwrap();
     assert_eq!(setup.counts(), (3, 5), "24 hours on, the answers are stale");
+
+    // Another register (say the test environment next to production) shares no answers.
+    let other = Setup::new(Some(db), quick()).await;
+    other.registry.check(&debtor).await.unwrap();
+    assert_eq!(other.counts(), (1, 2));
 }
 on_both_backends!(a_second_case_of_the_same_debtor_makes_no_call);
 
