@@ -184,3 +184,17 @@ pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StoreE
         .select(diesel::dsl::min(jobs::due_at))
         .first(conn)?)
 }
+
+/// Lets the current transaction commit without waiting for its WAL flush (PostgreSQL's
+/// `synchronous_commit = off`, for this transaction only). Only for a transition a job
+/// drives: nobody was told it happened, and should the database server crash before the
+/// flush, the transition and the job's consumption are lost together, so the job comes
+/// due again and runs again — exactly once still holds, and activities are idempotent.
+/// Commands a caller is answered for keep the durable commit. (SQLite in WAL with
+/// `synchronous = NORMAL` does not flush per commit anyway.)
+pub fn relaxed_commit(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SET LOCAL synchronous_commit = off").execute(pg)?;
+    }
+    Ok(())
+}

@@ -56,10 +56,11 @@ pub(crate) fn apply_in(
     now: DateTime<Utc>,
     job: Option<ConsumedJob<'_>>,
 ) -> Result<Applied, AppError> {
-    if let Some(job) = job
-        && !jobs::consume(conn, job.id, job.worker)?
-    {
-        return Ok(Applied::LeaseLost);
+    if let Some(job) = job {
+        jobs::relaxed_commit(conn)?;
+        if !jobs::consume(conn, job.id, job.worker)? {
+            return Ok(Applied::LeaseLost);
+        }
     }
     let case = cases::get(conn, case_id)?
         .ok_or_else(|| AppError::NotFound(format!("no case {case_id:?}")))?;
@@ -97,7 +98,7 @@ pub(crate) fn apply_in(
             stage: decision.stage,
             suspension: decision.suspension,
             reason: &decision.audit.reason,
-            payload: audit_payload(&decision),
+            payload: audit_payload_for(&decision, job),
             policy_version: case.policy_version,
             at: now,
         },
@@ -206,6 +207,12 @@ pub(super) fn due_instant(due: &Due, now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The audit payload: the decision's data with the amounts as computed then.
 pub(super) fn audit_payload(decision: &Decision) -> String {
+    audit_payload_for(decision, None)
+}
+
+/// [`audit_payload`], and for an event from a job, which job and which instance's worker
+/// applied it.
+fn audit_payload_for(decision: &Decision, job: Option<ConsumedJob<'_>>) -> String {
     let mut payload = match &decision.audit.data {
         Value::Object(map) => map.clone(),
         Value::Null => Map::new(),
@@ -222,6 +229,9 @@ pub(super) fn audit_payload(decision: &Decision) -> String {
         .map(|(name, amount)| ((*name).to_owned(), Value::String(amount.to_string())))
         .collect();
     payload.insert("amounts".into(), Value::Object(amounts));
+    if let Some(job) = job {
+        payload.insert("job".into(), json!({ "id": job.id, "worker": job.worker }));
+    }
     Value::Object(payload).to_string()
 }
 

@@ -109,6 +109,8 @@ impl App {
         event: Event,
         now: DateTime<Utc>,
     ) -> Result<JobOutcome, AppError> {
+        // Dated when it commits, not when the job was leased (a batch takes a while).
+        let now = now.max(self.clock.now());
         let applied = self
             .store
             .run(move |conn| {
@@ -150,6 +152,7 @@ impl App {
         now: DateTime<Utc>,
         error: String,
     ) -> Result<JobOutcome, AppError> {
+        let now = now.max(self.clock.now());
         let failed = job.attempts + 1;
         let last = match (JobKind::parse(&job.kind), job.case_id.clone()) {
             (Some(JobKind::Activity(activity)), Some(case_id)) if failed >= job.max_attempts => {

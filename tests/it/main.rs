@@ -9,4 +9,5 @@ mod cases;
 mod contract;
 mod engine;
 mod intake;
+mod processes;
 mod registers;
