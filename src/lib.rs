@@ -7,6 +7,7 @@ pub mod case;
 pub mod cli;
 pub mod clock;
 pub mod digest;
+pub mod documents;
 pub mod error;
 pub mod law;
 pub mod proto;

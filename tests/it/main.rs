@@ -7,6 +7,7 @@ mod binary;
 mod calculator;
 mod cases;
 mod contract;
+mod documents;
 mod engine;
 mod intake;
 mod processes;

@@ -1,0 +1,318 @@
+//! The client's final statement (*eindafrekening*) when a case closes: what the claim came
+//! to (principal, interest, costs), what was received from the debtor, what was paid out
+//! to the client, and the balance — and, when the debtor is insolvent, the advice to file
+//! the claim with the trustee and to reclaim the VAT on the bad debt.
+//!
+//! The figures are the track's own (its allocation of each payment by art. 6:44 BW and
+//! its payouts); this module only adds them up, so the statement always adds up to the
+//! cent.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::layout::{Align, BODY, Column, Doc, Style};
+use super::{
+    BuildError, Office, Party, RenderError, amount, amount_row, dossier_number, footer, letterhead,
+    nl, total_row,
+};
+use crate::case::{CaseRecord, Client};
+use crate::law::money::Money;
+
+/// One amount received from the debtor (or collected by attachment).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Day received.
+    pub received_on: NaiveDate,
+    /// Amount.
+    #[serde(with = "amount")]
+    pub amount: Money,
+    /// What it was, e.g. "betaling debiteur", "bankbeslag".
+    pub description: String,
+}
+
+/// One amount paid out to the client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payout {
+    /// Day paid.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    #[serde(with = "amount")]
+    pub amount: Money,
+    /// What it was.
+    pub description: String,
+}
+
+/// The debtor's insolvency, when the case closed because of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Insolvency {
+    /// "faillissement", "surseance van betaling" or "schuldsaneringsregeling (WSNP)".
+    pub kind: String,
+    /// The trustee or administrator (*curator / bewindvoerder*).
+    pub administrator: String,
+    /// Their address.
+    pub administrator_address: String,
+    /// The insolvency case number.
+    pub case_number: String,
+}
+
+/// What the track knows when a case closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinalStatementInput {
+    /// The statement's date.
+    pub drafted_on: NaiveDate,
+    /// Why the case closed, in Dutch for the client.
+    pub close_reason: String,
+    /// Principal of the claim.
+    pub principal: Money,
+    /// Interest up to the closing (or the last payment).
+    pub interest: Money,
+    /// Collection costs (with VAT where charged).
+    pub collection_costs: Money,
+    /// Costs of proceedings and execution.
+    pub legal_costs: Money,
+    /// Received from the debtor.
+    pub receipts: Vec<Receipt>,
+    /// Paid out to the client.
+    pub payouts: Vec<Payout>,
+    /// The debtor's insolvency, if that closed the case.
+    pub insolvency: Option<Insolvency>,
+}
+
+/// Everything the final statement shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalStatement {
+    /// The office.
+    pub office: Office,
+    /// The client it is for.
+    pub client: Party,
+    /// The debtor.
+    pub debtor: Party,
+    /// Dossier number.
+    pub reference: String,
+    /// Client's reference.
+    pub client_reference: String,
+    /// Date.
+    pub drafted_on: NaiveDate,
+    /// Why the case closed.
+    pub close_reason: String,
+    /// Principal.
+    #[serde(with = "amount")]
+    pub principal: Money,
+    /// Interest.
+    #[serde(with = "amount")]
+    pub interest: Money,
+    /// Collection costs.
+    #[serde(with = "amount")]
+    pub collection_costs: Money,
+    /// Legal and execution costs.
+    #[serde(with = "amount")]
+    pub legal_costs: Money,
+    /// The claim in total.
+    #[serde(with = "amount")]
+    pub claim_total: Money,
+    /// Receipts.
+    pub receipts: Vec<Receipt>,
+    /// Their total.
+    #[serde(with = "amount")]
+    pub total_received: Money,
+    /// Payouts.
+    pub payouts: Vec<Payout>,
+    /// Their total.
+    #[serde(with = "amount")]
+    pub total_paid_out: Money,
+    /// Still owed by the debtor: claim total − received (never below zero).
+    #[serde(with = "amount")]
+    pub outstanding: Money,
+    /// Received but not yet paid out: received − paid out.
+    #[serde(with = "amount")]
+    pub held: Money,
+    /// The debtor's insolvency.
+    pub insolvency: Option<Insolvency>,
+}
+
+impl FinalStatement {
+    /// The statement for `case` from the track's figures.
+    pub fn build(
+        office: &Office,
+        client: &Client,
+        case: &CaseRecord,
+        input: FinalStatementInput,
+    ) -> Result<FinalStatement, BuildError> {
+        if input.receipts.iter().any(|r| !r.amount.is_positive())
+            || input.payouts.iter().any(|p| !p.amount.is_positive())
+        {
+            return Err(BuildError::Invalid(
+                "receipts and payouts must each be more than zero".into(),
+            ));
+        }
+        let claim_total =
+            input.principal + input.interest + input.collection_costs + input.legal_costs;
+        let total_received: Money = input.receipts.iter().map(|r| r.amount).sum();
+        let total_paid_out: Money = input.payouts.iter().map(|p| p.amount).sum();
+        if total_paid_out > total_received {
+            return Err(BuildError::Invalid(format!(
+                "paid out {} is more than received {}",
+                total_paid_out.format_nl(),
+                total_received.format_nl()
+            )));
+        }
+        Ok(FinalStatement {
+            office: office.clone(),
+            client: Party::client(client),
+            debtor: Party::debtor(&case.claim.debtor),
+            reference: dossier_number(&case.id),
+            client_reference: case.claim.client_reference.clone(),
+            drafted_on: input.drafted_on,
+            close_reason: input.close_reason,
+            principal: input.principal,
+            interest: input.interest,
+            collection_costs: input.collection_costs,
+            legal_costs: input.legal_costs,
+            claim_total,
+            total_received,
+            total_paid_out,
+            outstanding: (claim_total - total_received).max(Money::ZERO),
+            held: total_received - total_paid_out,
+            receipts: input.receipts,
+            payouts: input.payouts,
+            insolvency: input.insolvency,
+        })
+    }
+
+    /// "Eindafrekening …".
+    pub fn title(&self) -> String {
+        format!("Eindafrekening {} — {}", self.reference, self.debtor.name)
+    }
+
+    /// The statement as a PDF.
+    pub fn render(&self) -> Result<Vec<u8>, RenderError> {
+        let mut doc = Doc::new(
+            &self.title(),
+            &self.office.name,
+            "Eindafrekening opdrachtgever",
+            self.drafted_on,
+            &footer(&self.office, &self.reference),
+        );
+        letterhead(
+            &mut doc,
+            &self.office,
+            &self.client,
+            &[
+                ("Datum", nl(self.drafted_on)),
+                ("Dossier", self.reference.clone()),
+                ("Uw kenmerk", self.client_reference.clone()),
+            ],
+        );
+        doc.paragraph(
+            &format!(
+                "Betreft: eindafrekening dossier {} — {}",
+                self.reference, self.debtor.name
+            ),
+            Style::Bold,
+            BODY,
+        );
+        doc.space(8.0);
+        doc.body("Geachte opdrachtgever,");
+        doc.body(&format!(
+            "Wij hebben het dossier tegen {} gesloten. Reden: {}. Hieronder vindt u de \
+             afrekening.",
+            self.debtor.one_line(),
+            self.close_reason
+        ));
+        doc.heading("De vordering", 11.0);
+        amount_row(&mut doc, "Hoofdsom", self.principal);
+        amount_row(&mut doc, "Rente", self.interest);
+        amount_row(
+            &mut doc,
+            "Buitengerechtelijke incassokosten",
+            self.collection_costs,
+        );
+        amount_row(&mut doc, "Proces- en executiekosten", self.legal_costs);
+        total_row(&mut doc, "Totaal vordering", self.claim_total);
+
+        let columns = [
+            Column {
+                until: 170.0,
+                align: Align::Left,
+            },
+            Column {
+                until: 400.0,
+                align: Align::Left,
+            },
+            Column {
+                until: 500.0,
+                align: Align::Right,
+            },
+        ];
+        doc.heading("Ontvangen van de debiteur", 11.0);
+        if self.receipts.is_empty() {
+            doc.body("Er is niets ontvangen.");
+        }
+        for receipt in &self.receipts {
+            doc.row(
+                &columns,
+                &[
+                    &nl(receipt.received_on),
+                    &receipt.description,
+                    &receipt.amount.format_nl(),
+                ],
+                Style::Regular,
+                BODY,
+            );
+        }
+        total_row(&mut doc, "Totaal ontvangen", self.total_received);
+
+        doc.heading("Aan u afgedragen", 11.0);
+        if self.payouts.is_empty() {
+            doc.body("Er is niets afgedragen.");
+        }
+        for payout in &self.payouts {
+            doc.row(
+                &columns,
+                &[
+                    &nl(payout.paid_on),
+                    &payout.description,
+                    &payout.amount.format_nl(),
+                ],
+                Style::Regular,
+                BODY,
+            );
+        }
+        total_row(&mut doc, "Totaal afgedragen", self.total_paid_out);
+
+        doc.heading("Saldo", 11.0);
+        amount_row(&mut doc, "Nog openstaand bij de debiteur", self.outstanding);
+        amount_row(&mut doc, "Ontvangen, nog aan u af te dragen", self.held);
+        doc.space(6.0);
+        if self.held.is_positive() {
+            doc.body(&format!(
+                "Wij maken {} binnen tien werkdagen aan u over.",
+                self.held.format_nl()
+            ));
+        }
+        if let Some(insolvency) = &self.insolvency {
+            doc.heading("Advies: insolventie van de debiteur", 11.0);
+            doc.body(&format!(
+                "De debiteur is in {} (zaaknummer {}). Invordering buiten de insolventie om is niet \
+                 meer mogelijk (art. 26, 33 en 299 Faillissementswet). Wij adviseren u de vordering \
+                 van {} ter verificatie in te dienen bij de curator/bewindvoerder: {}, {} (art. 110 \
+                 Fw), met kopieën van de facturen.",
+                insolvency.kind,
+                insolvency.case_number,
+                self.outstanding.format_nl(),
+                insolvency.administrator,
+                insolvency.administrator_address
+            ));
+            doc.body(
+                "Heeft u over deze facturen btw afgedragen, dan kunt u die btw terugvragen omdat de \
+                 vordering oninbaar is (art. 29 Wet op de omzetbelasting 1968): u verrekent haar in \
+                 uw gewone btw-aangifte. Ontvangt u later toch nog iets, dan is de btw over dat \
+                 bedrag opnieuw verschuldigd.",
+            );
+        }
+        doc.space(8.0);
+        doc.body("Met vriendelijke groet,");
+        doc.body(&self.office.name);
+        doc.finish()
+    }
+}

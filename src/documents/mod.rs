@@ -1,0 +1,688 @@
+//! The letters and writs of a case, rendered to PDF in Dutch: the 14-dagenbrief, the
+//! B2B demand (sommatie), the payment-plan confirmation, the dagvaarding draft, the
+//! service of the judgment with the order to pay, and the client's final statement.
+//!
+//! Each kind has a plain data struct (serde, stored as the document's `data` JSON) built
+//! from the case with the figures and dates of [`crate::law`] as they stood at that
+//! moment; rendering only formats that data. So a stored document can be re-rendered and
+//! audited: the same data gives the same bytes (see [`layout`]), and nothing in here
+//! computes law — every amount, term and fee comes from `law` when the data is built.
+//!
+//! Why `pdf-writer` + `subsetter` + `ttf-parser` (+ `miniz_oxide` for Flate): the letters
+//! need only positioned text, rules and an embedded font, and these four crates (the
+//! PDF layer and font subsetter of the Typst project, maintained) do exactly that with
+//! next to no dependencies — they build in seconds from scratch on CI's 2 cores, where a
+//! typesetting engine (typst, genpdf/printpdf with their image and layout stacks) would
+//! cost minutes. We write a Type0/CIDFontType2 font with a ToUnicode CMap ourselves, so
+//! `pdftotext` gives the Dutch text back exactly (ë, é, €). The font is DejaVu Sans,
+//! bundled under `fonts/` with its licence, so no system fonts are needed.
+
+pub mod demand;
+pub mod final_statement;
+pub mod fourteen_day_letter;
+pub mod judgment_service;
+pub mod layout;
+pub mod payment_plan;
+pub mod samples;
+pub mod summons;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::case::{CaseRecord, Client, Debtor, Invoice};
+use crate::law::calendar::format_date_nl;
+use crate::law::money::Money;
+use crate::law::quote::{InvoiceInput, Violation};
+
+pub use demand::Demand;
+pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
+pub use fourteen_day_letter::FourteenDayLetter;
+pub use judgment_service::{JudgmentInput, JudgmentService};
+pub use payment_plan::{Instalment, PaymentPlanConfirmation};
+pub use summons::{CourtLocation, SummonsDraft, SummonsInput};
+
+/// The media type of every rendered document.
+pub const MEDIA_TYPE: &str = "application/pdf";
+
+/// The kinds of document, by their stored (and proto) names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 14-dagenbrief (art. 6:96 lid 6 BW), consumers.
+    FourteenDayLetter,
+    /// Sommatie, businesses.
+    Demand,
+    /// Confirmation of a payment plan (betalingsregeling).
+    PaymentPlan,
+    /// Dagvaarding draft, for a person to approve before service.
+    Summons,
+    /// Betekening vonnis met bevel tot betaling (2 days).
+    JudgmentService,
+    /// The client's final statement (eindafrekening).
+    FinalStatement,
+}
+
+impl DocumentKind {
+    /// Every kind, e.g. for rendering one example of each.
+    pub const ALL: [DocumentKind; 6] = [
+        DocumentKind::FourteenDayLetter,
+        DocumentKind::Demand,
+        DocumentKind::PaymentPlan,
+        DocumentKind::Summons,
+        DocumentKind::JudgmentService,
+        DocumentKind::FinalStatement,
+    ];
+
+    /// The stored name, as in `document.proto`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::FourteenDayLetter => "fourteen_day_letter",
+            DocumentKind::Demand => "demand",
+            DocumentKind::PaymentPlan => "payment_plan",
+            DocumentKind::Summons => "summons",
+            DocumentKind::JudgmentService => "judgment_service",
+            DocumentKind::FinalStatement => "final_statement",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<DocumentKind> {
+        DocumentKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The template version of this kind: stored with each document, bumped whenever the
+    /// wording or layout changes, so an auditor knows which text a document was made with.
+    pub fn template_version(self) -> &'static str {
+        match self {
+            DocumentKind::FourteenDayLetter => "fourteen_day_letter/1",
+            DocumentKind::Demand => "demand/1",
+            DocumentKind::PaymentPlan => "payment_plan/1",
+            DocumentKind::Summons => "summons/1",
+            DocumentKind::JudgmentService => "judgment_service/1",
+            DocumentKind::FinalStatement => "final_statement/1",
+        }
+    }
+}
+
+/// The data a document is rendered from, one variant per kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentData {
+    /// 14-dagenbrief.
+    FourteenDayLetter(FourteenDayLetter),
+    /// Sommatie.
+    Demand(Demand),
+    /// Payment-plan confirmation.
+    PaymentPlan(PaymentPlanConfirmation),
+    /// Dagvaarding draft.
+    Summons(SummonsDraft),
+    /// Betekening vonnis met bevel tot betaling.
+    JudgmentService(JudgmentService),
+    /// Client's final statement.
+    FinalStatement(FinalStatement),
+}
+
+impl DocumentData {
+    /// Which kind of document this data makes.
+    pub fn kind(&self) -> DocumentKind {
+        match self {
+            DocumentData::FourteenDayLetter(_) => DocumentKind::FourteenDayLetter,
+            DocumentData::Demand(_) => DocumentKind::Demand,
+            DocumentData::PaymentPlan(_) => DocumentKind::PaymentPlan,
+            DocumentData::Summons(_) => DocumentKind::Summons,
+            DocumentData::JudgmentService(_) => DocumentKind::JudgmentService,
+            DocumentData::FinalStatement(_) => DocumentKind::FinalStatement,
+        }
+    }
+
+    /// The document's title (stored, and the PDF's title).
+    pub fn title(&self) -> String {
+        match self {
+            DocumentData::FourteenDayLetter(d) => d.title(),
+            DocumentData::Demand(d) => d.title(),
+            DocumentData::PaymentPlan(d) => d.title(),
+            DocumentData::Summons(d) => d.title(),
+            DocumentData::JudgmentService(d) => d.title(),
+            DocumentData::FinalStatement(d) => d.title(),
+        }
+    }
+
+    /// The data as stored in the `data` column: the kind's own struct as JSON (the kind is
+    /// its own column).
+    pub fn to_json(&self) -> String {
+        let value = match self {
+            DocumentData::FourteenDayLetter(d) => serde_json::to_string(d),
+            DocumentData::Demand(d) => serde_json::to_string(d),
+            DocumentData::PaymentPlan(d) => serde_json::to_string(d),
+            DocumentData::Summons(d) => serde_json::to_string(d),
+            DocumentData::JudgmentService(d) => serde_json::to_string(d),
+            DocumentData::FinalStatement(d) => serde_json::to_string(d),
+        };
+        // Plain structs of strings, numbers and dates always serialise.
+        value.unwrap_or_default()
+    }
+
+    /// Reads stored data back, to re-render or audit a document.
+    pub fn from_json(kind: DocumentKind, json: &str) -> Result<DocumentData, serde_json::Error> {
+        Ok(match kind {
+            DocumentKind::FourteenDayLetter => {
+                DocumentData::FourteenDayLetter(serde_json::from_str(json)?)
+            }
+            DocumentKind::Demand => DocumentData::Demand(serde_json::from_str(json)?),
+            DocumentKind::PaymentPlan => DocumentData::PaymentPlan(serde_json::from_str(json)?),
+            DocumentKind::Summons => DocumentData::Summons(serde_json::from_str(json)?),
+            DocumentKind::JudgmentService => {
+                DocumentData::JudgmentService(serde_json::from_str(json)?)
+            }
+            DocumentKind::FinalStatement => {
+                DocumentData::FinalStatement(serde_json::from_str(json)?)
+            }
+        })
+    }
+}
+
+/// A rendered document: what is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of `bytes`, lowercase hex.
+    pub sha256: String,
+    /// The kind's template version.
+    pub template_version: &'static str,
+}
+
+/// Why a document could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The data is for another kind of document.
+    #[error("data for a {got} document cannot render a {expected}")]
+    KindMismatch {
+        /// The kind asked for.
+        expected: &'static str,
+        /// The kind of the data.
+        got: &'static str,
+    },
+    /// The bundled font could not be subset (a bug).
+    #[error("font: {0}")]
+    Font(String),
+}
+
+/// Why the data of a document could not be built from a case: the case does not allow
+/// this document, or the law has no figure for the day.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The claim cannot be quoted (the law's own field violations).
+    #[error("the claim cannot be quoted: {}", .0.iter().map(|v| format!("{}: {}", v.field, v.description)).collect::<Vec<_>>().join("; "))]
+    Quote(Vec<Violation>),
+    /// The document does not fit the debtor or the stage (e.g. a 14-dagenbrief to a
+    /// business).
+    #[error("{0}")]
+    NotApplicable(String),
+    /// A table in `law` has no figure for the day (court fee, bailiff tariff).
+    #[error("no figure in the law tables: {0}")]
+    NoFigure(String),
+    /// The input is inconsistent (e.g. a hearing within the summons term).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Renders `data` as a `kind` document.
+pub fn render(kind: DocumentKind, data: &DocumentData) -> Result<Rendered, RenderError> {
+    if data.kind() != kind {
+        return Err(RenderError::KindMismatch {
+            expected: kind.as_str(),
+            got: data.kind().as_str(),
+        });
+    }
+    let bytes = match data {
+        DocumentData::FourteenDayLetter(d) => d.render()?,
+        DocumentData::Demand(d) => d.render()?,
+        DocumentData::PaymentPlan(d) => d.render()?,
+        DocumentData::Summons(d) => d.render()?,
+        DocumentData::JudgmentService(d) => d.render()?,
+        DocumentData::FinalStatement(d) => d.render()?,
+    };
+    Ok(Rendered {
+        sha256: crate::digest::sha256_hex(&bytes),
+        bytes,
+        template_version: kind.template_version(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared data: the office, the parties, invoices
+// ---------------------------------------------------------------------------------------
+
+/// The bailiff's office (*gerechtsdeurwaarderskantoor*) that sends the letters and serves
+/// the writs: its identity is a mandatory part of every letter (who writes, on whose
+/// behalf) and of every writ (art. 45 lid 3 sub c Rv: the bailiff's name and office).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    /// Trading name.
+    pub name: String,
+    /// The bailiff who signs writs (*gerechtsdeurwaarder*), with initials.
+    pub bailiff: String,
+    /// Street and number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City (*kantoorhoudende te*).
+    pub city: String,
+    /// Phone for debtors.
+    pub phone: String,
+    /// E-mail for debtors.
+    pub email: String,
+    /// KvK number.
+    pub kvk_number: String,
+    /// The office's client-money account (*derdengeldrekening*) debtors pay into.
+    pub iban: String,
+    /// The account holder's name as the bank shows it.
+    pub account_name: String,
+}
+
+impl Office {
+    /// An office for examples and tests (no real office; the IBAN is a checksum-valid
+    /// example number). Production passes its own office from configuration.
+    pub fn example() -> Office {
+        Office {
+            name: "Van Dijk & Bakker Gerechtsdeurwaarders".into(),
+            bailiff: "mr. P.J. van Dijk".into(),
+            street: "Oudegracht 100".into(),
+            postcode: "3511 AX".into(),
+            city: "Utrecht".into(),
+            phone: "030 123 45 67".into(),
+            email: "incasso@vandijkbakker.example".into(),
+            kvk_number: "30123456".into(),
+            iban: "NL02ABNA0123456789".into(),
+            account_name: "Stichting Derdengelden Van Dijk & Bakker".into(),
+        }
+    }
+
+    fn address_lines(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.street.clone(),
+            format!("{}  {}", self.postcode, self.city),
+            format!("T {}", self.phone),
+            self.email.clone(),
+            format!("KvK {}", self.kvk_number),
+        ]
+    }
+
+    /// The IBAN in groups of four, as people type it.
+    fn iban_grouped(&self) -> String {
+        group_iban(&self.iban)
+    }
+}
+
+fn group_iban(iban: &str) -> String {
+    iban.chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A party as a letter names it: the client (creditor) or the debtor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// Full name.
+    pub name: String,
+    /// Street and number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Country code; printed only when not `NL`.
+    pub country: String,
+    /// KvK number, empty for a natural person.
+    pub kvk_number: String,
+}
+
+impl Party {
+    /// The debtor of a case.
+    pub fn debtor(debtor: &Debtor) -> Party {
+        Party {
+            name: debtor.name.clone(),
+            street: debtor.address.street.clone(),
+            postcode: debtor.address.postcode.clone(),
+            city: debtor.address.city.clone(),
+            country: debtor.address.country.clone(),
+            kvk_number: debtor
+                .kvk_number
+                .as_ref()
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The client (creditor).
+    pub fn client(client: &Client) -> Party {
+        Party {
+            name: client.name.clone(),
+            street: client.address.street.clone(),
+            postcode: client.address.postcode.clone(),
+            city: client.address.city.clone(),
+            country: client.address.country.clone(),
+            kvk_number: client
+                .kvk_number
+                .as_ref()
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn address_lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            self.name.clone(),
+            self.street.clone(),
+            format!("{}  {}", self.postcode, self.city),
+        ];
+        if !self.country.is_empty() && self.country != "NL" {
+            lines.push(self.country.clone());
+        }
+        lines
+    }
+
+    /// "Naam, Straat 1, 1234 AB Plaats" on one line.
+    fn one_line(&self) -> String {
+        let mut text = format!(
+            "{}, {}, {} {}",
+            self.name, self.street, self.postcode, self.city
+        );
+        if !self.kvk_number.is_empty() {
+            text.push_str(&format!(" (KvK {})", self.kvk_number));
+        }
+        text
+    }
+}
+
+/// One invoice as listed in a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    /// The client's invoice number.
+    pub number: String,
+    /// Invoice date, if known.
+    pub invoice_date: Option<NaiveDate>,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Amount.
+    #[serde(with = "amount")]
+    pub amount: Money,
+}
+
+impl InvoiceLine {
+    /// The invoices of a case.
+    pub fn all(case: &CaseRecord) -> Vec<InvoiceLine> {
+        case.claim.invoices.iter().map(InvoiceLine::from).collect()
+    }
+}
+
+impl From<&Invoice> for InvoiceLine {
+    fn from(invoice: &Invoice) -> Self {
+        InvoiceLine {
+            number: invoice.number.clone(),
+            invoice_date: invoice.invoice_date,
+            due_date: invoice.due_date,
+            amount: invoice.amount,
+        }
+    }
+}
+
+/// The invoices of a case as [`crate::law::quote`] takes them: every document's figures
+/// are that quote's, on the document's own day.
+pub fn quote_invoices(case: &CaseRecord) -> Vec<InvoiceInput> {
+    case.claim
+        .invoices
+        .iter()
+        .map(|i| InvoiceInput {
+            number: i.number.clone(),
+            due_date: i.due_date,
+            amount: i.amount,
+        })
+        .collect()
+}
+
+/// The office's reference for a case, printed on every document and asked as the payment
+/// reference: short enough to type, unique enough to match a payment to its case.
+pub fn dossier_number(case_id: &str) -> String {
+    let hex: String = case_id
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(10)
+        .collect();
+    format!("EX-{}", hex.to_ascii_uppercase())
+}
+
+/// Money in stored data: a decimal string in euros (`"1234.56"`), as on the wire, so the
+/// JSON is exact and readable.
+pub mod amount {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::law::money::Money;
+
+    /// Writes `"1234.56"`.
+    pub fn serialize<S: Serializer>(value: &Money, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&value.to_string())
+    }
+
+    /// Reads `"1234.56"` (also negative amounts, e.g. a balance).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Money::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Optional money in stored data (`null` or `"1234.56"`).
+pub mod optional_amount {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::law::money::Money;
+
+    /// Writes `null` or `"1234.56"`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Money>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(m) => serializer.serialize_str(&m.to_string()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads `null` or `"1234.56"`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Money>, D::Error> {
+        let text = Option::<String>::deserialize(deserializer)?;
+        text.map(|t| Money::parse(&t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared layout pieces
+// ---------------------------------------------------------------------------------------
+
+use layout::{Align, Column, Doc, LEFT, RIGHT, Style};
+
+/// A date the Dutch way, `14 april 2026`.
+fn nl(date: NaiveDate) -> String {
+    format_date_nl(date)
+}
+
+/// A date with its weekday, `dinsdag 14 april 2026`: for hearing days and last days to
+/// pay, where the weekday helps a reader.
+fn nl_weekday(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    let day = match date.weekday() {
+        chrono::Weekday::Mon => "maandag",
+        chrono::Weekday::Tue => "dinsdag",
+        chrono::Weekday::Wed => "woensdag",
+        chrono::Weekday::Thu => "donderdag",
+        chrono::Weekday::Fri => "vrijdag",
+        chrono::Weekday::Sat => "zaterdag",
+        chrono::Weekday::Sun => "zondag",
+    };
+    format!("{day} {}", format_date_nl(date))
+}
+
+/// The letterhead: the office top right, the addressee left in the window, the date and
+/// references beside it.
+fn letterhead(doc: &mut Doc, office: &Office, to: &Party, details: &[(&str, String)]) {
+    let right_x = 345.0;
+    doc.lines(right_x, &office.address_lines(), Style::Regular, 8.5);
+    doc.space(34.0);
+    let detail_lines: Vec<String> = details.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    doc.side_by_side(&to.address_lines(), right_x, &detail_lines, layout::BODY);
+    doc.space(26.0);
+}
+
+const AMOUNT_COLUMNS: [Column; 2] = [
+    Column {
+        until: 400.0,
+        align: Align::Left,
+    },
+    Column {
+        until: 500.0,
+        align: Align::Right,
+    },
+];
+
+/// One line of an itemised statement: a label and an amount.
+fn amount_row(doc: &mut Doc, label: &str, amount: Money) {
+    doc.row(
+        &AMOUNT_COLUMNS,
+        &[label, &amount.format_nl()],
+        Style::Regular,
+        layout::BODY,
+    );
+}
+
+/// The total line of a statement, in bold under a rule.
+fn total_row(doc: &mut Doc, label: &str, amount: Money) {
+    doc.rule(300.0, 500.0);
+    doc.row(
+        &AMOUNT_COLUMNS,
+        &[label, &amount.format_nl()],
+        Style::Bold,
+        layout::BODY,
+    );
+    doc.space(6.0);
+}
+
+/// The invoices as a table: number, invoice date, due date, amount.
+fn invoice_table(doc: &mut Doc, invoices: &[InvoiceLine]) {
+    let columns = [
+        Column {
+            until: 190.0,
+            align: Align::Left,
+        },
+        Column {
+            until: 300.0,
+            align: Align::Left,
+        },
+        Column {
+            until: 410.0,
+            align: Align::Left,
+        },
+        Column {
+            until: 500.0,
+            align: Align::Right,
+        },
+    ];
+    doc.row(
+        &columns,
+        &["Factuur", "Factuurdatum", "Vervaldatum", "Bedrag"],
+        Style::Bold,
+        9.0,
+    );
+    for invoice in invoices {
+        let date = invoice.invoice_date.map(nl).unwrap_or_else(|| "—".into());
+        doc.row(
+            &columns,
+            &[
+                &invoice.number,
+                &date,
+                &nl(invoice.due_date),
+                &invoice.amount.format_nl(),
+            ],
+            Style::Regular,
+            9.0,
+        );
+    }
+    doc.space(6.0);
+}
+
+/// How to pay: the office's account, the account name and the reference to quote.
+fn payment_instructions(doc: &mut Doc, office: &Office, reference: &str, amount: Money) {
+    doc.heading("Zo betaalt u", 11.0);
+    let columns = [
+        Column {
+            until: 200.0,
+            align: Align::Left,
+        },
+        Column {
+            until: RIGHT,
+            align: Align::Left,
+        },
+    ];
+    for (label, value) in [
+        ("Bedrag", amount.format_nl()),
+        ("IBAN", office.iban_grouped()),
+        ("Ten name van", office.account_name.clone()),
+        ("Betalingskenmerk", reference.to_owned()),
+    ] {
+        doc.row(&columns, &[label, &value], Style::Regular, layout::BODY);
+    }
+    doc.space(6.0);
+    doc.body(&format!(
+        "Vermeld bij uw betaling altijd het betalingskenmerk {reference}, zodat wij uw betaling \
+         aan het juiste dossier kunnen koppelen."
+    ));
+}
+
+/// The closing of a letter: the office signs on the client's behalf.
+fn signature(doc: &mut Doc, office: &Office, client: &Party) {
+    doc.space(8.0);
+    doc.body("Met vriendelijke groet,");
+    doc.lines(
+        LEFT,
+        &[office.name.clone(), format!("namens {}", client.name)],
+        Style::Regular,
+        layout::BODY,
+    );
+}
+
+fn footer(office: &Office, reference: &str) -> String {
+    format!("{} · dossier {reference}", office.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_their_names() {
+        for kind in DocumentKind::ALL {
+            assert_eq!(DocumentKind::parse(kind.as_str()), Some(kind));
+            assert!(kind.template_version().starts_with(kind.as_str()));
+        }
+        assert_eq!(DocumentKind::parse("letter"), None);
+    }
+
+    #[test]
+    fn dossier_number_is_short_and_stable() {
+        assert_eq!(
+            dossier_number("3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b"),
+            "EX-3F2A9C1E77"
+        );
+    }
+
+    #[test]
+    fn iban_is_grouped_by_four() {
+        assert_eq!(group_iban("NL02ABNA0123456789"), "NL02 ABNA 0123 4567 89");
+    }
+}

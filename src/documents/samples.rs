@@ -1,0 +1,284 @@
+//! One known case and one document of each kind for it: what `examples/documents/` shows
+//! and what the benchmark renders. The figures are built by the kinds' own `build`, so a
+//! sample is exactly what the track would store for this case on these days.
+//!
+//! The case: consumer J. de Vries owes Acme Energie B.V. (which cannot deduct VAT) two
+//! invoices, € 1.234,56 due 14 February 2026 and € 99,95 due 3 March 2026; the
+//! 14-dagenbrief goes out on 1 April 2026. The business sample is Bouwbedrijf Jansen B.V.
+//! with one invoice of € 15.000,00 due 31 March 2026.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use super::{
+    BuildError, CourtLocation, Demand, DocumentData, FinalStatement, FinalStatementInput,
+    FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
+    Payout, Receipt, SummonsDraft, SummonsInput,
+};
+use crate::case::{
+    Address, CaseRecord, Claim, Client, ClientId, Debtor, DebtorKind, Iban, Invoice, KvkNumber,
+    Stage, Suspension,
+};
+use crate::law::money::Money;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("sample dates are valid")
+}
+
+fn euros(cents: i64) -> Money {
+    Money::from_cents(cents)
+}
+
+/// The sample client: a company that cannot deduct VAT (so VAT is added to costs).
+pub fn client() -> Client {
+    Client {
+        id: ClientId::parse("acme").expect("valid id"),
+        name: "Acme Energie B.V.".into(),
+        kvk_number: KvkNumber::parse("68750110").ok(),
+        iban: Iban::parse("NL91ABNA0417164300").ok(),
+        address: Address {
+            street: "Stationsplein 1".into(),
+            postcode: "1012 AB".into(),
+            city: "Amsterdam".into(),
+            country: "NL".into(),
+        },
+        email: "incasso@acme.example".into(),
+        vat_deductible: false,
+    }
+}
+
+fn case(id: &str, debtor: Debtor, invoices: Vec<Invoice>) -> CaseRecord {
+    let at: DateTime<Utc> = d(2026, 3, 20)
+        .and_hms_opt(9, 0, 0)
+        .expect("valid time")
+        .and_utc();
+    CaseRecord {
+        id: id.into(),
+        claim: Claim {
+            client_id: ClientId::parse("acme").expect("valid id"),
+            client_reference: "DOS-1".into(),
+            debtor,
+            invoices,
+            notes: String::new(),
+        },
+        stage: Stage::Letter,
+        suspension: Suspension::None,
+        close_reason: None,
+        close_note: String::new(),
+        accepted_on: d(2026, 3, 20),
+        version: 1,
+        policy_version: 1,
+        warnings: Vec::new(),
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+fn debtor(kind: DebtorKind, name: &str, street: &str, postcode: &str, city: &str) -> Debtor {
+    Debtor {
+        kind,
+        name: name.into(),
+        address: Address {
+            street: street.into(),
+            postcode: postcode.into(),
+            city: city.into(),
+            country: "NL".into(),
+        },
+        email: String::new(),
+        phone: String::new(),
+        kvk_number: None,
+        date_of_birth: None,
+        family_name: String::new(),
+        family_name_prefix: String::new(),
+        iban: None,
+    }
+}
+
+/// The consumer case.
+pub fn consumer_case() -> CaseRecord {
+    case(
+        "3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b",
+        debtor(
+            DebtorKind::Consumer,
+            "J. de Vries",
+            "Kerkstraat 12",
+            "3511 LK",
+            "Utrecht",
+        ),
+        vec![
+            Invoice {
+                number: "F2026-001".into(),
+                invoice_date: Some(d(2026, 1, 15)),
+                due_date: d(2026, 2, 14),
+                amount: euros(123_456),
+            },
+            Invoice {
+                number: "F2026-014".into(),
+                invoice_date: Some(d(2026, 2, 1)),
+                due_date: d(2026, 3, 3),
+                amount: euros(9_995),
+            },
+        ],
+    )
+}
+
+/// The business case.
+pub fn business_case() -> CaseRecord {
+    let mut debtor = debtor(
+        DebtorKind::Business,
+        "Bouwbedrijf Jansen B.V.",
+        "Industrieweg 7",
+        "5611 AA",
+        "Eindhoven",
+    );
+    debtor.kvk_number = KvkNumber::parse("12345678").ok();
+    case(
+        "9b8c7d6e-5f40-4a3b-8c2d-1e0f9a8b7c6d",
+        debtor,
+        vec![Invoice {
+            number: "2026-0042".into(),
+            invoice_date: Some(d(2026, 3, 1)),
+            due_date: d(2026, 3, 31),
+            amount: euros(1_500_000),
+        }],
+    )
+}
+
+/// The 14-dagenbrief to the consumer, sent on 1 April 2026.
+pub fn fourteen_day_letter() -> Result<DocumentData, BuildError> {
+    FourteenDayLetter::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        d(2026, 4, 1),
+        2,
+        &[],
+    )
+    .map(DocumentData::FourteenDayLetter)
+}
+
+/// One document of each kind, in track order.
+pub fn all() -> Result<Vec<DocumentData>, BuildError> {
+    let office = Office::example();
+    let client = client();
+    let consumer = consumer_case();
+    let letter_sent_on = Some(d(2026, 4, 1));
+    Ok(vec![
+        fourteen_day_letter()?,
+        DocumentData::Demand(Demand::build(
+            &office,
+            &client,
+            &business_case(),
+            d(2026, 5, 4),
+            14,
+            &[],
+        )?),
+        DocumentData::PaymentPlan(PaymentPlanConfirmation::build(
+            &office,
+            &client,
+            &consumer,
+            d(2026, 5, 4),
+            letter_sent_on,
+            2,
+            &[],
+            &[
+                (d(2026, 5, 15), euros(50_000)),
+                (d(2026, 6, 15), euros(50_000)),
+                (d(2026, 7, 15), euros(60_000)),
+            ],
+            7,
+        )?),
+        DocumentData::Summons(SummonsDraft::build(
+            &office,
+            &client,
+            &consumer,
+            SummonsInput {
+                drafted_on: d(2026, 5, 6),
+                planned_service_on: d(2026, 5, 11),
+                court: CourtLocation {
+                    court: "Rechtbank Midden-Nederland".into(),
+                    location: "Utrecht".into(),
+                    street: "Vrouwe Justitiaplein 1".into(),
+                    postcode: "3511 EX".into(),
+                    city: "Utrecht".into(),
+                },
+                hearing_on: d(2026, 5, 20),
+                hearing_time: NaiveTime::from_hms_opt(10, 0, 0).expect("valid time"),
+                letter_sent_on,
+                delivery_days: 2,
+                payments: Vec::new(),
+                defences: Vec::new(),
+                evidence: vec![
+                    "de facturen F2026-001 en F2026-014".into(),
+                    "de aanmaning van 1 april 2026 met verzendbewijs".into(),
+                ],
+                witnesses: Vec::new(),
+            },
+        )?),
+        DocumentData::JudgmentService(JudgmentService::build(
+            &office,
+            &client,
+            &consumer,
+            JudgmentInput {
+                served_on: d(2026, 7, 6),
+                court: "Rechtbank Midden-Nederland, kantonrechter, zittingsplaats Utrecht".into(),
+                judgment_on: d(2026, 6, 17),
+                court_case_number: "11223344 CV EXPL 26-1234".into(),
+                default_judgment: true,
+                principal: euros(133_451),
+                awarded_interest: euros(1_370),
+                interest_from: d(2026, 5, 21),
+                collection_costs: euros(24_222),
+                legal_costs: euros(76_594),
+                post_judgment_costs: euros(6_800),
+                paid: Money::ZERO,
+            },
+        )?),
+        DocumentData::FinalStatement(FinalStatement::build(
+            &office,
+            &client,
+            &consumer,
+            FinalStatementInput {
+                drafted_on: d(2026, 9, 1),
+                close_reason: "oninbaar: de debiteur is in staat van faillissement verklaard"
+                    .into(),
+                principal: euros(133_451),
+                interest: euros(2_245),
+                collection_costs: euros(24_222),
+                legal_costs: euros(91_588),
+                receipts: vec![Receipt {
+                    received_on: d(2026, 7, 20),
+                    amount: euros(25_000),
+                    description: "bankbeslag".into(),
+                }],
+                payouts: vec![Payout {
+                    paid_on: d(2026, 7, 31),
+                    amount: euros(25_000),
+                    description: "afdracht aan opdrachtgever".into(),
+                }],
+                insolvency: Some(Insolvency {
+                    kind: "faillissement".into(),
+                    administrator: "mr. A. Curatorsma".into(),
+                    administrator_address: "Maliebaan 1, 3581 CA Utrecht".into(),
+                    case_number: "C/16/26/123 F".into(),
+                }),
+            },
+        )?),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::documents::{DocumentKind, render};
+
+    #[test]
+    fn every_kind_has_a_sample_that_renders() {
+        let samples = all().expect("samples build");
+        let kinds: Vec<DocumentKind> = samples.iter().map(DocumentData::kind).collect();
+        assert_eq!(kinds, DocumentKind::ALL.to_vec());
+        for sample in &samples {
+            let rendered = render(sample.kind(), sample).expect("renders");
+            assert!(rendered.bytes.len() > 1_000, "{:?}", sample.kind());
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! The letters and writs: each kind rendered for a known case, its text read back with
+//! `pdftotext` and checked for every mandatory element with the amounts and dates in Dutch
+//! form.
+//!
+//! The known case: consumer J. de Vries owes Acme Energie B.V. (which cannot deduct VAT)
+//! invoice F2026-001 of € 1.234,56 due 14 February 2026 and F2026-014 of € 99,95 due
+//! 3 March 2026: principal € 1.334,51. Hand-worked figures that do not depend on the
+//! interest table are asserted as such; the interest itself is the law module's figure
+//! (its own tests check it against the rate table).
+
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use exploot::case::{
+    Address, CaseRecord, Claim, Client, ClientId, Debtor, DebtorKind, Iban, Invoice, KvkNumber,
+    Stage, Suspension,
+};
+use exploot::documents::{
+    CourtLocation, Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput,
+    FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
+    Payout, Receipt, RenderError, SummonsDraft, SummonsInput, render,
+};
+use exploot::law::interest::interest;
+use exploot::law::money::Money;
+use exploot::law::procedure::liquidation_tariff;
+use exploot::law::quote::{QuoteRequest, quote};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn m(s: &str) -> Money {
+    Money::parse(s).expect("amount")
+}
+
+/// Acme, as `fixtures::client`: a company (KvK) that cannot deduct VAT.
+fn client() -> Client {
+    Client {
+        id: ClientId::parse("acme").expect("id"),
+        name: "Acme Energie B.V.".into(),
+        kvk_number: Some(KvkNumber::parse("68750110").expect("kvk")),
+        iban: Some(Iban::parse("NL91ABNA0417164300").expect("iban")),
+        address: Address {
+            street: "Stationsplein 1".into(),
+            postcode: "1012 AB".into(),
+            city: "Amsterdam".into(),
+            country: "NL".into(),
+        },
+        email: "incasso@acme.example".into(),
+        vat_deductible: false,
+    }
+}
+
+fn case(kind: DebtorKind, invoices: Vec<Invoice>) -> CaseRecord {
+    let at: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-20T09:00:00Z")
+        .expect("instant")
+        .with_timezone(&Utc);
+    let (name, street, postcode, city, kvk) = match kind {
+        DebtorKind::Consumer => ("J. de Vries", "Kerkstraat 12", "3511 LK", "Utrecht", None),
+        DebtorKind::Business => (
+            "Bouwbedrijf Jansen B.V.",
+            "Industrieweg 7",
+            "5611 AA",
+            "Eindhoven",
+            Some(KvkNumber::parse("12345678").expect("kvk")),
+        ),
+    };
+    CaseRecord {
+        id: "3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b".into(),
+        claim: Claim {
+            client_id: ClientId::parse("acme").expect("id"),
+            client_reference: "DOS-1".into(),
+            debtor: Debtor {
+                kind,
+                name: name.into(),
+                address: Address {
+                    street: street.into(),
+                    postcode: postcode.into(),
+                    city: city.into(),
+                    country: "NL".into(),
+                },
+                email: String::new(),
+                phone: String::new(),
+                kvk_number: kvk,
+                date_of_birth: None,
+                family_name: String::new(),
+                family_name_prefix: String::new(),
+                iban: None,
+            },
+            invoices,
+            notes: String::new(),
+        },
+        stage: Stage::Letter,
+        suspension: Suspension::None,
+        close_reason: None,
+        close_note: String::new(),
+        accepted_on: d("2026-03-20"),
+        version: 1,
+        policy_version: 1,
+        warnings: Vec::new(),
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+fn consumer_case() -> CaseRecord {
+    case(
+        DebtorKind::Consumer,
+        vec![
+            Invoice {
+                number: "F2026-001".into(),
+                invoice_date: Some(d("2026-01-15")),
+                due_date: d("2026-02-14"),
+                amount: m("1234.56"),
+            },
+            Invoice {
+                number: "F2026-014".into(),
+                invoice_date: Some(d("2026-02-01")),
+                due_date: d("2026-03-03"),
+                amount: m("99.95"),
+            },
+        ],
+    )
+}
+
+fn business_case() -> CaseRecord {
+    case(
+        DebtorKind::Business,
+        vec![Invoice {
+            number: "2026-0042".into(),
+            invoice_date: Some(d("2026-03-01")),
+            due_date: d("2026-03-31"),
+            amount: m("15000.00"),
+        }],
+    )
+}
+
+/// The law's quote of the consumer case on `as_of` (with the letter of 1 April 2026).
+fn consumer_quote(as_of: NaiveDate, letter: Option<NaiveDate>) -> exploot::law::quote::ClaimQuote {
+    let mut request = QuoteRequest::new(DebtorKind::Consumer, as_of);
+    request.invoices = exploot::documents::quote_invoices(&consumer_case());
+    request.letter_sent_on = letter;
+    request.vat_on_collection_costs = true;
+    quote(&request).expect("quote")
+}
+
+/// The text `pdftotext -layout` extracts (a label and its amount stay on one line), without
+/// the page footers, with every run of white space made one space (lines wrap wherever the
+/// layout wraps them).
+fn pdf_text(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    file.write_all(bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        // The page footer ("… — pagina 1 van 2") may fall inside a sentence.
+        .filter(|line| !line.contains(" — pagina "))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[track_caller]
+fn assert_contains_all(text: &str, expected: &[&str]) {
+    let missing: Vec<&&str> = expected.iter().filter(|e| !text.contains(**e)).collect();
+    assert!(missing.is_empty(), "missing {missing:?} in:\n{text}");
+}
+
+fn rendered_text(data: &DocumentData) -> String {
+    let rendered = render(data.kind(), data).expect("renders");
+    pdf_text(&rendered.bytes)
+}
+
+fn letter() -> FourteenDayLetter {
+    FourteenDayLetter::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        d("2026-04-01"),
+        2,
+        &[],
+    )
+    .expect("letter")
+}
+
+#[test]
+fn fourteen_day_letter_states_everything_art_6_96_lid_6_asks() {
+    let letter = letter();
+    // Sent Wed 1 April 2026. Delivery days (HR 2016:2704): Thu 2 April (1); Fri 3 April is
+    // Good Friday, no delivery day; Sat 4 April (2) = presumed receipt. 14 days end Sat
+    // 18 April → Atw art. 1 → Mon 20 April 2026.
+    assert_eq!(letter.received_on, d("2026-04-04"));
+    assert_eq!(letter.last_day_to_pay, d("2026-04-20"));
+    // Collection costs over € 1.334,51: 15 % = 200.1765 → € 200,18; VAT 21 % = 42.0378 →
+    // € 42,04; together € 242,22 (Besluit BIK art. 2).
+    assert_eq!(letter.collection_costs, m("200.18"));
+    assert_eq!(letter.collection_costs_vat, m("42.04"));
+    let figures = consumer_quote(d("2026-04-01"), None);
+    assert_eq!(letter.interest, figures.interest);
+    assert!(letter.interest.is_positive());
+
+    let text = rendered_text(&DocumentData::FourteenDayLetter(letter.clone()));
+    assert_contains_all(
+        &text,
+        &[
+            // Who writes, for whom, to whom.
+            "Van Dijk & Bakker Gerechtsdeurwaarders",
+            "Acme Energie B.V.",
+            "KvK 68750110",
+            "J. de Vries",
+            "Kerkstraat 12",
+            "3511 LK Utrecht",
+            "1 april 2026",
+            // The claim.
+            "F2026-001",
+            "14 februari 2026",
+            "€ 1.234,56",
+            "F2026-014",
+            "€ 99,95",
+            "Hoofdsom (openstaand) € 1.334,51",
+            "Wettelijke rente (art. 6:119 BW) tot en met 1 april 2026",
+            &figures.interest.format_nl(),
+            &format!("Nu te betalen {}", figures.total_due.format_nl()),
+            // The term, in the HR's words, and the last day as a date.
+            "binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd",
+            "zaterdag 4 april 2026",
+            "maandag 20 april 2026",
+            // The consequence: the exact costs, with VAT.
+            "buitengerechtelijke incassokosten verschuldigd van € 242,22",
+            "inclusief € 42,04 btw",
+            "Incassokosten (exclusief btw) € 200,18",
+            "Besluit vergoeding voor buitengerechtelijke incassokosten",
+            &(figures.total_due + m("242.22")).format_nl(),
+            // How to pay.
+            "NL02 ABNA 0123 4567 89",
+            "Stichting Derdengelden Van Dijk & Bakker",
+            "EX-3F2A9C1E77",
+            // Dutch characters survive extraction.
+            "één keer",
+            "vóór 20 april 2026",
+        ],
+    );
+}
+
+#[test]
+fn a_letter_to_a_business_or_before_the_due_date_is_refused() {
+    let business = FourteenDayLetter::build(
+        &Office::example(),
+        &client(),
+        &business_case(),
+        d("2026-05-04"),
+        2,
+        &[],
+    );
+    assert!(business.is_err());
+    let early = FourteenDayLetter::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        d("2026-03-03"),
+        2,
+        &[],
+    );
+    assert!(
+        early.is_err(),
+        "F2026-014 is due that very day: no verzuim yet"
+    );
+}
+
+#[test]
+fn demand_to_a_business_states_costs_owed_and_the_last_day() {
+    let demand = Demand::build(
+        &Office::example(),
+        &client(),
+        &business_case(),
+        d("2026-05-04"),
+        14,
+        &[],
+    )
+    .expect("demand");
+    // BIK over € 15.000: 375 + 250 + 250 + 1 % × 5.000 = € 925,00; VAT 21 % = € 194,25.
+    assert_eq!(demand.collection_costs, m("925.00"));
+    assert_eq!(demand.collection_costs_vat, m("194.25"));
+    // Sent Mon 4 May 2026 + 14 days = Mon 18 May 2026.
+    assert_eq!(demand.last_day_to_pay, d("2026-05-18"));
+    let text = rendered_text(&DocumentData::Demand(demand.clone()));
+    assert_contains_all(
+        &text,
+        &[
+            "Sommatie",
+            "Bouwbedrijf Jansen B.V.",
+            "KvK 12345678",
+            "€ 15.000,00",
+            "Wettelijke handelsrente (art. 6:119a BW) tot en met 4 mei 2026",
+            &demand.interest.format_nl(),
+            "€ 925,00",
+            "€ 194,25",
+            &format!("Totaal verschuldigd {}", demand.total_due.format_nl()),
+            "maandag 18 mei 2026",
+            "NL02 ABNA 0123 4567 89",
+        ],
+    );
+    assert_eq!(
+        demand.total_due,
+        m("15000.00") + demand.interest + m("925.00") + m("194.25")
+    );
+}
+
+#[test]
+fn payment_plan_lists_instalments_and_what_a_missed_one_does() {
+    let plan = PaymentPlanConfirmation::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        d("2026-05-04"),
+        Some(d("2026-04-01")),
+        2,
+        &[],
+        &[
+            (d("2026-05-15"), m("500.00")),
+            (d("2026-06-15"), m("500.00")),
+            (d("2026-07-15"), m("600.00")),
+        ],
+        7,
+    )
+    .expect("plan");
+    // The letter's term ended 20 April unpaid: costs € 200,18 + € 42,04 = € 242,22.
+    assert_eq!(plan.collection_costs, m("242.22"));
+    let figures = consumer_quote(d("2026-05-04"), Some(d("2026-04-01")));
+    assert_eq!(plan.total_due, figures.total_due);
+    let text = rendered_text(&DocumentData::PaymentPlan(plan));
+    assert_contains_all(
+        &text,
+        &[
+            "bevestiging betalingsregeling",
+            "4 mei 2026",
+            "Hoofdsom (openstaand) € 1.334,51",
+            "Incassokosten € 242,22",
+            &format!("Totaal {}", figures.total_due.format_nl()),
+            "1 vrijdag 15 mei 2026 € 500,00",
+            "2 maandag 15 juni 2026 € 500,00",
+            "3 woensdag 15 juli 2026 € 600,00",
+            "Totaal van de termijnen € 1.600,00",
+            "binnen 7 dagen",
+            "vervalt de betalingsregeling",
+            "art. 6:44 BW",
+        ],
+    );
+}
+
+fn summons_input() -> SummonsInput {
+    SummonsInput {
+        drafted_on: d("2026-05-06"),
+        planned_service_on: d("2026-05-11"),
+        court: CourtLocation {
+            court: "Rechtbank Midden-Nederland".into(),
+            location: "Utrecht".into(),
+            street: "Vrouwe Justitiaplein 1".into(),
+            postcode: "3511 EX".into(),
+            city: "Utrecht".into(),
+        },
+        hearing_on: d("2026-05-20"),
+        hearing_time: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        letter_sent_on: Some(d("2026-04-01")),
+        delivery_days: 2,
+        payments: Vec::new(),
+        defences: vec!["Gedaagde stelt dat de levering van maart onvolledig was.".into()],
+        evidence: vec![
+            "de facturen F2026-001 en F2026-014".into(),
+            "de aanmaning van 1 april 2026".into(),
+        ],
+        witnesses: Vec::new(),
+    }
+}
+
+#[test]
+fn summons_draft_has_the_contents_of_art_45_and_111_rv() {
+    let draft = SummonsDraft::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        summons_input(),
+    )
+    .expect("summons");
+    let at_hearing = consumer_quote(d("2026-05-20"), Some(d("2026-04-01")));
+    assert_eq!(draft.claim_total, at_hearing.total_due);
+    // Claim value ≈ € 1.590 (principal + costs + interest): class € 1.500,01–2.500; Acme
+    // is a legal person: € 397 (griffierecht kanton 2026).
+    assert_eq!(draft.court_fee, m("397"));
+    // Btag art. 2a 2026: € 125,57; VAT 21 % = 26.3697 → € 26,37.
+    assert_eq!(draft.summons_fee, m("125.57"));
+    assert_eq!(draft.summons_fee_vat, m("26.37"));
+    assert_eq!(
+        draft.representative_fee,
+        liquidation_tariff(d("2026-05-20"), at_hearing.total_due, 1)
+    );
+    let text = rendered_text(&DocumentData::Summons(draft.clone()));
+    assert_contains_all(
+        &text,
+        &[
+            "CONCEPT",
+            "DAGVAARDING",
+            // Parties, domicile, representative, bailiff (art. 45 lid 3, 111 lid 2 a–b).
+            "ten verzoeke van Acme Energie B.V., Stationsplein 1, 1012 AB Amsterdam (KvK 68750110)",
+            "woonplaats kiest ten kantore van de hierna genoemde gerechtsdeurwaarder",
+            "mr. P.J. van Dijk, gerechtsdeurwaarder, kantoorhoudende te Utrecht",
+            "J. de Vries, Kerkstraat 12, 3511 LK Utrecht",
+            // Court, address, day and hour (lid 2 e–f).
+            "kantonrechter van de Rechtbank Midden-Nederland, zittingsplaats Utrecht",
+            "Vrouwe Justitiaplein 1, 3511 EX Utrecht",
+            "woensdag 20 mei 2026 om 10:00 uur",
+            // How to appear, default, court fee (lid 2 g, i, k).
+            "advocaat is niet verplicht",
+            "verstek",
+            "art. 139 Rv",
+            "geen griffierecht geheven",
+            "€ 397,00",
+            // Claim and grounds, the letter, defences, evidence (lid 2 d, lid 3).
+            "Eis en gronden",
+            "aanmaning van 1 april 2026",
+            "brief van 1 april 2026",
+            "eindigde op 20 april 2026",
+            "Gedaagde stelt dat de levering van maart onvolledig was.",
+            "de facturen F2026-001 en F2026-014",
+            // Amounts as of the hearing date.
+            "Berekening per de roldatum 20 mei 2026",
+            "Hoofdsom (openstaand) € 1.334,51",
+            "tot en met 20 mei 2026",
+            &at_hearing.interest.format_nl(),
+            "Buitengerechtelijke incassokosten € 200,18",
+            "Btw over de incassokosten € 42,04",
+            &format!("Vordering {}", at_hearing.total_due.format_nl()),
+            "Kosten dagvaarding (Btag art. 2a) € 125,57",
+            "€ 26,37",
+            &format!("Totaal {}", draft.total.format_nl()),
+            "vanaf 21 mei 2026 tot de dag der algehele voldoening",
+        ],
+    );
+}
+
+#[test]
+fn summons_within_the_term_or_before_the_rechtbank_is_refused() {
+    let mut early = summons_input();
+    // Served Mon 11 May: the earliest hearing is Tue 19 May (art. 114, 119 Rv).
+    early.hearing_on = d("2026-05-18");
+    assert!(SummonsDraft::build(&Office::example(), &client(), &consumer_case(), early).is_err());
+    let mut big = business_case();
+    big.claim.invoices[0].amount = m("30000.00");
+    let mut input = summons_input();
+    input.letter_sent_on = None;
+    assert!(SummonsDraft::build(&Office::example(), &client(), &big, input).is_err());
+}
+
+#[test]
+fn judgment_service_orders_payment_within_two_days() {
+    let served_on = d("2026-07-06");
+    let service = JudgmentService::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        JudgmentInput {
+            served_on,
+            court: "Rechtbank Midden-Nederland, kantonrechter, zittingsplaats Utrecht".into(),
+            judgment_on: d("2026-06-17"),
+            court_case_number: "11223344 CV EXPL 26-1234".into(),
+            default_judgment: true,
+            principal: m("1334.51"),
+            awarded_interest: m("12.34"),
+            interest_from: d("2026-05-21"),
+            collection_costs: m("242.22"),
+            legal_costs: m("770.94"),
+            post_judgment_costs: m("68.00"),
+            paid: m("100.00"),
+        },
+    )
+    .expect("service");
+    // Served Mon 6 July 2026: two days end Wed 8 July (art. 439 Rv).
+    assert_eq!(service.pay_by, d("2026-07-08"));
+    // Btag art. 2b 2026: € 136,71; VAT 21 % = 28.7091 → € 28,71.
+    assert_eq!(service.service_fee, m("136.71"));
+    assert_eq!(service.service_fee_vat, m("28.71"));
+    let running = interest(
+        DebtorKind::Consumer.rate_series(),
+        m("1334.51"),
+        d("2026-05-20"),
+        served_on,
+    )
+    .expect("interest")
+    .interest;
+    assert_eq!(service.running_interest, running);
+    let total = m("1334.51")
+        + m("12.34")
+        + running
+        + m("242.22")
+        + m("770.94")
+        + m("68.00")
+        + m("136.71")
+        + m("28.71")
+        - m("100.00");
+    assert_eq!(service.total, total);
+    let text = rendered_text(&DocumentData::JudgmentService(service));
+    assert_contains_all(
+        &text,
+        &[
+            "BETEKENING VONNIS",
+            "met bevel tot betaling",
+            "Heden, 6 juli 2026",
+            "woonplaats kiest ten kantore van de hierna genoemde gerechtsdeurwaarder (art. 439 lid 3 Rv)",
+            "J. de Vries, Kerkstraat 12, 3511 LK Utrecht",
+            "17 juni 2026",
+            "11223344 CV EXPL 26-1234",
+            "binnen twee dagen na heden, dat is uiterlijk op woensdag 8 juli 2026",
+            "Hoofdsom € 1.334,51",
+            "Rente volgens vonnis € 12,34",
+            &format!(
+                "Wettelijke rente van 21 mei 2026 tot en met 6 juli 2026 {}",
+                running.format_nl()
+            ),
+            "Proceskosten volgens vonnis € 770,94",
+            "Nakosten € 68,00",
+            "Kosten van dit exploot (Btag art. 2b) € 136,71",
+            "€ 28,71",
+            "€ -100,00",
+            &format!("Totaal te betalen {}", total.format_nl()),
+            "Verzet",
+            "art. 143 Rv",
+            "beslag",
+        ],
+    );
+}
+
+fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
+    FinalStatement::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        FinalStatementInput {
+            drafted_on: d("2026-09-01"),
+            close_reason: "betaald".into(),
+            principal: m("1334.51"),
+            interest: m("40.12"),
+            collection_costs: m("242.22"),
+            legal_costs: m("900.00"),
+            receipts: vec![
+                Receipt {
+                    received_on: d("2026-08-01"),
+                    amount: m("1000.00"),
+                    description: "bankbeslag".into(),
+                },
+                Receipt {
+                    received_on: d("2026-08-15"),
+                    amount: m("500.00"),
+                    description: "betaling debiteur".into(),
+                },
+            ],
+            payouts: vec![Payout {
+                paid_on: d("2026-08-20"),
+                amount: m("1200.00"),
+                description: "afdracht".into(),
+            }],
+            insolvency,
+        },
+    )
+    .expect("statement")
+}
+
+#[test]
+fn final_statement_adds_up() {
+    let s = statement(None);
+    // 1.334,51 + 40,12 + 242,22 + 900,00 = 2.516,85; received 1.500,00; paid out
+    // 1.200,00; outstanding 1.016,85; held 300,00.
+    assert_eq!(s.claim_total, m("2516.85"));
+    assert_eq!(s.outstanding, m("1016.85"));
+    assert_eq!(s.held, m("300.00"));
+    let text = rendered_text(&DocumentData::FinalStatement(s));
+    assert_contains_all(
+        &text,
+        &[
+            "Betreft: eindafrekening dossier EX-3F2A9C1E77 — J. de Vries",
+            "Geachte opdrachtgever",
+            "Reden: betaald",
+            "Hoofdsom € 1.334,51",
+            "Rente € 40,12",
+            "Buitengerechtelijke incassokosten € 242,22",
+            "Proces- en executiekosten € 900,00",
+            "Totaal vordering € 2.516,85",
+            "1 augustus 2026 bankbeslag € 1.000,00",
+            "15 augustus 2026 betaling debiteur € 500,00",
+            "Totaal ontvangen € 1.500,00",
+            "20 augustus 2026 afdracht € 1.200,00",
+            "Totaal afgedragen € 1.200,00",
+            "Nog openstaand bij de debiteur € 1.016,85",
+            "Ontvangen, nog aan u af te dragen € 300,00",
+        ],
+    );
+    assert!(
+        !text.contains("curator"),
+        "no insolvency advice without insolvency"
+    );
+
+    let bankrupt = statement(Some(Insolvency {
+        kind: "faillissement".into(),
+        administrator: "mr. A. Curatorsma".into(),
+        administrator_address: "Maliebaan 1, 3581 CA Utrecht".into(),
+        case_number: "C/16/26/123 F".into(),
+    }));
+    let text = rendered_text(&DocumentData::FinalStatement(bankrupt));
+    assert_contains_all(
+        &text,
+        &[
+            "faillissement",
+            "C/16/26/123 F",
+            "ter verificatie in te dienen bij de curator/bewindvoerder: mr. A. Curatorsma",
+            "art. 29 Wet op de omzetbelasting 1968",
+        ],
+    );
+}
+
+#[test]
+fn rendering_is_deterministic_and_checks_the_kind() {
+    let data = DocumentData::FourteenDayLetter(letter());
+    let a = render(DocumentKind::FourteenDayLetter, &data).expect("renders");
+    let b = render(DocumentKind::FourteenDayLetter, &data).expect("renders");
+    assert_eq!(a, b, "the same data renders to the same bytes");
+    assert_eq!(a.sha256, exploot::digest::sha256_hex(&a.bytes));
+    assert_eq!(a.template_version, "fourteen_day_letter/1");
+    // Stored data reads back into the same document.
+    let json = data.to_json();
+    let back = DocumentData::from_json(DocumentKind::FourteenDayLetter, &json).expect("reads");
+    assert_eq!(back, data);
+    assert!(matches!(
+        render(DocumentKind::Summons, &data),
+        Err(RenderError::KindMismatch { .. })
+    ));
+}
