@@ -136,7 +136,7 @@ pub async fn serve(
         .add_service(CaseServiceServer::new(CaseApi::new(app.clone())))
         .add_service(IntakeServiceServer::new(IntakeApi::new(app.clone())))
         .add_service(TaskServiceServer::new(TaskApi::new(app.clone())))
-        .add_service(DocumentServiceServer::new(DocumentApi))
+        .add_service(DocumentServiceServer::new(DocumentApi::new(app.clone())))
         .add_service(CalculatorServiceServer::new(CalculatorApi))
         .add_service(AdminServiceServer::new(AdminApi::new(app)))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)

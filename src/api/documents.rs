@@ -1,16 +1,35 @@
-//! `exploot.v1.DocumentService`.
+//! `exploot.v1.DocumentService`: the dossier's letters and writs.
 
 use std::pin::Pin;
 
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
-use super::unimplemented;
+use super::convert::{self, Violations};
+use super::status::invalid_argument;
 use crate::proto::{self as pb, document_service_server::DocumentService};
+use crate::store::documents::DocumentCursor;
+use crate::workflow::{App, StoredDocument};
 
-/// The document service (the dossier's letters and writs).
-#[derive(Default)]
-pub struct DocumentApi;
+/// Default and largest page of `ListDocuments`.
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 500;
+
+/// The size of one `GetDocument` chunk: well under gRPC's 4 MiB message limit, large
+/// enough that a letter (tens of KiB) is one or two messages.
+pub const CHUNK_BYTES: usize = 64 * 1024;
+
+/// The document service over the application.
+pub struct DocumentApi {
+    app: App,
+}
+
+impl DocumentApi {
+    /// Serves `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
 
 type Chunks = Pin<Box<dyn Stream<Item = Result<pb::DocumentChunk, Status>> + Send>>;
 
@@ -18,17 +37,174 @@ type Chunks = Pin<Box<dyn Stream<Item = Result<pb::DocumentChunk, Status>> + Sen
 impl DocumentService for DocumentApi {
     async fn list_documents(
         &self,
-        _: Request<pb::ListDocumentsRequest>,
+        request: Request<pb::ListDocumentsRequest>,
     ) -> Result<Response<pb::ListDocumentsResponse>, Status> {
-        Err(unimplemented("ListDocuments"))
+        let (case_id, after, page_size) =
+            list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
+        let page = self.app.list_documents(case_id, after, page_size).await?;
+        Ok(Response::new(pb::ListDocumentsResponse {
+            documents: page.documents.iter().map(document_to_proto).collect(),
+            next_page_token: page.next.map(|c| page_token(&c)).unwrap_or_default(),
+        }))
     }
 
     type GetDocumentStream = Chunks;
 
     async fn get_document(
         &self,
-        _: Request<pb::GetDocumentRequest>,
+        request: Request<pb::GetDocumentRequest>,
     ) -> Result<Response<Chunks>, Status> {
-        Err(unimplemented("GetDocument"))
+        let id = request.into_inner().document_id;
+        if id.is_empty() {
+            return Err(invalid_argument(&[crate::case::FieldViolation::new(
+                "document_id",
+                "is required",
+            )]));
+        }
+        let (document, bytes) = self.app.get_document(id).await?;
+        Ok(Response::new(Box::pin(tokio_stream::iter(chunks(
+            &document, &bytes,
+        )))))
+    }
+}
+
+/// The chunks of a document: the first carries the metadata (and is sent even for an
+/// empty document), each carries its offset.
+fn chunks(document: &StoredDocument, bytes: &[u8]) -> Vec<Result<pb::DocumentChunk, Status>> {
+    let mut out: Vec<Result<pb::DocumentChunk, Status>> = bytes
+        .chunks(CHUNK_BYTES)
+        .enumerate()
+        .map(|(i, data)| {
+            Ok(pb::DocumentChunk {
+                document: None,
+                offset: i64::try_from(i * CHUNK_BYTES).unwrap_or(i64::MAX),
+                data: data.to_vec(),
+            })
+        })
+        .collect();
+    let meta = Some(document_to_proto(document));
+    match out.first_mut() {
+        Some(Ok(first)) => first.document = meta,
+        _ => out.push(Ok(pb::DocumentChunk {
+            document: meta,
+            offset: 0,
+            data: Vec::new(),
+        })),
+    }
+    out
+}
+
+fn document_to_proto(d: &StoredDocument) -> pb::Document {
+    pb::Document {
+        id: d.id.clone(),
+        case_id: d.case_id.clone(),
+        kind: d.kind.clone(),
+        title: d.title.clone(),
+        media_type: d.media_type.clone(),
+        sha256: d.sha256.clone(),
+        template_version: d.template_version.clone(),
+        size_bytes: d.size_bytes,
+        created_at: Some(convert::timestamp(d.created_at)),
+    }
+}
+
+fn list_query(
+    r: pb::ListDocumentsRequest,
+) -> Result<(String, Option<DocumentCursor>, i64), Vec<crate::case::FieldViolation>> {
+    let mut v = Violations::default();
+    if r.case_id.is_empty() {
+        v.add("case_id", "is required");
+    }
+    let page_size = match i64::from(r.page_size) {
+        0 => DEFAULT_PAGE,
+        n if (1..=MAX_PAGE).contains(&n) => n,
+        _ => {
+            v.add(
+                "page_size",
+                format!("from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"),
+            );
+            DEFAULT_PAGE
+        }
+    };
+    let after = if r.page_token.is_empty() {
+        None
+    } else {
+        v.check("page_token", parse_page_token(&r.page_token))
+    };
+    v.into_result(|| (r.case_id, after, page_size))
+}
+
+/// The opaque page token: the microsecond instant and id of the last document of the page.
+fn page_token(cursor: &DocumentCursor) -> String {
+    format!(
+        "{}.{}",
+        cursor.created_at.and_utc().timestamp_micros(),
+        cursor.id
+    )
+}
+
+fn parse_page_token(token: &str) -> Result<DocumentCursor, String> {
+    let bad = || "not a page token from a previous ListDocuments answer".to_owned();
+    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let created_at = chrono::DateTime::from_timestamp_micros(micros)
+        .ok_or_else(bad)?
+        .naive_utc();
+    Ok(DocumentCursor {
+        created_at,
+        id: id.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(size: usize) -> StoredDocument {
+        StoredDocument {
+            id: "d".into(),
+            case_id: "c".into(),
+            kind: "demand".into(),
+            title: "t".into(),
+            media_type: "application/pdf".into(),
+            sha256: String::new(),
+            template_version: "demand/1".into(),
+            size_bytes: i64::try_from(size).unwrap_or(0),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn chunks_carry_metadata_first_and_offsets() {
+        let bytes: Vec<u8> = (0..(CHUNK_BYTES * 2 + 10)).map(|i| i as u8).collect();
+        let out: Vec<pb::DocumentChunk> = chunks(&document(bytes.len()), &bytes)
+            .into_iter()
+            .map(|c| c.expect("ok"))
+            .collect();
+        assert_eq!(out.len(), 3);
+        assert!(out[0].document.is_some());
+        assert!(out[1].document.is_none() && out[2].document.is_none());
+        assert_eq!(out[2].offset, i64::try_from(CHUNK_BYTES * 2).unwrap_or(0));
+        let joined: Vec<u8> = out.into_iter().flat_map(|c| c.data).collect();
+        assert_eq!(joined, bytes);
+    }
+
+    #[test]
+    fn an_empty_document_is_one_chunk_with_metadata() {
+        let out = chunks(&document(0), &[]);
+        assert_eq!(out.len(), 1);
+        assert!(matches!(&out[0], Ok(c) if c.document.is_some() && c.data.is_empty()));
+    }
+
+    #[test]
+    fn page_tokens_round_trip() {
+        let cursor = DocumentCursor {
+            created_at: chrono::DateTime::from_timestamp_micros(1_700_000_000_123_456)
+                .map(|t| t.naive_utc())
+                .unwrap_or_default(),
+            id: "abc".into(),
+        };
+        assert_eq!(parse_page_token(&page_token(&cursor)), Ok(cursor));
+        assert!(parse_page_token("nonsense").is_err());
     }
 }

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod clients;
 pub mod clock;
 mod connection;
+pub mod documents;
 pub mod events;
 pub mod idempotency;
 pub mod import;

@@ -7,6 +7,7 @@
 mod admin;
 mod cases;
 mod clock;
+mod documents;
 mod engine;
 mod follow;
 mod import;
@@ -23,6 +24,7 @@ use crate::store::Store;
 
 pub use cases::CaseQuery;
 pub use clock::{ClockTarget, DbClock};
+pub use documents::{DocumentPage, StoredDocument};
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
 pub use tasks::{Completion, TaskQuery};

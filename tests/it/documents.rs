@@ -1,6 +1,7 @@
 //! The letters and writs: each kind rendered for a known case, its text read back with
 //! `pdftotext` and checked for every mandatory element with the amounts and dates in Dutch
-//! form.
+//! form; a stored letter streamed by `GetDocument` with the stored SHA-256, on both
+//! backends.
 //!
 //! The known case: consumer J. de Vries owes Acme Energie B.V. (which cannot deduct VAT)
 //! invoice F2026-001 of € 1.234,56 due 14 February 2026 and F2026-014 of € 99,95 due
@@ -9,12 +10,14 @@
 //! (its own tests check it against the rate table).
 
 use std::io::Write;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use exploot::case::{
     Address, CaseRecord, Claim, Client, ClientId, Debtor, DebtorKind, Iban, Invoice, KvkNumber,
     Stage, Suspension,
 };
+use exploot::clock::{Clock, ManualClock};
 use exploot::documents::{
     CourtLocation, Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput,
     FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
@@ -24,6 +27,14 @@ use exploot::law::interest::interest;
 use exploot::law::money::Money;
 use exploot::law::procedure::liquidation_tariff;
 use exploot::law::quote::{QuoteRequest, quote};
+use exploot::proto as pb;
+use exploot::store::Store;
+use exploot::workflow::{Actor, App};
+use tokio_stream::StreamExt;
+use tonic::Code;
+
+use crate::harness::fixtures::{consumer_claim, put_client};
+use crate::harness::{TestDb, TestServer, on_both_backends};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -645,3 +656,181 @@ fn rendering_is_deterministic_and_checks_the_kind() {
         Err(RenderError::KindMismatch { .. })
     ));
 }
+
+async fn stored_letter_streams_with_its_sha256(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let created = server
+        .cases()
+        .create_case(consumer_claim("acme", "DOS-DOC"))
+        .await
+        .expect("CreateCase")
+        .into_inner();
+
+    // The track's side: an App over the same database renders and stores the letter.
+    let store = Store::open(&db.url, 2).expect("store");
+    let clock = ManualClock::new(crate::harness::server::default_start());
+    let app = App::new(store, Arc::new(clock.clone()) as Arc<dyn Clock>);
+    let case = app.get_case(created.id.clone()).await.expect("case");
+    let data = DocumentData::FourteenDayLetter(
+        FourteenDayLetter::build(
+            &Office::example(),
+            &client(),
+            &case,
+            d("2026-05-04"),
+            2,
+            &[],
+        )
+        .expect("letter"),
+    );
+    let stored = app
+        .store_document(
+            case.id.clone(),
+            DocumentKind::FourteenDayLetter,
+            data.clone(),
+            Actor("test".into()),
+        )
+        .await
+        .expect("stored");
+    let again = app
+        .store_document(
+            case.id.clone(),
+            DocumentKind::FourteenDayLetter,
+            data.clone(),
+            Actor("test".into()),
+        )
+        .await
+        .expect("stored again");
+    assert_eq!(
+        again, stored,
+        "{}: same case, kind and data: same document",
+        db.backend
+    );
+
+    let mut stream = server
+        .documents()
+        .get_document(pb::GetDocumentRequest {
+            document_id: stored.id.clone(),
+        })
+        .await
+        .expect("GetDocument")
+        .into_inner();
+    let mut bytes = Vec::new();
+    let mut first = None;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.expect("chunk");
+        assert_eq!(chunk.offset, i64::try_from(bytes.len()).unwrap_or(-1));
+        if first.is_none() {
+            first = Some(
+                chunk
+                    .document
+                    .clone()
+                    .expect("the first chunk has the metadata"),
+            );
+        } else {
+            assert!(chunk.document.is_none());
+        }
+        bytes.extend_from_slice(&chunk.data);
+    }
+    let meta = first.expect("at least one chunk");
+    assert_eq!(meta.sha256, stored.sha256);
+    assert_eq!(
+        exploot::digest::sha256_hex(&bytes),
+        stored.sha256,
+        "{}: streamed bytes hash to the stored SHA-256",
+        db.backend
+    );
+    assert_eq!(meta.size_bytes, i64::try_from(bytes.len()).unwrap_or(-1));
+    assert_eq!(meta.kind, "fourteen_day_letter");
+    assert_eq!(meta.media_type, "application/pdf");
+    assert_eq!(meta.template_version, "fourteen_day_letter/1");
+    assert_eq!(meta.case_id, case.id);
+    assert!(
+        pdf_text(&bytes)
+            .contains("binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd")
+    );
+
+    // Re-rendering the stored data gives the stored bytes: the dossier can be audited.
+    let reread = app.document_data(stored.id.clone()).await.expect("data");
+    assert_eq!(
+        render(DocumentKind::FourteenDayLetter, &reread)
+            .expect("renders")
+            .sha256,
+        stored.sha256
+    );
+
+    // A second document, then the list in pages of one.
+    let plan = DocumentData::PaymentPlan(
+        PaymentPlanConfirmation::build(
+            &Office::example(),
+            &client(),
+            &case,
+            d("2026-05-04"),
+            None,
+            2,
+            &[],
+            &[(d("2026-05-15"), m("1334.51"))],
+            7,
+        )
+        .expect("plan"),
+    );
+    clock.set(crate::harness::server::default_start() + chrono::Duration::seconds(1));
+    app.store_document(
+        case.id.clone(),
+        DocumentKind::PaymentPlan,
+        plan,
+        Actor("test".into()),
+    )
+    .await
+    .expect("plan stored");
+    let page = |token: String| {
+        let mut client = server.documents();
+        let case_id = case.id.clone();
+        async move {
+            client
+                .list_documents(pb::ListDocumentsRequest {
+                    case_id,
+                    page_size: 1,
+                    page_token: token,
+                })
+                .await
+                .expect("ListDocuments")
+                .into_inner()
+        }
+    };
+    let one = page(String::new()).await;
+    assert_eq!(one.documents.len(), 1);
+    assert_eq!(one.documents[0].id, stored.id);
+    assert!(!one.next_page_token.is_empty());
+    let two = page(one.next_page_token).await;
+    assert_eq!(two.documents.len(), 1);
+    assert_eq!(two.documents[0].kind, "payment_plan");
+    assert!(
+        two.next_page_token.is_empty(),
+        "{}: two documents, two pages",
+        db.backend
+    );
+
+    let unknown = server
+        .documents()
+        .get_document(pb::GetDocumentRequest {
+            document_id: "no-such-document".into(),
+        })
+        .await;
+    assert_eq!(unknown.err().map(|s| s.code()), Some(Code::NotFound));
+    let no_case = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: "no-such-case".into(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(no_case.err().map(|s| s.code()), Some(Code::NotFound));
+    let empty = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest::default())
+        .await;
+    assert_eq!(empty.err().map(|s| s.code()), Some(Code::InvalidArgument));
+    server.stop().await;
+}
+on_both_backends!(stored_letter_streams_with_its_sha256);
