@@ -85,6 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         business(Some("99098123"), "Company B.V.", "2012 ES", "Haarlem"),
         business(Some("99098131"), "Uitstel Test B.V.", "3500 AC", "Utrecht"),
+        business(None, "Company B.V.", "2012 ES", "Haarlem"),
         business(Some("12345678"), "Onbekend B.V.", "1011 AB", "Amsterdam"),
         business(Some("69599084"), "Test EMZ Dagobert", "9999 ZZ", "Elders"),
         consumer("Vries", "de", Some("1975-03-14")),

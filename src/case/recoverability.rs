@@ -199,6 +199,10 @@ pub fn is_ending_code(code: u32) -> bool {
 pub struct InsolvencyRecord {
     /// The cases, one per insolvency number.
     pub cases: Vec<InsolvencyCase>,
+    /// The search was by company name alone (no KvK number known): a case found may be
+    /// another company of that name, so it is not reason enough to stop.
+    #[serde(default)]
+    pub name_only: bool,
 }
 
 /// The three outcomes of the recoverability check.
@@ -221,6 +225,8 @@ pub enum ReasonCode {
     InsolvencyActive,
     /// An insolvency was found that has ended.
     InsolvencyEnded,
+    /// A running insolvency of a company of the same name, found without a KvK number.
+    InsolvencyNameMatch,
     /// The insolvency register was not searched (no KvK number, no birth date).
     InsolvencyNotSearched,
     /// The company has a KvK end date.
@@ -243,6 +249,7 @@ impl ReasonCode {
         match self {
             Self::InsolvencyActive => "insolvency_active",
             Self::InsolvencyEnded => "insolvency_ended",
+            Self::InsolvencyNameMatch => "insolvency_name_match",
             Self::InsolvencyNotSearched => "insolvency_not_searched",
             Self::Dissolved => "dissolved",
             Self::NotInTradeRegister => "not_in_trade_register",
@@ -310,6 +317,20 @@ pub fn verdict(
                 "; file the claim with the {role} {}, {}, {} {}",
                 a.name, a.address.street, a.address.postcode, a.address.city
             ));
+        }
+        if insolvency.is_some_and(|r| r.name_only) {
+            return Verdict {
+                kind: VerdictKind::Review,
+                reasons: vec![Reason {
+                    code: ReasonCode::InsolvencyNameMatch,
+                    text: format!(
+                        "{text}; found by the name {:?} alone: check that it is this debtor",
+                        running.subject_name
+                    ),
+                }],
+                insolvency_number: Some(running.insolvency_number.clone()),
+                administrator,
+            };
         }
         return Verdict {
             kind: VerdictKind::Stop,
@@ -534,6 +555,7 @@ mod tests {
     fn running_insolvency_stops_and_names_the_curator() {
         let record = InsolvencyRecord {
             cases: vec![case("F.16/21/150", None)],
+            ..InsolvencyRecord::default()
         };
         let v = verdict(
             Some(&active("1034WL")),
@@ -552,12 +574,32 @@ mod tests {
     }
 
     #[test]
+    fn a_company_found_by_name_alone_is_reviewed_not_stopped() {
+        let record = InsolvencyRecord {
+            cases: vec![case("F.16/21/150", None)],
+            name_only: true,
+        };
+        let mut debtor = business("99098123", "2012 ES");
+        debtor.kvk_number = None;
+        let v = verdict(None, Some(&record), &debtor);
+        assert_eq!(v.kind, VerdictKind::Review);
+        assert_eq!(v.reasons[0].code, ReasonCode::InsolvencyNameMatch);
+        assert!(
+            v.reasons[0].text.contains("\"Company B.V.\" alone"),
+            "{}",
+            v.reasons[0].text
+        );
+        assert_eq!(v.insolvency_number.as_deref(), Some("F.16/21/150"));
+    }
+
+    #[test]
     fn a_running_case_wins_over_an_ended_one() {
         let record = InsolvencyRecord {
             cases: vec![
                 case("R.13/15/4", Some("2018-01-01")),
                 case("S.16/21/7", None),
             ],
+            ..InsolvencyRecord::default()
         };
         let v = verdict(None, Some(&record), &consumer());
         assert_eq!(v.kind, VerdictKind::Stop);
@@ -572,6 +614,7 @@ mod tests {
     fn doubtful_findings_are_reviewed_with_every_reason() {
         let record = InsolvencyRecord {
             cases: vec![case("R.13/15/4", Some("2018-01-01"))],
+            ..InsolvencyRecord::default()
         };
         let dissolved = TradeLookup::Found(Box::new(TradeRecord {
             ended_on: Some(day("2023-12-31")),

@@ -455,6 +455,10 @@ mod tests {
                 VerdictKind::Stop,
             ),
             (
+                business(None, "Company B.V.", "2012 ES", "Haarlem"),
+                VerdictKind::Review,
+            ),
+            (
                 business(Some("12345678"), "Onbekend B.V.", "1011 AB", "Amsterdam"),
                 VerdictKind::Review,
             ),

@@ -250,8 +250,19 @@ impl Registry {
             }
             _ => None,
         };
+        let name_only = debtor.kind == DebtorKind::Business && debtor.kvk_number.is_none();
+        // Without a KvK number of its own, the one the Handelsregister matched by name and
+        // city narrows the insolvency search better than the name.
+        let found_number = match &trade {
+            Some(TradeLookup::Found(record)) => KvkNumber::parse(&record.kvk_number).ok(),
+            _ => None,
+        };
         let references = match debtor.kind {
-            DebtorKind::Business => match undertaking_query(debtor) {
+            DebtorKind::Business => match found_number
+                .filter(|_| debtor.kvk_number.is_none())
+                .map(UndertakingQuery::KvkNumber)
+                .or_else(|| undertaking_query(debtor))
+            {
                 Some(query) => Some(self.insolvency.search_undertaking(&query).await?),
                 None => None,
             },
@@ -264,7 +275,10 @@ impl Registry {
             None => None,
             Some(answer) => {
                 evidence.extend(answer.evidence);
-                let mut record = InsolvencyRecord::default();
+                let mut record = InsolvencyRecord {
+                    cases: Vec::new(),
+                    name_only,
+                };
                 for reference in answer.value {
                     // One case has many publications; each reference of a case already
                     // read names the same case.

@@ -158,6 +158,11 @@ async fn every_verdict_path_over_the_wire() {
             ReasonCode::InsolvencyActive,
         ),
         (
+            business(None, "Company B.V.", "2012 ES", "Haarlem"),
+            VerdictKind::Review,
+            ReasonCode::InsolvencyNameMatch,
+        ),
+        (
             business(Some("12345678"), "Onbekend B.V.", "1011 AB", "Amsterdam"),
             VerdictKind::Review,
             ReasonCode::NotInTradeRegister,
