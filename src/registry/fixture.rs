@@ -487,8 +487,14 @@ mod tests {
     async fn a_stop_names_the_curator_and_one_case_is_read_once() {
         let registry = registry();
         let debtor = business(Some("99098123"), "Company B.V.", "2012 ES", "Haarlem");
-        let verdict = registry.check(&debtor).await.unwrap().verdict(&debtor);
+        let findings = registry.check(&debtor).await.unwrap();
+        let verdict = findings.verdict(&debtor);
         assert_eq!(verdict.insolvency_number.as_deref(), Some("F.16/21/150"));
+        // The findings survive a trip through JSON (an activity's stored outcome) intact.
+        let json = serde_json::to_string(&findings).unwrap();
+        let back: crate::registry::Findings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, findings);
+        assert_eq!(back.verdict(&debtor), verdict);
         assert_eq!(verdict.administrator.unwrap().name, "mr K. Oopt");
 
         // Two publications of one WSNP: one getCase, one case.

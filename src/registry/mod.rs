@@ -184,8 +184,9 @@ pub trait InsolvencyRegister: Send + Sync {
     ) -> Result<Answer<Option<InsolvencyCase>>, LookupError>;
 }
 
-/// What the registers said about one debtor, with the raw answers.
-#[derive(Clone, Debug, PartialEq)]
+/// What the registers said about one debtor, with the raw answers. Serializable, so the
+/// engine can carry it in an activity's outcome and the dossier keeps it as it was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Findings {
     /// The Handelsregister's answer; `None` for consumers and businesses with nothing to
     /// search by.
