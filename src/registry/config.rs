@@ -226,6 +226,11 @@ impl Registers {
             None => fixture,
             Some(cir) => {
                 check_url("--insolvency-url", &cir.url)?;
+                if cir.url.starts_with("http://") {
+                    tracing::warn!(
+                        "the insolvency register is configured over plain HTTP: its password travels in clear text"
+                    );
+                }
                 if cir.username.is_empty() || cir.password.is_empty() {
                     return Err(ConfigError::MissingCredentials(
                         "--insolvency-url needs --insolvency-username and --insolvency-password",
