@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::jobs::JobRow;
+use super::rows::{CaseRow, InvoiceRow, PartyRow};
 use super::schema::{case_events, cases, invoices, jobs, parties};
 use super::{DbConnection, StoreError, db_instant};
 use crate::case::{CloseReason, NewCase, Stage, Suspension};
@@ -89,6 +90,162 @@ pub struct ImportedEvent {
     pub payload: String,
 }
 
+/// The rows below borrow from the row types of `cases::rows` and `jobs`, and write `None`
+/// as NULL rather than as "the column's default": diesel can then write a whole chunk in
+/// one multi-row INSERT on SQLite too (with defaults it falls back to one statement per
+/// row, building each statement's SQL again).
+#[derive(Insertable)]
+#[diesel(table_name = cases, treat_none_as_default_value = false)]
+struct CaseInsert<'a> {
+    id: &'a str,
+    client_id: &'a str,
+    client_reference: &'a str,
+    content_hash: &'a str,
+    stage: &'a str,
+    suspension: &'a str,
+    close_reason: Option<&'a str>,
+    close_note: &'a str,
+    debtor_kind: &'a str,
+    debtor_kvk_number: Option<&'a str>,
+    principal_cents: i64,
+    received_at: chrono::NaiveDateTime,
+    accepted_on: chrono::NaiveDate,
+    policy_version: i64,
+    version: i64,
+    notes: &'a str,
+    state: &'a str,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl<'a> From<&'a CaseRow> for CaseInsert<'a> {
+    fn from(r: &'a CaseRow) -> Self {
+        Self {
+            id: &r.id,
+            client_id: &r.client_id,
+            client_reference: &r.client_reference,
+            content_hash: &r.content_hash,
+            stage: &r.stage,
+            suspension: &r.suspension,
+            close_reason: r.close_reason.as_deref(),
+            close_note: &r.close_note,
+            debtor_kind: &r.debtor_kind,
+            debtor_kvk_number: r.debtor_kvk_number.as_deref(),
+            principal_cents: r.principal_cents,
+            received_at: r.received_at,
+            accepted_on: r.accepted_on,
+            policy_version: r.policy_version,
+            version: r.version,
+            notes: &r.notes,
+            state: &r.state,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = parties, treat_none_as_default_value = false)]
+struct PartyInsert<'a> {
+    case_id: &'a str,
+    role: &'a str,
+    kind: &'a str,
+    name: &'a str,
+    family_name: &'a str,
+    family_name_prefix: &'a str,
+    street: &'a str,
+    postcode: &'a str,
+    city: &'a str,
+    country: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    kvk_number: &'a str,
+    date_of_birth: Option<chrono::NaiveDate>,
+    iban: &'a str,
+}
+
+impl<'a> From<&'a PartyRow> for PartyInsert<'a> {
+    fn from(r: &'a PartyRow) -> Self {
+        Self {
+            case_id: &r.case_id,
+            role: &r.role,
+            kind: &r.kind,
+            name: &r.name,
+            family_name: &r.family_name,
+            family_name_prefix: &r.family_name_prefix,
+            street: &r.street,
+            postcode: &r.postcode,
+            city: &r.city,
+            country: &r.country,
+            email: &r.email,
+            phone: &r.phone,
+            kvk_number: &r.kvk_number,
+            date_of_birth: r.date_of_birth,
+            iban: &r.iban,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = invoices, treat_none_as_default_value = false)]
+struct InvoiceInsert<'a> {
+    case_id: &'a str,
+    position: i32,
+    number: &'a str,
+    invoice_date: Option<chrono::NaiveDate>,
+    due_date: chrono::NaiveDate,
+    amount_cents: i64,
+}
+
+impl<'a> From<&'a InvoiceRow> for InvoiceInsert<'a> {
+    fn from(r: &'a InvoiceRow) -> Self {
+        Self {
+            case_id: &r.case_id,
+            position: r.position,
+            number: &r.number,
+            invoice_date: r.invoice_date,
+            due_date: r.due_date,
+            amount_cents: r.amount_cents,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = jobs, treat_none_as_default_value = false)]
+struct JobInsert<'a> {
+    id: &'a str,
+    case_id: Option<&'a str>,
+    kind: &'a str,
+    payload: &'a str,
+    due_at: chrono::NaiveDateTime,
+    attempts: i32,
+    max_attempts: i32,
+    leased_by: Option<&'a str>,
+    lease_until: Option<chrono::NaiveDateTime>,
+    last_error: Option<&'a str>,
+    trace_context: Option<&'a str>,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl<'a> From<&'a JobRow> for JobInsert<'a> {
+    fn from(r: &'a JobRow) -> Self {
+        Self {
+            id: &r.id,
+            case_id: r.case_id.as_deref(),
+            kind: &r.kind,
+            payload: &r.payload,
+            due_at: r.due_at,
+            attempts: r.attempts,
+            max_attempts: r.max_attempts,
+            leased_by: r.leased_by.as_deref(),
+            lease_until: r.lease_until,
+            last_error: r.last_error.as_deref(),
+            trace_context: r.trace_context.as_deref(),
+            created_at: r.created_at,
+        }
+    }
+}
+
 /// A `case_events` row as written for a new case.
 #[derive(Insertable)]
 #[diesel(table_name = case_events)]
@@ -159,10 +316,14 @@ pub fn insert_all(
             }
         };
     }
-    insert_chunks!(cases::table, case_rows, 19);
-    insert_chunks!(parties::table, party_rows, 15);
-    insert_chunks!(invoices::table, invoice_rows, 6);
+    let cases_in: Vec<CaseInsert<'_>> = case_rows.iter().map(Into::into).collect();
+    let parties_in: Vec<PartyInsert<'_>> = party_rows.iter().map(Into::into).collect();
+    let invoices_in: Vec<InvoiceInsert<'_>> = invoice_rows.iter().map(Into::into).collect();
+    let jobs_in: Vec<JobInsert<'_>> = jobs.iter().map(Into::into).collect();
+    insert_chunks!(cases::table, cases_in, 19);
+    insert_chunks!(parties::table, parties_in, 15);
+    insert_chunks!(invoices::table, invoices_in, 6);
     insert_chunks!(case_events::table, event_rows, 10);
-    insert_chunks!(jobs::table, jobs, 12);
+    insert_chunks!(jobs::table, jobs_in, 12);
     Ok(())
 }
