@@ -87,7 +87,7 @@ pub async fn serve(
         Some(shared) => shared.clone(),
         None => config.clock.clone(),
     };
-    let _registry = config
+    let registry = config
         .registers
         .build(Some(store.clone()), registry_clock)?;
     tracing::info!(registers = %config.registers.describe(), "register lookups");
@@ -98,7 +98,8 @@ pub async fn serve(
         db_clock,
         config.engine,
         engine_stopped.clone(),
-    );
+    )
+    .with_registry(registry);
     let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped));
     let shutdown = async move {

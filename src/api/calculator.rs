@@ -127,5 +127,6 @@ pub fn quote_to_proto(q: &ClaimQuote, as_of: chrono::NaiveDate) -> pb::ClaimQuot
         overpaid: q.overpaid.to_string(),
         as_of: as_of.to_string(),
         collection_costs_due_from: date(q.collection_costs_due_on),
+        legal_costs: crate::law::money::Money::ZERO.to_string(),
     }
 }

@@ -7,7 +7,8 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
 use super::status::invalid_argument;
-use super::{anonymous, unimplemented};
+use super::{anonymous, track};
+use crate::case::Event;
 use crate::proto::{self as pb, case_service_server::CaseService};
 use crate::store::cases::{CaseFilter, PageCursor};
 use crate::workflow::{App, CaseQuery};
@@ -25,6 +26,20 @@ impl CaseApi {
     /// Serves `app`.
     pub fn new(app: App) -> Self {
         Self { app }
+    }
+
+    /// A track command: applied once per request id, answered with the case.
+    async fn command(
+        &self,
+        case_id: String,
+        request_id: String,
+        event: Event,
+    ) -> Result<Response<pb::Case>, Status> {
+        let case = self
+            .app
+            .command(case_id, request_id, event, anonymous())
+            .await?;
+        Ok(Response::new(convert::case_to_proto(&case)))
     }
 }
 
@@ -74,41 +89,70 @@ impl CaseService for CaseApi {
 
     async fn record_payment(
         &self,
-        _: Request<pb::RecordPaymentRequest>,
+        request: Request<pb::RecordPaymentRequest>,
     ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
-        Err(unimplemented("RecordPayment"))
+        let r = request.into_inner();
+        let payment = track::payment(&r).map_err(|v| invalid_argument(&v))?;
+        let (case, recorded) = self
+            .app
+            .record_payment(r.case_id, payment, anonymous())
+            .await?;
+        Ok(Response::new(pb::RecordPaymentResponse {
+            recorded: Some(track::recorded_payment(&recorded)),
+            case: Some(convert::case_to_proto(&case)),
+        }))
     }
 
     async fn propose_payment_plan(
         &self,
-        _: Request<pb::ProposePaymentPlanRequest>,
+        request: Request<pb::ProposePaymentPlanRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        Err(unimplemented("ProposePaymentPlan"))
+        let r = request.into_inner();
+        let instalments = track::instalments(&r.instalments).map_err(|v| invalid_argument(&v))?;
+        let event = Event::PlanProposed { instalments };
+        self.command(r.case_id, r.request_id, event).await
     }
 
     async fn put_on_hold(
         &self,
-        _: Request<pb::PutOnHoldRequest>,
+        request: Request<pb::PutOnHoldRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        Err(unimplemented("PutOnHold"))
+        let r = request.into_inner();
+        let reason = track::hold_reason(r.reason).map_err(|v| invalid_argument(&v))?;
+        let event = Event::PutOnHold {
+            reason: reason.into(),
+            note: r.note,
+        };
+        self.command(r.case_id, r.request_id, event).await
     }
 
-    async fn resume(&self, _: Request<pb::ResumeRequest>) -> Result<Response<pb::Case>, Status> {
-        Err(unimplemented("Resume"))
+    async fn resume(
+        &self,
+        request: Request<pb::ResumeRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let r = request.into_inner();
+        let event = Event::Resume { note: r.note };
+        self.command(r.case_id, r.request_id, event).await
     }
 
     async fn withdraw_case(
         &self,
-        _: Request<pb::WithdrawCaseRequest>,
+        request: Request<pb::WithdrawCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        Err(unimplemented("WithdrawCase"))
+        let r = request.into_inner();
+        let event = Event::Withdraw { note: r.reason };
+        self.command(r.case_id, r.request_id, event).await
     }
 
     async fn quote_case(
         &self,
-        _: Request<pb::QuoteCaseRequest>,
+        request: Request<pb::QuoteCaseRequest>,
     ) -> Result<Response<pb::ClaimQuote>, Status> {
-        Err(unimplemented("QuoteCase"))
+        let r = request.into_inner();
+        let as_of = convert::optional_date(&r.as_of)
+            .map_err(|e| invalid_argument(&[crate::case::FieldViolation::new("as_of", e)]))?;
+        let (owed, as_of) = self.app.quote_case(r.case_id, as_of).await?;
+        Ok(Response::new(track::owed_to_proto(&owed, as_of)))
     }
 
     type WatchCaseStream = EventStream;
@@ -132,9 +176,12 @@ impl CaseService for CaseApi {
 
     async fn register_judgment(
         &self,
-        _: Request<pb::RegisterJudgmentRequest>,
+        request: Request<pb::RegisterJudgmentRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        Err(unimplemented("RegisterJudgment"))
+        let r = request.into_inner();
+        let judgment = track::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
+        let event = Event::JudgmentRegistered(judgment);
+        self.command(r.case_id, r.request_id, event).await
     }
 }
 

@@ -362,7 +362,7 @@ fn date_text(date: Option<NaiveDate>) -> String {
 /// A case as the proto message.
 pub fn case_to_proto(case: &CaseRecord) -> pb::Case {
     let d = &case.claim.debtor;
-    pb::Case {
+    let mut proto = pb::Case {
         id: case.id.clone(),
         client_id: case.claim.client_id.as_str().to_owned(),
         client_reference: case.claim.client_reference.clone(),
@@ -410,7 +410,9 @@ pub fn case_to_proto(case: &CaseRecord) -> pb::Case {
         updated_at: Some(timestamp(case.updated_at)),
         warnings: case.warnings.clone(),
         ..Default::default()
-    }
+    };
+    super::track::fill(&mut proto, &case.track);
+    proto
 }
 
 /// A client from `PutClient`, every violation named.

@@ -9,6 +9,7 @@ mod documents;
 mod intake;
 mod status;
 mod tasks;
+mod track;
 
 pub use admin::AdminApi;
 pub use calculator::{CalculatorApi, quote_request, quote_to_proto};
@@ -22,9 +23,4 @@ use crate::workflow::Actor;
 /// The actor recorded on audit events until authentication (tokens) is in place.
 fn anonymous() -> Actor {
     Actor("anonymous".into())
-}
-
-/// The answer of an RPC that is in the contract but not built yet.
-fn unimplemented(rpc: &str) -> tonic::Status {
-    tonic::Status::unimplemented(format!("{rpc} is not built yet"))
 }

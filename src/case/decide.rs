@@ -6,16 +6,15 @@
 //! is enough to drive the engine's timers, activities and tasks; the rest of the legal
 //! track (letters, registers, summons) grows here.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::json;
 
-use super::claim::DebtorKind;
-use super::decision::{Audit, Decision, Due, Effect, NewTask, Rejection};
+use super::decision::{Decision, Due, Effect, NewTask, Rejection};
 use super::event::{Activity, Event, JOB_FAILED_TASK, JobKind, Timer};
+use super::lifecycle::{self, task_kind};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
 use super::stage::{CloseReason, Stage, Suspension};
-use crate::law::letter::letter_term;
 
 /// The queue of tasks for case handlers.
 pub const CASE_HANDLER_QUEUE: &str = "case_handler";
@@ -36,18 +35,8 @@ pub fn decide(
         event: event.name(),
         stage: case.stage.as_str(),
     };
-    let stay = |kind: &'static str, reason: String, effects: Vec<Effect>| Decision {
-        stage: case.stage,
-        suspension: case.suspension,
-        close_reason: None,
-        close_note: String::new(),
-        audit: Audit {
-            kind,
-            reason,
-            amounts: vec![("principal", case.principal())],
-            data: json!({}),
-        },
-        effects,
+    let stay = |kind: &'static str, reason: String, effects: Vec<Effect>| {
+        lifecycle::stay(case, case.track.clone(), kind, reason, effects)
     };
     match event {
         Event::ClaimAccepted => {
@@ -73,41 +62,70 @@ pub fn decide(
             d.audit.data = json!({ "starts_on": start.to_string() });
             Ok(d)
         }
+        Event::TimerFired(timer)
+            if case.suspension != Suspension::None && *timer != Timer::InstalmentCheck =>
+        {
+            // Paused: the timer fires again when the track resumes.
+            let mut track = case.track.clone();
+            track
+                .deferred_timers
+                .push(JobKind::Timer(*timer).as_str().to_owned());
+            Ok(lifecycle::stay(
+                case,
+                track,
+                "timer_deferred",
+                format!(
+                    "{} came due while {}; it fires on resumption",
+                    JobKind::Timer(*timer).as_str(),
+                    case.suspension.as_str()
+                ),
+                Vec::new(),
+            ))
+        }
         Event::TimerFired(Timer::StartTrack) => {
             if case.stage != Stage::Intake {
                 return Err(wrong_stage());
             }
-            let term_ends = match case.claim.debtor.kind {
-                DebtorKind::Consumer => {
-                    letter_term(today, policy.letter_delivery_days).last_day_to_pay
-                }
-                DebtorKind::Business => today + Days::new(u64::from(policy.demand_term_days)),
-            };
-            let next = term_ends + Days::new(1);
-            let mut d = stay(
-                "track_started",
-                format!("letter term runs until {term_ends}"),
-                vec![Effect::ScheduleJob {
-                    kind: JobKind::Timer(Timer::LetterTermEnded),
-                    due: Due::StartOf(next),
-                    payload: json!({ "term_ends_on": term_ends.to_string() }),
-                }],
-            );
-            d.stage = Stage::Letter;
-            d.audit.data = json!({ "term_ends_on": term_ends.to_string() });
-            Ok(d)
+            lifecycle::intake::start_track(case, policy, today)
         }
         Event::TimerFired(Timer::LetterTermEnded) => {
             if case.stage != Stage::Letter {
                 return Err(wrong_stage());
             }
-            let mut d = stay(
-                "letter_term_ended",
-                "the letter's term ran out unpaid".into(),
-                Vec::new(),
-            );
-            d.stage = Stage::Recoverability;
-            Ok(d)
+            lifecycle::letter::term_ended(case, today)
+        }
+        Event::TimerFired(Timer::SummonsServed) => {
+            if case.stage != Stage::Summons {
+                return Err(wrong_stage());
+            }
+            lifecycle::summons::served(case, today)
+        }
+        Event::TimerFired(Timer::HearingHeld) => {
+            if case.stage != Stage::Summons {
+                return Err(wrong_stage());
+            }
+            lifecycle::summons::hearing(case, today)
+        }
+        Event::TimerFired(Timer::JudgmentServed) => lifecycle::execution::served(case, today),
+        Event::TimerFired(Timer::OrderToPayEnded) => lifecycle::execution::order_ended(case, today),
+        Event::TimerFired(Timer::InstalmentCheck) => lifecycle::plan::check(case, policy, today),
+        Event::ActivitySucceeded {
+            activity: Activity::RecoverabilityCheck,
+            output,
+            ..
+        } => lifecycle::recoverability::answered(case, policy, today, output),
+        Event::PaymentReceived(payment) => {
+            lifecycle::payment::received(case, policy, today, payment)
+        }
+        Event::PutOnHold { reason, note } => {
+            lifecycle::hold::put_on_hold(case, today, reason, note)
+        }
+        Event::Resume { note } => lifecycle::hold::resume(case, policy, today, note),
+        Event::PlanProposed { instalments } => {
+            lifecycle::plan::proposed(case, policy, today, instalments)
+        }
+        Event::JudgmentRegistered(judgment) => {
+            lifecycle::judgment::registered(case, policy, today, judgment)
         }
         Event::ProbeRequested { fail_first } => Ok(stay(
             "probe_requested",
@@ -118,7 +136,9 @@ pub fn decide(
                 payload: json!({ "fail_first": fail_first }),
             }],
         )),
-        Event::ActivitySucceeded { activity, attempt } => {
+        Event::ActivitySucceeded {
+            activity, attempt, ..
+        } => {
             let mut d = stay(
                 "activity_succeeded",
                 format!(
@@ -163,6 +183,23 @@ pub fn decide(
             details,
             note,
         } => {
+            match task_kind.as_str() {
+                task_kind::INTAKE_REVIEW if case.stage == Stage::Intake => {
+                    return lifecycle::intake::reviewed(case, policy, today, outcome, note);
+                }
+                task_kind::RECOVERABILITY_REVIEW if case.stage == Stage::Recoverability => {
+                    return lifecycle::recoverability::reviewed(case, policy, today, outcome, note);
+                }
+                task_kind::SUMMONS_APPROVAL if case.stage == Stage::Summons => {
+                    return lifecycle::summons::reviewed(case, policy, today, outcome, note);
+                }
+                task_kind::ATTACHMENT if case.stage == Stage::Execution => {
+                    return lifecycle::execution::attachment_done(
+                        case, policy, today, details, outcome,
+                    );
+                }
+                _ => {}
+            }
             let mut effects = Vec::new();
             if task_kind == JOB_FAILED_TASK && outcome == "retry" {
                 let kind = details["job_kind"]
@@ -179,44 +216,31 @@ pub fn decide(
             d.audit.data = json!({ "task_kind": task_kind, "outcome": outcome, "note": note });
             Ok(d)
         }
-        Event::Withdraw { note } => {
-            let mut d = stay(
-                "withdrawn",
-                "the client withdrew the claim".into(),
-                vec![
-                    Effect::CancelJobs { kind: None },
-                    Effect::CloseTasks { kind: None },
-                ],
-            );
-            d.stage = Stage::Closed;
-            d.suspension = Suspension::None;
-            d.close_reason = Some(CloseReason::Withdrawn);
-            d.close_note.clone_from(note);
-            Ok(d)
-        }
+        Event::Withdraw { note } => lifecycle::hold::withdraw(case, policy, today, note),
     }
 }
 
 fn activity_name(activity: Activity) -> &'static str {
     match activity {
         Activity::Probe => "probe",
+        Activity::RecoverabilityCheck => "recoverability check",
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{TimeZone, Utc};
+pub(crate) mod tests {
+    use chrono::{Days, TimeZone, Utc};
     use proptest::prelude::*;
 
     use super::*;
-    use crate::case::{Address, Claim, ClientId, Debtor, Invoice};
+    use crate::case::{Address, Claim, ClientId, Debtor, DebtorKind, Invoice};
     use crate::law::money::Money;
 
-    fn d(s: &str) -> NaiveDate {
+    pub(crate) fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn case(kind: DebtorKind) -> CaseRecord {
+    pub(crate) fn case(kind: DebtorKind) -> CaseRecord {
         let at = Utc.with_ymd_and_hms(2026, 5, 4, 8, 0, 0).unwrap();
         CaseRecord {
             id: "c1".into(),
@@ -251,6 +275,7 @@ mod tests {
             version: 1,
             policy_version: 1,
             warnings: Vec::new(),
+            track: Default::default(),
             created_at: at,
             updated_at: at,
         }
@@ -262,6 +287,7 @@ mod tests {
         case.suspension = decision.suspension;
         case.close_reason = decision.close_reason;
         case.close_note.clone_from(&decision.close_note);
+        case.track = decision.track.clone();
         case.version += 1;
     }
 
@@ -390,7 +416,8 @@ mod tests {
             (0u32..4).prop_map(|fail_first| Event::ProbeRequested { fail_first }),
             (1u32..6).prop_map(|attempt| Event::ActivitySucceeded {
                 activity: Activity::Probe,
-                attempt
+                attempt,
+                output: json!({}),
             }),
             (1u32..6).prop_map(|attempts| Event::ActivityFailed {
                 activity: Activity::Probe,

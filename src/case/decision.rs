@@ -86,6 +86,8 @@ pub struct Decision {
     pub close_note: String,
     /// The audit entry.
     pub audit: Audit,
+    /// The track's record after the event (written with the standing).
+    pub track: super::track::TrackState,
     /// What else to do, in order.
     pub effects: Vec<Effect>,
 }

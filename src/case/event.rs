@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::track::{InstalmentRecord, JudgmentRecord, PaymentRecord};
+
 /// A timer the track sets: a date on which the case moves by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
@@ -10,6 +12,16 @@ pub enum Timer {
     StartTrack,
     /// The letter's term (14-dagenbrief or sommatie) has run out unpaid.
     LetterTermEnded,
+    /// The planned service day of the approved dagvaarding: the bailiff serves it.
+    SummonsServed,
+    /// The hearing date (roldatum) has come: the case waits for the vonnis.
+    HearingHeld,
+    /// The service day of the judgment with the order to pay (bevel tot betaling).
+    JudgmentServed,
+    /// The order to pay's two days ran out: attachments may be made.
+    OrderToPayEnded,
+    /// The grace days after an instalment of a payment plan ran out: kept or lapsed?
+    InstalmentCheck,
 }
 
 /// Work outside the case row that may fail and is retried (lookups, rendering). Every
@@ -21,6 +33,9 @@ pub enum Activity {
     /// retry, backoff and give-up path can be exercised end to end (tests, the benchmark,
     /// an operator checking a deployment) before the real activities arrive.
     Probe,
+    /// The recoverability check: trade register and insolvency register lookups, whose
+    /// findings become the verdict.
+    RecoverabilityCheck,
 }
 
 /// What a job does when it comes due: the `jobs.kind` column.
@@ -34,24 +49,37 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    /// Every kind.
+    pub const ALL: [JobKind; 9] = [
+        Self::Timer(Timer::StartTrack),
+        Self::Timer(Timer::LetterTermEnded),
+        Self::Timer(Timer::SummonsServed),
+        Self::Timer(Timer::HearingHeld),
+        Self::Timer(Timer::JudgmentServed),
+        Self::Timer(Timer::OrderToPayEnded),
+        Self::Timer(Timer::InstalmentCheck),
+        Self::Activity(Activity::Probe),
+        Self::Activity(Activity::RecoverabilityCheck),
+    ];
+
     /// The stored name; part of the database contract.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Timer(Timer::StartTrack) => "timer.start_track",
             Self::Timer(Timer::LetterTermEnded) => "timer.letter_term_ended",
+            Self::Timer(Timer::SummonsServed) => "timer.summons_served",
+            Self::Timer(Timer::HearingHeld) => "timer.hearing_held",
+            Self::Timer(Timer::JudgmentServed) => "timer.judgment_served",
+            Self::Timer(Timer::OrderToPayEnded) => "timer.order_to_pay_ended",
+            Self::Timer(Timer::InstalmentCheck) => "timer.instalment_check",
             Self::Activity(Activity::Probe) => "activity.probe",
+            Self::Activity(Activity::RecoverabilityCheck) => "activity.recoverability_check",
         }
     }
 
     /// Reads a stored name.
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Self::Timer(Timer::StartTrack),
-            Self::Timer(Timer::LetterTermEnded),
-            Self::Activity(Activity::Probe),
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -72,6 +100,8 @@ pub enum Event {
         activity: Activity,
         /// The attempt that succeeded.
         attempt: u32,
+        /// What it found (e.g. the recoverability verdict), as JSON.
+        output: Value,
     },
     /// An activity failed on its last attempt: a person must look at it.
     ActivityFailed {
@@ -105,6 +135,27 @@ pub enum Event {
         /// Why, in the client's words.
         note: String,
     },
+    /// A payment was received (RecordPayment); its allocation is the track's to compute.
+    PaymentReceived(PaymentRecord),
+    /// The track pauses: a dispute or the client's instruction.
+    PutOnHold {
+        /// `dispute`, `client_instruction` or `other`.
+        reason: String,
+        /// The note.
+        note: String,
+    },
+    /// The hold ends.
+    Resume {
+        /// The note.
+        note: String,
+    },
+    /// A payment plan was agreed (ProposePaymentPlan).
+    PlanProposed {
+        /// The instalments, in date order.
+        instalments: Vec<InstalmentRecord>,
+    },
+    /// The court's judgment was registered.
+    JudgmentRegistered(JudgmentRecord),
 }
 
 impl Event {
@@ -118,6 +169,11 @@ impl Event {
             Self::ProbeRequested { .. } => "probe_requested",
             Self::TaskCompleted { .. } => "task_completed",
             Self::Withdraw { .. } => "withdraw",
+            Self::PaymentReceived(_) => "payment_received",
+            Self::PutOnHold { .. } => "put_on_hold",
+            Self::Resume { .. } => "resume",
+            Self::PlanProposed { .. } => "plan_proposed",
+            Self::JudgmentRegistered(_) => "judgment_registered",
         }
     }
 }
@@ -128,11 +184,7 @@ mod tests {
 
     #[test]
     fn job_kinds_round_trip() {
-        for kind in [
-            JobKind::Timer(Timer::StartTrack),
-            JobKind::Timer(Timer::LetterTermEnded),
-            JobKind::Activity(Activity::Probe),
-        ] {
+        for kind in JobKind::ALL {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(JobKind::parse("timer.nope"), None);

@@ -46,6 +46,8 @@ pub struct CaseRecord {
     pub policy_version: i64,
     /// Remarks recorded at intake.
     pub warnings: Vec<String>,
+    /// What the track recorded: letter, payments, verdict, summons, judgment, plan.
+    pub track: super::track::TrackState,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.

@@ -68,6 +68,7 @@ fn case(id: &str, debtor: Debtor, invoices: Vec<Invoice>) -> CaseRecord {
         version: 1,
         policy_version: 1,
         warnings: Vec::new(),
+        track: Default::default(),
         created_at: at,
         updated_at: at,
     }

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::clients::optional;
 use super::rows::{CaseRow, InvoiceRow, PartyRow};
-use super::schema::{cases, invoices, parties};
+use super::schema::{cases, clients, invoices, parties};
 use super::{DbConnection, StoreError, db_instant, utc};
+use crate::case::track::TrackState;
 use crate::case::{
     Address, CaseRecord, Claim, ClientId, CloseReason, Debtor, DebtorKind, Iban, Invoice,
     KvkNumber, NewCase, Stage, Suspension,
@@ -24,6 +25,7 @@ const DEBTOR: &str = "debtor";
 #[serde(default)]
 struct CaseState {
     warnings: Vec<String>,
+    track: TrackState,
 }
 
 /// The id and fingerprint of the case a client already has under a reference.
@@ -76,6 +78,7 @@ pub(super) fn rows(
     let now = db_instant(now);
     let state = serde_json::to_string(&CaseState {
         warnings: case.warnings.clone(),
+        track: TrackState::default(),
     })
     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let case_row = CaseRow {
@@ -213,6 +216,14 @@ pub fn list(
 /// Reads the debtors and invoices of `rows` in two queries and builds the records.
 fn assemble(conn: &mut DbConnection, rows: Vec<CaseRow>) -> Result<Vec<CaseRecord>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let client_ids: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
+    // Whether the client deducts VAT decides the VAT on collection costs in every quote.
+    let deducts_vat: HashMap<String, bool> = clients::table
+        .filter(clients::id.eq_any(&client_ids))
+        .select((clients::id, clients::vat_deductible))
+        .load::<(String, bool)>(conn)?
+        .into_iter()
+        .collect();
     let mut debtors: HashMap<String, PartyRow> = parties::table
         .filter(parties::case_id.eq_any(&ids))
         .filter(parties::role.eq(DEBTOR))
@@ -237,7 +248,10 @@ fn assemble(conn: &mut DbConnection, rows: Vec<CaseRow>) -> Result<Vec<CaseRecor
                 .remove(&row.id)
                 .ok_or_else(|| StoreError::Corrupt(format!("case {} has no debtor", row.id)))?;
             let invoices = invoices_by_case.remove(&row.id).unwrap_or_default();
-            record(row, debtor, invoices)
+            let vat = !deducts_vat.get(&row.client_id).copied().unwrap_or(true);
+            let mut record = record(row, debtor, invoices)?;
+            record.track.vat_on_collection_costs = vat;
+            Ok(record)
         })
         .collect()
 }
@@ -285,6 +299,7 @@ fn record(
         version: row.version,
         policy_version: row.policy_version,
         warnings: state.warnings,
+        track: state.track,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
     })
@@ -355,6 +370,10 @@ pub struct Standing<'a> {
     pub close_reason: Option<CloseReason>,
     /// With the close reason.
     pub close_note: &'a str,
+    /// Intake remarks and the track's record, as they stand after the decision.
+    pub warnings: &'a [String],
+    /// The track's record.
+    pub track: &'a TrackState,
 }
 
 /// Writes a case's new standing against the version it was read at and bumps the version.
@@ -366,6 +385,11 @@ pub fn update_standing(
     standing: Standing<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    let state = serde_json::to_string(&CaseState {
+        warnings: standing.warnings.to_vec(),
+        track: standing.track.clone(),
+    })
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let updated = diesel::update(
         cases::table
             .filter(cases::id.eq(id))
@@ -376,6 +400,7 @@ pub fn update_standing(
         cases::suspension.eq(standing.suspension.as_str()),
         cases::close_reason.eq(standing.close_reason.map(CloseReason::as_str)),
         cases::close_note.eq(standing.close_note),
+        cases::state.eq(state),
         cases::version.eq(read_version + 1),
         cases::updated_at.eq(db_instant(now)),
     ))

@@ -85,6 +85,8 @@ pub(crate) fn apply_in(
         suspension: decision.suspension,
         close_reason: decision.close_reason,
         close_note: &decision.close_note,
+        warnings: &case.warnings,
+        track: &decision.track,
     };
     if !cases::update_standing(conn, case_id, case.version, standing, now)? {
         return Err(AppError::Conflict);

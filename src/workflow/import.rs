@@ -324,6 +324,7 @@ fn accept(
         version: 1,
         policy_version: case.policy_version,
         warnings: case.warnings.clone(),
+        track: Default::default(),
         created_at: stored_at,
         updated_at: stored_at,
     };

@@ -8,7 +8,7 @@ use tracing::Instrument;
 
 use super::engine::{Applied, ConsumedJob, apply_with_retry};
 use super::{Actor, App};
-use crate::case::{Activity, Event, JobKind};
+use crate::case::{Event, JobKind};
 use crate::error::AppError;
 use crate::store::db_instant;
 use crate::store::jobs::{self, JobRow};
@@ -84,10 +84,17 @@ impl App {
             }
             Some(JobKind::Activity(activity)) => {
                 let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
-                match run_activity(activity, &payload, job.attempts).await {
-                    Ok(()) => {
+                match self
+                    .run_activity(activity, &case_id, &payload, job.attempts)
+                    .await
+                {
+                    Ok(output) => {
                         let attempt = u32::try_from(job.attempts + 1).unwrap_or(u32::MAX);
-                        let event = Event::ActivitySucceeded { activity, attempt };
+                        let event = Event::ActivitySucceeded {
+                            activity,
+                            attempt,
+                            output,
+                        };
                         self.consume_with(job, worker, case_id, event, now).await
                     }
                     Err(error) => self.fail(job, worker, now, error).await,
@@ -189,27 +196,6 @@ impl App {
                 other => other,
             },
         )
-    }
-}
-
-/// Runs an activity; `previous_attempts` is how often it failed before.
-async fn run_activity(
-    activity: Activity,
-    payload: &Value,
-    previous_attempts: i32,
-) -> Result<(), String> {
-    match activity {
-        Activity::Probe => {
-            let fail_first = payload["fail_first"].as_i64().unwrap_or(0);
-            if i64::from(previous_attempts) < fail_first {
-                Err(format!(
-                    "probe: planned failure {} of {fail_first}",
-                    previous_attempts + 1
-                ))
-            } else {
-                Ok(())
-            }
-        }
     }
 }
 

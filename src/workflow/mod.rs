@@ -13,6 +13,7 @@ mod follow;
 mod import;
 mod jobs;
 mod tasks;
+mod track;
 mod worker;
 
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     engine: Arc<Engine>,
+    /// The registers the recoverability check asks; `None`: the embedded fixture register.
+    registry: Option<Arc<crate::registry::Registry>>,
 }
 
 /// What the engine's parts of one instance share.
@@ -93,7 +96,14 @@ impl App {
                 shutdown,
                 _never_shut: None,
             }),
+            registry: None,
         }
+    }
+
+    /// The same application asking `registry` in the recoverability check.
+    pub fn with_registry(mut self, registry: crate::registry::Registry) -> Self {
+        self.registry = Some(Arc::new(registry));
+        self
     }
 
     /// The clock the application runs on.

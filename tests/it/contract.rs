@@ -158,65 +158,6 @@ async fn reflection_v1alpha_answers_too() {
 }
 
 #[tokio::test]
-async fn rpcs_not_built_yet_answer_unimplemented() {
-    let server = TestServer::start(&TestDb::sqlite()).await;
-    let mut cases = server.cases();
-    let codes = vec![
-        (
-            "RecordPayment",
-            cases
-                .record_payment(pb::RecordPaymentRequest::default())
-                .await
-                .map(drop),
-        ),
-        (
-            "ProposePaymentPlan",
-            cases
-                .propose_payment_plan(pb::ProposePaymentPlanRequest::default())
-                .await
-                .map(drop),
-        ),
-        (
-            "PutOnHold",
-            cases
-                .put_on_hold(pb::PutOnHoldRequest::default())
-                .await
-                .map(drop),
-        ),
-        (
-            "Resume",
-            cases.resume(pb::ResumeRequest::default()).await.map(drop),
-        ),
-        (
-            "WithdrawCase",
-            cases
-                .withdraw_case(pb::WithdrawCaseRequest::default())
-                .await
-                .map(drop),
-        ),
-        (
-            "QuoteCase",
-            cases
-                .quote_case(pb::QuoteCaseRequest::default())
-                .await
-                .map(drop),
-        ),
-        (
-            "RegisterJudgment",
-            cases
-                .register_judgment(pb::RegisterJudgmentRequest::default())
-                .await
-                .map(drop),
-        ),
-    ];
-    for (rpc, result) in codes {
-        let err = result.expect_err(rpc);
-        assert_eq!(err.code(), Code::Unimplemented, "{rpc}: {err:?}");
-    }
-    server.stop().await;
-}
-
-#[tokio::test]
 async fn clients_and_policies_are_versioned() {
     let server = TestServer::start(&TestDb::sqlite()).await;
     let mut admin = server.admin();

@@ -109,6 +109,7 @@ fn case(kind: DebtorKind, invoices: Vec<Invoice>) -> CaseRecord {
         version: 1,
         policy_version: 1,
         warnings: Vec::new(),
+        track: Default::default(),
         created_at: at,
         updated_at: at,
     }

@@ -129,12 +129,14 @@ async fn timers_walk_a_case_through_the_letter_term(db: TestDb) {
     // The 14-dagenbrief's term ends Thu 21 May (see case::decide's tests); the timer fires
     // at the start of Fri 22 May in Amsterdam, 21 May 22:00 UTC — on its own day although
     // the clock is moved past it in one call.
+    // The recoverability check it schedules is due at once (run by the workers, counted
+    // when AdvanceClock saw it due); its `proceed` drafts the summons (tests/it/track.rs).
     let answer = advance(&server, Duration::from_secs(40 * 24 * 3600)).await;
-    assert_eq!(answer.jobs_run, 1);
+    assert!((1..=2).contains(&answer.jobs_run), "{answer:?}");
     assert_eq!(answer.now, Some(ts("2026-06-13T14:00:00Z")));
     let after = get_case(&server, &case.id).await;
-    assert_eq!(after.stage, pb::Stage::Recoverability as i32);
-    assert_eq!(after.version, 4);
+    assert_eq!(after.stage, pb::Stage::Summons as i32);
+    assert_eq!(after.version, 5);
 
     let mut seen = Vec::new();
     while seen.len() < 4 {

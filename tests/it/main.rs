@@ -12,3 +12,4 @@ mod engine;
 mod intake;
 mod processes;
 mod registers;
+mod track;

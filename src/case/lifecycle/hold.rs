@@ -1,0 +1,111 @@
+//! The hold side track (a dispute, the client's instruction) and the client's withdrawal.
+//! Timers that come due while the track is paused are kept and fire again on resumption.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::stay;
+use crate::case::decision::{Decision, Due, Effect, Rejection};
+use crate::case::event::JobKind;
+use crate::case::policy::TrackPolicy;
+use crate::case::record::CaseRecord;
+use crate::case::stage::{CloseReason, Stage, Suspension};
+use crate::case::track::{HoldRecord, TrackState};
+
+/// PutOnHold: only a running track.
+pub(crate) fn put_on_hold(
+    case: &CaseRecord,
+    today: NaiveDate,
+    reason: &str,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    if case.suspension != Suspension::None {
+        return Err(Rejection::WrongStage {
+            event: "put_on_hold",
+            stage: case.suspension.as_str(),
+        });
+    }
+    let mut track = case.track.clone();
+    track.hold = Some(HoldRecord {
+        reason: reason.to_owned(),
+        note: note.to_owned(),
+        since: Some(today),
+    });
+    let mut d = stay(
+        case,
+        track,
+        "put_on_hold",
+        format!("on hold ({reason}): {note}"),
+        Vec::new(),
+    );
+    d.suspension = Suspension::OnHold;
+    d.audit.data = json!({ "reason": reason, "note": note });
+    Ok(d)
+}
+
+/// The deferred timers, due at once; the list is emptied.
+pub(crate) fn refire(track: &mut TrackState) -> Vec<Effect> {
+    std::mem::take(&mut track.deferred_timers)
+        .iter()
+        .filter_map(|name| JobKind::parse(name))
+        .map(|kind| Effect::ScheduleJob {
+            kind,
+            due: Due::Now,
+            payload: json!({}),
+        })
+        .collect()
+}
+
+/// Resume: the track goes on where it was; a summons that could not be drafted or was
+/// rejected is drafted again.
+pub(crate) fn resume(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    if case.suspension != Suspension::OnHold {
+        return Err(Rejection::WrongStage {
+            event: "resume",
+            stage: case.suspension.as_str(),
+        });
+    }
+    let mut track = case.track.clone();
+    let held_for = track.hold.take().map(|h| h.reason).unwrap_or_default();
+    let effects = refire(&mut track);
+    let mut base = case.clone();
+    base.suspension = Suspension::None;
+    if case.stage == Stage::Summons
+        && matches!(held_for.as_str(), "summons_draft" | "summons_rejected")
+    {
+        let mut d = super::summons::draft(&base, track, policy, today, "resumed");
+        d.effects.extend(effects);
+        return Ok(d);
+    }
+    let mut d = stay(&base, track, "resumed", format!("resumed: {note}"), effects);
+    d.audit.data = json!({ "note": note, "held_for": held_for });
+    Ok(d)
+}
+
+/// The client withdrew the claim.
+pub(crate) fn withdraw(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    Ok(super::close(
+        case,
+        case.track.clone(),
+        policy,
+        today,
+        "withdrawn",
+        CloseReason::Withdrawn,
+        if note.is_empty() {
+            "the client withdrew the claim".into()
+        } else {
+            format!("the client withdrew the claim: {note}")
+        },
+        Vec::new(),
+    ))
+}

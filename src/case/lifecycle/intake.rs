@@ -1,0 +1,164 @@
+//! The track starts: intake checks (limitation, the client's minimum), then the letter —
+//! the 14-dagenbrief for a consumer (art. 6:96 lid 6 BW), the sommatie for a business.
+
+use chrono::{Days, NaiveDate};
+use serde_json::json;
+
+use super::{stay, task_kind};
+use crate::case::claim::DebtorKind;
+use crate::case::decide::CASE_HANDLER_QUEUE;
+use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
+use crate::case::event::{JobKind, Timer};
+use crate::case::policy::TrackPolicy;
+use crate::case::record::CaseRecord;
+use crate::case::stage::Stage;
+use crate::law::calendar::extend_term;
+use crate::law::letter::letter_term;
+use crate::law::procedure::{Limitation, limitation_last_day};
+
+/// Why a claim should not get its letter without a person's look (empty: it goes on): a
+/// claim that may be time-barred. (The client's minimum for legal action is checked before
+/// the summons, the first legal action; intake only warns about it.)
+pub(crate) fn intake_doubts(case: &CaseRecord, today: NaiveDate) -> Vec<String> {
+    let mut doubts = Vec::new();
+    // A consumer claim may be the price of a consumer purchase (art. 7:28 BW, 2 years);
+    // whether it is, a person decides. Otherwise art. 3:307 BW, 5 years.
+    let limitation = match case.claim.debtor.kind {
+        DebtorKind::Consumer => Limitation::ConsumerPurchase,
+        DebtorKind::Business => Limitation::Contract,
+    };
+    for invoice in &case.claim.invoices {
+        let last = limitation_last_day(limitation, invoice.due_date);
+        if last < today {
+            doubts.push(format!(
+                "invoice {} fell due on {} and may be time-barred since {} ({} years, {})",
+                invoice.number,
+                invoice.due_date,
+                last + Days::new(1),
+                limitation.years(),
+                match limitation {
+                    Limitation::ConsumerPurchase => "art. 7:28 BW",
+                    _ => "art. 3:307 BW",
+                }
+            ));
+        }
+    }
+    doubts
+}
+
+/// The start-track timer: the intake checks, then the letter.
+pub(crate) fn start_track(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+) -> Result<Decision, Rejection> {
+    let doubts = intake_doubts(case, today);
+    if doubts.is_empty() {
+        return Ok(send_letter(case, policy, today));
+    }
+    let mut d = stay(
+        case,
+        case.track.clone(),
+        "intake_review",
+        format!("a person decides before the letter: {}", doubts.join("; ")),
+        vec![Effect::OpenTask(NewTask {
+            kind: task_kind::INTAKE_REVIEW.into(),
+            queue: CASE_HANDLER_QUEUE.into(),
+            title: "Intake: review before the letter".into(),
+            details: json!({ "doubts": doubts }),
+            outcomes: vec!["proceed".into(), "close".into()],
+        })],
+    );
+    d.audit.data = json!({ "doubts": doubts });
+    Ok(d)
+}
+
+/// Sends the letter today: a consumer's 14-dagenbrief runs 14 days from the day after
+/// presumed receipt (the policy's Nth delivery day), a business's sommatie the policy's
+/// B2B days; both extended by the Algemene termijnenwet.
+pub(crate) fn send_letter(case: &CaseRecord, policy: &TrackPolicy, today: NaiveDate) -> Decision {
+    let (letter, term_ends) = match case.claim.debtor.kind {
+        DebtorKind::Consumer => (
+            "14-dagenbrief",
+            letter_term(today, policy.letter_delivery_days).last_day_to_pay,
+        ),
+        DebtorKind::Business => (
+            "sommatie",
+            extend_term(today + Days::new(u64::from(policy.demand_term_days))),
+        ),
+    };
+    let mut track = case.track.clone();
+    track.letter_sent_on = Some(today);
+    track.letter_term_ends_on = Some(term_ends);
+    let next = term_ends + Days::new(1);
+    let mut d = stay(
+        case,
+        track,
+        "track_started",
+        format!("{letter} sent on {today}; the term runs until {term_ends}"),
+        vec![Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::LetterTermEnded),
+            due: Due::StartOf(next),
+            payload: json!({ "term_ends_on": term_ends.to_string() }),
+        }],
+    );
+    d.stage = Stage::Letter;
+    d.audit.data = json!({
+        "letter": letter,
+        "sent_on": today.to_string(),
+        "term_ends_on": term_ends.to_string(),
+    });
+    d
+}
+
+/// A person's answer to the intake review.
+pub(crate) fn reviewed(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    outcome: &str,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    match outcome {
+        "proceed" => Ok(send_letter(case, policy, today)),
+        _ => Ok(super::close(
+            case,
+            case.track.clone(),
+            policy,
+            today,
+            "closed",
+            crate::case::stage::CloseReason::Uncollectable,
+            format!("not pursued after the intake review: {note}"),
+            Vec::new(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::decide::tests::{case, d};
+
+    #[test]
+    fn a_time_barred_consumer_invoice_opens_a_review() {
+        let mut c = case(DebtorKind::Consumer);
+        c.claim.invoices[0].due_date = d("2024-05-03");
+        // Due 3 May 2024: two years end on 3 May 2026; on 4 May 2026 it may be time-barred.
+        let doubts = intake_doubts(&c, d("2026-05-04"));
+        assert_eq!(doubts.len(), 1, "{doubts:?}");
+        assert!(doubts[0].contains("since 2026-05-04"), "{doubts:?}");
+        assert!(intake_doubts(&c, d("2026-05-03")).is_empty());
+    }
+
+    #[test]
+    fn a_sommatie_ending_on_koningsdag_runs_on() {
+        let policy = TrackPolicy {
+            demand_term_days: 14,
+            ..TrackPolicy::default()
+        };
+        let c = case(DebtorKind::Business);
+        // Sent Mon 13 Apr 2026 + 14 days = Mon 27 Apr 2026, Koningsdag → Tue 28 Apr.
+        let d1 = send_letter(&c, &policy, d("2026-04-13"));
+        assert_eq!(d1.track.letter_term_ends_on, Some(d("2026-04-28")));
+    }
+}

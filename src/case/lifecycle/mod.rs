@@ -1,0 +1,118 @@
+//! The track's steps, one file per event (restate's `lifecycle/*.rs`), each a pure
+//! function from the case as it stands to a [`Decision`], with its tests at the bottom.
+//! [`super::decide`] dispatches to them.
+
+pub(super) mod execution;
+pub(super) mod hold;
+pub(super) mod intake;
+pub(super) mod judgment;
+pub(super) mod letter;
+pub(super) mod payment;
+pub(super) mod plan;
+pub(super) mod recoverability;
+pub(super) mod summons;
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::decision::{Audit, Decision, Effect};
+use super::policy::TrackPolicy;
+use super::record::CaseRecord;
+use super::stage::{CloseReason, Stage, Suspension};
+use super::track::{self, TrackState};
+use crate::law::money::Money;
+
+/// The kinds of task the track opens for a person, with the outcomes each accepts.
+pub mod task_kind {
+    /// Intake checks failed (limitation, below the client's minimum): `proceed` or `close`.
+    pub const INTAKE_REVIEW: &str = "intake_review";
+    /// A doubtful recoverability verdict: `proceed` or `stop`.
+    pub const RECOVERABILITY_REVIEW: &str = "recoverability_review";
+    /// Approve the drafted dagvaarding: `approve` or `reject`.
+    pub const SUMMONS_APPROVAL: &str = "summons_approval";
+    /// Make an attachment (beslag): `attached` or `nothing`.
+    pub const ATTACHMENT: &str = "attachment";
+}
+
+/// A decision that leaves the standing as it is, with `track` as the new record.
+pub(super) fn stay(
+    case: &CaseRecord,
+    track: TrackState,
+    kind: &'static str,
+    reason: String,
+    effects: Vec<Effect>,
+) -> Decision {
+    Decision {
+        stage: case.stage,
+        suspension: case.suspension,
+        close_reason: None,
+        close_note: String::new(),
+        audit: Audit {
+            kind,
+            reason,
+            amounts: vec![("principal", case.principal())],
+            data: json!({}),
+        },
+        track,
+        effects,
+    }
+}
+
+/// `case` with `track` as its record: what the law's figures are computed over.
+pub(super) fn with_track(case: &CaseRecord, track: &TrackState) -> CaseRecord {
+    let mut next = case.clone();
+    next.track = track.clone();
+    next
+}
+
+/// Closes the case for `reason`: every job and task of it ends, and the client's final
+/// statement (received, paid out, costs, outstanding, advice) is recorded and audited.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per way of closing, each naming all"
+)]
+pub(super) fn close(
+    case: &CaseRecord,
+    mut track: TrackState,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    kind: &'static str,
+    reason: CloseReason,
+    note: String,
+    advice: Vec<String>,
+) -> Decision {
+    let statement = track::statement(&with_track(case, &track), policy, today, &note, advice);
+    let cents = Money::from_cents;
+    let amounts = vec![
+        ("received", cents(statement.received_cents)),
+        ("paid_out", cents(statement.paid_out_cents)),
+        ("office_costs", cents(statement.office_costs_cents)),
+        ("overpaid", cents(statement.overpaid_cents)),
+        ("outstanding", cents(statement.outstanding_cents.max(0))),
+    ];
+    let data = json!({ "statement": statement });
+    track.statement = Some(statement);
+    track.hold = None;
+    Decision {
+        stage: Stage::Closed,
+        suspension: Suspension::None,
+        close_reason: Some(reason),
+        close_note: note.clone(),
+        audit: Audit {
+            kind,
+            reason: note,
+            amounts,
+            data,
+        },
+        track,
+        effects: vec![
+            Effect::CancelJobs { kind: None },
+            Effect::CloseTasks { kind: None },
+        ],
+    }
+}
+
+/// Euros of whole cents, for audit payloads.
+pub(super) fn euros(cents: i64) -> String {
+    Money::from_cents(cents).to_string()
+}

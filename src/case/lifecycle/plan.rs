@@ -1,0 +1,151 @@
+//! The payment plan (betalingsregeling): the track pauses while the instalments are kept;
+//! after each instalment's grace days it is checked, and a missed one lapses the plan and
+//! the track resumes where it was (timers that came due meanwhile fire then).
+
+use chrono::{Days, NaiveDate};
+use serde_json::json;
+
+use super::{euros, stay};
+use crate::case::decision::{Decision, Due, Effect, Rejection};
+use crate::case::event::{JobKind, Timer};
+use crate::case::policy::TrackPolicy;
+use crate::case::record::CaseRecord;
+use crate::case::stage::Suspension;
+use crate::case::track::{InstalmentRecord, PlanRecord};
+use crate::law::money::Money;
+
+fn check_at(policy: &TrackPolicy, due_on: NaiveDate) -> Effect {
+    Effect::ScheduleJob {
+        kind: JobKind::Timer(Timer::InstalmentCheck),
+        due: Due::StartOf(due_on + Days::new(u64::from(policy.plan_grace_days) + 1)),
+        payload: json!({ "due_on": due_on.to_string() }),
+    }
+}
+
+/// ProposePaymentPlan: instalments in date order, each positive, the first within the
+/// policy's days.
+pub(crate) fn proposed(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    instalments: &[InstalmentRecord],
+) -> Result<Decision, Rejection> {
+    if case.suspension != Suspension::None {
+        return Err(Rejection::WrongStage {
+            event: "plan_proposed",
+            stage: case.suspension.as_str(),
+        });
+    }
+    let latest_first = today + Days::new(u64::from(policy.plan_first_instalment_within_days));
+    let mut problems = Vec::new();
+    let dates: Vec<NaiveDate> = instalments.iter().filter_map(|i| i.due_on).collect();
+    if instalments.is_empty() || dates.len() != instalments.len() {
+        problems.push("every instalment needs a due date".to_owned());
+    }
+    if let Some(first) = dates.first()
+        && (*first < today || *first > latest_first)
+    {
+        problems.push(format!(
+            "the first instalment falls from {today} to {latest_first} (policy: within {} days)",
+            policy.plan_first_instalment_within_days
+        ));
+    }
+    if dates.windows(2).any(|w| w[0] >= w[1]) {
+        problems.push("instalments must be in date order, one per day".to_owned());
+    }
+    if instalments.iter().any(|i| i.amount_cents <= 0) {
+        problems.push("every instalment is more than zero".to_owned());
+    }
+    if !problems.is_empty() {
+        return Err(Rejection::Unknown(problems.join("; ")));
+    }
+    let total: i64 = instalments.iter().map(|i| i.amount_cents).sum();
+    let mut track = case.track.clone();
+    track.plan = Some(PlanRecord {
+        agreed_on: Some(today),
+        instalments: instalments.to_vec(),
+        payments_before: track.payments.len(),
+        checked: 0,
+        lapsed: false,
+        resumes_stage: case.stage.as_str().to_owned(),
+    });
+    let mut d = stay(
+        case,
+        track,
+        "plan_agreed",
+        format!(
+            "payment plan of {} instalment(s), {} in total, from {}; the track pauses",
+            instalments.len(),
+            euros(total),
+            dates[0]
+        ),
+        vec![
+            Effect::CancelJobs {
+                kind: Some(JobKind::Timer(Timer::InstalmentCheck)),
+            },
+            check_at(policy, dates[0]),
+        ],
+    );
+    d.suspension = Suspension::PaymentPlan;
+    d.audit.amounts = vec![("plan_total", Money::from_cents(total))];
+    d.audit.data = json!({ "instalments": instalments });
+    Ok(d)
+}
+
+/// The grace days after the next unchecked instalment ran out.
+pub(crate) fn check(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+) -> Result<Decision, Rejection> {
+    let mut track = case.track.clone();
+    let payments = track.payments.clone();
+    let stale = || Rejection::WrongStage {
+        event: "timer_fired",
+        stage: case.suspension.as_str(),
+    };
+    if case.suspension != Suspension::PaymentPlan {
+        return Err(stale());
+    }
+    let plan = track.plan.as_mut().ok_or_else(stale)?;
+    let index = plan.checked;
+    let instalment = plan.instalments.get(index).cloned().ok_or_else(stale)?;
+    let paid = plan.paid_towards(&payments);
+    let towards = paid.get(index).copied().unwrap_or_default();
+    let due_on = instalment.due_on.unwrap_or(today);
+    if towards >= instalment.amount_cents {
+        plan.checked += 1;
+        let next = plan.instalments.get(plan.checked).and_then(|i| i.due_on);
+        let effects = next.map(|n| vec![check_at(policy, n)]).unwrap_or_default();
+        let mut d = stay(
+            case,
+            track,
+            "instalment_kept",
+            format!("instalment {} of {due_on} kept", index + 1),
+            effects,
+        );
+        d.audit.amounts = vec![("instalment", Money::from_cents(instalment.amount_cents))];
+        return Ok(d);
+    }
+    plan.lapsed = true;
+    let effects = super::hold::refire(&mut track);
+    let mut d = stay(
+        case,
+        track,
+        "plan_lapsed",
+        format!(
+            "instalment {} of {due_on} ({}) was not paid within {} grace days ({} paid); the plan lapses and the track resumes",
+            index + 1,
+            euros(instalment.amount_cents),
+            policy.plan_grace_days,
+            euros(towards)
+        ),
+        effects,
+    );
+    d.suspension = Suspension::None;
+    d.audit.amounts = vec![
+        ("instalment", Money::from_cents(instalment.amount_cents)),
+        ("paid_towards", Money::from_cents(towards)),
+    ];
+    Ok(d)
+}

@@ -1,0 +1,141 @@
+//! The recoverability check answered: proceed to the summons, a person reviews, or the
+//! case stops (insolvency) and closes as uncollectable with advice for the client.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::{stay, task_kind};
+use crate::case::decide::CASE_HANDLER_QUEUE;
+use crate::case::decision::{Decision, Effect, NewTask, Rejection};
+use crate::case::policy::TrackPolicy;
+use crate::case::record::CaseRecord;
+use crate::case::recoverability::{Verdict, VerdictKind};
+use crate::case::stage::{CloseReason, Stage};
+use crate::case::track::RecoverabilityRecord;
+
+/// The advice in the statement of a case stopped by an insolvency: file the claim with the
+/// administrator (art. 110 Fw; art. 299 Fw for WSNP) and reclaim the VAT on the bad debt
+/// (art. 29 Wet OB 1968).
+pub(crate) fn stop_advice(verdict: &Verdict) -> Vec<String> {
+    let mut advice = Vec::new();
+    let number = verdict.insolvency_number.as_deref().unwrap_or("unknown");
+    match &verdict.administrator {
+        Some(a) => advice.push(format!(
+            "File the claim for verification (indienen ter verificatie, art. 110 Fw) with the \
+             administrator {}, {} {} {}, insolvency {number}.",
+            a.name, a.address.street, a.address.postcode, a.address.city
+        )),
+        None => advice.push(format!(
+            "File the claim for verification (indienen ter verificatie, art. 110 Fw) in \
+             insolvency {number}; no administrator is published yet."
+        )),
+    }
+    advice.push(
+        "Reclaim the VAT on the unpaid invoices in your VAT return (teruggaaf btw bij \
+         oninbaarheid, art. 29 Wet OB 1968); pay it again on anything the estate pays out."
+            .into(),
+    );
+    advice
+}
+
+/// The check's output: the verdict as JSON (`{"verdict": …}`).
+pub(crate) fn answered(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    output: &Value,
+) -> Result<Decision, Rejection> {
+    if case.stage != Stage::Recoverability {
+        return Err(Rejection::WrongStage {
+            event: "activity_succeeded",
+            stage: case.stage.as_str(),
+        });
+    }
+    let verdict: Verdict = serde_json::from_value(output["verdict"].clone())
+        .map_err(|e| Rejection::Unknown(format!("the check's verdict is unreadable: {e}")))?;
+    let mut track = case.track.clone();
+    track.recoverability = Some(RecoverabilityRecord {
+        verdict: verdict.clone(),
+        checked_on: today,
+    });
+    let mut reasons: Vec<String> = verdict.reasons.iter().map(|r| r.text.clone()).collect();
+    // The client's minimum for legal action: below it a person decides before the summons.
+    let below_minimum = case.principal() < policy.minimum_for_legal_action();
+    if below_minimum {
+        reasons.push(format!(
+            "principal {} is below the client's minimum for legal action {}",
+            case.principal().format_nl(),
+            policy.minimum_for_legal_action().format_nl()
+        ));
+    }
+    let data = json!({ "verdict": verdict, "checked_on": today.to_string() });
+    let mut d = match verdict.kind {
+        VerdictKind::Stop => super::close(
+            case,
+            track,
+            policy,
+            today,
+            "recoverability_stop",
+            CloseReason::Uncollectable,
+            format!("the debtor cannot be pursued: {}", reasons.join("; ")),
+            stop_advice(&verdict),
+        ),
+        VerdictKind::Proceed if !policy.approve_recoverability_proceed && !below_minimum => {
+            super::summons::draft(case, track, policy, today, "recoverability_proceed")
+        }
+        VerdictKind::Proceed | VerdictKind::Review => stay(
+            case,
+            track,
+            "recoverability_review",
+            format!("a person decides: {}", reasons.join("; ")),
+            vec![Effect::OpenTask(NewTask {
+                kind: task_kind::RECOVERABILITY_REVIEW.into(),
+                queue: CASE_HANDLER_QUEUE.into(),
+                title: "Recoverability: proceed to the summons or stop?".into(),
+                details: data.clone(),
+                outcomes: vec!["proceed".into(), "stop".into()],
+            })],
+        ),
+    };
+    if let Value::Object(map) = &mut d.audit.data {
+        map.insert("verdict".into(), data["verdict"].clone());
+        map.insert("checked_on".into(), data["checked_on"].clone());
+    }
+    Ok(d)
+}
+
+/// A person's answer to the recoverability review.
+pub(crate) fn reviewed(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    outcome: &str,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    if outcome == "proceed" {
+        return Ok(super::summons::draft(
+            case,
+            case.track.clone(),
+            policy,
+            today,
+            "recoverability_reviewed",
+        ));
+    }
+    let advice = case
+        .track
+        .recoverability
+        .as_ref()
+        .filter(|r| r.verdict.kind == VerdictKind::Stop || r.verdict.administrator.is_some())
+        .map(|r| stop_advice(&r.verdict))
+        .unwrap_or_default();
+    Ok(super::close(
+        case,
+        case.track.clone(),
+        policy,
+        today,
+        "recoverability_stop",
+        CloseReason::Uncollectable,
+        format!("stopped after the recoverability review: {note}"),
+        advice,
+    ))
+}

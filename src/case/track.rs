@@ -1,0 +1,438 @@
+//! What the track has recorded about a case beyond its standing: the letter, payments and
+//! their allocation, the hold, the recoverability verdict, the summons, the judgment, the
+//! execution, the payment plan and the final statement. Stored as JSON (cents as integers)
+//! in the case row's `state` column and written in the same transaction as the standing,
+//! so a decision and what it recorded never part.
+//!
+//! Every amount the track shows comes from [`crate::law::quote`] over the case's invoices,
+//! payments and letter date ([`owed`]); post-judgment costs (the awarded legal costs and
+//! the bailiff's execution fees, Btag) are kept beside it and paid first (art. 6:44 BW:
+//! costs before interest and principal).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::claim::DebtorKind;
+use super::policy::TrackPolicy;
+use super::record::CaseRecord;
+use super::recoverability::Verdict;
+use super::stage::Stage;
+use crate::law::money::Money;
+use crate::law::quote::{self, ClaimQuote, InvoiceInput, PaymentInput, QuoteRequest};
+
+/// The recorded track of a case. Missing keys read as empty, so a new field needs no
+/// migration.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrackState {
+    /// The day the 14-dagenbrief (consumer) or sommatie (business) was sent.
+    pub letter_sent_on: Option<NaiveDate>,
+    /// The last day to pay without collection costs (consumer) / the demand's last day.
+    pub letter_term_ends_on: Option<NaiveDate>,
+    /// Payments received, in the order recorded, with their allocation as computed then.
+    pub payments: Vec<PaymentRecord>,
+    /// The open hold, if on hold.
+    pub hold: Option<HoldRecord>,
+    /// Timers that came due while the track was paused; they fire again on resumption.
+    pub deferred_timers: Vec<String>,
+    /// The recoverability verdict.
+    pub recoverability: Option<RecoverabilityRecord>,
+    /// The dagvaarding as drafted, approved and served.
+    pub summons: Option<SummonsRecord>,
+    /// The registered vonnis.
+    pub judgment: Option<JudgmentRecord>,
+    /// Service of the judgment and attachments.
+    pub execution: Option<ExecutionRecord>,
+    /// The payment plan, current or lapsed.
+    pub plan: Option<PlanRecord>,
+    /// The client's final statement, once closed.
+    pub statement: Option<Statement>,
+    /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
+    /// from the client with the case, never stored here.
+    #[serde(skip)]
+    pub vat_on_collection_costs: bool,
+}
+
+/// One payment received and where it went (art. 6:43/6:44 BW), in cents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PaymentRecord {
+    /// Id (the request id it was recorded under).
+    pub id: String,
+    /// Day received.
+    pub paid_on: NaiveDate,
+    /// Amount received.
+    pub amount_cents: i64,
+    /// The invoice the debtor designated (art. 6:43 lid 1 BW).
+    pub invoice_number: Option<String>,
+    /// The payer's reference.
+    pub reference: String,
+    /// To post-judgment legal and execution costs.
+    pub to_legal_costs_cents: i64,
+    /// To collection costs and their VAT.
+    pub to_costs_cents: i64,
+    /// To interest.
+    pub to_interest_cents: i64,
+    /// To principal.
+    pub to_principal_cents: i64,
+    /// Beyond everything owed: to be refunded.
+    pub overpaid_cents: i64,
+    /// The day it was recorded.
+    pub recorded_on: NaiveDate,
+}
+
+/// Why and since when the track is on hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HoldRecord {
+    /// `dispute`, `client_instruction` or `other`.
+    pub reason: String,
+    /// The note given.
+    pub note: String,
+    /// Since.
+    pub since: Option<NaiveDate>,
+}
+
+/// The recoverability verdict as drawn on a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoverabilityRecord {
+    /// The verdict with reasons and, for a stop, the insolvency and its administrator.
+    pub verdict: Verdict,
+    /// The day of the lookups.
+    pub checked_on: NaiveDate,
+}
+
+/// The dagvaarding as drafted (art. 111 Rv), with the figures as of the hearing date.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SummonsRecord {
+    /// The competent court in words.
+    pub court: String,
+    /// Kantonrechter (true) or rechtbank.
+    pub subdistrict: bool,
+    /// The day the bailiff plans to serve it.
+    pub planned_service_on: Option<NaiveDate>,
+    /// The hearing date (art. 114 Rv: at least a week after service).
+    pub hearing_date: Option<NaiveDate>,
+    /// The day it was served.
+    pub served_on: Option<NaiveDate>,
+    /// The claim as of the hearing date (principal, interest, collection costs, VAT).
+    pub claim_total_cents: i64,
+    /// The court fee (griffierecht) of the hearing year for the claimant's party type.
+    pub court_fee_cents: i64,
+    /// The bailiff's fee for the summons (Btag art. 2a) on the service date.
+    pub bailiff_fee_cents: i64,
+    /// A person approved it (or the policy needs no approval).
+    pub approved: bool,
+}
+
+/// The registered vonnis.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JudgmentRecord {
+    /// Day of the judgment.
+    pub judgment_date: Option<NaiveDate>,
+    /// `default` (verstek) or `contested` (op tegenspraak).
+    pub kind: String,
+    /// `awarded`, `partly_awarded` or `dismissed`.
+    pub outcome: String,
+    /// Awarded principal.
+    pub awarded_principal_cents: i64,
+    /// Interest runs on the awarded principal from this day.
+    pub interest_from: Option<NaiveDate>,
+    /// Awarded collection costs.
+    pub awarded_collection_costs_cents: i64,
+    /// Proceskosten (court fee, summons costs, representative's fee).
+    pub legal_costs_cents: i64,
+    /// Zaaknummer.
+    pub court_case_number: String,
+    /// Served with the order to pay on.
+    pub served_on: Option<NaiveDate>,
+}
+
+/// One attachment (beslag) made by the bailiff.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttachmentRecord {
+    /// `bank`, `wages` or `goods`.
+    pub kind: String,
+    /// The day it was made.
+    pub made_on: Option<NaiveDate>,
+    /// `attached` (money or goods seized) or `nothing`.
+    pub result: String,
+    /// The bailiff's fee for it (Btag art. 2).
+    pub fee_cents: i64,
+}
+
+/// Execution of the judgment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExecutionRecord {
+    /// Judgment served with the order to pay on.
+    pub served_on: Option<NaiveDate>,
+    /// Last day of the order to pay (2 days, Atw).
+    pub order_to_pay_ends_on: Option<NaiveDate>,
+    /// The bailiff's fee for the service (Btag art. 2b).
+    pub service_fee_cents: i64,
+    /// Attachments made, in order.
+    pub attachments: Vec<AttachmentRecord>,
+}
+
+/// One instalment of a plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstalmentRecord {
+    /// Due on.
+    pub due_on: Option<NaiveDate>,
+    /// Amount.
+    pub amount_cents: i64,
+}
+
+/// A payment plan (betalingsregeling).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanRecord {
+    /// Agreed on.
+    pub agreed_on: Option<NaiveDate>,
+    /// The instalments, in date order.
+    pub instalments: Vec<InstalmentRecord>,
+    /// Payments recorded before the plan (its instalments count what came after).
+    pub payments_before: usize,
+    /// How many instalments were found kept so far.
+    pub checked: usize,
+    /// Lapsed by a missed instalment.
+    pub lapsed: bool,
+    /// The stage the track resumes in.
+    pub resumes_stage: String,
+}
+
+impl PlanRecord {
+    /// What was paid towards each instalment: payments since the plan, filling the
+    /// instalments in date order.
+    pub fn paid_towards(&self, payments: &[PaymentRecord]) -> Vec<i64> {
+        let mut left: i64 = payments
+            .iter()
+            .skip(self.payments_before)
+            .map(|p| p.amount_cents)
+            .sum();
+        self.instalments
+            .iter()
+            .map(|i| {
+                let paid = left.min(i.amount_cents);
+                left -= paid;
+                paid
+            })
+            .collect()
+    }
+}
+
+/// The client's final statement: what came in and where it went. Adds up:
+/// `received = paid_out + office_costs + overpaid`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Statement {
+    /// Closed on.
+    pub closed_on: Option<NaiveDate>,
+    /// Why, in words.
+    pub reason: String,
+    /// Everything the debtor paid.
+    pub received_cents: i64,
+    /// To the client: principal and interest.
+    pub paid_out_cents: i64,
+    /// Of which principal.
+    pub principal_cents: i64,
+    /// Of which interest.
+    pub interest_cents: i64,
+    /// Collection costs (and VAT) and legal/execution costs recovered.
+    pub office_costs_cents: i64,
+    /// Paid beyond what was owed, to be refunded to the debtor.
+    pub overpaid_cents: i64,
+    /// Still owed on the closing day (written off, or for the curator).
+    pub outstanding_cents: i64,
+    /// Advice for the client (file with the curator, reclaim VAT).
+    pub advice: Vec<String>,
+}
+
+/// What a case owes on a day: the law's quote plus the post-judgment costs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owed {
+    /// Principal, interest, collection costs, paid, as [`quote::quote`] computes them.
+    pub quote: ClaimQuote,
+    /// Awarded legal costs and execution fees not yet paid.
+    pub legal_costs: Money,
+    /// Everything: the quote's total plus the legal costs.
+    pub total: Money,
+}
+
+fn quote_kind(kind: DebtorKind) -> quote::DebtorKind {
+    match kind {
+        DebtorKind::Consumer => quote::DebtorKind::Consumer,
+        DebtorKind::Business => quote::DebtorKind::Business,
+    }
+}
+
+/// Legal and execution costs incurred up to and including `as_of`.
+fn legal_costs_incurred(track: &TrackState, as_of: NaiveDate) -> i64 {
+    let judgment = track
+        .judgment
+        .as_ref()
+        .filter(|j| j.judgment_date.is_some_and(|d| d <= as_of))
+        .map_or(0, |j| j.legal_costs_cents);
+    let execution = track.execution.as_ref().map_or(0, |e| {
+        let service = if e.served_on.is_some_and(|d| d <= as_of) {
+            e.service_fee_cents
+        } else {
+            0
+        };
+        service
+            + e.attachments
+                .iter()
+                .filter(|a| a.made_on.is_some_and(|d| d <= as_of))
+                .map(|a| a.fee_cents)
+                .sum::<i64>()
+    });
+    judgment + execution
+}
+
+/// The law's quote request for the case on `as_of` with `payments` (the part of each that
+/// went to the law's items).
+fn request(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    as_of: NaiveDate,
+    payments: Vec<PaymentInput>,
+) -> QuoteRequest {
+    QuoteRequest {
+        debtor_kind: quote_kind(case.claim.debtor.kind),
+        invoices: case
+            .claim
+            .invoices
+            .iter()
+            .map(|i| InvoiceInput {
+                number: i.number.clone(),
+                due_date: i.due_date,
+                amount: i.amount,
+            })
+            .collect(),
+        payments,
+        as_of,
+        letter_sent_on: match case.claim.debtor.kind {
+            DebtorKind::Consumer => case.track.letter_sent_on,
+            // A business owes collection costs without a 14-dagenbrief.
+            DebtorKind::Business => None,
+        },
+        vat_on_collection_costs: case.track.vat_on_collection_costs,
+        delivery_days: policy.letter_delivery_days,
+    }
+}
+
+fn law_payments(track: &TrackState) -> Vec<PaymentInput> {
+    track
+        .payments
+        .iter()
+        .filter(|p| p.amount_cents > p.to_legal_costs_cents)
+        .map(|p| PaymentInput {
+            paid_on: p.paid_on,
+            amount: Money::from_cents(p.amount_cents - p.to_legal_costs_cents),
+            invoice_number: p.invoice_number.clone(),
+        })
+        .collect()
+}
+
+fn run(request: &QuoteRequest) -> Result<ClaimQuote, String> {
+    quote::quote(request).map_err(|violations| {
+        violations
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.description))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// What the case owes on `as_of`, itemised: [`quote::quote`] over its invoices, the
+/// payments up to that day and its letter date, plus unpaid post-judgment costs.
+pub fn owed(case: &CaseRecord, policy: &TrackPolicy, as_of: NaiveDate) -> Result<Owed, String> {
+    let quote = run(&request(case, policy, as_of, law_payments(&case.track)))?;
+    let legal_paid: i64 = case
+        .track
+        .payments
+        .iter()
+        .filter(|p| p.paid_on <= as_of)
+        .map(|p| p.to_legal_costs_cents)
+        .sum();
+    let legal_costs = Money::from_cents(legal_costs_incurred(&case.track, as_of) - legal_paid);
+    Ok(Owed {
+        total: quote.total_due + legal_costs,
+        quote,
+        legal_costs,
+    })
+}
+
+/// Where a new payment goes: post-judgment costs first, then the law's allocation
+/// (art. 6:44 BW: costs, interest, principal), read as the difference of the quote on the
+/// payment day without and with it — so every cent is the law's.
+pub fn allocate(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    payment: &PaymentRecord,
+) -> Result<PaymentRecord, String> {
+    let mut record = payment.clone();
+    let day = payment.paid_on;
+    let before = owed(case, policy, day)?;
+    let legal_open = before.legal_costs.to_cents().map_err(|e| e.to_string())?;
+    record.to_legal_costs_cents = payment.amount_cents.min(legal_open.max(0));
+    let rest = payment.amount_cents - record.to_legal_costs_cents;
+    if rest > 0 {
+        let mut payments = law_payments(&case.track);
+        payments.push(PaymentInput {
+            paid_on: day,
+            amount: Money::from_cents(rest),
+            invoice_number: payment.invoice_number.clone(),
+        });
+        let after = run(&request(case, policy, day, payments))?;
+        let b = &before.quote;
+        let cents = |m: Money| m.to_cents().map_err(|e| e.to_string());
+        record.to_costs_cents = cents(
+            (b.collection_costs + b.collection_costs_vat)
+                - (after.collection_costs + after.collection_costs_vat),
+        )?;
+        record.to_interest_cents = cents(b.interest - after.interest)?;
+        record.to_principal_cents = cents(b.principal - after.principal)?;
+        record.overpaid_cents = cents(after.overpaid - b.overpaid)?;
+    }
+    Ok(record)
+}
+
+/// The final statement on `closed_on` for `reason`.
+pub fn statement(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    closed_on: NaiveDate,
+    reason: &str,
+    advice: Vec<String>,
+) -> Statement {
+    let sum = |f: fn(&PaymentRecord) -> i64| case.track.payments.iter().map(f).sum::<i64>();
+    let principal = sum(|p| p.to_principal_cents);
+    let interest = sum(|p| p.to_interest_cents);
+    let outstanding = owed(case, policy, closed_on)
+        .ok()
+        .and_then(|o| o.total.to_cents().ok())
+        .unwrap_or_default();
+    Statement {
+        closed_on: Some(closed_on),
+        reason: reason.to_owned(),
+        received_cents: sum(|p| p.amount_cents),
+        paid_out_cents: principal + interest,
+        principal_cents: principal,
+        interest_cents: interest,
+        office_costs_cents: sum(|p| p.to_costs_cents + p.to_legal_costs_cents),
+        overpaid_cents: sum(|p| p.overpaid_cents),
+        outstanding_cents: outstanding,
+        advice,
+    }
+}
+
+/// The stage a paused track resumes in, read back.
+pub fn resumes_stage(plan: &PlanRecord) -> Option<Stage> {
+    Stage::parse(&plan.resumes_stage)
+}

@@ -1,0 +1,181 @@
+//! The track's commands (RecordPayment, ProposePaymentPlan, PutOnHold, Resume,
+//! WithdrawCase, RegisterJudgment), QuoteCase, and the activities the track schedules (the
+//! recoverability check). Every command is an [`Event`] through [`crate::case::decide`]
+//! and the engine: one transaction with the audit event, done once per `request_id`.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::engine::{Applied, apply_in};
+use super::{Actor, App};
+use crate::case::track::{Owed, PaymentRecord, owed};
+use crate::case::{Activity, CaseRecord, Event};
+use crate::clock::amsterdam_local;
+use crate::error::AppError;
+use crate::registry::Registry;
+use crate::store::{cases, clients, idempotency, transaction};
+
+/// The idempotency scope of the track's commands: one request id, one change.
+const TRACK_SCOPE: &str = "track_command";
+
+/// How often a command is decided again after losing the version race.
+const MAX_CONFLICTS: usize = 8;
+
+impl App {
+    /// Applies a caller's event once per `request_id` (empty: no key): a retry with the
+    /// same id answers the case as it stands without deciding again; the same id for a
+    /// different request is ALREADY_EXISTS.
+    pub async fn command(
+        &self,
+        case_id: String,
+        request_id: String,
+        event: Event,
+        actor: Actor,
+    ) -> Result<CaseRecord, AppError> {
+        let now = self.service_now().await?;
+        let fingerprint = format!("{case_id}:{event:?}");
+        let applied = self
+            .store
+            .run(move |conn| {
+                for _ in 0..MAX_CONFLICTS {
+                    let attempt = transaction(conn, |conn| {
+                        if !request_id.is_empty()
+                            && let Some(key) = idempotency::find(conn, TRACK_SCOPE, &request_id)?
+                        {
+                            if key.request_hash != fingerprint {
+                                return Err(AppError::AlreadyExists(format!(
+                                    "request_id {request_id:?} was used for a different request"
+                                )));
+                            }
+                            let case = cases::get(conn, &key.response)?.ok_or_else(|| {
+                                AppError::Internal(format!("case {} vanished", key.response))
+                            })?;
+                            return Ok(Applied::Done {
+                                case: Box::new(case),
+                                due_now: false,
+                            });
+                        }
+                        let applied = apply_in(conn, &case_id, &event, &actor, now, None)?;
+                        if !request_id.is_empty() && matches!(applied, Applied::Done { .. }) {
+                            idempotency::insert(
+                                conn,
+                                TRACK_SCOPE,
+                                &request_id,
+                                &fingerprint,
+                                &case_id,
+                                now,
+                            )?;
+                        }
+                        Ok(applied)
+                    });
+                    match attempt {
+                        Err(AppError::Conflict) => continue,
+                        other => return other,
+                    }
+                }
+                Err(AppError::Unavailable(format!(
+                    "case {case_id}: {MAX_CONFLICTS} concurrent transitions in a row; retry"
+                )))
+            })
+            .await?;
+        match applied {
+            Applied::Done { case, due_now } => {
+                self.after_commit(due_now);
+                Ok(*case)
+            }
+            Applied::Rejected(rejection) => {
+                Err(AppError::FailedPrecondition(rejection.to_string()))
+            }
+            Applied::LeaseLost => Err(AppError::Internal("a command holds no lease".into())),
+        }
+    }
+
+    /// RecordPayment: the payment is recorded once under its request id and allocated by
+    /// the track; returns the case and the payment as recorded.
+    pub async fn record_payment(
+        &self,
+        case_id: String,
+        payment: PaymentRecord,
+        actor: Actor,
+    ) -> Result<(CaseRecord, PaymentRecord), AppError> {
+        let id = payment.id.clone();
+        let case = self
+            .command(case_id, id.clone(), Event::PaymentReceived(payment), actor)
+            .await?;
+        let recorded = case
+            .track
+            .payments
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| AppError::Internal("the payment was not recorded".into()))?;
+        Ok((case, recorded))
+    }
+
+    /// QuoteCase: what the case owes on `as_of` (default: today in Amsterdam), itemised.
+    pub async fn quote_case(
+        &self,
+        case_id: String,
+        as_of: Option<NaiveDate>,
+    ) -> Result<(Owed, NaiveDate), AppError> {
+        let today = amsterdam_local(self.service_now().await?).date();
+        let as_of = as_of.unwrap_or(today);
+        self.store
+            .run(move |conn| {
+                let case = cases::get(conn, &case_id)?
+                    .ok_or_else(|| AppError::NotFound(format!("no case {case_id:?}")))?;
+                let policy = clients::get_policy(
+                    conn,
+                    case.claim.client_id.as_str(),
+                    Some(case.policy_version),
+                )?
+                .ok_or_else(|| AppError::Internal("the case's policy is missing".into()))?;
+                let owed = owed(&case, &policy.policy, as_of)
+                    .map_err(|e| AppError::invalid("as_of", &e))?;
+                Ok((owed, as_of))
+            })
+            .await
+    }
+
+    /// Runs an activity of a case; `previous_attempts` is how often it failed before. Its
+    /// output is the event's data.
+    pub(crate) async fn run_activity(
+        &self,
+        activity: Activity,
+        case_id: &str,
+        payload: &Value,
+        previous_attempts: i32,
+    ) -> Result<Value, String> {
+        match activity {
+            Activity::Probe => {
+                let fail_first = payload["fail_first"].as_i64().unwrap_or(0);
+                if i64::from(previous_attempts) < fail_first {
+                    Err(format!(
+                        "probe: planned failure {} of {fail_first}",
+                        previous_attempts + 1
+                    ))
+                } else {
+                    Ok(json!({}))
+                }
+            }
+            Activity::RecoverabilityCheck => {
+                let case = self
+                    .get_case(case_id.to_owned())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let registry = match &self.registry {
+                    Some(registry) => registry.clone(),
+                    None => Arc::new(Registry::fixture(self.clock.clone())),
+                };
+                let findings = registry
+                    .check(&case.claim.debtor)
+                    .await
+                    .map_err(|e| format!("register lookup: {e}"))?;
+                let verdict = findings.verdict(&case.claim.debtor);
+                Ok(json!({ "verdict": verdict, "evidence": findings.evidence.len() }))
+            }
+        }
+    }
+}
