@@ -1,14 +1,17 @@
 //! Rendering and storing the dossier's documents, and reading them back.
 //!
 //! [`App::store_document`] is what the track's "render a document" job calls: it renders
-//! the data (on the blocking pool: it is CPU work) and stores the PDF with its SHA-256,
+//! the data (on the blocking pool, at most one render per core: it is CPU work) and stores the PDF with its SHA-256,
 //! template version and data in one transaction, together with a `document_stored` audit
 //! event. It is idempotent: the document's id is derived from (case, kind, data), so a
 //! retried job finds the document it stored before — even when two workers race, the
 //! primary key lets only one insert win and the other reads the winner's row.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use tokio::sync::Semaphore;
 
 use super::{Actor, App};
 use crate::case::{Stage, Suspension};
@@ -18,6 +21,12 @@ use crate::store::documents::{self as stored, DocumentCursor, DocumentMeta, NewD
 use crate::store::events::{self, NewEvent};
 use crate::store::schema::cases;
 use crate::store::{DbConnection, db_instant, transaction, utc};
+
+/// Renders at a time in this process: one per core. Rendering is CPU work, so more at once
+/// only adds memory (each render holds its layout and font subset; 1,000 at once on the
+/// 512-thread blocking pool peak near 170 MB, two at a time near 70 MB, BENCHMARKS.md).
+static RENDER_PERMITS: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
 
 /// A stored document's metadata (no bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,10 +113,15 @@ impl App {
             return Ok(existing.into());
         }
         let title = data.title();
+        let permit = RENDER_PERMITS
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("render permits: {e}")))?;
         let rendered = tokio::task::spawn_blocking(move || documents::render(kind, &data))
             .await
             .map_err(|e| AppError::Internal(format!("rendering stopped: {e}")))?
             .map_err(|e| AppError::Internal(format!("rendering a {}: {e}", kind.as_str())))?;
+        drop(permit);
         let now = self.clock.now();
         let attempt = move |conn: &mut DbConnection| {
             transaction(conn, |conn| {

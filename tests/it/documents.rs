@@ -12,16 +12,13 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use exploot::case::{
-    Address, CaseRecord, Claim, Client, ClientId, Debtor, DebtorKind, Iban, Invoice, KvkNumber,
-    Stage, Suspension,
-};
+use chrono::{NaiveDate, NaiveTime};
+use exploot::case::{CaseRecord, Client, DebtorKind};
 use exploot::clock::{Clock, ManualClock};
 use exploot::documents::{
     CourtLocation, Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput,
     FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
-    Payout, Receipt, RenderError, SummonsDraft, SummonsInput, render,
+    Payout, Receipt, RenderError, SummonsDraft, SummonsInput, render, samples,
 };
 use exploot::law::interest::interest;
 use exploot::law::money::Money;
@@ -44,107 +41,19 @@ fn m(s: &str) -> Money {
     Money::parse(s).expect("amount")
 }
 
-/// Acme, as `fixtures::client`: a company (KvK) that cannot deduct VAT.
+/// Acme, as `fixtures::client`: a company (KvK 68750110) that cannot deduct VAT.
 fn client() -> Client {
-    Client {
-        id: ClientId::parse("acme").expect("id"),
-        name: "Acme Energie B.V.".into(),
-        kvk_number: Some(KvkNumber::parse("68750110").expect("kvk")),
-        iban: Some(Iban::parse("NL91ABNA0417164300").expect("iban")),
-        address: Address {
-            street: "Stationsplein 1".into(),
-            postcode: "1012 AB".into(),
-            city: "Amsterdam".into(),
-            country: "NL".into(),
-        },
-        email: "incasso@acme.example".into(),
-        vat_deductible: false,
-    }
+    samples::client()
 }
 
-fn case(kind: DebtorKind, invoices: Vec<Invoice>) -> CaseRecord {
-    let at: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-20T09:00:00Z")
-        .expect("instant")
-        .with_timezone(&Utc);
-    let (name, street, postcode, city, kvk) = match kind {
-        DebtorKind::Consumer => ("J. de Vries", "Kerkstraat 12", "3511 LK", "Utrecht", None),
-        DebtorKind::Business => (
-            "Bouwbedrijf Jansen B.V.",
-            "Industrieweg 7",
-            "5611 AA",
-            "Eindhoven",
-            Some(KvkNumber::parse("12345678").expect("kvk")),
-        ),
-    };
-    CaseRecord {
-        id: "3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b".into(),
-        claim: Claim {
-            client_id: ClientId::parse("acme").expect("id"),
-            client_reference: "DOS-1".into(),
-            debtor: Debtor {
-                kind,
-                name: name.into(),
-                address: Address {
-                    street: street.into(),
-                    postcode: postcode.into(),
-                    city: city.into(),
-                    country: "NL".into(),
-                },
-                email: String::new(),
-                phone: String::new(),
-                kvk_number: kvk,
-                date_of_birth: None,
-                family_name: String::new(),
-                family_name_prefix: String::new(),
-                iban: None,
-            },
-            invoices,
-            notes: String::new(),
-        },
-        stage: Stage::Letter,
-        suspension: Suspension::None,
-        close_reason: None,
-        close_note: String::new(),
-        accepted_on: d("2026-03-20"),
-        version: 1,
-        policy_version: 1,
-        warnings: Vec::new(),
-        track: Default::default(),
-        created_at: at,
-        updated_at: at,
-    }
-}
-
+/// The known consumer case (the module doc), id `3f2a9c1e-…`.
 fn consumer_case() -> CaseRecord {
-    case(
-        DebtorKind::Consumer,
-        vec![
-            Invoice {
-                number: "F2026-001".into(),
-                invoice_date: Some(d("2026-01-15")),
-                due_date: d("2026-02-14"),
-                amount: m("1234.56"),
-            },
-            Invoice {
-                number: "F2026-014".into(),
-                invoice_date: Some(d("2026-02-01")),
-                due_date: d("2026-03-03"),
-                amount: m("99.95"),
-            },
-        ],
-    )
+    samples::consumer_case()
 }
 
+/// Bouwbedrijf Jansen B.V. (KvK 12345678), one invoice of € 15.000,00 due 31 March 2026.
 fn business_case() -> CaseRecord {
-    case(
-        DebtorKind::Business,
-        vec![Invoice {
-            number: "2026-0042".into(),
-            invoice_date: Some(d("2026-03-01")),
-            due_date: d("2026-03-31"),
-            amount: m("15000.00"),
-        }],
-    )
+    samples::business_case()
 }
 
 /// The law's quote of the consumer case on `as_of` (with the letter of 1 April 2026).
