@@ -137,6 +137,23 @@ pub fn decide(
             }],
         )),
         Event::ActivitySucceeded {
+            activity: Activity::RenderDocument,
+            output,
+            ..
+        } => {
+            let mut d = stay(
+                "document_rendered",
+                format!(
+                    "{} {} is in the dossier",
+                    output["kind"].as_str().unwrap_or("document"),
+                    output["document_id"].as_str().unwrap_or("")
+                ),
+                Vec::new(),
+            );
+            d.audit.data = output.clone();
+            Ok(d)
+        }
+        Event::ActivitySucceeded {
             activity, attempt, ..
         } => {
             let mut d = stay(
@@ -224,6 +241,7 @@ fn activity_name(activity: Activity) -> &'static str {
     match activity {
         Activity::Probe => "probe",
         Activity::RecoverabilityCheck => "recoverability check",
+        Activity::RenderDocument => "render document",
     }
 }
 

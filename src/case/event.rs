@@ -36,6 +36,9 @@ pub enum Activity {
     /// The recoverability check: trade register and insolvency register lookups, whose
     /// findings become the verdict.
     RecoverabilityCheck,
+    /// Render a letter of the case (payload `kind`, `on`) with `documents::render` and
+    /// store it in the dossier.
+    RenderDocument,
 }
 
 /// What a job does when it comes due: the `jobs.kind` column.
@@ -50,7 +53,7 @@ pub enum JobKind {
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 9] = [
+    pub const ALL: [JobKind; 10] = [
         Self::Timer(Timer::StartTrack),
         Self::Timer(Timer::LetterTermEnded),
         Self::Timer(Timer::SummonsServed),
@@ -60,6 +63,7 @@ impl JobKind {
         Self::Timer(Timer::InstalmentCheck),
         Self::Activity(Activity::Probe),
         Self::Activity(Activity::RecoverabilityCheck),
+        Self::Activity(Activity::RenderDocument),
     ];
 
     /// The stored name; part of the database contract.
@@ -74,6 +78,7 @@ impl JobKind {
             Self::Timer(Timer::InstalmentCheck) => "timer.instalment_check",
             Self::Activity(Activity::Probe) => "activity.probe",
             Self::Activity(Activity::RecoverabilityCheck) => "activity.recoverability_check",
+            Self::Activity(Activity::RenderDocument) => "activity.render_document",
         }
     }
 

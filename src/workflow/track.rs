@@ -9,11 +9,16 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::engine::{Applied, apply_in};
-use super::{Actor, App};
+use super::{Actor, App, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event};
 use crate::clock::amsterdam_local;
+use crate::documents::{
+    Demand, DocumentData, DocumentKind, FourteenDayLetter, Office, PaymentPlanConfirmation,
+};
 use crate::error::AppError;
+use crate::law::money::Money;
+use crate::law::quote::PaymentInput;
 use crate::registry::Registry;
 use crate::store::{cases, clients, idempotency, transaction};
 
@@ -139,6 +144,101 @@ impl App {
             .await
     }
 
+    /// Builds the letter the payload names from the case as it stands (the figures are the
+    /// law's quote on the letter's day) and stores it with `documents::render`. Idempotent:
+    /// the same data names the same stored document.
+    async fn render_letter(&self, case_id: &str, payload: &Value) -> Result<Value, String> {
+        let kind_name = payload["kind"].as_str().unwrap_or_default().to_owned();
+        let kind = DocumentKind::parse(&kind_name)
+            .ok_or_else(|| format!("no document kind {kind_name:?}"))?;
+        let on = payload["on"]
+            .as_str()
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .ok_or("the render job names no date")?;
+        let id = case_id.to_owned();
+        let (case, client, policy) = self
+            .store
+            .run(move |conn| {
+                let case = cases::get(conn, &id)?
+                    .ok_or_else(|| AppError::NotFound(format!("no case {id:?}")))?;
+                let client = clients::get(conn, case.claim.client_id.as_str())?
+                    .ok_or_else(|| AppError::Internal("the case's client is missing".into()))?;
+                let policy = clients::get_policy(
+                    conn,
+                    case.claim.client_id.as_str(),
+                    Some(case.policy_version),
+                )?
+                .ok_or_else(|| AppError::Internal("the case's policy is missing".into()))?;
+                Ok::<_, AppError>((case, client.client, policy.policy))
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        let office = Office::example();
+        let payments: Vec<PaymentInput> = case
+            .track
+            .payments
+            .iter()
+            .filter(|p| p.paid_on <= on)
+            .map(|p| PaymentInput {
+                paid_on: p.paid_on,
+                amount: Money::from_cents(p.amount_cents),
+                invoice_number: p.invoice_number.clone(),
+            })
+            .collect();
+        let data = match kind {
+            DocumentKind::FourteenDayLetter => DocumentData::FourteenDayLetter(
+                FourteenDayLetter::build(
+                    &office,
+                    &client,
+                    &case,
+                    on,
+                    policy.letter_delivery_days,
+                    &payments,
+                )
+                .map_err(|e| e.to_string())?,
+            ),
+            DocumentKind::Demand => DocumentData::Demand(
+                Demand::build(
+                    &office,
+                    &client,
+                    &case,
+                    on,
+                    policy.demand_term_days,
+                    &payments,
+                )
+                .map_err(|e| e.to_string())?,
+            ),
+            DocumentKind::PaymentPlan => {
+                let plan = case.track.plan.clone().ok_or("the case has no plan")?;
+                let instalments: Vec<(NaiveDate, Money)> = plan
+                    .instalments
+                    .iter()
+                    .filter_map(|i| i.due_on.map(|d| (d, Money::from_cents(i.amount_cents))))
+                    .collect();
+                DocumentData::PaymentPlan(
+                    PaymentPlanConfirmation::build(
+                        &office,
+                        &client,
+                        &case,
+                        on,
+                        case.track.letter_sent_on,
+                        policy.letter_delivery_days,
+                        &payments,
+                        &instalments,
+                        policy.plan_grace_days,
+                    )
+                    .map_err(|e| e.to_string())?,
+                )
+            }
+            other => return Err(format!("the track does not render {} yet", other.as_str())),
+        };
+        let stored = self
+            .store_document(case_id.to_owned(), kind, data, Actor(SYSTEM.into()))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(json!({ "kind": kind.as_str(), "document_id": stored.id, "sha256": stored.sha256 }))
+    }
+
     /// Runs an activity of a case; `previous_attempts` is how often it failed before. Its
     /// output is the event's data.
     pub(crate) async fn run_activity(
@@ -174,8 +274,9 @@ impl App {
                     .await
                     .map_err(|e| format!("register lookup: {e}"))?;
                 let verdict = findings.verdict(&case.claim.debtor);
-                Ok(json!({ "verdict": verdict, "evidence": findings.evidence.len() }))
+                Ok(json!({ "verdict": verdict, "findings": findings }))
             }
+            Activity::RenderDocument => self.render_letter(case_id, payload).await,
         }
     }
 }

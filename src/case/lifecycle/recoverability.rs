@@ -100,6 +100,8 @@ pub(crate) fn answered(
     if let Value::Object(map) = &mut d.audit.data {
         map.insert("verdict".into(), data["verdict"].clone());
         map.insert("checked_on".into(), data["checked_on"].clone());
+        // The registers' raw answers, for the dossier.
+        map.insert("findings".into(), output["findings"].clone());
     }
     Ok(d)
 }
