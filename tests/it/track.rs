@@ -323,6 +323,24 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
     advance_to(&server, "2026-06-17T08:00:00Z").await;
     assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
 
+    // A judgment awarding other sums than the claim's is refused, not guessed at.
+    let other = server
+        .cases()
+        .register_judgment(pb::RegisterJudgmentRequest {
+            case_id: id.clone(),
+            request_id: "vonnis-0".into(),
+            judgment: Some(pb::Judgment {
+                judgment_date: "2026-06-17".into(),
+                kind: pb::judgment::Kind::Default.into(),
+                outcome: pb::judgment::Outcome::PartlyAwarded.into(),
+                awarded_principal: "1000.00".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect_err("other sums");
+    assert_eq!(other.code(), Code::FailedPrecondition, "{other:?}");
+
     // Default judgment of Wed 17 June: legal costs 397.00 court fee + 125.57 summons +
     // 135.00 representative's fee = 657.57.
     let judged = server
