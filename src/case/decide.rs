@@ -168,6 +168,14 @@ pub fn decide(
             Ok(d)
         }
         Event::ActivityFailed {
+            activity: Activity::RecoverabilityCheck,
+            attempts,
+            error,
+            ..
+        } if case.stage == Stage::Recoverability => Ok(lifecycle::recoverability::unreachable(
+            case, *attempts, error,
+        )),
+        Event::ActivityFailed {
             activity,
             attempts,
             error,

@@ -109,3 +109,43 @@ pub(crate) fn withdraw(
         Vec::new(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::claim::DebtorKind;
+    use crate::case::decide;
+    use crate::case::decide::tests::{case, d};
+    use crate::case::event::{Event, Timer};
+
+    #[test]
+    fn a_timer_due_on_hold_fires_on_resumption() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Letter;
+        let held = put_on_hold(&c, d("2026-05-11"), "dispute", "meter reading").unwrap();
+        c.suspension = held.suspension;
+        c.track = held.track;
+        let timer = Event::TimerFired(Timer::LetterTermEnded);
+        let deferred = decide(&c, &timer, &policy, d("2026-05-22")).unwrap();
+        assert_eq!(deferred.stage, Stage::Letter, "paused: the stage stays");
+        c.track = deferred.track;
+        let resumed = resume(&c, &policy, d("2026-06-01"), "settled").unwrap();
+        assert_eq!(resumed.suspension, Suspension::None);
+        assert!(resumed.track.deferred_timers.is_empty());
+        assert_eq!(
+            resumed.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::LetterTermEnded),
+                due: Due::Now,
+                payload: json!({}),
+            }]
+        );
+        assert!(resume(&c, &policy, d("2026-06-01"), "").is_ok());
+        c.suspension = Suspension::None;
+        assert!(
+            resume(&c, &policy, d("2026-06-01"), "").is_err(),
+            "not on hold"
+        );
+    }
+}

@@ -86,3 +86,77 @@ pub(crate) fn received(
     d.audit.data = data;
     Ok(d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::claim::DebtorKind;
+    use crate::case::decide::tests::{case, d};
+    use crate::case::stage::Stage;
+
+    fn payment(id: &str, on: &str, cents: i64) -> PaymentRecord {
+        PaymentRecord {
+            id: id.into(),
+            paid_on: d(on),
+            amount_cents: cents,
+            ..PaymentRecord::default()
+        }
+    }
+
+    #[test]
+    fn payments_go_to_interest_first_and_an_overpayment_is_kept() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Letter;
+        // 1,234.56 due 1 Mar 2026 at 4 %: on 31 Mar, 30 days: 1,234.56 × 0.04 × 30 / 365
+        // = 4.0588 → 4.06 interest; 100.00 → 4.06 interest, 95.94 principal.
+        let first = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &payment("p1", "2026-03-31", 10_000),
+        )
+        .unwrap();
+        let p = &first.track.payments[0];
+        assert_eq!(
+            (
+                p.to_costs_cents,
+                p.to_interest_cents,
+                p.to_principal_cents,
+                p.overpaid_cents
+            ),
+            (0, 406, 9_594, 0)
+        );
+        assert_eq!(first.stage, Stage::Letter);
+        c.track = first.track;
+        // Same day, 2,000.00 against 1,138.62 left: 861.38 overpaid; closed paid.
+        let second = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &payment("p2", "2026-03-31", 200_000),
+        )
+        .unwrap();
+        let p = &second.track.payments[1];
+        assert_eq!((p.to_principal_cents, p.overpaid_cents), (113_862, 86_138));
+        assert_eq!(second.close_reason, Some(CloseReason::Paid));
+        let statement = second.track.statement.unwrap();
+        // 2,100.00 received = 1,238.62 paid out + 0 costs + 861.38 overpaid.
+        assert_eq!(
+            (
+                statement.received_cents,
+                statement.paid_out_cents,
+                statement.overpaid_cents
+            ),
+            (210_000, 123_862, 86_138)
+        );
+        // A payment dated before the last one is refused: allocations are final.
+        let earlier = received(
+            &c,
+            &policy,
+            d("2026-04-01"),
+            &payment("p3", "2026-03-30", 100),
+        );
+        assert!(earlier.is_err());
+    }
+}

@@ -149,3 +149,68 @@ pub(crate) fn check(
     ];
     Ok(d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::claim::DebtorKind;
+    use crate::case::decide::tests::{case, d};
+    use crate::case::stage::Stage;
+    use crate::case::track::PaymentRecord;
+
+    fn instalment(on: &str, cents: i64) -> InstalmentRecord {
+        InstalmentRecord {
+            due_on: Some(d(on)),
+            amount_cents: cents,
+        }
+    }
+
+    #[test]
+    fn a_kept_instalment_schedules_the_next_check_and_a_missed_one_lapses() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Letter;
+        let late = proposed(
+            &c,
+            &policy,
+            d("2026-05-11"),
+            &[instalment("2026-06-11", 100)],
+        );
+        // 11 May + 30 days = 10 June: an 11 June first instalment is too late.
+        assert!(matches!(late, Err(Rejection::Unknown(m)) if m.contains("2026-06-10")));
+        let plan = [
+            instalment("2026-05-15", 10_000),
+            instalment("2026-06-15", 10_000),
+        ];
+        let agreed = proposed(&c, &policy, d("2026-05-11"), &plan).unwrap();
+        assert_eq!(agreed.suspension, Suspension::PaymentPlan);
+        // Due 15 May + 7 grace days: checked at the start of 23 May.
+        assert!(agreed.effects.contains(&check_at(&policy, d("2026-05-15"))));
+        assert!(matches!(
+            agreed.effects.last(),
+            Some(Effect::ScheduleJob { due: Due::StartOf(day), .. }) if *day == d("2026-05-23")
+        ));
+        c.suspension = agreed.suspension;
+        c.track = agreed.track;
+        c.track.payments.push(PaymentRecord {
+            paid_on: d("2026-05-15"),
+            amount_cents: 10_000,
+            ..PaymentRecord::default()
+        });
+        c.track.deferred_timers = vec!["timer.letter_term_ended".into()];
+        let kept = check(&c, &policy, d("2026-05-23")).unwrap();
+        assert_eq!(kept.suspension, Suspension::PaymentPlan);
+        c.track = kept.track;
+        let lapsed = check(&c, &policy, d("2026-06-23")).unwrap();
+        assert_eq!(lapsed.suspension, Suspension::None);
+        assert!(lapsed.track.plan.as_ref().is_some_and(|p| p.lapsed));
+        assert_eq!(
+            lapsed.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::LetterTermEnded),
+                due: Due::Now,
+                payload: json!({}),
+            }]
+        );
+    }
+}

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::{stay, task_kind};
 use crate::case::decide::CASE_HANDLER_QUEUE;
-use crate::case::decision::{Decision, Effect, NewTask, Rejection};
+use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
+use crate::case::event::{Activity, JobKind};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::recoverability::{Verdict, VerdictKind};
@@ -106,6 +107,28 @@ pub(crate) fn answered(
     Ok(d)
 }
 
+/// The registers could not be asked after every retry: a person decides (proceed, stop,
+/// or try the lookups again).
+pub(crate) fn unreachable(case: &CaseRecord, attempts: u32, error: &str) -> Decision {
+    let mut d = stay(
+        case,
+        case.track.clone(),
+        "recoverability_review",
+        format!(
+            "the registers could not be asked ({attempts} attempts: {error}); a person decides"
+        ),
+        vec![Effect::OpenTask(NewTask {
+            kind: task_kind::RECOVERABILITY_REVIEW.into(),
+            queue: CASE_HANDLER_QUEUE.into(),
+            title: "Recoverability: registers unreachable".into(),
+            details: json!({ "attempts": attempts, "last_error": error }),
+            outcomes: vec!["proceed".into(), "stop".into(), "retry".into()],
+        })],
+    );
+    d.audit.data = json!({ "attempts": attempts, "last_error": error });
+    d
+}
+
 /// A person's answer to the recoverability review.
 pub(crate) fn reviewed(
     case: &CaseRecord,
@@ -114,6 +137,19 @@ pub(crate) fn reviewed(
     outcome: &str,
     note: &str,
 ) -> Result<Decision, Rejection> {
+    if outcome == "retry" {
+        return Ok(stay(
+            case,
+            case.track.clone(),
+            "recoverability_retried",
+            format!("the register lookups are tried again: {note}"),
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RecoverabilityCheck),
+                due: Due::Now,
+                payload: json!({}),
+            }],
+        ));
+    }
     if outcome == "proceed" {
         return Ok(super::summons::draft(
             case,
@@ -140,4 +176,36 @@ pub(crate) fn reviewed(
         format!("stopped after the recoverability review: {note}"),
         advice,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::claim::DebtorKind;
+    use crate::case::decide::tests::{case, d};
+
+    #[test]
+    fn unreachable_registers_become_a_review_whose_retry_looks_again() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Recoverability;
+        let review = unreachable(&c, 5, "register lookup: timed out");
+        assert_eq!(review.stage, Stage::Recoverability);
+        assert!(matches!(
+            &review.effects[..],
+            [Effect::OpenTask(t)] if t.kind == task_kind::RECOVERABILITY_REVIEW
+                && t.outcomes.contains(&"retry".to_owned())
+        ));
+        let retry = reviewed(&c, &policy, d("2026-05-22"), "retry", "").unwrap();
+        assert_eq!(
+            retry.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RecoverabilityCheck),
+                due: Due::Now,
+                payload: json!({}),
+            }]
+        );
+        let stop = reviewed(&c, &policy, d("2026-05-22"), "stop", "no assets").unwrap();
+        assert_eq!(stop.close_reason, Some(CloseReason::Uncollectable));
+    }
 }
