@@ -177,9 +177,10 @@ async fn complete(server: &TestServer, id: &str, kind: &str, outcome: &str) -> p
     done
 }
 
-/// Every audit event of the case so far (one per version) from WatchCase.
-async fn event_kinds(server: &TestServer, id: &str) -> Vec<String> {
-    let version = get(server, id).await.version;
+/// Every audit event of the case so far from WatchCase (as many as the dossier holds).
+async fn event_kinds(server: &TestServer, db: &TestDb, id: &str) -> Vec<String> {
+    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
+    let version = crate::engine::count(&db.url, &sql).await;
     let mut stream = server
         .cases()
         .watch_case(pb::WatchCaseRequest {
@@ -250,7 +251,7 @@ async fn consumer_pays_within_the_term(db: TestDb) {
     let after = get(&server, &id).await;
     assert_eq!(after.version, case.version);
     assert_eq!(
-        event_kinds(&server, &id).await,
+        event_kinds(&server, &db, &id).await,
         [
             "case_created",
             "claim_accepted",
@@ -408,7 +409,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
         ]
     );
     assert_eq!(
-        event_kinds(&server, &id).await,
+        event_kinds(&server, &db, &id).await,
         [
             "case_created",
             "claim_accepted",
@@ -509,6 +510,25 @@ async fn a_missed_instalment_lapses_the_plan(db: TestDb) {
         .expect("ProposePaymentPlan")
         .into_inner();
     assert_eq!(planned.suspension, pb::Suspension::PaymentPlan as i32);
+    // The confirmation letter is rendered and stored in the dossier.
+    drain(&server).await;
+    let documents = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDocuments")
+        .into_inner()
+        .documents;
+    assert_eq!(
+        documents
+            .iter()
+            .map(|d| d.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["payment_plan"]
+    );
     assert_eq!(
         planned.payment_plan.unwrap().resumes_stage,
         pb::Stage::Letter as i32
@@ -570,7 +590,7 @@ async fn a_missed_instalment_lapses_the_plan(db: TestDb) {
         ["1495.79", "6.23", "0.00", "0.00", "0.00", "1502.02"]
     );
     assert_eq!(q.paid, "620.00");
-    let kinds = event_kinds(&server, &id).await;
+    let kinds = event_kinds(&server, &db, &id).await;
     assert!(
         kinds.ends_with(&[
             "instalment_kept".to_owned(),
@@ -670,7 +690,7 @@ async fn hold_resume_and_withdraw(db: TestDb) {
         .await
         .expect_err("closed");
     assert_eq!(closed.code(), Code::FailedPrecondition);
-    let kinds = event_kinds(&server, &id).await;
+    let kinds = event_kinds(&server, &db, &id).await;
     assert_eq!(
         kinds,
         [

@@ -112,6 +112,16 @@ pub(super) fn close(
     }
 }
 
+/// The job that renders the letter `kind` (a `documents::DocumentKind` name) dated `on`
+/// and stores it in the dossier.
+pub(super) fn render(kind: &str, on: NaiveDate) -> Effect {
+    Effect::ScheduleJob {
+        kind: super::event::JobKind::Activity(super::event::Activity::RenderDocument),
+        due: super::decision::Due::Now,
+        payload: json!({ "kind": kind, "on": on.to_string() }),
+    }
+}
+
 /// Euros of whole cents, for audit payloads.
 pub(super) fn euros(cents: i64) -> String {
     Money::from_cents(cents).to_string()

@@ -84,6 +84,8 @@ pub(crate) fn proposed(
                 kind: Some(JobKind::Timer(Timer::InstalmentCheck)),
             },
             check_at(policy, dates[0]),
+            // The confirmation letter (bevestiging betalingsregeling).
+            super::render("payment_plan", today),
         ],
     );
     d.suspension = Suspension::PaymentPlan;
@@ -187,8 +189,13 @@ mod tests {
         // Due 15 May + 7 grace days: checked at the start of 23 May.
         assert!(agreed.effects.contains(&check_at(&policy, d("2026-05-15"))));
         assert!(matches!(
-            agreed.effects.last(),
-            Some(Effect::ScheduleJob { due: Due::StartOf(day), .. }) if *day == d("2026-05-23")
+            &agreed.effects[1],
+            Effect::ScheduleJob { due: Due::StartOf(day), .. } if *day == d("2026-05-23")
+        ));
+        assert!(matches!(
+            &agreed.effects[2],
+            Effect::ScheduleJob { kind: JobKind::Activity(crate::case::event::Activity::RenderDocument), payload, .. }
+                if payload["kind"] == "payment_plan"
         ));
         c.suspension = agreed.suspension;
         c.track = agreed.track;
