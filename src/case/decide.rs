@@ -27,6 +27,29 @@ pub fn decide(
     today: NaiveDate,
 ) -> Result<Decision, Rejection> {
     if case.stage == Stage::Closed {
+        // The final statement is rendered after the close: its document joins the dossier.
+        if let Event::ActivitySucceeded {
+            activity: Activity::RenderDocument,
+            output,
+            ..
+        } = event
+        {
+            let mut d = lifecycle::stay(
+                case,
+                case.track.clone(),
+                "document_rendered",
+                format!(
+                    "{} {} is in the dossier",
+                    output["kind"].as_str().unwrap_or("document"),
+                    output["document_id"].as_str().unwrap_or("")
+                ),
+                Vec::new(),
+            );
+            d.close_reason = case.close_reason;
+            d.close_note.clone_from(&case.close_note);
+            d.audit.data = output.clone();
+            return Ok(d);
+        }
         return Err(Rejection::Closed(
             case.close_reason.map_or("no reason", CloseReason::as_str),
         ));

@@ -12,9 +12,11 @@ use super::engine::{Applied, apply_in};
 use super::{Actor, App, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event};
+use crate::case::{Client, CloseReason, TrackPolicy};
 use crate::clock::amsterdam_local;
 use crate::documents::{
-    Demand, DocumentData, DocumentKind, FourteenDayLetter, Office, PaymentPlanConfirmation,
+    Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput, FourteenDayLetter,
+    Insolvency, Office, PaymentPlanConfirmation, Receipt,
 };
 use crate::error::AppError;
 use crate::law::money::Money;
@@ -230,6 +232,9 @@ impl App {
                     .map_err(|e| e.to_string())?,
                 )
             }
+            DocumentKind::FinalStatement => {
+                DocumentData::FinalStatement(final_statement(&office, &client, &case, &policy, on)?)
+            }
             other => return Err(format!("the track does not render {} yet", other.as_str())),
         };
         let stored = self
@@ -279,4 +284,85 @@ impl App {
             Activity::RenderDocument => self.render_letter(case_id, payload).await,
         }
     }
+}
+
+/// The final statement document from the track's figures on the closing day: the claim's
+/// principal and what interest and costs came to (paid and still open), every receipt;
+/// nothing is paid out to the client yet when the case closes.
+fn final_statement(
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    on: NaiveDate,
+) -> Result<FinalStatement, String> {
+    let open = owed(case, policy, on)?;
+    let paid = |f: fn(&PaymentRecord) -> i64| {
+        Money::from_cents(case.track.payments.iter().map(f).sum::<i64>())
+    };
+    let close_reason = match case.close_reason {
+        Some(CloseReason::Paid) => "volledig betaald",
+        Some(CloseReason::Uncollectable) => "oninbaar",
+        Some(CloseReason::Withdrawn) => "ingetrokken door de opdrachtgever",
+        Some(CloseReason::Dismissed) => "vordering afgewezen door de rechter",
+        None => "gesloten",
+    };
+    let insolvency = case
+        .track
+        .recoverability
+        .as_ref()
+        .filter(|_| case.close_reason == Some(CloseReason::Uncollectable))
+        .and_then(|r| {
+            let number = r.verdict.insolvency_number.clone()?;
+            let kind = match number.chars().next() {
+                Some('S') => "surseance van betaling",
+                Some('R') => "schuldsaneringsregeling (WSNP)",
+                _ => "faillissement",
+            };
+            Some(Insolvency {
+                kind: kind.into(),
+                administrator: r
+                    .verdict
+                    .administrator
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                administrator_address: r
+                    .verdict
+                    .administrator
+                    .as_ref()
+                    .map(|a| {
+                        format!(
+                            "{}, {} {}",
+                            a.address.street, a.address.postcode, a.address.city
+                        )
+                    })
+                    .unwrap_or_default(),
+                case_number: number,
+            })
+        });
+    let input = FinalStatementInput {
+        drafted_on: on,
+        close_reason: close_reason.into(),
+        principal: case.principal(),
+        interest: paid(|p| p.to_interest_cents) + open.quote.interest,
+        collection_costs: paid(|p| p.to_costs_cents)
+            + open.quote.collection_costs
+            + open.quote.collection_costs_vat,
+        legal_costs: paid(|p| p.to_legal_costs_cents) + open.legal_costs,
+        receipts: case
+            .track
+            .payments
+            .iter()
+            .filter(|p| p.amount_cents > 0)
+            .map(|p| Receipt {
+                received_on: p.paid_on,
+                amount: Money::from_cents(p.amount_cents),
+                description: "betaling debiteur".into(),
+            })
+            .collect(),
+        payouts: Vec::new(),
+        insolvency,
+    };
+    FinalStatement::build(office, client, case, input).map_err(|e| e.to_string())
 }

@@ -246,17 +246,20 @@ async fn consumer_pays_within_the_term(db: TestDb) {
     let again = pay(&server, &id, "pay-1", "2026-05-15", "1834.00").await;
     assert_eq!(again.case.unwrap().payments.len(), 1);
 
-    // The letter's timer was cancelled: nothing moves after the term.
+    // The letter's timer was cancelled: nothing moves after the term; the final
+    // statement went into the dossier.
     advance_to(&server, "2026-05-25T08:00:00Z").await;
     let after = get(&server, &id).await;
-    assert_eq!(after.version, case.version);
+    assert_eq!(after.close_reason, pb::CloseReason::Paid as i32);
     assert_eq!(
         event_kinds(&server, &db, &id).await,
         [
             "case_created",
             "claim_accepted",
             "track_started",
-            "payment_recorded"
+            "payment_recorded",
+            "document_stored",
+            "document_rendered"
         ]
     );
     server.stop().await;
@@ -408,6 +411,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             "3228.60", "1842.40", "1825.00", "17.40", "1386.20", "0.00", "0.00"
         ]
     );
+    drain(&server).await;
     assert_eq!(
         event_kinds(&server, &db, &id).await,
         [
@@ -424,6 +428,8 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             "order_to_pay_ended",
             "attachment_made",
             "payment_recorded",
+            "document_stored",
+            "document_rendered",
         ]
     );
     server.stop().await;
@@ -474,6 +480,25 @@ async fn bankrupt_business_closes_uncollectable(db: TestDb) {
     assert!(advice.contains("art. 29 Wet OB 1968"), "{advice}");
     let q = quote(&server, &id, "2026-05-19").await;
     assert_eq!(q.total_due, "16323.64");
+    // The client's final statement (eindafrekening) is a document of the case.
+    drain(&server).await;
+    let documents = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDocuments")
+        .into_inner()
+        .documents;
+    assert_eq!(
+        documents
+            .iter()
+            .map(|d| d.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["final_statement"]
+    );
     server.stop().await;
 }
 on_both_backends!(bankrupt_business_closes_uncollectable);
@@ -690,6 +715,7 @@ async fn hold_resume_and_withdraw(db: TestDb) {
         .await
         .expect_err("closed");
     assert_eq!(closed.code(), Code::FailedPrecondition);
+    drain(&server).await;
     let kinds = event_kinds(&server, &db, &id).await;
     assert_eq!(
         kinds,
@@ -703,6 +729,8 @@ async fn hold_resume_and_withdraw(db: TestDb) {
             "letter_term_ended",
             "recoverability_proceed",
             "withdrawn",
+            "document_stored",
+            "document_rendered",
         ]
     );
     server.stop().await;

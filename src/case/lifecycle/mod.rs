@@ -108,6 +108,8 @@ pub(super) fn close(
         effects: vec![
             Effect::CancelJobs { kind: None },
             Effect::CloseTasks { kind: None },
+            // The client's final statement (eindafrekening) for the dossier.
+            render("final_statement", today),
         ],
     }
 }
