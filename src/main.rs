@@ -174,6 +174,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let clock = parse_clock(&clock)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(async {
+                // Handlers first: a SIGTERM that arrives while the store opens or before
+                // the first call must still mean a graceful stop, not the default kill.
+                let shutdown = shutdown_signal().map_err(|e| format!("signal handlers: {e}"))?;
                 let listener = tokio::net::TcpListener::bind(listen)
                     .await
                     .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -189,7 +192,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     },
                     registers: registers.into_registers(),
                 };
-                server::serve(config, listener, shutdown_signal())
+                server::serve(config, listener, shutdown)
                     .await
                     .map_err(|e| e.to_string())
             })
@@ -239,22 +242,17 @@ fn parse_clock(spec: &str) -> Result<Arc<dyn Clock>, String> {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return interrupt.await.unwrap_or(()),
-            };
+/// A future that resolves on SIGINT or SIGTERM; the handlers are installed at the call.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    // Registered now, when called, not when the future is first polled.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
         tokio::select! {
-            _ = interrupt => {}
+            _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    interrupt.await.unwrap_or(());
-    tracing::info!("shutting down: finishing in-flight calls");
+        tracing::info!("shutting down: finishing in-flight calls");
+    })
 }
