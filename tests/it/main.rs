@@ -11,5 +11,6 @@ mod documents;
 mod engine;
 mod intake;
 mod processes;
+mod recoverability;
 mod registers;
 mod track;

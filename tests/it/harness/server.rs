@@ -48,6 +48,16 @@ impl TestServer {
 
     /// Starts a server on `db` with a manual clock at `now`.
     pub async fn start_at(db: &TestDb, now: DateTime<Utc>) -> Self {
+        Self::start_with(db, now, exploot::registry::Registers::default()).await
+    }
+
+    /// Starts a server on `db` with a manual clock at `now` that asks `registers`
+    /// (the fixture register unless they name real ones, e.g. the fake servers).
+    pub async fn start_with(
+        db: &TestDb,
+        now: DateTime<Utc>,
+        registers: exploot::registry::Registers,
+    ) -> Self {
         init_logging();
         let clock = ManualClock::new(now);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -60,7 +70,7 @@ impl TestServer {
             clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
             pool_size: 4,
             engine: exploot::workflow::EngineConfig::default(),
-            registers: exploot::registry::Registers::default(),
+            registers,
         };
         let task = tokio::spawn(serve(config, listener, async {
             let _ = stopped.await;

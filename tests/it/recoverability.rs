@@ -1,0 +1,137 @@
+//! Recoverability through the server, with the real register clients pointed at the fake
+//! KvK and insolvency servers: a register that is down becomes a person's review after
+//! every retry, nothing is lost, and a retry once the register is back finishes the check.
+
+use std::time::Duration;
+
+use exploot::proto as pb;
+use exploot::registry::{BreakerPolicy, CirConfig, KvkConfig, Registers, RetryPolicy};
+
+use crate::harness::fake_registers::{CIR_PASSWORD, CIR_USER, FakeRegister, Fault, KVK_TEST_KEY};
+use crate::harness::fixtures::{business_claim, put_client};
+use crate::harness::server::default_start;
+use crate::harness::{TestDb, TestServer, on_both_backends};
+
+/// The real clients against the fakes, with short timeouts, backoffs and breaker.
+fn registers(kvk: &FakeRegister, cir: &FakeRegister) -> Registers {
+    Registers {
+        kvk: Some(KvkConfig {
+            base_url: kvk.kvk_base_url(),
+            api_key: KVK_TEST_KEY.into(),
+        }),
+        insolvency: Some(CirConfig {
+            url: cir.cir_url(),
+            username: CIR_USER.into(),
+            password: CIR_PASSWORD.into(),
+        }),
+        timeout: Duration::from_millis(400),
+        retry: RetryPolicy {
+            attempts: 2,
+            first_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+        },
+        breaker: BreakerPolicy {
+            failures: 1_000,
+            cooldown: Duration::from_millis(1),
+        },
+        ..Registers::default()
+    }
+}
+
+async fn advance_to(server: &TestServer, to: &str) {
+    let at = chrono::DateTime::parse_from_rfc3339(to).unwrap();
+    server
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::To(
+                prost_types::Timestamp {
+                    seconds: at.timestamp(),
+                    nanos: 0,
+                },
+            )),
+        })
+        .await
+        .expect("AdvanceClock");
+}
+
+async fn case(server: &TestServer, id: &str) -> pb::Case {
+    server
+        .cases()
+        .get_case(pb::GetCaseRequest { case_id: id.into() })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+async fn open_tasks(server: &TestServer, id: &str) -> Vec<pb::Task> {
+    server
+        .tasks()
+        .list_tasks(pb::ListTasksRequest {
+            case_id: id.into(),
+            state: pb::TaskState::Open.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tasks
+}
+
+async fn registers_down_become_a_review_and_a_retry_finishes_the_check(db: TestDb) {
+    let kvk = FakeRegister::kvk().await;
+    let cir = FakeRegister::insolvency().await;
+    kvk.always(Some(Fault::ServerError));
+    cir.always(Some(Fault::ServerError));
+    let server = TestServer::start_with(&db, default_start(), registers(&kvk, &cir)).await;
+    put_client(&server, "acme").await;
+    // KvK 99098123 is the fixtures' company in faillissement (curator mr K. Oopt). The
+    // sommatie of Monday 4 May 2026 runs 14 days to Monday 18 May; the check starts on
+    // Tuesday 19 May and every attempt finds both registers answering 500.
+    let id = server
+        .cases()
+        .create_case(business_claim("acme", "DOWN-1", "99098123"))
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
+    advance_to(&server, "2026-05-20T08:00:00Z").await;
+
+    let stuck = case(&server, &id).await;
+    assert_eq!(
+        stuck.stage,
+        pb::Stage::Recoverability as i32,
+        "{}",
+        db.backend
+    );
+    assert_eq!(stuck.close_reason, pb::CloseReason::Unspecified as i32);
+    let tasks = open_tasks(&server, &id).await;
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    let review = &tasks[0];
+    assert_eq!(review.kind, "recoverability_review");
+    assert!(review.outcomes.contains(&"retry".to_owned()), "{review:?}");
+    // The job ran its attempts, each asking the register (two tries per lookup).
+    let asked = kvk.count() + cir.count();
+    assert!(asked >= 4, "retried: {asked} requests");
+
+    // The registers are back; a case handler asks for the check again.
+    kvk.always(None);
+    cir.always(None);
+    server
+        .tasks()
+        .complete_task(pb::CompleteTaskRequest {
+            task_id: review.id.clone(),
+            request_id: "retry-1".into(),
+            outcome: "retry".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("CompleteTask");
+    advance_to(&server, "2026-05-20T09:00:00Z").await;
+    let done = case(&server, &id).await;
+    assert_eq!(done.stage, pb::Stage::Closed as i32, "{}", db.backend);
+    assert_eq!(done.close_reason, pb::CloseReason::Uncollectable as i32);
+    let r = done.recoverability.unwrap();
+    assert_eq!(r.insolvency_number, "F.16/21/150");
+    server.stop().await;
+}
+on_both_backends!(registers_down_become_a_review_and_a_retry_finishes_the_check);
