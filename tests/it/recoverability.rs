@@ -1,6 +1,7 @@
 //! Recoverability through the server, with the real register clients pointed at the fake
 //! KvK and insolvency servers: a register that is down becomes a person's review after
-//! every retry, nothing is lost, and a retry once the register is back finishes the check.
+//! every retry, nothing is lost, and a retry once the register is back finishes the check;
+//! a second case of the same debtor is answered from the database cache.
 
 use std::time::Duration;
 
@@ -135,3 +136,55 @@ async fn registers_down_become_a_review_and_a_retry_finishes_the_check(db: TestD
     server.stop().await;
 }
 on_both_backends!(registers_down_become_a_review_and_a_retry_finishes_the_check);
+
+async fn a_second_case_of_the_same_debtor_is_answered_from_the_cache(db: TestDb) {
+    let kvk = FakeRegister::kvk().await;
+    let cir = FakeRegister::insolvency().await;
+    let cached = Registers {
+        cache_ttl: Duration::from_secs(72 * 3600),
+        ..registers(&kvk, &cir)
+    };
+    let server = TestServer::start_with(&db, default_start(), cached).await;
+    put_client(&server, "acme").await;
+    // Case 1 of KvK 99098123 on Monday 4 May, case 2 of the same debtor on Tuesday 5 May:
+    // their checks run a day or two apart, inside the 72-hour cache.
+    let first = server
+        .cases()
+        .create_case(business_claim("acme", "CACHE-1", "99098123"))
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
+    advance_to(&server, "2026-05-05T08:00:00Z").await;
+    let second = server
+        .cases()
+        .create_case(business_claim("acme", "CACHE-2", "99098123"))
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
+    advance_to(&server, "2026-05-19T08:00:00Z").await;
+    assert_eq!(case(&server, &first).await.stage, pb::Stage::Closed as i32);
+    assert_ne!(case(&server, &second).await.stage, pb::Stage::Closed as i32);
+    let asked = (kvk.count(), cir.count());
+    assert!(
+        asked.0 > 0 && asked.1 > 0,
+        "the first case asked both registers: {asked:?}"
+    );
+
+    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    let answer = case(&server, &second).await;
+    assert_eq!(answer.stage, pb::Stage::Closed as i32, "{}", db.backend);
+    assert_eq!(answer.close_reason, pb::CloseReason::Uncollectable as i32);
+    assert_eq!(
+        answer.recoverability.unwrap().insolvency_number,
+        "F.16/21/150"
+    );
+    assert_eq!(
+        (kvk.count(), cir.count()),
+        asked,
+        "no call for the second case"
+    );
+    server.stop().await;
+}
+on_both_backends!(a_second_case_of_the_same_debtor_is_answered_from_the_cache);
