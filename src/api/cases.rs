@@ -195,17 +195,7 @@ fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::Fie
     let updated_after = instant("updated_after", r.updated_after.as_ref());
     let updated_before = instant("updated_before", r.updated_before.as_ref());
     let stage = v.check("stage", convert::stage_filter(r.stage)).flatten();
-    let page_size = match i64::from(r.page_size) {
-        0 => DEFAULT_PAGE,
-        n if (1..=MAX_PAGE).contains(&n) => n,
-        _ => {
-            v.add(
-                "page_size",
-                format!("from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"),
-            );
-            DEFAULT_PAGE
-        }
-    };
+    let page_size = v.page_size(r.page_size, DEFAULT_PAGE, MAX_PAGE);
     let after = if r.page_token.is_empty() {
         None
     } else {

@@ -26,6 +26,19 @@ impl Violations {
         result.map_err(|e| self.add(field, e)).ok()
     }
 
+    /// A list call's page size: 0 means `default`, 1 to `max` as asked; anything else is
+    /// recorded as a violation of `page_size` (and the default used meanwhile).
+    pub fn page_size(&mut self, raw: i32, default: i64, max: i64) -> i64 {
+        match i64::from(raw) {
+            0 => default,
+            n if (1..=max).contains(&n) => n,
+            _ => {
+                self.add("page_size", format!("from 1 to {max} (0 for {default})"));
+                default
+            }
+        }
+    }
+
     /// Ok when nothing was recorded.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldViolation>> {
         if self.0.is_empty() {

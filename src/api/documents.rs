@@ -115,17 +115,7 @@ fn list_query(
     if r.case_id.is_empty() {
         v.add("case_id", "is required");
     }
-    let page_size = match i64::from(r.page_size) {
-        0 => DEFAULT_PAGE,
-        n if (1..=MAX_PAGE).contains(&n) => n,
-        _ => {
-            v.add(
-                "page_size",
-                format!("from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"),
-            );
-            DEFAULT_PAGE
-        }
-    };
+    let page_size = v.page_size(r.page_size, DEFAULT_PAGE, MAX_PAGE);
     let after = if r.page_token.is_empty() {
         None
     } else {
