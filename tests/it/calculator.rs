@@ -5,9 +5,8 @@ use exploot::law::money::Money;
 use exploot::law::quote::{self, DebtorKind, InvoiceInput, PaymentInput, QuoteRequest};
 use exploot::proto as pb;
 use tonic::Code;
-use tonic_types::StatusExt;
 
-use crate::harness::{TestDb, TestServer};
+use crate::harness::{TestDb, TestServer, bad_fields};
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -172,14 +171,7 @@ async fn bad_quote_requests_name_every_field() {
         .await
         .expect_err("invalid");
     assert_eq!(err.code(), Code::InvalidArgument);
-    let mut fields: Vec<String> = err
-        .get_details_bad_request()
-        .unwrap()
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
-    fields.sort_unstable();
+    let fields = bad_fields(&err);
     assert_eq!(
         fields,
         [
@@ -203,13 +195,7 @@ async fn bad_quote_requests_name_every_field() {
         .quote_claim(early)
         .await
         .expect_err("as_of too early");
-    let fields: Vec<String> = err
-        .get_details_bad_request()
-        .unwrap()
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
+    let fields = bad_fields(&err);
     assert!(fields.iter().any(|f| f == "as_of"), "{fields:?}");
     server.stop().await;
 }

@@ -6,7 +6,7 @@ use tonic::Code;
 use tonic_types::StatusExt;
 
 use crate::harness::fixtures::{business_claim, consumer_claim, put_client};
-use crate::harness::{TestDb, TestServer, on_both_backends};
+use crate::harness::{TestDb, TestServer, bad_fields, on_both_backends};
 
 async fn create_then_get_round_trips_every_field(db: TestDb) {
     let server = TestServer::start(&db).await;
@@ -160,14 +160,7 @@ async fn unknown_client_and_other_mistakes_come_together(db: TestDb) {
         .await
         .expect_err("invalid");
     assert_eq!(err.code(), Code::InvalidArgument);
-    let mut fields: Vec<String> = err
-        .get_details_bad_request()
-        .unwrap()
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
-    fields.sort_unstable();
+    let fields = bad_fields(&err);
     assert_eq!(fields, ["client_id", "debtor.iban", "invoices[1].amount"]);
     server.stop().await;
 }
@@ -296,14 +289,7 @@ async fn list_filters_and_pages(db: TestDb) {
         })
         .await
         .expect_err("bad paging");
-    let mut fields: Vec<String> = err
-        .get_details_bad_request()
-        .unwrap()
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
-    fields.sort_unstable();
+    let fields = bad_fields(&err);
     assert_eq!(fields, ["page_size", "page_token"]);
     server.stop().await;
 }

@@ -48,3 +48,18 @@ where
         pause = (pause * 2).min(std::time::Duration::from_millis(100));
     }
 }
+
+/// The fields an INVALID_ARGUMENT's `google.rpc.BadRequest` names, sorted; panics when the
+/// status carries no BadRequest, since every refusal of bad input must name its fields.
+pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    let mut fields: Vec<String> = status
+        .get_details_bad_request()
+        .expect("google.rpc.BadRequest details")
+        .field_violations
+        .into_iter()
+        .map(|v| v.field)
+        .collect();
+    fields.sort_unstable();
+    fields
+}
