@@ -98,6 +98,7 @@ pub fn quote_request(
         letter_sent_on,
         vat_on_collection_costs: r.vat_on_collection_costs,
         delivery_days,
+        awarded_costs: None,
     })
 }
 

@@ -65,7 +65,7 @@ pub fn recorded_payment(p: &PaymentRecord) -> pb::RecordedPayment {
         to_interest: euros(p.to_interest_cents),
         to_principal: euros(p.to_principal_cents),
         overpaid: euros(p.overpaid_cents),
-        recorded_at: None,
+        recorded_at: p.recorded_at.map(super::convert::timestamp),
     }
 }
 
@@ -163,7 +163,8 @@ pub fn judgment(raw: Option<&pb::Judgment>) -> Result<JudgmentRecord, Vec<FieldV
         awarded_collection_costs_cents: awarded_costs,
         legal_costs_cents: legal_costs,
         court_case_number: j.court_case_number.clone(),
-        served_on: None,
+        // The track decides these when it registers the judgment.
+        ..JudgmentRecord::default()
     })
 }
 

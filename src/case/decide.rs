@@ -136,6 +136,29 @@ pub fn decide(
             activity: Activity::RecoverabilityCheck,
             output,
             ..
+        } if case.suspension != Suspension::None => {
+            // Paused: the answer is kept in the dossier, but a verdict must not move a
+            // case on hold or in a plan; the registers are asked afresh on resumption.
+            let check = JobKind::Activity(Activity::RecoverabilityCheck);
+            let mut track = case.track.clone();
+            track.deferred_timers.push(check.as_str().to_owned());
+            let mut d = lifecycle::stay(
+                case,
+                track,
+                "recoverability_deferred",
+                format!(
+                    "the registers answered while {}; they are asked again on resumption",
+                    case.suspension.as_str()
+                ),
+                Vec::new(),
+            );
+            d.audit.data = output.clone();
+            Ok(d)
+        }
+        Event::ActivitySucceeded {
+            activity: Activity::RecoverabilityCheck,
+            output,
+            ..
         } => lifecycle::recoverability::answered(case, policy, today, output),
         Event::PaymentReceived(payment) => {
             lifecycle::payment::received(case, policy, today, payment)
@@ -367,12 +390,33 @@ pub(crate) mod tests {
         assert_eq!(started.stage, Stage::Letter);
         assert_eq!(
             started.effects,
-            vec![Effect::ScheduleJob {
-                kind: JobKind::Timer(Timer::LetterTermEnded),
-                due: Due::StartOf(d("2026-05-22")),
-                payload: json!({ "term_ends_on": "2026-05-21" }),
-            }]
+            vec![
+                Effect::ScheduleJob {
+                    kind: JobKind::Timer(Timer::LetterTermEnded),
+                    due: Due::StartOf(d("2026-05-22")),
+                    payload: json!({ "term_ends_on": "2026-05-21" }),
+                },
+                // The 14-dagenbrief as sent, rendered into the dossier.
+                Effect::ScheduleJob {
+                    kind: JobKind::Activity(Activity::RenderDocument),
+                    due: Due::Now,
+                    payload: json!({ "kind": "fourteen_day_letter", "on": "2026-05-04" }),
+                },
+            ]
         );
+        // A client whose print house makes the letters gets no PDF from the office.
+        let printed = TrackPolicy {
+            render_letters: false,
+            ..TrackPolicy::default()
+        };
+        let started = decide(
+            &c,
+            &Event::TimerFired(Timer::StartTrack),
+            &printed,
+            d("2026-05-04"),
+        )
+        .unwrap();
+        assert_eq!(started.effects.len(), 1, "{:?}", started.effects);
         // A business gets the policy's 14 days from sending.
         let b = case(DebtorKind::Business);
         let started = decide(

@@ -24,6 +24,9 @@ pub struct TrackPolicy {
     pub approve_summons: bool,
     /// A person confirms a `proceed` recoverability verdict too.
     pub approve_recoverability_proceed: bool,
+    /// The office renders each 14-dagenbrief / sommatie as a PDF document of the case;
+    /// off when a print house makes the letters from the case's data.
+    pub render_letters: bool,
     /// The first instalment of a payment plan falls within this many days.
     pub plan_first_instalment_within_days: u32,
     /// A missed instalment lapses the plan after this many days.
@@ -43,6 +46,7 @@ impl Default for TrackPolicy {
             intake_cutoff: NaiveTime::from_hms_opt(16, 0, 0).expect("valid time"),
             approve_summons: true,
             approve_recoverability_proceed: false,
+            render_letters: true,
             plan_first_instalment_within_days: 30,
             plan_grace_days: 7,
             attachment_attempts: 3,

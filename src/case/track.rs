@@ -9,7 +9,7 @@
 //! the bailiff's execution fees, Btag) are kept beside it and paid first (art. 6:44 BW:
 //! costs before interest and principal).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::claim::DebtorKind;
@@ -18,7 +18,7 @@ use super::record::CaseRecord;
 use super::recoverability::Verdict;
 use super::stage::Stage;
 use crate::law::money::Money;
-use crate::law::quote::{self, ClaimQuote, InvoiceInput, PaymentInput, QuoteRequest};
+use crate::law::quote::{self, AwardedCosts, ClaimQuote, InvoiceInput, PaymentInput, QuoteRequest};
 
 /// The recorded track of a case. Missing keys read as empty, so a new field needs no
 /// migration.
@@ -79,6 +79,8 @@ pub struct PaymentRecord {
     pub overpaid_cents: i64,
     /// The day it was recorded.
     pub recorded_on: NaiveDate,
+    /// The instant it was recorded (the service's clock).
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// Why and since when the track is on hold.
@@ -148,6 +150,37 @@ pub struct JudgmentRecord {
     pub court_case_number: String,
     /// Served with the order to pay on.
     pub served_on: Option<NaiveDate>,
+    /// The awarded sums differ from the claim (a partial award, another interest date):
+    /// from the judgment's date on, what is owed is computed over the awarded sums.
+    pub on_awarded_sums: bool,
+    /// Payments recorded before the judgment was registered: the awarded sums reflect
+    /// them, so only later ones count against the awarded sums.
+    pub payments_before: usize,
+}
+
+impl JudgmentRecord {
+    /// The awarded sums as the law's quote takes them, if the case is computed over them
+    /// on `as_of`: one debt of the awarded principal with interest from `interest_from`
+    /// (the debtor's kind's rate, as claimed) and the awarded collection costs.
+    fn as_claim(&self, as_of: NaiveDate) -> Option<(InvoiceInput, AwardedCosts)> {
+        let judged_on = self.judgment_date?;
+        let interest_from = self.interest_from?;
+        if !self.on_awarded_sums || as_of < judged_on {
+            return None;
+        }
+        Some((
+            InvoiceInput {
+                number: format!("vonnis {judged_on}"),
+                // Interest runs from the day after an invoice's due date.
+                due_date: interest_from.pred_opt()?,
+                amount: Money::from_cents(self.awarded_principal_cents),
+            },
+            AwardedCosts {
+                amount: Money::from_cents(self.awarded_collection_costs_cents),
+                from: judged_on,
+            },
+        ))
+    }
 }
 
 /// One attachment (beslag) made by the bailiff.
@@ -295,13 +328,33 @@ fn legal_costs_incurred(track: &TrackState, as_of: NaiveDate) -> i64 {
 }
 
 /// The law's quote request for the case on `as_of` with `payments` (the part of each that
-/// went to the law's items).
+/// went to the law's items, in the order recorded): over the claim's invoices, or over
+/// the awarded sums once a judgment that differs from the claim stands (then only the
+/// payments recorded after it count).
 fn request(
     case: &CaseRecord,
     policy: &TrackPolicy,
     as_of: NaiveDate,
-    payments: Vec<PaymentInput>,
+    payments: Vec<(usize, PaymentInput)>,
 ) -> QuoteRequest {
+    let judgment = case.track.judgment.as_ref();
+    if let Some((debt, costs)) = judgment.and_then(|j| j.as_claim(as_of)) {
+        let after = judgment.map_or(0, |j| j.payments_before);
+        let mut request = QuoteRequest::new(quote_kind(case.claim.debtor.kind), as_of);
+        request.invoices = vec![debt];
+        request.payments = payments
+            .into_iter()
+            .filter(|(index, _)| *index >= after)
+            .map(|(_, p)| PaymentInput {
+                invoice_number: None,
+                ..p
+            })
+            .collect();
+        request.awarded_costs = Some(costs);
+        request.delivery_days = policy.letter_delivery_days;
+        return request;
+    }
+    let payments = payments.into_iter().map(|(_, p)| p).collect();
     QuoteRequest {
         debtor_kind: quote_kind(case.claim.debtor.kind),
         invoices: case
@@ -323,18 +376,27 @@ fn request(
         },
         vat_on_collection_costs: case.track.vat_on_collection_costs,
         delivery_days: policy.letter_delivery_days,
+        awarded_costs: None,
     }
 }
 
-fn law_payments(track: &TrackState) -> Vec<PaymentInput> {
+/// The part of each recorded payment that went to the law's items, with its place in the
+/// order recorded.
+fn law_payments(track: &TrackState) -> Vec<(usize, PaymentInput)> {
     track
         .payments
         .iter()
-        .filter(|p| p.amount_cents > p.to_legal_costs_cents)
-        .map(|p| PaymentInput {
-            paid_on: p.paid_on,
-            amount: Money::from_cents(p.amount_cents - p.to_legal_costs_cents),
-            invoice_number: p.invoice_number.clone(),
+        .enumerate()
+        .filter(|(_, p)| p.amount_cents > p.to_legal_costs_cents)
+        .map(|(index, p)| {
+            (
+                index,
+                PaymentInput {
+                    paid_on: p.paid_on,
+                    amount: Money::from_cents(p.amount_cents - p.to_legal_costs_cents),
+                    invoice_number: p.invoice_number.clone(),
+                },
+            )
         })
         .collect()
 }
@@ -384,11 +446,14 @@ pub fn allocate(
     let rest = payment.amount_cents - record.to_legal_costs_cents;
     if rest > 0 {
         let mut payments = law_payments(&case.track);
-        payments.push(PaymentInput {
-            paid_on: day,
-            amount: Money::from_cents(rest),
-            invoice_number: payment.invoice_number.clone(),
-        });
+        payments.push((
+            case.track.payments.len(),
+            PaymentInput {
+                paid_on: day,
+                amount: Money::from_cents(rest),
+                invoice_number: payment.invoice_number.clone(),
+            },
+        ));
         let after = run(&request(case, policy, day, payments))?;
         let b = &before.quote;
         let cents = |m: Money| m.to_cents().map_err(|e| e.to_string());

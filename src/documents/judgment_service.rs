@@ -241,23 +241,33 @@ impl JudgmentService {
         );
         doc.space(BODY * 0.6);
         amount_row(&mut doc, "Hoofdsom", self.principal);
+        // Interest runs on from `interest_from`; when that is after the service day, the
+        // awarded sum already holds the interest up to and including it.
+        let runs_on = self.interest_from <= self.served_on;
         if self.awarded_interest.is_positive() {
-            amount_row(&mut doc, "Rente volgens vonnis", self.awarded_interest);
+            let label = if runs_on {
+                "Rente volgens vonnis".to_owned()
+            } else {
+                format!("Rente volgens vonnis tot en met {}", nl(self.served_on))
+            };
+            amount_row(&mut doc, &label, self.awarded_interest);
         }
         let interest_name = if self.consumer {
             "Wettelijke rente"
         } else {
             "Wettelijke handelsrente"
         };
-        amount_row(
-            &mut doc,
-            &format!(
-                "{interest_name} van {} tot en met {}",
-                nl(self.interest_from),
-                nl(self.served_on)
-            ),
-            self.running_interest,
-        );
+        if runs_on {
+            amount_row(
+                &mut doc,
+                &format!(
+                    "{interest_name} van {} tot en met {}",
+                    nl(self.interest_from),
+                    nl(self.served_on)
+                ),
+                self.running_interest,
+            );
+        }
         if self.collection_costs.is_positive() {
             amount_row(
                 &mut doc,

@@ -11,6 +11,7 @@
 pub mod allocation;
 pub mod calendar;
 pub mod collection_costs;
+pub mod courts;
 pub mod interest;
 pub mod letter;
 pub mod money;

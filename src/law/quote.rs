@@ -125,6 +125,18 @@ pub struct QuoteRequest {
     pub vat_on_collection_costs: bool,
     /// Delivery days until presumed receipt of the letter (policy; default 2).
     pub delivery_days: u32,
+    /// Collection costs a judgment awarded: owed as awarded (VAT included where the
+    /// court awarded it) from the judgment's date, in place of the staffel.
+    pub awarded_costs: Option<AwardedCosts>,
+}
+
+/// Collection costs fixed by a judgment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AwardedCosts {
+    /// The sum awarded.
+    pub amount: Money,
+    /// Owed from this day (the judgment's date).
+    pub from: NaiveDate,
 }
 
 impl QuoteRequest {
@@ -138,6 +150,7 @@ impl QuoteRequest {
             letter_sent_on: None,
             vat_on_collection_costs: false,
             delivery_days: DEFAULT_DELIVERY_DAYS,
+            awarded_costs: None,
         }
     }
 }
@@ -362,6 +375,8 @@ struct Costs {
     /// The day they fall due, if by `as_of`.
     due_on: Option<NaiveDate>,
     with_vat: bool,
+    /// A judgment's award in cents, in place of the staffel.
+    awarded: Option<i64>,
     charged: i64,
     charged_vat: i64,
     open: i64,
@@ -381,19 +396,24 @@ impl Costs {
         let Some(due_on) = self.due_on.filter(|&due_on| due_on <= day) else {
             return;
         };
-        let base: Money = accounts.iter().filter_map(|a| a.costs_base).sum();
-        let amount = collection_costs(base);
-        let vat = if self.with_vat {
-            collection_costs_vat(amount, due_on)
-        } else {
-            Money::ZERO
+        let (amount, vat) = match self.awarded {
+            Some(awarded) => (awarded, 0),
+            None => {
+                let base: Money = accounts.iter().filter_map(|a| a.costs_base).sum();
+                let amount = collection_costs(base);
+                let vat = if self.with_vat {
+                    collection_costs_vat(amount, due_on)
+                } else {
+                    Money::ZERO
+                };
+                // Both are whole cents below € 10,000 by construction of the staffel; it
+                // is monotone in the base, so neither ever decreases.
+                (
+                    amount.to_cents().unwrap_or_default(),
+                    vat.to_cents().unwrap_or_default(),
+                )
+            }
         };
-        // Both are whole cents below € 10,000 by construction of the staffel; it is
-        // monotone in the base, so neither ever decreases.
-        let (amount, vat) = (
-            amount.to_cents().unwrap_or_default(),
-            vat.to_cents().unwrap_or_default(),
-        );
         self.open += amount - self.charged;
         self.open_vat += vat - self.charged_vat;
         self.charged = amount;
@@ -437,9 +457,10 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
     let letter_valid = request
         .letter_sent_on
         .is_some_and(|sent| sent > earliest_due);
-    let costs_due_on = match request.debtor_kind {
-        DebtorKind::Consumer => letter.filter(|_| letter_valid).map(|t| t.costs_due_from()),
-        DebtorKind::Business => Some(earliest_due + Days::new(1)),
+    let costs_due_on = match (request.awarded_costs, request.debtor_kind) {
+        (Some(awarded), _) => Some(awarded.from),
+        (None, DebtorKind::Consumer) => letter.filter(|_| letter_valid).map(|t| t.costs_due_from()),
+        (None, DebtorKind::Business) => Some(earliest_due + Days::new(1)),
     };
 
     let mut accounts = invoices
@@ -473,6 +494,9 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
     let mut costs = Costs {
         due_on: costs_due_on.filter(|&day| day <= as_of),
         with_vat: request.vat_on_collection_costs,
+        awarded: request
+            .awarded_costs
+            .map(|a| a.amount.to_cents().unwrap_or_default()),
         charged: 0,
         charged_vat: 0,
         open: 0,

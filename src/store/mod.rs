@@ -14,6 +14,7 @@ pub mod events;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod payments;
 pub mod register_cache;
 pub mod rows;
 pub mod schema;

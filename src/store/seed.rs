@@ -12,8 +12,10 @@ use crate::case::{JobKind, Timer};
 /// What to seed.
 #[derive(Clone, Debug)]
 pub struct SyntheticCases<'a> {
-    /// An existing client with policy version 1.
+    /// An existing client.
     pub client_id: &'a str,
+    /// The client's stored policy version the cases run under.
+    pub policy_version: i64,
     /// Case ids are `{prefix}{n}` for n in 1..=count; client references the same.
     pub prefix: &'a str,
     /// How many.
@@ -43,13 +45,14 @@ pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Resul
                suspension, debtor_kind, principal_cents, received_at, accepted_on, \
                policy_version, version, created_at, updated_at) \
              SELECT $2 || n, $3, $2 || n, 'synthetic', 'intake', 'none', 'consumer', 100000, \
-               $4, $5, 1, 1, $4, $4 FROM series"
+               $4, $5, $6, 1, $4, $4 FROM series"
         ))
         .bind::<BigInt, _>(s.count)
         .bind::<Text, _>(s.prefix)
         .bind::<Text, _>(s.client_id)
         .bind::<Timestamp, _>(now)
         .bind::<Date, _>(s.accepted_on)
+        .bind::<BigInt, _>(s.policy_version)
         .execute(conn)?;
         diesel::sql_query(format!(
             "{SERIES} INSERT INTO parties (case_id, role, kind, name) \
@@ -69,12 +72,13 @@ pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Resul
         diesel::sql_query(format!(
             "{SERIES} INSERT INTO case_events (case_id, sequence, kind, at, actor, stage, \
                suspension, reason, payload, policy_version) \
-             SELECT $2 || n, 1, 'case_created', $3, 'seed', 'intake', 'none', 'synthetic', '{{}}', 1 \
+             SELECT $2 || n, 1, 'case_created', $3, 'seed', 'intake', 'none', 'synthetic', '{{}}', $4 \
              FROM series"
         ))
         .bind::<BigInt, _>(s.count)
         .bind::<Text, _>(s.prefix)
         .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(s.policy_version)
         .execute(conn)?;
         // Instant arithmetic differs per backend in SQL, so the timers' due instants are
         // written from Rust, in chunks, in the text form diesel itself uses on SQLite.

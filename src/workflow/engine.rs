@@ -7,12 +7,14 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::{Actor, App};
+use crate::case::track::PaymentRecord;
 use crate::case::{CaseRecord, Decision, Due, Effect, Event, Rejection, decide};
 use crate::clock::{amsterdam_instant, amsterdam_local, amsterdam_start_of};
 use crate::error::AppError;
 use crate::store::cases::{self, Standing};
 use crate::store::events::{self, NewEvent};
 use crate::store::jobs::{self, JobRow};
+use crate::store::payments::{self, PaymentRow};
 use crate::store::tasks::{self, TaskRow, state};
 use crate::store::{DbConnection, StoreError, clients, db_instant, transaction};
 
@@ -77,7 +79,18 @@ pub(crate) fn apply_in(
     })?;
     let today = amsterdam_local(now).date();
     let decision = match decide(&case, event, &policy.policy, today) {
-        Ok(decision) => decision,
+        Ok(mut decision) => {
+            // The decision sees days; the instant a payment was recorded is the service's.
+            for payment in decision
+                .track
+                .payments
+                .iter_mut()
+                .skip(case.track.payments.len())
+            {
+                payment.recorded_at = Some(now);
+            }
+            decision
+        }
         Err(rejection) => return Ok(Applied::Rejected(rejection)),
     };
     let standing = Standing {
@@ -90,6 +103,14 @@ pub(crate) fn apply_in(
     };
     if !cases::update_standing(conn, case_id, case.version, standing, now)? {
         return Err(AppError::Conflict);
+    }
+    for payment in decision
+        .track
+        .payments
+        .iter()
+        .skip(case.track.payments.len())
+    {
+        payments::insert(conn, &payment_row(case_id, payment, now))?;
     }
     events::append(
         conn,
@@ -288,5 +309,26 @@ impl App {
             self.engine.wake_workers.notify_waiters();
         }
         self.engine.appended.notify_waiters();
+    }
+}
+
+/// The ledger row of a payment as the track recorded and allocated it.
+fn payment_row(case_id: &str, p: &PaymentRecord, now: DateTime<Utc>) -> PaymentRow {
+    PaymentRow {
+        id: format!("{case_id}/{}", p.id),
+        case_id: case_id.to_owned(),
+        paid_on: p.paid_on,
+        amount_cents: p.amount_cents,
+        invoice_number: p.invoice_number.clone().unwrap_or_default(),
+        reference: p.reference.clone(),
+        allocation: serde_json::json!({
+            "legal_costs": p.to_legal_costs_cents,
+            "costs": p.to_costs_cents,
+            "interest": p.to_interest_cents,
+            "principal": p.to_principal_cents,
+            "overpaid": p.overpaid_cents,
+        })
+        .to_string(),
+        recorded_at: db_instant(now),
     }
 }

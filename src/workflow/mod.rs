@@ -8,6 +8,7 @@ mod admin;
 mod cases;
 mod clock;
 mod documents;
+mod dossier;
 mod engine;
 mod follow;
 mod import;

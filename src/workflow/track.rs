@@ -235,7 +235,12 @@ impl App {
             DocumentKind::FinalStatement => {
                 DocumentData::FinalStatement(final_statement(&office, &client, &case, &policy, on)?)
             }
-            other => return Err(format!("the track does not render {} yet", other.as_str())),
+            DocumentKind::Summons => DocumentData::Summons(super::dossier::summons_draft(
+                &office, &client, &case, &policy, on, payments,
+            )?),
+            DocumentKind::JudgmentService => DocumentData::JudgmentService(
+                super::dossier::judgment_writ(&office, &client, &case, &policy)?,
+            ),
         };
         let stored = self
             .store_document(case_id.to_owned(), kind, data, Actor(SYSTEM.into()))

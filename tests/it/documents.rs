@@ -68,7 +68,7 @@ fn consumer_quote(as_of: NaiveDate, letter: Option<NaiveDate>) -> exploot::law::
 /// The text `pdftotext -layout` extracts (a label and its amount stay on one line), without
 /// the page footers, with every run of white space made one space (lines wrap wherever the
 /// layout wraps them).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     file.write_all(bytes).expect("write");

@@ -15,7 +15,7 @@ use exploot::workflow::{Actor, App};
 use tokio_stream::StreamExt;
 use tonic::Code;
 
-use crate::harness::{TestDb, TestServer, fixtures, on_both_backends};
+use crate::harness::{TestDb, TestServer, eventually, fixtures, on_both_backends};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -119,8 +119,9 @@ async fn timers_walk_a_case_through_the_letter_term(db: TestDb) {
         get_case(&server, &case.id).await.stage,
         pb::Stage::Intake as i32
     );
+    // The start-track timer, and the 14-dagenbrief's render it schedules (due at once).
     let four = advance_to(&server, "2026-05-04T14:00:00Z").await;
-    assert_eq!(four.jobs_run, 1);
+    assert_eq!(four.jobs_run, 2);
     assert_eq!(
         get_case(&server, &case.id).await.stage,
         pb::Stage::Letter as i32
@@ -132,14 +133,21 @@ async fn timers_walk_a_case_through_the_letter_term(db: TestDb) {
     // The recoverability check it schedules is due at once (run by the workers, counted
     // when AdvanceClock saw it due); its `proceed` drafts the summons (tests/it/track.rs).
     let answer = advance(&server, Duration::from_secs(40 * 24 * 3600)).await;
-    assert!((1..=2).contains(&answer.jobs_run), "{answer:?}");
+    // Its draft is rendered into the dossier by the workers too.
+    assert!((1..=3).contains(&answer.jobs_run), "{answer:?}");
     assert_eq!(answer.now, Some(ts("2026-06-13T14:00:00Z")));
-    let after = get_case(&server, &case.id).await;
+    // Each event is one version: created, accepted, started, the letter rendered, the
+    // term ended, proceed, the draft rendered.
+    let after = eventually("the draft in the dossier", Duration::from_secs(30), || {
+        let server = &server;
+        let id = case.id.clone();
+        async move { Some(get_case(server, &id).await).filter(|c| c.version == 7) }
+    })
+    .await;
     assert_eq!(after.stage, pb::Stage::Summons as i32);
-    assert_eq!(after.version, 5);
 
     let mut seen = Vec::new();
-    while seen.len() < 4 {
+    while seen.len() < 6 {
         let event = tokio::time::timeout(Duration::from_secs(10), watch.next())
             .await
             .expect("WatchCase sends every event")
@@ -154,17 +162,19 @@ async fn timers_walk_a_case_through_the_letter_term(db: TestDb) {
             "case_created",
             "claim_accepted",
             "track_started",
+            "document_stored",
+            "document_rendered",
             "letter_term_ended"
         ]
     );
     assert_eq!(
         seen.iter().map(|e| e.sequence).collect::<Vec<_>>(),
-        [1, 2, 3, 4]
+        [1, 2, 3, 4, 5, 6]
     );
     assert_eq!(seen[2].at, Some(ts("2026-05-04T14:00:00Z")));
     assert_eq!(seen[2].stage, pb::Stage::Letter as i32);
-    assert_eq!(seen[3].at, Some(ts("2026-05-21T22:00:00Z")));
-    assert_eq!(seen[3].actor, "system");
+    assert_eq!(seen[5].at, Some(ts("2026-05-21T22:00:00Z")));
+    assert_eq!(seen[5].actor, "system");
     let payload: serde_json::Value = serde_json::from_str(&seen[2].payload_json).unwrap();
     assert_eq!(payload["term_ends_on"], "2026-05-21");
     assert_eq!(payload["amounts"]["principal"], "1334.51");

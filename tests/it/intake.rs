@@ -662,6 +662,19 @@ async fn the_import_command_writes_rejects_and_reads_dutch_excel_exports() {
 async fn imported_cases_start_the_track_like_created_ones(db: TestDb) {
     let server = TestServer::start(&db).await;
     put_client(&server, "acme").await;
+    // No minimum for legal action: every claim goes straight to its letter (below the
+    // minimum a claim waits for a person's review at intake, created or imported alike).
+    server
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                minimum_for_legal_action: "0.00".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy");
     let answers = import(
         server.intake(),
         vec![good_row("acme", 0), good_row("acme", 1)],

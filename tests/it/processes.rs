@@ -76,7 +76,9 @@ fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-/// `count` cases of client `acme`, each with a start-track timer due at 09:00 UTC.
+/// `count` cases of client `acme`, each with a start-track timer due at 09:00 UTC. The
+/// client's letters are made by a print house (no PDF per case), so what runs is the
+/// timers alone.
 async fn seed(url: &str, instance: &Instance, count: i64) {
     instance
         .admin()
@@ -85,6 +87,19 @@ async fn seed(url: &str, instance: &Instance, count: i64) {
         })
         .await
         .expect("PutClient");
+    let policy_version = instance
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                render_letters: Some(false),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy")
+        .into_inner()
+        .version;
     let store = Store::open(url, 1).expect("store");
     store
         .run(move |conn| {
@@ -92,6 +107,7 @@ async fn seed(url: &str, instance: &Instance, count: i64) {
                 conn,
                 &SyntheticCases {
                     client_id: "acme",
+                    policy_version,
                     prefix: "case-",
                     count,
                     first_due: at("2026-05-04T09:00:00Z"),

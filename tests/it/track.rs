@@ -178,6 +178,37 @@ async fn complete(server: &TestServer, id: &str, kind: &str, outcome: &str) -> p
 }
 
 /// Every audit event of the case so far from WatchCase (as many as the dossier holds).
+/// The case's documents, oldest first: each kind with its text.
+async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
+    let listed = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: id.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDocuments")
+        .into_inner()
+        .documents;
+    let mut out = Vec::new();
+    for document in listed {
+        let mut stream = server
+            .documents()
+            .get_document(pb::GetDocumentRequest {
+                document_id: document.id.clone(),
+            })
+            .await
+            .expect("GetDocument")
+            .into_inner();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk.expect("chunk").data);
+        }
+        out.push((document.kind, crate::documents::pdf_text(&bytes)));
+    }
+    out
+}
+
 async fn event_kinds(server: &TestServer, db: &TestDb, id: &str) -> Vec<String> {
     let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
     let version = crate::engine::count(&db.url, &sql).await;
@@ -257,11 +288,19 @@ async fn consumer_pays_within_the_term(db: TestDb) {
             "case_created",
             "claim_accepted",
             "track_started",
+            "document_stored",
+            "document_rendered",
             "payment_recorded",
             "document_stored",
             "document_rendered"
         ]
     );
+    // The payments ledger holds the payment once, with its allocation, despite the retry.
+    let ledger = format!(
+        "SELECT count(*) AS n FROM payments WHERE case_id = '{id}' AND amount_cents = 183400 \
+         AND paid_on = '2026-05-15' AND allocation LIKE '%\"principal\":182500%'"
+    );
+    assert_eq!(crate::engine::count(&db.url, &ledger).await, 1);
     server.stop().await;
 }
 on_both_backends!(consumer_pays_within_the_term);
@@ -289,7 +328,8 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
     // 26 May + 7 = Tue 2 June, the day after → Wed 3 June.
     // Claim as of 3 June: 64 days × 0.20 = 12.80; 1,825.00 + 12.80 + 331.24 = 2,169.04.
     // Court fee: the value at service (56 days: 11.20 → 2,167.44) is in the class
-    // 1,500–2,500; 2026, legal person: € 397. Btag 2026 dagvaarding: € 125.57.
+    // 1,500–2,500; 2026, legal person: € 397. Btag 2026 dagvaarding: € 125.57, with 21 %
+    // VAT as the client cannot deduct VAT: 125.57 × 0.21 = 26.3697 → 26.37; 151.94.
     let case = get(&server, &id).await;
     assert_eq!(case.stage, pb::Stage::Summons as i32, "{}", db.backend);
     let r = case.recoverability.clone().unwrap();
@@ -308,7 +348,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             &s.court_fee,
             &s.bailiff_fee
         ],
-        ["2026-05-26", "2026-06-03", "2169.04", "397.00", "125.57"]
+        ["2026-05-26", "2026-06-03", "2169.04", "397.00", "151.94"]
     );
     assert!(
         s.subdistrict && !s.approved && s.court.contains("Utrecht"),
@@ -327,7 +367,8 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
     advance_to(&server, "2026-06-17T08:00:00Z").await;
     assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
 
-    // A judgment awarding other sums than the claim's is refused, not guessed at.
+    // A judgment awarding other sums than the claim's, without the day interest runs from
+    // on them, is refused, not guessed at.
     let other = server
         .cases()
         .register_judgment(pb::RegisterJudgmentRequest {
@@ -369,33 +410,44 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
         .into_inner();
     assert_eq!(judged.stage, pb::Stage::Execution as i32);
 
-    // Served with the order to pay on Thu 18 June (Btag 2026 € 136.71); two days from the
-    // day after: Sat 20 June → Mon 22 June (Atw); attachment from Tue 23 June.
+    // Served with the order to pay on Thu 18 June (Btag 2026 € 136.71 + 21 % VAT 28.71 =
+    // 165.42); two days from the day after: Sat 20 June → Mon 22 June (Atw); attachment
+    // from Tue 23 June.
     advance_to(&server, "2026-06-23T08:00:00Z").await;
     let case = get(&server, &id).await;
     assert_eq!(case.judgment.unwrap().served_on, "2026-06-18");
-    // Bank attachment on 23 June (Btag 2026 derdenbeslag € 260.68).
+    // Bank attachment on 23 June (Btag 2026 derdenbeslag € 260.68 + VAT 54.74 = 315.42).
     complete(&server, &id, "attachment", "attached").await;
 
-    // Fri 26 June: 87 days × 0.20 = 17.40 interest; legal costs 657.57 + 136.71 + 260.68
-    // = 1,054.96; total 1,825.00 + 17.40 + 331.24 + 1,054.96 = 3,228.60.
+    // Fri 26 June: 87 days × 0.20 = 17.40 interest; legal costs 657.57 + 165.42 + 315.42
+    // = 1,138.41; total 1,825.00 + 17.40 + 331.24 + 1,138.41 = 3,312.05.
     advance_to(&server, "2026-06-26T08:00:00Z").await;
     let q = quote(&server, &id, "").await;
     assert_eq!(
         figures(&q),
-        ["1825.00", "17.40", "273.75", "57.49", "1054.96", "3228.60"]
+        ["1825.00", "17.40", "273.75", "57.49", "1138.41", "3312.05"]
     );
 
-    // The bank pays the attached 3,228.60: costs 1,054.96 + 331.24 = 1,386.20 first, then
+    // The bank pays the attached 3,312.05: costs 1,138.41 + 331.24 = 1,469.65 first, then
     // interest 17.40, then principal 1,825.00 (art. 6:44 BW).
-    let paid = pay(&server, &id, "bank-1", "2026-06-26", "3228.60").await;
+    let paid = pay(&server, &id, "bank-1", "2026-06-26", "3312.05").await;
+    let recorded = paid.recorded.unwrap();
     assert_eq!(
-        allocation(&paid.recorded.unwrap()),
-        ["1386.20", "17.40", "1825.00", "0.00"]
+        allocation(&recorded),
+        ["1469.65", "17.40", "1825.00", "0.00"]
+    );
+    // Recorded at the service's instant: 26 June, 08:00 UTC.
+    assert_eq!(
+        recorded.recorded_at.map(|t| t.seconds),
+        Some(
+            chrono::DateTime::parse_from_rfc3339("2026-06-26T08:00:00Z")
+                .unwrap()
+                .timestamp()
+        )
     );
     let case = paid.case.unwrap();
     assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
-    // The statement adds up: 1,842.40 to the client + 1,386.20 costs = 3,228.60 received.
+    // The statement adds up: 1,842.40 to the client + 1,469.65 costs = 3,312.05 received.
     let s = statement(&case);
     assert_eq!(
         [
@@ -408,7 +460,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             &s.outstanding
         ],
         [
-            "3228.60", "1842.40", "1825.00", "17.40", "1386.20", "0.00", "0.00"
+            "3312.05", "1842.40", "1825.00", "17.40", "1469.65", "0.00", "0.00"
         ]
     );
     drain(&server).await;
@@ -418,13 +470,19 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             "case_created",
             "claim_accepted",
             "track_started",
+            "document_stored",
+            "document_rendered",
             "letter_term_ended",
             "recoverability_proceed",
+            "document_stored",
+            "document_rendered",
             "summons_approved",
             "summons_served",
             "hearing_held",
             "judgment_registered",
             "judgment_served",
+            "document_stored",
+            "document_rendered",
             "order_to_pay_ended",
             "attachment_made",
             "payment_recorded",
@@ -432,6 +490,33 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             "document_rendered",
         ]
     );
+    // The dossier: the 14-dagenbrief as sent, the dagvaarding draft, the writ and the
+    // final statement.
+    let documents = documents_of(&server, &id).await;
+    assert_eq!(
+        documents
+            .iter()
+            .map(|(kind, _)| kind.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "fourteen_day_letter",
+            "summons",
+            "judgment_service",
+            "final_statement"
+        ]
+    );
+    // The letter names the last day to pay, Thu 21 May 2026.
+    assert!(documents[0].1.contains("21 mei 2026"), "{}", documents[0].1);
+    // The writ of 18 June: 79 days' interest (1 April – 18 June) × 0.20 = 15.80; legal
+    // costs 657.57 + this writ 165.42; 1,825.00 + 15.80 + 331.24 + 657.57 + 136.71 +
+    // 28.71 = 2,995.03, as QuoteCase has it that day.
+    let writ = &documents[2].1;
+    for figure in [
+        "1.825,00", "15,80", "331,24", "657,57", "136,71", "28,71", "2.995,03",
+    ] {
+        assert!(writ.contains(figure), "{figure} missing in:\n{writ}");
+    }
+    assert_eq!(quote(&server, &id, "2026-06-18").await.total_due, "2995.03");
     server.stop().await;
 }
 on_both_backends!(consumer_never_pays_and_is_executed);
@@ -497,7 +582,7 @@ async fn bankrupt_business_closes_uncollectable(db: TestDb) {
             .iter()
             .map(|d| d.kind.as_str())
             .collect::<Vec<_>>(),
-        ["final_statement"]
+        ["demand", "final_statement"]
     );
     server.stop().await;
 }
@@ -552,7 +637,7 @@ async fn a_missed_instalment_lapses_the_plan(db: TestDb) {
             .iter()
             .map(|d| d.kind.as_str())
             .collect::<Vec<_>>(),
-        ["payment_plan"]
+        ["fourteen_day_letter", "payment_plan"]
     );
     assert_eq!(
         planned.payment_plan.unwrap().resumes_stage,
@@ -624,6 +709,9 @@ async fn a_missed_instalment_lapses_the_plan(db: TestDb) {
             "plan_lapsed".to_owned(),
             "letter_term_ended".to_owned(),
             "recoverability_proceed".to_owned(),
+            // The dagvaarding draft, rendered into the dossier.
+            "document_stored".to_owned(),
+            "document_rendered".to_owned(),
         ]),
         "{kinds:?}"
     );
@@ -723,11 +811,15 @@ async fn hold_resume_and_withdraw(db: TestDb) {
             "case_created",
             "claim_accepted",
             "track_started",
+            "document_stored",
+            "document_rendered",
             "put_on_hold",
             "timer_deferred",
             "resumed",
             "letter_term_ended",
             "recoverability_proceed",
+            "document_stored",
+            "document_rendered",
             "withdrawn",
             "document_stored",
             "document_rendered",
@@ -736,6 +828,46 @@ async fn hold_resume_and_withdraw(db: TestDb) {
     server.stop().await;
 }
 on_both_backends!(hold_resume_and_withdraw);
+
+// Intake: a claim below the client's minimum for legal action (default € 500.00) waits
+// for a person before any letter; `proceed` sends it that day.
+async fn a_claim_below_the_minimum_waits_for_review_at_intake(db: TestDb) {
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let mut request = fixtures::consumer_claim("acme", "SMALL");
+    request.invoices = vec![pb::Invoice {
+        number: "F-9".into(),
+        invoice_date: String::new(),
+        due_date: "2026-03-31".into(),
+        amount: "499.99".into(),
+    }];
+    let id = server
+        .cases()
+        .create_case(request)
+        .await
+        .expect("CreateCase")
+        .into_inner()
+        .id;
+    // Past the 16:00 cut-off of Mon 4 May: no letter, a review task instead.
+    advance_to(&server, "2026-05-04T15:00:00Z").await;
+    let case = get(&server, &id).await;
+    assert_eq!(case.stage, pb::Stage::Intake as i32, "{}", db.backend);
+    assert!(case.letter_sent_on.is_empty());
+    // Tue 5 May, a person lets it go on: the 14-dagenbrief goes out that day. Received on
+    // the 2nd delivery day, Thu 7 May (5 May is no delivery day); 14 days → Thu 21 May.
+    advance_to(&server, "2026-05-05T08:00:00Z").await;
+    let task = complete(&server, &id, "intake_review", "proceed").await;
+    assert!(
+        task.details_json.contains("minimum for legal action"),
+        "{}",
+        task.details_json
+    );
+    let case = get(&server, &id).await;
+    assert_eq!(case.stage, pb::Stage::Letter as i32);
+    assert_eq!(case.letter_sent_on, "2026-05-05");
+    assert_eq!(case.letter_term_ends_on, "2026-05-21");
+    server.stop().await;
+}
+on_both_backends!(a_claim_below_the_minimum_waits_for_review_at_intake);
 
 // Scenario 6: a term ending on a Saturday, Sunday or holiday runs on to the next working
 // day (Algemene termijnenwet).

@@ -13,7 +13,7 @@ use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::stage::{CloseReason, Stage};
 use crate::case::track::{AttachmentRecord, ExecutionRecord};
-use crate::law::procedure::{BailiffAct, bailiff_fee, order_to_pay_ends};
+use crate::law::procedure::{BailiffAct, order_to_pay_ends};
 
 /// The attachments in the order the office tries them.
 const ORDER: [&str; 3] = ["bank", "wages", "goods"];
@@ -48,7 +48,7 @@ pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Re
     if case.stage != Stage::Execution {
         return Err(wrong(case));
     }
-    let fee = bailiff_fee(BailiffAct::ServiceOfJudgment, today)
+    let fee = super::bailiff_fee_owed(case, BailiffAct::ServiceOfJudgment, today)
         .ok_or_else(|| Rejection::Unknown(format!("no Btag tariff on {today}")))?;
     let ends = order_to_pay_ends(today);
     let mut track = case.track.clone();
@@ -66,11 +66,15 @@ pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Re
         track,
         "judgment_served",
         format!("judgment served with the order to pay on {today}; it ends on {ends}"),
-        vec![Effect::ScheduleJob {
-            kind: JobKind::Timer(Timer::OrderToPayEnded),
-            due: Due::StartOf(ends + Days::new(1)),
-            payload: json!({}),
-        }],
+        vec![
+            Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::OrderToPayEnded),
+                due: Due::StartOf(ends + Days::new(1)),
+                payload: json!({}),
+            },
+            // The writ as served, in the dossier.
+            super::render("judgment_service", today),
+        ],
     );
     d.audit.amounts = vec![("bailiff_fee", fee)];
     d.audit.data =
@@ -104,7 +108,7 @@ pub(crate) fn attachment_done(
         .as_str()
         .unwrap_or(ORDER[0])
         .to_owned();
-    let fee = bailiff_fee(act(&kind), today)
+    let fee = super::bailiff_fee_owed(case, act(&kind), today)
         .ok_or_else(|| Rejection::Unknown(format!("no Btag tariff on {today}")))?;
     let mut track = case.track.clone();
     let execution = track

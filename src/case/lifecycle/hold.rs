@@ -116,7 +116,7 @@ mod tests {
     use crate::case::claim::DebtorKind;
     use crate::case::decide;
     use crate::case::decide::tests::{case, d};
-    use crate::case::event::{Event, Timer};
+    use crate::case::event::{Activity, Event, Timer};
 
     #[test]
     fn a_timer_due_on_hold_fires_on_resumption() {
@@ -146,6 +146,39 @@ mod tests {
         assert!(
             resume(&c, &policy, d("2026-06-01"), "").is_err(),
             "not on hold"
+        );
+    }
+
+    #[test]
+    fn a_verdict_arriving_on_hold_waits_for_resumption() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Business);
+        c.stage = Stage::Recoverability;
+        let held = put_on_hold(&c, d("2026-05-25"), "dispute", "quality").unwrap();
+        c.suspension = held.suspension;
+        c.track = held.track;
+        let answer = Event::ActivitySucceeded {
+            activity: Activity::RecoverabilityCheck,
+            attempt: 1,
+            output: json!({ "verdict": { "kind": "stop", "reasons": [] } }),
+        };
+        let deferred = decide(&c, &answer, &policy, d("2026-05-26")).unwrap();
+        assert_eq!(
+            deferred.stage,
+            Stage::Recoverability,
+            "paused: no verdict applies"
+        );
+        assert_eq!(deferred.suspension, Suspension::OnHold);
+        assert!(deferred.track.recoverability.is_none());
+        c.track = deferred.track;
+        let resumed = resume(&c, &policy, d("2026-06-01"), "settled").unwrap();
+        assert_eq!(
+            resumed.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RecoverabilityCheck),
+                due: Due::Now,
+                payload: json!({}),
+            }]
         );
     }
 }

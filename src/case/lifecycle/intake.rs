@@ -17,10 +17,22 @@ use crate::law::letter::letter_term;
 use crate::law::procedure::{Limitation, limitation_last_day};
 
 /// Why a claim should not get its letter without a person's look (empty: it goes on): a
-/// claim that may be time-barred. (The client's minimum for legal action is checked before
-/// the summons, the first legal action; intake only warns about it.)
-pub(crate) fn intake_doubts(case: &CaseRecord, today: NaiveDate) -> Vec<String> {
+/// claim that may be time-barred, or a principal below the client's minimum for legal
+/// action (the office would send a letter it cannot follow up in court). A person's
+/// `proceed` answers both for the rest of the track.
+pub(crate) fn intake_doubts(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+) -> Vec<String> {
     let mut doubts = Vec::new();
+    if case.principal() < policy.minimum_for_legal_action() {
+        doubts.push(format!(
+            "principal {} is below the client's minimum for legal action {}",
+            case.principal().format_nl(),
+            policy.minimum_for_legal_action().format_nl()
+        ));
+    }
     // A consumer claim may be the price of a consumer purchase (art. 7:28 BW, 2 years);
     // whether it is, a person decides. Otherwise art. 3:307 BW, 5 years.
     let limitation = match case.claim.debtor.kind {
@@ -52,7 +64,7 @@ pub(crate) fn start_track(
     policy: &TrackPolicy,
     today: NaiveDate,
 ) -> Result<Decision, Rejection> {
-    let doubts = intake_doubts(case, today);
+    let doubts = intake_doubts(case, policy, today);
     if doubts.is_empty() {
         return Ok(send_letter(case, policy, today));
     }
@@ -77,13 +89,15 @@ pub(crate) fn start_track(
 /// presumed receipt (the policy's Nth delivery day), a business's sommatie the policy's
 /// B2B days; both extended by the Algemene termijnenwet.
 pub(crate) fn send_letter(case: &CaseRecord, policy: &TrackPolicy, today: NaiveDate) -> Decision {
-    let (letter, term_ends) = match case.claim.debtor.kind {
+    let (letter, document, term_ends) = match case.claim.debtor.kind {
         DebtorKind::Consumer => (
             "14-dagenbrief",
+            "fourteen_day_letter",
             letter_term(today, policy.letter_delivery_days).last_day_to_pay,
         ),
         DebtorKind::Business => (
             "sommatie",
+            "demand",
             extend_term(today + Days::new(u64::from(policy.demand_term_days))),
         ),
     };
@@ -91,16 +105,21 @@ pub(crate) fn send_letter(case: &CaseRecord, policy: &TrackPolicy, today: NaiveD
     track.letter_sent_on = Some(today);
     track.letter_term_ends_on = Some(term_ends);
     let next = term_ends + Days::new(1);
+    let mut effects = vec![Effect::ScheduleJob {
+        kind: JobKind::Timer(Timer::LetterTermEnded),
+        due: Due::StartOf(next),
+        payload: json!({ "term_ends_on": term_ends.to_string() }),
+    }];
+    if policy.render_letters {
+        // The letter as sent, in the dossier.
+        effects.push(super::render(document, today));
+    }
     let mut d = stay(
         case,
         track,
         "track_started",
         format!("{letter} sent on {today}; the term runs until {term_ends}"),
-        vec![Effect::ScheduleJob {
-            kind: JobKind::Timer(Timer::LetterTermEnded),
-            due: Due::StartOf(next),
-            payload: json!({ "term_ends_on": term_ends.to_string() }),
-        }],
+        effects,
     );
     d.stage = Stage::Letter;
     d.audit.data = json!({
@@ -144,10 +163,33 @@ mod tests {
         let mut c = case(DebtorKind::Consumer);
         c.claim.invoices[0].due_date = d("2024-05-03");
         // Due 3 May 2024: two years end on 3 May 2026; on 4 May 2026 it may be time-barred.
-        let doubts = intake_doubts(&c, d("2026-05-04"));
+        let policy = TrackPolicy::default();
+        let doubts = intake_doubts(&c, &policy, d("2026-05-04"));
         assert_eq!(doubts.len(), 1, "{doubts:?}");
         assert!(doubts[0].contains("since 2026-05-04"), "{doubts:?}");
-        assert!(intake_doubts(&c, d("2026-05-03")).is_empty());
+        assert!(intake_doubts(&c, &policy, d("2026-05-03")).is_empty());
+    }
+
+    #[test]
+    fn a_principal_below_the_minimum_opens_a_review() {
+        let c = case(DebtorKind::Consumer);
+        let principal = c.principal().to_cents().expect("cents");
+        let at = |minimum_for_legal_action_cents| TrackPolicy {
+            minimum_for_legal_action_cents,
+            ..TrackPolicy::default()
+        };
+        let today = c.claim.invoices[0].due_date;
+        // At the minimum the claim goes on; one cent above the principal it does not.
+        assert!(intake_doubts(&c, &at(principal), today).is_empty());
+        let doubts = intake_doubts(&c, &at(principal + 1), today);
+        assert_eq!(doubts.len(), 1, "{doubts:?}");
+        assert!(doubts[0].contains("minimum for legal action"), "{doubts:?}");
+        let decided = start_track(&c, &at(principal + 1), today).expect("decides");
+        assert_eq!(decided.stage, Stage::Intake);
+        assert!(matches!(
+            decided.effects.as_slice(),
+            [Effect::OpenTask(NewTask { kind, .. })] if kind == task_kind::INTAKE_REVIEW
+        ));
     }
 
     #[test]

@@ -14,15 +14,15 @@ use crate::case::track::JudgmentRecord;
 use crate::law::calendar::add_working_days;
 use crate::law::money::Money;
 
-/// The track computes what is owed after a judgment from the claim itself (interest
-/// continuing on the principal by art. 6:119/6:119a from the day after each due date,
-/// the collection costs as they stood): a judgment awarding other sums would make every
-/// later figure wrong, so it is refused with the difference named instead of guessed at.
-fn check_awarded(
+/// How the awarded sums differ from the claim as it stands on the judgment's date (empty:
+/// they are the claim, and the track goes on computing over the invoices). A judgment
+/// that differs — part of the principal or costs awarded, interest from another day — is
+/// what the debtor owes from then on: the track computes over the awarded sums.
+fn differences(
     case: &CaseRecord,
     policy: &TrackPolicy,
     judgment: &JudgmentRecord,
-) -> Result<(), Rejection> {
+) -> Result<Vec<String>, Rejection> {
     let on = judgment.judgment_date.unwrap_or_default();
     let owed = crate::case::track::owed(case, policy, on).map_err(Rejection::Unknown)?;
     let cents = |m: Money| m.to_cents().unwrap_or_default();
@@ -30,14 +30,14 @@ fn check_awarded(
     let mut differences = Vec::new();
     if judgment.awarded_principal_cents != cents(owed.quote.principal) {
         differences.push(format!(
-            "awarded principal {} where {} is unpaid",
+            "awarded principal {} where {} was unpaid",
             Money::from_cents(judgment.awarded_principal_cents),
             owed.quote.principal
         ));
     }
     if judgment.awarded_collection_costs_cents != cents(claimed_costs) {
         differences.push(format!(
-            "awarded collection costs {} where {} are claimed (with VAT)",
+            "awarded collection costs {} where {} were claimed (with VAT)",
             Money::from_cents(judgment.awarded_collection_costs_cents),
             claimed_costs
         ));
@@ -49,22 +49,22 @@ fn check_awarded(
         .map(|i| i.due_date)
         .min()
         .map(|d| d + chrono::Days::new(1));
+    let several_due_dates = case
+        .claim
+        .invoices
+        .iter()
+        .any(|i| Some(i.due_date + chrono::Days::new(1)) != interest_from);
     if judgment.interest_from.is_some() && judgment.interest_from != interest_from {
         differences.push(format!(
-            "interest from {} where it runs from {}",
+            "interest from {} where it ran from {}",
             judgment.interest_from.unwrap_or_default(),
             interest_from.unwrap_or_default()
         ));
+    } else if several_due_dates && !differences.is_empty() {
+        // The invoices' own interest dates no longer apply to the awarded sums.
+        differences.push("one interest date for invoices due on different days".into());
     }
-    if differences.is_empty() {
-        Ok(())
-    } else {
-        Err(Rejection::Unknown(format!(
-            "the judgment differs from the claim ({}); post-judgment figures for other awarded \
-             sums are not built yet — register it by hand in the dossier",
-            differences.join("; ")
-        )))
-    }
+    Ok(differences)
 }
 
 /// RegisterJudgment: in the judgment stage, or once the summons was served.
@@ -90,9 +90,20 @@ pub(crate) fn registered(
             "the judgment's date must be today or earlier".into(),
         ));
     }
+    let mut judgment = judgment.clone();
     if judgment.outcome != "dismissed" {
-        check_awarded(case, policy, judgment)?;
+        let differences = differences(case, policy, &judgment)?;
+        if !differences.is_empty() && judgment.interest_from.is_none() {
+            return Err(Rejection::Unknown(format!(
+                "the judgment differs from the claim ({}): name the day interest runs from \
+                 on the awarded principal",
+                differences.join("; ")
+            )));
+        }
+        judgment.on_awarded_sums = !differences.is_empty();
+        judgment.payments_before = case.track.payments.len();
     }
+    let judgment = &judgment;
     let mut track = case.track.clone();
     track.judgment = Some(judgment.clone());
     let data = json!({ "judgment": judgment });
@@ -165,18 +176,15 @@ mod tests {
     }
 
     #[test]
-    fn an_awarded_judgment_goes_to_execution_and_other_sums_are_refused() {
+    fn an_awarded_judgment_goes_to_execution() {
         let policy = TrackPolicy::default();
         let mut c = case(DebtorKind::Consumer);
         c.stage = Stage::Judgment;
-        // No letter was sent: a consumer owes no collection costs; principal 1,234.56.
-        let refused = registered(&c, &policy, d("2026-06-17"), &judgment(100_000));
-        assert!(
-            matches!(&refused, Err(Rejection::Unknown(m)) if m.contains("awarded principal 1000.00 where 1234.56")),
-            "{refused:?}"
-        );
+        // No letter was sent: a consumer owes no collection costs; principal 1,234.56
+        // due 1 March, interest from 2 March: the judgment follows the claim.
         let done = registered(&c, &policy, d("2026-06-17"), &judgment(123_456)).unwrap();
         assert_eq!(done.stage, Stage::Execution);
+        assert!(!done.track.judgment.as_ref().unwrap().on_awarded_sums);
         // Wed 17 June → served Thu 18 June.
         assert_eq!(
             done.effects,
@@ -190,5 +198,41 @@ mod tests {
         dismissed.outcome = "dismissed".into();
         let closed = registered(&c, &policy, d("2026-06-17"), &dismissed).unwrap();
         assert_eq!(closed.close_reason, Some(CloseReason::Dismissed));
+    }
+
+    #[test]
+    fn a_partly_awarded_judgment_is_owed_as_awarded() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Judgment;
+        let mut partly = judgment(100_000);
+        partly.outcome = "partly_awarded".into();
+        partly.awarded_collection_costs_cents = 4_000;
+        let done = registered(&c, &policy, d("2026-06-17"), &partly).unwrap();
+        assert!(done.track.judgment.as_ref().unwrap().on_awarded_sums);
+        let mut judged = c.clone();
+        judged.track = done.track.clone();
+        // On 17 June 2026: 1,000.00 with 4 % (6:119, 2026) from 2 March through 17 June
+        // = 30 + 30 + 31 + 17 = 108 days: 1000 × 0.04 × 108 / 365 = 11.835… → 11.84;
+        // the awarded collection costs 40.00 and the legal costs 657.57 on top:
+        // 1,000.00 + 11.84 + 40.00 + 657.57 = 1,709.41.
+        let owed = crate::case::track::owed(&judged, &policy, d("2026-06-17")).unwrap();
+        assert_eq!(owed.quote.principal, Money::from_cents(100_000));
+        assert_eq!(owed.quote.interest, Money::from_cents(1_184));
+        assert_eq!(owed.quote.collection_costs, Money::from_cents(4_000));
+        assert_eq!(owed.legal_costs, Money::from_cents(65_757));
+        assert_eq!(owed.total, Money::from_cents(170_941));
+        // The day before the judgment the claim itself still stands: 1,234.56 with
+        // 107 days' interest, 1234.56 × 0.04 × 107 / 365 = 14.476… → 14.48.
+        let before = crate::case::track::owed(&judged, &policy, d("2026-06-16")).unwrap();
+        assert_eq!(before.quote.principal, Money::from_cents(123_456));
+        assert_eq!(before.quote.interest, Money::from_cents(1_448));
+        // Without a day for the interest, a differing judgment cannot be computed.
+        partly.interest_from = None;
+        let refused = registered(&c, &policy, d("2026-06-17"), &partly);
+        assert!(
+            matches!(&refused, Err(Rejection::Unknown(m)) if m.contains("interest runs from")),
+            "{refused:?}"
+        );
     }
 }

@@ -59,16 +59,8 @@ pub(crate) fn answered(
         verdict: verdict.clone(),
         checked_on: today,
     });
-    let mut reasons: Vec<String> = verdict.reasons.iter().map(|r| r.text.clone()).collect();
-    // The client's minimum for legal action: below it a person decides before the summons.
-    let below_minimum = case.principal() < policy.minimum_for_legal_action();
-    if below_minimum {
-        reasons.push(format!(
-            "principal {} is below the client's minimum for legal action {}",
-            case.principal().format_nl(),
-            policy.minimum_for_legal_action().format_nl()
-        ));
-    }
+    // (The client's minimum for legal action was asked at intake, before the letter.)
+    let reasons: Vec<String> = verdict.reasons.iter().map(|r| r.text.clone()).collect();
     let data = json!({ "verdict": verdict, "checked_on": today.to_string() });
     let mut d = match verdict.kind {
         VerdictKind::Stop => super::close(
@@ -81,7 +73,7 @@ pub(crate) fn answered(
             format!("the debtor cannot be pursued: {}", reasons.join("; ")),
             stop_advice(&verdict),
         ),
-        VerdictKind::Proceed if !policy.approve_recoverability_proceed && !below_minimum => {
+        VerdictKind::Proceed if !policy.approve_recoverability_proceed => {
             super::summons::draft(case, track, policy, today, "recoverability_proceed")
         }
         VerdictKind::Proceed | VerdictKind::Review => stay(

@@ -15,9 +15,10 @@ use crate::case::record::CaseRecord;
 use crate::case::stage::{Stage, Suspension};
 use crate::case::track::{SummonsRecord, TrackState, owed};
 use crate::law::calendar::add_working_days;
+use crate::law::courts::seat_for;
 use crate::law::money::Money;
 use crate::law::procedure::{
-    BailiffAct, ClaimValue, Court, FeePayer, bailiff_fee, competent_court, earliest_hearing_date,
+    BailiffAct, ClaimValue, Court, FeePayer, competent_court, earliest_hearing_date,
     kanton_court_fee,
 };
 
@@ -55,13 +56,21 @@ pub(crate) fn figures(
             return Err("the rechtbank's court fees are not in the law tables".into());
         }
     };
-    let bailiff =
-        bailiff_fee(BailiffAct::Summons, planned).ok_or("no Btag tariff for the service date")?;
-    Ok(SummonsRecord {
-        court: format!(
-            "Rechtbank, kantonrechter van de woonplaats van de gedaagde ({})",
-            case.claim.debtor.address.city
+    let bailiff = super::bailiff_fee_owed(&case, BailiffAct::Summons, planned)
+        .ok_or("no Btag tariff for the service date")?;
+    let city = &case.claim.debtor.address.city;
+    let court = match seat_for(city) {
+        Some(seat) => format!(
+            "{}, kantonrechter, zittingsplaats {}",
+            seat.court, seat.location
         ),
+        None => format!(
+            "kantonrechter van de woonplaats van de gedaagde ({city}); not in the court \
+             table: the case handler names the court and its address before approving"
+        ),
+    };
+    Ok(SummonsRecord {
+        court,
         subdistrict: true,
         planned_service_on: Some(planned),
         hearing_date: Some(hearing),
@@ -141,7 +150,9 @@ pub(crate) fn draft(
     );
     let data = json!({ "summons": s });
     track.summons = Some(s);
-    let mut d = stay(case, track, kind, reason, vec![effect]);
+    // The draft as a document in the dossier, for the person who approves it.
+    let effects = vec![effect, super::render("summons", today)];
+    let mut d = stay(case, track, kind, reason, effects);
     d.stage = Stage::Summons;
     d.audit.amounts = amounts;
     d.audit.data = data;
