@@ -13,4 +13,5 @@ mod intake;
 mod processes;
 mod recoverability;
 mod registers;
+mod tls;
 mod track;
