@@ -14,4 +14,6 @@ pub mod proto;
 pub mod registry;
 pub mod server;
 pub mod store;
+pub mod telemetry;
+pub mod tls;
 pub mod workflow;

@@ -10,8 +10,9 @@ use exploot::clock::{Clock, ManualClock, SystemClock};
 use exploot::registry::{CirConfig, KvkConfig, Registers};
 use exploot::server::{self, Config};
 use exploot::store::Store;
+use exploot::telemetry::{LogFormat, Telemetry};
+use exploot::tls::TlsConfig;
 use exploot::workflow::EngineConfig;
-use tracing_subscriber::EnvFilter;
 
 /// The legal track of a Dutch bailiff office, as a gRPC service.
 #[derive(Parser)]
@@ -49,7 +50,12 @@ enum Command {
         #[arg(long, env = "EXPLOOT_JOB_BATCH", default_value_t = 64)]
         job_batch: i64,
         #[command(flatten)]
-        registers: RegisterArgs,
+        registers: Box<RegisterArgs>,
+        #[command(flatten)]
+        transport: Box<TransportArgs>,
+        /// Log lines on stderr: `text`, or `json` (one object per line). `RUST_LOG` filters.
+        #[arg(long, env = "EXPLOOT_LOG_FORMAT", value_enum, default_value = "text")]
+        log_format: LogFormat,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -123,6 +129,37 @@ struct RegisterArgs {
     register_cache_hours: u64,
 }
 
+/// How the listener is secured (see README → TLS).
+#[derive(clap::Args)]
+struct TransportArgs {
+    /// Serve TLS with this certificate chain (PEM, leaf first).
+    #[arg(long, env = "EXPLOOT_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key of `--tls-cert` (PEM).
+    #[arg(long, env = "EXPLOOT_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// Require client certificates signed by this CA (PEM): mutual TLS.
+    #[arg(long, env = "EXPLOOT_TLS_CLIENT_CA", requires = "tls_cert")]
+    tls_client_ca: Option<std::path::PathBuf>,
+    /// Allow plain TCP on an address other than loopback (e.g. behind a TLS proxy).
+    #[arg(long)]
+    insecure: bool,
+}
+
+impl TransportArgs {
+    /// The TLS settings, after checking that plain TCP is allowed where there are none.
+    fn tls_for(&self, listen: SocketAddr) -> Result<Option<TlsConfig>, String> {
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => {
+                Some(TlsConfig::read(cert, key, self.tls_client_ca.as_deref())?)
+            }
+            _ => None,
+        };
+        exploot::tls::check_plaintext(listen, tls.is_some(), self.insecure)?;
+        Ok(tls)
+    }
+}
+
 impl RegisterArgs {
     fn into_registers(self) -> Registers {
         Registers {
@@ -144,13 +181,12 @@ impl RegisterArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    // `serve` sets up its own, with OTLP export, inside its runtime.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        Telemetry::logs_only(LogFormat::Text);
+    }
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("exploot: {message}");
@@ -170,10 +206,18 @@ fn run(cli: Cli) -> Result<(), String> {
             workers,
             job_batch,
             registers,
+            transport,
+            log_format,
         } => {
             let clock = parse_clock(&clock)?;
+            let tls = transport.tls_for(listen)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(async {
+            let telemetry = {
+                // The OTLP exporters' channels live on the runtime.
+                let _in_runtime = runtime.enter();
+                Telemetry::install(log_format).map_err(|e| e.to_string())?
+            };
+            let served = runtime.block_on(async {
                 // Handlers first: a SIGTERM that arrives while the store opens or before
                 // the first call must still mean a graceful stop, not the default kill.
                 let shutdown = shutdown_signal().map_err(|e| format!("signal handlers: {e}"))?;
@@ -191,11 +235,15 @@ fn run(cli: Cli) -> Result<(), String> {
                         ..EngineConfig::default()
                     },
                     registers: registers.into_registers(),
+                    tls,
                 };
                 server::serve(config, listener, shutdown)
                     .await
                     .map_err(|e| e.to_string())
-            })
+            });
+            // Off the runtime's threads, with the runtime still up: the last export.
+            telemetry.shutdown();
+            served
         }
         Command::Quote { file, json } => {
             let text =

@@ -18,6 +18,8 @@ use crate::proto::{
 };
 use crate::registry::{ConfigError, Registers};
 use crate::store::{Store, StoreError};
+use crate::telemetry::rpc::RpcLayer;
+use crate::tls::TlsConfig;
 use crate::workflow::{App, DbClock, EngineConfig, run_workers};
 
 /// What `serve` needs.
@@ -32,6 +34,8 @@ pub struct Config {
     pub engine: EngineConfig,
     /// The KvK and insolvency registers; none configured = the embedded fixture register.
     pub registers: Registers,
+    /// TLS (and mTLS with a client CA); `None`: plain TCP.
+    pub tls: Option<TlsConfig>,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -101,6 +105,7 @@ pub async fn serve(
     )
     .with_registry(registry);
     let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    app.observe_jobs_due();
     let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped));
     let shutdown = async move {
         shutdown.await;
@@ -130,7 +135,12 @@ pub async fn serve(
         .build_v1alpha()?;
 
     tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "serving");
-    Server::builder()
+    let mut server = Server::builder();
+    if let Some(tls) = &config.tls {
+        server = server.tls_config(tls.server_config())?;
+    }
+    server
+        .layer(RpcLayer)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

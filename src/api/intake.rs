@@ -1,6 +1,7 @@
 //! `exploot.v1.IntakeService`: clients' batch imports.
 
 use std::pin::Pin;
+use tracing::Instrument as _;
 
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
@@ -28,7 +29,6 @@ type Outcomes = Pin<Box<dyn Stream<Item = Result<pb::ImportClaimsResponse, Statu
 impl IntakeService for IntakeApi {
     type ImportClaimsStream = Outcomes;
 
-    #[tracing::instrument(skip_all, name = "ImportClaims")]
     async fn import_claims(
         &self,
         request: Request<Streaming<pb::ImportClaimsRequest>>,
@@ -37,22 +37,28 @@ impl IntakeService for IntakeApi {
         let (rows, outcomes) = self.app.import(anonymous());
         let app = self.app.clone();
         // Decode and parse here while the application commits the previous batch.
-        tokio::spawn(async move {
-            loop {
-                let input = match requests.message().await {
-                    Ok(Some(r)) => ImportInput::Row(Box::new(import_row(r, app.clock().today()))),
-                    Ok(None) => return, // the client closed its side: commit what is left
-                    Err(status) => {
-                        tracing::info!(code = ?status.code(), "import stream broken");
-                        ImportInput::Broken
+        // In the call's span, so its transactions are part of the caller's trace.
+        tokio::spawn(
+            async move {
+                loop {
+                    let input = match requests.message().await {
+                        Ok(Some(r)) => {
+                            ImportInput::Row(Box::new(import_row(r, app.clock().today())))
+                        }
+                        Ok(None) => return, // the client closed its side: commit what is left
+                        Err(status) => {
+                            tracing::info!(code = ?status.code(), "import stream broken");
+                            ImportInput::Broken
+                        }
+                    };
+                    let broken = matches!(input, ImportInput::Broken);
+                    if rows.send(input).await.is_err() || broken {
+                        return;
                     }
-                };
-                let broken = matches!(input, ImportInput::Broken);
-                if rows.send(input).await.is_err() || broken {
-                    return;
                 }
             }
-        });
+            .in_current_span(),
+        );
         let answers = ReceiverStream::new(outcomes)
             .map(|outcome| outcome.map(outcome_to_proto).map_err(Status::from));
         Ok(Response::new(Box::pin(answers)))

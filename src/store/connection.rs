@@ -26,6 +26,14 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The OpenTelemetry `db.system.name` of this backend.
+    pub fn system_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgresql",
+        }
+    }
+
     /// Reads the scheme of a database URL.
     pub fn from_url(url: &str) -> Result<Self, StoreError> {
         let url = url.trim();

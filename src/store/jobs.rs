@@ -178,6 +178,23 @@ pub fn due(
         .load(conn)?)
 }
 
+/// How many jobs are due by `until` and not leased by a live worker.
+pub fn count_waiting(
+    conn: &mut DbConnection,
+    until: NaiveDateTime,
+    wall_now: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(jobs::table
+        .filter(jobs::due_at.le(until))
+        .filter(
+            jobs::lease_until
+                .is_null()
+                .or(jobs::lease_until.lt(wall_now)),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
 /// The earliest due time of any job.
 pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StoreError> {
     Ok(jobs::table

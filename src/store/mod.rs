@@ -115,8 +115,10 @@ impl Store {
             .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
-    /// Runs `f` with a pooled connection on the blocking pool, carrying the current span.
-    /// A panic inside `f` is re-raised here.
+    /// Runs `f` with a pooled connection on the blocking pool, in a `store.run` span (a
+    /// child of the current one) that covers the wait for a connection and the
+    /// transaction. Work outside any span (the workers polling for due jobs) gets none,
+    /// so an idle server exports no traces. A panic inside `f` is re-raised here.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -124,17 +126,34 @@ impl Store {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let this = self.clone();
-        let span = tracing::Span::current();
+        let caller = tracing::Span::current();
+        let span = if caller.is_none() {
+            caller
+        } else {
+            tracing::info_span!("store.run", db.system.name = self.backend.system_name())
+        };
+        let in_task = span.clone();
         let task = tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
+            let _entered = in_task.enter();
             let mut conn = this.checkout()?;
             f(&mut conn)
         });
-        match task.instrument(tracing::Span::current()).await {
+        match task.instrument(span).await {
             Ok(result) => result,
             Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
             Err(join) => Err(StoreError::Unavailable(join.to_string()).into()),
         }
+    }
+
+    /// Runs `f` with a pooled connection on the calling thread, which must not be an async
+    /// one: for callers that already run on a thread of their own (the metrics reader).
+    pub fn run_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    {
+        let mut conn = self.checkout()?;
+        f(&mut conn)
     }
 }
 

@@ -185,7 +185,8 @@ pub(super) fn carry_out(
                         leased_by: None,
                         lease_until: None,
                         last_error: None,
-                        trace_context: None,
+                        // Its run links back to this (the scheduling) span.
+                        trace_context: crate::telemetry::propagation::current_traceparent(),
                         created_at: db_instant(now),
                     }],
                 )?;

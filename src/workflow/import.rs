@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use tracing::Instrument as _;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
@@ -107,36 +108,40 @@ impl App {
         let (input, mut rows) = mpsc::channel::<ImportInput>(2 * BATCH_ROWS);
         let (send, outcomes) = mpsc::channel(2 * BATCH_ROWS);
         let app = self.clone();
-        tokio::spawn(async move {
-            // Rows keep arriving (and are parsed by the caller) while a batch commits;
-            // the next batch is whatever arrived meanwhile, up to BATCH_ROWS.
-            while let Some(first) = rows.recv().await {
-                let mut batch = Vec::with_capacity(BATCH_ROWS);
-                let mut next = Some(first);
-                while let Some(input) = next.take() {
-                    match input {
-                        ImportInput::Row(row) => batch.push(*row),
-                        ImportInput::Broken => return,
-                    }
-                    if batch.len() < BATCH_ROWS {
-                        next = rows.try_recv().ok();
-                    }
-                }
-                match app.import_batch(batch, actor.clone()).await {
-                    Ok(done) => {
-                        for outcome in done {
-                            if send.send(Ok(outcome)).await.is_err() {
-                                return; // the caller is gone; the batch is stored
-                            }
+        // In the call's span, so its transactions are part of the caller's trace.
+        tokio::spawn(
+            async move {
+                // Rows keep arriving (and are parsed by the caller) while a batch commits;
+                // the next batch is whatever arrived meanwhile, up to BATCH_ROWS.
+                while let Some(first) = rows.recv().await {
+                    let mut batch = Vec::with_capacity(BATCH_ROWS);
+                    let mut next = Some(first);
+                    while let Some(input) = next.take() {
+                        match input {
+                            ImportInput::Row(row) => batch.push(*row),
+                            ImportInput::Broken => return,
+                        }
+                        if batch.len() < BATCH_ROWS {
+                            next = rows.try_recv().ok();
                         }
                     }
-                    Err(e) => {
-                        let _caller_gone = send.send(Err(e)).await;
-                        return;
+                    match app.import_batch(batch, actor.clone()).await {
+                        Ok(done) => {
+                            for outcome in done {
+                                if send.send(Ok(outcome)).await.is_err() {
+                                    return; // the caller is gone; the batch is stored
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            let _caller_gone = send.send(Err(e)).await;
+                            return;
+                        }
                     }
                 }
             }
-        });
+            .in_current_span(),
+        );
         (input, outcomes)
     }
 
@@ -352,7 +357,8 @@ fn accept(
                     leased_by: None,
                     lease_until: None,
                     last_error: None,
-                    trace_context: None,
+                    // Its run links back to this (the scheduling) span.
+                    trace_context: crate::telemetry::propagation::current_traceparent(),
                     created_at: db_instant(now),
                 });
             }

@@ -12,6 +12,7 @@ use crate::case::{Event, JobKind};
 use crate::error::AppError;
 use crate::store::db_instant;
 use crate::store::jobs::{self, JobRow};
+use crate::telemetry;
 
 /// The actor of everything the engine does by itself.
 pub const SYSTEM: &str = "system";
@@ -59,10 +60,34 @@ impl App {
         worker: &str,
         now: DateTime<Utc>,
     ) -> Result<JobOutcome, AppError> {
-        let span = tracing::info_span!("job", job.id = %job.id, job.kind = %job.kind, case.id = job.case_id.as_deref().unwrap_or(""));
-        self.run_job_inner(job, worker.to_owned(), now)
+        // A job runs in a trace of its own (it may run days after it was scheduled), linked
+        // to the span that scheduled it.
+        let span = tracing::info_span!(
+            "job",
+            otel.name = format!("job {}", job.kind),
+            job.id = %job.id,
+            job.kind = %job.kind,
+            case.id = job.case_id.as_deref().unwrap_or(""),
+        );
+        if let Some(scheduled_by) = &job.trace_context {
+            telemetry::propagation::link_to_traceparent(&span, scheduled_by);
+        }
+        let kind = job.kind.clone();
+        let due_at = crate::store::utc(job.due_at);
+        let _running = telemetry::metrics::job_running(&kind);
+        let outcome = self
+            .run_job_inner(job, worker.to_owned(), now)
             .instrument(span)
-            .await
+            .await;
+        match &outcome {
+            Ok(JobOutcome::Applied) => {
+                telemetry::metrics::job_applied(&kind, now.max(self.clock.now()) - due_at);
+            }
+            Ok(JobOutcome::Retried) => telemetry::metrics::job_failed(&kind, false),
+            Ok(JobOutcome::GaveUp) => telemetry::metrics::job_failed(&kind, true),
+            Ok(JobOutcome::Rejected | JobOutcome::LeaseLost) | Err(_) => {}
+        }
+        outcome
     }
 
     async fn run_job_inner(

@@ -126,3 +126,28 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
         }
     }
 }
+
+impl App {
+    /// Reports `exploot.jobs.due` (due by the service clock, not leased) whenever metrics
+    /// are collected; nothing when metrics are not exported.
+    pub fn observe_jobs_due(&self) {
+        let app = self.clone();
+        crate::telemetry::metrics::observe_jobs_due(move || {
+            let now = match &app.engine.db_clock {
+                Some(shared) => shared.now(),
+                None => app.clock.now(),
+            };
+            let wall = SystemClock.now();
+            let waiting = app
+                .store
+                .run_blocking(|conn| jobs::count_waiting(conn, db_instant(now), db_instant(wall)));
+            match waiting {
+                Ok(count) => u64::try_from(count).ok(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "counting due jobs for the metrics failed");
+                    None
+                }
+            }
+        });
+    }
+}

@@ -17,11 +17,27 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Stops a `serve` with SIGTERM and waits for it to exit.
+async fn terminate(child: std::process::Child) -> std::process::Output {
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut child = exploot()
+    let child = exploot()
         .arg("serve")
         .current_dir(dir.path())
         .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
@@ -39,18 +55,7 @@ async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
         "./exploot.db created"
     );
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
+    let status = terminate(child).await.status;
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
 }
 
@@ -173,5 +178,55 @@ fn quote_prints_the_same_figures_as_the_calculator() {
     assert!(
         stderr.contains("invoices") && stderr.contains("as_of"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn plain_tcp_off_loopback_is_refused_without_insecure() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = fails_with(
+        &["serve", "--listen", &format!("0.0.0.0:{}", free_port())],
+        dir.path(),
+    );
+    assert!(refused.contains("refusing plain TCP"), "{refused}");
+    assert!(refused.contains("--insecure"), "{refused}");
+}
+
+#[tokio::test]
+async fn log_format_json_writes_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = exploot()
+        .args(["serve", "--log-format", "json"])
+        .current_dir(dir.path())
+        .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .env_remove("DATABASE_URL")
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start exploot serve");
+    let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .connect_lazy();
+    wait_serving(&channel).await;
+    let out = terminate(child).await;
+    assert!(out.status.success(), "{:?}", out.status);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines.len() >= 3,
+        "start, serving and stop are logged: {stderr}"
+    );
+    for line in &lines {
+        let object: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}"));
+        assert!(object["level"].is_string(), "{line}");
+        assert!(object["fields"]["message"].is_string(), "{line}");
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("\"serving\"")),
+        "the serving line: {stderr}"
     );
 }

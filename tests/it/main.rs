@@ -13,4 +13,6 @@ mod intake;
 mod processes;
 mod recoverability;
 mod registers;
+mod telemetry;
+mod tls;
 mod track;

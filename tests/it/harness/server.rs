@@ -71,6 +71,7 @@ impl TestServer {
             pool_size: 4,
             engine: exploot::workflow::EngineConfig::default(),
             registers,
+            tls: None,
         };
         let task = tokio::spawn(serve(config, listener, async {
             let _ = stopped.await;
