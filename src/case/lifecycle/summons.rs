@@ -53,7 +53,14 @@ pub(crate) fn figures(
         )
         .ok_or_else(|| format!("no kanton court fee table for {}", hearing.format("%Y")))?,
         Court::Rechtbank => {
-            return Err("the rechtbank's court fees are not in the law tables".into());
+            // Above the kanton limit the claimant appears by an advocaat (art. 111 lid 2
+            // sub c and h Rv): the office drafts no summons of its own.
+            return Err(format!(
+                "the claim of {} at service exceeds the kantonrechter's limit: the rechtbank \
+                 hears it, where an advocaat must act for the client — hand the case to a \
+                 lawyer (the rechtbank's court fees are not in the law tables either)",
+                at_service.total.format_nl()
+            ));
         }
     };
     let bailiff = super::bailiff_fee_owed(&case, BailiffAct::Summons, planned)
