@@ -521,6 +521,67 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
 }
 on_both_backends!(consumer_never_pays_and_is_executed);
 
+// A partly awarded judgment: from its date the debtor owes what the court awarded, not
+// the claim; payments go by art. 6:44 BW over the awarded sums.
+async fn a_partly_awarded_judgment_is_executed_as_awarded(db: TestDb) {
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let id = consumer_case(&server, "S7", "2026-03-31").await;
+    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    complete(&server, &id, "summons_approval", "approve").await;
+    advance_to(&server, "2026-06-17T08:00:00Z").await;
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
+    // The court awards 1,500.00 with statutory interest from 1 May, 250.00 collection
+    // costs and 600.00 legal costs.
+    let judged = server
+        .cases()
+        .register_judgment(pb::RegisterJudgmentRequest {
+            case_id: id.clone(),
+            request_id: "vonnis-partly".into(),
+            judgment: Some(pb::Judgment {
+                judgment_date: "2026-06-17".into(),
+                kind: pb::judgment::Kind::Contested.into(),
+                outcome: pb::judgment::Outcome::PartlyAwarded.into(),
+                awarded_principal: "1500.00".into(),
+                interest_from: "2026-05-01".into(),
+                awarded_collection_costs: "250.00".into(),
+                legal_costs: "600.00".into(),
+                court_case_number: "11223344 CV EXPL 26-5678".into(),
+                served_on: String::new(),
+            }),
+        })
+        .await
+        .expect("RegisterJudgment")
+        .into_inner();
+    assert_eq!(judged.stage, pb::Stage::Execution as i32, "{}", db.backend);
+    // The day before, the claim: 77 days × 0.20 = 15.40; 1,825.00 + 15.40 + 331.24.
+    let before = quote(&server, &id, "2026-06-16").await;
+    assert_eq!(
+        figures(&before),
+        ["1825.00", "15.40", "273.75", "57.49", "0.00", "2171.64"]
+    );
+    // On the judgment's day, the award: 1,500.00 × 4 % × 48 / 365 (1 May – 17 June) =
+    // 7.890… → 7.89; 1,500.00 + 7.89 + 250.00 + 600.00 = 2,357.89.
+    let on = quote(&server, &id, "2026-06-17").await;
+    assert_eq!(
+        figures(&on),
+        ["1500.00", "7.89", "250.00", "0.00", "600.00", "2357.89"]
+    );
+    // Served Thu 18 June (Btag 136.71 + VAT 28.71 = 165.42). Paid in full on Fri 19 June:
+    // 50 days' interest = 8.219… → 8.22; costs 250.00 + 600.00 + 165.42 = 1,015.42 first,
+    // then 8.22 interest, then 1,500.00: 2,523.64.
+    advance_to(&server, "2026-06-19T08:00:00Z").await;
+    let paid = pay(&server, &id, "pay-partly", "2026-06-19", "2523.64").await;
+    assert_eq!(
+        allocation(&paid.recorded.unwrap()),
+        ["1015.42", "8.22", "1500.00", "0.00"]
+    );
+    let case = paid.case.unwrap();
+    assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
+    assert_eq!(statement(&case).outstanding, "0.00");
+    server.stop().await;
+}
+on_both_backends!(a_partly_awarded_judgment_is_executed_as_awarded);
+
 // Scenario 3: a business debtor in faillissement → stop, closed uncollectable; the
 // statement names the curator and advises the VAT reclaim.
 async fn bankrupt_business_closes_uncollectable(db: TestDb) {
