@@ -178,9 +178,9 @@ async fn complete(server: &TestServer, id: &str, kind: &str, outcome: &str) -> p
 }
 
 /// Every audit event of the case so far from WatchCase (as many as the dossier holds).
-/// The case's documents, oldest first: each kind with its text.
-async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
-    let listed = server
+/// The case's documents, oldest first.
+async fn documents_listed(server: &TestServer, id: &str) -> Vec<pb::Document> {
+    server
         .documents()
         .list_documents(pb::ListDocumentsRequest {
             case_id: id.to_owned(),
@@ -189,7 +189,21 @@ async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
         .await
         .expect("ListDocuments")
         .into_inner()
-        .documents;
+        .documents
+}
+
+/// The kinds of the case's documents, oldest first.
+async fn document_kinds(server: &TestServer, id: &str) -> Vec<String> {
+    documents_listed(server, id)
+        .await
+        .into_iter()
+        .map(|d| d.kind)
+        .collect()
+}
+
+/// The case's documents, oldest first: each kind with its text.
+async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
+    let listed = documents_listed(server, id).await;
     let mut out = Vec::new();
     for document in listed {
         let mut stream = server
@@ -628,21 +642,8 @@ async fn bankrupt_business_closes_uncollectable(db: TestDb) {
     assert_eq!(q.total_due, "16323.64");
     // The client's final statement (eindafrekening) is a document of the case.
     drain(&server).await;
-    let documents = server
-        .documents()
-        .list_documents(pb::ListDocumentsRequest {
-            case_id: id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListDocuments")
-        .into_inner()
-        .documents;
     assert_eq!(
-        documents
-            .iter()
-            .map(|d| d.kind.as_str())
-            .collect::<Vec<_>>(),
+        document_kinds(&server, &id).await,
         ["demand", "final_statement"]
     );
     server.stop().await;
@@ -683,21 +684,8 @@ async fn a_missed_instalment_lapses_the_plan(db: TestDb) {
     assert_eq!(planned.suspension, pb::Suspension::PaymentPlan as i32);
     // The confirmation letter is rendered and stored in the dossier.
     drain(&server).await;
-    let documents = server
-        .documents()
-        .list_documents(pb::ListDocumentsRequest {
-            case_id: id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListDocuments")
-        .into_inner()
-        .documents;
     assert_eq!(
-        documents
-            .iter()
-            .map(|d| d.kind.as_str())
-            .collect::<Vec<_>>(),
+        document_kinds(&server, &id).await,
         ["fourteen_day_letter", "payment_plan"]
     );
     assert_eq!(
