@@ -10,24 +10,22 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::layout::{BODY, Doc, Style};
+use super::layout::{BODY, Style};
 use super::{
-    BuildError, InvoiceLine, Office, Party, RenderError, amount, amount_row, dossier_number,
-    footer, invoice_table, letterhead, nl, nl_weekday, payment_instructions, signature, total_row,
+    BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row,
+    amount_row_if_positive, dossier_number, invoice_table, letter_opening, nl, nl_weekday,
+    payment_instructions, quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::money::Money;
-use crate::law::quote::{PaymentInput, QuoteRequest, quote};
+use crate::law::quote::{PaymentInput, quote};
 
 /// Everything a demand shows, as computed on the day it is sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Demand {
-    /// Who writes.
-    pub office: Office,
-    /// On whose behalf.
-    pub client: Party,
-    /// To whom.
-    pub debtor: Party,
+    /// Who writes, on whose behalf and to whom.
+    #[serde(flatten)]
+    pub parties: Parties,
     /// Dossier number and payment reference.
     pub reference: String,
     /// The client's reference.
@@ -76,15 +74,10 @@ impl Demand {
                 "a demand (sommatie) is for businesses; a consumer gets a 14-dagenbrief".into(),
             ));
         }
-        let mut request = QuoteRequest::new(DebtorKind::Business, sent_on);
-        request.invoices = super::quote_invoices(case);
-        request.payments = payments.to_vec();
-        request.vat_on_collection_costs = !client.vat_deductible;
-        let figures = quote(&request).map_err(BuildError::Quote)?;
+        let figures =
+            quote(&quote_request(case, client, sent_on, payments)).map_err(BuildError::Quote)?;
         Ok(Demand {
-            office: office.clone(),
-            client: Party::client(client),
-            debtor: Party::debtor(&case.claim.debtor),
+            parties: Parties::of(office, client, case),
             reference: dossier_number(&case.id),
             client_reference: case.claim.client_reference.clone(),
             sent_on,
@@ -103,43 +96,43 @@ impl Demand {
 
     /// "Sommatie …".
     pub fn title(&self) -> String {
-        format!("Sommatie {} — {}", self.reference, self.debtor.name)
+        self.parties.title("Sommatie", &self.reference)
     }
 
     /// The demand as a PDF.
     pub fn render(&self) -> Result<Vec<u8>, RenderError> {
-        let mut doc = Doc::new(
+        let mut doc = self.parties.doc(
             &self.title(),
-            &self.office.name,
             "Sommatie tot betaling",
             self.sent_on,
-            &footer(&self.office, &self.reference),
+            &self.reference,
         );
-        let mut to = self.debtor.clone();
-        to.name = format!("{} — ter attentie van de directie", self.debtor.name);
-        letterhead(
+        let mut to = self.parties.debtor.clone();
+        to.name = format!(
+            "{} — ter attentie van de directie",
+            self.parties.debtor.name
+        );
+        letter_opening(
             &mut doc,
-            &self.office,
+            &self.parties.office,
             &to,
             &[
                 ("Datum", nl(self.sent_on)),
                 ("Dossier", self.reference.clone()),
                 ("Kenmerk opdrachtgever", self.client_reference.clone()),
             ],
+            &format!(
+                "Betreft: sommatie tot betaling aan {}",
+                self.parties.client.name
+            ),
+            "Geachte heer, mevrouw,",
         );
-        doc.paragraph(
-            &format!("Betreft: sommatie tot betaling aan {}", self.client.name),
-            Style::Bold,
-            BODY,
-        );
-        doc.space(8.0);
-        doc.body("Geachte heer, mevrouw,");
         doc.body(&format!(
             "Onze opdrachtgever {} heeft ons opdracht gegeven haar vordering op {} te innen. U \
              heeft de volgende facturen niet (volledig) betaald, hoewel de betalingstermijn is \
              verstreken. U bent daardoor in verzuim.",
-            self.client.one_line(),
-            self.debtor.one_line()
+            self.parties.client.one_line(),
+            self.parties.debtor.one_line()
         ));
         invoice_table(&mut doc, &self.invoices);
         doc.body(&format!("Op {} bedraagt uw schuld:", nl(self.sent_on)));
@@ -157,13 +150,11 @@ impl Demand {
             "Buitengerechtelijke incassokosten (art. 6:96 BW)",
             self.collection_costs,
         );
-        if self.collection_costs_vat.is_positive() {
-            amount_row(
-                &mut doc,
-                "Btw over de incassokosten",
-                self.collection_costs_vat,
-            );
-        }
+        amount_row_if_positive(
+            &mut doc,
+            "Btw over de incassokosten",
+            self.collection_costs_vat,
+        );
         total_row(&mut doc, "Totaal verschuldigd", self.total_due);
         if self.paid.is_positive() {
             doc.body(&format!(
@@ -191,14 +182,19 @@ impl Demand {
              daarvan komen dan eveneens voor uw rekening.",
             nl(self.last_day_to_pay)
         ));
-        payment_instructions(&mut doc, &self.office, &self.reference, self.total_due);
+        payment_instructions(
+            &mut doc,
+            &self.parties.office,
+            &self.reference,
+            self.total_due,
+        );
         doc.body(&format!(
             "Heeft u bezwaar tegen de vordering, laat ons dat dan vóór {} schriftelijk en met \
              redenen weten via {}.",
             nl(self.last_day_to_pay),
-            self.office.email
+            self.parties.office.email
         ));
-        signature(&mut doc, &self.office, &self.client);
+        signature(&mut doc, &self.parties);
         doc.finish()
     }
 }

@@ -10,9 +10,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::layout::{Align, BODY, Column, Doc, Style};
+use super::layout::{BODY, Column, Doc, Style};
 use super::{
-    BuildError, Office, Party, RenderError, amount, amount_row, dossier_number, footer, letterhead,
+    BuildError, Office, Parties, RenderError, amount, amount_row, dossier_number, letter_opening,
     nl, total_row,
 };
 use crate::case::{CaseRecord, Client};
@@ -81,12 +81,9 @@ pub struct FinalStatementInput {
 /// Everything the final statement shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinalStatement {
-    /// The office.
-    pub office: Office,
-    /// The client it is for.
-    pub client: Party,
-    /// The debtor.
-    pub debtor: Party,
+    /// The office, the client it is for and the debtor.
+    #[serde(flatten)]
+    pub parties: Parties,
     /// Dossier number.
     pub reference: String,
     /// Client's reference.
@@ -157,9 +154,7 @@ impl FinalStatement {
             )));
         }
         Ok(FinalStatement {
-            office: office.clone(),
-            client: Party::client(client),
-            debtor: Party::debtor(&case.claim.debtor),
+            parties: Parties::of(office, client, case),
             reference: dossier_number(&case.id),
             client_reference: case.claim.client_reference.clone(),
             drafted_on: input.drafted_on,
@@ -181,42 +176,36 @@ impl FinalStatement {
 
     /// "Eindafrekening …".
     pub fn title(&self) -> String {
-        format!("Eindafrekening {} — {}", self.reference, self.debtor.name)
+        self.parties.title("Eindafrekening", &self.reference)
     }
 
     /// The statement as a PDF.
     pub fn render(&self) -> Result<Vec<u8>, RenderError> {
-        let mut doc = Doc::new(
+        let mut doc = self.parties.doc(
             &self.title(),
-            &self.office.name,
             "Eindafrekening opdrachtgever",
             self.drafted_on,
-            &footer(&self.office, &self.reference),
+            &self.reference,
         );
-        letterhead(
+        letter_opening(
             &mut doc,
-            &self.office,
-            &self.client,
+            &self.parties.office,
+            &self.parties.client,
             &[
                 ("Datum", nl(self.drafted_on)),
                 ("Dossier", self.reference.clone()),
                 ("Uw kenmerk", self.client_reference.clone()),
             ],
-        );
-        doc.paragraph(
             &format!(
                 "Betreft: eindafrekening dossier {} — {}",
-                self.reference, self.debtor.name
+                self.reference, self.parties.debtor.name
             ),
-            Style::Bold,
-            BODY,
+            "Geachte opdrachtgever,",
         );
-        doc.space(8.0);
-        doc.body("Geachte opdrachtgever,");
         doc.body(&format!(
             "Wij hebben het dossier tegen {} gesloten. Reden: {}. Hieronder vindt u de \
              afrekening.",
-            self.debtor.one_line(),
+            self.parties.debtor.one_line(),
             self.close_reason
         ));
         doc.heading("De vordering", 11.0);
@@ -230,55 +219,24 @@ impl FinalStatement {
         amount_row(&mut doc, "Proces- en executiekosten", self.legal_costs);
         total_row(&mut doc, "Totaal vordering", self.claim_total);
 
-        let columns = [
-            Column {
-                until: 170.0,
-                align: Align::Left,
-            },
-            Column {
-                until: 400.0,
-                align: Align::Left,
-            },
-            Column {
-                until: 500.0,
-                align: Align::Right,
-            },
-        ];
-        doc.heading("Ontvangen van de debiteur", 11.0);
-        if self.receipts.is_empty() {
-            doc.body("Er is niets ontvangen.");
-        }
-        for receipt in &self.receipts {
-            doc.row(
-                &columns,
-                &[
-                    &nl(receipt.received_on),
-                    &receipt.description,
-                    &receipt.amount.format_nl(),
-                ],
-                Style::Regular,
-                BODY,
-            );
-        }
-        total_row(&mut doc, "Totaal ontvangen", self.total_received);
-
-        doc.heading("Aan u afgedragen", 11.0);
-        if self.payouts.is_empty() {
-            doc.body("Er is niets afgedragen.");
-        }
-        for payout in &self.payouts {
-            doc.row(
-                &columns,
-                &[
-                    &nl(payout.paid_on),
-                    &payout.description,
-                    &payout.amount.format_nl(),
-                ],
-                Style::Regular,
-                BODY,
-            );
-        }
-        total_row(&mut doc, "Totaal afgedragen", self.total_paid_out);
+        dated_amounts(
+            &mut doc,
+            "Ontvangen van de debiteur",
+            "Er is niets ontvangen.",
+            self.receipts
+                .iter()
+                .map(|r| (r.received_on, r.description.as_str(), r.amount)),
+            ("Totaal ontvangen", self.total_received),
+        );
+        dated_amounts(
+            &mut doc,
+            "Aan u afgedragen",
+            "Er is niets afgedragen.",
+            self.payouts
+                .iter()
+                .map(|p| (p.paid_on, p.description.as_str(), p.amount)),
+            ("Totaal afgedragen", self.total_paid_out),
+        );
 
         doc.heading("Saldo", 11.0);
         amount_row(&mut doc, "Nog openstaand bij de debiteur", self.outstanding);
@@ -312,7 +270,37 @@ impl FinalStatement {
         }
         doc.space(8.0);
         doc.body("Met vriendelijke groet,");
-        doc.body(&self.office.name);
+        doc.body(&self.parties.office.name);
         doc.finish()
     }
+}
+
+/// A list of amounts under `heading`, one row each (date, description, amount), with
+/// `none` when the list is empty and the total line below: the receipts from the debtor
+/// and the payouts to the client.
+fn dated_amounts<'a>(
+    doc: &mut Doc,
+    heading: &str,
+    none: &str,
+    entries: impl ExactSizeIterator<Item = (NaiveDate, &'a str, Money)>,
+    (total_label, total): (&str, Money),
+) {
+    const COLUMNS: [Column; 3] = [
+        Column::left(170.0),
+        Column::left(400.0),
+        Column::right(500.0),
+    ];
+    doc.heading(heading, 11.0);
+    if entries.len() == 0 {
+        doc.body(none);
+    }
+    for (day, description, amount) in entries {
+        doc.row(
+            &COLUMNS,
+            &[&nl(day), description, &amount.format_nl()],
+            Style::Regular,
+            BODY,
+        );
+    }
+    total_row(doc, total_label, total);
 }

@@ -17,27 +17,24 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::layout::{BODY, Doc, Style};
+use super::layout::{BODY, Style};
 use super::{
-    BuildError, InvoiceLine, Office, Party, RenderError, amount, amount_row, dossier_number,
-    footer, invoice_table, letterhead, nl, nl_weekday, payment_instructions, quote_invoices,
-    signature, total_row,
+    BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row, dossier_number,
+    invoice_table, letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature,
+    total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::collection_costs::collection_costs_with_vat;
 use crate::law::letter::letter_term;
 use crate::law::money::Money;
-use crate::law::quote::{PaymentInput, QuoteRequest, quote};
+use crate::law::quote::{PaymentInput, quote};
 
 /// Everything a 14-dagenbrief shows, as computed on the day it is sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FourteenDayLetter {
-    /// Who writes.
-    pub office: Office,
-    /// On whose behalf (the creditor).
-    pub client: Party,
-    /// To whom.
-    pub debtor: Party,
+    /// Who writes (the office), on whose behalf (the creditor) and to whom (the debtor).
+    #[serde(flatten)]
+    pub parties: Parties,
     /// The office's dossier number, also the payment reference.
     pub reference: String,
     /// The client's own reference for the claim.
@@ -97,9 +94,9 @@ impl FourteenDayLetter {
                 invoice.number
             )));
         }
-        let mut request = QuoteRequest::new(DebtorKind::Consumer, sent_on);
-        request.invoices = quote_invoices(case);
-        request.payments = payments.to_vec();
+        // No letter was sent before this one, so the quote has no collection costs (and
+        // its VAT setting changes nothing): the costs below are those this letter warns of.
+        let mut request = quote_request(case, client, sent_on, payments);
         request.delivery_days = delivery_days;
         let figures = quote(&request).map_err(BuildError::Quote)?;
         let term = letter_term(sent_on, delivery_days);
@@ -109,9 +106,7 @@ impl FourteenDayLetter {
             !client.vat_deductible,
         );
         Ok(FourteenDayLetter {
-            office: office.clone(),
-            client: Party::client(client),
-            debtor: Party::debtor(&case.claim.debtor),
+            parties: Parties::of(office, client, case),
             reference: dossier_number(&case.id),
             client_reference: case.claim.client_reference.clone(),
             sent_on,
@@ -130,45 +125,36 @@ impl FourteenDayLetter {
 
     /// "Veertiendagenbrief …".
     pub fn title(&self) -> String {
-        format!(
-            "Veertiendagenbrief {} — {}",
-            self.reference, self.debtor.name
-        )
+        self.parties.title("Veertiendagenbrief", &self.reference)
     }
 
     /// The letter as a PDF.
     pub fn render(&self) -> Result<Vec<u8>, RenderError> {
-        let mut doc = Doc::new(
+        let mut doc = self.parties.doc(
             &self.title(),
-            &self.office.name,
             "Aanmaning ex art. 6:96 lid 6 BW",
             self.sent_on,
-            &footer(&self.office, &self.reference),
+            &self.reference,
         );
-        letterhead(
+        letter_opening(
             &mut doc,
-            &self.office,
-            &self.debtor,
+            &self.parties.office,
+            &self.parties.debtor,
             &[
                 ("Datum", nl(self.sent_on)),
                 ("Dossier", self.reference.clone()),
                 ("Kenmerk opdrachtgever", self.client_reference.clone()),
             ],
-        );
-        doc.paragraph(
             &format!(
                 "Betreft: aanmaning — laatste mogelijkheid om zonder incassokosten te betalen aan {}",
-                self.client.name
+                self.parties.client.name
             ),
-            Style::Bold,
-            BODY,
+            "Geachte heer, mevrouw,",
         );
-        doc.space(8.0);
-        doc.body("Geachte heer, mevrouw,");
         doc.body(&format!(
             "Wij schrijven u namens onze opdrachtgever {}. Volgens onze opdrachtgever heeft u de \
              volgende facturen niet (volledig) betaald, hoewel de betalingstermijn is verstreken:",
-            self.client.one_line()
+            self.parties.client.one_line()
         ));
         invoice_table(&mut doc, &self.invoices);
 
@@ -250,7 +236,12 @@ impl FourteenDayLetter {
             (self.total_due + costs_total).format_nl()
         ));
 
-        payment_instructions(&mut doc, &self.office, &self.reference, self.total_due);
+        payment_instructions(
+            &mut doc,
+            &self.parties.office,
+            &self.reference,
+            self.total_due,
+        );
 
         doc.heading("Vragen, of kunt u niet in één keer betalen?", 11.0);
         doc.body(&format!(
@@ -258,10 +249,10 @@ impl FourteenDayLetter {
              betalen? Neem dan vóór {} contact met ons op: telefoon {}, e-mail {}. Dan zoeken \
              wij samen naar een oplossing, zoals een betalingsregeling.",
             nl(self.last_day_to_pay),
-            self.office.phone,
-            self.office.email
+            self.parties.office.phone,
+            self.parties.office.email
         ));
-        signature(&mut doc, &self.office, &self.client);
+        signature(&mut doc, &self.parties);
         doc.finish()
     }
 }

@@ -12,16 +12,15 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::layout::{BODY, Doc, LEFT, Style};
+use super::layout::{BODY, LEFT, Style};
 use super::{
-    BuildError, Office, Party, RenderError, amount, amount_row, dossier_number, footer, nl,
-    nl_weekday, payment_instructions, total_row,
+    BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
+    bailiff_fee_with_vat, dossier_number, nl, nl_weekday, payment_instructions, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
-use crate::law::collection_costs::vat_rate_on;
 use crate::law::interest::interest;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, bailiff_fee, order_to_pay_ends};
+use crate::law::procedure::{BailiffAct, order_to_pay_ends};
 
 /// The judgment as registered, and the service the track plans.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,12 +54,9 @@ pub struct JudgmentInput {
 /// Everything the writ shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JudgmentService {
-    /// The office; its bailiff serves.
-    pub office: Office,
-    /// Claimant, who enforces.
-    pub client: Party,
-    /// The debtor served.
-    pub debtor: Party,
+    /// The office (its bailiff serves), the claimant who enforces and the debtor served.
+    #[serde(flatten)]
+    pub parties: Parties,
     /// Whether the debtor is a consumer (interest series).
     pub consumer: bool,
     /// Dossier number.
@@ -133,18 +129,12 @@ impl JudgmentService {
             }
             _ => Money::ZERO,
         };
-        let service_fee = bailiff_fee(BailiffAct::ServiceOfJudgment, judgment.served_on)
-            .ok_or_else(|| {
-                BuildError::NoFigure(format!(
-                    "bailiff's fee for serving a judgment on {}",
-                    judgment.served_on
-                ))
-            })?;
-        let service_fee_vat = if client.vat_deductible {
-            Money::ZERO
-        } else {
-            (service_fee * vat_rate_on(judgment.served_on)).round_cents()
-        };
+        let (service_fee, service_fee_vat) = bailiff_fee_with_vat(
+            BailiffAct::ServiceOfJudgment,
+            judgment.served_on,
+            client,
+            "serving a judgment",
+        )?;
         let total = judgment.principal
             + judgment.awarded_interest
             + running_interest
@@ -155,9 +145,7 @@ impl JudgmentService {
             + service_fee_vat
             - judgment.paid;
         Ok(JudgmentService {
-            office: office.clone(),
-            client: Party::client(client),
-            debtor: Party::debtor(&case.claim.debtor),
+            parties: Parties::of(office, client, case),
             consumer: kind == DebtorKind::Consumer,
             reference: dossier_number(&case.id),
             served_on: judgment.served_on,
@@ -182,20 +170,17 @@ impl JudgmentService {
 
     /// "Betekening vonnis met bevel tot betaling …".
     pub fn title(&self) -> String {
-        format!(
-            "Betekening vonnis met bevel tot betaling {} — {}",
-            self.reference, self.debtor.name
-        )
+        self.parties
+            .title("Betekening vonnis met bevel tot betaling", &self.reference)
     }
 
     /// The writ as a PDF.
     pub fn render(&self) -> Result<Vec<u8>, RenderError> {
-        let mut doc = Doc::new(
+        let mut doc = self.parties.doc(
             &self.title(),
-            &self.office.name,
             "Betekening vonnis met bevel tot betaling (art. 430 en 439 Rv)",
             self.served_on,
-            &footer(&self.office, &self.reference),
+            &self.reference,
         );
         doc.paragraph("BETEKENING VONNIS", Style::Bold, 16.0);
         doc.paragraph("met bevel tot betaling", Style::Bold, 12.0);
@@ -205,21 +190,14 @@ impl JudgmentService {
             "Heden, {}, ten verzoeke van {}, die voor deze zaak en voor de executie woonplaats \
              kiest ten kantore van de hierna genoemde gerechtsdeurwaarder (art. 439 lid 3 Rv),",
             nl(self.served_on),
-            self.client.one_line()
+            self.parties.client.one_line()
         ));
-        doc.body(&format!(
-            "heb ik, {}, gerechtsdeurwaarder, kantoorhoudende te {} aan {}, {} {},",
-            self.office.bailiff,
-            self.office.city,
-            self.office.street,
-            self.office.postcode,
-            self.office.city
-        ));
+        doc.body(&self.parties.office.bailiff_clause());
         doc.paragraph("BETEKEND AAN:", Style::Bold, BODY);
         doc.body(&format!(
             "{}, aldaar mijn exploot doende en een afschrift hiervan en van het hierna genoemde \
              vonnis latende aan: .........................",
-            self.debtor.one_line()
+            self.parties.debtor.one_line()
         ));
         doc.body(&format!(
             "het vonnis van de {} van {}, zaaknummer {}, in executoriale vorm, gewezen tussen \
@@ -268,29 +246,23 @@ impl JudgmentService {
                 self.running_interest,
             );
         }
-        if self.collection_costs.is_positive() {
-            amount_row(
-                &mut doc,
-                "Buitengerechtelijke incassokosten",
-                self.collection_costs,
-            );
-        }
+        amount_row_if_positive(
+            &mut doc,
+            "Buitengerechtelijke incassokosten",
+            self.collection_costs,
+        );
         amount_row(&mut doc, "Proceskosten volgens vonnis", self.legal_costs);
-        if self.post_judgment_costs.is_positive() {
-            amount_row(&mut doc, "Nakosten", self.post_judgment_costs);
-        }
+        amount_row_if_positive(&mut doc, "Nakosten", self.post_judgment_costs);
         amount_row(
             &mut doc,
             "Kosten van dit exploot (Btag art. 2b)",
             self.service_fee,
         );
-        if self.service_fee_vat.is_positive() {
-            amount_row(
-                &mut doc,
-                "Btw over de kosten van dit exploot",
-                self.service_fee_vat,
-            );
-        }
+        amount_row_if_positive(
+            &mut doc,
+            "Btw over de kosten van dit exploot",
+            self.service_fee_vat,
+        );
         if self.paid.is_positive() {
             amount_row(&mut doc, "Af: ontvangen na het vonnis", -self.paid);
         }
@@ -319,12 +291,12 @@ impl JudgmentService {
                  tenuitvoerlegging niet als het vonnis uitvoerbaar bij voorraad is verklaard.",
             );
         }
-        payment_instructions(&mut doc, &self.office, &self.reference, self.total);
+        payment_instructions(&mut doc, &self.parties.office, &self.reference, self.total);
         doc.space(8.0);
         doc.lines(
             LEFT,
             &[
-                format!("{}, gerechtsdeurwaarder", self.office.bailiff),
+                format!("{}, gerechtsdeurwaarder", self.parties.office.bailiff),
                 format!(
                     "De kosten van dit exploot zijn {}.",
                     (self.service_fee + self.service_fee_vat).format_nl()

@@ -95,6 +95,24 @@ pub struct Column {
     pub align: Align,
 }
 
+impl Column {
+    /// A column of flush-left text ending at `until`.
+    pub const fn left(until: f32) -> Column {
+        Column {
+            until,
+            align: Align::Left,
+        }
+    }
+
+    /// A column of flush-right text (amounts) ending at `until`.
+    pub const fn right(until: f32) -> Column {
+        Column {
+            until,
+            align: Align::Right,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Text {

@@ -31,8 +31,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, Client, Debtor, Invoice};
 use crate::law::calendar::format_date_nl;
+use crate::law::collection_costs::vat_rate_on;
 use crate::law::money::Money;
-use crate::law::quote::{InvoiceInput, Violation};
+use crate::law::procedure::{BailiffAct, bailiff_fee};
+use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
 
 pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
@@ -313,6 +315,15 @@ impl Office {
     fn iban_grouped(&self) -> String {
         group_iban(&self.iban)
     }
+
+    /// How a writ names the bailiff who serves it and his office (art. 45 lid 3 sub c Rv):
+    /// "heb ik, …, gerechtsdeurwaarder, kantoorhoudende te … aan …,".
+    fn bailiff_clause(&self) -> String {
+        format!(
+            "heb ik, {}, gerechtsdeurwaarder, kantoorhoudende te {} aan {}, {} {},",
+            self.bailiff, self.city, self.street, self.postcode, self.city
+        )
+    }
 }
 
 fn group_iban(iban: &str) -> String {
@@ -399,6 +410,49 @@ impl Party {
     }
 }
 
+/// Who a document is from and about: the office that writes or serves it, the client
+/// (creditor) on whose behalf, and the debtor. Every kind shows these three, so they have
+/// one home here; each kind embeds them with `#[serde(flatten)]` as its first fields, which
+/// keeps the stored JSON exactly as it was — and with it each stored document's id, a hash
+/// of that JSON (`workflow::documents::document_id`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parties {
+    /// Who writes, or whose bailiff serves.
+    pub office: Office,
+    /// On whose behalf: the creditor (the claimant in a writ).
+    pub client: Party,
+    /// The debtor (the defendant in a writ).
+    pub debtor: Party,
+}
+
+impl Parties {
+    /// The office, `client` and the debtor of `case`.
+    pub fn of(office: &Office, client: &Client, case: &CaseRecord) -> Parties {
+        Parties {
+            office: office.clone(),
+            client: Party::client(client),
+            debtor: Party::debtor(&case.claim.debtor),
+        }
+    }
+
+    /// A document's title: its kind's name, the dossier number and the debtor, e.g.
+    /// "Sommatie EX-… — Bouwbedrijf Jansen B.V.".
+    fn title(&self, name: &str, reference: &str) -> String {
+        format!("{name} {reference} — {}", self.debtor.name)
+    }
+
+    /// A new document written by the office, with the dossier in every page's footer.
+    fn doc(&self, title: &str, subject: &str, date: NaiveDate, reference: &str) -> Doc {
+        Doc::new(
+            title,
+            &self.office.name,
+            subject,
+            date,
+            &format!("{} · dossier {reference}", self.office.name),
+        )
+    }
+}
+
 /// One invoice as listed in a document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceLine {
@@ -443,6 +497,41 @@ pub fn quote_invoices(case: &CaseRecord) -> Vec<InvoiceInput> {
             amount: i.amount,
         })
         .collect()
+}
+
+/// The law's quote request for `case` on `as_of`: the debtor's kind, the invoices, the
+/// `payments` received so far and whether VAT is charged on collection costs (the client
+/// cannot deduct it). The 14-dagenbrief's own day and term, where they matter, the caller
+/// adds.
+fn quote_request(
+    case: &CaseRecord,
+    client: &Client,
+    as_of: NaiveDate,
+    payments: &[PaymentInput],
+) -> QuoteRequest {
+    let mut request = QuoteRequest::new(case.claim.debtor.kind, as_of);
+    request.invoices = quote_invoices(case);
+    request.payments = payments.to_vec();
+    request.vat_on_collection_costs = !client.vat_deductible;
+    request
+}
+
+/// The bailiff's fee for `act` done on `day` (Btag) and the VAT on it, zero when the client
+/// deducts VAT; `what` names the act in the error when the tariff has no figure that day.
+fn bailiff_fee_with_vat(
+    act: BailiffAct,
+    day: NaiveDate,
+    client: &Client,
+    what: &str,
+) -> Result<(Money, Money), BuildError> {
+    let fee = bailiff_fee(act, day)
+        .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))?;
+    let vat = if client.vat_deductible {
+        Money::ZERO
+    } else {
+        (fee * vat_rate_on(day)).round_cents()
+    };
+    Ok((fee, vat))
 }
 
 /// The office's reference for a case, printed on every document and asked as the payment
@@ -506,7 +595,7 @@ pub mod optional_amount {
 // Shared layout pieces
 // ---------------------------------------------------------------------------------------
 
-use layout::{Align, Column, Doc, LEFT, RIGHT, Style};
+use layout::{Column, Doc, LEFT, RIGHT, Style};
 
 /// A date the Dutch way, `14 april 2026`.
 fn nl(date: NaiveDate) -> String {
@@ -529,27 +618,29 @@ fn nl_weekday(date: NaiveDate) -> String {
     format!("{day} {}", format_date_nl(date))
 }
 
-/// The letterhead: the office top right, the addressee left in the window, the date and
-/// references beside it.
-fn letterhead(doc: &mut Doc, office: &Office, to: &Party, details: &[(&str, String)]) {
+/// The opening of a letter: the letterhead (the office top right, the addressee left in
+/// the window, the date and references beside it), the subject line in bold and the
+/// salutation.
+fn letter_opening(
+    doc: &mut Doc,
+    office: &Office,
+    to: &Party,
+    details: &[(&str, String)],
+    subject: &str,
+    salutation: &str,
+) {
     let right_x = 345.0;
     doc.lines(right_x, &office.address_lines(), Style::Regular, 8.5);
     doc.space(34.0);
     let detail_lines: Vec<String> = details.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     doc.side_by_side(&to.address_lines(), right_x, &detail_lines, layout::BODY);
     doc.space(26.0);
+    doc.paragraph(subject, Style::Bold, layout::BODY);
+    doc.space(8.0);
+    doc.body(salutation);
 }
 
-const AMOUNT_COLUMNS: [Column; 2] = [
-    Column {
-        until: 400.0,
-        align: Align::Left,
-    },
-    Column {
-        until: 500.0,
-        align: Align::Right,
-    },
-];
+const AMOUNT_COLUMNS: [Column; 2] = [Column::left(400.0), Column::right(500.0)];
 
 /// One line of an itemised statement: a label and an amount.
 fn amount_row(doc: &mut Doc, label: &str, amount: Money) {
@@ -559,6 +650,14 @@ fn amount_row(doc: &mut Doc, label: &str, amount: Money) {
         Style::Regular,
         layout::BODY,
     );
+}
+
+/// An itemised line that is printed only when its amount is more than zero (optional
+/// costs, VAT that may not be charged).
+fn amount_row_if_positive(doc: &mut Doc, label: &str, amount: Money) {
+    if amount.is_positive() {
+        amount_row(doc, label, amount);
+    }
 }
 
 /// The total line of a statement, in bold under a rule.
@@ -576,22 +675,10 @@ fn total_row(doc: &mut Doc, label: &str, amount: Money) {
 /// The invoices as a table: number, invoice date, due date, amount.
 fn invoice_table(doc: &mut Doc, invoices: &[InvoiceLine]) {
     let columns = [
-        Column {
-            until: 190.0,
-            align: Align::Left,
-        },
-        Column {
-            until: 300.0,
-            align: Align::Left,
-        },
-        Column {
-            until: 410.0,
-            align: Align::Left,
-        },
-        Column {
-            until: 500.0,
-            align: Align::Right,
-        },
+        Column::left(190.0),
+        Column::left(300.0),
+        Column::left(410.0),
+        Column::right(500.0),
     ];
     doc.row(
         &columns,
@@ -619,16 +706,7 @@ fn invoice_table(doc: &mut Doc, invoices: &[InvoiceLine]) {
 /// How to pay: the office's account, the account name and the reference to quote.
 fn payment_instructions(doc: &mut Doc, office: &Office, reference: &str, amount: Money) {
     doc.heading("Zo betaalt u", 11.0);
-    let columns = [
-        Column {
-            until: 200.0,
-            align: Align::Left,
-        },
-        Column {
-            until: RIGHT,
-            align: Align::Left,
-        },
-    ];
+    let columns = [Column::left(200.0), Column::left(RIGHT)];
     for (label, value) in [
         ("Bedrag", amount.format_nl()),
         ("IBAN", office.iban_grouped()),
@@ -645,19 +723,18 @@ fn payment_instructions(doc: &mut Doc, office: &Office, reference: &str, amount:
 }
 
 /// The closing of a letter: the office signs on the client's behalf.
-fn signature(doc: &mut Doc, office: &Office, client: &Party) {
+fn signature(doc: &mut Doc, parties: &Parties) {
     doc.space(8.0);
     doc.body("Met vriendelijke groet,");
     doc.lines(
         LEFT,
-        &[office.name.clone(), format!("namens {}", client.name)],
+        &[
+            parties.office.name.clone(),
+            format!("namens {}", parties.client.name),
+        ],
         Style::Regular,
         layout::BODY,
     );
-}
-
-fn footer(office: &Office, reference: &str) -> String {
-    format!("{} · dossier {reference}", office.name)
 }
 
 #[cfg(test)]

@@ -6,14 +6,15 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::layout::{Align, BODY, Column, Doc, Style};
+use super::layout::{BODY, Column, Style};
 use super::{
-    BuildError, Office, Party, RenderError, amount, amount_row, dossier_number, footer, letterhead,
-    nl, nl_weekday, payment_instructions, signature, total_row,
+    BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
+    dossier_number, letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature,
+    total_row,
 };
 use crate::case::{CaseRecord, Client};
 use crate::law::money::Money;
-use crate::law::quote::{PaymentInput, QuoteRequest, quote};
+use crate::law::quote::{PaymentInput, quote};
 
 /// One instalment (*termijn*).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,12 +31,9 @@ pub struct Instalment {
 /// Everything the confirmation shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentPlanConfirmation {
-    /// Who writes.
-    pub office: Office,
-    /// On whose behalf.
-    pub client: Party,
-    /// To whom.
-    pub debtor: Party,
+    /// Who writes, on whose behalf and to whom.
+    #[serde(flatten)]
+    pub parties: Parties,
     /// Dossier number and payment reference.
     pub reference: String,
     /// The day the plan was agreed (and the letter's date).
@@ -96,17 +94,12 @@ impl PaymentPlanConfirmation {
             }
             previous = *due_on;
         }
-        let mut request = QuoteRequest::new(case.claim.debtor.kind, agreed_on);
-        request.invoices = super::quote_invoices(case);
-        request.payments = payments.to_vec();
+        let mut request = quote_request(case, client, agreed_on, payments);
         request.letter_sent_on = letter_sent_on;
         request.delivery_days = delivery_days;
-        request.vat_on_collection_costs = !client.vat_deductible;
         let figures = quote(&request).map_err(BuildError::Quote)?;
         Ok(PaymentPlanConfirmation {
-            office: office.clone(),
-            client: Party::client(client),
-            debtor: Party::debtor(&case.claim.debtor),
+            parties: Parties::of(office, client, case),
             reference: dossier_number(&case.id),
             agreed_on,
             principal: figures.principal,
@@ -129,45 +122,37 @@ impl PaymentPlanConfirmation {
 
     /// "Bevestiging betalingsregeling …".
     pub fn title(&self) -> String {
-        format!(
-            "Bevestiging betalingsregeling {} — {}",
-            self.reference, self.debtor.name
-        )
+        self.parties
+            .title("Bevestiging betalingsregeling", &self.reference)
     }
 
     /// The confirmation as a PDF.
     pub fn render(&self) -> Result<Vec<u8>, RenderError> {
-        let mut doc = Doc::new(
+        let mut doc = self.parties.doc(
             &self.title(),
-            &self.office.name,
             "Bevestiging betalingsregeling",
             self.agreed_on,
-            &footer(&self.office, &self.reference),
+            &self.reference,
         );
-        letterhead(
+        letter_opening(
             &mut doc,
-            &self.office,
-            &self.debtor,
+            &self.parties.office,
+            &self.parties.debtor,
             &[
                 ("Datum", nl(self.agreed_on)),
                 ("Dossier", self.reference.clone()),
             ],
-        );
-        doc.paragraph(
             &format!(
                 "Betreft: bevestiging betalingsregeling — {}",
-                self.client.name
+                self.parties.client.name
             ),
-            Style::Bold,
-            BODY,
+            "Geachte heer, mevrouw,",
         );
-        doc.space(8.0);
-        doc.body("Geachte heer, mevrouw,");
         doc.body(&format!(
             "Hierbij bevestigen wij de betalingsregeling die wij op {} namens {} met u hebben \
              afgesproken. Op die dag bedroeg uw schuld:",
             nl(self.agreed_on),
-            self.client.name
+            self.parties.client.name
         ));
         amount_row(&mut doc, "Hoofdsom (openstaand)", self.principal);
         amount_row(
@@ -175,25 +160,14 @@ impl PaymentPlanConfirmation {
             &format!("Rente tot en met {}", nl(self.agreed_on)),
             self.interest,
         );
-        if self.collection_costs.is_positive() {
-            amount_row(&mut doc, "Incassokosten", self.collection_costs);
-        }
+        amount_row_if_positive(&mut doc, "Incassokosten", self.collection_costs);
         total_row(&mut doc, "Totaal", self.total_due);
 
         doc.heading("Uw termijnen", 11.0);
         let columns = [
-            Column {
-                until: 150.0,
-                align: Align::Left,
-            },
-            Column {
-                until: 400.0,
-                align: Align::Left,
-            },
-            Column {
-                until: 500.0,
-                align: Align::Right,
-            },
+            Column::left(150.0),
+            Column::left(400.0),
+            Column::right(500.0),
         ];
         doc.row(
             &columns,
@@ -234,13 +208,13 @@ impl PaymentPlanConfirmation {
             .first()
             .map(|i| i.amount)
             .unwrap_or(Money::ZERO);
-        payment_instructions(&mut doc, &self.office, &self.reference, first);
+        payment_instructions(&mut doc, &self.parties.office, &self.reference, first);
         doc.body(&format!(
             "Kunt u een termijn niet betalen, neem dan vóór de vervaldatum contact met ons op: \
              telefoon {}, e-mail {}.",
-            self.office.phone, self.office.email
+            self.parties.office.phone, self.parties.office.email
         ));
-        signature(&mut doc, &self.office, &self.client);
+        signature(&mut doc, &self.parties);
         doc.finish()
     }
 }

@@ -19,20 +19,20 @@
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::layout::{BODY, Doc, LEFT, RIGHT, Style};
+use super::layout::{BODY, LEFT, RIGHT, Style};
 use super::{
-    BuildError, InvoiceLine, Office, Party, RenderError, amount, amount_row, dossier_number,
-    footer, invoice_table, nl, nl_weekday, optional_amount, total_row,
+    BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row,
+    amount_row_if_positive, bailiff_fee_with_vat, dossier_number, invoice_table, nl, nl_weekday,
+    optional_amount, quote_request, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
-use crate::law::collection_costs::vat_rate_on;
 use crate::law::letter::letter_term;
 use crate::law::money::Money;
 use crate::law::procedure::{
-    BailiffAct, ClaimValue, Court, FeePayer, bailiff_fee, competent_court, earliest_hearing_date,
+    BailiffAct, ClaimValue, Court, FeePayer, competent_court, earliest_hearing_date,
     kanton_court_fee, liquidation_tariff,
 };
-use crate::law::quote::{PaymentInput, QuoteRequest, quote};
+use crate::law::quote::{PaymentInput, quote};
 
 /// The court location where the hearing is held (*zittingsplaats*), with its address: the
 /// summons must name both (art. 111 lid 2 sub e Rv).
@@ -80,12 +80,10 @@ pub struct SummonsInput {
 /// Everything the draft summons shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummonsDraft {
-    /// The office; its bailiff serves the writ.
-    pub office: Office,
-    /// Claimant (*eiser*).
-    pub client: Party,
-    /// Defendant (*gedaagde*).
-    pub debtor: Party,
+    /// The office (its bailiff serves the writ), the claimant (*eiser*) and the defendant
+    /// (*gedaagde*).
+    #[serde(flatten)]
+    pub parties: Parties,
     /// Whether the defendant is a consumer (interest series, letter).
     pub consumer: bool,
     /// Dossier number.
@@ -173,12 +171,9 @@ impl SummonsDraft {
             )));
         }
         let request = |as_of| {
-            let mut request = QuoteRequest::new(kind, as_of);
-            request.invoices = super::quote_invoices(case);
-            request.payments = input.payments.clone();
+            let mut request = quote_request(case, client, as_of, &input.payments);
             request.letter_sent_on = input.letter_sent_on;
             request.delivery_days = input.delivery_days;
-            request.vat_on_collection_costs = !client.vat_deductible;
             request
         };
         let at_service = quote(&request(input.planned_service_on)).map_err(BuildError::Quote)?;
@@ -213,18 +208,12 @@ impl SummonsDraft {
         .ok_or_else(|| {
             BuildError::NoFigure(format!("court fee for a hearing on {}", input.hearing_on))
         })?;
-        let summons_fee =
-            bailiff_fee(BailiffAct::Summons, input.planned_service_on).ok_or_else(|| {
-                BuildError::NoFigure(format!(
-                    "bailiff's fee for a summons on {}",
-                    input.planned_service_on
-                ))
-            })?;
-        let summons_fee_vat = if client.vat_deductible {
-            Money::ZERO
-        } else {
-            (summons_fee * vat_rate_on(input.planned_service_on)).round_cents()
-        };
+        let (summons_fee, summons_fee_vat) = bailiff_fee_with_vat(
+            BailiffAct::Summons,
+            input.planned_service_on,
+            client,
+            "a summons",
+        )?;
         let representative_fee = liquidation_tariff(input.hearing_on, at_hearing.total_due, 1);
         let total = at_hearing.total_due
             + summons_fee
@@ -232,9 +221,7 @@ impl SummonsDraft {
             + court_fee
             + representative_fee.unwrap_or(Money::ZERO);
         Ok(SummonsDraft {
-            office: office.clone(),
-            client: Party::client(client),
-            debtor: Party::debtor(&case.claim.debtor),
+            parties: Parties::of(office, client, case),
             consumer,
             reference: dossier_number(&case.id),
             client_reference: case.claim.client_reference.clone(),
@@ -268,10 +255,7 @@ impl SummonsDraft {
 
     /// "Concept-dagvaarding …".
     pub fn title(&self) -> String {
-        format!(
-            "Concept-dagvaarding {} — {}",
-            self.reference, self.debtor.name
-        )
+        self.parties.title("Concept-dagvaarding", &self.reference)
     }
 
     fn interest_name(&self) -> &'static str {
@@ -284,12 +268,11 @@ impl SummonsDraft {
 
     /// The draft as a PDF.
     pub fn render(&self) -> Result<Vec<u8>, RenderError> {
-        let mut doc = Doc::new(
+        let mut doc = self.parties.doc(
             &self.title(),
-            &self.office.name,
             "Dagvaarding kantonrechter (concept)",
             self.drafted_on,
-            &footer(&self.office, &self.reference),
+            &self.reference,
         );
         doc.paragraph(
             "CONCEPT — ter goedkeuring, nog niet betekend",
@@ -325,25 +308,18 @@ impl SummonsDraft {
             "ten verzoeke van {}, eiseres, die voor deze zaak woonplaats kiest ten kantore van de \
              hierna genoemde gerechtsdeurwaarder, en die in deze procedure als gemachtigde wordt \
              vertegenwoordigd door {}, {}, {} {};",
-            self.client.one_line(),
-            self.office.name,
-            self.office.street,
-            self.office.postcode,
-            self.office.city
+            self.parties.client.one_line(),
+            self.parties.office.name,
+            self.parties.office.street,
+            self.parties.office.postcode,
+            self.parties.office.city
         ));
-        doc.body(&format!(
-            "heb ik, {}, gerechtsdeurwaarder, kantoorhoudende te {} aan {}, {} {},",
-            self.office.bailiff,
-            self.office.city,
-            self.office.street,
-            self.office.postcode,
-            self.office.city
-        ));
+        doc.body(&self.parties.office.bailiff_clause());
         doc.paragraph("GEDAGVAARD:", Style::Bold, BODY);
         doc.body(&format!(
             "{}, gedaagde, aldaar mijn exploot doende en een afschrift hiervan latende aan: \
              .........................",
-            self.debtor.one_line()
+            self.parties.debtor.one_line()
         ));
         doc.paragraph("OM:", Style::Bold, BODY);
         doc.paragraph(
@@ -479,20 +455,16 @@ impl SummonsDraft {
             ),
             self.interest,
         );
-        if self.collection_costs.is_positive() {
-            amount_row(
-                &mut doc,
-                "Buitengerechtelijke incassokosten",
-                self.collection_costs,
-            );
-        }
-        if self.collection_costs_vat.is_positive() {
-            amount_row(
-                &mut doc,
-                "Btw over de incassokosten",
-                self.collection_costs_vat,
-            );
-        }
+        amount_row_if_positive(
+            &mut doc,
+            "Buitengerechtelijke incassokosten",
+            self.collection_costs,
+        );
+        amount_row_if_positive(
+            &mut doc,
+            "Btw over de incassokosten",
+            self.collection_costs_vat,
+        );
         total_row(&mut doc, "Vordering", self.claim_total);
         if self.paid.is_positive() {
             doc.body(&format!(
@@ -505,13 +477,11 @@ impl SummonsDraft {
             "Kosten dagvaarding (Btag art. 2a)",
             self.summons_fee,
         );
-        if self.summons_fee_vat.is_positive() {
-            amount_row(
-                &mut doc,
-                "Btw over de kosten dagvaarding",
-                self.summons_fee_vat,
-            );
-        }
+        amount_row_if_positive(
+            &mut doc,
+            "Btw over de kosten dagvaarding",
+            self.summons_fee_vat,
+        );
         amount_row(
             &mut doc,
             &format!("Griffierecht (tabel {})", self.court_fee_year),
@@ -546,7 +516,7 @@ impl SummonsDraft {
         doc.lines(
             LEFT,
             &[
-                format!("{}, gerechtsdeurwaarder", self.office.bailiff),
+                format!("{}, gerechtsdeurwaarder", self.parties.office.bailiff),
                 format!("concept opgesteld op {}", nl(self.drafted_on)),
             ],
             Style::Regular,
