@@ -13,6 +13,10 @@ pub enum AppError {
     /// No such thing, or the caller may not know it exists.
     #[error("{0}")]
     NotFound(String),
+    /// The caller is known but may not do this (e.g. a client token entering a claim for
+    /// another client).
+    #[error("{0}")]
+    PermissionDenied(String),
     /// A different thing already holds that key.
     #[error("{0}")]
     AlreadyExists(String),

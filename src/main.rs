@@ -1,4 +1,4 @@
-//! The `exploot` command: serve, migrate.
+//! The `exploot` command: serve, migrate, quote, import, token.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use exploot::api::rate_limit::RateLimit;
 use exploot::clock::{Clock, ManualClock, SystemClock};
 use exploot::registry::{CirConfig, KvkConfig, Registers};
 use exploot::server::{self, Config};
@@ -49,6 +50,20 @@ enum Command {
         /// Jobs leased at a time by one worker.
         #[arg(long, env = "EXPLOOT_JOB_BATCH", default_value_t = 64)]
         job_batch: i64,
+        /// Calls a second one token may make, sustained; more get RESOURCE_EXHAUSTED.
+        #[arg(long, env = "EXPLOOT_RATE_LIMIT", default_value_t = 100.0)]
+        rate_limit: f64,
+        /// Calls one token may make at once after a pause.
+        #[arg(long, env = "EXPLOOT_RATE_BURST", default_value_t = 200.0)]
+        rate_burst: f64,
+        /// Seconds a looked-up token is trusted before it is read again: a revocation
+        /// takes effect within this (0: read on every call).
+        #[arg(long, env = "EXPLOOT_TOKEN_CACHE_SECONDS", default_value_t = 5)]
+        token_cache_seconds: u64,
+        /// The server's deadline for a call's answer, in seconds (a caller's shorter
+        /// `grpc-timeout` wins); streams, once answered, are not cut.
+        #[arg(long, env = "EXPLOOT_REQUEST_TIMEOUT_SECONDS", default_value_t = 300)]
+        request_timeout_seconds: u64,
         #[command(flatten)]
         registers: Box<RegisterArgs>,
         #[command(flatten)]
@@ -76,12 +91,54 @@ enum Command {
         /// The server's gRPC address.
         #[arg(long, env = "EXPLOOT_SERVER", default_value = "http://127.0.0.1:50051")]
         server: String,
+        /// The API token: the client's own, or an admin's (prefer the environment: the
+        /// command line shows in `ps`).
+        #[arg(long, env = "EXPLOOT_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+    /// Issue, list and revoke API tokens, straight on the database.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+        /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://exploot.db",
+            global = true
+        )]
+        database_url: String,
     },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
         database_url: String,
+    },
+}
+
+/// What `exploot token` does.
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token and print it, once: only its SHA-256 is stored.
+    Create {
+        /// case_handler, front_office, client or admin.
+        #[arg(long)]
+        role: String,
+        /// The client a `client` token is bound to.
+        #[arg(long)]
+        client: Option<String>,
+        /// Refused from then on: an RFC 3339 instant, or a date (valid through that day,
+        /// Amsterdam time). Judged by the service clock.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Every token: id, role, client, created, expires, revoked (never the token).
+    List,
+    /// Refuse a token from now on.
+    Revoke {
+        /// The token's id, from `token list`.
+        id: String,
     },
 }
 
@@ -205,6 +262,10 @@ fn run(cli: Cli) -> Result<(), String> {
             lease_seconds,
             workers,
             job_batch,
+            rate_limit,
+            rate_burst,
+            token_cache_seconds,
+            request_timeout_seconds,
             registers,
             transport,
             log_format,
@@ -234,8 +295,14 @@ fn run(cli: Cli) -> Result<(), String> {
                         lease: std::time::Duration::from_secs(lease_seconds.max(1)),
                         ..EngineConfig::default()
                     },
-                    registers: registers.into_registers(),
+                    registers: (*registers).into_registers(),
                     tls,
+                    rate_limit: RateLimit {
+                        per_second: rate_limit.max(0.001),
+                        burst: rate_burst.max(1.0),
+                    },
+                    token_cache: std::time::Duration::from_secs(token_cache_seconds),
+                    request_timeout: std::time::Duration::from_secs(request_timeout_seconds.max(1)),
                 };
                 server::serve(config, listener, shutdown)
                     .await
@@ -255,10 +322,18 @@ fn run(cli: Cli) -> Result<(), String> {
             file,
             client,
             server,
+            token,
         } => {
-            let summary = exploot::cli::import::run(&file, &client, &server)?;
+            let summary = exploot::cli::import::run(&file, &client, &server, &token)?;
             print!("{summary}");
             Ok(())
+        }
+        Command::Token {
+            command,
+            database_url,
+        } => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(token_command(command, &database_url))
         }
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url, 1).map_err(|e| e.to_string())?;
@@ -267,6 +342,26 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn token_command(command: TokenCommand, database_url: &str) -> Result<(), String> {
+    use exploot::cli::token;
+    let store = token::open(database_url)?;
+    match command {
+        TokenCommand::Create {
+            role,
+            client,
+            expires,
+        } => {
+            let issued = token::create(&store, &role, client, expires.as_deref()).await?;
+            eprint!("{}", token::line(&issued.row));
+            eprintln!("the token is shown once, below; only its SHA-256 is kept");
+            println!("{}", issued.secret);
+        }
+        TokenCommand::List => print!("{}", token::list(&store).await?),
+        TokenCommand::Revoke { id } => print!("{}", token::revoke(&store, id).await?),
+    }
+    Ok(())
 }
 
 fn parse_clock(spec: &str) -> Result<Arc<dyn Clock>, String> {

@@ -1,13 +1,17 @@
 //! The gRPC server: every v1 service, the standard health service and server reflection
-//! (v1 and v1alpha, so grpcurl, Evans, Postman and grpcui can list and call everything).
+//! (v1 and v1alpha, so grpcurl, Evans, Postman and grpcui can list and call everything),
+//! behind the auth layer (tokens, roles, rate limit) with explicit message and time limits.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 
+use crate::api::auth::{AuthLayer, Gate};
+use crate::api::rate_limit::{RateLimit, RateLimiter};
 use crate::api::{AdminApi, CalculatorApi, CaseApi, DocumentApi, IntakeApi, TaskApi};
 use crate::clock::Clock;
 use crate::proto::{
@@ -20,7 +24,24 @@ use crate::registry::{ConfigError, Registers};
 use crate::store::{Store, StoreError};
 use crate::telemetry::rpc::RpcLayer;
 use crate::tls::TlsConfig;
+use crate::workflow::tokens::{self, Tokens};
 use crate::workflow::{App, DbClock, EngineConfig, run_workers};
+
+/// The largest message a service takes or sends, either way: gRPC's customary 4 MiB,
+/// which every client expects. A claim with a thousand invoices is some 200 KiB and a
+/// document streams in 64 KiB chunks; a bigger request is refused (OUT_OF_RANGE) before it
+/// is read into memory, and a page that would not fit calls for a smaller `page_size`.
+pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// How long a call may take by default, unless the caller's own deadline (`grpc-timeout`)
+/// is shorter: tonic's server answers CANCELLED when the shorter one passes. It bounds the
+/// wait for a call's answer, not a stream once it flows, so `WatchCase` and a long import
+/// run on. Long enough for an `AdvanceClock` that runs thousands of jobs.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// How long a looked-up token is trusted before it is read again: a revocation by
+/// `exploot token revoke` (another process) takes effect on a running server within this.
+pub const DEFAULT_TOKEN_CACHE: Duration = Duration::from_secs(5);
 
 /// What `serve` needs.
 pub struct Config {
@@ -36,6 +57,12 @@ pub struct Config {
     pub registers: Registers,
     /// TLS (and mTLS with a client CA); `None`: plain TCP.
     pub tls: Option<TlsConfig>,
+    /// How fast one token may call.
+    pub rate_limit: RateLimit,
+    /// How long a looked-up token is trusted ([`DEFAULT_TOKEN_CACHE`]; zero: never).
+    pub token_cache: Duration,
+    /// The server's own deadline for a call ([`DEFAULT_REQUEST_TIMEOUT`]).
+    pub request_timeout: Duration,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -53,6 +80,16 @@ pub enum ServeError {
     /// A register is configured in a way that cannot work.
     #[error("registers: {0}")]
     Registers(#[from] ConfigError),
+}
+
+/// A generated service server with [`MAX_MESSAGE_BYTES`] both ways (the generated types
+/// share no trait to write this as a function).
+macro_rules! limited {
+    ($server:expr) => {
+        $server
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    };
 }
 
 /// Opens and migrates the store, starts the job workers, then serves on `listener` until
@@ -78,6 +115,13 @@ pub async fn serve(
         .await
         .map_err(|e| StoreError::Unavailable(e.to_string()))??
     };
+    if tokens::count(&store).await.unwrap_or(0) == 0 {
+        tracing::warn!(
+            "no API tokens yet: every exploot.v1 call will be refused UNAUTHENTICATED; \
+             create the first admin token with `exploot token create --role admin \
+             --database-url <this server's database>`"
+        );
+    }
     let db_clock = if config.clock.is_manual() {
         Some(Arc::new(
             DbClock::open(store.clone(), config.clock.now()).await?,
@@ -134,22 +178,33 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
+    let gate = Gate::new(
+        app.clone(),
+        Tokens::new(app.store().clone(), config.token_cache),
+        RateLimiter::new(config.rate_limit),
+    );
     tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "serving");
-    let mut server = Server::builder();
+    let mut server = Server::builder().timeout(config.request_timeout);
     if let Some(tls) = &config.tls {
         server = server.tls_config(tls.server_config())?;
     }
+    // The RPC span outermost, so a call refused by the gate is traced and measured too.
     server
         .layer(RpcLayer)
+        .layer(AuthLayer::new(gate))
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(CaseServiceServer::new(CaseApi::new(app.clone())))
-        .add_service(IntakeServiceServer::new(IntakeApi::new(app.clone())))
-        .add_service(TaskServiceServer::new(TaskApi::new(app.clone())))
-        .add_service(DocumentServiceServer::new(DocumentApi::new(app.clone())))
-        .add_service(CalculatorServiceServer::new(CalculatorApi))
-        .add_service(AdminServiceServer::new(AdminApi::new(app)))
+        .add_service(limited!(CaseServiceServer::new(CaseApi::new(app.clone()))))
+        .add_service(limited!(IntakeServiceServer::new(IntakeApi::new(
+            app.clone()
+        ))))
+        .add_service(limited!(TaskServiceServer::new(TaskApi::new(app.clone()))))
+        .add_service(limited!(DocumentServiceServer::new(DocumentApi::new(
+            app.clone()
+        ))))
+        .add_service(limited!(CalculatorServiceServer::new(CalculatorApi)))
+        .add_service(limited!(AdminServiceServer::new(AdminApi::new(app))))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await?;
     if let Err(e) = workers.await {

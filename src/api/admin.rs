@@ -36,7 +36,11 @@ impl AdminService for AdminApi {
         &self,
         request: Request<pb::GetClientRequest>,
     ) -> Result<Response<pb::Client>, Status> {
-        let stored = self.app.get_client(request.into_inner().client_id).await?;
+        let who = super::principal(&request)?;
+        let stored = self
+            .app
+            .get_client(&who, request.into_inner().client_id)
+            .await?;
         Ok(Response::new(convert::client_to_proto(&stored)))
     }
 

@@ -7,11 +7,11 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
 use super::status::invalid_argument;
-use super::{anonymous, track};
+use super::{principal, track};
 use crate::case::Event;
 use crate::proto::{self as pb, case_service_server::CaseService};
 use crate::store::cases::{CaseFilter, PageCursor};
-use crate::workflow::{App, CaseQuery};
+use crate::workflow::{App, CaseQuery, Principal};
 
 /// Default and largest page of `ListCases`.
 const DEFAULT_PAGE: i64 = 50;
@@ -31,14 +31,12 @@ impl CaseApi {
     /// A track command: applied once per request id, answered with the case.
     async fn command(
         &self,
+        who: &Principal,
         case_id: String,
         request_id: String,
         event: Event,
     ) -> Result<Response<pb::Case>, Status> {
-        let case = self
-            .app
-            .command(case_id, request_id, event, anonymous())
-            .await?;
+        let case = self.app.command(who, case_id, request_id, event).await?;
         Ok(Response::new(convert::case_to_proto(&case)))
     }
 }
@@ -51,6 +49,7 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::CreateCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let claim = convert::claim(
             &r.client_id,
@@ -60,10 +59,7 @@ impl CaseService for CaseApi {
             &r.notes,
             self.app.clock().today(),
         );
-        let case = self
-            .app
-            .create_case(r.client_id, claim, anonymous())
-            .await?;
+        let case = self.app.create_case(&who, r.client_id, claim).await?;
         Ok(Response::new(convert::case_to_proto(&case)))
     }
 
@@ -71,7 +67,11 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::GetCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        let case = self.app.get_case(request.into_inner().case_id).await?;
+        let who = principal(&request)?;
+        let case = self
+            .app
+            .get_case(&who, request.into_inner().case_id)
+            .await?;
         Ok(Response::new(convert::case_to_proto(&case)))
     }
 
@@ -79,8 +79,9 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::ListCasesRequest>,
     ) -> Result<Response<pb::ListCasesResponse>, Status> {
+        let who = principal(&request)?;
         let query = list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
-        let (cases, next) = self.app.list_cases(query).await?;
+        let (cases, next) = self.app.list_cases(&who, query).await?;
         Ok(Response::new(pb::ListCasesResponse {
             cases: cases.iter().map(convert::case_to_proto).collect(),
             next_page_token: next.map(|c| page_token(&c)).unwrap_or_default(),
@@ -91,12 +92,10 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::RecordPaymentRequest>,
     ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let payment = track::payment(&r).map_err(|v| invalid_argument(&v))?;
-        let (case, recorded) = self
-            .app
-            .record_payment(r.case_id, payment, anonymous())
-            .await?;
+        let (case, recorded) = self.app.record_payment(&who, r.case_id, payment).await?;
         Ok(Response::new(pb::RecordPaymentResponse {
             recorded: Some(track::recorded_payment(&recorded)),
             case: Some(convert::case_to_proto(&case)),
@@ -107,51 +106,56 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::ProposePaymentPlanRequest>,
     ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let instalments = track::instalments(&r.instalments).map_err(|v| invalid_argument(&v))?;
         let event = Event::PlanProposed { instalments };
-        self.command(r.case_id, r.request_id, event).await
+        self.command(&who, r.case_id, r.request_id, event).await
     }
 
     async fn put_on_hold(
         &self,
         request: Request<pb::PutOnHoldRequest>,
     ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let reason = track::hold_reason(r.reason).map_err(|v| invalid_argument(&v))?;
         let event = Event::PutOnHold {
             reason: reason.into(),
             note: r.note,
         };
-        self.command(r.case_id, r.request_id, event).await
+        self.command(&who, r.case_id, r.request_id, event).await
     }
 
     async fn resume(
         &self,
         request: Request<pb::ResumeRequest>,
     ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let event = Event::Resume { note: r.note };
-        self.command(r.case_id, r.request_id, event).await
+        self.command(&who, r.case_id, r.request_id, event).await
     }
 
     async fn withdraw_case(
         &self,
         request: Request<pb::WithdrawCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let event = Event::Withdraw { note: r.reason };
-        self.command(r.case_id, r.request_id, event).await
+        self.command(&who, r.case_id, r.request_id, event).await
     }
 
     async fn quote_case(
         &self,
         request: Request<pb::QuoteCaseRequest>,
     ) -> Result<Response<pb::ClaimQuote>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let as_of = convert::optional_date(&r.as_of)
             .map_err(|e| invalid_argument(&[crate::case::FieldViolation::new("as_of", e)]))?;
-        let (owed, as_of) = self.app.quote_case(r.case_id, as_of).await?;
+        let (owed, as_of) = self.app.quote_case(&who, r.case_id, as_of).await?;
         Ok(Response::new(track::owed_to_proto(&owed, as_of)))
     }
 
@@ -161,6 +165,7 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::WatchCaseRequest>,
     ) -> Result<Response<EventStream>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         if r.from_sequence < 0 {
             return Err(invalid_argument(&[crate::case::FieldViolation::new(
@@ -168,7 +173,10 @@ impl CaseService for CaseApi {
                 "0 or more",
             )]));
         }
-        let events = self.app.watch_case(r.case_id, r.from_sequence).await?;
+        let events = self
+            .app
+            .watch_case(&who, r.case_id, r.from_sequence)
+            .await?;
         let stream = tokio_stream::wrappers::ReceiverStream::new(events)
             .map(|item| item.map(|e| event_to_proto(&e)).map_err(Status::from));
         Ok(Response::new(Box::pin(stream)))
@@ -178,10 +186,11 @@ impl CaseService for CaseApi {
         &self,
         request: Request<pb::RegisterJudgmentRequest>,
     ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let judgment = track::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
         let event = Event::JudgmentRegistered(judgment);
-        self.command(r.case_id, r.request_id, event).await
+        self.command(&who, r.case_id, r.request_id, event).await
     }
 }
 

@@ -39,9 +39,13 @@ impl DocumentService for DocumentApi {
         &self,
         request: Request<pb::ListDocumentsRequest>,
     ) -> Result<Response<pb::ListDocumentsResponse>, Status> {
+        let who = super::principal(&request)?;
         let (case_id, after, page_size) =
             list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
-        let page = self.app.list_documents(case_id, after, page_size).await?;
+        let page = self
+            .app
+            .list_documents(&who, case_id, after, page_size)
+            .await?;
         Ok(Response::new(pb::ListDocumentsResponse {
             documents: page.documents.iter().map(document_to_proto).collect(),
             next_page_token: page.next.map(|c| page_token(&c)).unwrap_or_default(),
@@ -54,6 +58,7 @@ impl DocumentService for DocumentApi {
         &self,
         request: Request<pb::GetDocumentRequest>,
     ) -> Result<Response<Chunks>, Status> {
+        let who = super::principal(&request)?;
         let id = request.into_inner().document_id;
         if id.is_empty() {
             return Err(invalid_argument(&[crate::case::FieldViolation::new(
@@ -61,7 +66,7 @@ impl DocumentService for DocumentApi {
                 "is required",
             )]));
         }
-        let (document, bytes) = self.app.get_document(id).await?;
+        let (document, bytes) = self.app.get_document(&who, id).await?;
         Ok(Response::new(Box::pin(tokio_stream::iter(chunks(
             &document, &bytes,
         )))))

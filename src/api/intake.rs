@@ -7,7 +7,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
-use super::{anonymous, convert};
+use super::{convert, principal};
 use crate::proto::{self as pb, intake_service_server::IntakeService};
 use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
 
@@ -33,8 +33,9 @@ impl IntakeService for IntakeApi {
         &self,
         request: Request<Streaming<pb::ImportClaimsRequest>>,
     ) -> Result<Response<Outcomes>, Status> {
+        let who = principal(&request)?;
         let mut requests = request.into_inner();
-        let (rows, outcomes) = self.app.import(anonymous());
+        let (rows, outcomes) = self.app.import(&who);
         let app = self.app.clone();
         // Decode and parse here while the application commits the previous batch.
         // In the call's span, so its transactions are part of the caller's trace.

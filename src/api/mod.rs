@@ -1,12 +1,15 @@
 //! The gRPC services, thin: decode and validate → call the app → encode. No SQL and no
 //! business rule here.
 
+pub mod access;
 mod admin;
+pub mod auth;
 mod calculator;
 mod cases;
 mod convert;
 mod documents;
 mod intake;
+pub mod rate_limit;
 mod status;
 mod tasks;
 mod track;
@@ -18,9 +21,14 @@ pub use documents::DocumentApi;
 pub use intake::IntakeApi;
 pub use tasks::TaskApi;
 
-use crate::workflow::Actor;
+use crate::workflow::Principal;
 
-/// The actor recorded on audit events until authentication (tokens) is in place.
-fn anonymous() -> Actor {
-    Actor("anonymous".into())
+/// The caller the auth layer ([`auth::AuthLayer`]) authenticated and put on the request.
+/// A server built without the layer fails closed: UNAUTHENTICATED.
+fn principal<T>(request: &tonic::Request<T>) -> Result<Principal, tonic::Status> {
+    request
+        .extensions()
+        .get::<Principal>()
+        .cloned()
+        .ok_or_else(|| tonic::Status::unauthenticated("this server checks no tokens; refused"))
 }

@@ -2,8 +2,8 @@
 
 use tonic::{Request, Response, Status};
 
-use super::anonymous;
 use super::convert::{self, Violations};
+use super::principal;
 use super::status::invalid_argument;
 use crate::proto::{self as pb, task_service_server::TaskService};
 use crate::store::tasks::{TaskFilter, TaskRow, state};
@@ -62,6 +62,7 @@ impl TaskService for TaskApi {
         &self,
         request: Request<pb::CompleteTaskRequest>,
     ) -> Result<Response<pb::Task>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
         if r.task_id.is_empty() {
@@ -81,7 +82,7 @@ impl TaskService for TaskApi {
                 note: r.note,
             })
             .map_err(|v| invalid_argument(&v))?;
-        let task = self.app.complete_task(completion, anonymous()).await?;
+        let task = self.app.complete_task(&who, completion).await?;
         Ok(Response::new(task_to_proto(&task)))
     }
 }

@@ -1,4 +1,4 @@
-//! `exploot import FILE.csv --client ID [--server URL]`: streams a client's claims file to
+//! `exploot import FILE.csv --client ID --token TOKEN [--server URL]`: streams a client's claims file to
 //! a running server over `ImportClaims`, with a progress bar on a terminal, a summary at the
 //! end, and `FILE.rejects.csv` holding the rows that need the client's attention (rejected
 //! or conflicting) with the reason in an `errors` column — fix them there and import that
@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Endpoint;
 
+use super::bearer::Bearer;
 use super::claims_csv::{ClaimsCsv, ERRORS_COLUMN, locate};
 use crate::proto::import_claims_response::Outcome;
 use crate::proto::{
@@ -89,14 +90,15 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Runs the import on its own runtime and returns the summary to print.
-pub fn run(file: &Path, client_id: &str, server: &str) -> Result<Summary, String> {
+/// Runs the import on its own runtime and returns the summary to print; every call carries
+/// `token` (a client token of `client_id`, or an admin's).
+pub fn run(file: &Path, client_id: &str, server: &str, token: &str) -> Result<Summary, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?
-        .block_on(import(file, client_id, server))
+        .block_on(import(file, client_id, server, token))
 }
 
 /// `FILE.csv` → `FILE.rejects.csv`.
@@ -125,9 +127,15 @@ struct LocalReject {
     reason: String,
 }
 
-/// Streams `file` to `server` and collects the outcomes.
-pub async fn import(file: &Path, client_id: &str, server: &str) -> Result<Summary, String> {
+/// Streams `file` to `server` with `token` and collects the outcomes.
+pub async fn import(
+    file: &Path,
+    client_id: &str,
+    server: &str,
+    token: &str,
+) -> Result<Summary, String> {
     let started = Instant::now();
+    let bearer = Bearer::new(token)?;
     let opened = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
     let read = Arc::new(AtomicU64::new(0));
@@ -160,6 +168,7 @@ pub async fn import(file: &Path, client_id: &str, server: &str) -> Result<Summar
         .connect()
         .await
         .map_err(|e| format!("cannot reach the server at {url}: {e}"))?;
+    let channel = bearer.on(channel);
 
     // A client the server does not know would have every row rejected: say so at once.
     let known = AdminServiceClient::new(channel.clone())
@@ -167,12 +176,25 @@ pub async fn import(file: &Path, client_id: &str, server: &str) -> Result<Summar
             client_id: client_id.to_owned(),
         })
         .await;
-    if let Err(status) = known
-        && status.code() == tonic::Code::NotFound
-    {
-        return Err(format!(
-            "the server has no client {client_id:?} (create it with AdminService.PutClient)"
-        ));
+    match known {
+        Err(status) if status.code() == tonic::Code::NotFound => {
+            return Err(format!(
+                "the server has no client {client_id:?} (create it with AdminService.PutClient)"
+            ));
+        }
+        // A wrong token would have every row refused: say so at once, as the server does.
+        Err(status)
+            if matches!(
+                status.code(),
+                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied
+            ) =>
+        {
+            return Err(format!(
+                "the server refused the token: {}",
+                status.message()
+            ));
+        }
+        _ => {}
     }
 
     // The file is read on its own thread; the rows of claims in flight wait in `pending`

@@ -1,6 +1,8 @@
 //! The command line's work beyond `serve` and `migrate`, kept out of `main.rs` so each
 //! command reads on its own.
 
+pub mod bearer;
 pub mod claims_csv;
 pub mod import;
 pub mod quote;
+pub mod token;

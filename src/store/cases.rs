@@ -133,6 +133,15 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRecord>, Stor
     Ok(assemble(conn, vec![row])?.pop())
 }
 
+/// The client a case belongs to; `None` when there is no such case.
+pub fn client_of(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(cases::table
+        .find(id)
+        .select(cases::client_id)
+        .first(conn)
+        .optional()?)
+}
+
 /// Which cases to list. Ranges are [after, before).
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {

@@ -20,6 +20,7 @@ pub mod rows;
 pub mod schema;
 pub mod seed;
 pub mod tasks;
+pub mod tokens;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Clients and track policies.
 
-use super::App;
+use super::{App, Principal};
 use crate::case::{Client, StoredClient, TrackPolicy, VersionedPolicy};
 use crate::error::AppError;
 use crate::store::{clients, transaction};
@@ -14,8 +14,11 @@ impl App {
             .await
     }
 
-    /// A client by id; NOT_FOUND if unknown.
-    pub async fn get_client(&self, id: String) -> Result<StoredClient, AppError> {
+    /// A client by id; NOT_FOUND if unknown, or for a client token, if not its own.
+    pub async fn get_client(&self, who: &Principal, id: String) -> Result<StoredClient, AppError> {
+        if !who.sees(&id) {
+            return Err(AppError::NotFound(format!("no client {id:?}")));
+        }
         self.store
             .run(move |conn| {
                 clients::get(conn, &id)?

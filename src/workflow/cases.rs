@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use uuid::{ContextV7, Timestamp, Uuid};
 
-use super::{Actor, App};
+use super::{App, Principal};
 
 use crate::case::{
     CaseRecord, Claim, FieldViolation, NewCase, Stage, Suspension, VersionedPolicy, accepted_on,
@@ -31,13 +31,18 @@ impl App {
     /// Enters a claim as a new case, or returns the case already entered for the same
     /// claim under the same (client, client_reference). `claim` carries the violations the
     /// API layer found; an unknown client is added to them, so the caller hears of every
-    /// bad field at once and nothing is stored.
+    /// bad field at once and nothing is stored. A client token may enter claims for its
+    /// own client only: naming another is PERMISSION_DENIED (naming none is a bad field).
     pub async fn create_case(
         &self,
+        who: &Principal,
         client_id: String,
         claim: Result<Claim, Vec<FieldViolation>>,
-        actor: Actor,
     ) -> Result<CaseRecord, AppError> {
+        if !client_id.is_empty() {
+            who.may_act_for(&client_id)?;
+        }
+        let actor = who.actor();
         let received_at = self.clock.now();
         let attempt = move |conn: &mut DbConnection| {
             transaction(conn, |conn| {
@@ -103,20 +108,61 @@ impl App {
         Ok(created)
     }
 
-    /// A case by id; NOT_FOUND if unknown.
-    pub async fn get_case(&self, id: String) -> Result<CaseRecord, AppError> {
+    /// A case by id, as `who` may see it: NOT_FOUND if unknown or another client's.
+    pub async fn get_case(&self, who: &Principal, id: String) -> Result<CaseRecord, AppError> {
+        let case = self.load_case(id).await?;
+        if who.sees(case.claim.client_id.as_str()) {
+            Ok(case)
+        } else {
+            Err(case_not_found(&case.id))
+        }
+    }
+
+    /// A case by id, whoever's it is (the engine's own reads).
+    pub(super) async fn load_case(&self, id: String) -> Result<CaseRecord, AppError> {
         self.store
-            .run(move |conn| {
-                cases::get(conn, &id)?.ok_or_else(|| AppError::NotFound(format!("no case {id:?}")))
-            })
+            .run(move |conn| cases::get(conn, &id)?.ok_or_else(|| case_not_found(&id)))
             .await
     }
 
-    /// A page of cases and the cursor of the next one.
+    /// NOT_FOUND unless case `id` exists and `who` may see it: the same answer for another
+    /// client's case as for a missing one, so a client learns nothing of others' cases.
+    pub(super) async fn check_case_visible(
+        &self,
+        who: &Principal,
+        id: &str,
+    ) -> Result<(), AppError> {
+        let Some(own) = who.confined_to().map(str::to_owned) else {
+            return Ok(()); // the office sees every case; a missing one fails where it is used
+        };
+        let case_id = id.to_owned();
+        let visible = self
+            .store
+            .run(move |conn| {
+                Ok::<_, AppError>(cases::client_of(conn, &case_id)?.is_some_and(|c| c == own))
+            })
+            .await?;
+        if visible {
+            Ok(())
+        } else {
+            Err(case_not_found(id))
+        }
+    }
+
+    /// A page of the cases `who` may see, and the cursor of the next one. A client token
+    /// sees its own client's cases; a filter naming another client matches nothing (an
+    /// empty page, as for a client without cases), so it reveals nothing either.
     pub async fn list_cases(
         &self,
-        query: CaseQuery,
+        who: &Principal,
+        mut query: CaseQuery,
     ) -> Result<(Vec<CaseRecord>, Option<PageCursor>), AppError> {
+        if let Some(own) = who.confined_to() {
+            if query.filter.client_id.as_deref().is_some_and(|c| c != own) {
+                return Ok((Vec::new(), None));
+            }
+            query.filter.client_id = Some(own.to_owned());
+        }
         self.store
             .run(move |conn| {
                 Ok(cases::list(
@@ -128,6 +174,11 @@ impl App {
             })
             .await
     }
+}
+
+/// The NOT_FOUND of a case that does not exist or that the caller may not see.
+pub(super) fn case_not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("no case {id:?}"))
 }
 
 /// A new case for an accepted claim under the client's current policy: the cut-off rule

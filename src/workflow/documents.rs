@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use tokio::sync::Semaphore;
 
-use super::{Actor, App};
+use super::{Actor, App, Principal};
 use crate::case::{Stage, Suspension};
 use crate::documents::{self, DocumentData, DocumentKind, MEDIA_TYPE};
 use crate::error::AppError;
@@ -187,13 +187,15 @@ impl App {
     }
 
     /// A page of the documents of case `case_id`, oldest first; NOT_FOUND for an unknown
-    /// case.
+    /// case or one `who` may not see.
     pub async fn list_documents(
         &self,
+        who: &Principal,
         case_id: String,
         after: Option<DocumentCursor>,
         page_size: i64,
     ) -> Result<DocumentPage, AppError> {
+        self.check_case_visible(who, &case_id).await?;
         self.store
             .run(move |conn| {
                 case_standing(conn, &case_id)?;
@@ -206,12 +208,24 @@ impl App {
             .await
     }
 
-    /// A document's metadata and bytes; NOT_FOUND if unknown.
-    pub async fn get_document(&self, id: String) -> Result<(StoredDocument, Vec<u8>), AppError> {
+    /// A document's metadata and bytes; NOT_FOUND if unknown or of a case `who` may not
+    /// see (the same words either way).
+    pub async fn get_document(
+        &self,
+        who: &Principal,
+        id: String,
+    ) -> Result<(StoredDocument, Vec<u8>), AppError> {
+        let confined_to = who.confined_to().map(str::to_owned);
         self.store
             .run(move |conn| {
-                let (meta, bytes) = stored::get_with_bytes(conn, &id)?
-                    .ok_or_else(|| AppError::NotFound(format!("no document {id:?}")))?;
+                let not_found = || AppError::NotFound(format!("no document {id:?}"));
+                let (meta, bytes) = stored::get_with_bytes(conn, &id)?.ok_or_else(not_found)?;
+                if let Some(own) = confined_to
+                    && crate::store::cases::client_of(conn, &meta.case_id)?.as_deref()
+                        != Some(own.as_str())
+                {
+                    return Err(not_found());
+                }
                 Ok((meta.into(), bytes))
             })
             .await

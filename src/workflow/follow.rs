@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::App;
+use super::{App, Principal};
 use crate::error::AppError;
 use crate::store::{cases, events};
 
@@ -17,12 +17,15 @@ const PAGE: i64 = 200;
 
 impl App {
     /// Streams the case's events from sequence `from` (1 = the start), then live, until the
-    /// receiver is dropped or the server shuts down. NOT_FOUND for an unknown case.
+    /// receiver is dropped or the server shuts down. NOT_FOUND for an unknown case or one
+    /// `who` may not see.
     pub async fn watch_case(
         &self,
+        who: &Principal,
         case_id: String,
         from: i64,
     ) -> Result<mpsc::Receiver<Result<events::EventRow, AppError>>, AppError> {
+        self.check_case_visible(who, &case_id).await?;
         let id = case_id.clone();
         let exists = self
             .store

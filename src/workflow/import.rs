@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use super::cases::{created_payload, new_case, new_id};
 use super::engine::{audit_payload, carry_out, due_instant};
-use super::{Actor, App};
+use super::{Actor, App, Principal};
 use crate::case::{
     CaseRecord, Claim, Effect, Event, FieldViolation, NewCase, Stage, Suspension, TrackPolicy,
     VersionedPolicy, decide,
@@ -96,11 +96,13 @@ impl App {
     /// Starts an import: rows go into the returned sender, outcomes (in row order) come out
     /// of the returned receiver once their batch has committed. Closing the sender ends the
     /// import after the last rows are committed; [`ImportInput::Broken`] ends it at once.
-    /// A database error ends it with that error as the last item. Both channels are
+    /// A database error ends it with that error as the last item, and so does a row for a
+    /// client `who` may not act for (PERMISSION_DENIED: a client token imports for its own
+    /// client only; the rows acknowledged before it are stored). Both channels are
     /// bounded, so memory stays flat however many rows come in.
     pub fn import(
         &self,
-        actor: Actor,
+        who: &Principal,
     ) -> (
         mpsc::Sender<ImportInput>,
         mpsc::Receiver<Result<RowOutcome, AppError>>,
@@ -108,6 +110,8 @@ impl App {
         let (input, mut rows) = mpsc::channel::<ImportInput>(2 * BATCH_ROWS);
         let (send, outcomes) = mpsc::channel(2 * BATCH_ROWS);
         let app = self.clone();
+        let who = who.clone();
+        let actor = who.actor();
         // In the call's span, so its transactions are part of the caller's trace.
         tokio::spawn(
             async move {
@@ -118,7 +122,15 @@ impl App {
                     let mut next = Some(first);
                     while let Some(input) = next.take() {
                         match input {
-                            ImportInput::Row(row) => batch.push(*row),
+                            ImportInput::Row(row) => {
+                                if let Err(refused) = who.may_act_for(&row.client_id)
+                                    && !row.client_id.is_empty()
+                                {
+                                    let _caller_gone = send.send(Err(refused)).await;
+                                    return;
+                                }
+                                batch.push(*row);
+                            }
                             ImportInput::Broken => return,
                         }
                         if batch.len() < BATCH_ROWS {

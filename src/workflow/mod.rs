@@ -13,7 +13,9 @@ mod engine;
 mod follow;
 mod import;
 mod jobs;
+mod principal;
 mod tasks;
+pub mod tokens;
 mod track;
 mod worker;
 
@@ -29,6 +31,7 @@ pub use clock::{ClockTarget, DbClock};
 pub use documents::{DocumentPage, StoredDocument};
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
+pub use principal::{Principal, Role};
 pub use tasks::{Completion, TaskQuery};
 pub use worker::{EngineConfig, run_workers};
 

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::engine::{Applied, apply_in};
-use super::{Actor, App};
+use super::{App, Principal};
 use crate::case::Event;
 use crate::error::AppError;
 use crate::store::idempotency;
@@ -81,8 +81,9 @@ impl App {
     }
 
     /// Completes a task with one of its outcomes; the outcome is applied to the case in the
-    /// same transaction. Idempotent on `request_id`.
-    pub async fn complete_task(&self, c: Completion, actor: Actor) -> Result<TaskRow, AppError> {
+    /// same transaction, recorded as done by `who`. Idempotent on `request_id`.
+    pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<TaskRow, AppError> {
+        let actor = who.actor();
         let now = self.service_now().await?;
         let fingerprint = crate::digest::sha256_hex(
             format!("{}\u{1f}{}\u{1f}{}", c.task_id, c.outcome, c.note).as_bytes(),

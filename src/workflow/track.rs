@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::engine::{Applied, apply_in};
-use super::{Actor, App, SYSTEM};
+use super::{Actor, App, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event};
 use crate::case::{Client, CloseReason, TrackPolicy};
@@ -31,10 +31,24 @@ const TRACK_SCOPE: &str = "track_command";
 const MAX_CONFLICTS: usize = 8;
 
 impl App {
-    /// Applies a caller's event once per `request_id` (empty: no key): a retry with the
-    /// same id answers the case as it stands without deciding again; the same id for a
-    /// different request is ALREADY_EXISTS.
+    /// A caller's command on a case `who` may see (NOT_FOUND otherwise, as for a missing
+    /// case), applied once per `request_id`: see [`App::apply_command`].
     pub async fn command(
+        &self,
+        who: &Principal,
+        case_id: String,
+        request_id: String,
+        event: Event,
+    ) -> Result<CaseRecord, AppError> {
+        self.check_case_visible(who, &case_id).await?;
+        self.apply_command(case_id, request_id, event, who.actor())
+            .await
+    }
+
+    /// Applies an event once per `request_id` (empty: no key): a retry with the same id
+    /// answers the case as it stands without deciding again; the same id for a different
+    /// request is ALREADY_EXISTS.
+    pub(super) async fn apply_command(
         &self,
         case_id: String,
         request_id: String,
@@ -103,13 +117,13 @@ impl App {
     /// the track; returns the case and the payment as recorded.
     pub async fn record_payment(
         &self,
+        who: &Principal,
         case_id: String,
         payment: PaymentRecord,
-        actor: Actor,
     ) -> Result<(CaseRecord, PaymentRecord), AppError> {
         let id = payment.id.clone();
         let case = self
-            .command(case_id, id.clone(), Event::PaymentReceived(payment), actor)
+            .command(who, case_id, id.clone(), Event::PaymentReceived(payment))
             .await?;
         let recorded = case
             .track
@@ -121,12 +135,15 @@ impl App {
         Ok((case, recorded))
     }
 
-    /// QuoteCase: what the case owes on `as_of` (default: today in Amsterdam), itemised.
+    /// QuoteCase: what a case `who` may see owes on `as_of` (default: today in
+    /// Amsterdam), itemised.
     pub async fn quote_case(
         &self,
+        who: &Principal,
         case_id: String,
         as_of: Option<NaiveDate>,
     ) -> Result<(Owed, NaiveDate), AppError> {
+        self.check_case_visible(who, &case_id).await?;
         let today = amsterdam_local(self.service_now().await?).date();
         let as_of = as_of.unwrap_or(today);
         self.store
@@ -272,7 +289,7 @@ impl App {
             }
             Activity::RecoverabilityCheck => {
                 let case = self
-                    .get_case(case_id.to_owned())
+                    .load_case(case_id.to_owned())
                     .await
                     .map_err(|e| e.to_string())?;
                 let registry = match &self.registry {

@@ -42,8 +42,9 @@ async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
         .current_dir(dir.path())
         .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
         .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start exploot serve");
     let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
@@ -55,8 +56,66 @@ async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
         "./exploot.db created"
     );
 
-    let status = terminate(child).await.status;
-    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+    let out = terminate(child).await;
+    assert!(out.status.success(), "graceful shutdown exits 0: {out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("exploot token create --role admin"),
+        "a fresh database says how to make the first token: {stderr}"
+    );
+}
+
+/// `exploot token create|list|revoke` on a fresh database: the token is printed once and
+/// never listed; a revoked one is marked.
+#[test]
+fn token_commands_issue_list_and_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let token = |args: &[&str]| {
+        let out = exploot()
+            .arg("token")
+            .args(args)
+            .args(["--database-url", &url])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, secret, note) = token(&["create", "--role", "admin", "--expires", "2099-12-31"]);
+    assert!(ok, "{note}");
+    let secret = secret.trim().to_owned();
+    assert!(
+        secret.starts_with("exploot_") && secret.len() == 72,
+        "{secret}"
+    );
+    let id = note.split_whitespace().next().unwrap().to_owned();
+
+    let (ok, _, error) = token(&["create", "--role", "client"]);
+    assert!(!ok);
+    assert!(error.contains("--client"), "{error}");
+    let (ok, _, error) = token(&["create", "--role", "client", "--client", "nobody"]);
+    assert!(!ok);
+    assert!(error.contains("no client \"nobody\""), "{error}");
+
+    let (ok, listed, _) = token(&["list"]);
+    assert!(ok);
+    assert!(listed.contains(&id) && listed.contains("admin"), "{listed}");
+    assert!(
+        listed.contains("2099-12-31T23:00:00Z"),
+        "through that day in Amsterdam: {listed}"
+    );
+    assert!(!listed.contains(&secret[8..]), "never the token: {listed}");
+
+    let (ok, revoked, _) = token(&["revoke", &id]);
+    assert!(ok && revoked.contains("revoked"), "{revoked}");
+    let (_, listed, _) = token(&["list"]);
+    let line = listed.lines().find(|l| l.starts_with(&id)).unwrap();
+    assert!(!line.trim_end().ends_with('-'), "a revocation time: {line}");
+    let (ok, _, error) = token(&["revoke", "no-such-token"]);
+    assert!(!ok && error.contains("no token"), "{error}");
 }
 
 fn fails_with(args: &[&str], cwd: &std::path::Path) -> String {

@@ -581,7 +581,15 @@ async fn stored_letter_streams_with_its_sha256(db: TestDb) {
     let store = Store::open(&db.url, 2).expect("store");
     let clock = ManualClock::new(crate::harness::server::default_start());
     let app = App::new(store, Arc::new(clock.clone()) as Arc<dyn Clock>);
-    let case = app.get_case(created.id.clone()).await.expect("case");
+    let office = exploot::workflow::Principal {
+        token_id: "test".into(),
+        role: exploot::workflow::Role::Admin,
+        client_id: None,
+    };
+    let case = app
+        .get_case(&office, created.id.clone())
+        .await
+        .expect("case");
     let data = DocumentData::FourteenDayLetter(
         FourteenDayLetter::build(
             &Office::example(),

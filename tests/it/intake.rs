@@ -5,15 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use exploot::cli::bearer::AuthChannel;
 use exploot::proto::intake_service_client::IntakeServiceClient;
 use exploot::proto::{self as pb, import_claims_response::Outcome};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 
 use crate::harness::fixtures::{business_claim, consumer_claim, put_client};
-use crate::harness::server::{default_start, wait_serving};
+use crate::harness::server::{Caller, default_start, wait_serving};
 use crate::harness::{TestDb, TestServer, eventually, on_both_backends};
+use exploot::workflow::Role;
 
 /// Row `i` of a generated import: consumers and businesses, 1–3 invoices, some below the
 /// €500 minimum for legal action.
@@ -88,7 +90,7 @@ fn rows(client: &str, n: usize) -> Vec<pb::ImportClaimsRequest> {
 
 /// Streams `requests` and collects every answer.
 async fn import(
-    mut client: IntakeServiceClient<Channel>,
+    mut client: IntakeServiceClient<AuthChannel>,
     requests: Vec<pb::ImportClaimsRequest>,
 ) -> Vec<pb::ImportClaimsResponse> {
     let mut answers = client
@@ -108,7 +110,7 @@ fn outcome(a: &pb::ImportClaimsResponse) -> Outcome {
 }
 
 /// Every case of `client`, by reference.
-async fn stored(channel: &Channel, client: &str) -> HashMap<String, pb::Case> {
+async fn stored(channel: &AuthChannel, client: &str) -> HashMap<String, pb::Case> {
     let mut cases = pb::case_service_client::CaseServiceClient::new(channel.clone());
     let mut all = HashMap::new();
     let mut token = String::new();
@@ -338,7 +340,7 @@ on_both_backends!(two_imports_racing_on_the_same_rows_store_each_once);
 /// have come, then drops both directions: the client is gone mid-import. Returns the
 /// acknowledged rows.
 async fn import_cut_after(
-    channel: &Channel,
+    channel: &AuthChannel,
     client: &str,
     n: usize,
     sent: usize,
@@ -430,7 +432,7 @@ on_both_backends!(a_stream_cut_midway_then_resumed_stores_each_case_once);
 /// The `exploot serve` binary on `db`, on a free port.
 struct Served {
     child: Child,
-    channel: Channel,
+    channel: AuthChannel,
 }
 
 async fn serve_binary(db: &TestDb, port: u16) -> Served {
@@ -446,11 +448,16 @@ async fn serve_binary(db: &TestDb, port: u16) -> Served {
         .stderr(Stdio::null())
         .spawn()
         .expect("start exploot serve");
-    let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+    let plain = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
         .unwrap()
         .connect_lazy();
-    wait_serving(&channel).await;
-    Served { child, channel }
+    wait_serving(&plain).await;
+    let store = exploot::store::Store::open(&db.url, 1).expect("the server's database");
+    let admin = Caller::issue(&store, &plain, Role::Admin, None).await;
+    Served {
+        child,
+        channel: admin.channel,
+    }
 }
 
 async fn a_server_killed_mid_import_keeps_every_acknowledged_row(db: TestDb) {
@@ -553,6 +560,7 @@ async fn import_command(server: &TestServer, file: &std::path::Path) -> String {
         .arg("import")
         .arg(file)
         .args(["--client", "acme", "--server", &server.endpoint])
+        .env("EXPLOOT_TOKEN", &server.token)
         .env("RUST_LOG", "warn");
     let out = tokio::task::spawn_blocking(move || command.output())
         .await
@@ -590,6 +598,7 @@ async fn the_import_command_writes_rejects_and_reads_dutch_excel_exports() {
         .arg("import")
         .arg(&file)
         .args(["--client", "nobody", "--server", &server.endpoint])
+        .args(["--token", &server.token])
         .output()
         .unwrap();
     assert!(!unknown.status.success());

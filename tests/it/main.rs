@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod auth;
 mod binary;
 mod calculator;
 mod cases;

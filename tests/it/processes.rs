@@ -5,20 +5,23 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use exploot::cli::bearer::AuthChannel;
 use exploot::proto::{self as pb, admin_service_client::AdminServiceClient};
 use exploot::store::Store;
 use exploot::store::seed::{SyntheticCases, synthetic_cases};
-use tonic::transport::{Channel, Endpoint};
+use exploot::workflow::Role;
+use tonic::transport::Endpoint;
 
 use crate::engine::count;
-use crate::harness::{eventually, fixtures, pg, server::wait_serving};
+use crate::harness::server::{Caller, wait_serving};
+use crate::harness::{eventually, fixtures, pg};
 
 const START: &str = "2026-05-04T08:00:00Z";
 
 /// A running `exploot serve`, killed when dropped.
 struct Instance {
     child: Child,
-    channel: Channel,
+    channel: AuthChannel,
 }
 
 impl Instance {
@@ -41,18 +44,23 @@ impl Instance {
             .stderr(Stdio::null())
             .spawn()
             .expect("start exploot serve");
-        let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+        let plain = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
             .unwrap()
             .connect_lazy();
-        wait_serving(&channel).await;
-        Self { child, channel }
+        wait_serving(&plain).await;
+        let store = Store::open(url, 1).expect("the server's database");
+        let admin = Caller::issue(&store, &plain, Role::Admin, None).await;
+        Self {
+            child,
+            channel: admin.channel,
+        }
     }
 
     fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    fn admin(&self) -> AdminServiceClient<Channel> {
+    fn admin(&self) -> AdminServiceClient<AuthChannel> {
         AdminServiceClient::new(self.channel.clone())
     }
 

@@ -48,6 +48,9 @@ impl TlsServer {
                 key_pem: fixture("server.key"),
                 client_ca_pem: client_ca.map(fixture),
             }),
+            rate_limit: exploot::api::rate_limit::RateLimit::default(),
+            token_cache: exploot::server::DEFAULT_TOKEN_CACHE,
+            request_timeout: exploot::server::DEFAULT_REQUEST_TIMEOUT,
         };
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(config, listener, async {

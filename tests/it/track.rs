@@ -39,18 +39,7 @@ async fn advance_to(server: &TestServer, to: &str) {
 /// Runs whatever a command made due now: the clock moves a minute and AdvanceClock
 /// returns when every due job has run.
 async fn drain(server: &TestServer) {
-    server
-        .admin()
-        .advance_clock(pb::AdvanceClockRequest {
-            target: Some(pb::advance_clock_request::Target::By(
-                prost_types::Duration {
-                    seconds: 60,
-                    nanos: 0,
-                },
-            )),
-        })
-        .await
-        .expect("AdvanceClock");
+    fixtures::advance_by(server, 60).await;
 }
 
 async fn start(db: &TestDb, now: &str) -> TestServer {

@@ -32,6 +32,20 @@ pub async fn put_client(server: &super::TestServer, id: &str) {
         .expect("PutClient");
 }
 
+/// Moves the server's manual clock forward by `seconds`; AdvanceClock returns when every
+/// job due on the way has run.
+pub async fn advance_by(server: &super::TestServer, seconds: i64) {
+    server
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::By(
+                prost_types::Duration { seconds, nanos: 0 },
+            )),
+        })
+        .await
+        .expect("AdvanceClock");
+}
+
 /// A consumer claim of two invoices with every field set.
 pub fn consumer_claim(client_id: &str, reference: &str) -> pb::CreateCaseRequest {
     pb::CreateCaseRequest {

@@ -1,9 +1,12 @@
-//! The real server, in process, on 127.0.0.1:0.
+//! The real server, in process, on 127.0.0.1:0, and callers of it: every client the
+//! harness hands out carries an admin token unless a test asks for another role.
 
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use exploot::cli::bearer::{AuthChannel, Bearer};
 use exploot::clock::{Clock, ManualClock};
 use exploot::proto::{
     admin_service_client::AdminServiceClient, calculator_service_client::CalculatorServiceClient,
@@ -11,6 +14,8 @@ use exploot::proto::{
     intake_service_client::IntakeServiceClient, task_service_client::TaskServiceClient,
 };
 use exploot::server::{Config, serve};
+use exploot::store::Store;
+use exploot::workflow::{Role, tokens};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::{Channel, Endpoint};
@@ -19,12 +24,17 @@ use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus}
 
 use super::TestDb;
 
-/// A running server and a channel to it.
+/// A running server and a channel to it. It derefs to a [`Caller`] holding an admin token,
+/// so `server.cases()`, `server.channel`, … call as the admin.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`, for clients outside the harness (`exploot import`).
     pub endpoint: String,
-    /// A connected channel.
-    pub channel: Channel,
+    /// A connected channel without a token.
+    pub plain: Channel,
+    /// The admin's calls.
+    admin: Caller,
+    /// The server's database, for issuing tokens and reading what was stored.
+    pub store: Store,
     /// The manual clock it runs on.
     pub clock: ManualClock,
     stop: Option<oneshot::Sender<()>>,
@@ -58,6 +68,17 @@ impl TestServer {
         now: DateTime<Utc>,
         registers: exploot::registry::Registers,
     ) -> Self {
+        Self::start_configured(db, now, registers, |_| {}).await
+    }
+
+    /// Starts a server as [`TestServer::start_with`] with `configure` applied to its
+    /// configuration last (rate limit, token cache, request timeout).
+    pub async fn start_configured(
+        db: &TestDb,
+        now: DateTime<Utc>,
+        registers: exploot::registry::Registers,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         init_logging();
         let clock = ManualClock::new(now);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -65,24 +86,32 @@ impl TestServer {
             .expect("bind");
         let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = oneshot::channel();
-        let config = Config {
+        let mut config = Config {
             database_url: db.url.clone(),
             clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
             pool_size: 4,
             engine: exploot::workflow::EngineConfig::default(),
             registers,
             tls: None,
+            rate_limit: exploot::api::rate_limit::RateLimit::default(),
+            token_cache: exploot::server::DEFAULT_TOKEN_CACHE,
+            request_timeout: exploot::server::DEFAULT_REQUEST_TIMEOUT,
         };
+        configure(&mut config);
         let task = tokio::spawn(serve(config, listener, async {
             let _ = stopped.await;
         }));
-        let channel = Endpoint::from_shared(endpoint.clone())
+        let plain = Endpoint::from_shared(endpoint.clone())
             .expect("endpoint")
             .connect_lazy();
-        wait_serving(&channel).await;
+        wait_serving(&plain).await;
+        let store = Store::open(&db.url, 2).expect("the server's database");
+        let admin = Caller::issue(&store, &plain, Role::Admin, None).await;
         Self {
             endpoint,
-            channel,
+            plain,
+            admin,
+            store,
             clock,
             stop: Some(stop),
             task: Some(task),
@@ -101,27 +130,87 @@ impl TestServer {
         }
     }
 
-    pub fn cases(&self) -> CaseServiceClient<Channel> {
+    /// A caller with a new token of an office `role` (case_handler, front_office, admin).
+    pub async fn as_role(&self, role: Role) -> Caller {
+        Caller::issue(&self.store, &self.plain, role, None).await
+    }
+
+    /// A caller with a new client token of `client_id` (the client must exist).
+    pub async fn as_client(&self, client_id: &str) -> Caller {
+        Caller::issue(&self.store, &self.plain, Role::Client, Some(client_id)).await
+    }
+
+    /// A caller presenting `token` as it is (garbage, revoked, expired …).
+    pub fn with_token(&self, token: &str) -> Caller {
+        Caller::new(&self.plain, token, String::new())
+    }
+}
+
+impl Deref for TestServer {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.admin
+    }
+}
+
+/// Calls with one token.
+#[derive(Clone)]
+pub struct Caller {
+    /// The channel, with the token on every call.
+    pub channel: AuthChannel,
+    /// The token (what `exploot token create` prints).
+    pub token: String,
+    /// The token's id (`token:<id>/<role>` on audit events).
+    pub token_id: String,
+}
+
+impl Caller {
+    fn new(plain: &Channel, token: &str, token_id: String) -> Self {
+        Self {
+            channel: Bearer::new(token)
+                .expect("a header value")
+                .on(plain.clone()),
+            token: token.to_owned(),
+            token_id,
+        }
+    }
+
+    /// Issues a token through the library, as `exploot token create` does.
+    pub async fn issue(store: &Store, plain: &Channel, role: Role, client: Option<&str>) -> Self {
+        let issued = tokens::issue(
+            store,
+            role,
+            client.map(str::to_owned),
+            None,
+            exploot::clock::SystemClock.now(),
+        )
+        .await
+        .expect("issue a token");
+        Self::new(plain, &issued.secret, issued.row.id)
+    }
+
+    pub fn cases(&self) -> CaseServiceClient<AuthChannel> {
         CaseServiceClient::new(self.channel.clone())
     }
 
-    pub fn admin(&self) -> AdminServiceClient<Channel> {
+    pub fn admin(&self) -> AdminServiceClient<AuthChannel> {
         AdminServiceClient::new(self.channel.clone())
     }
 
-    pub fn intake(&self) -> IntakeServiceClient<Channel> {
+    pub fn intake(&self) -> IntakeServiceClient<AuthChannel> {
         IntakeServiceClient::new(self.channel.clone())
     }
 
-    pub fn tasks(&self) -> TaskServiceClient<Channel> {
+    pub fn tasks(&self) -> TaskServiceClient<AuthChannel> {
         TaskServiceClient::new(self.channel.clone())
     }
 
-    pub fn documents(&self) -> DocumentServiceClient<Channel> {
+    pub fn documents(&self) -> DocumentServiceClient<AuthChannel> {
         DocumentServiceClient::new(self.channel.clone())
     }
 
-    pub fn calculator(&self) -> CalculatorServiceClient<Channel> {
+    pub fn calculator(&self) -> CalculatorServiceClient<AuthChannel> {
         CalculatorServiceClient::new(self.channel.clone())
     }
 }

@@ -1,0 +1,217 @@
+//! API tokens: issuing, listing and revoking them (the `exploot token` commands), and
+//! telling who holds a presented one (every call under `exploot.v1`).
+//!
+//! A token is 244 random bits from the operating system's generator (two UUIDv4s) with an
+//! `exploot_` prefix, shown once when issued. Only its SHA-256 is stored. A slow password
+//! hash (argon2, bcrypt) exists to make guessing a low-entropy password expensive; nobody
+//! can guess 244 random bits, so a fast hash is as safe here and lets every call find its
+//! token by an indexed lookup of the hash, with nothing to compare in variable time.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use super::principal::{Principal, Role};
+use crate::digest::sha256_hex;
+use crate::error::AppError;
+use crate::store::tokens::{self, NewToken, TokenRow};
+use crate::store::{Store, clients, transaction, utc};
+
+/// Looked-up tokens kept at most this many; beyond it the cache starts afresh.
+const CACHE_ENTRIES: usize = 10_000;
+
+/// A token just issued: the secret (shown once, never stored) and its stored row.
+#[derive(Clone, Debug)]
+pub struct IssuedToken {
+    /// What the holder sends as `authorization: Bearer <secret>`.
+    pub secret: String,
+    /// What is stored.
+    pub row: TokenRow,
+}
+
+/// Why a presented token is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// No token has this secret.
+    #[error(
+        "the token is not known here: check that it was copied whole, or ask an admin for a new one (`exploot token create`)"
+    )]
+    Unknown,
+    /// Past its expiry, by the service clock.
+    #[error("the token expired at {0}: ask an admin for a new one (`exploot token create`)")]
+    Expired(DateTime<Utc>),
+    /// Revoked by an admin.
+    #[error("the token was revoked at {0}: ask an admin for a new one (`exploot token create`)")]
+    Revoked(DateTime<Utc>),
+    /// The database could not be asked.
+    #[error("cannot check the token now: {0}")]
+    Unavailable(String),
+}
+
+/// Issues a token of `role` (a `client` token for `client_id`, which must exist) that
+/// expires at `expires_at`, created at `now`.
+pub async fn issue(
+    store: &Store,
+    role: Role,
+    client_id: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<IssuedToken, AppError> {
+    match (role, &client_id) {
+        (Role::Client, None) => {
+            return Err(AppError::invalid(
+                "client",
+                "a client token needs the client it is for (--client ID)",
+            ));
+        }
+        (Role::Client, Some(_)) | (_, None) => {}
+        (_, Some(_)) => {
+            return Err(AppError::invalid(
+                "client",
+                "only a client token is bound to a client; leave --client out",
+            ));
+        }
+    }
+    if expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::invalid("expires", "must lie in the future"));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let secret = format!(
+        "exploot_{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let hash = sha256_hex(secret.as_bytes());
+    let row = store
+        .run(move |conn| {
+            transaction(conn, |conn| {
+                if let Some(client) = &client_id
+                    && !clients::exists(conn, client)?
+                {
+                    return Err(AppError::invalid(
+                        "client",
+                        &format!("no client {client:?} (create it with AdminService.PutClient)"),
+                    ));
+                }
+                tokens::insert(
+                    conn,
+                    &NewToken {
+                        id: &id,
+                        secret_sha256: &hash,
+                        role: role.as_str(),
+                        client_id: client_id.as_deref(),
+                        created_at: now,
+                        expires_at,
+                    },
+                )?;
+                tokens::find_by_secret(conn, &hash)?
+                    .ok_or_else(|| AppError::Internal("the new token vanished".into()))
+            })
+        })
+        .await?;
+    Ok(IssuedToken { secret, row })
+}
+
+/// Every token, oldest first (never a secret: none is stored).
+pub async fn list(store: &Store) -> Result<Vec<TokenRow>, AppError> {
+    store.run(|conn| Ok(tokens::list(conn)?)).await
+}
+
+/// Revokes token `id` at `now` (a token revoked before keeps its first revocation time).
+pub async fn revoke(store: &Store, id: String, now: DateTime<Utc>) -> Result<TokenRow, AppError> {
+    store
+        .run(move |conn| {
+            transaction(conn, |conn| {
+                tokens::revoke(conn, &id, now)?
+                    .ok_or_else(|| AppError::NotFound(format!("no token {id:?}")))
+            })
+        })
+        .await
+}
+
+/// How many tokens exist: none means nobody can call the service yet.
+pub async fn count(store: &Store) -> Result<i64, AppError> {
+    store.run(|conn| Ok(tokens::count(conn)?)).await
+}
+
+/// Tells who holds a presented token. Found tokens are kept for `ttl` so a busy caller
+/// costs no query per call; expiry is still judged on every call, so a cached token is
+/// refused the moment it expires, while a revocation (made by the CLI, another process)
+/// takes effect within `ttl`. Unknown tokens are never cached: garbage cannot fill it.
+pub struct Tokens {
+    store: Store,
+    ttl: Duration,
+    cache: Mutex<HashMap<String, (TokenRow, Instant)>>,
+}
+
+impl Tokens {
+    /// Looks tokens up in `store`, keeping found ones for `ttl` (zero: ask every time).
+    pub fn new(store: Store, ttl: Duration) -> Self {
+        Self {
+            store,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The principal holding `secret` at `now` (the service clock), or why it is refused.
+    pub async fn authenticate(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Principal, Refusal> {
+        let hash = sha256_hex(secret.as_bytes());
+        let row = match self.cached(&hash) {
+            Some(row) => row,
+            None => {
+                let key = hash.clone();
+                let found = self
+                    .store
+                    .run(move |conn| tokens::find_by_secret(conn, &key))
+                    .await
+                    .map_err(|e| Refusal::Unavailable(e.to_string()))?
+                    .ok_or(Refusal::Unknown)?;
+                self.remember(hash, found.clone());
+                found
+            }
+        };
+        if let Some(at) = row.revoked_at {
+            return Err(Refusal::Revoked(utc(at)));
+        }
+        if let Some(at) = row.expires_at.map(utc)
+            && at <= now
+        {
+            return Err(Refusal::Expired(at));
+        }
+        let role = Role::parse(&row.role).ok_or(Refusal::Unknown)?;
+        Ok(Principal {
+            token_id: row.id,
+            role,
+            client_id: row.client_id,
+        })
+    }
+
+    fn cached(&self, hash: &str) -> Option<TokenRow> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .get(hash)
+            .filter(|(_, fetched)| fetched.elapsed() < self.ttl)
+            .map(|(row, _)| row.clone())
+    }
+
+    fn remember(&self, hash: String, row: TokenRow) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(hash, (row, Instant::now()));
+    }
+}
