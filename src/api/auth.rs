@@ -176,6 +176,11 @@ where
                 .await
             {
                 Ok(Some(principal)) => {
+                    // A client's calls carry its id on the RPC span (the office's do not:
+                    // they may touch any client's cases).
+                    if let Some(client) = &principal.client_id {
+                        tracing::Span::current().record("client.id", client.as_str());
+                    }
                     request.extensions_mut().insert(principal);
                     inner.call(request).await
                 }

@@ -69,6 +69,7 @@ where
             rpc.service = %service,
             rpc.method = %method,
             rpc.grpc.status_code = tracing::field::Empty,
+            client.id = tracing::field::Empty,
         );
         // Without the OpenTelemetry layer there is no context to continue: nothing to do.
         let _not_traced = span.set_parent(propagation::context_from_headers(request.headers()));

@@ -68,6 +68,7 @@ impl App {
             job.id = %job.id,
             job.kind = %job.kind,
             case.id = job.case_id.as_deref().unwrap_or(""),
+            client.id = tracing::field::Empty,
         );
         if let Some(scheduled_by) = &job.trace_context {
             telemetry::propagation::link_to_traceparent(&span, scheduled_by);
@@ -161,7 +162,8 @@ impl App {
             })
             .await?;
         Ok(match applied {
-            Applied::Done { due_now, .. } => {
+            Applied::Done { due_now, case } => {
+                tracing::Span::current().record("client.id", case.claim.client_id.as_str());
                 self.after_commit(due_now);
                 JobOutcome::Applied
             }

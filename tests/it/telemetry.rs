@@ -288,6 +288,10 @@ fn spans_continue_the_callers_trace_link_jobs_and_carry_no_personal_data() {
     );
     assert!(first.name.starts_with("job "), "{}", first.name);
     assert_eq!(value(&first.attributes, "case.id"), Some(case_id.clone()));
+    assert_eq!(
+        value(&first.attributes, "client.id").as_deref(),
+        Some("acme")
+    );
     assert!(
         spans
             .iter()
