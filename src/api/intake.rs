@@ -7,6 +7,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
+use super::import_slots::{IMPORTS_PER_TOKEN, ImportSlots};
 use super::{convert, principal};
 use crate::proto::{self as pb, intake_service_server::IntakeService};
 use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
@@ -14,12 +15,16 @@ use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
 /// The intake service over the application.
 pub struct IntakeApi {
     app: App,
+    slots: ImportSlots,
 }
 
 impl IntakeApi {
     /// Serves `app`.
     pub fn new(app: App) -> Self {
-        Self { app }
+        Self {
+            app,
+            slots: ImportSlots::default(),
+        }
     }
 }
 
@@ -34,6 +39,12 @@ impl IntakeService for IntakeApi {
         request: Request<Streaming<pb::ImportClaimsRequest>>,
     ) -> Result<Response<Outcomes>, Status> {
         let who = principal(&request)?;
+        let slot = self.slots.take(&who.token_id).ok_or_else(|| {
+            Status::resource_exhausted(format!(
+                "this token already runs {IMPORTS_PER_TOKEN} imports; send the rows through \
+                 one of them, or wait until one ends"
+            ))
+        })?;
         let mut requests = request.into_inner();
         let (rows, outcomes) = self.app.import(&who);
         let app = self.app.clone();
@@ -60,8 +71,11 @@ impl IntakeService for IntakeApi {
             }
             .in_current_span(),
         );
-        let answers = ReceiverStream::new(outcomes)
-            .map(|outcome| outcome.map(outcome_to_proto).map_err(Status::from));
+        // The slot is held until the answers end or the caller goes away.
+        let answers = ReceiverStream::new(outcomes).map(move |outcome| {
+            let _held = &slot;
+            outcome.map(outcome_to_proto).map_err(Status::from)
+        });
         Ok(Response::new(Box::pin(answers)))
     }
 }

@@ -8,6 +8,7 @@ mod calculator;
 mod cases;
 mod convert;
 mod documents;
+mod import_slots;
 mod intake;
 pub mod rate_limit;
 mod status;

@@ -679,3 +679,47 @@ async fn the_import_command_runs_on_a_client_token() {
     assert!(!ok && output.contains("refused the token"), "{output}");
     server.stop().await;
 }
+
+/// One token runs at most two imports at once: a third is RESOURCE_EXHAUSTED while another
+/// token still imports, and a place comes back when one of the two ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_runs_at_most_two_imports_at_once() {
+    use tokio_stream::wrappers::ReceiverStream;
+
+    let server = TestServer::start(&TestDb::sqlite()).await;
+    put_client(&server, "acme").await;
+    let acme = server.as_client("acme").await;
+    let office = server.as_role(Role::Admin).await;
+    type Rows = tokio::sync::mpsc::Sender<pb::ImportClaimsRequest>;
+    let open = |caller: &Caller| {
+        let mut intake = caller.intake();
+        async move {
+            let (rows, stream): (Rows, _) = tokio::sync::mpsc::channel(4);
+            let answers = intake.import_claims(ReceiverStream::new(stream)).await;
+            (rows, answers)
+        }
+    };
+    let (first_rows, first) = open(&acme).await;
+    let (second_rows, second) = open(&acme).await;
+    assert!(first.is_ok() && second.is_ok());
+    let (_, third) = open(&acme).await;
+    assert_eq!(
+        third.expect_err("a third import").code(),
+        Code::ResourceExhausted
+    );
+    let (_, other) = open(&office).await;
+    assert!(other.is_ok(), "another token is not held back");
+
+    // The first import ends (its rows are all sent): its place comes back.
+    drop(first_rows);
+    let mut answers = first.expect("first").into_inner();
+    while answers.message().await.expect("answers").is_some() {}
+    eventually("a place for a new import", Duration::from_secs(10), || {
+        let open = open(&acme);
+        async move { open.await.1.ok().map(drop) }
+    })
+    .await;
+    // The imports still open end, so the server can stop gracefully.
+    drop((second_rows, second, other));
+    server.stop().await;
+}
