@@ -154,6 +154,18 @@ pub fn judgment(raw: Option<&pb::Judgment>) -> Result<JudgmentRecord, Vec<FieldV
     let interest_from = v
         .check("judgment.interest_from", optional_date(&j.interest_from))
         .flatten();
+    let interest_kind = match pb::judgment::InterestKind::try_from(j.interest_kind) {
+        Ok(pb::judgment::InterestKind::Unspecified) => "",
+        Ok(pb::judgment::InterestKind::Statutory) => "statutory",
+        Ok(pb::judgment::InterestKind::Commercial) => "commercial",
+        Err(_) => {
+            v.add(
+                "judgment.interest_kind",
+                "UNSPECIFIED (as claimed), STATUTORY or COMMERCIAL",
+            );
+            ""
+        }
+    };
     v.into_result(|| JudgmentRecord {
         judgment_date: date,
         kind: kind.into(),
@@ -163,6 +175,7 @@ pub fn judgment(raw: Option<&pb::Judgment>) -> Result<JudgmentRecord, Vec<FieldV
         awarded_collection_costs_cents: awarded_costs,
         legal_costs_cents: legal_costs,
         court_case_number: j.court_case_number.clone(),
+        interest_kind: interest_kind.into(),
         // The track decides these when it registers the judgment.
         ..JudgmentRecord::default()
     })
@@ -247,6 +260,12 @@ pub fn fill(case: &mut pb::Case, track: &TrackState) {
             legal_costs: euros(j.legal_costs_cents),
             court_case_number: j.court_case_number.clone(),
             served_on: date_text(j.served_on),
+            interest_kind: match j.interest_kind.as_str() {
+                "statutory" => pb::judgment::InterestKind::Statutory,
+                "commercial" => pb::judgment::InterestKind::Commercial,
+                _ => pb::judgment::InterestKind::Unspecified,
+            }
+            .into(),
         }
     });
     case.payment_plan = track.plan.as_ref().map(|p| {

@@ -19,6 +19,12 @@ use super::stage::{CloseReason, Stage, Suspension};
 /// The queue of tasks for case handlers.
 pub const CASE_HANDLER_QUEUE: &str = "case_handler";
 
+/// Whether a recoverability check's output is a `stop` (faillissement, surseance, WSNP).
+fn says_stop(output: &serde_json::Value) -> bool {
+    serde_json::from_value::<super::recoverability::Verdict>(output["verdict"].clone())
+        .is_ok_and(|v| v.kind == super::recoverability::VerdictKind::Stop)
+}
+
 /// Decides what `event` does to `case` under `policy` on `today` (Europe/Amsterdam).
 pub fn decide(
     case: &CaseRecord,
@@ -136,9 +142,11 @@ pub fn decide(
             activity: Activity::RecoverabilityCheck,
             output,
             ..
-        } if case.suspension != Suspension::None => {
+        } if case.suspension != Suspension::None && !says_stop(output) => {
             // Paused: the answer is kept in the dossier, but a verdict must not move a
             // case on hold or in a plan; the registers are asked afresh on resumption.
+            // (An insolvency does apply at once: from its day the debtor may not pay the
+            // office and execution ends, art. 23 and 33 Fw.)
             let check = JobKind::Activity(Activity::RecoverabilityCheck);
             let mut track = case.track.clone();
             track.deferred_timers.push(check.as_str().to_owned());

@@ -51,6 +51,10 @@ pub struct TrackState {
     /// from the client with the case, never stored here.
     #[serde(skip)]
     pub vat_on_collection_costs: bool,
+    /// The client is a legal person (it has a KvK number): the court fee of a
+    /// niet-natuurlijk persoon. Read from the client with the case, never stored here.
+    #[serde(skip)]
+    pub client_is_legal_person: bool,
 }
 
 /// One payment received and where it went (art. 6:43/6:44 BW), in cents.
@@ -150,36 +154,58 @@ pub struct JudgmentRecord {
     pub court_case_number: String,
     /// Served with the order to pay on.
     pub served_on: Option<NaiveDate>,
-    /// The awarded sums differ from the claim (a partial award, another interest date):
-    /// from the judgment's date on, what is owed is computed over the awarded sums.
+    /// The awarded sums differ from the claim (a partial award, another interest date or
+    /// rate): from the judgment's date on, what is owed is computed over the awarded sums.
     pub on_awarded_sums: bool,
-    /// Payments recorded before the judgment was registered: the awarded sums reflect
-    /// them, so only later ones count against the awarded sums.
+    /// Payments recorded before the judgment was registered; those of them paid before its
+    /// date are what the court took into account.
     pub payments_before: usize,
+    /// The interest the court awarded on the principal: `statutory` (art. 6:119 BW),
+    /// `commercial` (art. 6:119a BW), or empty: as claimed (by the debtor's kind).
+    pub interest_kind: String,
 }
 
 impl JudgmentRecord {
-    /// The awarded sums as the law's quote takes them, if the case is computed over them
-    /// on `as_of`: one debt of the awarded principal with interest from `interest_from`
-    /// (the debtor's kind's rate, as claimed) and the awarded collection costs.
-    fn as_claim(&self, as_of: NaiveDate) -> Option<(InvoiceInput, AwardedCosts)> {
+    /// Whether what is owed on `as_of` is computed over the awarded sums.
+    fn governs(&self, as_of: NaiveDate) -> bool {
+        self.on_awarded_sums && self.judgment_date.is_some_and(|d| as_of >= d)
+    }
+
+    /// The awarded sums as the law's quote takes them: one debt of the awarded principal,
+    /// due the day before interest runs on it, and the awarded collection costs as owed
+    /// from then (so a payment goes to them first, art. 6:44 BW).
+    fn as_claim(&self) -> Option<(InvoiceInput, AwardedCosts)> {
         let judged_on = self.judgment_date?;
-        let interest_from = self.interest_from?;
-        if !self.on_awarded_sums || as_of < judged_on {
-            return None;
-        }
+        let due_date = self.interest_from?.pred_opt()?;
         Some((
             InvoiceInput {
                 number: format!("vonnis {judged_on}"),
-                // Interest runs from the day after an invoice's due date.
-                due_date: interest_from.pred_opt()?,
+                due_date,
                 amount: Money::from_cents(self.awarded_principal_cents),
             },
             AwardedCosts {
                 amount: Money::from_cents(self.awarded_collection_costs_cents),
-                from: judged_on,
+                from: due_date,
             },
         ))
+    }
+
+    /// Whether the `index`th payment recorded, paid on `paid_on`, counts against the
+    /// awarded sums: paid on or after the judgment's date, or recorded after it was
+    /// registered — the court cannot have counted either.
+    fn counts(&self, index: usize, paid_on: NaiveDate) -> bool {
+        index >= self.payments_before || self.judgment_date.is_some_and(|d| paid_on >= d)
+    }
+
+    /// The rate series of the awarded interest, for a debtor of `claimed` kind.
+    fn interest_series(&self, claimed: DebtorKind) -> quote::DebtorKind {
+        // The quote picks the rate by the debtor's kind: 6:119 for consumers, 6:119a for
+        // businesses; with the costs fixed by the award, that is all the kind decides.
+        match self.interest_kind.as_str() {
+            "statutory" => quote::DebtorKind::Consumer,
+            "commercial" => quote::DebtorKind::Business,
+            _ => quote_kind(claimed),
+        }
     }
 }
 
@@ -328,28 +354,35 @@ fn legal_costs_incurred(track: &TrackState, as_of: NaiveDate) -> i64 {
 }
 
 /// The law's quote request for the case on `as_of` with `payments` (the part of each that
-/// went to the law's items, in the order recorded): over the claim's invoices, or over
-/// the awarded sums once a judgment that differs from the claim stands (then only the
-/// payments recorded after it count).
+/// went to the law's items, with its place in the order recorded): over the claim's
+/// invoices, or, `on_award`, over the awarded sums of a judgment that differs from the
+/// claim (with the payments that count against them).
 fn request(
     case: &CaseRecord,
     policy: &TrackPolicy,
     as_of: NaiveDate,
     payments: Vec<(usize, PaymentInput)>,
+    on_award: bool,
 ) -> QuoteRequest {
-    let judgment = case.track.judgment.as_ref();
-    if let Some((debt, costs)) = judgment.and_then(|j| j.as_claim(as_of)) {
-        let after = judgment.map_or(0, |j| j.payments_before);
-        let mut request = QuoteRequest::new(quote_kind(case.claim.debtor.kind), as_of);
-        request.invoices = vec![debt];
+    let judgment = case.track.judgment.as_ref().filter(|_| on_award);
+    if let Some(j) = judgment
+        && let Some((debt, costs)) = j.as_claim()
+    {
+        // Before interest runs on the award there is none; a payment made earlier paid
+        // the award from its start.
+        let start = debt.due_date;
+        let mut request =
+            QuoteRequest::new(j.interest_series(case.claim.debtor.kind), as_of.max(start));
         request.payments = payments
             .into_iter()
-            .filter(|(index, _)| *index >= after)
+            .filter(|(index, p)| j.counts(*index, p.paid_on))
             .map(|(_, p)| PaymentInput {
+                paid_on: p.paid_on.max(start),
                 invoice_number: None,
                 ..p
             })
             .collect();
+        request.invoices = vec![debt];
         request.awarded_costs = Some(costs);
         request.delivery_days = policy.letter_delivery_days;
         return request;
@@ -414,7 +447,28 @@ fn run(request: &QuoteRequest) -> Result<ClaimQuote, String> {
 /// What the case owes on `as_of`, itemised: [`quote::quote`] over its invoices, the
 /// payments up to that day and its letter date, plus unpaid post-judgment costs.
 pub fn owed(case: &CaseRecord, policy: &TrackPolicy, as_of: NaiveDate) -> Result<Owed, String> {
-    let quote = run(&request(case, policy, as_of, law_payments(&case.track)))?;
+    let on_award = case
+        .track
+        .judgment
+        .as_ref()
+        .is_some_and(|j| j.governs(as_of));
+    owed_on(case, policy, as_of, on_award)
+}
+
+/// [`owed`] over the claim, or over a judgment's awarded sums (`on_award`).
+fn owed_on(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    as_of: NaiveDate,
+    on_award: bool,
+) -> Result<Owed, String> {
+    let quote = run(&request(
+        case,
+        policy,
+        as_of,
+        law_payments(&case.track),
+        on_award,
+    ))?;
     let legal_paid: i64 = case
         .track
         .payments
@@ -440,7 +494,14 @@ pub fn allocate(
 ) -> Result<PaymentRecord, String> {
     let mut record = payment.clone();
     let day = payment.paid_on;
-    let before = owed(case, policy, day)?;
+    // A payment recorded once a differing judgment stands counts against its awarded
+    // sums, whatever its date: the court cannot have counted it.
+    let on_award = case
+        .track
+        .judgment
+        .as_ref()
+        .is_some_and(|j| j.on_awarded_sums);
+    let before = owed_on(case, policy, day, on_award)?;
     let legal_open = before.legal_costs.to_cents().map_err(|e| e.to_string())?;
     record.to_legal_costs_cents = payment.amount_cents.min(legal_open.max(0));
     let rest = payment.amount_cents - record.to_legal_costs_cents;
@@ -454,7 +515,7 @@ pub fn allocate(
                 invoice_number: payment.invoice_number.clone(),
             },
         ));
-        let after = run(&request(case, policy, day, payments))?;
+        let after = run(&request(case, policy, day, payments, on_award))?;
         let b = &before.quote;
         let cents = |m: Money| m.to_cents().map_err(|e| e.to_string());
         record.to_costs_cents = cents(

@@ -227,11 +227,13 @@ fn assemble(conn: &mut DbConnection, rows: Vec<CaseRow>) -> Result<Vec<CaseRecor
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let client_ids: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
     // Whether the client deducts VAT decides the VAT on collection costs in every quote.
-    let deducts_vat: HashMap<String, bool> = clients::table
+    // So does whether it is a legal person (a KvK number) the court fee it pays.
+    let client_facts: HashMap<String, (bool, bool)> = clients::table
         .filter(clients::id.eq_any(&client_ids))
-        .select((clients::id, clients::vat_deductible))
-        .load::<(String, bool)>(conn)?
+        .select((clients::id, clients::vat_deductible, clients::kvk_number))
+        .load::<(String, bool, String)>(conn)?
         .into_iter()
+        .map(|(id, deducts_vat, kvk)| (id, (deducts_vat, !kvk.trim().is_empty())))
         .collect();
     let mut debtors: HashMap<String, PartyRow> = parties::table
         .filter(parties::case_id.eq_any(&ids))
@@ -257,9 +259,13 @@ fn assemble(conn: &mut DbConnection, rows: Vec<CaseRow>) -> Result<Vec<CaseRecor
                 .remove(&row.id)
                 .ok_or_else(|| StoreError::Corrupt(format!("case {} has no debtor", row.id)))?;
             let invoices = invoices_by_case.remove(&row.id).unwrap_or_default();
-            let vat = !deducts_vat.get(&row.client_id).copied().unwrap_or(true);
+            let (deducts_vat, legal_person) = client_facts
+                .get(&row.client_id)
+                .copied()
+                .unwrap_or((true, true));
             let mut record = record(row, debtor, invoices)?;
-            record.track.vat_on_collection_costs = vat;
+            record.track.vat_on_collection_costs = !deducts_vat;
+            record.track.client_is_legal_person = legal_person;
             Ok(record)
         })
         .collect()

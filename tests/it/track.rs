@@ -405,7 +405,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
                 awarded_collection_costs: "331.24".into(),
                 legal_costs: "657.57".into(),
                 court_case_number: "11223344 CV EXPL 26-1234".into(),
-                served_on: String::new(),
+                ..Default::default()
             }),
         })
         .await
@@ -549,7 +549,7 @@ async fn a_partly_awarded_judgment_is_executed_as_awarded(db: TestDb) {
                 awarded_collection_costs: "250.00".into(),
                 legal_costs: "600.00".into(),
                 court_case_number: "11223344 CV EXPL 26-5678".into(),
-                served_on: String::new(),
+                ..Default::default()
             }),
         })
         .await

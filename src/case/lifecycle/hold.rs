@@ -160,7 +160,7 @@ mod tests {
         let answer = Event::ActivitySucceeded {
             activity: Activity::RecoverabilityCheck,
             attempt: 1,
-            output: json!({ "verdict": { "kind": "stop", "reasons": [] } }),
+            output: json!({ "verdict": { "kind": "proceed", "reasons": [] } }),
         };
         let deferred = decide(&c, &answer, &policy, d("2026-05-26")).unwrap();
         assert_eq!(
@@ -170,6 +170,14 @@ mod tests {
         );
         assert_eq!(deferred.suspension, Suspension::OnHold);
         assert!(deferred.track.recoverability.is_none());
+        // An insolvency, though, applies at once (art. 23 and 33 Fw): closed uncollectable.
+        let stop = Event::ActivitySucceeded {
+            activity: Activity::RecoverabilityCheck,
+            attempt: 1,
+            output: json!({ "verdict": { "kind": "stop", "reasons": [] } }),
+        };
+        let closed = decide(&c, &stop, &policy, d("2026-05-26")).unwrap();
+        assert_eq!(closed.close_reason, Some(CloseReason::Uncollectable));
         c.track = deferred.track;
         let resumed = resume(&c, &policy, d("2026-06-01"), "settled").unwrap();
         assert_eq!(

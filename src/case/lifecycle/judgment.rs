@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::stay;
+use crate::case::claim::DebtorKind;
 use crate::case::decision::{Decision, Due, Effect, Rejection};
 use crate::case::event::{JobKind, Timer};
 use crate::case::policy::TrackPolicy;
@@ -54,6 +55,16 @@ fn differences(
         .invoices
         .iter()
         .any(|i| Some(i.due_date + chrono::Days::new(1)) != interest_from);
+    let claimed_rate = match case.claim.debtor.kind {
+        DebtorKind::Consumer => "statutory",
+        DebtorKind::Business => "commercial",
+    };
+    if !judgment.interest_kind.is_empty() && judgment.interest_kind != claimed_rate {
+        differences.push(format!(
+            "{} interest awarded where {claimed_rate} was claimed",
+            judgment.interest_kind
+        ));
+    }
     if judgment.interest_from.is_some() && judgment.interest_from != interest_from {
         differences.push(format!(
             "interest from {} where it ran from {}",
@@ -97,6 +108,14 @@ pub(crate) fn registered(
             return Err(Rejection::Unknown(format!(
                 "the judgment differs from the claim ({}): name the day interest runs from \
                  on the awarded principal",
+                differences.join("; ")
+            )));
+        }
+        if !differences.is_empty() && judgment.awarded_principal_cents == 0 {
+            return Err(Rejection::Unknown(format!(
+                "the judgment differs from the claim ({}) and awards no principal: an award \
+                 of costs alone is not computed by the track yet; keep it in the dossier and \
+                 close or hold the case by hand",
                 differences.join("; ")
             )));
         }
@@ -234,5 +253,112 @@ mod tests {
             matches!(&refused, Err(Rejection::Unknown(m)) if m.contains("interest runs from")),
             "{refused:?}"
         );
+    }
+
+    /// A partly awarded judgment of 17 June on the fixture claim: 1,000.00 with interest
+    /// from `interest_from`, 40.00 collection costs, 657.57 legal costs.
+    fn partly(interest_from: &str) -> JudgmentRecord {
+        let mut j = judgment(100_000);
+        j.outcome = "partly_awarded".into();
+        j.awarded_collection_costs_cents = 4_000;
+        j.interest_from = Some(d(interest_from));
+        j
+    }
+
+    fn registered_case(c: &CaseRecord, j: &JudgmentRecord, on: &str) -> CaseRecord {
+        let done = registered(c, &TrackPolicy::default(), d(on), j).unwrap();
+        let mut judged = c.clone();
+        judged.track = done.track;
+        judged.stage = done.stage;
+        judged
+    }
+
+    fn pay(c: &mut CaseRecord, paid_on: &str, cents: i64) {
+        let policy = TrackPolicy::default();
+        let payment = crate::case::track::PaymentRecord {
+            id: format!("p{}", c.track.payments.len()),
+            paid_on: d(paid_on),
+            amount_cents: cents,
+            ..Default::default()
+        };
+        let allocated = crate::case::track::allocate(c, &policy, &payment).unwrap();
+        c.track.payments.push(allocated);
+    }
+
+    #[test]
+    fn a_payment_after_the_judgment_counts_though_recorded_before_its_registration() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Judgment;
+        // 100.00 paid on 18 June, the day after the judgment, recorded before it is
+        // registered on 19 June: the court cannot have counted it.
+        pay(&mut c, "2026-06-18", 10_000);
+        let judged = registered_case(&c, &partly("2026-03-02"), "2026-06-19");
+        let owed = crate::case::track::owed(&judged, &policy, d("2026-06-19")).unwrap();
+        // Art. 6:44 over the award on 18 June: costs 40.00, interest of 109 days
+        // (2 March – 18 June) 1000 × 0.04 × 109 / 365 = 11.945… → 11.95, principal 48.05.
+        assert_eq!(owed.quote.paid, Money::from_cents(10_000));
+        assert_eq!(owed.quote.principal, Money::from_cents(95_195));
+        assert_eq!(owed.quote.collection_costs, Money::ZERO);
+    }
+
+    #[test]
+    fn a_payment_dated_before_interest_runs_is_taken_and_pays_costs_first() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Judgment;
+        // Interest on the award from 1 June; a payment of 100.00 dated 20 May turns up
+        // after the judgment was registered.
+        let mut judged = registered_case(&c, &partly("2026-06-01"), "2026-06-17");
+        pay(&mut judged, "2026-05-20", 10_000);
+        let p = &judged.track.payments[0];
+        assert_eq!((p.to_costs_cents, p.to_principal_cents), (4_000, 6_000));
+        // 18 June: 940.00 with 18 days (1–18 June) 940 × 0.04 × 18 / 365 = 1.854… → 1.85;
+        // 940.00 + 1.85 + 657.57 = 1,599.42.
+        let owed = crate::case::track::owed(&judged, &policy, d("2026-06-18")).unwrap();
+        assert_eq!(owed.quote.principal, Money::from_cents(94_000));
+        assert_eq!(owed.quote.interest, Money::from_cents(185));
+        assert_eq!(owed.total, Money::from_cents(159_942));
+    }
+
+    #[test]
+    fn interest_from_after_the_judgment_means_none_until_then() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Judgment;
+        let judged = registered_case(&c, &partly("2026-07-01"), "2026-06-17");
+        // 18 June: 1,000.00 + no interest + 40.00 + 657.57 = 1,697.57.
+        let owed = crate::case::track::owed(&judged, &policy, d("2026-06-18")).unwrap();
+        assert_eq!(owed.quote.interest, Money::ZERO);
+        assert_eq!(owed.total, Money::from_cents(169_757));
+    }
+
+    #[test]
+    fn an_award_of_costs_alone_is_refused_and_the_awarded_rate_is_used() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Judgment;
+        let mut costs_only = partly("2026-03-02");
+        costs_only.awarded_principal_cents = 0;
+        let refused = registered(&c, &policy, d("2026-06-17"), &costs_only);
+        assert!(
+            matches!(&refused, Err(Rejection::Unknown(m)) if m.contains("awards no principal")),
+            "{refused:?}"
+        );
+        // A business claim (6:119a) on which the court awards statutory interest (6:119):
+        // 1,234.56 × 4 % × 108 / 365 (2 March – 17 June) = 14.611… → 14.61.
+        let mut b = case(DebtorKind::Business);
+        b.stage = Stage::Judgment;
+        let mut statutory = judgment(123_456);
+        statutory.interest_kind = "statutory".into();
+        let owed_claim = crate::case::track::owed(&b, &policy, d("2026-06-17")).unwrap();
+        statutory.awarded_collection_costs_cents = (owed_claim.quote.collection_costs
+            + owed_claim.quote.collection_costs_vat)
+            .to_cents()
+            .unwrap();
+        let judged = registered_case(&b, &statutory, "2026-06-17");
+        assert!(judged.track.judgment.as_ref().unwrap().on_awarded_sums);
+        let owed = crate::case::track::owed(&judged, &policy, d("2026-06-17")).unwrap();
+        assert_eq!(owed.quote.interest, Money::from_cents(1_461));
     }
 }

@@ -59,8 +59,22 @@ pub(crate) fn answered(
         verdict: verdict.clone(),
         checked_on: today,
     });
-    // (The client's minimum for legal action was asked at intake, before the letter.)
-    let reasons: Vec<String> = verdict.reasons.iter().map(|r| r.text.clone()).collect();
+    let mut reasons: Vec<String> = verdict.reasons.iter().map(|r| r.text.clone()).collect();
+    // The client's minimum for legal action was asked at intake; payments since may have
+    // brought the open principal below it, and then a person decides before the summons.
+    let minimum = policy.minimum_for_legal_action();
+    let open = crate::case::track::owed(case, policy, today)
+        .map(|o| o.quote.principal)
+        .unwrap_or_else(|_| case.principal());
+    let fell_below = case.principal() >= minimum && open < minimum;
+    if fell_below {
+        reasons.push(format!(
+            "after payments the open principal {} is below the client's minimum for legal \
+             action {}",
+            open.format_nl(),
+            minimum.format_nl()
+        ));
+    }
     let data = json!({ "verdict": verdict, "checked_on": today.to_string() });
     let mut d = match verdict.kind {
         VerdictKind::Stop => super::close(
@@ -73,7 +87,7 @@ pub(crate) fn answered(
             format!("the debtor cannot be pursued: {}", reasons.join("; ")),
             stop_advice(&verdict),
         ),
-        VerdictKind::Proceed if !policy.approve_recoverability_proceed => {
+        VerdictKind::Proceed if !policy.approve_recoverability_proceed && !fell_below => {
             super::summons::draft(case, track, policy, today, "recoverability_proceed")
         }
         VerdictKind::Proceed | VerdictKind::Review => stay(
@@ -199,5 +213,38 @@ mod tests {
         );
         let stop = reviewed(&c, &policy, d("2026-05-22"), "stop", "no assets").unwrap();
         assert_eq!(stop.close_reason, Some(CloseReason::Uncollectable));
+    }
+
+    #[test]
+    fn a_proceed_below_the_minimum_after_payments_waits_for_a_person() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Recoverability;
+        let proceed = json!({ "verdict": { "kind": "proceed", "reasons": [] } });
+        let drafted = answered(&c, &policy, d("2026-05-25"), &proceed).unwrap();
+        assert_eq!(
+            drafted.stage,
+            Stage::Summons,
+            "1,234.56 open: to the summons"
+        );
+        // 800.00 paid on 25 May: interest first, 85 days (2 March – 25 May)
+        // 1234.56 × 0.04 × 85 / 365 = 11.50, then 788.50 principal: 446.06 open, below
+        // the default minimum of 500.00.
+        let payment = crate::case::track::PaymentRecord {
+            id: "p1".into(),
+            paid_on: d("2026-05-25"),
+            amount_cents: 80_000,
+            ..Default::default()
+        };
+        let paid = crate::case::track::allocate(&c, &policy, &payment).unwrap();
+        assert_eq!(paid.to_principal_cents, 78_850);
+        c.track.payments.push(paid);
+        let review = answered(&c, &policy, d("2026-05-25"), &proceed).unwrap();
+        assert_eq!(review.stage, Stage::Recoverability);
+        assert!(
+            review.audit.reason.contains("446,06"),
+            "{}",
+            review.audit.reason
+        );
     }
 }

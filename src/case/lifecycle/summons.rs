@@ -27,8 +27,9 @@ fn cents(m: Money) -> i64 {
 }
 
 /// The draft for service on the next working day after `today`: court, hearing date,
-/// claim as of the hearing date, court fee of the hearing year (the claimant is a legal
-/// person: the office's clients are businesses) and the Btag fee of the service day.
+/// claim as of the hearing date, court fee of the hearing year for the client's party type
+/// (a client with a KvK number pays as a legal person, as the draft document says) and the
+/// Btag fee of the service day.
 pub(crate) fn figures(
     case: &CaseRecord,
     track: &TrackState,
@@ -49,7 +50,11 @@ pub(crate) fn figures(
         Court::Kantonrechter => kanton_court_fee(
             hearing,
             ClaimValue::Amount(at_service.total),
-            FeePayer::LegalPerson,
+            if track.client_is_legal_person {
+                FeePayer::LegalPerson
+            } else {
+                FeePayer::NaturalPerson
+            },
         )
         .ok_or_else(|| format!("no kanton court fee table for {}", hearing.format("%Y")))?,
         Court::Rechtbank => {
