@@ -409,6 +409,16 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
         .local_addr()?
         .port();
     let bin = server_bin(args);
+    // An admin token for the calls (the command migrates a fresh database first).
+    let issued = Command::new(&bin)
+        .args(["token", "create", "--role", "admin", "--database-url", url])
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("{}: {e} (cargo build --release first)", bin.display()))?;
+    if !issued.status.success() {
+        return Err(format!("token create failed: {issued:?}").into());
+    }
+    let token = String::from_utf8(issued.stdout)?.trim().to_owned();
     let mut server: Child = Command::new(&bin)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(["--database-url", url, "--clock", &format!("manual:{NOW}")])
@@ -426,15 +436,18 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
         let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))?.connect_lazy();
         wait_serving(&channel).await?;
         AdminServiceClient::new(channel.clone())
-            .put_client(pb::PutClientRequest {
-                client: Some(pb::Client {
-                    id: "bench".into(),
-                    name: "Benchmark Energie B.V.".into(),
-                    ..Default::default()
-                }),
-            })
+            .put_client(authorized(
+                pb::PutClientRequest {
+                    client: Some(pb::Client {
+                        id: "bench".into(),
+                        name: "Benchmark Energie B.V.".into(),
+                        ..Default::default()
+                    }),
+                },
+                &token,
+            )?)
             .await?;
-        stream(channel, args.claims, pid).await
+        stream(channel, &token, args.claims, pid).await
     });
     // SIGTERM: the server stops gracefully.
     let _ = Command::new("kill")
@@ -442,6 +455,15 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
         .status();
     let _ = server.wait();
     result
+}
+
+/// `message` with the `authorization: Bearer` metadata of `token`.
+fn authorized<T>(message: T, token: &str) -> Result<tonic::Request<T>, Box<dyn std::error::Error>> {
+    let mut request = tonic::Request::new(message);
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse()?);
+    Ok(request)
 }
 
 async fn wait_serving(channel: &Channel) -> Result<(), Box<dyn std::error::Error>> {
@@ -463,6 +485,7 @@ async fn wait_serving(channel: &Channel) -> Result<(), Box<dyn std::error::Error
 
 async fn stream(
     channel: Channel,
+    token: &str,
     n: usize,
     pid: u32,
 ) -> Result<ImportResult, Box<dyn std::error::Error>> {
@@ -492,7 +515,7 @@ async fn stream(
     });
     let mut answers = pb::intake_service_client::IntakeServiceClient::new(channel)
         .max_decoding_message_size(64 << 20)
-        .import_claims(ReceiverStream::new(requests))
+        .import_claims(authorized(ReceiverStream::new(requests), token)?)
         .await?
         .into_inner();
     let mut seen = 0usize;
