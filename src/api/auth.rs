@@ -55,7 +55,7 @@ impl Gate {
             .authenticate(secret, self.app.clock().now())
             .await
             .map_err(|refusal| match refusal {
-                Refusal::Unavailable(_) => Status::unavailable(refusal.to_string()),
+                Refusal::Unavailable => Status::unavailable(refusal.to_string()),
                 Refusal::Unknown | Refusal::Expired(_) | Refusal::Revoked(_) => {
                     Status::unauthenticated(refusal.to_string())
                 }

@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
 use super::status::invalid_argument;
+use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
 use super::{principal, track};
 use crate::case::Event;
 use crate::proto::{self as pb, case_service_server::CaseService};
@@ -20,12 +21,16 @@ const MAX_PAGE: i64 = 1000;
 /// The case service over the application.
 pub struct CaseApi {
     app: App,
+    watches: StreamSlots,
 }
 
 impl CaseApi {
     /// Serves `app`.
     pub fn new(app: App) -> Self {
-        Self { app }
+        Self {
+            app,
+            watches: StreamSlots::new(WATCHES_PER_TOKEN),
+        }
     }
 
     /// A track command: applied once per request id, answered with the case.
@@ -173,12 +178,21 @@ impl CaseService for CaseApi {
                 "0 or more",
             )]));
         }
+        let slot = self.watches.take(&who.token_id).ok_or_else(|| {
+            Status::resource_exhausted(format!(
+                "this token already watches {} cases; end a watch first",
+                self.watches.limit()
+            ))
+        })?;
         let events = self
             .app
             .watch_case(&who, r.case_id, r.from_sequence)
             .await?;
-        let stream = tokio_stream::wrappers::ReceiverStream::new(events)
-            .map(|item| item.map(|e| event_to_proto(&e)).map_err(Status::from));
+        // The slot is held until the watch ends or the caller goes away.
+        let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(move |item| {
+            let _held = &slot;
+            item.map(|e| event_to_proto(&e)).map_err(Status::from)
+        });
         Ok(Response::new(Box::pin(stream)))
     }
 

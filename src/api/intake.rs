@@ -7,7 +7,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
-use super::import_slots::{IMPORTS_PER_TOKEN, ImportSlots};
+use super::stream_slots::{IMPORTS_PER_TOKEN, StreamSlots};
 use super::{convert, principal};
 use crate::proto::{self as pb, intake_service_server::IntakeService};
 use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
@@ -15,7 +15,7 @@ use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
 /// The intake service over the application.
 pub struct IntakeApi {
     app: App,
-    slots: ImportSlots,
+    slots: StreamSlots,
 }
 
 impl IntakeApi {
@@ -23,7 +23,7 @@ impl IntakeApi {
     pub fn new(app: App) -> Self {
         Self {
             app,
-            slots: ImportSlots::default(),
+            slots: StreamSlots::new(IMPORTS_PER_TOKEN),
         }
     }
 }

@@ -8,10 +8,10 @@ mod calculator;
 mod cases;
 mod convert;
 mod documents;
-mod import_slots;
 mod intake;
 pub mod rate_limit;
 mod status;
+mod stream_slots;
 mod tasks;
 mod track;
 

@@ -46,8 +46,19 @@ pub enum Refusal {
     #[error("the token was revoked at {0}: ask an admin for a new one (`exploot token create`)")]
     Revoked(DateTime<Utc>),
     /// The database could not be asked.
-    #[error("cannot check the token now: {0}")]
-    Unavailable(String),
+    #[error("cannot check the token now; retry shortly")]
+    Unavailable,
+}
+
+/// Whether `secret` has the shape of an issued token: `exploot_` and 64 lowercase hex
+/// digits (two UUIDv4s, see [`issue`]).
+fn well_formed(secret: &str) -> bool {
+    secret.strip_prefix("exploot_").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// Issues a token of `role` (a `client` token for `client_id`, which must exist) that
@@ -162,6 +173,10 @@ impl Tokens {
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<Principal, Refusal> {
+        // Only what could be one of ours costs a database lookup.
+        if !well_formed(secret) {
+            return Err(Refusal::Unknown);
+        }
         let hash = sha256_hex(secret.as_bytes());
         let row = match self.cached(&hash) {
             Some(row) => row,
@@ -171,7 +186,11 @@ impl Tokens {
                     .store
                     .run(move |conn| tokens::find_by_secret(conn, &key))
                     .await
-                    .map_err(|e| Refusal::Unavailable(e.to_string()))?
+                    .map_err(|e| {
+                        // The caller is not known yet: the cause goes to the log, not to it.
+                        tracing::warn!(error = %e, "token lookup failed");
+                        Refusal::Unavailable
+                    })?
                     .ok_or(Refusal::Unknown)?;
                 self.remember(hash, found.clone());
                 found
@@ -213,5 +232,31 @@ impl Tokens {
             cache.clear();
         }
         cache.insert(hash, (row, Instant::now()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::well_formed;
+
+    #[test]
+    fn only_the_shape_of_an_issued_token_is_looked_up() {
+        let issued = format!(
+            "exploot_{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        assert!(well_formed(&issued), "{issued}");
+        for bad in [
+            "",
+            "exploot_",
+            "garbage",
+            &issued[..issued.len() - 1],
+            &format!("{issued}0"),
+            &issued.to_uppercase(),
+            &issued.replace("exploot_", "explot_x"),
+        ] {
+            assert!(!well_formed(bad), "{bad}");
+        }
     }
 }

@@ -57,21 +57,24 @@ impl App {
     ) -> Result<CaseRecord, AppError> {
         let now = self.service_now().await?;
         let fingerprint = format!("{case_id}:{event:?}");
+        // A request id is the caller's within one case: keyed per case, one client's ids
+        // can neither collide with nor reveal another's.
+        let key = format!("{case_id}\u{1f}{request_id}");
         let applied = self
             .store
             .run(move |conn| {
                 for _ in 0..MAX_CONFLICTS {
                     let attempt = transaction(conn, |conn| {
                         if !request_id.is_empty()
-                            && let Some(key) = idempotency::find(conn, TRACK_SCOPE, &request_id)?
+                            && let Some(stored) = idempotency::find(conn, TRACK_SCOPE, &key)?
                         {
-                            if key.request_hash != fingerprint {
+                            if stored.request_hash != fingerprint {
                                 return Err(AppError::AlreadyExists(format!(
                                     "request_id {request_id:?} was used for a different request"
                                 )));
                             }
-                            let case = cases::get(conn, &key.response)?.ok_or_else(|| {
-                                AppError::Internal(format!("case {} vanished", key.response))
+                            let case = cases::get(conn, &stored.response)?.ok_or_else(|| {
+                                AppError::Internal(format!("case {} vanished", stored.response))
                             })?;
                             return Ok(Applied::Done {
                                 case: Box::new(case),
@@ -83,7 +86,7 @@ impl App {
                             idempotency::insert(
                                 conn,
                                 TRACK_SCOPE,
-                                &request_id,
+                                &key,
                                 &fingerprint,
                                 &case_id,
                                 now,

@@ -723,3 +723,78 @@ async fn a_token_runs_at_most_two_imports_at_once() {
     drop((second_rows, second, other));
     server.stop().await;
 }
+
+/// A request id is the caller's within one case: two clients using the same id on their
+/// own cases both succeed, and neither learns the other used it; on one case, the same id
+/// for another request is still ALREADY_EXISTS.
+async fn request_ids_are_per_case(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    put_client(&server, "bolt").await;
+    let own = case_of(&server, "acme", "A-1").await;
+    let other = case_of(&server, "bolt", "B-1").await;
+    let pay = |caller: Caller, case_id: String, amount: &'static str| async move {
+        caller
+            .cases()
+            .record_payment(pb::RecordPaymentRequest {
+                case_id,
+                request_id: "NL-BANK-REF-0001".into(),
+                payment: Some(pb::Payment {
+                    paid_on: "2026-05-04".into(),
+                    amount: amount.into(),
+                    ..Default::default()
+                }),
+            })
+            .await
+    };
+    pay(server.as_client("bolt").await, other, "10.00")
+        .await
+        .expect("bolt's payment");
+    pay(server.as_client("acme").await, own.clone(), "20.00")
+        .await
+        .expect("acme's payment under the same id: no collision, no hint");
+    let again = pay(server.as_client("acme").await, own, "30.00")
+        .await
+        .expect_err("the same id for another payment on the same case");
+    assert_eq!(again.code(), Code::AlreadyExists, "{}", db.backend);
+    server.stop().await;
+}
+on_both_backends!(request_ids_are_per_case);
+
+/// One token holds at most 16 case watches open: the 17th is RESOURCE_EXHAUSTED while
+/// another token can still watch, and a place comes back when a watch ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_watches_at_most_sixteen_cases_at_once() {
+    let server = TestServer::start(&TestDb::sqlite()).await;
+    put_client(&server, "acme").await;
+    let case_id = case_of(&server, "acme", "W-1").await;
+    let acme = server.as_client("acme").await;
+    let watch = |caller: &Caller| {
+        let mut cases = caller.cases();
+        let case_id = case_id.clone();
+        async move {
+            cases
+                .watch_case(pb::WatchCaseRequest {
+                    case_id,
+                    from_sequence: 0,
+                })
+                .await
+        }
+    };
+    let mut open = Vec::new();
+    for _ in 0..16 {
+        open.push(watch(&acme).await.expect("a watch"));
+    }
+    let refused = watch(&acme).await.expect_err("a 17th watch");
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    let office = server.as_role(Role::CaseHandler).await;
+    let other = watch(&office).await.expect("another token watches");
+    drop(open.pop());
+    eventually("a place for a new watch", Duration::from_secs(10), || {
+        let watch = watch(&acme);
+        async move { watch.await.ok() }
+    })
+    .await;
+    drop((open, other));
+    server.stop().await;
+}

@@ -1,8 +1,8 @@
-//! How many imports one token may run at once. The rate limit counts calls, and an import
-//! is one call however many rows it streams; without this, a client script that opens
-//! imports in a loop would hold one pooled connection each and crowd out the front office.
-//! Each import commits 500-row batches in short transactions on one connection, so a
-//! bounded number of them leaves the rest of the pool to everyone else.
+//! How many long-running streams one token may hold open at once. The rate limit counts
+//! calls, and a stream is one call however long it runs; without this, a client script
+//! that opens imports or case watches in a loop would hold pooled connections (an import
+//! commits 500-row batches on one) or poll the database (a watch asks every 100 ms) for
+//! each, and crowd out the front office.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,28 +10,46 @@ use std::sync::{Arc, Mutex};
 /// Imports one token may run at the same time.
 pub const IMPORTS_PER_TOKEN: usize = 2;
 
-/// The running imports per token.
-#[derive(Clone, Default)]
-pub struct ImportSlots {
+/// Case watches (`WatchCase`) one token may hold open at the same time: a case handler's
+/// screen follows a handful of cases.
+pub const WATCHES_PER_TOKEN: usize = 16;
+
+/// The open streams of one kind per token.
+#[derive(Clone)]
+pub struct StreamSlots {
+    limit: usize,
     running: Arc<Mutex<HashMap<String, usize>>>,
 }
 
-/// A running import's place; given back when dropped (the call ended, however).
-pub struct ImportSlot {
-    slots: ImportSlots,
+/// An open stream's place; given back when dropped (the call ended, however).
+pub struct StreamSlot {
+    slots: StreamSlots,
     token_id: String,
 }
 
-impl ImportSlots {
-    /// A place for an import by `token_id`, or `None` when it runs [`IMPORTS_PER_TOKEN`].
-    pub fn take(&self, token_id: &str) -> Option<ImportSlot> {
+impl StreamSlots {
+    /// At most `limit` open streams per token.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            running: Arc::default(),
+        }
+    }
+
+    /// The most one token may hold.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// A place for a stream of `token_id`, or `None` when it holds [`Self::limit`].
+    pub fn take(&self, token_id: &str) -> Option<StreamSlot> {
         let mut running = self.lock();
         let count = running.entry(token_id.to_owned()).or_default();
-        if *count >= IMPORTS_PER_TOKEN {
+        if *count >= self.limit {
             return None;
         }
         *count += 1;
-        Some(ImportSlot {
+        Some(StreamSlot {
             slots: self.clone(),
             token_id: token_id.to_owned(),
         })
@@ -44,7 +62,7 @@ impl ImportSlots {
     }
 }
 
-impl Drop for ImportSlot {
+impl Drop for StreamSlot {
     fn drop(&mut self) {
         let mut running = self.slots.lock();
         if let Some(count) = running.get_mut(&self.token_id) {
@@ -62,7 +80,7 @@ mod tests {
 
     #[test]
     fn a_token_runs_at_most_its_share_and_gets_places_back() {
-        let slots = ImportSlots::default();
+        let slots = StreamSlots::new(2);
         let first = slots.take("t1").expect("first");
         let _second = slots.take("t1").expect("second");
         assert!(slots.take("t1").is_none(), "a third waits");
