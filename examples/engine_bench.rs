@@ -123,21 +123,26 @@ async fn main() -> Result<(), String> {
     let store = Store::open(&a.url, pool).map_err(|e| e.to_string())?;
     store.migrate().map_err(|e| e.to_string())?;
     let admin = App::new(store.clone(), Arc::new(SystemClock));
+    let bench = exploot::workflow::Actor("bench".into());
     admin
-        .put_client(Client {
-            id: ClientId::parse("bench").map_err(|e| e.to_string())?,
-            name: "Benchmark client".into(),
-            kvk_number: None,
-            iban: None,
-            address: Address::default(),
-            email: String::new(),
-            vat_deductible: true,
-        })
+        .put_client(
+            bench.clone(),
+            Client {
+                id: ClientId::parse("bench").map_err(|e| e.to_string())?,
+                name: "Benchmark client".into(),
+                kvk_number: None,
+                iban: None,
+                address: Address::default(),
+                email: String::new(),
+                vat_deductible: true,
+            },
+        )
         .await
         .map_err(|e| e.to_string())?;
     // What is measured is the timers: the letters go to a print house, not to PDF.
     let policy_version = admin
         .put_policy(
+            bench,
             "bench".into(),
             TrackPolicy {
                 render_letters: false,

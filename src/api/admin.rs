@@ -26,9 +26,10 @@ impl AdminService for AdminApi {
         &self,
         request: Request<pb::PutClientRequest>,
     ) -> Result<Response<pb::Client>, Status> {
+        let who = super::principal(&request)?;
         let client =
             convert::client(request.get_ref().client.as_ref()).map_err(|v| invalid_argument(&v))?;
-        let stored = self.app.put_client(client).await?;
+        let stored = self.app.put_client(who.actor(), client).await?;
         Ok(Response::new(convert::client_to_proto(&stored)))
     }
 
@@ -48,9 +49,10 @@ impl AdminService for AdminApi {
         &self,
         request: Request<pb::PutTrackPolicyRequest>,
     ) -> Result<Response<pb::TrackPolicy>, Status> {
+        let who = super::principal(&request)?;
         let (client_id, policy) =
             convert::policy(request.get_ref().policy.as_ref()).map_err(|v| invalid_argument(&v))?;
-        let stored = self.app.put_policy(client_id, policy).await?;
+        let stored = self.app.put_policy(who.actor(), client_id, policy).await?;
         Ok(Response::new(convert::policy_to_proto(&stored)))
     }
 
@@ -69,6 +71,7 @@ impl AdminService for AdminApi {
         request: Request<pb::AdvanceClockRequest>,
     ) -> Result<Response<pb::AdvanceClockResponse>, Status> {
         use pb::advance_clock_request::Target;
+        let who = super::principal(&request)?;
         let target = match request.into_inner().target {
             Some(Target::By(by)) => chrono::Duration::try_seconds(by.seconds)
                 .and_then(|s| s.checked_add(&chrono::Duration::nanoseconds(i64::from(by.nanos))))
@@ -85,7 +88,7 @@ impl AdminService for AdminApi {
                 )]));
             }
         };
-        let (now, jobs_run) = self.app.advance_clock(target).await?;
+        let (now, jobs_run) = self.app.advance_clock(who.actor(), target).await?;
         Ok(Response::new(pb::AdvanceClockResponse {
             now: Some(convert::timestamp(now)),
             jobs_run,

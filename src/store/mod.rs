@@ -5,6 +5,7 @@
 //! pooled connection, never on the async reactor threads. One closure is one transaction
 //! when it calls [`transaction`].
 
+pub mod admin_events;
 pub mod cases;
 pub mod clients;
 pub mod clock;

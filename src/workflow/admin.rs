@@ -1,16 +1,33 @@
 //! Clients and track policies.
 
-use super::{App, Principal};
+use serde_json::json;
+
+use super::{Actor, App, Principal};
 use crate::case::{Client, StoredClient, TrackPolicy, VersionedPolicy};
 use crate::error::AppError;
-use crate::store::{clients, transaction};
+use crate::store::{admin_events, clients, transaction};
 
 impl App {
-    /// Creates or replaces a client.
-    pub async fn put_client(&self, client: Client) -> Result<StoredClient, AppError> {
+    /// Creates or replaces a client, recording who did it and what it became (its payout
+    /// IBAN and VAT position decide where money goes and what debtors owe).
+    pub async fn put_client(&self, actor: Actor, client: Client) -> Result<StoredClient, AppError> {
         let now = self.clock.now();
+        let payload = json!({
+            "name": client.name,
+            "kvk_number": client.kvk_number.as_ref().map(|k| k.as_str().to_owned()),
+            "iban": client.iban.as_ref().map(|i| i.as_str().to_owned()),
+            "vat_deductible": client.vat_deductible,
+            "email": client.email,
+        });
         self.store
-            .run(move |conn| transaction(conn, |conn| Ok(clients::put(conn, &client, now)?)))
+            .run(move |conn| {
+                transaction(conn, |conn| {
+                    let stored = clients::put(conn, &client, now)?;
+                    let subject = client.id.as_str();
+                    admin_events::append(conn, now, &actor.0, "client_stored", subject, &payload)?;
+                    Ok(stored)
+                })
+            })
             .await
     }
 
@@ -30,6 +47,7 @@ impl App {
     /// Stores the next version of a client's policy.
     pub async fn put_policy(
         &self,
+        actor: Actor,
         client_id: String,
         policy: TrackPolicy,
     ) -> Result<VersionedPolicy, AppError> {
@@ -40,7 +58,17 @@ impl App {
                     if !clients::exists(conn, &client_id)? {
                         return Err(AppError::NotFound(format!("no client {client_id:?}")));
                     }
-                    Ok(clients::put_policy(conn, &client_id, &policy, now)?)
+                    let stored = clients::put_policy(conn, &client_id, &policy, now)?;
+                    let payload = json!({ "version": stored.version, "policy": policy });
+                    admin_events::append(
+                        conn,
+                        now,
+                        &actor.0,
+                        "policy_stored",
+                        &client_id,
+                        &payload,
+                    )?;
+                    Ok(stored)
                 })
             })
             .await

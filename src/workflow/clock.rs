@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::App;
+use super::{Actor, App};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::store::{Store, StoreError, clock as stored, db_instant, jobs, utc};
+use crate::store::{Store, StoreError, admin_events, clock as stored, db_instant, jobs, utc};
 
 /// How long `AdvanceClock` waits for due jobs before it gives up (a job stuck behind a
 /// dead instance's lease waits for the lease to run out).
@@ -109,6 +109,7 @@ impl App {
     /// transition and run between two looks is not counted).
     pub async fn advance_clock(
         &self,
+        actor: Actor,
         target: ClockTarget,
     ) -> Result<(DateTime<Utc>, i64), AppError> {
         let Some(clock) = self.engine.db_clock.clone() else {
@@ -117,6 +118,7 @@ impl App {
             ));
         };
         let now = clock.refresh().await?;
+        let started = now;
         let target = match target {
             ClockTarget::By(by) if by < chrono::Duration::zero() => {
                 return Err(AppError::invalid("by", "time never goes back"));
@@ -144,7 +146,19 @@ impl App {
         let now = self
             .move_and_drain(&clock, target, &mut runs, give_up)
             .await?;
-        Ok((now, i64::try_from(runs.len()).unwrap_or(i64::MAX)))
+        let jobs_run = i64::try_from(runs.len()).unwrap_or(i64::MAX);
+        // Who moved the office's time, from when to when.
+        let payload = serde_json::json!({
+            "from": started.to_rfc3339(),
+            "to": now.to_rfc3339(),
+            "jobs_run": jobs_run,
+        });
+        self.store
+            .run(move |conn| {
+                admin_events::append(conn, now, &actor.0, "clock_moved", "clock", &payload)
+            })
+            .await?;
+        Ok((now, jobs_run))
     }
 
     /// Notes the jobs that the move to `to` makes due (before moving, so that none can run

@@ -483,6 +483,69 @@ async fn audit_events_name_the_token_that_acted(db: TestDb) {
         "{}",
         db.backend
     );
+
+    // The office's acts outside cases too: a client stored (its payout IBAN), a policy
+    // version, the clock moved — each with the admin token that did it.
+    let admin = server.as_role(Role::Admin).await;
+    let mut changed = crate::harness::fixtures::client("acme");
+    changed.iban = "NL02ABNA0123456789".into();
+    admin
+        .admin()
+        .put_client(pb::PutClientRequest {
+            client: Some(changed),
+        })
+        .await
+        .expect("PutClient");
+    admin
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy");
+    admin
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::By(
+                prost_types::Duration {
+                    seconds: 60,
+                    nanos: 0,
+                },
+            )),
+        })
+        .await
+        .expect("AdvanceClock");
+    let about = |subject: &'static str| {
+        let store = server.store.clone();
+        async move {
+            store
+                .run(move |conn| exploot::store::admin_events::about(conn, subject))
+                .await
+                .expect("admin events")
+        }
+    };
+    let by_admin = format!("token:{}/admin", admin.token_id);
+    let acme = about("acme").await;
+    let last_of = |kind: &str| {
+        acme.iter()
+            .rfind(|e| e.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {acme:?}"))
+    };
+    assert_eq!(last_of("client_stored").actor, by_admin);
+    assert!(
+        last_of("client_stored")
+            .payload
+            .contains("NL02ABNA0123456789")
+    );
+    assert_eq!(last_of("policy_stored").actor, by_admin);
+    let clock = about("clock").await;
+    assert_eq!(
+        clock.last().map(|e| e.actor.as_str()),
+        Some(by_admin.as_str())
+    );
     server.stop().await;
 }
 on_both_backends!(audit_events_name_the_token_that_acted);
