@@ -95,6 +95,16 @@ enum Command {
         /// command line shows in `ps`).
         #[arg(long, env = "EXPLOOT_TOKEN", hide_env_values = true)]
         token: String,
+        /// For an `https://` server: the CA certificate (PEM) its certificate is signed by.
+        /// Plain `http://` is only allowed to a loopback address.
+        #[arg(long, env = "EXPLOOT_TLS_CA")]
+        tls_ca: Option<std::path::PathBuf>,
+        /// This client's certificate (PEM), for a server that asks for one (mTLS).
+        #[arg(long, env = "EXPLOOT_TLS_CLIENT_CERT", requires = "tls_client_key")]
+        tls_client_cert: Option<std::path::PathBuf>,
+        /// The key (PEM) of --tls-client-cert.
+        #[arg(long, env = "EXPLOOT_TLS_CLIENT_KEY", requires = "tls_client_cert")]
+        tls_client_key: Option<std::path::PathBuf>,
     },
     /// Issue, list and revoke API tokens, straight on the database.
     Token {
@@ -323,8 +333,15 @@ fn run(cli: Cli) -> Result<(), String> {
             client,
             server,
             token,
+            tls_ca,
+            tls_client_cert,
+            tls_client_key,
         } => {
-            let summary = exploot::cli::import::run(&file, &client, &server, &token)?;
+            let tls = exploot::cli::server_endpoint::ClientTls {
+                ca: tls_ca,
+                identity: tls_client_cert.zip(tls_client_key),
+            };
+            let summary = exploot::cli::import::run(&file, &client, &server, &tls, &token)?;
             print!("{summary}");
             Ok(())
         }

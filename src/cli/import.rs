@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use csv::StringRecord;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::transport::Endpoint;
 
 use super::bearer::Bearer;
 use super::claims_csv::{ClaimsCsv, ERRORS_COLUMN, locate};
+use super::server_endpoint::{self, ClientTls};
 use crate::proto::import_claims_response::Outcome;
 use crate::proto::{
     self as pb, admin_service_client::AdminServiceClient,
@@ -92,13 +92,19 @@ impl fmt::Display for Summary {
 
 /// Runs the import on its own runtime and returns the summary to print; every call carries
 /// `token` (a client token of `client_id`, or an admin's).
-pub fn run(file: &Path, client_id: &str, server: &str, token: &str) -> Result<Summary, String> {
+pub fn run(
+    file: &Path,
+    client_id: &str,
+    server: &str,
+    tls: &ClientTls,
+    token: &str,
+) -> Result<Summary, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?
-        .block_on(import(file, client_id, server, token))
+        .block_on(import(file, client_id, server, tls, token))
 }
 
 /// `FILE.csv` → `FILE.rejects.csv`.
@@ -132,6 +138,7 @@ pub async fn import(
     file: &Path,
     client_id: &str,
     server: &str,
+    tls: &ClientTls,
     token: &str,
 ) -> Result<Summary, String> {
     let started = Instant::now();
@@ -158,16 +165,10 @@ pub async fn import(
         csv.had_bom(),
     );
 
-    let url = if server.contains("://") {
-        server.to_owned()
-    } else {
-        format!("http://{server}")
-    };
-    let channel = Endpoint::from_shared(url.clone())
-        .map_err(|e| format!("--server {server}: {e}"))?
+    let channel = server_endpoint::endpoint(server, tls)?
         .connect()
         .await
-        .map_err(|e| format!("cannot reach the server at {url}: {e}"))?;
+        .map_err(|e| format!("cannot reach the server at {server}: {e}"))?;
     let channel = bearer.on(channel);
 
     // A client the server does not know would have every row rejected: say so at once.

@@ -5,4 +5,5 @@ pub mod bearer;
 pub mod claims_csv;
 pub mod import;
 pub mod quote;
+pub mod server_endpoint;
 pub mod token;
