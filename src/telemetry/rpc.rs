@@ -7,8 +7,10 @@
 //! response headers when the call failed before answering, else in the trailers at the end
 //! of the body, so a streaming call is measured until its last message.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::LazyLock;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -37,7 +39,42 @@ pub struct RpcService<S> {
 }
 
 /// `/pkg.Service/Method` → (`pkg.Service`, `Method`).
+/// Every method this server answers: the contract's and the standard health and
+/// reflection services'. Spans and metric labels name only these, so that a caller sending
+/// made-up paths cannot mint new label sets.
+static KNOWN_METHODS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    use prost::Message as _;
+    let mut known: HashSet<String> = [
+        "/grpc.health.v1.Health/Check",
+        "/grpc.health.v1.Health/Watch",
+        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    if let Ok(set) = prost_types::FileDescriptorSet::decode(crate::proto::FILE_DESCRIPTOR_SET) {
+        for file in &set.file {
+            for service in &file.service {
+                for method in &service.method {
+                    known.insert(format!(
+                        "/{}.{}/{}",
+                        file.package(),
+                        service.name(),
+                        method.name()
+                    ));
+                }
+            }
+        }
+    }
+    known
+});
+
+/// The service and method a path names, or `unknown` twice for a path no service answers.
 fn split_path(path: &str) -> (String, String) {
+    if !KNOWN_METHODS.contains(path) {
+        return ("unknown".into(), "unknown".into());
+    }
     let trimmed = path.trim_start_matches('/');
     match trimmed.split_once('/') {
         Some((service, method)) => (service.to_owned(), method.to_owned()),
@@ -189,6 +226,16 @@ mod tests {
             split_path("/exploot.v1.IntakeService/ImportClaims"),
             ("exploot.v1.IntakeService".into(), "ImportClaims".into())
         );
-        assert_eq!(split_path("/odd"), (String::new(), "odd".into()));
+        assert_eq!(
+            split_path("/grpc.health.v1.Health/Check"),
+            ("grpc.health.v1.Health".into(), "Check".into())
+        );
+        for made_up in ["/odd", "/exploot.v1.IntakeService/Nope", "/exploot.v1.x/y"] {
+            assert_eq!(
+                split_path(made_up),
+                ("unknown".into(), "unknown".into()),
+                "{made_up}"
+            );
+        }
     }
 }
