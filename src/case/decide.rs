@@ -195,15 +195,15 @@ pub fn decide(
             output,
             ..
         } => {
-            let mut d = stay(
-                "document_rendered",
-                format!(
-                    "{} {} is in the dossier",
-                    output["kind"].as_str().unwrap_or("document"),
+            let kind = output["kind"].as_str().unwrap_or("document");
+            let reason = match output["skipped"].as_str() {
+                Some(why) => format!("{kind} not rendered: {why}"),
+                None => format!(
+                    "{kind} {} is in the dossier",
                     output["document_id"].as_str().unwrap_or("")
                 ),
-                Vec::new(),
-            );
+            };
+            let mut d = stay("document_rendered", reason, Vec::new());
             d.audit.data = output.clone();
             Ok(d)
         }

@@ -70,6 +70,27 @@ pub struct FourteenDayLetter {
 }
 
 impl FourteenDayLetter {
+    /// Why no 14-dagenbrief can be sent for `case` on `sent_on`, if so: it is for consumers
+    /// only, and only once every invoice is overdue (art. 6:96 lid 6 BW).
+    pub fn not_applicable(case: &CaseRecord, sent_on: NaiveDate) -> Option<String> {
+        if case.claim.debtor.kind != DebtorKind::Consumer {
+            return Some(
+                "a 14-dagenbrief is for consumers; a business gets a demand (sommatie)".into(),
+            );
+        }
+        case.claim
+            .invoices
+            .iter()
+            .find(|i| i.due_date >= sent_on)
+            .map(|invoice| {
+                format!(
+                    "invoice {} is not overdue on {sent_on}: a 14-dagenbrief can only be sent \
+                     after the due date has passed (art. 6:96 lid 6 BW)",
+                    invoice.number
+                )
+            })
+    }
+
     /// The letter for `case` sent on `sent_on`, with receipt presumed on the
     /// `delivery_days`-th delivery day (the client's policy) and `payments` received so
     /// far. Only for consumers, and only after every invoice is due (a 14-dagenbrief sent
@@ -82,17 +103,8 @@ impl FourteenDayLetter {
         delivery_days: u32,
         payments: &[PaymentInput],
     ) -> Result<FourteenDayLetter, BuildError> {
-        if case.claim.debtor.kind != DebtorKind::Consumer {
-            return Err(BuildError::NotApplicable(
-                "a 14-dagenbrief is for consumers; a business gets a demand (sommatie)".into(),
-            ));
-        }
-        if let Some(invoice) = case.claim.invoices.iter().find(|i| i.due_date >= sent_on) {
-            return Err(BuildError::NotApplicable(format!(
-                "invoice {} is not overdue on {sent_on}: a 14-dagenbrief can only be sent after \
-                 the due date has passed (art. 6:96 lid 6 BW)",
-                invoice.number
-            )));
+        if let Some(reason) = Self::not_applicable(case, sent_on) {
+            return Err(BuildError::NotApplicable(reason));
         }
         // No letter was sent before this one, so the quote has no collection costs (and
         // its VAT setting changes nothing): the costs below are those this letter warns of.

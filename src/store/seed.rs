@@ -33,8 +33,9 @@ pub struct SyntheticCases<'a> {
 }
 
 /// Inserts `count` consumer cases in stage intake, each with a debtor, one invoice of
-/// € 1.000,00, its `case_created` audit event and a due start-track timer, in one
-/// transaction. Returns the number of cases.
+/// € 1.000,00 (due 30 days before acceptance: overdue, as a claim comes in), its
+/// `case_created` audit event and a due start-track timer, in one transaction. Returns the
+/// number of cases.
 pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Result<i64, StoreError> {
     const SERIES: &str =
         "WITH RECURSIVE series(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < $1) ";
@@ -67,7 +68,7 @@ pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Resul
         ))
         .bind::<BigInt, _>(s.count)
         .bind::<Text, _>(s.prefix)
-        .bind::<Date, _>(s.accepted_on)
+        .bind::<Date, _>(s.accepted_on - chrono::Days::new(30))
         .execute(conn)?;
         diesel::sql_query(format!(
             "{SERIES} INSERT INTO case_events (case_id, sequence, kind, at, actor, stage, \

@@ -207,6 +207,13 @@ impl App {
                 invoice_number: p.invoice_number.clone(),
             })
             .collect();
+        if kind == DocumentKind::FourteenDayLetter
+            && let Some(reason) = FourteenDayLetter::not_applicable(&case, on)
+        {
+            // Not a failure to retry: the law allows no such letter (a person let an early
+            // letter go at intake). The dossier says why there is none.
+            return Ok(json!({ "kind": kind.as_str(), "skipped": reason }));
+        }
         let data = match kind {
             DocumentKind::FourteenDayLetter => DocumentData::FourteenDayLetter(
                 FourteenDayLetter::build(

@@ -17,8 +17,9 @@ use crate::law::letter::letter_term;
 use crate::law::procedure::{Limitation, limitation_last_day};
 
 /// Why a claim should not get its letter without a person's look (empty: it goes on): a
-/// claim that may be time-barred, or a principal below the client's minimum for legal
-/// action (the office would send a letter it cannot follow up in court). A person's
+/// consumer invoice not overdue yet, a claim that may be time-barred, or a principal below
+/// the client's minimum for legal action (the office would send a letter it cannot follow
+/// up in court). A person's
 /// `proceed` answers both for the rest of the track.
 pub(crate) fn intake_doubts(
     case: &CaseRecord,
@@ -26,6 +27,16 @@ pub(crate) fn intake_doubts(
     today: NaiveDate,
 ) -> Vec<String> {
     let mut doubts = Vec::new();
+    if case.claim.debtor.kind == DebtorKind::Consumer {
+        // A 14-dagenbrief before the due date is no 14-dagenbrief (art. 6:96 lid 6 BW).
+        for invoice in case.claim.invoices.iter().filter(|i| i.due_date >= today) {
+            doubts.push(format!(
+                "invoice {} falls due on {}: not overdue yet, and a 14-dagenbrief can only \
+                 follow the due date (art. 6:96 lid 6 BW)",
+                invoice.number, invoice.due_date
+            ));
+        }
+    }
     if case.principal() < policy.minimum_for_legal_action() {
         doubts.push(format!(
             "principal {} is below the client's minimum for legal action {}",
@@ -171,6 +182,20 @@ mod tests {
     }
 
     #[test]
+    fn a_consumer_invoice_not_overdue_yet_opens_a_review() {
+        let policy = TrackPolicy::default();
+        let c = case(DebtorKind::Consumer);
+        // Due Sun 1 March 2026: on that day not overdue yet; from 2 March it is.
+        let doubts = intake_doubts(&c, &policy, d("2026-03-01"));
+        assert_eq!(doubts.len(), 1, "{doubts:?}");
+        assert!(doubts[0].contains("not overdue yet"), "{doubts:?}");
+        assert!(intake_doubts(&c, &policy, d("2026-03-02")).is_empty());
+        // A business's sommatie may go before: no such doubt.
+        let b = case(DebtorKind::Business);
+        assert!(intake_doubts(&b, &policy, d("2026-03-01")).is_empty());
+    }
+
+    #[test]
     fn a_principal_below_the_minimum_opens_a_review() {
         let c = case(DebtorKind::Consumer);
         let principal = c.principal().to_cents().expect("cents");
@@ -178,7 +203,7 @@ mod tests {
             minimum_for_legal_action_cents,
             ..TrackPolicy::default()
         };
-        let today = c.claim.invoices[0].due_date;
+        let today = c.claim.invoices[0].due_date + Days::new(1);
         // At the minimum the claim goes on; one cent above the principal it does not.
         assert!(intake_doubts(&c, &at(principal), today).is_empty());
         let doubts = intake_doubts(&c, &at(principal + 1), today);
