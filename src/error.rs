@@ -13,6 +13,9 @@ pub enum AppError {
     /// No such thing, or the caller may not know it exists.
     #[error("{0}")]
     NotFound(String),
+    /// The caller's token no longer holds (revoked or expired while a stream ran).
+    #[error("{0}")]
+    Unauthenticated(String),
     /// The caller is known but may not do this (e.g. a client token entering a claim for
     /// another client).
     #[error("{0}")]

@@ -99,10 +99,12 @@ impl AdminService for AdminApi {
         &self,
         _: Request<pb::GetClockRequest>,
     ) -> Result<Response<pb::Clock>, Status> {
-        let clock = self.app.clock();
+        // The shared time as the database has it now: another instance may just have
+        // moved it.
+        let now = self.app.service_now().await?;
         Ok(Response::new(pb::Clock {
-            now: Some(convert::timestamp(clock.now())),
-            manual: clock.is_manual(),
+            now: Some(convert::timestamp(now)),
+            manual: self.app.clock().is_manual(),
         }))
     }
 }

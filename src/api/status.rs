@@ -11,6 +11,7 @@ impl From<AppError> for Status {
         match error {
             AppError::Invalid(violations) => invalid_argument(&violations),
             AppError::NotFound(m) => Status::not_found(m),
+            AppError::Unauthenticated(m) => Status::unauthenticated(m),
             AppError::PermissionDenied(m) => Status::permission_denied(m),
             AppError::AlreadyExists(m) => Status::already_exists(m),
             AppError::Conflict => Status::aborted("a concurrent write conflicted; retry"),

@@ -84,6 +84,19 @@ pub fn find_by_secret(
         .optional()?)
 }
 
+/// Whether token `id` still holds at `now`: there, not revoked, not expired.
+pub fn in_force(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    use tokens::dsl as t;
+    let row: Option<TokenRow> = t::tokens
+        .find(id)
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.is_some_and(|r| {
+        r.revoked_at.is_none() && r.expires_at.is_none_or(|at| at > db_instant(now))
+    }))
+}
+
 /// Every token, oldest first.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<TokenRow>, StoreError> {
     use tokens::dsl as t;

@@ -14,6 +14,9 @@ use crate::store::{cases, events};
 const POLL: Duration = Duration::from_millis(100);
 /// Events read per look.
 const PAGE: i64 = 200;
+/// How often a running watch checks that the token that opened it still holds: a
+/// revocation or expiry ends the stream within this (the auth layer's cache time).
+const TOKEN_RECHECK: Duration = Duration::from_secs(5);
 
 impl App {
     /// Streams the case's events from sequence `from` (1 = the start), then live, until the
@@ -36,10 +39,23 @@ impl App {
         }
         let (tx, rx) = mpsc::channel(PAGE as usize);
         let app = self.clone();
+        let token_id = who.token_id.clone();
         tokio::spawn(async move {
             let mut next = from.max(1);
             let mut shutdown = app.engine.shutdown.clone();
+            let mut checked = tokio::time::Instant::now();
             loop {
+                if checked.elapsed() >= TOKEN_RECHECK {
+                    checked = tokio::time::Instant::now();
+                    if !app.token_in_force(&token_id).await {
+                        let _receiver_gone = tx
+                            .send(Err(AppError::Unauthenticated(
+                                "the token that opened this watch was revoked or expired".into(),
+                            )))
+                            .await;
+                        return;
+                    }
+                }
                 let appended = app.engine.appended.notified();
                 let id = case_id.clone();
                 let page = app
@@ -76,5 +92,16 @@ impl App {
             }
         });
         Ok(rx)
+    }
+
+    /// Whether token `id` still holds now (service clock); a database hiccup counts as
+    /// holding, so a watch is not cut by it.
+    async fn token_in_force(&self, id: &str) -> bool {
+        let id = id.to_owned();
+        let now = self.clock().now();
+        self.store
+            .run(move |conn| crate::store::tokens::in_force(conn, &id, now))
+            .await
+            .unwrap_or(true)
     }
 }

@@ -347,6 +347,18 @@ async fn expired_and_revoked_tokens_are_refused(db: TestDb) {
     };
     get_clock(&expiring).await.expect("valid today");
     get_clock(&revoked).await.expect("valid until revoked");
+    // A watch opened before the revocation ends with it too.
+    put_client(&server, "acme").await;
+    let case_id = case_of(&server, "acme", "R-1").await;
+    let mut watch = revoked
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id,
+            from_sequence: 0,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
 
     advance_by(&server, 2 * 86_400).await;
     let status = get_clock(&expiring).await.expect_err("expired");
@@ -371,6 +383,18 @@ async fn expired_and_revoked_tokens_are_refused(db: TestDb) {
     .await;
     assert_eq!(status.code(), Code::Unauthenticated, "{}", db.backend);
     assert!(status.message().contains("revoked"), "{}", status.message());
+    let ended = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match watch.message().await {
+                Ok(Some(_event)) => {}
+                Ok(None) => panic!("the watch ended without saying why"),
+                Err(status) => return status,
+            }
+        }
+    })
+    .await
+    .expect("the watch ends after the revocation");
+    assert_eq!(ended.code(), Code::Unauthenticated, "{ended:?}");
     server.stop().await;
 }
 on_both_backends!(expired_and_revoked_tokens_are_refused);
