@@ -33,16 +33,18 @@ async fn terminate(child: std::process::Child) -> std::process::Output {
         .unwrap()
 }
 
-#[tokio::test]
-async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// `exploot serve ARGS` in `dir` on a free loopback port with its default database there,
+/// logging at `rust_log` to a piped stderr, once it reports SERVING.
+async fn serve_in(dir: &std::path::Path, args: &[&str], rust_log: &str) -> std::process::Child {
     let port = free_port();
     let child = exploot()
         .arg("serve")
-        .current_dir(dir.path())
+        .args(args)
+        .current_dir(dir)
         .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", rust_log)
         .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -51,6 +53,13 @@ async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
         .unwrap()
         .connect_lazy();
     wait_serving(&channel).await;
+    child
+}
+
+#[tokio::test]
+async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = serve_in(dir.path(), &[], "warn").await;
     assert!(
         dir.path().join("exploot.db").exists(),
         "./exploot.db created"
@@ -254,22 +263,7 @@ fn plain_tcp_off_loopback_is_refused_without_insecure() {
 #[tokio::test]
 async fn log_format_json_writes_one_object_per_line() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let child = exploot()
-        .args(["serve", "--log-format", "json"])
-        .current_dir(dir.path())
-        .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "info")
-        .env_remove("DATABASE_URL")
-        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start exploot serve");
-    let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .connect_lazy();
-    wait_serving(&channel).await;
+    let child = serve_in(dir.path(), &["--log-format", "json"], "info").await;
     let out = terminate(child).await;
     assert!(out.status.success(), "{:?}", out.status);
     let stderr = String::from_utf8(out.stderr).unwrap();
