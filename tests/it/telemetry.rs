@@ -10,6 +10,12 @@
 use std::sync::{Arc, Mutex};
 
 use exploot::proto as pb;
+use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
+    MetricsService, MetricsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
 };
@@ -315,4 +321,96 @@ fn spans_continue_the_callers_trace_link_jobs_and_carry_no_personal_data() {
 
 fn names(spans: &[Span]) -> Vec<&str> {
     spans.iter().map(|s| s.name.as_str()).collect()
+}
+
+/// A metric's name and its resource's `service.name`.
+type SeenMetric = (String, Option<String>);
+
+/// An OTLP metrics receiver keeping the names of the metrics exported, with the resource's
+/// `service.name`.
+#[derive(Clone, Default)]
+struct MetricsReceiver {
+    seen: Arc<Mutex<Vec<SeenMetric>>>,
+}
+
+#[tonic::async_trait]
+impl MetricsService for MetricsReceiver {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
+        let mut seen = self.seen.lock().expect("receiver lock");
+        for resource in request.into_inner().resource_metrics {
+            let service = resource
+                .resource
+                .as_ref()
+                .and_then(|r| value(&r.attributes, "service.name"));
+            for scope in resource.scope_metrics {
+                for metric in scope.metrics {
+                    seen.push((metric.name, service.clone()));
+                }
+            }
+        }
+        Ok(tonic::Response::new(ExportMetricsServiceResponse::default()))
+    }
+}
+
+/// The real binary with `OTEL_EXPORTER_OTLP_ENDPOINT` set exports its metrics over OTLP:
+/// the RPC latency of the health checks it answered arrives at the collector, as
+/// `service.name=exploot`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_exports_metrics_over_otlp() {
+    let receiver = MetricsReceiver::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(MetricsServiceServer::new(receiver.clone()))
+            .add_service(TraceServiceServer::new(Receiver::default()))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_exploot"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env("EXPLOOT_LISTEN", format!("127.0.0.1:{port}"))
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint)
+        .env("OTEL_METRIC_EXPORT_INTERVAL", "200")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start exploot serve");
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+        .expect("endpoint")
+        .connect_lazy();
+    crate::harness::server::wait_serving(&channel).await;
+    let seen = crate::harness::eventually(
+        "the RPC latency at the collector",
+        std::time::Duration::from_secs(30),
+        || {
+            let seen = receiver.seen.lock().expect("receiver lock").clone();
+            async move {
+                seen.iter()
+                    .any(|(name, _)| name == "rpc.server.call.duration")
+                    .then_some(seen)
+            }
+        },
+    )
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.iter()
+            .filter(|(name, _)| name == "rpc.server.call.duration")
+            .all(|(_, service)| service.as_deref() == Some("exploot")),
+        "{seen:?}"
+    );
 }
