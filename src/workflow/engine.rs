@@ -89,6 +89,15 @@ pub(crate) fn apply_in(
             {
                 payment.recorded_at = Some(now);
             }
+            // The dossier's copy of a payment too.
+            if let Some(record) = decision
+                .audit
+                .data
+                .get_mut("payment")
+                .and_then(Value::as_object_mut)
+            {
+                record.insert("recorded_at".into(), json!(now));
+            }
             decision
         }
         Err(rejection) => return Ok(Applied::Rejected(rejection)),

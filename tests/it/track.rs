@@ -298,6 +298,29 @@ async fn consumer_pays_within_the_term(db: TestDb) {
             "document_rendered"
         ]
     );
+    // The dossier's payment event carries the instant it was recorded.
+    let mut events = server
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: id.clone(),
+            from_sequence: 0,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let recorded = loop {
+        let event = events.message().await.expect("ok").expect("an event");
+        if event.kind == "payment_recorded" {
+            break event;
+        }
+    };
+    assert!(
+        recorded
+            .payload_json
+            .contains("\"recorded_at\":\"2026-05-15T08:00:00Z\""),
+        "{}",
+        recorded.payload_json
+    );
     // The payments ledger holds the payment once, with its allocation, despite the retry.
     let ledger = format!(
         "SELECT count(*) AS n FROM payments WHERE case_id = '{id}' AND amount_cents = 183400 \
