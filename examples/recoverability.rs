@@ -12,39 +12,20 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use exploot::case::{Address, Debtor, DebtorKind, KvkNumber};
+use exploot::case::{Address, Debtor, KvkNumber};
 use exploot::clock::{Clock, SystemClock};
 use exploot::registry::{CirConfig, KvkConfig, Registers};
 
 fn business(kvk: Option<&str>, name: &str, postcode: &str, city: &str) -> Debtor {
-    Debtor {
-        kind: DebtorKind::Business,
-        name: name.into(),
-        address: Address {
-            street: String::new(),
-            postcode: postcode.into(),
-            city: city.into(),
-            country: "NL".into(),
-        },
-        email: String::new(),
-        phone: String::new(),
-        kvk_number: kvk.map(|k| KvkNumber::parse(k).expect("8 digits")),
-        date_of_birth: None,
-        family_name: String::new(),
-        family_name_prefix: String::new(),
-        iban: None,
-    }
+    let kvk = kvk.map(|k| KvkNumber::parse(k).expect("8 digits"));
+    Debtor::business(name, kvk, Address::nl("", postcode, city))
 }
 
 fn consumer(surname: &str, prefix: &str, born: Option<&str>) -> Debtor {
-    Debtor {
-        kind: DebtorKind::Consumer,
-        name: format!("{prefix} {surname}").trim().to_owned(),
-        family_name: surname.into(),
-        family_name_prefix: prefix.into(),
-        date_of_birth: born.map(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").expect("a date")),
-        ..business(None, "", "1016 GV", "Amsterdam")
-    }
+    let name = format!("{prefix} {surname}").trim().to_owned();
+    let born = born.map(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").expect("a date"));
+    let address = Address::nl("", "1016 GV", "Amsterdam");
+    Debtor::consumer(&name, surname, prefix, born, address)
 }
 
 fn env(name: &str) -> Option<String> {

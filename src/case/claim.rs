@@ -46,6 +46,55 @@ pub struct Debtor {
     pub iban: Option<Iban>,
 }
 
+impl Address {
+    /// A Dutch address.
+    pub fn nl(street: &str, postcode: &str, city: &str) -> Address {
+        Address {
+            street: street.into(),
+            postcode: postcode.into(),
+            city: city.into(),
+            country: "NL".into(),
+        }
+    }
+}
+
+impl Debtor {
+    /// A business known by what the registers search on: its name, KvK number (if any) and
+    /// address; no contact details.
+    pub fn business(name: &str, kvk_number: Option<KvkNumber>, address: Address) -> Debtor {
+        Debtor {
+            kind: DebtorKind::Business,
+            name: name.into(),
+            address,
+            email: String::new(),
+            phone: String::new(),
+            kvk_number,
+            date_of_birth: None,
+            family_name: String::new(),
+            family_name_prefix: String::new(),
+            iban: None,
+        }
+    }
+
+    /// A consumer known by what the insolvency register searches on: surname, tussenvoegsel
+    /// and date of birth; named on letters as `name`.
+    pub fn consumer(
+        name: &str,
+        family_name: &str,
+        family_name_prefix: &str,
+        date_of_birth: Option<NaiveDate>,
+        address: Address,
+    ) -> Debtor {
+        Debtor {
+            kind: DebtorKind::Consumer,
+            family_name: family_name.into(),
+            family_name_prefix: family_name_prefix.into(),
+            date_of_birth,
+            ..Debtor::business(name, None, address)
+        }
+    }
+}
+
 /// One invoice of the claim.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invoice {

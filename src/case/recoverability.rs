@@ -471,23 +471,11 @@ mod tests {
     }
 
     fn business(kvk: &str, postcode: &str) -> Debtor {
-        Debtor {
-            kind: DebtorKind::Business,
-            name: "Test EMZ Dagobert".into(),
-            address: Address {
-                street: "Abebe Bikilalaan 17 M".into(),
-                postcode: postcode.into(),
-                city: "Amsterdam".into(),
-                country: "NL".into(),
-            },
-            email: String::new(),
-            phone: String::new(),
-            kvk_number: Some(KvkNumber::parse(kvk).unwrap()),
-            date_of_birth: None,
-            family_name: String::new(),
-            family_name_prefix: String::new(),
-            iban: None,
-        }
+        Debtor::business(
+            "Test EMZ Dagobert",
+            Some(KvkNumber::parse(kvk).unwrap()),
+            Address::nl("Abebe Bikilalaan 17 M", postcode, "Amsterdam"),
+        )
     }
 
     fn consumer() -> Debtor {

@@ -352,7 +352,7 @@ impl InsolvencyRegister for FixtureRegister {
 mod tests {
     use super::*;
     use crate::case::recoverability::VerdictKind;
-    use crate::case::{Address, Debtor, DebtorKind, KvkNumber};
+    use crate::case::{Address, Debtor, KvkNumber};
     use crate::registry::Registry;
 
     fn registry() -> Registry {
@@ -365,33 +365,19 @@ mod tests {
     }
 
     fn business(kvk: Option<&str>, name: &str, postcode: &str, city: &str) -> Debtor {
-        Debtor {
-            kind: DebtorKind::Business,
-            name: name.into(),
-            address: Address {
-                street: String::new(),
-                postcode: postcode.into(),
-                city: city.into(),
-                country: "NL".into(),
-            },
-            email: String::new(),
-            phone: String::new(),
-            kvk_number: kvk.map(|k| KvkNumber::parse(k).unwrap()),
-            date_of_birth: None,
-            family_name: String::new(),
-            family_name_prefix: String::new(),
-            iban: None,
-        }
+        let kvk = kvk.map(|k| KvkNumber::parse(k).unwrap());
+        Debtor::business(name, kvk, Address::nl("", postcode, city))
     }
 
     fn person(surname: &str, prefix: &str, born: &str) -> Debtor {
-        Debtor {
-            kind: DebtorKind::Consumer,
-            family_name: surname.into(),
-            family_name_prefix: prefix.into(),
-            date_of_birth: Some(NaiveDate::parse_from_str(born, "%Y-%m-%d").unwrap()),
-            ..business(None, "x", "1016 GV", "Amsterdam")
-        }
+        let born = NaiveDate::parse_from_str(born, "%Y-%m-%d").unwrap();
+        Debtor::consumer(
+            "x",
+            surname,
+            prefix,
+            Some(born),
+            Address::nl("", "1016 GV", "Amsterdam"),
+        )
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use exploot::case::recoverability::{ReasonCode, TradeLookup, VerdictKind};
-use exploot::case::{Address, Debtor, DebtorKind, KvkNumber};
+use exploot::case::{Address, Debtor, KvkNumber};
 use exploot::clock::{Clock, ManualClock};
 use exploot::registry::{
     BreakerPolicy, CirConfig, KvkConfig, KvkQuery, LookupError, Registers, Registry, RetryPolicy,
@@ -89,33 +89,14 @@ impl Setup {
 }
 
 fn business(kvk: Option<&str>, name: &str, postcode: &str, city: &str) -> Debtor {
-    Debtor {
-        kind: DebtorKind::Business,
-        name: name.into(),
-        address: Address {
-            street: String::new(),
-            postcode: postcode.into(),
-            city: city.into(),
-            country: "NL".into(),
-        },
-        email: String::new(),
-        phone: String::new(),
-        kvk_number: kvk.map(|k| KvkNumber::parse(k).unwrap()),
-        date_of_birth: None,
-        family_name: String::new(),
-        family_name_prefix: String::new(),
-        iban: None,
-    }
+    let kvk = kvk.map(|k| KvkNumber::parse(k).unwrap());
+    Debtor::business(name, kvk, Address::nl("", postcode, city))
 }
 
 fn person(surname: &str, prefix: &str, born: &str) -> Debtor {
-    Debtor {
-        kind: DebtorKind::Consumer,
-        family_name: surname.into(),
-        family_name_prefix: prefix.into(),
-        date_of_birth: Some(NaiveDate::parse_from_str(born, "%Y-%m-%d").unwrap()),
-        ..business(None, "P. de Vries", "1016 GV", "Amsterdam")
-    }
+    let born = NaiveDate::parse_from_str(born, "%Y-%m-%d").unwrap();
+    let address = Address::nl("", "1016 GV", "Amsterdam");
+    Debtor::consumer("P. de Vries", surname, prefix, Some(born), address)
 }
 
 fn dagobert() -> Debtor {
