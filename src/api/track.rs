@@ -207,23 +207,8 @@ pub fn fill(case: &mut pb::Case, track: &TrackState) {
             reasons: r.verdict.reasons.iter().map(|x| x.text.clone()).collect(),
             checked_on: r.checked_on.to_string(),
             insolvency_number: r.verdict.insolvency_number.clone().unwrap_or_default(),
-            administrator_name: r
-                .verdict
-                .administrator
-                .as_ref()
-                .map(|a| a.name.clone())
-                .unwrap_or_default(),
-            administrator_address: r
-                .verdict
-                .administrator
-                .as_ref()
-                .map(|a| {
-                    format!(
-                        "{}, {} {}",
-                        a.address.street, a.address.postcode, a.address.city
-                    )
-                })
-                .unwrap_or_default(),
+            administrator_name: r.verdict.administrator_name(),
+            administrator_address: r.verdict.administrator_address(),
         }
     });
     case.summons = track.summons.as_ref().map(|s| pb::Summons {

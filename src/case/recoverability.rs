@@ -135,6 +135,31 @@ pub struct Administrator {
     pub phone: String,
 }
 
+impl RegisterAddress {
+    /// `street, postcode city`, as a letter names it.
+    pub fn one_line(&self) -> String {
+        format!("{}, {} {}", self.street, self.postcode, self.city)
+    }
+}
+
+impl Verdict {
+    /// The curator's or bewindvoerder's name, empty without one.
+    pub fn administrator_name(&self) -> String {
+        self.administrator
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Their office address on one line, empty without one.
+    pub fn administrator_address(&self) -> String {
+        self.administrator
+            .as_ref()
+            .map(|a| a.address.one_line())
+            .unwrap_or_default()
+    }
+}
+
 /// One publication in a case's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Publication {

@@ -353,23 +353,8 @@ fn final_statement(
             };
             Some(Insolvency {
                 kind: kind.into(),
-                administrator: r
-                    .verdict
-                    .administrator
-                    .as_ref()
-                    .map(|a| a.name.clone())
-                    .unwrap_or_default(),
-                administrator_address: r
-                    .verdict
-                    .administrator
-                    .as_ref()
-                    .map(|a| {
-                        format!(
-                            "{}, {} {}",
-                            a.address.street, a.address.postcode, a.address.city
-                        )
-                    })
-                    .unwrap_or_default(),
+                administrator: r.verdict.administrator_name(),
+                administrator_address: r.verdict.administrator_address(),
                 case_number: number,
             })
         });
