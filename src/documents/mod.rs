@@ -31,9 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, Client, Debtor, Invoice};
 use crate::law::calendar::format_date_nl;
-use crate::law::collection_costs::vat_rate_on;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, bailiff_fee};
+use crate::law::procedure::{BailiffAct, bailiff_fee, bailiff_fee_vat};
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
 
 pub use demand::Demand;
@@ -529,7 +528,7 @@ fn bailiff_fee_with_vat(
     let vat = if client.vat_deductible {
         Money::ZERO
     } else {
-        (fee * vat_rate_on(day)).round_cents()
+        bailiff_fee_vat(fee, day)
     };
     Ok((fee, vat))
 }

@@ -34,9 +34,9 @@ pub use letter::{
 };
 pub use money::{Money, MoneyError};
 pub use procedure::{
-    BailiffAct, ClaimValue, Court, FeePayer, Limitation, bailiff_fee, competent_court,
-    earliest_attachment_date, earliest_hearing_date, kanton_court_fee, limitation_last_day,
-    liquidation_tariff, order_to_pay_ends,
+    BailiffAct, ClaimValue, Court, FeePayer, Limitation, bailiff_fee, bailiff_fee_vat,
+    competent_court, earliest_attachment_date, earliest_hearing_date, kanton_court_fee,
+    limitation_last_day, liquidation_tariff, order_to_pay_ends,
 };
 pub use quote::{
     ClaimQuote, DebtorKind, InvoiceInput, PaymentInput, QuoteInterestPeriod, QuoteRequest,

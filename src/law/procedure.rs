@@ -314,6 +314,13 @@ const BTAG: [BtagYear; 6] = [
     },
 ];
 
+/// The VAT on a bailiff's fee charged on `date`: the general rate that day, rounded to the
+/// cent. Btag amounts are excl. 21 % BTW, which the debtor owes only when the creditor cannot
+/// deduct it (procedure.md § Btag; the rule is UNVERIFIED practice).
+pub fn bailiff_fee_vat(fee: Money, date: NaiveDate) -> Money {
+    (fee * super::collection_costs::vat_rate_on(date)).round_cents()
+}
+
 /// The Btag tariff (excl. VAT) for `act` performed on `date`, from the table in force that
 /// day; `None` when the reference has no figure for that act and period.
 pub fn bailiff_fee(act: BailiffAct, date: NaiveDate) -> Option<Money> {

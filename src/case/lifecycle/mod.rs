@@ -125,9 +125,8 @@ pub(super) fn render(kind: &str, on: NaiveDate) -> Effect {
 }
 
 /// The bailiff's fee (Btag art. 2) for `act` on `day` as the debtor owes it: with VAT
-/// when the client cannot deduct VAT (procedure.md § Btag: fees are excl. 21 % BTW, which
-/// is recoverable from the debtor only then — UNVERIFIED practice rule), the same flag
-/// that adds VAT to the collection costs.
+/// when the client cannot deduct VAT ([`crate::law::procedure::bailiff_fee_vat`]), the same
+/// flag that adds VAT to the collection costs.
 pub(super) fn bailiff_fee_owed(
     case: &CaseRecord,
     act: crate::law::procedure::BailiffAct,
@@ -135,7 +134,7 @@ pub(super) fn bailiff_fee_owed(
 ) -> Option<Money> {
     let fee = crate::law::procedure::bailiff_fee(act, day)?;
     Some(if case.track.vat_on_collection_costs {
-        fee + (fee * crate::law::collection_costs::vat_rate_on(day)).round_cents()
+        fee + crate::law::procedure::bailiff_fee_vat(fee, day)
     } else {
         fee
     })
