@@ -7,10 +7,20 @@ use super::status::invalid_argument;
 use crate::law::DEFAULT_DELIVERY_DAYS;
 use crate::law::quote::{self, ClaimQuote, InvoiceInput, PaymentInput, QuoteRequest};
 use crate::proto::{self as pb, calculator_service_server::CalculatorService};
+use crate::workflow::App;
 
-/// The stateless calculator.
-#[derive(Default)]
-pub struct CalculatorApi;
+/// The stateless calculator: nothing is stored, but the rates are the office's (the
+/// built-in table with the rows added through `AdminService.AddRate`), read per call.
+pub struct CalculatorApi {
+    app: App,
+}
+
+impl CalculatorApi {
+    /// Serves `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
 
 #[tonic::async_trait]
 impl CalculatorService for CalculatorApi {
@@ -18,7 +28,8 @@ impl CalculatorService for CalculatorApi {
         &self,
         request: Request<pb::QuoteClaimRequest>,
     ) -> Result<Response<pb::ClaimQuote>, Status> {
-        let request = quote_request(request.get_ref()).map_err(|v| invalid_argument(&v))?;
+        let mut request = quote_request(request.get_ref()).map_err(|v| invalid_argument(&v))?;
+        request.rates = self.app.rate_table().await?;
         let quote = quote::quote(&request).map_err(|v| invalid_argument(&v))?;
         Ok(Response::new(quote_to_proto(&quote, request.as_of)))
     }
@@ -99,6 +110,8 @@ pub fn quote_request(
         vat_on_collection_costs: r.vat_on_collection_costs,
         delivery_days,
         awarded_costs: None,
+        // The built-in table; the server hands in the office's.
+        rates: crate::law::rates::RateTable::default(),
     })
 }
 
@@ -129,5 +142,6 @@ pub fn quote_to_proto(q: &ClaimQuote, as_of: chrono::NaiveDate) -> pb::ClaimQuot
         as_of: as_of.to_string(),
         collection_costs_due_from: date(q.collection_costs_due_on),
         legal_costs: crate::law::money::Money::ZERO.to_string(),
+        warnings: q.warnings.clone(),
     }
 }

@@ -10,6 +10,7 @@ mod convert;
 mod documents;
 mod intake;
 pub mod rate_limit;
+mod rates;
 mod status;
 mod stream_slots;
 mod tasks;

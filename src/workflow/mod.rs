@@ -14,6 +14,7 @@ mod follow;
 mod import;
 mod jobs;
 mod principal;
+mod rates;
 mod tasks;
 pub mod tokens;
 mod track;
@@ -32,6 +33,7 @@ pub use documents::{DocumentPage, StoredDocument};
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
 pub use principal::{Principal, Role};
+pub use rates::NewRate;
 pub use tasks::{Completion, TaskQuery};
 pub use worker::{EngineConfig, run_workers};
 
