@@ -34,6 +34,7 @@ use crate::law::calendar::format_date_nl;
 use crate::law::money::Money;
 use crate::law::procedure::{BailiffAct, bailiff_fee, bailiff_fee_vat};
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
+use crate::law::rates::RateTable;
 
 pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
@@ -279,6 +280,11 @@ pub struct Office {
     pub iban: String,
     /// The account holder's name as the bank shows it.
     pub account_name: String,
+    /// The statutory interest rates the office computes with: the built-in table with the
+    /// rows it added. Not part of a document's data (it is not printed as such; the
+    /// figures computed on it are).
+    #[serde(skip)]
+    pub rates: RateTable,
 }
 
 impl Office {
@@ -296,6 +302,7 @@ impl Office {
             kvk_number: "30123456".into(),
             iban: "NL02ABNA0123456789".into(),
             account_name: "Stichting Derdengelden Van Dijk & Bakker".into(),
+            rates: RateTable::default(),
         }
     }
 
@@ -498,17 +505,19 @@ pub fn quote_invoices(case: &CaseRecord) -> Vec<InvoiceInput> {
         .collect()
 }
 
-/// The law's quote request for `case` on `as_of`: the debtor's kind, the invoices, the
+/// The law's quote request for `case` on `as_of`, on the office's rates: the debtor's kind, the invoices, the
 /// `payments` received so far and whether VAT is charged on collection costs (the client
 /// cannot deduct it). The 14-dagenbrief's own day and term, where they matter, the caller
 /// adds.
 fn quote_request(
+    office: &Office,
     case: &CaseRecord,
     client: &Client,
     as_of: NaiveDate,
     payments: &[PaymentInput],
 ) -> QuoteRequest {
     let mut request = QuoteRequest::new(case.claim.debtor.kind, as_of);
+    request.rates = office.rates.clone();
     request.invoices = quote_invoices(case);
     request.payments = payments.to_vec();
     request.vat_on_collection_costs = !client.vat_deductible;

@@ -171,7 +171,7 @@ impl SummonsDraft {
             )));
         }
         let request = |as_of| {
-            let mut request = quote_request(case, client, as_of, &input.payments);
+            let mut request = quote_request(office, case, client, as_of, &input.payments);
             request.letter_sent_on = input.letter_sent_on;
             request.delivery_days = input.delivery_days;
             request

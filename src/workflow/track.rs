@@ -195,7 +195,10 @@ impl App {
             })
             .await
             .map_err(|e| e.to_string())?;
-        let office = Office::example();
+        let office = Office {
+            rates: policy.rates.clone(),
+            ..Office::example()
+        };
         let payments: Vec<PaymentInput> = case
             .track
             .payments
