@@ -2,8 +2,8 @@
 
 use tonic::{Request, Response, Status};
 
-use super::{convert, rates};
 use super::status::invalid_argument;
+use super::{convert, rates};
 use crate::case::FieldViolation;
 use crate::proto::{self as pb, admin_service_server::AdminService};
 use crate::workflow::{App, ClockTarget};

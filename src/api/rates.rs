@@ -49,10 +49,7 @@ pub fn new_rate(r: &pb::AddRateRequest) -> Result<NewRate, Vec<FieldViolation>> 
             "required: where the figure comes from (e.g. the Staatscourant)",
         );
     } else if source.chars().count() > MAX_SOURCE_CHARS {
-        v.add(
-            "source",
-            format!("at most {MAX_SOURCE_CHARS} characters"),
-        );
+        v.add("source", format!("at most {MAX_SOURCE_CHARS} characters"));
     }
     let (Some(series), Some(valid_from), Some(rate)) = (series, valid_from, rate) else {
         return Err(v.0);

@@ -19,9 +19,7 @@ pub struct Remote {
     pub token: String,
 }
 
-async fn client(
-    remote: &Remote,
-) -> Result<AdminServiceClient<super::bearer::AuthChannel>, String> {
+async fn client(remote: &Remote) -> Result<AdminServiceClient<super::bearer::AuthChannel>, String> {
     let channel = server_endpoint::endpoint(&remote.server, &remote.tls)?
         .connect()
         .await

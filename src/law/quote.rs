@@ -1050,7 +1050,9 @@ mod tests {
         assert_eq!(q.interest, m("121.21"));
         assert_eq!(q.total_due, m("3421.21"));
         assert_eq!(q.warnings.len(), 1);
-        assert!(q.warnings[0].starts_with("invoice A: default began on 2012-06-30, before 2012-07-01"));
+        assert!(
+            q.warnings[0].starts_with("invoice A: default began on 2012-06-30, before 2012-07-01")
+        );
         assert!(q.warnings[0].contains("art. II Wet normering"));
 
         // A alone: no costs at all, no day they fall due; interest 40.55 as above.

@@ -438,7 +438,11 @@ mod tests {
             let rate = table
                 .rate_on(RateSeries::parse(&e[0]).unwrap(), d(&e[1]))
                 .unwrap();
-            assert_eq!(rate.percent(), Decimal::from_str_exact(&e[2]).unwrap(), "{e:?}");
+            assert_eq!(
+                rate.percent(),
+                Decimal::from_str_exact(&e[2]).unwrap(),
+                "{e:?}"
+            );
             assert_eq!(
                 [&a[0], &a[1], &a[3], &a[4], &a[5]],
                 [&e[0], &e[1], &e[3], &e[4], &e[5]]

@@ -46,13 +46,26 @@ impl OfficeRate {
             valid_from: self.valid_from,
             rate: self.rate,
             status: RateStatus::Office,
-            note: format!("added by {} at {}", self.added_by, self.added_at.to_rfc3339()),
+            note: format!(
+                "added by {} at {}",
+                self.added_by,
+                self.added_at.to_rfc3339()
+            ),
             source: self.source.clone(),
         }
     }
 }
 
-type Stored = (String, String, NaiveDate, i64, String, bool, String, chrono::NaiveDateTime);
+type Stored = (
+    String,
+    String,
+    NaiveDate,
+    i64,
+    String,
+    bool,
+    String,
+    chrono::NaiveDateTime,
+);
 
 /// Stores a new row.
 pub fn insert(conn: &mut DbConnection, row: &OfficeRate) -> Result<(), StoreError> {

@@ -152,8 +152,11 @@ fn changed_cases(
         let Some(case) = crate::store::cases::get(conn, &id)? else {
             continue;
         };
-        let Some(stored) =
-            clients::get_policy(conn, case.claim.client_id.as_str(), Some(case.policy_version))?
+        let Some(stored) = clients::get_policy(
+            conn,
+            case.claim.client_id.as_str(),
+            Some(case.policy_version),
+        )?
         else {
             continue;
         };

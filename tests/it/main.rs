@@ -12,6 +12,7 @@ mod documents;
 mod engine;
 mod intake;
 mod processes;
+mod rates;
 mod recoverability;
 mod registers;
 mod telemetry;
