@@ -123,9 +123,11 @@ pub fn office_rows(conn: &mut DbConnection) -> Result<Vec<OfficeRate>, StoreErro
         .collect()
 }
 
-/// The last merge: the office rows it was made of and the table.
-static CACHE: LazyLock<Mutex<Option<(Vec<OfficeRate>, RateTable)>>> =
-    LazyLock::new(|| Mutex::new(None));
+/// A merge: the office rows it was made of and the table.
+type Merged = (Vec<OfficeRate>, RateTable);
+
+/// The last merge.
+static CACHE: LazyLock<Mutex<Option<Merged>>> = LazyLock::new(|| Mutex::new(None));
 
 /// The rate table in force: the built-in rows with the office's merged over them.
 pub fn table(conn: &mut DbConnection) -> Result<RateTable, StoreError> {

@@ -64,7 +64,7 @@ impl App {
         if rate.valid_from <= today && !rate.override_past {
             return Err(AppError::Invalid(vec![FieldViolation::new(
                 "valid_from",
-                &format!(
+                format!(
                     "{} is not after today ({today}): a row from today or earlier corrects \
                      figures already owed; add it with override set if that is meant",
                     rate.valid_from

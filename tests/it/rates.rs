@@ -218,7 +218,7 @@ async fn rates_the_office_adds(db: TestDb) {
         .await
         .expect("AddRate with override")
         .into_inner();
-    assert_eq!(added.changed_case_ids, [business.id.clone()]);
+    assert_eq!(added.changed_case_ids, std::slice::from_ref(&business.id));
     assert_eq!(case_interest(business.id.clone()).await, "125.75");
     assert_eq!(case_interest(consumer.id.clone()).await, consumer_before);
 
