@@ -8,7 +8,6 @@ mod admin;
 mod cases;
 mod clock;
 mod documents;
-mod dossier;
 mod engine;
 mod follow;
 mod import;
