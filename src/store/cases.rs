@@ -13,7 +13,7 @@ use super::{DbConnection, StoreError, db_instant, utc};
 use crate::case::track::TrackState;
 use crate::case::{
     Address, CaseFilter, CaseRecord, Claim, ClientId, CloseReason, Debtor, DebtorKind, Iban,
-    Invoice, KvkNumber, NewCase, Stage, Suspension,
+    Invoice, KvkNumber, NewCase, PaymentReference, Stage, Suspension,
 };
 use crate::law::money::Money;
 use crate::page::Cursor;
@@ -106,6 +106,7 @@ pub(super) fn rows(
         state,
         created_at: now,
         updated_at: now,
+        payment_reference: Some(case.payment_reference.as_str().to_owned()),
     };
     let invoice_rows = claim
         .invoices
@@ -302,6 +303,8 @@ fn record(
             ),
             None => None,
         },
+        payment_reference: PaymentReference::parse(row.payment_reference.as_deref().unwrap_or(""))
+            .map_err(|e| corrupt("payment reference", e))?,
         id: row.id,
         claim,
         close_note: row.close_note,

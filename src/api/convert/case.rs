@@ -13,6 +13,7 @@ pub fn case_to_proto(case: &CaseRecord) -> pb::Case {
         id: case.id.clone(),
         client_id: case.claim.client_id.as_str().to_owned(),
         client_reference: case.claim.client_reference.clone(),
+        payment_reference: case.payment_reference.as_str().to_owned(),
         debtor: Some(pb::Debtor {
             kind: proto_kind(d.kind).into(),
             name: d.name.clone(),
