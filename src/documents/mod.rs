@@ -4,7 +4,7 @@
 //!
 //! Each kind has a plain data struct (serde, stored as the document's `data` JSON) built
 //! from the case with the figures and dates of [`crate::law`] as they stood at that
-//! moment; rendering only formats that data. So a stored document can be re-rendered and
+//! moment (`assemble` picks the kind's builder and its inputs from the case); rendering only formats that data. So a stored document can be re-rendered and
 //! audited: the same data gives the same bytes (see [`layout`]), and nothing in here
 //! computes law — every amount, term and fee comes from `law` when the data is built.
 //!
