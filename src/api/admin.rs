@@ -101,10 +101,10 @@ impl AdminService for AdminApi {
     ) -> Result<Response<pb::AddRateResponse>, Status> {
         let who = super::principal(&request)?;
         let rate = rates::new_rate(request.get_ref()).map_err(|v| invalid_argument(&v))?;
-        let (row, changed) = self.app.add_rate(who.actor(), rate).await?;
+        let added = self.app.add_rate(who.actor(), rate).await?;
         Ok(Response::new(pb::AddRateResponse {
-            row: Some(rates::row_to_proto(&row.to_law(), &row.id)),
-            changed_case_ids: changed,
+            row: Some(rates::row_to_proto(&added.row, &added.id)),
+            changed_case_ids: added.changed_case_ids,
         }))
     }
 
@@ -120,9 +120,12 @@ impl AdminService for AdminApi {
                     .map_err(|e| invalid_argument(&[FieldViolation::new("series", &e)]))?,
             ),
         };
-        let (table, office) = self.app.list_rates().await?;
+        let rows = self.app.list_rates(only).await?;
         Ok(Response::new(pb::ListRatesResponse {
-            rows: rates::table_to_proto(&table, &office, only),
+            rows: rows
+                .iter()
+                .map(|(row, id)| rates::row_to_proto(row, id))
+                .collect(),
         }))
     }
 

@@ -5,9 +5,8 @@ use chrono::Datelike;
 
 use super::convert::{self, Violations};
 use crate::case::FieldViolation;
-use crate::law::rates::{Rate, RateRow, RateSeries, RateStatus, RateTable};
+use crate::law::rates::{Rate, RateRow, RateSeries};
 use crate::proto as pb;
-use crate::store::rates::OfficeRate;
 use crate::workflow::NewRate;
 
 /// The longest source kept: a citation, not a document.
@@ -74,30 +73,4 @@ pub fn row_to_proto(row: &RateRow, id: &str) -> pb::RateRow {
         note: row.note.clone(),
         id: id.to_owned(),
     }
-}
-
-/// The table in force (of `only` the one series, if given), with the ids of the office's
-/// rows in it: an office row's id is that of the last one added for its day.
-pub fn table_to_proto(
-    table: &RateTable,
-    office: &[OfficeRate],
-    only: Option<RateSeries>,
-) -> Vec<pb::RateRow> {
-    [RateSeries::Statutory, RateSeries::Commercial]
-        .into_iter()
-        .filter(|s| only.is_none_or(|o| o == *s))
-        .flat_map(|s| table.rows(s))
-        .map(|row| {
-            let id = office
-                .iter()
-                .rev()
-                .find(|o| {
-                    row.status == RateStatus::Office
-                        && o.series == row.series
-                        && o.valid_from == row.valid_from
-                })
-                .map_or("", |o| o.id.as_str());
-            row_to_proto(row, id)
-        })
-        .collect()
 }

@@ -13,8 +13,9 @@ use std::sync::{LazyLock, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use super::schema::office_rates;
+use super::schema::{cases, invoices, office_rates};
 use super::{DbConnection, StoreError, db_instant, utc};
+use crate::case::Stage;
 use crate::law::rates::{Rate, RateRow, RateSeries, RateStatus, RateTable};
 
 /// A rate row the office added.
@@ -147,4 +148,29 @@ pub fn table(conn: &mut DbConnection) -> Result<RateTable, StoreError> {
     let table = RateTable::built_in().with_office_rows(&law_rows);
     *cache = Some((rows, table.clone()));
     Ok(table)
+}
+
+/// The open cases with an invoice due before `day`, by id: those that earn interest on a
+/// day before it (what a rate row for an earlier day may change).
+pub fn open_cases_due_before(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
+    let with_interest: Vec<String> = invoices::table
+        .filter(invoices::due_date.lt(day))
+        .select(invoices::case_id)
+        .distinct()
+        .load(conn)?;
+    // In chunks: a query has a bounded number of parameters (SQLite 32,766).
+    let mut open: Vec<String> = Vec::new();
+    for chunk in with_interest.chunks(10_000) {
+        let ids: Vec<String> = cases::table
+            .filter(cases::stage.ne(Stage::Closed.as_str()))
+            .filter(cases::id.eq_any(chunk))
+            .select(cases::id)
+            .load(conn)?;
+        open.extend(ids);
+    }
+    open.sort();
+    Ok(open)
 }

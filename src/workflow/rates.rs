@@ -8,18 +8,16 @@
 //! means a changed figure, not a guess from dates.
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde_json::json;
 
 use super::{Actor, App};
+use crate::case::FieldViolation;
 use crate::case::track::owed;
-use crate::case::{FieldViolation, Stage};
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
-use crate::law::rates::{Rate, RateSeries, RateTable};
+use crate::law::rates::{Rate, RateRow, RateSeries, RateStatus, RateTable};
 use crate::store::rates::{self, OfficeRate};
-use crate::store::schema::{cases, invoices};
-use crate::store::{DbConnection, StoreError, admin_events, clients, transaction};
+use crate::store::{DbConnection, admin_events, clients, transaction};
 
 /// A rate row to add, as the admin gave it (read by the API).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +34,18 @@ pub struct NewRate {
     pub override_past: bool,
 }
 
+/// A row added: as the table holds it, its id, and the open cases whose figures it
+/// changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddedRate {
+    /// The row, status `office`.
+    pub row: RateRow,
+    /// Its id.
+    pub id: String,
+    /// The open cases whose figures as of today it changes.
+    pub changed_case_ids: Vec<String>,
+}
+
 impl App {
     /// The rate table in force: the built-in rows with the office's.
     pub async fn rate_table(&self) -> Result<RateTable, AppError> {
@@ -44,21 +54,41 @@ impl App {
             .await
     }
 
-    /// The table in force and the office's rows (for their ids), oldest added first.
-    pub async fn list_rates(&self) -> Result<(RateTable, Vec<OfficeRate>), AppError> {
-        self.store
+    /// The rows in force (of `only` one series, if given), by series then date, each with
+    /// the id of the office row it is (empty for a built-in row): of several office rows
+    /// for one day, the last added.
+    pub async fn list_rates(
+        &self,
+        only: Option<RateSeries>,
+    ) -> Result<Vec<(RateRow, String)>, AppError> {
+        let (table, office) = self
+            .store
             .run(|conn| Ok::<_, AppError>((rates::table(conn)?, rates::office_rows(conn)?)))
-            .await
+            .await?;
+        Ok([RateSeries::Statutory, RateSeries::Commercial]
+            .into_iter()
+            .filter(|s| only.is_none_or(|o| o == *s))
+            .flat_map(|s| table.rows(s).to_vec())
+            .map(|row| {
+                let id = office
+                    .iter()
+                    .rev()
+                    .find(|o| {
+                        row.status == RateStatus::Office
+                            && o.series == row.series
+                            && o.valid_from == row.valid_from
+                    })
+                    .map(|o| o.id.clone())
+                    .unwrap_or_default();
+                (row, id)
+            })
+            .collect())
     }
 
-    /// Adds `rate` to the office's table, audited; returns the stored row and the open
-    /// cases whose figures as of today it changes. A row from today or earlier without
-    /// the override is refused, naming `valid_from`.
-    pub async fn add_rate(
-        &self,
-        actor: Actor,
-        rate: NewRate,
-    ) -> Result<(OfficeRate, Vec<String>), AppError> {
+    /// Adds `rate` to the office's table, audited; returns the stored row with its id and
+    /// the open cases whose figures as of today it changes. A row from today or earlier
+    /// without the override is refused, naming `valid_from`.
+    pub async fn add_rate(&self, actor: Actor, rate: NewRate) -> Result<AddedRate, AppError> {
         let now = self.service_now().await?;
         let today = amsterdam_local(now).date();
         if rate.valid_from <= today && !rate.override_past {
@@ -98,7 +128,11 @@ impl App {
                         "changed_case_ids": changed,
                     });
                     admin_events::append(conn, now, &actor.0, "rate_added", "rates", &payload)?;
-                    Ok((row, changed))
+                    Ok(AddedRate {
+                        row: row.to_law(),
+                        id: row.id,
+                        changed_case_ids: changed,
+                    })
                 })
             })
             .await
@@ -129,24 +163,7 @@ fn changed_cases(
         .max()
         .unwrap_or(NaiveDate::MAX);
     let due_before = latest_until.min(today);
-    let with_interest: Vec<String> = invoices::table
-        .filter(invoices::due_date.lt(due_before))
-        .select(invoices::case_id)
-        .distinct()
-        .load(conn)
-        .map_err(StoreError::from)?;
-    // In chunks: a query has a bounded number of parameters (SQLite 32,766).
-    let mut candidates: Vec<String> = Vec::new();
-    for chunk in with_interest.chunks(10_000) {
-        let open: Vec<String> = cases::table
-            .filter(cases::stage.ne(Stage::Closed.as_str()))
-            .filter(cases::id.eq_any(chunk))
-            .select(cases::id)
-            .load(conn)
-            .map_err(StoreError::from)?;
-        candidates.extend(open);
-    }
-    candidates.sort();
+    let candidates = rates::open_cases_due_before(conn, due_before)?;
     let mut changed = Vec::new();
     for id in candidates {
         let Some(case) = crate::store::cases::get(conn, &id)? else {
