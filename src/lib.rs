@@ -3,6 +3,7 @@
 //! import whom: `api` → `store`, `case`, `law`; `case` → `law`; `law` uses nothing of ours.
 
 pub mod api;
+pub mod bank;
 pub mod case;
 pub mod cli;
 pub mod clock;
