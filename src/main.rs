@@ -1,4 +1,4 @@
-//! The `exploot` command: serve, migrate, quote, import, token.
+//! The `exploot` command: serve, migrate, quote, import, bank-import, token.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -97,6 +97,28 @@ enum Command {
         token: String,
         /// For an `https://` server: the CA certificate (PEM) its certificate is signed by.
         /// Plain `http://` is only allowed to a loopback address.
+        #[arg(long, env = "EXPLOOT_TLS_CA")]
+        tls_ca: Option<std::path::PathBuf>,
+        /// This client's certificate (PEM), for a server that asks for one (mTLS).
+        #[arg(long, env = "EXPLOOT_TLS_CLIENT_CERT", requires = "tls_client_key")]
+        tls_client_cert: Option<std::path::PathBuf>,
+        /// The key (PEM) of --tls-client-cert.
+        #[arg(long, env = "EXPLOOT_TLS_CLIENT_KEY", requires = "tls_client_cert")]
+        tls_client_key: Option<std::path::PathBuf>,
+    },
+    /// Import a bank statement (camt.053) of the office's third-party account into a
+    /// running server: every credit booked to its case, the rest as tasks (see README →
+    /// Money in and out).
+    BankImport {
+        /// The camt.053 XML file.
+        file: std::path::PathBuf,
+        /// The server's gRPC address.
+        #[arg(long, env = "EXPLOOT_SERVER", default_value = "http://127.0.0.1:50051")]
+        server: String,
+        /// A case handler's or the admin's token (prefer the environment).
+        #[arg(long, env = "EXPLOOT_TOKEN", hide_env_values = true)]
+        token: String,
+        /// For an `https://` server: the CA certificate (PEM) its certificate is signed by.
         #[arg(long, env = "EXPLOOT_TLS_CA")]
         tls_ca: Option<std::path::PathBuf>,
         /// This client's certificate (PEM), for a server that asks for one (mTLS).
@@ -343,6 +365,24 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let summary = exploot::cli::import::run(&file, &client, &server, &tls, &token)?;
             print!("{summary}");
+            Ok(())
+        }
+        Command::BankImport {
+            file,
+            server,
+            token,
+            tls_ca,
+            tls_client_cert,
+            tls_client_key,
+        } => {
+            let tls = exploot::cli::server_endpoint::ClientTls {
+                ca: tls_ca,
+                identity: tls_client_cert.zip(tls_client_key),
+            };
+            print!(
+                "{}",
+                exploot::cli::bank_import::run(&file, &server, &tls, &token)?
+            );
             Ok(())
         }
         Command::Token {

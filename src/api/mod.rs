@@ -4,11 +4,13 @@
 pub mod access;
 mod admin;
 pub mod auth;
+mod bank;
 mod calculator;
 mod cases;
 mod convert;
 mod documents;
 mod intake;
+mod payouts;
 pub mod rate_limit;
 mod status;
 mod stream_slots;
@@ -20,6 +22,7 @@ pub use calculator::{CalculatorApi, quote_request, quote_to_proto};
 pub use cases::CaseApi;
 pub use documents::DocumentApi;
 pub use intake::IntakeApi;
+pub use payouts::PayoutApi;
 pub use tasks::TaskApi;
 
 use crate::workflow::Principal;

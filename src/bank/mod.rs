@@ -3,3 +3,5 @@
 //! writes them.
 
 pub mod camt053;
+pub mod pain001;
+pub mod payout;

@@ -17,6 +17,7 @@
 //! `pdftotext` gives the Dutch text back exactly (ë, é, €). The font is DejaVu Sans,
 //! bundled under `fonts/` with its licence, so no system fonts are needed.
 
+pub mod client_money;
 pub mod demand;
 pub mod final_statement;
 pub mod fourteen_day_letter;

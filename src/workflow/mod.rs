@@ -5,6 +5,7 @@
 //! shared manual clock.
 
 mod admin;
+mod bank;
 mod cases;
 mod clock;
 mod documents;
@@ -13,6 +14,7 @@ mod engine;
 mod follow;
 mod import;
 mod jobs;
+mod payouts;
 mod principal;
 mod tasks;
 pub mod tokens;
@@ -26,11 +28,13 @@ use tokio::sync::{Notify, watch};
 use crate::clock::Clock;
 use crate::store::Store;
 
+pub use bank::{BankImport, EntryOutcome, EntryResult, UNMATCHED_PAYMENT_TASK};
 pub use cases::CaseQuery;
 pub use clock::{ClockTarget, DbClock};
 pub use documents::{DocumentPage, StoredDocument};
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
+pub use payouts::{CaseLine, Overview, PayoutRun};
 pub use principal::{Principal, Role};
 pub use tasks::{Completion, TaskQuery};
 pub use worker::{EngineConfig, run_workers};
