@@ -468,3 +468,259 @@ async fn a_bad_statement_books_nothing(db: TestDb) {
     let answer = import(s, w.statement.as_bytes()).await.expect("import");
     assert_eq!((answer.booked, answer.duplicates), (3, 1));
 }
+
+fn cents(amount: &str) -> i64 {
+    let d: rust_decimal::Decimal = amount.parse().unwrap();
+    i64::try_from((d * rust_decimal::Decimal::ONE_HUNDRED).trunc().mantissa()).unwrap()
+}
+
+async fn run(server: &TestServer, up_to: &str) -> pb::PayoutRun {
+    server
+        .payouts()
+        .run_payouts(pb::RunPayoutsRequest {
+            up_to_date: up_to.into(),
+        })
+        .await
+        .expect("RunPayouts")
+        .into_inner()
+}
+
+on_both_backends!(payouts_reconcile_to_the_cent_and_pay_once);
+async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
+    let w = world(&db).await;
+    let s = &w.server;
+    import(s, w.statement.as_bytes()).await.expect("import");
+    let tasks = unmatched_tasks(s).await;
+    complete(s, &tasks[1], "book", &w.ids["C"]).await; // the ambiguous 300.00 is C's
+    // D's debtor paid the client 50.00 directly; the client says so itself.
+    fixtures::put_client(s, "other").await;
+    let acme = s.as_client("acme").await;
+    acme.cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: w.ids["D"].clone(),
+            request_id: "direct-1".into(),
+            payment: Some(pb::Payment {
+                paid_on: "2026-05-07".into(),
+                amount: "50.00".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RecordPayment by the client");
+
+    // What the ledger says each payment went to.
+    let mut to_client = 0;
+    let mut to_office = 0;
+    let mut invoiced = 0;
+    let mut overpaid = 0;
+    for name in ["A", "B", "C", "D", "E"] {
+        for p in case(s, &w.ids[name]).await.payments {
+            let direct = p.payment.as_ref().is_some_and(|p| p.paid_to_client);
+            assert_eq!(direct, name == "D", "{name}");
+            if direct {
+                invoiced += cents(&p.to_costs);
+            } else {
+                to_client += cents(&p.to_interest) + cents(&p.to_principal);
+                overpaid += cents(&p.overpaid);
+            }
+            to_office += cents(&p.to_costs);
+        }
+    }
+    // D's 50.00 all went to the collection costs (a business debtor owes them at once).
+    assert_eq!(invoiced, 5_000);
+
+    let first = run(s, "2026-05-08").await;
+    assert_eq!(first.payouts.len(), 1, "{first:?}");
+    let payout = &first.payouts[0];
+    assert_eq!(payout.client_id, "acme");
+    assert_eq!(payout.iban, "NL91ABNA0417164300");
+    assert_eq!(cents(&payout.received), 50_000 + 7_500 + 30_000 + 5_000);
+    assert_eq!(cents(&payout.to_client), to_client);
+    assert_eq!(cents(&payout.to_office), to_office);
+    assert_eq!(cents(&payout.invoiced), invoiced);
+    assert_eq!(cents(&payout.amount), to_client - invoiced);
+    assert_eq!(first.total, payout.amount);
+    // The books reconcile to the cent: what came into the account (the statement's
+    // credits less the storno) = paid out to the client + the office's share of it + held
+    // (the unmatched 123.45 and anything overpaid).
+    let into_account = 50_000 + 25_000 + 12_345 + 30_000 + 7_500 - 25_000;
+    assert_eq!(
+        into_account,
+        to_client + (to_office - invoiced) + 12_345 + overpaid
+    );
+
+    // The pain.001 validates against the official XSD and pays exactly that.
+    xmllint(PAIN_XSD, &first.pain001);
+    let pain = String::from_utf8(first.pain001.clone()).unwrap();
+    assert!(pain.contains(&format!("<CtrlSum>{}</CtrlSum>", first.total)));
+    assert!(pain.contains("<DbtrAcct><Id><IBAN>NL02ABNA0123456789</IBAN>"));
+    assert!(pain.contains("<CdtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN>"));
+    assert!(pain.contains(&format!(
+        "<InstdAmt Ccy=\"EUR\">{}</InstdAmt>",
+        payout.amount
+    )));
+
+    // The statement: per case received, to the client, to the office; it adds up.
+    let csv = s
+        .payouts()
+        .get_payout_statement(pb::GetPayoutStatementRequest {
+            payout_id: payout.id.clone(),
+            format: pb::get_payout_statement_request::Format::Csv.into(),
+        })
+        .await
+        .expect("statement CSV")
+        .into_inner();
+    assert_eq!(csv.media_type, "text/csv");
+    let text = String::from_utf8(csv.content).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows.iter().map(|r| cents(r[5])).sum::<i64>(),
+        cents(&payout.amount)
+    );
+    assert_eq!(rows.iter().map(|r| cents(r[6])).sum::<i64>(), to_office);
+    let pdf = acme
+        .payouts()
+        .get_payout_statement(pb::GetPayoutStatementRequest {
+            payout_id: payout.id.clone(),
+            format: pb::get_payout_statement_request::Format::Pdf.into(),
+        })
+        .await
+        .expect("the client reads its own statement")
+        .into_inner();
+    assert!(pdf.content.starts_with(b"%PDF"));
+    let stranger = s.as_client("other").await;
+    let status = stranger
+        .payouts()
+        .get_payout_statement(pb::GetPayoutStatementRequest {
+            payout_id: payout.id.clone(),
+            format: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+
+    // Run again: nothing is paid twice.
+    let second = run(s, "2026-05-08").await;
+    assert!(second.id.is_empty() && second.payouts.is_empty() && second.pain001.is_empty());
+
+    // The client's overview: its figures are the sums over its cases.
+    s.cases()
+        .put_on_hold(pb::PutOnHoldRequest {
+            case_id: w.ids["B"].clone(),
+            request_id: "hold-b".into(),
+            reason: pb::put_on_hold_request::Reason::ClientInstruction.into(),
+            note: "klant overlegt met debiteur".into(),
+        })
+        .await
+        .expect("PutOnHold");
+    let overview = acme
+        .payouts()
+        .client_overview(pb::ClientOverviewRequest {
+            client_id: "acme".into(),
+            as_of: "2026-05-08".into(),
+        })
+        .await
+        .expect("ClientOverview")
+        .into_inner();
+    assert_eq!(overview.cases.len(), 5);
+    let sum =
+        |f: fn(&pb::CaseLine) -> &str| overview.cases.iter().map(|c| cents(f(c))).sum::<i64>();
+    assert_eq!(cents(&overview.outstanding), sum(|c| &c.outstanding));
+    assert_eq!(cents(&overview.received), sum(|c| &c.received));
+    assert_eq!(cents(&overview.paid_out), sum(|c| &c.paid_out));
+    assert_eq!(cents(&overview.paid_out), cents(&payout.amount));
+    assert_eq!(cents(&overview.received), 50_000 + 7_500 + 30_000 + 5_000);
+    let mut owed = 0;
+    for c in &overview.cases {
+        let quoted = if c.stage == "closed" {
+            0
+        } else {
+            cents(&total_due(s, &c.case_id, "2026-05-08").await)
+        };
+        assert_eq!(cents(&c.outstanding), quoted, "{}", c.client_reference);
+        owed += quoted;
+        assert_eq!(c.days_past_due, 68); // 1 March to 8 May
+    }
+    assert_eq!(cents(&overview.outstanding), owed);
+    let open = overview
+        .cases
+        .iter()
+        .filter(|c| c.stage != "closed")
+        .count();
+    assert_eq!(overview.open_cases as usize, open);
+    assert_eq!(
+        overview.stages.iter().map(|s| s.cases).sum::<i32>(),
+        overview.open_cases
+    );
+    assert_eq!(
+        overview
+            .stages
+            .iter()
+            .map(|s| cents(&s.outstanding))
+            .sum::<i64>(),
+        owed
+    );
+    let aging: Vec<(String, i32)> = overview
+        .aging
+        .iter()
+        .map(|b| (b.bucket.clone(), b.cases))
+        .collect();
+    assert_eq!(
+        aging,
+        vec![
+            ("0-30".into(), 0),
+            ("31-60".into(), 0),
+            ("61-90".into(), overview.open_cases),
+            ("90+".into(), 0)
+        ]
+    );
+    let waiting: Vec<&str> = overview
+        .waiting_for_client
+        .iter()
+        .map(|c| c.client_reference.as_str())
+        .collect();
+    // B is on hold on the client's instruction; C, D and E are below acme's minimum for
+    // legal action, so their intake review (go on or close) waits for the client's word.
+    assert_eq!(waiting, vec!["B", "C", "D", "E"]);
+    assert_eq!(String::from_utf8(overview.csv).unwrap().lines().count(), 6);
+    assert!(overview.pdf.starts_with(b"%PDF"));
+    let status = stranger
+        .payouts()
+        .client_overview(pb::ClientOverviewRequest {
+            client_id: "acme".into(),
+            as_of: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+
+    // A payment taken back after it was paid out is taken back from the client: a
+    // negative line, no transfer.
+    let c_payment = case(s, &w.ids["C"]).await.payments[0].clone();
+    s.cases()
+        .reverse_payment(pb::ReversePaymentRequest {
+            case_id: w.ids["C"].clone(),
+            request_id: "storno-c".into(),
+            payment_id: c_payment.id.clone(),
+            reversed_on: "2026-05-08".into(),
+            reason: "FRAD".into(),
+        })
+        .await
+        .expect("ReversePayment");
+    let third = run(s, "2026-05-08").await;
+    assert_eq!(third.payouts.len(), 1);
+    let back = &third.payouts[0];
+    assert_eq!(
+        cents(&back.to_client),
+        -(cents(&c_payment.to_interest) + cents(&c_payment.to_principal))
+    );
+    assert_eq!(cents(&back.received), -30_000);
+    assert_eq!(back.amount, "0.00");
+    assert!(third.pain001.is_empty());
+    assert!(run(s, "2026-05-08").await.payouts.is_empty());
+}
