@@ -16,6 +16,7 @@ mod import;
 mod jobs;
 mod payouts;
 mod principal;
+mod task_view;
 mod tasks;
 pub mod tokens;
 mod track;
@@ -32,11 +33,13 @@ pub use bank::{BankImport, EntryOutcome, EntryResult, UNMATCHED_PAYMENT_TASK};
 pub use cases::CaseQuery;
 pub use clock::{ClockTarget, DbClock};
 pub use documents::{DocumentPage, StoredDocument};
+pub use follow::AuditEntry;
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
 pub use payouts::{CaseLine, Overview, PayoutRun};
 pub use principal::{Principal, Role};
-pub use tasks::{Completion, TaskQuery};
+pub use task_view::{Task, TaskQuery, TaskState};
+pub use tasks::Completion;
 pub use worker::{EngineConfig, run_workers};
 
 /// Who asked: recorded on every audit event.
