@@ -113,7 +113,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let event = track::reversal(&r).map_err(|v| invalid_argument(&v))?;
+        let event = convert::reversal(&r).map_err(|v| invalid_argument(&v))?;
         self.command(&who, r.case_id, r.request_id, event).await
     }
 

@@ -135,14 +135,13 @@ pub fn open_cases_of_debtor_iban(
         .load(conn)?)
 }
 
-/// The case whose payment reference is `reference` (compact, upper case).
+/// The case whose payment reference (betalingskenmerk, 16 digits) is `reference`.
 pub fn case_by_payment_reference(
     conn: &mut DbConnection,
     reference: &str,
 ) -> Result<Option<String>, StoreError> {
-    // TEMPORARY: the case id, until `cases.payment_reference` lands (issue 15, item 2).
     Ok(cases::table
-        .filter(cases::id.eq(reference.to_lowercase()))
+        .filter(cases::payment_reference.eq(reference))
         .select(cases::id)
         .first(conn)
         .optional()?)

@@ -15,7 +15,7 @@ use super::engine::{Applied, apply_in, payment_row};
 use super::{Actor, App, Principal};
 use crate::bank::camt053::{self, Direction, Entry, EntryStatus, Statement};
 use crate::case::track::{PaymentRecord, owed};
-use crate::case::{CASE_HANDLER_QUEUE, Event, FieldViolation, Iban};
+use crate::case::{CASE_HANDLER_QUEUE, Event, FieldViolation, Iban, PaymentReference};
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
 use crate::law::money::Money;
@@ -294,7 +294,8 @@ fn import_entry(
 }
 
 /// The cases an incoming entry may be for, and how they were found: the one whose payment
-/// reference it carries (structured, or as the whole unstructured text); else the open
+/// reference (betalingskenmerk) it carries, structured or as the whole unstructured text
+/// (a debtor who typed it into the description); else the open
 /// cases of the payer's IBAN that owe exactly this amount (the principal, or everything
 /// owed on the booking date).
 fn candidates(conn: &mut DbConnection, entry: &Entry) -> Result<(Vec<String>, String), AppError> {
@@ -312,9 +313,11 @@ fn candidates(conn: &mut DbConnection, entry: &Entry) -> Result<(Vec<String>, St
         ))
         .filter(|r| !r.is_empty())
         .collect();
-    for reference in &written {
-        if let Some(case_id) = entries::case_by_payment_reference(conn, &reference.to_uppercase())?
-        {
+    for written in &written {
+        let Ok(reference) = PaymentReference::parse(written) else {
+            continue;
+        };
+        if let Some(case_id) = entries::case_by_payment_reference(conn, reference.as_str())? {
             return Ok((vec![case_id], format!("by payment reference {reference}")));
         }
     }

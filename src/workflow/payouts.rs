@@ -12,13 +12,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{App, Principal};
 use crate::bank::pain001::{self, Batch, CreditTransfer};
 use crate::bank::payout::{Allocation, Share, share};
+use crate::case::CaseFilter;
 use crate::case::track::owed;
 use crate::case::{CaseRecord, Iban, Stage, Suspension};
 use crate::clock::amsterdam_local;
 use crate::documents::client_money::{self, Report};
 use crate::error::AppError;
 use crate::law::money::Money;
-use crate::store::cases::{self, CaseFilter};
+use crate::store::cases;
 use crate::store::payouts::{self, LedgerPayment, LineRow, PayoutRow, RunRow};
 use crate::store::{DbConnection, clients, db_instant, transaction};
 

@@ -111,7 +111,6 @@ async fn world(db: &TestDb) -> World {
 
 /// The payment reference a debtor of the case writes on the transfer.
 async fn reference(server: &TestServer, case_id: &str) -> String {
-    // TEMPORARY: the case id, until the case's payment reference lands.
     server
         .cases()
         .get_case(pb::GetCaseRequest {
@@ -120,7 +119,7 @@ async fn reference(server: &TestServer, case_id: &str) -> String {
         .await
         .expect("GetCase")
         .into_inner()
-        .id
+        .payment_reference
 }
 
 async fn import(
@@ -242,6 +241,7 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
     let w = world(&db).await;
     let s = &w.server;
     xmllint(CAMT_XSD, STATEMENT.as_bytes());
+    xmllint(CAMT_XSD, w.statement.as_bytes());
     let b_owed_before = total_due(s, &w.ids["B"], "2026-05-08").await;
 
     let answer = import(s, w.statement.as_bytes()).await.expect("import");
