@@ -724,3 +724,52 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     assert!(third.pain001.is_empty());
     assert!(run(s, "2026-05-08").await.payouts.is_empty());
 }
+
+/// `exploot bank-import FILE` against the real server: the same booking as the RPC, and
+/// a refused file exits non-zero naming the element, nothing booked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bank_import_command_books_the_statement() {
+    let w = world(&TestDb::sqlite()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |file: std::path::PathBuf| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_exploot"));
+        command
+            .arg("bank-import")
+            .arg(file)
+            .args(["--server", &w.server.endpoint])
+            .env("EXPLOOT_TOKEN", &w.server.token)
+            .env("RUST_LOG", "warn");
+        async move {
+            tokio::task::spawn_blocking(move || command.output())
+                .await
+                .unwrap()
+                .expect("run exploot bank-import")
+        }
+    };
+    let bad = dir.path().join("other.xml");
+    std::fs::write(
+        &bad,
+        w.statement
+            .replace("NL02ABNA0123456789", "NL91ABNA0417164300"),
+    )
+    .unwrap();
+    let out = run(bad).await;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Document/BkToCstmrStmt/Stmt/Acct/Id/IBAN")
+            && stderr.contains("nothing was booked"),
+        "{stderr}"
+    );
+    let good = dir.path().join("statement.xml");
+    std::fs::write(&good, &w.statement).unwrap();
+    let out = run(good).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("booked        3  (825.00)"), "{stdout}");
+    assert_eq!(payments(&w.server, &w.ids["A"]).await.len(), 1);
+}
