@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "exploot/v1/task.proto",
         "exploot/v1/document.proto",
         "exploot/v1/admin.proto",
+        "exploot/v1/payout.proto",
     ];
     let descriptors = protox::compile(files, ["proto"])?;
     let out = PathBuf::from(env::var("OUT_DIR")?);

@@ -6,6 +6,7 @@
 //! them all.
 
 pub mod api;
+pub mod bank;
 pub mod case;
 pub mod cli;
 pub mod clock;

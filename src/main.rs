@@ -1,11 +1,11 @@
-//! The `exploot` command: serve, migrate, quote, import, token, rates.
+//! The `exploot` command: serve, migrate, quote, import, bank-import, token, rates.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use exploot::api::rate_limit::RateLimit;
 use exploot::clock::{Clock, ManualClock, SystemClock};
 use exploot::registry::{CirConfig, KvkConfig, Registers};
@@ -21,6 +21,39 @@ use exploot::workflow::EngineConfig;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// How a command reaches a running server.
+#[derive(Args)]
+struct Remote {
+    /// The server's gRPC address.
+    #[arg(long, env = "EXPLOOT_SERVER", default_value = "http://127.0.0.1:50051")]
+    server: String,
+    /// The API token (prefer the environment: the command line shows in `ps`).
+    #[arg(long, env = "EXPLOOT_TOKEN", hide_env_values = true)]
+    token: String,
+    /// For an `https://` server: the CA certificate (PEM) its certificate is signed by.
+    /// Plain `http://` is only allowed to a loopback address.
+    #[arg(long, env = "EXPLOOT_TLS_CA")]
+    tls_ca: Option<std::path::PathBuf>,
+    /// This client's certificate (PEM), for a server that asks for one (mTLS).
+    #[arg(long, env = "EXPLOOT_TLS_CLIENT_CERT", requires = "tls_client_key")]
+    tls_client_cert: Option<std::path::PathBuf>,
+    /// The key (PEM) of --tls-client-cert.
+    #[arg(long, env = "EXPLOOT_TLS_CLIENT_KEY", requires = "tls_client_cert")]
+    tls_client_key: Option<std::path::PathBuf>,
+}
+
+impl Remote {
+    fn tls(&self) -> exploot::cli::server_endpoint::ClientTls {
+        exploot::cli::server_endpoint::ClientTls {
+            ca: self.tls_ca.clone(),
+            identity: self
+                .tls_client_cert
+                .clone()
+                .zip(self.tls_client_key.clone()),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -88,23 +121,19 @@ enum Command {
         /// The client (opdrachtgever) the claims are for.
         #[arg(long)]
         client: String,
-        /// The server's gRPC address.
-        #[arg(long, env = "EXPLOOT_SERVER", default_value = "http://127.0.0.1:50051")]
-        server: String,
-        /// The API token: the client's own, or an admin's (prefer the environment: the
-        /// command line shows in `ps`).
-        #[arg(long, env = "EXPLOOT_TOKEN", hide_env_values = true)]
-        token: String,
-        /// For an `https://` server: the CA certificate (PEM) its certificate is signed by.
-        /// Plain `http://` is only allowed to a loopback address.
-        #[arg(long, env = "EXPLOOT_TLS_CA")]
-        tls_ca: Option<std::path::PathBuf>,
-        /// This client's certificate (PEM), for a server that asks for one (mTLS).
-        #[arg(long, env = "EXPLOOT_TLS_CLIENT_CERT", requires = "tls_client_key")]
-        tls_client_cert: Option<std::path::PathBuf>,
-        /// The key (PEM) of --tls-client-cert.
-        #[arg(long, env = "EXPLOOT_TLS_CLIENT_KEY", requires = "tls_client_cert")]
-        tls_client_key: Option<std::path::PathBuf>,
+        /// The server, and the token: the client's own, or an admin's.
+        #[command(flatten)]
+        remote: Remote,
+    },
+    /// Import a bank statement (camt.053) of the office's third-party account into a
+    /// running server: every credit booked to its case, the rest as tasks (see README →
+    /// Money in and out).
+    BankImport {
+        /// The camt.053 XML file.
+        file: std::path::PathBuf,
+        /// The server, and the token: a case handler's or the admin's.
+        #[command(flatten)]
+        remote: Remote,
     },
     /// Issue, list and revoke API tokens, straight on the database.
     Token {
@@ -395,18 +424,26 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Import {
             file,
             client,
-            server,
-            token,
-            tls_ca,
-            tls_client_cert,
-            tls_client_key,
+            remote,
         } => {
-            let tls = exploot::cli::server_endpoint::ClientTls {
-                ca: tls_ca,
-                identity: tls_client_cert.zip(tls_client_key),
-            };
-            let summary = exploot::cli::import::run(&file, &client, &server, &tls, &token)?;
+            let summary = exploot::cli::import::run(
+                &file,
+                &client,
+                &remote.server,
+                &remote.tls(),
+                &remote.token,
+            )?;
             print!("{summary}");
+            Ok(())
+        }
+        Command::BankImport { file, remote } => {
+            let report = exploot::cli::bank_import::run(
+                &file,
+                &remote.server,
+                &remote.tls(),
+                &remote.token,
+            )?;
+            print!("{report}");
             Ok(())
         }
         Command::Token {

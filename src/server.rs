@@ -12,13 +12,13 @@ use tonic::transport::Server;
 
 use crate::api::auth::{AuthLayer, Gate};
 use crate::api::rate_limit::{RateLimit, RateLimiter};
-use crate::api::{AdminApi, CalculatorApi, CaseApi, DocumentApi, IntakeApi, TaskApi};
+use crate::api::{AdminApi, CalculatorApi, CaseApi, DocumentApi, IntakeApi, PayoutApi, TaskApi};
 use crate::clock::Clock;
 use crate::proto::{
     FILE_DESCRIPTOR_SET, admin_service_server::AdminServiceServer,
     calculator_service_server::CalculatorServiceServer, case_service_server::CaseServiceServer,
     document_service_server::DocumentServiceServer, intake_service_server::IntakeServiceServer,
-    task_service_server::TaskServiceServer,
+    payout_service_server::PayoutServiceServer, task_service_server::TaskServiceServer,
 };
 use crate::registry::{ConfigError, Registers};
 use crate::store::{Store, StoreError};
@@ -168,6 +168,7 @@ pub async fn serve(
         .set_serving::<CalculatorServiceServer<CalculatorApi>>()
         .await;
     health.set_serving::<AdminServiceServer<AdminApi>>().await;
+    health.set_serving::<PayoutServiceServer<PayoutApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
@@ -204,6 +205,9 @@ pub async fn serve(
             app.clone()
         ))))
         .add_service(limited!(CalculatorServiceServer::new(CalculatorApi::new(
+            app.clone()
+        ))))
+        .add_service(limited!(PayoutServiceServer::new(PayoutApi::new(
             app.clone()
         ))))
         .add_service(limited!(AdminServiceServer::new(AdminApi::new(app))))

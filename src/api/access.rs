@@ -48,6 +48,7 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.CaseService/WatchCase", ANYONE),
     ("/exploot.v1.CaseService/QuoteCase", ANYONE),
     ("/exploot.v1.CaseService/RecordPayment", ANYONE),
+    ("/exploot.v1.CaseService/ReversePayment", HANDLERS),
     ("/exploot.v1.CaseService/ProposePaymentPlan", OFFICE),
     ("/exploot.v1.CaseService/PutOnHold", HANDLERS),
     ("/exploot.v1.CaseService/Resume", HANDLERS),
@@ -56,6 +57,11 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.DocumentService/ListDocuments", ANYONE),
     ("/exploot.v1.DocumentService/GetDocument", ANYONE),
     ("/exploot.v1.IntakeService/ImportClaims", &[Client, Admin]),
+    // The office's bank statements: the office's money, not a client's.
+    ("/exploot.v1.IntakeService/ImportBankStatement", HANDLERS),
+    ("/exploot.v1.PayoutService/RunPayouts", ADMIN),
+    ("/exploot.v1.PayoutService/GetPayoutStatement", ANYONE), // a client: its own only
+    ("/exploot.v1.PayoutService/ClientOverview", ANYONE),     // a client: its own only
     ("/exploot.v1.TaskService/ListTasks", HANDLERS),
     ("/exploot.v1.TaskService/ClaimTask", HANDLERS),
     ("/exploot.v1.TaskService/CompleteTask", HANDLERS),

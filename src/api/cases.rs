@@ -107,6 +107,16 @@ impl CaseService for CaseApi {
         }))
     }
 
+    async fn reverse_payment(
+        &self,
+        request: Request<pb::ReversePaymentRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let event = convert::reversal(&r).map_err(|v| invalid_argument(&v))?;
+        self.command(&who, r.case_id, r.request_id, event).await
+    }
+
     async fn propose_payment_plan(
         &self,
         request: Request<pb::ProposePaymentPlanRequest>,

@@ -78,6 +78,14 @@ impl IntakeService for IntakeApi {
         });
         Ok(Response::new(Box::pin(answers)))
     }
+
+    async fn import_bank_statement(
+        &self,
+        request: Request<Streaming<pb::ImportBankStatementRequest>>,
+    ) -> Result<Response<pb::ImportBankStatementResponse>, Status> {
+        let who = principal(&request)?;
+        super::bank::import_bank_statement(&self.app, &who, request.into_inner()).await
+    }
 }
 
 /// A request row as the application's row, with the same rules as `CreateCase`.

@@ -5,11 +5,13 @@
 pub mod access;
 mod admin;
 pub mod auth;
+mod bank;
 mod calculator;
 mod cases;
 mod convert;
 mod documents;
 mod intake;
+mod payouts;
 pub mod rate_limit;
 mod rates;
 mod status;
@@ -22,6 +24,7 @@ pub use cases::CaseApi;
 pub use convert::{quote_request, quote_to_proto};
 pub use documents::DocumentApi;
 pub use intake::IntakeApi;
+pub use payouts::PayoutApi;
 pub use tasks::TaskApi;
 
 use crate::workflow::Principal;

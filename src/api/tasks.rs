@@ -78,6 +78,7 @@ impl TaskService for TaskApi {
                 request_id: r.request_id,
                 outcome: r.outcome,
                 note: r.note,
+                values: r.values.into_iter().collect(),
             })
             .map_err(|v| invalid_argument(&v))?;
         let task = self.app.complete_task(&who, completion).await?;

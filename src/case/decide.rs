@@ -56,6 +56,23 @@ pub fn decide(
             d.audit.data = output.clone();
             return Ok(d);
         }
+        // The bank takes money back whatever the case's standing: recorded, and the final
+        // statement drawn up again (the case is not reopened: a person decides that).
+        if let Event::PaymentReversed {
+            payment_id,
+            reversed_on,
+            reason,
+        } = event
+        {
+            return lifecycle::payment::reversed(
+                case,
+                policy,
+                today,
+                payment_id,
+                *reversed_on,
+                reason,
+            );
+        }
         return Err(Rejection::Closed(
             case.close_reason.map_or("no reason", CloseReason::as_str),
         ));
@@ -171,6 +188,11 @@ pub fn decide(
         Event::PaymentReceived(payment) => {
             lifecycle::payment::received(case, policy, today, payment)
         }
+        Event::PaymentReversed {
+            payment_id,
+            reversed_on,
+            reason,
+        } => lifecycle::payment::reversed(case, policy, today, payment_id, *reversed_on, reason),
         Event::PutOnHold { reason, note } => {
             lifecycle::hold::put_on_hold(case, today, reason, note)
         }

@@ -142,6 +142,16 @@ pub enum Event {
     },
     /// A payment was received (RecordPayment); its allocation is the track's to compute.
     PaymentReceived(PaymentRecord),
+    /// The bank took a payment back (storno, a returned transfer; ReversePayment): it no
+    /// longer counts, and the later payments are allocated again without it.
+    PaymentReversed {
+        /// The payment's id on the case.
+        payment_id: String,
+        /// The day it was taken back.
+        reversed_on: chrono::NaiveDate,
+        /// Why.
+        reason: String,
+    },
     /// The track pauses: a dispute or the client's instruction.
     PutOnHold {
         /// `dispute`, `client_instruction` or `other`.
@@ -175,6 +185,7 @@ impl Event {
             Self::TaskCompleted { .. } => "task_completed",
             Self::Withdraw { .. } => "withdraw",
             Self::PaymentReceived(_) => "payment_received",
+            Self::PaymentReversed { .. } => "payment_reversed",
             Self::PutOnHold { .. } => "put_on_hold",
             Self::Resume { .. } => "resume",
             Self::PlanProposed { .. } => "plan_proposed",

@@ -29,8 +29,12 @@ pub struct TrackState {
     pub letter_sent_on: Option<NaiveDate>,
     /// The last day to pay without collection costs (consumer) / the demand's last day.
     pub letter_term_ends_on: Option<NaiveDate>,
-    /// Payments received, in the order recorded, with their allocation as computed then.
+    /// Payments received, in the order recorded, with their allocation as computed then
+    /// (recomputed for the later ones when an earlier one is reversed).
     pub payments: Vec<PaymentRecord>,
+    /// Payments the bank took back (storno, a returned transfer), as they stood when
+    /// reversed; they no longer count.
+    pub reversed_payments: Vec<ReversedPayment>,
     /// The open hold, if on hold.
     pub hold: Option<HoldRecord>,
     /// Timers that came due while the track was paused; they fire again on resumption.
@@ -85,6 +89,21 @@ pub struct PaymentRecord {
     pub recorded_on: NaiveDate,
     /// The instant it was recorded (the service's clock).
     pub recorded_at: Option<DateTime<Utc>>,
+    /// The debtor paid the client directly (rechtstreekse betaling): allocated the same
+    /// way, but the office holds none of it; the office's share is invoiced to the client.
+    pub paid_to_client: bool,
+}
+
+/// A payment taken back by the bank, and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReversedPayment {
+    /// The payment as it was allocated before it was reversed.
+    pub payment: PaymentRecord,
+    /// The day it was taken back.
+    pub reversed_on: Option<NaiveDate>,
+    /// Why (the bank's return reason, or a person's words).
+    pub reason: String,
 }
 
 /// Why and since when the track is on hold.

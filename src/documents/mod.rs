@@ -18,6 +18,7 @@
 //! bundled under `fonts/` with its licence, so no system fonts are needed.
 
 pub mod assemble;
+pub mod client_money;
 pub mod demand;
 pub mod final_statement;
 pub mod fourteen_day_letter;

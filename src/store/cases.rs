@@ -19,7 +19,7 @@ use crate::law::money::Money;
 use crate::page::Cursor;
 
 /// The party role of the debtor in `parties`.
-const DEBTOR: &str = "debtor";
+pub(crate) const DEBTOR: &str = "debtor";
 
 /// The `state` column: what the track has recorded about the case beyond its columns.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! when it calls [`transaction`].
 
 pub mod admin_events;
+pub mod bank;
 pub mod cases;
 pub mod clients;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod import;
 pub mod jobs;
 pub mod payments;
 pub mod rates;
+pub mod payouts;
 pub mod register_cache;
 pub mod rows;
 pub mod schema;

@@ -21,6 +21,10 @@ pub struct PaymentRow {
     pub reference: String,
     pub allocation: String,
     pub recorded_at: NaiveDateTime,
+    /// The debtor paid the client directly: the office holds none of it.
+    pub paid_to_client: bool,
+    /// The bank took it back on this day: it no longer counts.
+    pub reversed_on: Option<NaiveDate>,
 }
 
 /// Adds `row` once: a row already there is left as it is.

@@ -92,6 +92,75 @@ diesel::table! {
         reference -> Text,
         allocation -> Text,
         recorded_at -> Timestamp,
+        paid_to_client -> Bool,
+        reversed_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    bank_entries (id) {
+        id -> Text,
+        account -> Text,
+        reference -> Text,
+        message_id -> Text,
+        booking_date -> Date,
+        amount_cents -> BigInt,
+        direction -> Text,
+        reversal -> Bool,
+        return_reason -> Text,
+        debtor_name -> Text,
+        debtor_iban -> Text,
+        creditor_reference -> Text,
+        remittance -> Text,
+        end_to_end_id -> Text,
+        outcome -> Text,
+        case_id -> Nullable<Text>,
+        payment_id -> Text,
+        task_id -> Nullable<Text>,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payout_runs (id) {
+        id -> Text,
+        up_to_date -> Date,
+        message_id -> Text,
+        pain001 -> Text,
+        total_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payouts (id) {
+        id -> Text,
+        run_id -> Text,
+        client_id -> Text,
+        iban -> Text,
+        received_cents -> BigInt,
+        to_client_cents -> BigInt,
+        to_office_cents -> BigInt,
+        invoiced_cents -> BigInt,
+        amount_cents -> BigInt,
+        end_to_end_id -> Text,
+        statement_csv -> Text,
+        statement_pdf -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payout_lines (payment_id, seq) {
+        payment_id -> Text,
+        seq -> Integer,
+        payout_id -> Text,
+        case_id -> Text,
+        paid_on -> Date,
+        received_cents -> BigInt,
+        to_client_cents -> BigInt,
+        to_office_cents -> BigInt,
+        paid_to_client -> Bool,
     }
 }
 
@@ -199,3 +268,5 @@ diesel::table! {
         added_at -> Timestamp,
     }
 }
+diesel::joinable!(payouts -> payout_runs (run_id));
+diesel::joinable!(payout_lines -> payouts (payout_id));

@@ -121,6 +121,21 @@ pub(crate) fn apply_in(
     {
         payments::insert(conn, &payment_row(case_id, payment, now))?;
     }
+    if let Event::PaymentReversed {
+        payment_id,
+        reversed_on,
+        ..
+    } = event
+    {
+        super::bank::sync_ledger(
+            conn,
+            case_id,
+            &decision.track.payments,
+            payment_id,
+            *reversed_on,
+            now,
+        )?;
+    }
     events::append(
         conn,
         &NewEvent {
@@ -323,7 +338,7 @@ impl App {
 }
 
 /// The ledger row of a payment as the track recorded and allocated it.
-fn payment_row(case_id: &str, p: &PaymentRecord, now: DateTime<Utc>) -> PaymentRow {
+pub(super) fn payment_row(case_id: &str, p: &PaymentRecord, now: DateTime<Utc>) -> PaymentRow {
     PaymentRow {
         id: format!("{case_id}/{}", p.id),
         case_id: case_id.to_owned(),
@@ -340,5 +355,7 @@ fn payment_row(case_id: &str, p: &PaymentRecord, now: DateTime<Utc>) -> PaymentR
         })
         .to_string(),
         recorded_at: db_instant(now),
+        paid_to_client: p.paid_to_client,
+        reversed_on: None,
     }
 }

@@ -7,6 +7,7 @@
 //! A document's data comes from `documents::assemble`; the engine only stores it.
 
 mod admin;
+mod bank;
 mod cases;
 mod clock;
 mod documents;
@@ -14,6 +15,7 @@ mod engine;
 mod follow;
 mod import;
 mod jobs;
+mod payouts;
 mod principal;
 mod rates;
 mod task_view;
@@ -29,12 +31,14 @@ use tokio::sync::{Notify, watch};
 use crate::clock::Clock;
 use crate::store::Store;
 
+pub use bank::{BankImport, EntryOutcome, EntryResult, UNMATCHED_PAYMENT_TASK};
 pub use cases::CaseQuery;
 pub use clock::{ClockTarget, DbClock};
 pub use documents::{DocumentPage, StoredDocument};
 pub use follow::AuditEntry;
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
+pub use payouts::{CaseLine, Overview, PayoutRun};
 pub use principal::{Principal, Role};
 pub use rates::{AddedRate, NewRate};
 pub use task_view::{Task, TaskQuery, TaskState};

@@ -23,6 +23,8 @@ pub struct Completion {
     pub outcome: String,
     /// Free text.
     pub note: String,
+    /// What the outcome needs besides (e.g. `case_id` for an unmatched payment's `book`).
+    pub values: std::collections::BTreeMap<String, String>,
 }
 
 /// The idempotency scope of CompleteTask.
@@ -60,7 +62,11 @@ impl App {
         let actor = who.actor();
         let now = self.service_now().await?;
         let fingerprint = crate::digest::sha256_hex(
-            format!("{}\u{1f}{}\u{1f}{}", c.task_id, c.outcome, c.note).as_bytes(),
+            format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{:?}",
+                c.task_id, c.outcome, c.note, c.values
+            )
+            .as_bytes(),
         );
         let (task, due_now) = self
             .store
@@ -99,6 +105,11 @@ impl App {
                         }
                         tasks::complete(conn, &task.id, &c.outcome, &c.note, db_instant(now))?;
                         let mut due_now = false;
+                        if task.case_id.is_none() && task.kind == super::UNMATCHED_PAYMENT_TASK {
+                            due_now = super::bank::resolve_unmatched(
+                                conn, &task, &c.outcome, &c.values, &actor, now,
+                            )?;
+                        }
                         if let Some(case_id) = &task.case_id {
                             let event = Event::TaskCompleted {
                                 task_kind: task.kind.clone(),

@@ -111,13 +111,15 @@ impl App {
     }
 
     /// RecordPayment: the payment is recorded once under its request id and allocated by
-    /// the track; returns the case and the payment as recorded.
+    /// the track; returns the case and the payment as recorded. A client records only what
+    /// the debtor paid it directly.
     pub async fn record_payment(
         &self,
         who: &Principal,
         case_id: String,
-        payment: PaymentRecord,
+        mut payment: PaymentRecord,
     ) -> Result<(CaseRecord, PaymentRecord), AppError> {
+        payment.paid_to_client |= who.role == super::Role::Client;
         let id = payment.id.clone();
         let case = self
             .command(who, case_id, id.clone(), Event::PaymentReceived(payment))

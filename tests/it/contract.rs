@@ -23,6 +23,7 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "GetCase",
                 "ListCases",
                 "RecordPayment",
+                "ReversePayment",
                 "ProposePaymentPlan",
                 "PutOnHold",
                 "Resume",
@@ -32,7 +33,14 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "RegisterJudgment",
             ],
         ),
-        ("exploot.v1.IntakeService", vec!["ImportClaims"]),
+        (
+            "exploot.v1.IntakeService",
+            vec!["ImportClaims", "ImportBankStatement"],
+        ),
+        (
+            "exploot.v1.PayoutService",
+            vec!["RunPayouts", "GetPayoutStatement", "ClientOverview"],
+        ),
         (
             "exploot.v1.TaskService",
             vec!["ListTasks", "ClaimTask", "CompleteTask"],

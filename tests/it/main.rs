@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod bank;
 mod binary;
 mod calculator;
 mod cases;

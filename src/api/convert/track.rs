@@ -38,6 +38,7 @@ pub fn payment(r: &pb::RecordPaymentRequest) -> Result<PaymentRecord, Vec<FieldV
         amount_cents: amount.map(cents).unwrap_or_default(),
         invoice_number: Some(p.invoice_number.trim().to_owned()).filter(|n| !n.is_empty()),
         reference: p.reference,
+        paid_to_client: p.paid_to_client,
         ..PaymentRecord::default()
     })
 }
@@ -51,6 +52,7 @@ pub fn recorded_payment(p: &PaymentRecord) -> pb::RecordedPayment {
             amount: euros(p.amount_cents),
             invoice_number: p.invoice_number.clone().unwrap_or_default(),
             reference: p.reference.clone(),
+            paid_to_client: p.paid_to_client,
         }),
         // Post-judgment legal costs are costs too (art. 6:44 BW).
         to_costs: euros(p.to_costs_cents + p.to_legal_costs_cents),
@@ -59,6 +61,26 @@ pub fn recorded_payment(p: &PaymentRecord) -> pb::RecordedPayment {
         overpaid: euros(p.overpaid_cents),
         recorded_at: p.recorded_at.map(timestamp),
     }
+}
+
+/// A ReversePayment request's event.
+pub fn reversal(r: &pb::ReversePaymentRequest) -> Result<crate::case::Event, Vec<FieldViolation>> {
+    let mut v = Violations::default();
+    for (field, value) in [
+        ("case_id", &r.case_id),
+        ("request_id", &r.request_id),
+        ("payment_id", &r.payment_id),
+    ] {
+        if value.trim().is_empty() {
+            v.add(field, "required");
+        }
+    }
+    let reversed_on = v.check("reversed_on", required_date(&r.reversed_on));
+    v.into_result(|| crate::case::Event::PaymentReversed {
+        payment_id: r.payment_id.trim().to_owned(),
+        reversed_on: reversed_on.unwrap_or_default(),
+        reason: r.reason.trim().to_owned(),
+    })
 }
 
 /// The instalments of a ProposePaymentPlan request.

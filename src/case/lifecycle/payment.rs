@@ -10,7 +10,8 @@ use crate::case::decision::{Decision, Rejection};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::stage::CloseReason;
-use crate::case::track::{PaymentRecord, allocate, owed};
+use crate::case::stage::Stage;
+use crate::case::track::{self, PaymentRecord, ReversedPayment, allocate, owed};
 use crate::law::money::Money;
 
 /// RecordPayment.
@@ -84,6 +85,83 @@ pub(crate) fn received(
     );
     d.audit.amounts = amounts;
     d.audit.data = data;
+    Ok(d)
+}
+
+/// ReversePayment: the bank took a payment back. It no longer counts; every payment
+/// recorded after it is allocated again (art. 6:44 BW) as if it had never come in, each on
+/// its own day; a closed case's final statement is drawn up again.
+pub(crate) fn reversed(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    payment_id: &str,
+    reversed_on: NaiveDate,
+    reason: &str,
+) -> Result<Decision, Rejection> {
+    let index = case
+        .track
+        .payments
+        .iter()
+        .position(|p| p.id == payment_id)
+        .ok_or_else(|| {
+            Rejection::Unknown(format!("the case has no payment {payment_id:?} to reverse"))
+        })?;
+    let gone = case.track.payments[index].clone();
+    let mut base = case.clone();
+    base.track.payments.truncate(index);
+    for later in &case.track.payments[index + 1..] {
+        let fresh = PaymentRecord {
+            to_legal_costs_cents: 0,
+            to_costs_cents: 0,
+            to_interest_cents: 0,
+            to_principal_cents: 0,
+            overpaid_cents: 0,
+            ..later.clone()
+        };
+        let record = allocate(&base, policy, &fresh).map_err(Rejection::Unknown)?;
+        base.track.payments.push(record);
+    }
+    let mut track = base.track;
+    track.reversed_payments.push(ReversedPayment {
+        payment: gone.clone(),
+        reversed_on: Some(reversed_on),
+        reason: reason.to_owned(),
+    });
+    if case.stage == Stage::Closed
+        && let Some(old) = &case.track.statement
+    {
+        track.statement = Some(track::statement(
+            &with_track(case, &track),
+            policy,
+            old.closed_on.unwrap_or(today),
+            &old.reason,
+            old.advice.clone(),
+        ));
+    }
+    let after = owed(&with_track(case, &track), policy, today).map_err(Rejection::Unknown)?;
+    let c = Money::from_cents;
+    let mut d = stay(
+        case,
+        track.clone(),
+        "payment_reversed",
+        format!(
+            "{} of {} taken back on {reversed_on} ({reason}); {} owed",
+            c(gone.amount_cents).format_nl(),
+            gone.paid_on,
+            after.total.format_nl()
+        ),
+        Vec::new(),
+    );
+    if case.stage == Stage::Closed {
+        d.close_reason = case.close_reason;
+        d.close_note.clone_from(&case.close_note);
+    }
+    d.audit.amounts = vec![
+        ("reversed", c(gone.amount_cents)),
+        ("still_owed", after.total),
+    ];
+    d.audit.data = json!({ "reversed": gone, "reason": reason, "payments": track.payments });
     Ok(d)
 }
 

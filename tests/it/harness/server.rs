@@ -11,7 +11,8 @@ use exploot::clock::{Clock, ManualClock};
 use exploot::proto::{
     admin_service_client::AdminServiceClient, calculator_service_client::CalculatorServiceClient,
     case_service_client::CaseServiceClient, document_service_client::DocumentServiceClient,
-    intake_service_client::IntakeServiceClient, task_service_client::TaskServiceClient,
+    intake_service_client::IntakeServiceClient, payout_service_client::PayoutServiceClient,
+    task_service_client::TaskServiceClient,
 };
 use exploot::server::{Config, serve};
 use exploot::store::Store;
@@ -208,6 +209,10 @@ impl Caller {
 
     pub fn documents(&self) -> DocumentServiceClient<AuthChannel> {
         DocumentServiceClient::new(self.channel.clone())
+    }
+
+    pub fn payouts(&self) -> PayoutServiceClient<AuthChannel> {
+        PayoutServiceClient::new(self.channel.clone())
     }
 
     pub fn calculator(&self) -> CalculatorServiceClient<AuthChannel> {

@@ -1,0 +1,209 @@
+//! Payouts (afdracht): runs, one payout per client per run, and per payment what each
+//! run settled of it. A payment's lines add up to what the client and the office have had
+//! of it, so the next run pays only the difference: a payment is paid out once.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::payments::PaymentRow;
+use super::schema::{cases, payments, payout_lines, payout_runs, payouts, tasks};
+use super::{DbConnection, StoreError};
+
+/// A `payout_runs` row.
+#[derive(Insertable, Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = payout_runs)]
+pub struct RunRow {
+    pub id: String,
+    pub up_to_date: NaiveDate,
+    pub message_id: String,
+    pub pain001: String,
+    pub total_cents: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// A `payouts` row.
+#[derive(Insertable, Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = payouts)]
+pub struct PayoutRow {
+    pub id: String,
+    pub run_id: String,
+    pub client_id: String,
+    pub iban: String,
+    pub received_cents: i64,
+    pub to_client_cents: i64,
+    pub to_office_cents: i64,
+    pub invoiced_cents: i64,
+    pub amount_cents: i64,
+    pub end_to_end_id: String,
+    pub statement_csv: String,
+    pub statement_pdf: Vec<u8>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A `payout_lines` row.
+#[derive(Insertable, Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = payout_lines)]
+pub struct LineRow {
+    pub payment_id: String,
+    pub seq: i32,
+    pub payout_id: String,
+    pub case_id: String,
+    pub paid_on: NaiveDate,
+    pub received_cents: i64,
+    pub to_client_cents: i64,
+    pub to_office_cents: i64,
+    pub paid_to_client: bool,
+}
+
+/// What the lines of one payment add up to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Received, as settled.
+    pub received_cents: i64,
+    /// To the client.
+    pub to_client_cents: i64,
+    /// To the office.
+    pub to_office_cents: i64,
+    /// The last line's number.
+    pub seq: i32,
+}
+
+/// A payment of the ledger with its case's client and reference.
+#[derive(Clone, Debug)]
+pub struct LedgerPayment {
+    /// The ledger row.
+    pub payment: PaymentRow,
+    /// The case's client.
+    pub client_id: String,
+    /// The client's reference of the case.
+    pub client_reference: String,
+}
+
+/// Every payment paid on or before `up_to`, with its case's client, in payment order.
+pub fn payments_up_to(
+    conn: &mut DbConnection,
+    up_to: NaiveDate,
+) -> Result<Vec<LedgerPayment>, StoreError> {
+    let rows: Vec<PaymentRow> = payments::table
+        .filter(payments::paid_on.le(up_to))
+        .order((payments::paid_on, payments::recorded_at, payments::id))
+        .select(PaymentRow::as_select())
+        .load(conn)?;
+    let mut case_ids: Vec<&str> = rows.iter().map(|r| r.case_id.as_str()).collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let mut owners: HashMap<String, (String, String)> = HashMap::new();
+    for chunk in case_ids.chunks(500) {
+        let found: Vec<(String, String, String)> = cases::table
+            .filter(cases::id.eq_any(chunk))
+            .select((cases::id, cases::client_id, cases::client_reference))
+            .load(conn)?;
+        owners.extend(found.into_iter().map(|(id, c, r)| (id, (c, r))));
+    }
+    rows.into_iter()
+        .map(|payment| {
+            let (client_id, client_reference) =
+                owners.get(&payment.case_id).cloned().ok_or_else(|| {
+                    StoreError::Corrupt(format!("payment {} has no case", payment.id))
+                })?;
+            Ok(LedgerPayment {
+                payment,
+                client_id,
+                client_reference,
+            })
+        })
+        .collect()
+}
+
+/// What the lines so far settled of each of `payment_ids`.
+pub fn settled(
+    conn: &mut DbConnection,
+    payment_ids: &[&str],
+) -> Result<HashMap<String, Settled>, StoreError> {
+    let mut sums: HashMap<String, Settled> = HashMap::new();
+    for chunk in payment_ids.chunks(500) {
+        let lines: Vec<LineRow> = payout_lines::table
+            .filter(payout_lines::payment_id.eq_any(chunk))
+            .select(LineRow::as_select())
+            .load(conn)?;
+        for line in lines {
+            let s = sums.entry(line.payment_id.clone()).or_default();
+            s.received_cents += line.received_cents;
+            s.to_client_cents += line.to_client_cents;
+            s.to_office_cents += line.to_office_cents;
+            s.seq = s.seq.max(line.seq);
+        }
+    }
+    Ok(sums)
+}
+
+/// Stores a run with its payouts and lines.
+pub fn insert_run(
+    conn: &mut DbConnection,
+    run: &RunRow,
+    payouts_of_run: &[PayoutRow],
+    lines: &[LineRow],
+) -> Result<(), StoreError> {
+    diesel::insert_into(payout_runs::table)
+        .values(run)
+        .execute(conn)?;
+    for payout in payouts_of_run {
+        diesel::insert_into(payouts::table)
+            .values(payout)
+            .execute(conn)?;
+    }
+    for line in lines {
+        diesel::insert_into(payout_lines::table)
+            .values(line)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A payout by id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PayoutRow>, StoreError> {
+    Ok(payouts::table
+        .find(id)
+        .select(PayoutRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What was paid out to the client per case by payouts made before `before`.
+pub fn paid_out_per_case(
+    conn: &mut DbConnection,
+    client_id: &str,
+    before: NaiveDateTime,
+) -> Result<HashMap<String, i64>, StoreError> {
+    let ids: Vec<String> = payouts::table
+        .filter(payouts::client_id.eq(client_id))
+        .filter(payouts::created_at.lt(before))
+        .select(payouts::id)
+        .load(conn)?;
+    let mut sums: HashMap<String, i64> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let lines: Vec<(String, i64)> = payout_lines::table
+            .filter(payout_lines::payout_id.eq_any(chunk))
+            .select((payout_lines::case_id, payout_lines::to_client_cents))
+            .load(conn)?;
+        for (case_id, cents) in lines {
+            *sums.entry(case_id).or_default() += cents;
+        }
+    }
+    Ok(sums)
+}
+
+/// The cases with an open or claimed task of `kind`.
+pub fn cases_with_open_task(
+    conn: &mut DbConnection,
+    kind: &str,
+) -> Result<Vec<String>, StoreError> {
+    let ids: Vec<Option<String>> = tasks::table
+        .filter(tasks::kind.eq(kind))
+        .filter(tasks::state.eq_any([super::tasks::state::OPEN, super::tasks::state::CLAIMED]))
+        .select(tasks::case_id)
+        .load(conn)?;
+    Ok(ids.into_iter().flatten().collect())
+}

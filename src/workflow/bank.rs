@@ -1,0 +1,610 @@
+//! Bank statements in: a camt.053 of the office's third-party account (derdengeldenrekening)
+//! is read whole ([`camt053::parse`], nothing booked when it cannot be), checked to be of
+//! that account, and booked in one transaction: each credit to its case by the payment
+//! reference, else by the debtor's IBAN and the amount, through the same event as
+//! RecordPayment (`Event::PaymentReceived`, the track allocates it); each storno or return
+//! reverses the payment it takes back (`Event::PaymentReversed`). Every entry is stored
+//! once per bank reference, so a statement imported twice books nothing twice. What cannot
+//! be matched, or fits more than one case, becomes an `unmatched_payment` task that a
+//! person resolves to a case or to a refund (CompleteTask).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use super::engine::{Applied, apply_in, payment_row};
+use super::{Actor, App, Principal};
+use crate::bank::camt053::{self, Direction, Entry, EntryStatus, Statement};
+use crate::case::track::{PaymentRecord, owed};
+use crate::case::{CASE_HANDLER_QUEUE, Event, FieldViolation, Iban, PaymentReference};
+use crate::clock::amsterdam_local;
+use crate::error::AppError;
+use crate::law::money::Money;
+use crate::store::bank::{self as entries, BankEntryRow, outcome};
+use crate::store::tasks::{self, TaskRow, state};
+use crate::store::{DbConnection, cases, clients, db_instant, transaction};
+
+/// The task a person resolves an entry with.
+pub const UNMATCHED_PAYMENT_TASK: &str = "unmatched_payment";
+/// Its outcomes: book it on the case named in `values["case_id"]`, or pay it back.
+const BOOK: &str = "book";
+const REFUND: &str = "refund";
+/// A storno whose payment is not found: a person checks it.
+const CHECKED: &str = "checked";
+
+/// How often the import is tried again after losing a race on a case's version.
+const MAX_CONFLICTS: usize = 8;
+
+/// What became of one entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryOutcome {
+    /// Booked as a payment.
+    Booked,
+    /// No case found: a task.
+    Unmatched,
+    /// More than one case fits: a task.
+    Ambiguous,
+    /// Imported before: nothing booked.
+    Duplicate,
+    /// A storno: its payment was reversed.
+    Reversed,
+    /// Not a debtor's payment.
+    Skipped,
+}
+
+/// One entry's result.
+#[derive(Clone, Debug)]
+pub struct EntryResult {
+    /// The entry's place in the file.
+    pub position: String,
+    /// The bank's reference.
+    pub reference: String,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Money in.
+    pub credit: bool,
+    /// Booking date.
+    pub booking_date: NaiveDate,
+    /// What became of it.
+    pub outcome: EntryOutcome,
+    /// The case it was booked on or reversed from.
+    pub case_id: Option<String>,
+    /// The payment booked or reversed.
+    pub payment_id: String,
+    /// The task opened.
+    pub task_id: Option<String>,
+    /// Why, in words.
+    pub note: String,
+}
+
+/// A statement as imported.
+#[derive(Clone, Debug)]
+pub struct BankImport {
+    /// GrpHdr/MsgId.
+    pub message_id: String,
+    /// The account.
+    pub account: String,
+    /// Per entry, in file order.
+    pub entries: Vec<EntryResult>,
+}
+
+/// The office's third-party account, which every statement imported must be of.
+fn third_party_account(_conn: &mut DbConnection) -> Result<Iban, AppError> {
+    // Until the office's configuration (issue 15, item 1) lands, the account of the
+    // example office; then: the account of the office version in force.
+    Iban::parse(&crate::documents::Office::example().iban).map_err(AppError::Internal)
+}
+
+impl App {
+    /// ImportBankStatement: reads, checks and books a camt.053 file, all or nothing.
+    pub async fn import_bank_statement(
+        &self,
+        who: &Principal,
+        bytes: Vec<u8>,
+    ) -> Result<BankImport, AppError> {
+        let statement = camt053::parse(&bytes)
+            .map_err(|e| AppError::Invalid(vec![FieldViolation::new(e.path, e.message)]))?;
+        let now = self.service_now().await?;
+        let today = amsterdam_local(now).date();
+        let future: Vec<FieldViolation> = statement
+            .entries
+            .iter()
+            .filter(|e| e.booking_date > today)
+            .map(|e| {
+                FieldViolation::new(
+                    format!("entry {} (BookgDt)", e.position),
+                    format!("booked on {}, after today ({today})", e.booking_date),
+                )
+            })
+            .collect();
+        if !future.is_empty() {
+            return Err(AppError::Invalid(future));
+        }
+        let actor = who.actor();
+        let (import, due_now) = self
+            .store
+            .run(move |conn| {
+                for _ in 0..MAX_CONFLICTS {
+                    match transaction(conn, |conn| import_in(conn, &statement, &actor, now)) {
+                        Err(AppError::Conflict) => continue,
+                        other => return other,
+                    }
+                }
+                Err(AppError::Unavailable(
+                    "too many concurrent changes to the statement's cases; import it again".into(),
+                ))
+            })
+            .await?;
+        self.after_commit(due_now);
+        Ok(import)
+    }
+}
+
+/// Books the whole statement inside the caller's transaction.
+fn import_in(
+    conn: &mut DbConnection,
+    statement: &Statement,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(BankImport, bool), AppError> {
+    let office = third_party_account(conn)?;
+    if statement.account != office {
+        return Err(AppError::Invalid(vec![FieldViolation::new(
+            "Document/BkToCstmrStmt/Stmt/Acct/Id/IBAN",
+            format!(
+                "the statement is of {}, not of the office's third-party account {}: nothing \
+                 booked",
+                statement.account.as_str(),
+                office.as_str()
+            ),
+        )]));
+    }
+    let mut results = Vec::with_capacity(statement.entries.len());
+    let mut due_now = false;
+    for entry in &statement.entries {
+        let (result, due) = import_entry(conn, statement, entry, actor, now)?;
+        due_now |= due;
+        results.push(result);
+    }
+    Ok((
+        BankImport {
+            message_id: statement.message_id.clone(),
+            account: statement.account.as_str().to_owned(),
+            entries: results,
+        },
+        due_now,
+    ))
+}
+
+fn result(entry: &Entry, outcome: EntryOutcome, note: impl Into<String>) -> EntryResult {
+    EntryResult {
+        position: entry.position.clone(),
+        reference: entry.reference.clone(),
+        amount_cents: entry.amount_cents,
+        credit: entry.direction == Direction::Credit,
+        booking_date: entry.booking_date,
+        outcome,
+        case_id: None,
+        payment_id: String::new(),
+        task_id: None,
+        note: note.into(),
+    }
+}
+
+fn row(statement: &Statement, entry: &Entry, outcome: &str, now: DateTime<Utc>) -> BankEntryRow {
+    BankEntryRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        account: statement.account.as_str().to_owned(),
+        reference: entry.reference.clone(),
+        message_id: statement.message_id.clone(),
+        booking_date: entry.booking_date,
+        amount_cents: entry.amount_cents,
+        direction: match entry.direction {
+            Direction::Credit => "credit".into(),
+            Direction::Debit => "debit".into(),
+        },
+        reversal: entry.reversal,
+        return_reason: entry.return_reason.clone().unwrap_or_default(),
+        debtor_name: entry.debtor_name.clone(),
+        debtor_iban: entry.debtor_iban.clone().unwrap_or_default(),
+        creditor_reference: entry.creditor_reference.clone().unwrap_or_default(),
+        remittance: entry.remittance.clone(),
+        end_to_end_id: entry.end_to_end_id.clone().unwrap_or_default(),
+        outcome: outcome.to_owned(),
+        case_id: None,
+        payment_id: String::new(),
+        task_id: None,
+        imported_at: db_instant(now),
+    }
+}
+
+/// One entry: stored once, and booked, reversed, skipped or handed to a person.
+fn import_entry(
+    conn: &mut DbConnection,
+    statement: &Statement,
+    entry: &Entry,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(EntryResult, bool), AppError> {
+    let account = statement.account.as_str();
+    if entry.status != EntryStatus::Booked {
+        // Not stored: the same reference comes back booked on a later statement.
+        return Ok((
+            result(
+                entry,
+                EntryOutcome::Skipped,
+                "not booked yet (pending or information)",
+            ),
+            false,
+        ));
+    }
+    if entries::exists(conn, account, &entry.reference)? {
+        return Ok((
+            result(
+                entry,
+                EntryOutcome::Duplicate,
+                "this bank reference was imported before; nothing booked",
+            ),
+            false,
+        ));
+    }
+    let mut stored = row(statement, entry, outcome::SKIPPED, now);
+    if entry.takes_back_a_credit() {
+        return reverse_entry(conn, entry, stored, actor, now);
+    }
+    if entry.direction == Direction::Debit || entry.reversal {
+        entries::insert(conn, &stored)?;
+        return Ok((
+            result(
+                entry,
+                EntryOutcome::Skipped,
+                "money out, or a reversal of money out: not a debtor's payment",
+            ),
+            false,
+        ));
+    }
+    let (candidates, how) = candidates(conn, entry)?;
+    if let [case_id] = candidates.as_slice() {
+        match book(conn, case_id, &stored, actor, now)? {
+            Ok((payment_id, due_now)) => {
+                stored.outcome = outcome::BOOKED.into();
+                stored.case_id = Some(case_id.clone());
+                stored.payment_id = payment_id.clone();
+                entries::insert(conn, &stored)?;
+                let mut r = result(entry, EntryOutcome::Booked, how);
+                r.case_id = Some(case_id.clone());
+                r.payment_id = payment_id;
+                return Ok((r, due_now));
+            }
+            Err(refused) => {
+                let why = format!("case {case_id} refused the payment: {refused}");
+                return open_task(conn, entry, stored, &candidates, &why, now);
+            }
+        }
+    }
+    let why = if candidates.is_empty() {
+        "no case has this payment reference, nor this payer's IBAN with this amount".to_owned()
+    } else {
+        format!(
+            "{} cases of this payer's IBAN owe this amount: {}",
+            candidates.len(),
+            candidates.join(", ")
+        )
+    };
+    open_task(conn, entry, stored, &candidates, &why, now)
+}
+
+/// The cases an incoming entry may be for, and how they were found: the one whose payment
+/// reference (betalingskenmerk) it carries, structured or as the whole unstructured text
+/// (a debtor who typed it into the description); else the open
+/// cases of the payer's IBAN that owe exactly this amount (the principal, or everything
+/// owed on the booking date).
+fn candidates(conn: &mut DbConnection, entry: &Entry) -> Result<(Vec<String>, String), AppError> {
+    let written: Vec<String> = entry
+        .creditor_reference
+        .iter()
+        .cloned()
+        .chain(std::iter::once(
+            entry
+                .remittance
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase(),
+        ))
+        .filter(|r| !r.is_empty())
+        .collect();
+    for written in &written {
+        let Ok(reference) = PaymentReference::parse(written) else {
+            continue;
+        };
+        if let Some(case_id) = entries::case_by_payment_reference(conn, reference.as_str())? {
+            return Ok((vec![case_id], format!("by payment reference {reference}")));
+        }
+    }
+    let Some(iban) = entry.debtor_iban.as_deref() else {
+        return Ok((Vec::new(), String::new()));
+    };
+    let mut fits = Vec::new();
+    for case_id in entries::open_cases_of_debtor_iban(conn, iban)? {
+        let Some(case) = cases::get(conn, &case_id)? else {
+            continue;
+        };
+        let principal = case.principal().to_cents().unwrap_or_default();
+        let owed_then = clients::get_policy(
+            conn,
+            case.claim.client_id.as_str(),
+            Some(case.policy_version),
+        )?
+        .and_then(|p| owed(&case, &p.policy, entry.booking_date).ok())
+        .and_then(|o| o.total.to_cents().ok());
+        if principal == entry.amount_cents || owed_then == Some(entry.amount_cents) {
+            fits.push(case_id);
+        }
+    }
+    Ok((fits, format!("by the payer's IBAN {iban} and the amount")))
+}
+
+/// Books `entry` on `case_id` as RecordPayment would: `Err` is the track's refusal.
+fn book(
+    conn: &mut DbConnection,
+    case_id: &str,
+    entry: &BankEntryRow,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Result<(String, bool), String>, AppError> {
+    let payment_id = format!("bank:{}", entry.reference);
+    let reference = [&entry.creditor_reference, &entry.remittance]
+        .into_iter()
+        .find(|r| !r.is_empty())
+        .cloned()
+        .unwrap_or_default();
+    let payment = PaymentRecord {
+        id: payment_id.clone(),
+        paid_on: entry.booking_date,
+        amount_cents: entry.amount_cents,
+        reference,
+        ..PaymentRecord::default()
+    };
+    match apply_in(
+        conn,
+        case_id,
+        &Event::PaymentReceived(payment),
+        actor,
+        now,
+        None,
+    )? {
+        Applied::Done { due_now, .. } => Ok(Ok((payment_id, due_now))),
+        Applied::Rejected(r) => Ok(Err(r.to_string())),
+        Applied::LeaseLost => Err(AppError::Internal("a command holds no lease".into())),
+    }
+}
+
+/// A storno or return: the booked credit it takes back, by end-to-end id, else payment
+/// reference, else payer, is reversed on its case.
+fn reverse_entry(
+    conn: &mut DbConnection,
+    entry: &Entry,
+    mut stored: BankEntryRow,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(EntryResult, bool), AppError> {
+    let booked = entries::booked_credits(conn, &stored.account, entry.amount_cents)?;
+    let same = |a: &str, b: Option<&String>| !a.is_empty() && b.is_some_and(|b| a == b);
+    let original = booked
+        .iter()
+        .find(|o| same(&o.end_to_end_id, entry.end_to_end_id.as_ref()))
+        .or_else(|| {
+            booked
+                .iter()
+                .find(|o| same(&o.creditor_reference, entry.creditor_reference.as_ref()))
+        })
+        .or_else(|| {
+            booked
+                .iter()
+                .find(|o| same(&o.debtor_iban, entry.debtor_iban.as_ref()))
+        });
+    let Some(original) = original.cloned() else {
+        let why = "a storno or return of a payment that was not booked from a statement";
+        return open_task(conn, entry, stored, &[], why, now);
+    };
+    let case_id = original.case_id.clone().unwrap_or_default();
+    let reason = entry
+        .return_reason
+        .clone()
+        .unwrap_or_else(|| "storno".to_owned());
+    let event = Event::PaymentReversed {
+        payment_id: original.payment_id.clone(),
+        reversed_on: entry.booking_date,
+        reason: format!("bank entry {}: {reason}", entry.reference),
+    };
+    let due_now = match apply_in(conn, &case_id, &event, actor, now, None)? {
+        Applied::Done { due_now, .. } => due_now,
+        Applied::Rejected(r) => {
+            let why = format!("case {case_id} refused the reversal: {r}");
+            return open_task(conn, entry, stored, &[case_id], &why, now);
+        }
+        Applied::LeaseLost => return Err(AppError::Internal("a command holds no lease".into())),
+    };
+    entries::set_outcome(
+        conn,
+        &original.id,
+        outcome::REVERSED,
+        Some(&case_id),
+        &original.payment_id,
+    )?;
+    stored.outcome = outcome::REVERSAL.into();
+    stored.case_id = Some(case_id.clone());
+    stored.payment_id = original.payment_id.clone();
+    entries::insert(conn, &stored)?;
+    let mut r = result(
+        entry,
+        EntryOutcome::Reversed,
+        format!(
+            "takes back {} of {} ({reason})",
+            original.reference, original.booking_date
+        ),
+    );
+    r.case_id = Some(case_id);
+    r.payment_id = original.payment_id;
+    Ok((r, due_now))
+}
+
+/// Stores the entry with an `unmatched_payment` task for a person.
+fn open_task(
+    conn: &mut DbConnection,
+    entry: &Entry,
+    mut stored: BankEntryRow,
+    candidates: &[String],
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<(EntryResult, bool), AppError> {
+    let money_in = entry.direction == Direction::Credit;
+    let ambiguous = candidates.len() > 1;
+    let task_id = uuid::Uuid::now_v7().to_string();
+    let amount = Money::from_cents(entry.amount_cents).format_nl();
+    let payer = if entry.debtor_name.is_empty() {
+        entry
+            .debtor_iban
+            .clone()
+            .unwrap_or_else(|| "unknown".into())
+    } else {
+        entry.debtor_name.clone()
+    };
+    let outcomes: Vec<&str> = if money_in {
+        vec![BOOK, REFUND]
+    } else {
+        vec![CHECKED]
+    };
+    tasks::insert(
+        conn,
+        &TaskRow {
+            id: task_id.clone(),
+            case_id: None,
+            kind: UNMATCHED_PAYMENT_TASK.into(),
+            queue: CASE_HANDLER_QUEUE.into(),
+            state: state::OPEN.into(),
+            title: if money_in {
+                format!(
+                    "Unmatched payment of {amount} from {payer} on {}",
+                    entry.booking_date
+                )
+            } else {
+                format!(
+                    "Storno of {amount} on {} without its payment",
+                    entry.booking_date
+                )
+            },
+            details: json!({
+                "bank_entry_id": stored.id,
+                "reference": entry.reference,
+                "amount": Money::from_cents(entry.amount_cents).to_string(),
+                "credit": money_in,
+                "booking_date": entry.booking_date,
+                "debtor_name": entry.debtor_name,
+                "debtor_iban": entry.debtor_iban,
+                "creditor_reference": entry.creditor_reference,
+                "remittance": entry.remittance,
+                "return_reason": entry.return_reason,
+                "candidates": candidates,
+                "why": why,
+                "how": "book: values {\"case_id\": …}; refund: the money goes back to the payer",
+            })
+            .to_string(),
+            outcomes: json!(outcomes).to_string(),
+            claimed_by: String::new(),
+            outcome: String::new(),
+            note: String::new(),
+            created_at: db_instant(now),
+            updated_at: db_instant(now),
+        },
+    )?;
+    stored.outcome = if ambiguous {
+        outcome::AMBIGUOUS
+    } else {
+        outcome::UNMATCHED
+    }
+    .into();
+    stored.task_id = Some(task_id.clone());
+    entries::insert(conn, &stored)?;
+    let mut r = result(
+        entry,
+        if ambiguous {
+            EntryOutcome::Ambiguous
+        } else {
+            EntryOutcome::Unmatched
+        },
+        why,
+    );
+    r.task_id = Some(task_id);
+    Ok((r, false))
+}
+
+/// CompleteTask on an `unmatched_payment` task, inside the completing transaction: `book`
+/// books the entry on the case in `values["case_id"]` as its import would have; `refund`
+/// and `checked` record the person's decision. Returns whether a job is due now.
+pub(super) fn resolve_unmatched(
+    conn: &mut DbConnection,
+    task: &TaskRow,
+    outcome_chosen: &str,
+    values: &std::collections::BTreeMap<String, String>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let entry = entries::by_task(conn, &task.id)?
+        .ok_or_else(|| AppError::Internal(format!("task {} has no bank entry", task.id)))?;
+    match outcome_chosen {
+        BOOK => {
+            let case_id = values
+                .get("case_id")
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    AppError::invalid("values.case_id", "required: the case to book it on")
+                })?;
+            if cases::get(conn, &case_id)?.is_none() {
+                return Err(AppError::invalid(
+                    "values.case_id",
+                    &format!("no case {case_id:?}"),
+                ));
+            }
+            match book(conn, &case_id, &entry, actor, now)? {
+                Ok((payment_id, due_now)) => {
+                    entries::set_outcome(
+                        conn,
+                        &entry.id,
+                        outcome::BOOKED,
+                        Some(&case_id),
+                        &payment_id,
+                    )?;
+                    Ok(due_now)
+                }
+                Err(refused) => Err(AppError::FailedPrecondition(format!(
+                    "case {case_id} refused the payment: {refused}"
+                ))),
+            }
+        }
+        REFUND => {
+            entries::set_outcome(conn, &entry.id, outcome::REFUND, None, "")?;
+            Ok(false)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// After a reversal on a case: the ledger marks the payment taken back and holds the
+/// later payments' new allocations (`payments`: the case's payments as they now stand).
+pub(super) fn sync_ledger(
+    conn: &mut DbConnection,
+    case_id: &str,
+    payments: &[PaymentRecord],
+    payment_id: &str,
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), crate::store::StoreError> {
+    entries::mark_reversed(conn, &format!("{case_id}/{payment_id}"), on)?;
+    for p in payments {
+        let row = payment_row(case_id, p, now);
+        entries::set_allocation(conn, &row.id, &row.allocation)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,620 @@
+//! Payouts (afdracht) and the client's overview. A run settles, per payment received up
+//! to a day, the difference between what the payment now comes to for the client and the
+//! office ([`crate::bank::payout::share`]) and what earlier runs settled of it: a payment is
+//! paid out once, a payment taken back since is taken back from the client, and running
+//! twice pays nothing twice. One transaction per run; two runs racing over one payment
+//! cannot both settle it (the line key (payment, seq) is unique).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{App, Principal};
+use crate::bank::pain001::{self, Batch, CreditTransfer};
+use crate::bank::payout::{Allocation, Share, share};
+use crate::case::CaseFilter;
+use crate::case::track::owed;
+use crate::case::{CaseRecord, Iban, Stage, Suspension};
+use crate::clock::amsterdam_local;
+use crate::documents::client_money::{self, Report};
+use crate::error::AppError;
+use crate::law::money::Money;
+use crate::store::cases;
+use crate::store::payouts::{self, LedgerPayment, LineRow, PayoutRow, RunRow};
+use crate::store::{DbConnection, clients, db_instant, transaction};
+
+/// The office's name on files and statements until the office's configuration lands.
+fn office_name() -> String {
+    crate::documents::Office::example().account_name
+}
+
+/// A run's result.
+#[derive(Clone, Debug, Default)]
+pub struct PayoutRun {
+    /// The run (empty: nothing to pay).
+    pub id: String,
+    /// Payments paid up to and including.
+    pub up_to_date: Option<NaiveDate>,
+    /// The pain.001's message id.
+    pub message_id: String,
+    /// One per client.
+    pub payouts: Vec<(PayoutRow, usize)>,
+    /// The control sum.
+    pub total_cents: i64,
+    /// The pain.001.
+    pub pain001: String,
+    /// What was held back and why.
+    pub warnings: Vec<String>,
+}
+
+/// One case's line in the overview.
+#[derive(Clone, Debug, Default)]
+pub struct CaseLine {
+    /// The case.
+    pub case_id: String,
+    /// The client's reference.
+    pub client_reference: String,
+    /// Stage.
+    pub stage: String,
+    /// Open (not closed).
+    pub open: bool,
+    /// The earliest due date of its invoices.
+    pub oldest_due_date: Option<NaiveDate>,
+    /// Days past that on `as_of` (0 if not yet due).
+    pub days_past_due: i64,
+    /// Owed on `as_of` (0 when closed).
+    pub outstanding_cents: i64,
+    /// Received up to `as_of`.
+    pub received_cents: i64,
+    /// Paid out to the client by payouts made up to `as_of`.
+    pub paid_out_cents: i64,
+    /// The client's decision is awaited.
+    pub waiting_for_client: bool,
+}
+
+/// A client's overview on a day.
+#[derive(Clone, Debug, Default)]
+pub struct Overview {
+    /// The client.
+    pub client_id: String,
+    /// The day.
+    pub as_of: Option<NaiveDate>,
+    /// Every case of the client.
+    pub cases: Vec<CaseLine>,
+    /// The CSV.
+    pub csv: String,
+    /// The PDF.
+    pub pdf: Vec<u8>,
+}
+
+impl Overview {
+    /// Open cases per stage: (stage, cases, outstanding cents), in track order.
+    pub fn stages(&self) -> Vec<(String, usize, i64)> {
+        let mut by: BTreeMap<usize, (String, usize, i64)> = BTreeMap::new();
+        for c in self.cases.iter().filter(|c| c.open) {
+            let order = STAGE_ORDER
+                .iter()
+                .position(|s| *s == c.stage)
+                .unwrap_or(STAGE_ORDER.len());
+            let e = by.entry(order).or_insert((c.stage.clone(), 0, 0));
+            e.1 += 1;
+            e.2 += c.outstanding_cents;
+        }
+        by.into_values().collect()
+    }
+
+    /// Open cases per days past due: ("0-30" …, cases, outstanding cents).
+    pub fn aging(&self) -> Vec<(&'static str, usize, i64)> {
+        let mut buckets = vec![
+            ("0-30", 0, 0),
+            ("31-60", 0, 0),
+            ("61-90", 0, 0),
+            ("90+", 0, 0),
+        ];
+        for c in self.cases.iter().filter(|c| c.open) {
+            let i = match c.days_past_due {
+                ..=30 => 0,
+                31..=60 => 1,
+                61..=90 => 2,
+                _ => 3,
+            };
+            buckets[i].1 += 1;
+            buckets[i].2 += c.outstanding_cents;
+        }
+        buckets
+    }
+
+    /// Sums over the cases: (open cases, outstanding, received, paid out).
+    pub fn totals(&self) -> (usize, i64, i64, i64) {
+        (
+            self.cases.iter().filter(|c| c.open).count(),
+            self.cases.iter().map(|c| c.outstanding_cents).sum(),
+            self.cases.iter().map(|c| c.received_cents).sum(),
+            self.cases.iter().map(|c| c.paid_out_cents).sum(),
+        )
+    }
+}
+
+const STAGE_ORDER: &[&str] = &[
+    "intake",
+    "letter",
+    "recoverability",
+    "summons",
+    "judgment",
+    "execution",
+    "closed",
+];
+
+fn euros(cents: i64) -> String {
+    Money::from_cents(cents).to_string()
+}
+
+fn nl(cents: i64) -> String {
+    Money::from_cents(cents).format_nl()
+}
+
+impl App {
+    /// RunPayouts: settles every client's payments received up to `up_to`.
+    pub async fn run_payouts(&self, up_to: NaiveDate) -> Result<PayoutRun, AppError> {
+        let now = self.service_now().await?;
+        let today = amsterdam_local(now).date();
+        if up_to > today {
+            return Err(AppError::invalid(
+                "up_to_date",
+                &format!("{up_to} lies after today ({today})"),
+            ));
+        }
+        self.store
+            .run(move |conn| {
+                for _ in 0..8 {
+                    match transaction(conn, |conn| run_in(conn, up_to, now)) {
+                        Err(AppError::Conflict) => continue,
+                        other => return other,
+                    }
+                }
+                Err(AppError::Unavailable(
+                    "another payout run is settling the same payments; run again".into(),
+                ))
+            })
+            .await
+    }
+
+    /// GetPayoutStatement: a payout's statement, `(media type, bytes)`; a client sees its
+    /// own only (another's is NOT_FOUND).
+    pub async fn payout_statement(
+        &self,
+        who: &Principal,
+        payout_id: String,
+        csv: bool,
+    ) -> Result<(&'static str, Vec<u8>), AppError> {
+        let who = who.clone();
+        self.store
+            .run(move |conn| {
+                let payout = payouts::get(conn, &payout_id)?
+                    .filter(|p| who.sees(&p.client_id))
+                    .ok_or_else(|| AppError::NotFound(format!("no payout {payout_id:?}")))?;
+                Ok(if csv {
+                    ("text/csv", payout.statement_csv.into_bytes())
+                } else {
+                    ("application/pdf", payout.statement_pdf)
+                })
+            })
+            .await
+    }
+
+    /// ClientOverview: the client's cases on `as_of` (default today).
+    pub async fn client_overview(
+        &self,
+        who: &Principal,
+        client_id: String,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Overview, AppError> {
+        if !who.sees(&client_id) {
+            return Err(AppError::NotFound(format!("no client {client_id:?}")));
+        }
+        let now = self.service_now().await?;
+        let as_of = as_of.unwrap_or_else(|| amsterdam_local(now).date());
+        self.store
+            .run(move |conn| overview_in(conn, &client_id, as_of))
+            .await
+    }
+}
+
+/// One run inside the caller's transaction.
+fn run_in(
+    conn: &mut DbConnection,
+    up_to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<PayoutRun, AppError> {
+    let ledger = payouts::payments_up_to(conn, up_to)?;
+    let ids: Vec<&str> = ledger.iter().map(|l| l.payment.id.as_str()).collect();
+    let settled = payouts::settled(conn, &ids)?;
+    // Per client, the payments with something left to settle.
+    let mut due: BTreeMap<String, Vec<(&LedgerPayment, Share, i32)>> = BTreeMap::new();
+    for l in &ledger {
+        let p = &l.payment;
+        let allocation: Allocation = serde_json::from_str(&p.allocation).map_err(|e| {
+            AppError::Internal(format!("payment {}: allocation unreadable: {e}", p.id))
+        })?;
+        let target = share(
+            p.amount_cents,
+            allocation,
+            p.paid_to_client,
+            p.reversed_on.is_some_and(|d| d <= up_to),
+        );
+        let before = settled.get(&p.id).copied().unwrap_or_default();
+        let so_far = Share {
+            received: before.received_cents,
+            to_client: before.to_client_cents,
+            to_office: before.to_office_cents,
+        };
+        let delta = target.minus(so_far);
+        if !delta.is_zero() {
+            due.entry(l.client_id.clone())
+                .or_default()
+                .push((l, delta, before.seq + 1));
+        }
+    }
+    let mut run = PayoutRun {
+        up_to_date: Some(up_to),
+        ..PayoutRun::default()
+    };
+    if due.is_empty() {
+        return Ok(run);
+    }
+    run.id = uuid::Uuid::now_v7().to_string();
+    run.message_id = format!("AFDR-{}-{}", up_to.format("%Y%m%d"), &run.id[..8]);
+    let today = amsterdam_local(now).date();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let mut transfers = Vec::new();
+    for (client_id, items) in due {
+        let client = clients::get(conn, &client_id)?
+            .ok_or_else(|| AppError::Internal(format!("client {client_id} vanished")))?
+            .client;
+        let Some(iban) = client.iban.as_ref().map(Iban::as_str) else {
+            run.warnings.push(format!(
+                "client {client_id} has no payout IBAN (PutClient): its money is held"
+            ));
+            continue;
+        };
+        let payout_id = uuid::Uuid::now_v7().to_string();
+        let end_to_end_id = format!("AFDR-{}", &payout_id.replace('-', "")[..30]);
+        let mut row = PayoutRow {
+            id: payout_id.clone(),
+            run_id: run.id.clone(),
+            client_id: client_id.clone(),
+            iban: iban.to_owned(),
+            received_cents: 0,
+            to_client_cents: 0,
+            to_office_cents: 0,
+            invoiced_cents: 0,
+            amount_cents: 0,
+            end_to_end_id: end_to_end_id.clone(),
+            statement_csv: String::new(),
+            statement_pdf: Vec::new(),
+            created_at: db_instant(now),
+        };
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "case_id",
+            "client_reference",
+            "payment_id",
+            "paid_on",
+            "received",
+            "to_client",
+            "to_office",
+            "paid_to_client",
+        ];
+        csv.write_record(header)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut table = Vec::new();
+        for (l, delta, seq) in &items {
+            let p = &l.payment;
+            row.received_cents += delta.received;
+            row.to_office_cents += delta.to_office;
+            if p.paid_to_client {
+                row.invoiced_cents -= delta.to_client;
+            } else {
+                row.to_client_cents += delta.to_client;
+            }
+            csv.write_record([
+                p.case_id.as_str(),
+                l.client_reference.as_str(),
+                p.id.as_str(),
+                &p.paid_on.to_string(),
+                &euros(delta.received),
+                &euros(delta.to_client),
+                &euros(delta.to_office),
+                if p.paid_to_client { "yes" } else { "no" },
+            ])
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+            table.push(vec![
+                format!("{} {}", l.client_reference, p.paid_on.format("%d-%m-%Y")),
+                nl(delta.received),
+                nl(delta.to_client),
+                nl(delta.to_office),
+            ]);
+            lines.push(LineRow {
+                payment_id: p.id.clone(),
+                seq: *seq,
+                payout_id: payout_id.clone(),
+                case_id: p.case_id.clone(),
+                paid_on: p.paid_on,
+                received_cents: delta.received,
+                to_client_cents: delta.to_client,
+                to_office_cents: delta.to_office,
+                paid_to_client: p.paid_to_client,
+            });
+        }
+        let net = row.to_client_cents - row.invoiced_cents;
+        row.amount_cents = net.max(0);
+        row.statement_csv = String::from_utf8(
+            csv.into_inner()
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut outro = vec![
+            format!("Ontvangen: {}", nl(row.received_cents)),
+            format!("Aan u (hoofdsom en rente): {}", nl(row.to_client_cents)),
+            format!("Aan kantoor (kosten): {}", nl(row.to_office_cents)),
+        ];
+        if row.invoiced_cents != 0 {
+            outro.push(format!(
+                "Kosten over rechtstreeks aan u betaalde bedragen, verrekend: {}",
+                nl(row.invoiced_cents)
+            ));
+        }
+        outro.push(if net > 0 {
+            format!("Overgemaakt naar {iban}: {}", nl(net))
+        } else {
+            format!("Door u aan kantoor te voldoen (factuur): {}", nl(-net))
+        });
+        row.statement_pdf = client_money::render(&Report {
+            title: "Afdrachtspecificatie".into(),
+            intro: vec![
+                client.name.clone(),
+                format!(
+                    "Betalingen ontvangen tot en met {}",
+                    up_to.format("%d-%m-%Y")
+                ),
+            ],
+            header: vec![
+                "Dossier en datum".into(),
+                "Ontvangen".into(),
+                "Aan u".into(),
+                "Aan kantoor".into(),
+            ],
+            rows: table,
+            outro,
+            office: office_name(),
+            date: today,
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        if row.amount_cents > 0 {
+            transfers.push(CreditTransfer {
+                end_to_end_id,
+                amount_cents: row.amount_cents,
+                creditor_name: client.name.clone(),
+                creditor_iban: iban.to_owned(),
+                remittance: format!("Afdracht tot en met {}", up_to.format("%d-%m-%Y")),
+            });
+        }
+        rows.push((row, items.len()));
+    }
+    if rows.is_empty() {
+        return Ok(PayoutRun {
+            up_to_date: Some(up_to),
+            warnings: run.warnings,
+            ..PayoutRun::default()
+        });
+    }
+    let batch = Batch {
+        message_id: run.message_id.clone(),
+        created_at: amsterdam_local(now),
+        execution_date: today,
+        debtor_name: office_name(),
+        debtor_iban: crate::documents::Office::example().iban,
+        debtor_bic: None,
+        transfers,
+    };
+    run.total_cents = batch.total_cents();
+    run.pain001 = if batch.transfers.is_empty() {
+        String::new()
+    } else {
+        pain001::write(&batch)
+    };
+    let stored: Vec<PayoutRow> = rows.iter().map(|(r, _)| r.clone()).collect();
+    payouts::insert_run(
+        conn,
+        &RunRow {
+            id: run.id.clone(),
+            up_to_date: up_to,
+            message_id: run.message_id.clone(),
+            pain001: run.pain001.clone(),
+            total_cents: run.total_cents,
+            created_at: db_instant(now),
+        },
+        &stored,
+        &lines,
+    )?;
+    run.payouts = rows;
+    Ok(run)
+}
+
+/// The client's overview, read in one go.
+fn overview_in(
+    conn: &mut DbConnection,
+    client_id: &str,
+    as_of: NaiveDate,
+) -> Result<Overview, AppError> {
+    if clients::get(conn, client_id)?.is_none() {
+        return Err(AppError::NotFound(format!("no client {client_id:?}")));
+    }
+    let filter = CaseFilter {
+        client_id: Some(client_id.to_owned()),
+        ..CaseFilter::default()
+    };
+    let mut all: Vec<CaseRecord> = Vec::new();
+    let mut after = None;
+    loop {
+        let (page, next) = cases::list(conn, &filter, after.as_ref(), 1000)?;
+        all.extend(page);
+        match next {
+            Some(cursor) => after = Some(cursor),
+            None => break,
+        }
+    }
+    let end_of_day = crate::clock::amsterdam_start_of(as_of.succ_opt().unwrap_or(as_of));
+    let paid_out = payouts::paid_out_per_case(conn, client_id, db_instant(end_of_day))?;
+    let reviewing: Vec<String> =
+        payouts::cases_with_open_task(conn, crate::case::task_kind::INTAKE_REVIEW)?;
+    let mut policies = HashMap::new();
+    let mut lines = Vec::with_capacity(all.len());
+    for case in &all {
+        let open = case.stage != Stage::Closed;
+        let outstanding = if open {
+            let policy = match policies.get(&case.policy_version) {
+                Some(p) => p,
+                None => {
+                    let p = clients::get_policy(conn, client_id, Some(case.policy_version))?
+                        .ok_or_else(|| AppError::Internal("a case's policy is missing".into()))?
+                        .policy;
+                    policies.entry(case.policy_version).or_insert(p)
+                }
+            };
+            owed(case, policy, as_of)
+                .ok()
+                .and_then(|o| o.total.to_cents().ok())
+                .unwrap_or_default()
+        } else {
+            0
+        };
+        let oldest = case.claim.invoices.iter().map(|i| i.due_date).min();
+        let waiting = open
+            && (case.suspension == Suspension::OnHold
+                && case
+                    .track
+                    .hold
+                    .as_ref()
+                    .is_some_and(|h| h.reason == "client_instruction" || h.reason == "dispute")
+                || reviewing.contains(&case.id));
+        lines.push(CaseLine {
+            case_id: case.id.clone(),
+            client_reference: case.claim.client_reference.clone(),
+            stage: case.stage.as_str().to_owned(),
+            open,
+            oldest_due_date: oldest,
+            days_past_due: oldest.map_or(0, |d| (as_of - d).num_days().max(0)),
+            outstanding_cents: outstanding,
+            received_cents: case
+                .track
+                .payments
+                .iter()
+                .filter(|p| p.paid_on <= as_of)
+                .map(|p| p.amount_cents)
+                .sum(),
+            paid_out_cents: paid_out.get(&case.id).copied().unwrap_or_default(),
+            waiting_for_client: waiting,
+        });
+    }
+    let mut overview = Overview {
+        client_id: client_id.to_owned(),
+        as_of: Some(as_of),
+        cases: lines,
+        ..Overview::default()
+    };
+    overview.csv = overview_csv(&overview)?;
+    overview.pdf = overview_pdf(&overview)?;
+    Ok(overview)
+}
+
+fn overview_csv(o: &Overview) -> Result<String, AppError> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    csv.write_record([
+        "case_id",
+        "client_reference",
+        "stage",
+        "oldest_due_date",
+        "days_past_due",
+        "outstanding",
+        "received",
+        "paid_out",
+        "waiting_for_client",
+    ])
+    .map_err(fail)?;
+    for c in &o.cases {
+        csv.write_record([
+            c.case_id.as_str(),
+            c.client_reference.as_str(),
+            c.stage.as_str(),
+            &c.oldest_due_date.map(|d| d.to_string()).unwrap_or_default(),
+            &c.days_past_due.to_string(),
+            &euros(c.outstanding_cents),
+            &euros(c.received_cents),
+            &euros(c.paid_out_cents),
+            if c.waiting_for_client { "yes" } else { "no" },
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = csv
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn overview_pdf(o: &Overview) -> Result<Vec<u8>, AppError> {
+    let as_of = o.as_of.unwrap_or_default();
+    let (open, outstanding, received, paid_out) = o.totals();
+    let mut intro = vec![
+        format!(
+            "Cliënt {}, stand per {}",
+            o.client_id,
+            as_of.format("%d-%m-%Y")
+        ),
+        format!(
+            "Open dossiers: {open}; openstaand {}; ontvangen {}; afgedragen {}",
+            nl(outstanding),
+            nl(received),
+            nl(paid_out)
+        ),
+    ];
+    intro.extend(
+        o.aging()
+            .into_iter()
+            .map(|(b, n, cents)| format!("{b} dagen na vervaldatum: {n} dossiers, {}", nl(cents))),
+    );
+    let waiting = o.cases.iter().filter(|c| c.waiting_for_client).count();
+    intro.push(format!("Wachten op uw beslissing: {waiting} dossiers"));
+    client_money::render(&Report {
+        title: "Overzicht openstaande posten".into(),
+        intro,
+        header: vec![
+            "Dossier".into(),
+            "Fase".into(),
+            "Dagen".into(),
+            "Openstaand".into(),
+            "Ontvangen".into(),
+            "Afgedragen".into(),
+        ],
+        rows: o
+            .cases
+            .iter()
+            .map(|c| {
+                vec![
+                    c.client_reference.clone(),
+                    c.stage.clone(),
+                    c.days_past_due.to_string(),
+                    nl(c.outstanding_cents),
+                    nl(c.received_cents),
+                    nl(c.paid_out_cents),
+                ]
+            })
+            .collect(),
+        outro: Vec::new(),
+        office: office_name(),
+        date: as_of,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
