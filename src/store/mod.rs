@@ -15,6 +15,7 @@ pub mod events;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod office;
 pub mod payments;
 pub mod register_cache;
 pub mod rows;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::engine::{Applied, apply_in};
 use super::{Actor, App, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
-use crate::case::{Activity, CaseRecord, Event};
+use crate::case::{Activity, CaseRecord, Event, NO_OFFICE};
 use crate::case::{Client, CloseReason, TrackPolicy};
 use crate::clock::amsterdam_local;
 use crate::documents::{
@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::law::money::Money;
 use crate::law::quote::PaymentInput;
 use crate::registry::Registry;
-use crate::store::{cases, clients, idempotency, transaction};
+use crate::store::{cases, clients, idempotency, office, transaction};
 
 /// The idempotency scope of the track's commands: one request id, one change.
 const TRACK_SCOPE: &str = "track_command";
@@ -178,7 +178,7 @@ impl App {
             .and_then(|d| d.parse::<NaiveDate>().ok())
             .ok_or("the render job names no date")?;
         let id = case_id.to_owned();
-        let (case, client, policy) = self
+        let (case, client, policy, office) = self
             .store
             .run(move |conn| {
                 let case = cases::get(conn, &id)?
@@ -191,11 +191,12 @@ impl App {
                     Some(case.policy_version),
                 )?
                 .ok_or_else(|| AppError::Internal("the case's policy is missing".into()))?;
-                Ok::<_, AppError>((case, client.client, policy.policy))
+                // The office version in force now, as the document's letterhead.
+                let office = office::get(conn, None)?;
+                Ok::<_, AppError>((case, client.client, policy.policy, office))
             })
             .await
             .map_err(|e| e.to_string())?;
-        let office = Office::example();
         let payments: Vec<PaymentInput> = case
             .track
             .payments
@@ -214,6 +215,8 @@ impl App {
             // letter go at intake). The dossier says why there is none.
             return Ok(json!({ "kind": kind.as_str(), "skipped": reason }));
         }
+        // Never a letter with a made-up letterhead: the job opens the office task instead.
+        let office = Office::of(&office.ok_or(NO_OFFICE)?);
         let data = match kind {
             DocumentKind::FourteenDayLetter => DocumentData::FourteenDayLetter(
                 FourteenDayLetter::build(
