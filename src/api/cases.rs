@@ -6,9 +6,9 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
+use super::principal;
 use super::status::invalid_argument;
 use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
-use super::{principal, track};
 use crate::case::Event;
 use crate::proto::{self as pb, case_service_server::CaseService};
 use crate::store::cases::{CaseFilter, PageCursor};
@@ -123,10 +123,10 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let payment = track::payment(&r).map_err(|v| invalid_argument(&v))?;
+        let payment = convert::payment(&r).map_err(|v| invalid_argument(&v))?;
         let (case, recorded) = self.app.record_payment(&who, r.case_id, payment).await?;
         Ok(Response::new(pb::RecordPaymentResponse {
-            recorded: Some(track::recorded_payment(&recorded)),
+            recorded: Some(convert::recorded_payment(&recorded)),
             case: Some(convert::case_to_proto(&case, &self.creditor_iban().await?)),
         }))
     }
@@ -137,7 +137,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let instalments = track::instalments(&r.instalments).map_err(|v| invalid_argument(&v))?;
+        let instalments = convert::instalments(&r.instalments).map_err(|v| invalid_argument(&v))?;
         let event = Event::PlanProposed { instalments };
         self.command(&who, r.case_id, r.request_id, event).await
     }
@@ -148,7 +148,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let reason = track::hold_reason(r.reason).map_err(|v| invalid_argument(&v))?;
+        let reason = convert::hold_reason(r.reason).map_err(|v| invalid_argument(&v))?;
         let event = Event::PutOnHold {
             reason: reason.into(),
             note: r.note,
@@ -185,7 +185,7 @@ impl CaseService for CaseApi {
         let as_of = convert::optional_date(&r.as_of)
             .map_err(|e| invalid_argument(&[crate::case::FieldViolation::new("as_of", e)]))?;
         let (owed, as_of) = self.app.quote_case(&who, r.case_id, as_of).await?;
-        Ok(Response::new(track::owed_to_proto(&owed, as_of)))
+        Ok(Response::new(convert::owed_to_proto(&owed, as_of)))
     }
 
     type WatchCaseStream = EventStream;
@@ -226,7 +226,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let judgment = track::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
+        let judgment = convert::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
         let event = Event::JudgmentRegistered(judgment);
         self.command(&who, r.case_id, r.request_id, event).await
     }
