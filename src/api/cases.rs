@@ -9,10 +9,10 @@ use super::convert::{self, Violations};
 use super::principal;
 use super::status::invalid_argument;
 use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
-use crate::case::Event;
+use crate::case::{CaseFilter, Event};
+use crate::page::Cursor;
 use crate::proto::{self as pb, case_service_server::CaseService};
-use crate::store::cases::{CaseFilter, PageCursor};
-use crate::workflow::{App, CaseQuery, Principal};
+use crate::workflow::{App, AuditEntry, CaseQuery, Principal};
 
 /// Default and largest page of `ListCases`.
 const DEFAULT_PAGE: i64 = 50;
@@ -113,7 +113,7 @@ impl CaseService for CaseApi {
                 .iter()
                 .map(|c| convert::case_to_proto(c, &iban))
                 .collect(),
-            next_page_token: next.map(|c| page_token(&c)).unwrap_or_default(),
+            next_page_token: next.map(|c| c.token()).unwrap_or_default(),
         }))
     }
 
@@ -246,7 +246,7 @@ fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::Fie
     let after = if r.page_token.is_empty() {
         None
     } else {
-        v.check("page_token", parse_page_token(&r.page_token))
+        v.check("page_token", Cursor::from_token(&r.page_token, "ListCases"))
     };
     let non_empty = |s: String| if s.is_empty() { None } else { Some(s) };
     v.into_result(|| CaseQuery {
@@ -264,44 +264,22 @@ fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::Fie
     })
 }
 
-/// The opaque page token: the microsecond instant and id of the last case of the page.
-fn page_token(cursor: &PageCursor) -> String {
-    format!(
-        "{}.{}",
-        cursor.created_at.and_utc().timestamp_micros(),
-        cursor.id
-    )
-}
-
-fn parse_page_token(token: &str) -> Result<PageCursor, String> {
-    let bad = || "not a page token from a previous ListCases answer".to_owned();
-    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let created_at = chrono::DateTime::from_timestamp_micros(micros)
-        .ok_or_else(bad)?
-        .naive_utc();
-    Ok(PageCursor {
-        created_at,
-        id: id.to_owned(),
-    })
-}
-
 /// An audit event as the proto message.
-fn event_to_proto(e: &crate::store::events::EventRow) -> pb::CaseEvent {
-    let stage =
-        crate::case::Stage::parse(&e.stage).map_or(pb::Stage::Unspecified, convert::proto_stage);
-    let suspension = crate::case::Suspension::parse(&e.suspension)
+fn event_to_proto(e: &AuditEntry) -> pb::CaseEvent {
+    let stage = e.stage.map_or(pb::Stage::Unspecified, convert::proto_stage);
+    let suspension = e
+        .suspension
         .map_or(pb::Suspension::Unspecified, convert::proto_suspension);
     pb::CaseEvent {
         case_id: e.case_id.clone(),
         sequence: e.sequence,
         kind: e.kind.clone(),
-        at: Some(convert::timestamp(e.at.and_utc())),
+        at: Some(convert::timestamp(e.at)),
         actor: e.actor.clone(),
         stage: stage.into(),
         suspension: suspension.into(),
         reason: e.reason.clone(),
-        payload_json: e.payload.clone(),
+        payload_json: e.payload_json.clone(),
         policy_version: e.policy_version,
     }
 }

@@ -8,12 +8,13 @@ use uuid::{ContextV7, Timestamp, Uuid};
 use super::{App, Principal};
 
 use crate::case::{
-    CaseRecord, Claim, FieldViolation, NewCase, PaymentReference, Stage, Suspension,
+    CaseFilter, CaseRecord, Claim, FieldViolation, NewCase, PaymentReference, Stage, Suspension,
     VersionedPolicy, accepted_on,
 };
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
-use crate::store::cases::{self, CaseFilter, PageCursor};
+use crate::page::Cursor;
+use crate::store::cases;
 use crate::store::events::{self, NewEvent};
 use crate::store::{DbConnection, clients, transaction};
 
@@ -23,7 +24,7 @@ pub struct CaseQuery {
     /// Filters.
     pub filter: CaseFilter,
     /// Continue after this case.
-    pub after: Option<PageCursor>,
+    pub after: Option<Cursor>,
     /// At most this many.
     pub page_size: i64,
 }
@@ -157,7 +158,7 @@ impl App {
         &self,
         who: &Principal,
         mut query: CaseQuery,
-    ) -> Result<(Vec<CaseRecord>, Option<PageCursor>), AppError> {
+    ) -> Result<(Vec<CaseRecord>, Option<Cursor>), AppError> {
         if let Some(own) = who.confined_to() {
             if query.filter.client_id.as_deref().is_some_and(|c| c != own) {
                 return Ok((Vec::new(), None));
