@@ -26,7 +26,9 @@ pub use filter::CaseFilter;
 pub use identifiers::{Bic, ClientId, Iban, KvkNumber, Postcode, VatNumber};
 pub use lifecycle::task_kind;
 pub use office::{Bailiff, BailiffTitle, BankAccount, Office, VersionedOffice};
-pub use payment_reference::{PaymentReference, check_digit};
+pub use payment_reference::{
+    PAYLOAD_LIMIT as PAYMENT_REFERENCE_PAYLOAD_LIMIT, PaymentReference, check_digit,
+};
 pub use policy::{TrackPolicy, VersionedPolicy};
 pub use record::{CaseRecord, NewCase, accepted_on};
 pub use stage::{CloseReason, Stage, Suspension};
