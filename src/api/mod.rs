@@ -1,5 +1,6 @@
 //! The gRPC services, thin: decode and validate → call the app → encode. No SQL and no
-//! business rule here.
+//! business rule here, and no store type: the handlers see the workflow's and the domain's
+//! types only. Every proto ⇄ domain conversion is in `convert/`, one file per subject.
 
 pub mod access;
 mod admin;

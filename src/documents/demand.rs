@@ -74,8 +74,7 @@ impl Demand {
                 "a demand (sommatie) is for businesses; a consumer gets a 14-dagenbrief".into(),
             ));
         }
-        let figures =
-            quote(&quote_request(case, client, sent_on, payments)).map_err(BuildError::Quote)?;
+        let figures = quote(&quote_request(case, sent_on, payments)).map_err(BuildError::Quote)?;
         Ok(Demand {
             parties: Parties::of(office, client, case),
             reference: case.payment_reference.grouped(),

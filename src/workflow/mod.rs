@@ -2,13 +2,14 @@
 //! clock. Every change is one transaction that also appends the case's audit event.
 //! The durable engine (ARCHITECTURE.md → How a case moves): `engine` applies decisions,
 //! `jobs` runs timers and activities, `worker` is the job loop in `serve`, `clock` the
-//! shared manual clock.
+//! shared manual clock. What the API reads are the workflow's own views (`Task`,
+//! `AuditEntry`, `StoredDocument`, pages by `page::Cursor`): store rows stay in the store.
+//! A document's data comes from `documents::assemble`; the engine only stores it.
 
 mod admin;
 mod cases;
 mod clock;
 mod documents;
-mod dossier;
 mod engine;
 mod follow;
 mod import;
