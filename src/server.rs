@@ -148,6 +148,14 @@ pub async fn serve(
         engine_stopped.clone(),
     )
     .with_registry(registry);
+    match app.current_office().await {
+        Ok(Some(office)) => tracing::info!(version = office.version, "office configured"),
+        Ok(None) => tracing::warn!(
+            "no office configured: no letter or writ will be rendered (each render job opens \
+             an office_missing task) until an admin stores one with AdminService.PutOffice"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not read the office"),
+    }
     let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     app.observe_jobs_due();
     let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped));

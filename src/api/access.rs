@@ -11,7 +11,8 @@
 //!   clients, quotes, records payments, agrees payment plans.
 //! - **case_handler**: what the front office does, plus the track's decisions: tasks,
 //!   judgments, holds, resumption and withdrawal.
-//! - **admin**: clients, track policies, the clock, and every other call too. The admin is
+//! - **admin**: clients, track policies, the clock, the office itself (its letterhead and
+//!   accounts), and every other call too. The admin is
 //!   the gerechtsdeurwaarder, personally answerable for every act of the office (and able to
 //!   issue any token with `exploot token create`), so refusing them a case call would
 //!   protect nothing. Tokens themselves are managed with the CLI, not over gRPC.
@@ -41,6 +42,8 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.AdminService/AddRate", ADMIN),
     // Public law with its sources; the office reads it to explain a figure.
     ("/exploot.v1.AdminService/ListRates", OFFICE),
+    ("/exploot.v1.AdminService/PutOffice", ADMIN),
+    ("/exploot.v1.AdminService/GetOffice", ADMIN),
     ("/exploot.v1.CalculatorService/QuoteClaim", ANYONE),
     ("/exploot.v1.CaseService/CreateCase", ANYONE), // a client: for itself only
     ("/exploot.v1.CaseService/GetCase", ANYONE),

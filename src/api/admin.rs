@@ -129,6 +129,29 @@ impl AdminService for AdminApi {
         }))
     }
 
+    async fn put_office(
+        &self,
+        request: Request<pb::PutOfficeRequest>,
+    ) -> Result<Response<pb::Office>, Status> {
+        let who = super::principal(&request)?;
+        let office =
+            convert::office(request.get_ref().office.as_ref()).map_err(|v| invalid_argument(&v))?;
+        let stored = self.app.put_office(&who, office).await?;
+        Ok(Response::new(convert::office_to_proto(&stored)))
+    }
+
+    async fn get_office(
+        &self,
+        request: Request<pb::GetOfficeRequest>,
+    ) -> Result<Response<pb::Office>, Status> {
+        let version = request.get_ref().version;
+        let stored = self
+            .app
+            .get_office((version > 0).then_some(version))
+            .await?;
+        Ok(Response::new(convert::office_to_proto(&stored)))
+    }
+
     async fn get_clock(
         &self,
         _: Request<pb::GetClockRequest>,

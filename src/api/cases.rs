@@ -42,7 +42,21 @@ impl CaseApi {
         event: Event,
     ) -> Result<Response<pb::Case>, Status> {
         let case = self.app.command(who, case_id, request_id, event).await?;
-        Ok(Response::new(convert::case_to_proto(&case)))
+        Ok(Response::new(convert::case_to_proto(
+            &case,
+            &self.creditor_iban().await?,
+        )))
+    }
+
+    /// Where debtors pay: the third-party account of the office in force (empty while no
+    /// office is configured).
+    async fn creditor_iban(&self) -> Result<String, Status> {
+        Ok(self
+            .app
+            .current_office()
+            .await?
+            .map(|o| o.office.third_party_account.iban.as_str().to_owned())
+            .unwrap_or_default())
     }
 }
 
@@ -65,7 +79,10 @@ impl CaseService for CaseApi {
             self.app.clock().today(),
         );
         let case = self.app.create_case(&who, r.client_id, claim).await?;
-        Ok(Response::new(convert::case_to_proto(&case)))
+        Ok(Response::new(convert::case_to_proto(
+            &case,
+            &self.creditor_iban().await?,
+        )))
     }
 
     async fn get_case(
@@ -77,7 +94,10 @@ impl CaseService for CaseApi {
             .app
             .get_case(&who, request.into_inner().case_id)
             .await?;
-        Ok(Response::new(convert::case_to_proto(&case)))
+        Ok(Response::new(convert::case_to_proto(
+            &case,
+            &self.creditor_iban().await?,
+        )))
     }
 
     async fn list_cases(
@@ -87,8 +107,12 @@ impl CaseService for CaseApi {
         let who = principal(&request)?;
         let query = list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
         let (cases, next) = self.app.list_cases(&who, query).await?;
+        let iban = self.creditor_iban().await?;
         Ok(Response::new(pb::ListCasesResponse {
-            cases: cases.iter().map(convert::case_to_proto).collect(),
+            cases: cases
+                .iter()
+                .map(|c| convert::case_to_proto(c, &iban))
+                .collect(),
             next_page_token: next.map(|c| c.token()).unwrap_or_default(),
         }))
     }
@@ -103,7 +127,7 @@ impl CaseService for CaseApi {
         let (case, recorded) = self.app.record_payment(&who, r.case_id, payment).await?;
         Ok(Response::new(pb::RecordPaymentResponse {
             recorded: Some(convert::recorded_payment(&recorded)),
-            case: Some(convert::case_to_proto(&case)),
+            case: Some(convert::case_to_proto(&case, &self.creditor_iban().await?)),
         }))
     }
 

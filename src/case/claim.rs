@@ -9,7 +9,7 @@ use crate::law::money::Money;
 pub use crate::law::quote::DebtorKind;
 
 /// A postal address; the postcode is normalised (`1234 AB`) for Dutch addresses.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// Street and house number.
     pub street: String,

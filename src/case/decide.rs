@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::decision::{Decision, Due, Effect, NewTask, Rejection};
-use super::event::{Activity, Event, JOB_FAILED_TASK, JobKind, Timer};
+use super::event::{
+    Activity, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, OFFICE_MISSING_TASK, Timer,
+};
 use super::lifecycle::{self, task_kind};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
@@ -252,6 +254,34 @@ pub fn decide(
             case, *attempts, error,
         )),
         Event::ActivityFailed {
+            activity: activity @ Activity::RenderDocument,
+            error,
+            payload,
+            ..
+        } if error == NO_OFFICE => {
+            let details = json!({
+                "job_kind": JobKind::Activity(*activity).as_str(),
+                "payload": payload,
+                "last_error": error,
+            });
+            let mut d = stay(
+                "office_missing",
+                "no office is configured: no document rendered".into(),
+                vec![Effect::OpenTask(NewTask {
+                    kind: OFFICE_MISSING_TASK.into(),
+                    queue: CASE_HANDLER_QUEUE.into(),
+                    title: format!(
+                        "No office configured: the {} was not rendered (PutOffice, then retry)",
+                        payload["kind"].as_str().unwrap_or("document")
+                    ),
+                    details: details.clone(),
+                    outcomes: vec!["retry".into(), "dismiss".into()],
+                })],
+            );
+            d.audit.data = details;
+            Ok(d)
+        }
+        Event::ActivityFailed {
             activity,
             attempts,
             error,
@@ -302,7 +332,9 @@ pub fn decide(
                 _ => {}
             }
             let mut effects = Vec::new();
-            if task_kind == JOB_FAILED_TASK && outcome == "retry" {
+            if (task_kind == JOB_FAILED_TASK || task_kind == OFFICE_MISSING_TASK)
+                && outcome == "retry"
+            {
                 let kind = details["job_kind"]
                     .as_str()
                     .and_then(JobKind::parse)
@@ -528,6 +560,51 @@ pub(crate) mod tests {
                 kind: JobKind::Activity(Activity::Probe),
                 due: Due::Now,
                 payload: json!({ "fail_first": 9 }),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_render_without_an_office_opens_the_office_task_at_once_and_its_retry_renders() {
+        let policy = TrackPolicy::default();
+        let c = case(DebtorKind::Consumer);
+        let payload = json!({ "kind": "fourteen_day_letter", "on": "2026-05-04" });
+        let failed = decide(
+            &c,
+            &Event::ActivityFailed {
+                activity: Activity::RenderDocument,
+                attempts: 1,
+                error: NO_OFFICE.into(),
+                payload: payload.clone(),
+            },
+            &policy,
+            d("2026-05-04"),
+        )
+        .unwrap();
+        assert_eq!(failed.stage, c.stage, "the case waits where it is");
+        let [Effect::OpenTask(task)] = failed.effects.as_slice() else {
+            panic!("one task: {:?}", failed.effects);
+        };
+        assert_eq!(task.kind, OFFICE_MISSING_TASK);
+        assert!(task.title.contains("fourteen_day_letter"), "{}", task.title);
+        let retried = decide(
+            &c,
+            &Event::TaskCompleted {
+                task_kind: task.kind.clone(),
+                outcome: "retry".into(),
+                details: task.details.clone(),
+                note: String::new(),
+            },
+            &policy,
+            d("2026-05-05"),
+        )
+        .unwrap();
+        assert_eq!(
+            retried.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RenderDocument),
+                due: Due::Now,
+                payload,
             }]
         );
     }

@@ -91,6 +91,15 @@ impl JobKind {
 /// The kind of task that a job which ran out of attempts opens.
 pub const JOB_FAILED_TASK: &str = "job_failed";
 
+/// The kind of task a render job opens when no office is configured: no document may go
+/// out with a made-up letterhead, so nothing is rendered and a person is told. Its `retry`
+/// schedules the render again; `PutOffice` completes every open one with `retry` itself.
+pub const OFFICE_MISSING_TASK: &str = "office_missing";
+
+/// The error of a render job when no office is configured: not worth retrying (nothing
+/// changes until someone calls `PutOffice`), so it opens an [`OFFICE_MISSING_TASK`] at once.
+pub const NO_OFFICE: &str = "no office is configured (AdminService.PutOffice): nothing rendered";
+
 /// Everything that changes a case.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A client's id, chosen by the office (`acme-energie`): lowercase letters, digits, `-`
 /// and `_`, at most 64 characters, so it is safe in URLs, file names and logs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -35,7 +37,8 @@ impl fmt::Display for ClientId {
 }
 
 /// A KvK number (Kamer van Koophandel): exactly 8 digits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct KvkNumber(String);
 
 impl KvkNumber {
@@ -56,7 +59,8 @@ impl KvkNumber {
 }
 
 /// An IBAN whose ISO 13616 mod-97 checksum holds, stored without spaces in upper case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Iban(String);
 
 impl Iban {
@@ -80,20 +84,9 @@ impl Iban {
         if compact.starts_with("NL") && bytes.len() != 18 {
             return Err("a Dutch IBAN has 18 characters".into());
         }
-        // Move the first four characters to the end, letters become 10..35, mod 97 must be 1.
-        let remainder = bytes[4..].iter().chain(&bytes[..4]).fold(0u32, |acc, &b| {
-            let value = if b.is_ascii_digit() {
-                u32::from(b - b'0')
-            } else {
-                u32::from(b - b'A') + 10
-            };
-            if value >= 10 {
-                (acc * 100 + value) % 97
-            } else {
-                (acc * 10 + value) % 97
-            }
-        });
-        if remainder == 1 {
+        // Move the first four characters to the end; mod 97 must be 1.
+        let rearranged: Vec<u8> = bytes[4..].iter().chain(&bytes[..4]).copied().collect();
+        if mod97(&rearranged) == 1 {
             Ok(Self(compact))
         } else {
             Err("the IBAN's check digits do not match (typo?)".into())
@@ -101,6 +94,124 @@ impl Iban {
     }
 
     /// The IBAN without spaces.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// ISO 7064 mod 97-10 of upper-case letters and digits, letters counting as 10 … 35: the
+/// check of an IBAN (rearranged) and of a sole trader's VAT number.
+fn mod97(text: &[u8]) -> u32 {
+    text.iter().fold(0u32, |acc, &b| {
+        let value = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        if value >= 10 {
+            (acc * 100 + value) % 97
+        } else {
+            (acc * 10 + value) % 97
+        }
+    })
+}
+
+/// Newtypes stored as their text (JSON), read back through their own parse, so a stored
+/// value that no longer parses is an error rather than an invalid value.
+macro_rules! text_serde {
+    ($($name:ident),*) => {$(
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(raw: String) -> Result<Self, String> {
+                Self::parse(&raw)
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    )*};
+}
+text_serde!(KvkNumber, Iban, VatNumber, Bic);
+/// A Dutch VAT number (*btw-identificatienummer*): `NL`, nine digits, `B`, two digits
+/// (not `00`), stored in upper case without spaces. The Belastingdienst issues two kinds,
+/// and either check passes: the older numbers built on the RSIN/BSN, whose nine digits
+/// pass the elfproef (weights 9 … 2 and −1 for the last, sum divisible by 11), and since
+/// 1 January 2020 the numbers of sole traders, whose whole text passes ISO 7064 mod 97-10
+/// as an IBAN does (letters A = 10 … Z = 35; the remainder is 1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct VatNumber(String);
+
+impl VatNumber {
+    /// Checks the form and the check digits; spaces and dots are ignored, letters may be
+    /// lower case.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !(c.is_whitespace() || *c == '.'))
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let b = compact.as_bytes();
+        let well_formed = b.len() == 14
+            && compact.starts_with("NL")
+            && b[2..11].iter().all(u8::is_ascii_digit)
+            && b[11] == b'B'
+            && b[12..].iter().all(u8::is_ascii_digit)
+            && &compact[12..] != "00";
+        if !well_formed {
+            return Err(
+                "a Dutch VAT number is NL, 9 digits, B and 2 digits (NL123456789B01)".into(),
+            );
+        }
+        let digits: Vec<u32> = b[2..11].iter().map(|d| u32::from(d - b'0')).collect();
+        let weighted: i64 = digits[..8]
+            .iter()
+            .zip((2..=9).rev())
+            .map(|(d, w)| i64::from(d * w))
+            .sum::<i64>()
+            - i64::from(digits[8]);
+        let elfproef = weighted % 11 == 0;
+        if elfproef || mod97(b) == 1 {
+            Ok(Self(compact))
+        } else {
+            Err("the VAT number's check digits do not match (typo?)".into())
+        }
+    }
+
+    /// The number without spaces.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A BIC (ISO 9362): 4 letters for the bank, 2 for the country, 2 letters or digits for the
+/// place and optionally 3 for the branch; stored in upper case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Bic(String);
+
+impl Bic {
+    /// Checks the form; spaces are ignored, letters may be lower case.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let b = compact.as_bytes();
+        let ok = (b.len() == 8 || b.len() == 11)
+            && b[..6].iter().all(u8::is_ascii_uppercase)
+            && b[6..].iter().all(u8::is_ascii_alphanumeric);
+        if ok {
+            Ok(Self(compact))
+        } else {
+            Err("a BIC is 8 or 11 letters and digits, e.g. ABNANL2A".into())
+        }
+    }
+
+    /// The BIC without spaces.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -159,6 +270,39 @@ mod tests {
         assert_eq!(Postcode::parse_dutch("1012ab").unwrap().as_str(), "1012 AB");
         assert!(Postcode::parse_dutch("0123 AB").is_err());
         assert!(Postcode::parse_dutch("1234 A").is_err());
+    }
+
+    #[test]
+    fn vat_numbers() {
+        // python-stdnum's examples for nl.btw: an RSIN-based number (elfproef) and a sole
+        // trader's number of 2020 (mod 97); the third fails both.
+        assert_eq!(
+            VatNumber::parse("nl 0044.95445 B01").unwrap().as_str(),
+            "NL004495445B01"
+        );
+        assert!(VatNumber::parse("NL002455799B11").is_ok());
+        assert!(VatNumber::parse("NL123456789B90").is_err());
+        assert!(VatNumber::parse("NL004495445B00").is_err(), "suffix 00");
+        assert!(VatNumber::parse("004495445B01").is_err(), "no NL");
+        assert!(VatNumber::parse("NL00449544B01").is_err(), "8 digits");
+    }
+
+    #[test]
+    fn bics() {
+        assert_eq!(Bic::parse("abnanl2a").unwrap().as_str(), "ABNANL2A");
+        assert!(Bic::parse("RABONL2UXXX").is_ok());
+        assert!(Bic::parse("ABNANL2").is_err());
+        assert!(Bic::parse("1BNANL2A").is_err());
+    }
+
+    #[test]
+    fn identifiers_read_back_through_their_checks() {
+        let iban: Iban = serde_json::from_str("\"NL91ABNA0417164300\"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&iban).unwrap(),
+            "\"NL91ABNA0417164300\""
+        );
+        assert!(serde_json::from_str::<Iban>("\"NL92ABNA0417164300\"").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod event;
 mod filter;
 mod identifiers;
 mod lifecycle;
+mod office;
 mod payment_reference;
 mod policy;
 mod record;
@@ -20,11 +21,14 @@ pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};
 pub use client::{Client, StoredClient};
 pub use decide::{CASE_HANDLER_QUEUE, decide};
 pub use decision::{Audit, Decision, Due, Effect, NewTask, Rejection};
-pub use event::{Activity, Event, JOB_FAILED_TASK, JobKind, Timer};
+pub use event::{Activity, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, OFFICE_MISSING_TASK, Timer};
 pub use filter::CaseFilter;
-pub use identifiers::{ClientId, Iban, KvkNumber, Postcode};
+pub use identifiers::{Bic, ClientId, Iban, KvkNumber, Postcode, VatNumber};
 pub use lifecycle::task_kind;
-pub use payment_reference::{PaymentReference, check_digit};
+pub use office::{Bailiff, BailiffTitle, BankAccount, Office, VersionedOffice};
+pub use payment_reference::{
+    PAYLOAD_LIMIT as PAYMENT_REFERENCE_PAYLOAD_LIMIT, PaymentReference, check_digit,
+};
 pub use policy::{TrackPolicy, VersionedPolicy};
 pub use record::{CaseRecord, NewCase, accepted_on};
 pub use stage::{CloseReason, Stage, Suspension};

@@ -296,7 +296,7 @@ impl JudgmentService {
         doc.lines(
             LEFT,
             &[
-                format!("{}, gerechtsdeurwaarder", self.parties.office.bailiff),
+                self.parties.office.bailiff_signature(),
                 format!(
                     "De kosten van dit exploot zijn {}.",
                     (self.service_fee + self.service_fee_vat).format_nl()

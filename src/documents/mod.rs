@@ -261,12 +261,27 @@ pub fn render(kind: DocumentKind, data: &DocumentData) -> Result<Rendered, Rende
 /// The bailiff's office (*gerechtsdeurwaarderskantoor*) that sends the letters and serves
 /// the writs: its identity is a mandatory part of every letter (who writes, on whose
 /// behalf) and of every writ (art. 45 lid 3 sub c Rv: the bailiff's name and office).
+/// It is the letterhead of the office version in force when the document is rendered
+/// ([`Office::of`]), kept in the document's stored data with that `version`, so a document
+/// shows the office as it was that day. Fields added later read as empty from older data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
+    /// The stored office version this letterhead is (0: the example office).
+    #[serde(default)]
+    pub version: i64,
     /// Trading name.
     pub name: String,
-    /// The bailiff who signs writs (*gerechtsdeurwaarder*), with initials.
+    /// The legal entity, when it differs from the trading name.
+    #[serde(default)]
+    pub legal_name: String,
+    /// The bailiff who signs writs, with initials.
     pub bailiff: String,
+    /// The signing bailiff's title: `gerechtsdeurwaarder` or `kandidaat-gerechtsdeurwaarder`.
+    #[serde(default = "gerechtsdeurwaarder")]
+    pub bailiff_title: String,
+    /// The signing bailiff's *standplaats* ("kantoorhoudende te …"); the city when empty.
+    #[serde(default)]
+    pub standplaats: String,
     /// Street and number.
     pub street: String,
     /// Postcode.
@@ -288,15 +303,37 @@ pub struct Office {
     /// figures computed on it are).
     #[serde(skip)]
     pub rates: RateTable,
+    /// The account's BIC, if given.
+    #[serde(default)]
+    pub bic: String,
+    /// The postal address in one line, when letters go elsewhere than the visiting address.
+    #[serde(default)]
+    pub postal_address: String,
+    /// Website, if any.
+    #[serde(default)]
+    pub website: String,
+    /// VAT number (btw-identificatienummer).
+    #[serde(default)]
+    pub vat_number: String,
+}
+
+fn gerechtsdeurwaarder() -> String {
+    "gerechtsdeurwaarder".into()
 }
 
 impl Office {
-    /// An office for examples and tests (no real office; the IBAN is a checksum-valid
-    /// example number). Production passes its own office from configuration.
+    /// An office for tests and the sample documents only (no real office; the IBAN is a
+    /// checksum-valid example number nobody here owns). The service never renders with it:
+    /// its documents carry the office stored with `PutOffice` ([`Office::of`]), and without
+    /// one it renders nothing.
     pub fn example() -> Office {
         Office {
+            version: 0,
             name: "Van Dijk & Bakker Gerechtsdeurwaarders".into(),
+            legal_name: String::new(),
             bailiff: "mr. P.J. van Dijk".into(),
+            bailiff_title: gerechtsdeurwaarder(),
+            standplaats: "Utrecht".into(),
             street: "Oudegracht 100".into(),
             postcode: "3511 AX".into(),
             city: "Utrecht".into(),
@@ -306,18 +343,85 @@ impl Office {
             iban: "NL02ABNA0123456789".into(),
             account_name: "Stichting Derdengelden Van Dijk & Bakker".into(),
             rates: RateTable::default(),
+            bic: String::new(),
+            postal_address: String::new(),
+            website: String::new(),
+            vat_number: String::new(),
+        }
+    }
+
+    /// The letterhead of a stored office version: the trading name, the visiting address,
+    /// the third-party account (the only account a debtor is asked to pay into) and the
+    /// bailiff who signs.
+    pub fn of(stored: &crate::case::VersionedOffice) -> Office {
+        let o = &stored.office;
+        let signing = o.signing_bailiff();
+        let postal = o
+            .postal_address
+            .as_ref()
+            .filter(|p| **p != o.visiting_address)
+            .map(|p| format!("{}, {}  {}", p.street, p.postcode, p.city))
+            .unwrap_or_default();
+        Office {
+            version: stored.version,
+            name: o.trading_name.clone(),
+            legal_name: if o.legal_name == o.trading_name {
+                String::new()
+            } else {
+                o.legal_name.clone()
+            },
+            bailiff: signing.map(|b| b.name.clone()).unwrap_or_default(),
+            bailiff_title: signing
+                .map_or(crate::case::BailiffTitle::Gerechtsdeurwaarder, |b| b.title)
+                .as_str()
+                .to_owned(),
+            standplaats: signing.map(|b| b.standplaats.clone()).unwrap_or_default(),
+            street: o.visiting_address.street.clone(),
+            postcode: o.visiting_address.postcode.clone(),
+            city: o.visiting_address.city.clone(),
+            phone: o.phone.clone(),
+            email: o.email.clone(),
+            kvk_number: o.kvk_number.as_str().to_owned(),
+            iban: o.third_party_account.iban.as_str().to_owned(),
+            account_name: o.third_party_account.holder.clone(),
+            bic: o
+                .third_party_account
+                .bic
+                .as_ref()
+                .map(|b| b.as_str().to_owned())
+                .unwrap_or_default(),
+            postal_address: postal,
+            website: o.website.clone(),
+            vat_number: o.vat_number.as_str().to_owned(),
+            rates: RateTable::default(),
         }
     }
 
     fn address_lines(&self) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.street.clone(),
-            format!("{}  {}", self.postcode, self.city),
-            format!("T {}", self.phone),
-            self.email.clone(),
-            format!("KvK {}", self.kvk_number),
-        ]
+        let mut lines = vec![self.name.clone()];
+        if !self.legal_name.is_empty() {
+            lines.push(self.legal_name.clone());
+        }
+        lines.push(self.street.clone());
+        lines.push(format!("{}  {}", self.postcode, self.city));
+        if !self.postal_address.is_empty() {
+            lines.push(format!("Postadres: {}", self.postal_address));
+        }
+        lines.push(format!("T {}", self.phone));
+        lines.push(self.email.clone());
+        if !self.website.is_empty() {
+            lines.push(self.website.clone());
+        }
+        lines.push(format!("KvK {}", self.kvk_number));
+        if !self.vat_number.is_empty() {
+            lines.push(format!("Btw {}", self.vat_number));
+        }
+        lines
+    }
+
+    /// How a writ signs: "mr. P.J. van Dijk, gerechtsdeurwaarder".
+    fn bailiff_signature(&self) -> String {
+        format!("{}, {}", self.bailiff, self.bailiff_title)
     }
 
     /// The IBAN in groups of four, as people type it.
@@ -328,9 +432,14 @@ impl Office {
     /// How a writ names the bailiff who serves it and his office (art. 45 lid 3 sub c Rv):
     /// "heb ik, …, gerechtsdeurwaarder, kantoorhoudende te … aan …,".
     fn bailiff_clause(&self) -> String {
+        let standplaats = if self.standplaats.is_empty() {
+            &self.city
+        } else {
+            &self.standplaats
+        };
         format!(
-            "heb ik, {}, gerechtsdeurwaarder, kantoorhoudende te {} aan {}, {} {},",
-            self.bailiff, self.city, self.street, self.postcode, self.city
+            "heb ik, {}, {}, kantoorhoudende te {standplaats} aan {}, {} {},",
+            self.bailiff, self.bailiff_title, self.street, self.postcode, self.city
         )
     }
 }
@@ -704,9 +813,13 @@ fn payment_instructions(doc: &mut Doc, office: &Office, reference: &str, amount:
     for (label, value) in [
         ("Bedrag", amount.format_nl()),
         ("IBAN", office.iban_grouped()),
+        ("BIC", office.bic.clone()),
         ("Ten name van", office.account_name.clone()),
         ("Betalingskenmerk", reference.to_owned()),
     ] {
+        if value.is_empty() {
+            continue;
+        }
         doc.row(&columns, &[label, &value], Style::Regular, layout::BODY);
     }
     doc.space(6.0);

@@ -516,7 +516,7 @@ impl SummonsDraft {
         doc.lines(
             LEFT,
             &[
-                format!("{}, gerechtsdeurwaarder", self.parties.office.bailiff),
+                self.parties.office.bailiff_signature(),
                 format!("concept opgesteld op {}", nl(self.drafted_on)),
             ],
             Style::Regular,

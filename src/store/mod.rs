@@ -16,6 +16,7 @@ pub mod events;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod office;
 pub mod payments;
 pub mod rates;
 pub mod payouts;

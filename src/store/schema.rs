@@ -52,6 +52,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    office_versions (version) {
+        version -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     parties (case_id, role) {
         case_id -> Text,
         role -> Text,

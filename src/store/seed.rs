@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text, Timestamp};
 
 use super::{DbConnection, StoreError, db_instant, transaction};
-use crate::case::{JobKind, Timer};
+use crate::case::{JobKind, PAYMENT_REFERENCE_PAYLOAD_LIMIT as PAYLOAD_LIMIT, Timer};
 
 /// What to seed.
 #[derive(Clone, Debug)]
@@ -32,7 +32,32 @@ pub struct SyntheticCases<'a> {
     pub max_attempts: i64,
 }
 
-/// Inserts `count` consumer cases in stage intake, each with a debtor, one invoice of
+/// Where a seed's payment references start: 15 digits from the prefix's SHA-256, leaving
+/// room for a billion cases below 10^15, so seeds with other prefixes draw other numbers.
+fn reference_base(prefix: &str) -> i64 {
+    let hex = crate::digest::sha256_hex(prefix.as_bytes());
+    let bits = u64::from_str_radix(&hex[..15], 16).unwrap_or(0);
+    i64::try_from(bits % (PAYLOAD_LIMIT - 1_000_000_000)).unwrap_or(0)
+}
+
+/// The weighted digit sum of the betalingskenmerk check (`case::check_digit`) over the
+/// 15-digit integer `column`, as SQL both backends run: digit i from the right times
+/// 2, 4, 8, 5, 10, 9, 7, 3, 6, 1, repeating.
+fn weighted_digits(column: &str) -> String {
+    const WEIGHTS: [u32; 10] = [2, 4, 8, 5, 10, 9, 7, 3, 6, 1];
+    (0..15)
+        .map(|i| {
+            format!(
+                "(({column} / {}) % 10) * {}",
+                10u64.pow(i),
+                WEIGHTS[i as usize % 10]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Inserts `count` consumer cases in stage intake, each with a payment reference, a debtor, one invoice of
 /// € 1.000,00 (due 30 days before acceptance: overdue, as a claim comes in), its
 /// `case_created` audit event and a due start-track timer, in one transaction. Returns the
 /// number of cases.
@@ -44,9 +69,14 @@ pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Resul
         diesel::sql_query(format!(
             "{SERIES} INSERT INTO cases (id, client_id, client_reference, content_hash, stage, \
                suspension, debtor_kind, principal_cents, received_at, accepted_on, \
-               policy_version, version, created_at, updated_at) \
+               policy_version, version, created_at, updated_at, payment_reference) \
              SELECT $2 || n, $3, $2 || n, 'synthetic', 'intake', 'none', 'consumer', 100000, \
-               $4, $5, $6, 1, $4, $4 FROM series"
+               $4, $5, $6, 1, $4, $4, \
+               CAST(CASE c WHEN 11 THEN 0 WHEN 10 THEN 1 ELSE c END AS TEXT) \
+                 || substr(CAST(1000000000000000 + p AS TEXT), 2) \
+             FROM (SELECT n, p, 11 - ({weighted}) % 11 AS c \
+                   FROM (SELECT n, $7 + n AS p FROM series) payloads) checked",
+            weighted = weighted_digits("p"),
         ))
         .bind::<BigInt, _>(s.count)
         .bind::<Text, _>(s.prefix)
@@ -54,6 +84,7 @@ pub fn synthetic_cases(conn: &mut DbConnection, s: &SyntheticCases<'_>) -> Resul
         .bind::<Timestamp, _>(now)
         .bind::<Date, _>(s.accepted_on)
         .bind::<BigInt, _>(s.policy_version)
+        .bind::<BigInt, _>(reference_base(s.prefix))
         .execute(conn)?;
         diesel::sql_query(format!(
             "{SERIES} INSERT INTO parties (case_id, role, kind, name) \

@@ -54,6 +54,16 @@ pub fn insert(conn: &mut DbConnection, row: &TaskRow) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// The ids of the open or claimed tasks of `kind`, oldest first.
+pub fn open_of_kind(conn: &mut DbConnection, kind: &str) -> Result<Vec<String>, StoreError> {
+    Ok(tasks::table
+        .filter(tasks::kind.eq(kind))
+        .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED]))
+        .order((tasks::created_at.asc(), tasks::id.asc()))
+        .select(tasks::id)
+        .load(conn)?)
+}
+
 /// A task by id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<TaskRow>, StoreError> {
     Ok(tasks::table

@@ -88,10 +88,15 @@ pub struct BankImport {
 }
 
 /// The office's third-party account, which every statement imported must be of.
-fn third_party_account(_conn: &mut DbConnection) -> Result<Iban, AppError> {
-    // Until the office's configuration (issue 15, item 1) lands, the account of the
-    // example office; then: the account of the office version in force.
-    Iban::parse(&crate::documents::Office::example().iban).map_err(AppError::Internal)
+fn third_party_account(conn: &mut DbConnection) -> Result<Iban, AppError> {
+    let office = crate::store::office::get(conn, None)?.ok_or_else(|| {
+        AppError::FailedPrecondition(
+            "no office is configured: AdminService.PutOffice names the third-party account \
+             (derdengeldenrekening) a bank statement must be of"
+                .into(),
+        )
+    })?;
+    Ok(office.office.third_party_account.iban)
 }
 
 impl App {

@@ -189,7 +189,11 @@ impl App {
         let now = now.max(self.clock.now());
         let failed = job.attempts + 1;
         let last = match (JobKind::parse(&job.kind), job.case_id.clone()) {
-            (Some(JobKind::Activity(activity)), Some(case_id)) if failed >= job.max_attempts => {
+            // No office configured: retrying changes nothing until someone stores one, so
+            // a person is told at once (the task's retry, or PutOffice, renders it).
+            (Some(JobKind::Activity(activity)), Some(case_id))
+                if failed >= job.max_attempts || error == crate::case::NO_OFFICE =>
+            {
                 Some((activity, case_id))
             }
             // Not the last attempt; or nothing a person could act on (an unknown kind

@@ -16,6 +16,7 @@ mod follow;
 mod import;
 mod jobs;
 mod payouts;
+mod office;
 mod principal;
 mod rates;
 mod task_view;

@@ -23,9 +23,15 @@ use crate::store::cases;
 use crate::store::payouts::{self, LedgerPayment, LineRow, PayoutRow, RunRow};
 use crate::store::{DbConnection, clients, db_instant, transaction};
 
-/// The office's name on files and statements until the office's configuration lands.
-fn office_name() -> String {
-    crate::documents::Office::example().account_name
+/// The office version in force: its third-party account pays the clients out.
+fn office_in_force(conn: &mut DbConnection) -> Result<crate::case::VersionedOffice, AppError> {
+    crate::store::office::get(conn, None)?.ok_or_else(|| {
+        AppError::FailedPrecondition(
+            "no office is configured: AdminService.PutOffice names the third-party account \
+             (derdengeldenrekening) the payouts are made from"
+                .into(),
+        )
+    })
 }
 
 /// A run's result.
@@ -226,6 +232,7 @@ fn run_in(
     up_to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<PayoutRun, AppError> {
+    let office = office_in_force(conn)?.office;
     let ledger = payouts::payments_up_to(conn, up_to)?;
     let ids: Vec<&str> = ledger.iter().map(|l| l.payment.id.as_str()).collect();
     let settled = payouts::settled(conn, &ids)?;
@@ -387,7 +394,7 @@ fn run_in(
             ],
             rows: table,
             outro,
-            office: office_name(),
+            office: office.trading_name.clone(),
             date: today,
         })
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -413,9 +420,13 @@ fn run_in(
         message_id: run.message_id.clone(),
         created_at: amsterdam_local(now),
         execution_date: today,
-        debtor_name: office_name(),
-        debtor_iban: crate::documents::Office::example().iban,
-        debtor_bic: None,
+        debtor_name: office.third_party_account.holder.clone(),
+        debtor_iban: office.third_party_account.iban.as_str().to_owned(),
+        debtor_bic: office
+            .third_party_account
+            .bic
+            .as_ref()
+            .map(|b| b.as_str().to_owned()),
         transfers,
     };
     run.total_cents = batch.total_cents();
@@ -525,7 +536,10 @@ fn overview_in(
         ..Overview::default()
     };
     overview.csv = overview_csv(&overview)?;
-    overview.pdf = overview_pdf(&overview)?;
+    let office = crate::store::office::get(conn, None)?
+        .map(|o| o.office.trading_name)
+        .unwrap_or_default();
+    overview.pdf = overview_pdf(&overview, office)?;
     Ok(overview)
 }
 
@@ -564,7 +578,7 @@ fn overview_csv(o: &Overview) -> Result<String, AppError> {
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn overview_pdf(o: &Overview) -> Result<Vec<u8>, AppError> {
+fn overview_pdf(o: &Overview, office: String) -> Result<Vec<u8>, AppError> {
     let as_of = o.as_of.unwrap_or_default();
     let (open, outstanding, received, paid_out) = o.totals();
     let mut intro = vec![
@@ -613,7 +627,7 @@ fn overview_pdf(o: &Overview) -> Result<Vec<u8>, AppError> {
             })
             .collect(),
         outro: Vec::new(),
-        office: office_name(),
+        office,
         date: as_of,
     })
     .map_err(|e| AppError::Internal(e.to_string()))

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 use super::engine::{Applied, apply_in};
 use super::{Actor, App, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
-use crate::case::{Activity, CaseRecord, Event};
+use crate::case::{Activity, CaseRecord, Event, NO_OFFICE};
 use crate::clock::amsterdam_local;
 use crate::documents::{Assembled, DocumentKind, Office, assemble};
 use crate::error::AppError;
 use crate::registry::Registry;
-use crate::store::{cases, clients, idempotency, transaction};
+use crate::store::{cases, clients, idempotency, office, transaction};
 
 /// The idempotency scope of the track's commands: one request id, one change.
 const TRACK_SCOPE: &str = "track_command";
@@ -174,7 +174,7 @@ impl App {
             .and_then(|d| d.parse::<NaiveDate>().ok())
             .ok_or("the render job names no date")?;
         let id = case_id.to_owned();
-        let (case, client, policy) = self
+        let (case, client, policy, office) = self
             .store
             .run(move |conn| {
                 let case = cases::get(conn, &id)?
@@ -187,15 +187,18 @@ impl App {
                     Some(case.policy_version),
                 )?
                 .ok_or_else(|| AppError::Internal("the case's policy is missing".into()))?;
-                Ok::<_, AppError>((case, client.client, policy.policy))
+                // The office version in force now, as the document's letterhead.
+                let office = office::get(conn, None)?;
+                Ok::<_, AppError>((case, client.client, policy.policy, office))
             })
             .await
             .map_err(|e| e.to_string())?;
-        // The office is the example one until the office is configured; its rates are the
-        // office's table in force (read beside the policy).
+        // Never a document with a made-up letterhead: without an office the job opens the
+        // office_missing task instead. Its rates are the office's table in force (read
+        // beside the policy).
         let office = Office {
             rates: policy.rates.clone(),
-            ..Office::example()
+            ..Office::of(&office.ok_or(NO_OFFICE)?)
         };
         let data = match assemble(kind, &office, &client, &case, &policy, on)? {
             Assembled::Data(data) => *data,

@@ -6,7 +6,7 @@
 //!
 //! The cases, all for acme, invoices due Sun 1 Mar 2026, created Mon 4 May 2026:
 //! - A: business debtor, € 1,000.00, IBAN NL38RABO0300000001: pays 500.00 by reference;
-//! - B: consumer, € 800.00, NL20INGB0001234567: pays 250.00 by reference, which the bank
+//! - B: consumer, € 800.00, NL86INGB0002445588: pays 250.00 by reference, which the bank
 //!   takes back the next day (storno, AC04);
 //! - C: consumer, € 300.00, NL19ABNA0999999990, and D: business, € 300.00, the same IBAN:
 //!   300.00 without a reference fits both (ambiguous);
@@ -77,7 +77,7 @@ async fn world(db: &TestDb) -> World {
     let mut ids = HashMap::new();
     for (name, business, iban, amount) in [
         ("A", true, "NL38RABO0300000001", "1000.00"),
-        ("B", false, "NL20INGB0001234567", "800.00"),
+        ("B", false, "NL86INGB0002445588", "800.00"),
         ("C", false, "NL19ABNA0999999990", "300.00"),
         ("D", true, "NL19ABNA0999999990", "300.00"),
         ("E", false, "NL63TRIO0212345678", "75.00"),
@@ -282,7 +282,7 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
         (3, 2, 1, 1, 1)
     );
     assert_eq!(answer.booked_amount, "825.00");
-    assert_eq!(answer.account, "NL02ABNA0123456789");
+    assert_eq!(answer.account, "NL20INGB0001234567");
 
     // Exactly these payments, on their booking dates.
     let a = payments(s, &w.ids["A"]).await;
@@ -435,7 +435,7 @@ async fn a_bad_statement_books_nothing(db: TestDb) {
     // A statement of another account.
     let other = w
         .statement
-        .replace("NL02ABNA0123456789", "NL91ABNA0417164300");
+        .replace("NL20INGB0001234567", "NL91ABNA0417164300");
     let (fields, why) = refused(import(s, other.as_bytes()).await.unwrap_err());
     assert_eq!(fields, vec!["Document/BkToCstmrStmt/Stmt/Acct/Id/IBAN"]);
     assert!(
@@ -445,7 +445,7 @@ async fn a_bad_statement_books_nothing(db: TestDb) {
     // A wrong IBAN (a typo in the check digits).
     let typo = w
         .statement
-        .replace("NL02ABNA0123456789", "NL03ABNA0123456789");
+        .replace("NL20INGB0001234567", "NL21INGB0001234567");
     let (fields, why) = refused(import(s, typo.as_bytes()).await.unwrap_err());
     assert_eq!(fields, vec!["Document/BkToCstmrStmt/Stmt[1]/Acct/Id/IBAN"]);
     assert!(why.contains("check digits"), "{why}");
@@ -553,7 +553,7 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     xmllint(PAIN_XSD, &first.pain001);
     let pain = String::from_utf8(first.pain001.clone()).unwrap();
     assert!(pain.contains(&format!("<CtrlSum>{}</CtrlSum>", first.total)));
-    assert!(pain.contains("<DbtrAcct><Id><IBAN>NL02ABNA0123456789</IBAN>"));
+    assert!(pain.contains("<DbtrAcct><Id><IBAN>NL20INGB0001234567</IBAN>"));
     assert!(pain.contains("<CdtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN>"));
     assert!(pain.contains(&format!(
         "<InstdAmt Ccy=\"EUR\">{}</InstdAmt>",
@@ -750,7 +750,7 @@ async fn the_bank_import_command_books_the_statement() {
     std::fs::write(
         &bad,
         w.statement
-            .replace("NL02ABNA0123456789", "NL91ABNA0417164300"),
+            .replace("NL20INGB0001234567", "NL91ABNA0417164300"),
     )
     .unwrap();
     let out = run(bad).await;

@@ -72,6 +72,10 @@ async fn serve_creates_its_database_reports_serving_and_stops_on_sigterm() {
         stderr.contains("exploot token create --role admin"),
         "a fresh database says how to make the first token: {stderr}"
     );
+    assert!(
+        stderr.contains("no office configured"),
+        "nor an office, so no letter would be rendered: {stderr}"
+    );
 }
 
 /// `exploot token create|list|revoke` on a fresh database: the token is printed once and

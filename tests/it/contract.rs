@@ -61,6 +61,8 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "GetClock",
                 "AddRate",
                 "ListRates",
+                "PutOffice",
+                "GetOffice",
             ],
         ),
     ])

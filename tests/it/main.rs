@@ -12,6 +12,7 @@ mod contract;
 mod documents;
 mod engine;
 mod intake;
+mod office;
 mod processes;
 mod rates;
 mod recoverability;

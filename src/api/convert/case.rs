@@ -6,14 +6,16 @@ use super::fields::{date_text, timestamp};
 use crate::case::CaseRecord;
 use crate::proto as pb;
 
-/// A case as the proto message.
-pub fn case_to_proto(case: &CaseRecord) -> pb::Case {
+/// A case as the proto message; `creditor_iban` is where its debtor pays (the office's
+/// third-party account).
+pub fn case_to_proto(case: &CaseRecord, creditor_iban: &str) -> pb::Case {
     let d = &case.claim.debtor;
     let mut proto = pb::Case {
         id: case.id.clone(),
         client_id: case.claim.client_id.as_str().to_owned(),
         client_reference: case.claim.client_reference.clone(),
         payment_reference: case.payment_reference.as_str().to_owned(),
+        creditor_iban: creditor_iban.to_owned(),
         debtor: Some(pb::Debtor {
             kind: proto_kind(d.kind).into(),
             name: d.name.clone(),

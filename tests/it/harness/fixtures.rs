@@ -21,6 +21,56 @@ pub fn client(id: &str) -> pb::Client {
     }
 }
 
+/// The office every test server is configured with (`TestServer::start`): unlike the
+/// example office of the sample documents in name, address, numbers and accounts, so a
+/// letter shows which one it carries.
+pub fn office() -> pb::Office {
+    pb::Office {
+        legal_name: "Gerechtsdeurwaarderskantoor Zuidhoek B.V.".into(),
+        trading_name: "Zuidhoek Gerechtsdeurwaarders".into(),
+        bailiffs: vec![
+            pb::Bailiff {
+                name: "K. Kandidaat".into(),
+                title: pb::bailiff::Title::KandidaatGerechtsdeurwaarder.into(),
+                standplaats: "Rotterdam".into(),
+            },
+            pb::Bailiff {
+                name: "mr. A.B. Zuidhoek".into(),
+                title: pb::bailiff::Title::Gerechtsdeurwaarder.into(),
+                standplaats: "Rotterdam".into(),
+            },
+        ],
+        visiting_address: Some(pb::Address {
+            street: "Coolsingel 40".into(),
+            postcode: "3011 AD".into(),
+            city: "Rotterdam".into(),
+            country: "NL".into(),
+        }),
+        postal_address: Some(pb::Address {
+            street: "Postbus 2040".into(),
+            postcode: "3000 CA".into(),
+            city: "Rotterdam".into(),
+            country: String::new(),
+        }),
+        phone: "010 765 43 21".into(),
+        email: "betalen@zuidhoek.example".into(),
+        website: "www.zuidhoek.example".into(),
+        kvk_number: "24123456".into(),
+        vat_number: "NL123456789B13".into(),
+        third_party_account: Some(pb::BankAccount {
+            iban: "NL20INGB0001234567".into(),
+            bic: "INGBNL2A".into(),
+            holder: "Stichting Derdengelden Zuidhoek".into(),
+        }),
+        own_account: Some(pb::BankAccount {
+            iban: "NL44RABO0123456789".into(),
+            bic: String::new(),
+            holder: "Gerechtsdeurwaarderskantoor Zuidhoek B.V.".into(),
+        }),
+        ..Default::default()
+    }
+}
+
 /// Stores `client(id)` on the server.
 pub async fn put_client(server: &super::TestServer, id: &str) {
     server

@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use exploot::cli::bearer::{AuthChannel, Bearer};
 use exploot::clock::{Clock, ManualClock};
 use exploot::proto::{
-    admin_service_client::AdminServiceClient, calculator_service_client::CalculatorServiceClient,
-    case_service_client::CaseServiceClient, document_service_client::DocumentServiceClient,
-    intake_service_client::IntakeServiceClient, payout_service_client::PayoutServiceClient,
+    self as pb, admin_service_client::AdminServiceClient,
+    calculator_service_client::CalculatorServiceClient, case_service_client::CaseServiceClient,
+    document_service_client::DocumentServiceClient, intake_service_client::IntakeServiceClient,
+    payout_service_client::PayoutServiceClient,
     task_service_client::TaskServiceClient,
 };
 use exploot::server::{Config, serve};
@@ -75,6 +76,41 @@ impl TestServer {
     /// Starts a server as [`TestServer::start_with`] with `configure` applied to its
     /// configuration last (rate limit, token cache, request timeout).
     pub async fn start_configured(
+        db: &TestDb,
+        now: DateTime<Utc>,
+        registers: exploot::registry::Registers,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
+        let server = Self::start_bare(db, now, registers, configure).await;
+        server.configure_office().await;
+        server
+    }
+
+    /// Starts a server on `db` as [`TestServer::start`] does, but stores no office: what a
+    /// new installation looks like before its admin calls `PutOffice`.
+    pub async fn start_without_office(db: &TestDb) -> Self {
+        Self::start_bare(db, default_start(), Default::default(), |_| {}).await
+    }
+
+    /// Stores [`super::fixtures::office`] unless the database has an office already (a
+    /// restarted server keeps its office, as a real one does).
+    async fn configure_office(&self) {
+        let mut admin = self.admin();
+        match admin.get_office(pb::GetOfficeRequest { version: 0 }).await {
+            Ok(_) => {}
+            Err(status) if status.code() == tonic::Code::NotFound => {
+                admin
+                    .put_office(pb::PutOfficeRequest {
+                        office: Some(super::fixtures::office()),
+                    })
+                    .await
+                    .expect("PutOffice");
+            }
+            Err(status) => panic!("GetOffice: {status:?}"),
+        }
+    }
+
+    async fn start_bare(
         db: &TestDb,
         now: DateTime<Utc>,
         registers: exploot::registry::Registers,
