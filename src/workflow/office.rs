@@ -46,6 +46,7 @@ impl App {
                 task_id,
                 outcome: "retry".into(),
                 note: format!("office version {} stored", stored.version),
+                values: Default::default(),
             };
             if let Err(e) = self.complete_task(who, completion).await {
                 tracing::warn!(error = %e, "an office_missing task was not resumed");
