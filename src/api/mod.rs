@@ -6,6 +6,7 @@ mod admin;
 pub mod auth;
 mod calculator;
 mod cases;
+pub mod codec;
 mod convert;
 mod documents;
 mod intake;
@@ -13,6 +14,7 @@ pub mod rate_limit;
 mod status;
 mod stream_slots;
 mod tasks;
+pub mod text;
 mod track;
 
 pub use admin::AdminApi;
