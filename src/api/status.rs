@@ -32,10 +32,13 @@ impl From<AppError> for Status {
 /// At most this many violations go into the `google.rpc.BadRequest` details.
 const MAX_DETAILED: usize = 100;
 /// And at most about this many bytes of field paths and descriptions: the details travel
-/// base64-encoded in the `grpc-status-details-bin` trailer, and a default grpcio (C core)
-/// client accepts 16 KiB of metadata in all; beyond it the caller sees RESOURCE_EXHAUSTED
-/// and never learns what was wrong.
-const MAX_DETAIL_BYTES: usize = 8 * 1024;
+/// base64-encoded in the `grpc-status-details-bin` trailer (with the message again), the
+/// message percent-encoded in `grpc-message`, and a default grpcio (C core) client accepts
+/// 16 KiB of metadata in all; beyond it the caller sees RESOURCE_EXHAUSTED and never
+/// learns what was wrong.
+const MAX_DETAIL_BYTES: usize = 6 * 1024;
+/// The message names the first few fields; the details name the rest.
+const MAX_NAMED_IN_MESSAGE: usize = 10;
 /// A single field path or description is cut to this many bytes (a caller's map key may be
 /// part of a path).
 const MAX_TEXT_BYTES: usize = 300;
@@ -50,8 +53,7 @@ pub fn invalid_argument(violations: &[FieldViolation]) -> Status {
     for v in violations.iter().take(MAX_DETAILED) {
         let field = cut(&v.field);
         let description = cut(&v.description);
-        // The message repeats the paths, so they count twice.
-        bytes += 2 * field.len() + description.len() + 8;
+        bytes += field.len() + description.len() + 8;
         if bytes > MAX_DETAIL_BYTES {
             break;
         }
@@ -59,7 +61,18 @@ pub fn invalid_argument(violations: &[FieldViolation]) -> Status {
         fields.push(field);
     }
     let more = violations.len() - fields.len();
-    let mut message = format!("invalid request: check {}", fields.join(", "));
+    let named: Vec<&str> = fields
+        .iter()
+        .take(MAX_NAMED_IN_MESSAGE)
+        .map(|f| cut_to(f, 100))
+        .collect();
+    let mut message = format!("invalid request: check {}", named.join(", "));
+    if fields.len() > named.len() {
+        message.push_str(&format!(
+            " and {} more in the details",
+            fields.len() - named.len()
+        ));
+    }
     if more > 0 {
         message.push_str(&format!(
             " (and {more} more violation{} not listed; fix these and send again)",
@@ -71,10 +84,14 @@ pub fn invalid_argument(violations: &[FieldViolation]) -> Status {
 
 /// `text` cut to at most [`MAX_TEXT_BYTES`] on a character boundary.
 fn cut(text: &str) -> &str {
-    if text.len() <= MAX_TEXT_BYTES {
+    cut_to(text, MAX_TEXT_BYTES)
+}
+
+fn cut_to(text: &str, max: usize) -> &str {
+    if text.len() <= max {
         return text;
     }
-    let mut end = MAX_TEXT_BYTES;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -85,8 +102,10 @@ fn cut(text: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn details_bytes(status: &Status) -> usize {
-        status.details().len() + status.message().len()
+    /// What the status costs in trailers: the details base64-encoded, the message
+    /// percent-encoded (at worst three bytes a byte).
+    fn trailer_bytes(status: &Status) -> usize {
+        status.details().len() * 4 / 3 + status.message().len() * 3
     }
 
     #[test]
@@ -101,8 +120,7 @@ mod tests {
             .collect();
         let status = invalid_argument(&violations);
         assert_eq!(status.code(), Code::InvalidArgument);
-        // Base64 makes the details 4/3 as long; all of it well under 16 KiB.
-        assert!(details_bytes(&status) * 4 / 3 < 12 * 1024, "{}", details_bytes(&status));
+        assert!(trailer_bytes(&status) < 12 * 1024, "{}", trailer_bytes(&status));
         let listed = status.get_details_bad_request().unwrap().field_violations;
         assert!(!listed.is_empty() && listed.len() <= MAX_DETAILED);
         assert_eq!(listed[0].field, "invoices[0].due_date");
@@ -124,6 +142,7 @@ mod tests {
         assert!(listed[0].field.len() <= MAX_TEXT_BYTES);
         assert!(listed[0].description.len() <= MAX_TEXT_BYTES);
         assert!(!status.message().contains("more violation"));
+        assert!(trailer_bytes(&status) < 4 * 1024);
     }
 
     #[test]
