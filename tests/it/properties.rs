@@ -295,6 +295,39 @@ async fn stored_rows(server: &TestServer) -> i64 {
         .expect("count rows")
 }
 
+/// Waits until no job is due by the server's clock: the engine has done what the calls
+/// before set off (a document rendered after a withdrawal, say), so the rows counted next
+/// change only by the call in between.
+async fn settled(server: &TestServer) {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    crate::harness::eventually("no job due", std::time::Duration::from_secs(60), || {
+        let now = exploot::store::db_instant(exploot::clock::Clock::now(&server.clock));
+        let store = server.store.clone();
+        async move {
+            let due = store
+                .run(move |conn| {
+                    let q = diesel::sql_query("SELECT COUNT(*) AS n FROM jobs WHERE due_at <= $1")
+                        .bind::<diesel::sql_types::Timestamp, _>(now);
+                    let rows: Vec<Due> = match conn {
+                        exploot::store::DbConnection::Sqlite(c) => q.load(c),
+                        exploot::store::DbConnection::Pg(c) => q.load(c),
+                    }
+                    .map_err(exploot::store::StoreError::Query)?;
+                    Ok::<_, exploot::store::StoreError>(rows[0].n)
+                })
+                .await
+                .expect("count due jobs");
+            (due == 0).then_some(())
+        }
+    })
+    .await;
+}
+
 /// The answer of one call: its status (OK for a stream that ended well or is still open).
 async fn call(
     channel: AuthChannel,
@@ -417,7 +450,7 @@ async fn hostile_requests_to_every_rpc_get_ok_or_a_callers_error(db: TestDb) {
         .filter(|s| s.package_name() == "exploot.v1")
         .flat_map(|s| s.methods().collect::<Vec<_>>())
         .collect();
-    assert!(methods.len() >= 25, "every RPC of the contract: {}", methods.len());
+    assert!(methods.len() >= 24, "every RPC of the contract: {}", methods.len());
 
     let handle = tokio::runtime::Handle::current();
     let mut config = Config::with_cases(12);
@@ -456,6 +489,7 @@ async fn hostile_requests_to_every_rpc_get_ok_or_a_callers_error(db: TestDb) {
                 };
                 let status = tokio::task::block_in_place(|| {
                     handle.block_on(async {
+                        settled(&server).await;
                         let before = stored_rows(&server).await;
                         let status = call(channel, method, requests).await;
                         let after = stored_rows(&server).await;
