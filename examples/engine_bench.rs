@@ -257,8 +257,8 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let threads = a.instances * a.workers;
-    let bare =
-        Store::open_with(&a.url, u32::try_from(threads).unwrap_or(8), a.sqlite_sync).map_err(|e| e.to_string())?;
+    let bare = Store::open_with(&a.url, u32::try_from(threads).unwrap_or(8), a.sqlite_sync)
+        .map_err(|e| e.to_string())?;
     let started = Instant::now();
     let mut loops = Vec::new();
     for t in 0..threads {

@@ -43,7 +43,12 @@ enum Command {
         /// SQLite only: `full` syncs every commit before it is acknowledged; `normal`
         /// syncs at checkpoints (faster; an OS crash or power loss may undo the last
         /// acknowledged commits).
-        #[arg(long, env = "EXPLOOT_SQLITE_SYNCHRONOUS", value_enum, default_value = "full")]
+        #[arg(
+            long,
+            env = "EXPLOOT_SQLITE_SYNCHRONOUS",
+            value_enum,
+            default_value = "full"
+        )]
         sqlite_synchronous: SqliteSync,
         /// How long a job lease holds, in seconds; a dead instance's jobs are taken over
         /// after it.

@@ -120,14 +120,19 @@ mod tests {
             .collect();
         let status = invalid_argument(&violations);
         assert_eq!(status.code(), Code::InvalidArgument);
-        assert!(trailer_bytes(&status) < 12 * 1024, "{}", trailer_bytes(&status));
+        assert!(
+            trailer_bytes(&status) < 12 * 1024,
+            "{}",
+            trailer_bytes(&status)
+        );
         let listed = status.get_details_bad_request().unwrap().field_violations;
         assert!(!listed.is_empty() && listed.len() <= MAX_DETAILED);
         assert_eq!(listed[0].field, "invoices[0].due_date");
         assert!(
-            status
-                .message()
-                .ends_with(&format!("(and {} more violations not listed; fix these and send again)", 1000 - listed.len())),
+            status.message().ends_with(&format!(
+                "(and {} more violations not listed; fix these and send again)",
+                1000 - listed.len()
+            )),
             "{}",
             status.message()
         );
@@ -152,7 +157,17 @@ mod tests {
             FieldViolation::new("invoices", "at least one invoice"),
         ];
         let status = invalid_argument(&violations);
-        assert_eq!(status.message(), "invalid request: check debtor.name, invoices");
-        assert_eq!(status.get_details_bad_request().unwrap().field_violations.len(), 2);
+        assert_eq!(
+            status.message(),
+            "invalid request: check debtor.name, invoices"
+        );
+        assert_eq!(
+            status
+                .get_details_bad_request()
+                .unwrap()
+                .field_violations
+                .len(),
+            2
+        );
     }
 }

@@ -63,16 +63,28 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.Instalment.amount", MONEY),
     ("exploot.v1.Instalment.paid", MONEY),
     ("exploot.v1.CreateCaseRequest.client_id", ID),
-    ("exploot.v1.CreateCaseRequest.client_reference", TextRule::line(100)),
-    ("exploot.v1.CreateCaseRequest.notes", TextRule::multiline(10_000)),
+    (
+        "exploot.v1.CreateCaseRequest.client_reference",
+        TextRule::line(100),
+    ),
+    (
+        "exploot.v1.CreateCaseRequest.notes",
+        TextRule::multiline(10_000),
+    ),
     ("exploot.v1.GetCaseRequest.case_id", ID),
     ("exploot.v1.ListCasesRequest.client_id", ID),
-    ("exploot.v1.ListCasesRequest.debtor_kvk_number", TextRule::line(16)),
+    (
+        "exploot.v1.ListCasesRequest.debtor_kvk_number",
+        TextRule::line(16),
+    ),
     ("exploot.v1.ListCasesRequest.page_token", PAGE_TOKEN),
     ("exploot.v1.RecordPaymentRequest.case_id", ID),
     ("exploot.v1.RecordPaymentRequest.request_id", REQUEST_ID),
     ("exploot.v1.ProposePaymentPlanRequest.case_id", ID),
-    ("exploot.v1.ProposePaymentPlanRequest.request_id", REQUEST_ID),
+    (
+        "exploot.v1.ProposePaymentPlanRequest.request_id",
+        REQUEST_ID,
+    ),
     ("exploot.v1.PutOnHoldRequest.case_id", ID),
     ("exploot.v1.PutOnHoldRequest.request_id", REQUEST_ID),
     ("exploot.v1.PutOnHoldRequest.note", NOTE),
@@ -89,8 +101,14 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.RegisterJudgmentRequest.request_id", REQUEST_ID),
     // intake.proto
     ("exploot.v1.ImportClaimsRequest.client_id", ID),
-    ("exploot.v1.ImportClaimsRequest.client_reference", TextRule::line(100)),
-    ("exploot.v1.ImportClaimsRequest.notes", TextRule::multiline(10_000)),
+    (
+        "exploot.v1.ImportClaimsRequest.client_reference",
+        TextRule::line(100),
+    ),
+    (
+        "exploot.v1.ImportClaimsRequest.notes",
+        TextRule::multiline(10_000),
+    ),
     // task.proto
     ("exploot.v1.ListTasksRequest.queue", TextRule::line(32)),
     ("exploot.v1.ListTasksRequest.case_id", ID),
@@ -101,8 +119,14 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.CompleteTaskRequest.request_id", REQUEST_ID),
     ("exploot.v1.CompleteTaskRequest.outcome", TextRule::line(64)),
     ("exploot.v1.CompleteTaskRequest.note", NOTE),
-    ("exploot.v1.CompleteTaskRequest.ValuesEntry.key", TextRule::line(64)),
-    ("exploot.v1.CompleteTaskRequest.ValuesEntry.value", TextRule::line(500)),
+    (
+        "exploot.v1.CompleteTaskRequest.ValuesEntry.key",
+        TextRule::line(64),
+    ),
+    (
+        "exploot.v1.CompleteTaskRequest.ValuesEntry.value",
+        TextRule::line(500),
+    ),
     // document.proto
     ("exploot.v1.ListDocumentsRequest.case_id", ID),
     ("exploot.v1.ListDocumentsRequest.page_token", PAGE_TOKEN),
@@ -262,10 +286,7 @@ mod tests {
                         .fields()
                         .find(|f| f.kind().as_message() == Some(&message))
                         .expect("the map field");
-                    (
-                        map_field,
-                        format!("{} ≤ {}", field.name(), rule.max_chars),
-                    )
+                    (map_field, format!("{} ≤ {}", field.name(), rule.max_chars))
                 } else {
                     (field.clone(), format!("≤ {}", rule.max_chars))
                 };
@@ -284,7 +305,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "text fields without a rule: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "text fields without a rule: {missing:#?}"
+        );
         assert!(
             undocumented.is_empty(),
             "rules the proto comments do not name: {undocumented:#?}"
@@ -299,18 +323,19 @@ mod tests {
 
     /// The field's leading and trailing comments in its `.proto` file.
     fn field_comment(field: &prost_reflect::FieldDescriptor) -> Option<String> {
-        let info = field.parent_file().file_descriptor_proto().source_code_info.clone()?;
+        let info = field
+            .parent_file()
+            .file_descriptor_proto()
+            .source_code_info
+            .clone()?;
         let path = field_path(field);
-        info.location
-            .iter()
-            .find(|l| l.path == path)
-            .map(|l| {
-                format!(
-                    "{} {}",
-                    l.leading_comments.clone().unwrap_or_default(),
-                    l.trailing_comments.clone().unwrap_or_default()
-                )
-            })
+        info.location.iter().find(|l| l.path == path).map(|l| {
+            format!(
+                "{} {}",
+                l.leading_comments.clone().unwrap_or_default(),
+                l.trailing_comments.clone().unwrap_or_default()
+            )
+        })
     }
 
     /// The source-info path of a top-level message's field: [4, message index, 2, field index].

@@ -85,7 +85,11 @@ impl Store {
     }
 
     /// [`Store::open`] with SQLite's sync mode chosen (PostgreSQL ignores it).
-    pub fn open_with(url: &str, max_size: u32, sqlite_sync: SqliteSync) -> Result<Self, StoreError> {
+    pub fn open_with(
+        url: &str,
+        max_size: u32,
+        sqlite_sync: SqliteSync,
+    ) -> Result<Self, StoreError> {
         let backend = Backend::from_url(url)?;
         let manager = Manager::new(backend.clone(), sqlite_sync);
         // One connection up front: a database that is down fails now, with its own

@@ -212,17 +212,16 @@ fn store_batch(
         }
         // Only a well-formed id can name a client (a NUL in one would be refused by
         // PostgreSQL as a query error, not as a bad row).
-        let policy = if ClientId::parse(&row.client_id).is_ok()
-            && clients::exists(conn, &row.client_id)?
-        {
-            Some(
-                clients::get_policy(conn, &row.client_id, None)?.ok_or_else(|| {
-                    AppError::Internal(format!("client {} has no policy", row.client_id))
-                })?,
-            )
-        } else {
-            None
-        };
+        let policy =
+            if ClientId::parse(&row.client_id).is_ok() && clients::exists(conn, &row.client_id)? {
+                Some(
+                    clients::get_policy(conn, &row.client_id, None)?.ok_or_else(|| {
+                        AppError::Internal(format!("client {} has no policy", row.client_id))
+                    })?,
+                )
+            } else {
+                None
+            };
         policies.insert(&row.client_id, policy);
     }
 

@@ -56,14 +56,26 @@ async fn a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_f
         .create_case(with_debtor_name("NUL-1", "J. de\0Vries"))
         .await
         .expect_err("a NUL in a name");
-    assert_eq!(refused.code(), Code::InvalidArgument, "{}: {refused:?}", db.backend);
+    assert_eq!(
+        refused.code(),
+        Code::InvalidArgument,
+        "{}: {refused:?}",
+        db.backend
+    );
     assert_eq!(bad_fields(&refused), ["debtor.name"]);
     assert!(description(&refused, "debtor.name").contains("NUL"));
 
     // Any text field of any request, named by its path.
     let mut request = consumer_claim("acme", "NUL-2");
     request.invoices[1].number = "F-\u{1b}[2J".into();
-    request.debtor.as_mut().unwrap().address.as_mut().unwrap().city = "Utrecht\u{202E}".into();
+    request
+        .debtor
+        .as_mut()
+        .unwrap()
+        .address
+        .as_mut()
+        .unwrap()
+        .city = "Utrecht\u{202E}".into();
     let refused = server.cases().create_case(request).await.unwrap_err();
     assert_eq!(
         bad_fields(&refused),

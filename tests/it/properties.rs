@@ -16,10 +16,10 @@ use std::str::FromStr;
 
 use exploot::cli::bearer::AuthChannel;
 use exploot::proto as pb;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use prost::Message as _;
 use prost::bytes::{Buf, BufMut};
 use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, Value};
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use tonic::Code;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::codegen::http::uri::PathAndQuery;
@@ -151,7 +151,9 @@ const ODD: &[&str] = &[
     "\\",
     "\"",
 ];
-const CONTROLS: &[char] = &['\0', '\u{1}', '\u{1b}', '\n', '\r', '\t', '\u{7f}', '\u{85}'];
+const CONTROLS: &[char] = &[
+    '\0', '\u{1}', '\u{1b}', '\n', '\r', '\t', '\u{7f}', '\u{85}',
+];
 
 /// A plausible value for a field called `name`.
 fn plausible(name: &str, c: &mut Choices<'_>, known: &Known) -> String {
@@ -197,7 +199,9 @@ fn text(name: &str, c: &mut Choices<'_>, known: &Known) -> String {
     match c.below(16) {
         0 => String::new(),
         1..=5 => c.pick(&known.values).clone(),
-        6 => (0..c.below(24)).map(|_| char::from(c.byte() % 95 + 32)).collect(),
+        6 => (0..c.below(24))
+            .map(|_| char::from(c.byte() % 95 + 32))
+            .collect(),
         7 => (0..c.below(12))
             .map(|_| {
                 let n = u32::try_from(c.u64() % 0x11_0000).unwrap_or(0);
@@ -216,7 +220,9 @@ fn text(name: &str, c: &mut Choices<'_>, known: &Known) -> String {
         }
         9 => format!("{}{}", c.pick(&known.values), c.pick(ODD)),
         10 => {
-            let n = *c.pick(&[2, 5, 10, 11, 32, 33, 64, 65, 100, 101, 200, 201, 2001, 10_001]);
+            let n = *c.pick(&[
+                2, 5, 10, 11, 32, 33, 64, 65, 100, 101, 200, 201, 2001, 10_001,
+            ]);
             c.pick(&["9", "é", "A", "€"]).repeat(n)
         }
         11 if c.huge_left => {
@@ -401,7 +407,10 @@ async fn call(
                 Err(status) => status,
             };
         }
-        (false, true) => grpc.server_streaming(tonic::Request::new(first), path, Raw).await,
+        (false, true) => {
+            grpc.server_streaming(tonic::Request::new(first), path, Raw)
+                .await
+        }
         (true, _) => {
             let rows = tokio_stream::iter(requests);
             grpc.streaming(tonic::Request::new(rows), path, Raw).await
@@ -498,7 +507,11 @@ async fn hostile_requests_to_every_rpc_get_ok_or_a_callers_error(db: TestDb) {
         .filter(|s| s.package_name() == "exploot.v1")
         .flat_map(|s| s.methods().collect::<Vec<_>>())
         .collect();
-    assert!(methods.len() >= 24, "every RPC of the contract: {}", methods.len());
+    assert!(
+        methods.len() >= 24,
+        "every RPC of the contract: {}",
+        methods.len()
+    );
 
     let handle = tokio::runtime::Handle::current();
     let mut config = Config::with_cases(16);
