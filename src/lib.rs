@@ -12,6 +12,7 @@ pub mod error;
 #[cfg(test)]
 mod fuzz;
 pub mod law;
+pub mod page;
 pub mod proto;
 pub mod registry;
 pub mod server;
