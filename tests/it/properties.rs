@@ -264,7 +264,7 @@ fn value(field: &FieldDescriptor, c: &mut Choices<'_>, known: &Known, depth: usi
     match field.kind() {
         Kind::String => Value::String(text(field.name(), c, known)),
         Kind::Bytes => Value::Bytes((0..c.below(8)).map(|_| c.byte()).collect::<Vec<_>>().into()),
-        Kind::Bool => Value::Bool(c.byte() % 2 == 0),
+        Kind::Bool => Value::Bool(c.byte().is_multiple_of(2)),
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
             Value::I32(i32::try_from(int64(c) % (1 << 31)).unwrap_or(i32::MAX))
         }
