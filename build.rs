@@ -21,9 +21,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.join("exploot_descriptor.bin"),
         prost::Message::encode_to_vec(&descriptors),
     )?;
+    // Type names let the codec find a request's descriptor; the codec checks every
+    // request's text before a handler sees it (src/api/codec.rs).
+    let mut config = tonic_prost_build::Config::new();
+    config.enable_type_names();
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        .compile_fds(descriptors)?;
+        .codec_path("crate::api::codec::CheckedCodec")
+        .compile_fds_with_config(descriptors, config)?;
     Ok(())
 }

@@ -5,8 +5,12 @@
 //!
 //! ```text
 //! cargo run --release --example engine_bench -- --database-url URL \
-//!     [--cases 100000] [--instances 1] [--workers 2] [--batch 64] [--rate PER_SECOND]
+//!     [--cases 100000] [--instances 1] [--workers 2] [--batch 64] [--rate PER_SECOND] \
+//!     [--sqlite-synchronous full|normal]
 //! ```
+//!
+//! `--sqlite-synchronous` is the server's option of that name (default `full`: every commit
+//! synced), so the cost of durable commits can be measured beside the faster mode.
 //!
 //! Without `--rate` every timer is due at once (throughput). With `--rate R` the timers come
 //! due R per second (due time of case n = start + n/R), and the lag from each timer's due
@@ -23,7 +27,7 @@ use diesel::{QueryableByName, RunQueryDsl};
 use exploot::case::{Address, Client, ClientId, TrackPolicy};
 use exploot::clock::{Clock, SystemClock};
 use exploot::store::seed::{SyntheticCases, synthetic_cases};
-use exploot::store::{DbConnection, Store, StoreError, db_instant, transaction};
+use exploot::store::{DbConnection, SqliteSync, Store, StoreError, db_instant, transaction};
 use exploot::workflow::{App, EngineConfig, run_workers};
 
 struct Args {
@@ -33,6 +37,7 @@ struct Args {
     workers: usize,
     batch: i64,
     rate: Option<f64>,
+    sqlite_sync: SqliteSync,
 }
 
 fn args() -> Result<Args, String> {
@@ -43,6 +48,7 @@ fn args() -> Result<Args, String> {
         workers: 2,
         batch: 64,
         rate: None,
+        sqlite_sync: SqliteSync::Full,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -55,6 +61,9 @@ fn args() -> Result<Args, String> {
             "--workers" => a.workers = value.parse().map_err(|e| bad(&e))?,
             "--batch" => a.batch = value.parse().map_err(|e| bad(&e))?,
             "--rate" => a.rate = Some(value.parse().map_err(|e| bad(&e))?),
+            "--sqlite-synchronous" => {
+                a.sqlite_sync = clap::ValueEnum::from_str(&value, true).map_err(|e| bad(&e))?;
+            }
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -120,7 +129,7 @@ fn seed(
 async fn main() -> Result<(), String> {
     let a = args()?;
     let pool = u32::try_from(a.workers + 2).unwrap_or(8);
-    let store = Store::open(&a.url, pool).map_err(|e| e.to_string())?;
+    let store = Store::open_with(&a.url, pool, a.sqlite_sync).map_err(|e| e.to_string())?;
     store.migrate().map_err(|e| e.to_string())?;
     let admin = App::new(store.clone(), Arc::new(SystemClock));
     let bench = exploot::workflow::Actor("bench".into());
@@ -169,7 +178,7 @@ async fn main() -> Result<(), String> {
     let started = Instant::now();
     let started_at = SystemClock.now();
     for k in 0..a.instances {
-        let store = Store::open(&a.url, pool).map_err(|e| e.to_string())?;
+        let store = Store::open_with(&a.url, pool, a.sqlite_sync).map_err(|e| e.to_string())?;
         let config = EngineConfig {
             workers: a.workers,
             batch: a.batch,
@@ -248,8 +257,8 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let threads = a.instances * a.workers;
-    let bare =
-        Store::open(&a.url, u32::try_from(threads).unwrap_or(8)).map_err(|e| e.to_string())?;
+    let bare = Store::open_with(&a.url, u32::try_from(threads).unwrap_or(8), a.sqlite_sync)
+        .map_err(|e| e.to_string())?;
     let started = Instant::now();
     let mut loops = Vec::new();
     for t in 0..threads {

@@ -26,8 +26,8 @@ use clap::Parser;
 use diesel::prelude::*;
 use exploot::proto::import_claims_response::Outcome;
 use exploot::proto::{self as pb, admin_service_client::AdminServiceClient};
-use exploot::store::Store;
 use exploot::store::schema::{case_events, cases, invoices, jobs, parties};
+use exploot::store::{SqliteSync, Store};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::{Channel, Endpoint};
@@ -59,6 +59,10 @@ struct Args {
     /// Skip the raw bulk-insert bound.
     #[arg(long)]
     skip_raw: bool,
+    /// Passed to `exploot serve --sqlite-synchronous`: `full` (the default: every commit
+    /// synced before it is acknowledged) or `normal`.
+    #[arg(long, value_enum, default_value = "full")]
+    sqlite_synchronous: SqliteSync,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -422,6 +426,7 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
     let mut server: Child = Command::new(&bin)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(["--database-url", url, "--clock", &format!("manual:{NOW}")])
+        .args(["--sqlite-synchronous", &sync_name(args.sqlite_synchronous)])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -769,6 +774,12 @@ fn rows(g: Generated) -> Rows {
         updated_at: now,
     };
     (case, party, invoices, [event, accepted], job)
+}
+
+fn sync_name(mode: SqliteSync) -> String {
+    clap::ValueEnum::to_possible_value(&mode)
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
 }
 
 fn run_raw(args: &Args, url: &str) -> Result<f64, Box<dyn std::error::Error>> {

@@ -13,6 +13,8 @@ pub mod clock;
 pub mod digest;
 pub mod documents;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod law;
 pub mod page;
 pub mod proto;

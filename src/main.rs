@@ -10,7 +10,7 @@ use exploot::api::rate_limit::RateLimit;
 use exploot::clock::{Clock, ManualClock, SystemClock};
 use exploot::registry::{CirConfig, KvkConfig, Registers};
 use exploot::server::{self, Config};
-use exploot::store::Store;
+use exploot::store::{SqliteSync, Store};
 use exploot::telemetry::{LogFormat, Telemetry};
 use exploot::tls::TlsConfig;
 use exploot::workflow::EngineConfig;
@@ -73,6 +73,16 @@ enum Command {
         /// Database connections in the pool.
         #[arg(long, env = "EXPLOOT_POOL_SIZE", default_value_t = 8)]
         pool_size: u32,
+        /// SQLite only: `full` syncs every commit before it is acknowledged; `normal`
+        /// syncs at checkpoints (faster; an OS crash or power loss may undo the last
+        /// acknowledged commits).
+        #[arg(
+            long,
+            env = "EXPLOOT_SQLITE_SYNCHRONOUS",
+            value_enum,
+            default_value = "full"
+        )]
+        sqlite_synchronous: SqliteSync,
         /// How long a job lease holds, in seconds; a dead instance's jobs are taken over
         /// after it.
         #[arg(long, env = "EXPLOOT_LEASE_SECONDS", default_value_t = 60)]
@@ -362,6 +372,7 @@ fn run(cli: Cli) -> Result<(), String> {
             database_url,
             clock,
             pool_size,
+            sqlite_synchronous,
             lease_seconds,
             workers,
             job_batch,
@@ -392,6 +403,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     database_url,
                     clock,
                     pool_size,
+                    sqlite_sync: sqlite_synchronous,
                     engine: EngineConfig {
                         workers,
                         batch: job_batch.max(1),

@@ -21,7 +21,7 @@ use crate::proto::{
     payout_service_server::PayoutServiceServer, task_service_server::TaskServiceServer,
 };
 use crate::registry::{ConfigError, Registers};
-use crate::store::{Store, StoreError};
+use crate::store::{SqliteSync, Store, StoreError};
 use crate::telemetry::rpc::RpcLayer;
 use crate::tls::TlsConfig;
 use crate::workflow::tokens::{self, Tokens};
@@ -51,6 +51,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// Connections in the pool.
     pub pool_size: u32,
+    /// SQLite's sync mode (FULL: every acknowledged commit is on the disk).
+    pub sqlite_sync: SqliteSync,
     /// How the job workers run (lease length, batch, poll interval).
     pub engine: EngineConfig,
     /// The KvK and insolvency registers; none configured = the embedded fixture register.
@@ -106,8 +108,9 @@ pub async fn serve(
     let store = {
         let url = config.database_url.clone();
         let pool_size = config.pool_size;
+        let sqlite_sync = config.sqlite_sync;
         tokio::task::spawn_blocking(move || {
-            let store = Store::open(&url, pool_size)?;
+            let store = Store::open_with(&url, pool_size, sqlite_sync)?;
             let applied = store.migrate()?;
             tracing::info!(applied, backend = ?std::mem::discriminant(store.backend()), "database ready");
             Ok::<_, StoreError>(store)

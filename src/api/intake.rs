@@ -90,14 +90,20 @@ impl IntakeService for IntakeApi {
 
 /// A request row as the application's row, with the same rules as `CreateCase`.
 fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
-    let claim = convert::claim(
-        &r.client_id,
-        &r.client_reference,
-        r.debtor.as_ref(),
-        &r.invoices,
-        &r.notes,
-        today,
-    );
+    // The codec checks a unary request's text; a stream's rows are checked here, one by one.
+    let bad_text = super::text::violations(&r);
+    let claim = if bad_text.is_empty() {
+        convert::claim(
+            &r.client_id,
+            &r.client_reference,
+            r.debtor.as_ref(),
+            &r.invoices,
+            &r.notes,
+            today,
+        )
+    } else {
+        Err(bad_text)
+    };
     ImportRow {
         row: r.row,
         client_id: r.client_id,

@@ -8,6 +8,7 @@ pub mod auth;
 mod bank;
 mod calculator;
 mod cases;
+pub mod codec;
 mod convert;
 mod documents;
 mod intake;
@@ -17,6 +18,7 @@ mod rates;
 mod status;
 mod stream_slots;
 mod tasks;
+pub mod text;
 
 pub use admin::AdminApi;
 pub use calculator::CalculatorApi;

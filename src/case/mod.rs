@@ -15,6 +15,7 @@ mod policy;
 mod record;
 pub mod recoverability;
 mod stage;
+pub mod text;
 pub mod track;
 
 pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};

@@ -290,6 +290,17 @@ impl<R: BufRead> ClaimsCsv<R> {
                 .unwrap_or_default()
                 .to_owned(),
         };
+        // The contract's text rules, told here with the column and line (the server would
+        // refuse the row for the same reason).
+        let local_problem = local_problem.or_else(|| {
+            let bad = crate::api::text::violations(&request);
+            (!bad.is_empty()).then(|| {
+                bad.iter()
+                    .map(|v| format!("{}: {}", locate(&v.field, request.row), v.description))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        });
         CsvClaim {
             request,
             records: rows.into_iter().map(|(record, _)| record).collect(),
@@ -541,6 +552,26 @@ mod tests {
         let again = csv.next_claim().unwrap().unwrap();
         assert!(again.local_problem.unwrap().contains("together"));
         assert!(csv.next_claim().unwrap().is_none());
+    }
+
+    #[test]
+    fn text_beyond_the_contracts_limits_is_told_with_its_column_and_line() {
+        let long_name = "A".repeat(201);
+        let file = format!(
+            "client_reference;debtor_kind;debtor_name;invoice_number;due_date;amount\n\
+             D-1;consument;{long_name};F-1;2026-01-15;10,00\n\
+             D-1;consument;{long_name};F\u{7}2;2026-01-15;10,00\n\
+             D-2;consument;J. de Vries;F-3;2026-01-15;10,00\n"
+        );
+        let claims = read_all(file.as_bytes());
+        assert_eq!(
+            claims[0].local_problem.as_deref(),
+            Some(
+                "debtor_name: at most 200 characters; invoice_number (line 3): the control \
+                 character U+0007 is not allowed here (character 2)"
+            )
+        );
+        assert_eq!(claims[1].local_problem, None);
     }
 
     #[test]

@@ -53,14 +53,40 @@ impl Backend {
     }
 }
 
+/// When SQLite tells the disk to keep a commit (`PRAGMA synchronous`), in WAL mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SqliteSync {
+    /// Every commit is synced to the disk before it is acknowledged: a claim or payment the
+    /// service answered for survives a power loss or an operating-system crash.
+    #[default]
+    Full,
+    /// Commits are synced at WAL checkpoints only: faster, and durable across a crash of
+    /// the process, but SQLite's documentation says the last commits may roll back after a
+    /// power loss or an operating-system crash. An explicit choice, never the default.
+    Normal,
+}
+
+impl SqliteSync {
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
+        }
+    }
+}
+
 /// The r2d2 manager: opens a connection of the right kind and sets it up.
 pub struct Manager {
     backend: Backend,
+    sqlite_sync: SqliteSync,
 }
 
 impl Manager {
-    pub(super) fn new(backend: Backend) -> Self {
-        Self { backend }
+    pub(super) fn new(backend: Backend, sqlite_sync: SqliteSync) -> Self {
+        Self {
+            backend,
+            sqlite_sync,
+        }
     }
 }
 
@@ -73,12 +99,14 @@ impl r2d2::ManageConnection for Manager {
             Backend::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(|e| StoreError::Unavailable(format!("{path}: {e}")))?;
-                // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL
-                // across a process crash (an OS crash may lose the last commits).
-                conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                // WAL lets readers run beside the one writer; FULL syncs the WAL at each
+                // commit, so what the service acknowledged is on the disk (NORMAL only on
+                // request: see SqliteSync).
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                )
+                    self.sqlite_sync.pragma()
+                ))
                 .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
             }

@@ -207,8 +207,9 @@ pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StoreE
 /// drives: nobody was told it happened, and should the database server crash before the
 /// flush, the transition and the job's consumption are lost together, so the job comes
 /// due again and runs again — exactly once still holds, and activities are idempotent.
-/// Commands a caller is answered for keep the durable commit. (SQLite in WAL with
-/// `synchronous = NORMAL` does not flush per commit anyway.)
+/// Commands a caller is answered for keep the durable commit. SQLite has no per-transaction
+/// setting: its commits follow `--sqlite-synchronous` (FULL by default, so jobs too are
+/// synced; the cost is in BENCHMARKS.md).
 pub fn relaxed_commit(conn: &mut DbConnection) -> Result<(), StoreError> {
     if let DbConnection::Pg(pg) = conn {
         diesel::sql_query("SET LOCAL synchronous_commit = off").execute(pg)?;

@@ -35,7 +35,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use tracing::Instrument;
 
 use connection::Manager;
-pub use connection::{Backend, DbConnection};
+pub use connection::{Backend, DbConnection, SqliteSync};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -109,9 +109,19 @@ impl Store {
     /// Opens a pool to `url` (`sqlite://PATH`, a plain path, or `postgres://…`) and checks
     /// that one connection can be made, so a bad URL or a database that is down fails at
     /// start with a clear message.
+    /// SQLite syncs every commit ([`SqliteSync::Full`]).
     pub fn open(url: &str, max_size: u32) -> Result<Self, StoreError> {
+        Self::open_with(url, max_size, SqliteSync::default())
+    }
+
+    /// [`Store::open`] with SQLite's sync mode chosen (PostgreSQL ignores it).
+    pub fn open_with(
+        url: &str,
+        max_size: u32,
+        sqlite_sync: SqliteSync,
+    ) -> Result<Self, StoreError> {
         let backend = Backend::from_url(url)?;
-        let manager = Manager::new(backend.clone());
+        let manager = Manager::new(backend.clone(), sqlite_sync);
         // One connection up front: a database that is down fails now, with its own
         // message, instead of after the pool's wait.
         drop(r2d2::ManageConnection::connect(&manager)?);

@@ -19,8 +19,8 @@ use super::cases::{created_payload, new_case, new_id};
 use super::engine::{audit_payload, carry_out, due_instant};
 use super::{Actor, App, Principal};
 use crate::case::{
-    CaseRecord, Claim, Effect, Event, FieldViolation, NewCase, Stage, Suspension, TrackPolicy,
-    VersionedPolicy, decide,
+    CaseRecord, Claim, ClientId, Effect, Event, FieldViolation, NewCase, Stage, Suspension,
+    TrackPolicy, VersionedPolicy, decide,
 };
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
@@ -210,15 +210,18 @@ fn store_batch(
         if policies.contains_key(row.client_id.as_str()) {
             continue;
         }
-        let policy = if !row.client_id.is_empty() && clients::exists(conn, &row.client_id)? {
-            Some(
-                clients::get_policy(conn, &row.client_id, None)?.ok_or_else(|| {
-                    AppError::Internal(format!("client {} has no policy", row.client_id))
-                })?,
-            )
-        } else {
-            None
-        };
+        // Only a well-formed id can name a client (a NUL in one would be refused by
+        // PostgreSQL as a query error, not as a bad row).
+        let policy =
+            if ClientId::parse(&row.client_id).is_ok() && clients::exists(conn, &row.client_id)? {
+                Some(
+                    clients::get_policy(conn, &row.client_id, None)?.ok_or_else(|| {
+                        AppError::Internal(format!("client {} has no policy", row.client_id))
+                    })?,
+                )
+            } else {
+                None
+            };
         policies.insert(&row.client_id, policy);
     }
 

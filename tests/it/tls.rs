@@ -41,6 +41,7 @@ impl TlsServer {
             database_url: db.url.clone(),
             clock: Arc::new(ManualClock::new(default_start())) as Arc<dyn Clock>,
             pool_size: 2,
+            sqlite_sync: exploot::store::SqliteSync::Full,
             engine: exploot::workflow::EngineConfig::default(),
             registers: exploot::registry::Registers::default(),
             tls: Some(TlsConfig {

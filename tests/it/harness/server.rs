@@ -127,6 +127,7 @@ impl TestServer {
             database_url: db.url.clone(),
             clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
             pool_size: 4,
+            sqlite_sync: exploot::store::SqliteSync::Full,
             engine: exploot::workflow::EngineConfig::default(),
             registers,
             tls: None,

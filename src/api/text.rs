@@ -1,0 +1,410 @@
+//! Every text field of every request, checked in one place against [`TextRule`]: the
+//! codec ([`super::codec`]) runs it on each unary request before a handler sees it, the
+//! import runs it on each row, and the CSV reader on each claim it builds. The limits are
+//! the contract's: each field's comment in `proto/` names its limit, and a test holds this
+//! table, the comments and the descriptor to one another, so a new text field without a
+//! limit fails the build's tests.
+
+use prost_reflect::{DynamicMessage, MapKey, MessageDescriptor, Value};
+
+use crate::case::FieldViolation;
+use crate::case::text::TextRule;
+
+/// An identifier: a case, task, document or client id.
+const ID: TextRule = TextRule::line(64);
+/// An idempotency key chosen by the caller.
+const REQUEST_ID: TextRule = TextRule::line(100);
+/// A `YYYY-MM-DD` date or `HH:MM` (the format is checked by the field's own parser).
+const DATE: TextRule = TextRule::line(10);
+/// Euros as a decimal string.
+const MONEY: TextRule = TextRule::line(32);
+/// A list call's page token (our own encoding).
+const PAGE_TOKEN: TextRule = TextRule::line(200);
+/// A name as it is set in a letter's address block and body (wrapped there).
+const NAME: TextRule = TextRule::line(200);
+/// A note or reason a person types; kept in the audit log.
+const NOTE: TextRule = TextRule::multiline(2000);
+
+/// The limit of each text field that a request can carry, by its full proto name.
+pub const RULES: &[(&str, TextRule)] = &[
+    // common.proto
+    ("exploot.v1.Address.street", TextRule::line(100)),
+    ("exploot.v1.Address.postcode", TextRule::line(12)),
+    ("exploot.v1.Address.city", TextRule::line(60)),
+    ("exploot.v1.Address.country", TextRule::line(2)),
+    ("exploot.v1.Debtor.name", NAME),
+    ("exploot.v1.Debtor.email", TextRule::line(254)),
+    ("exploot.v1.Debtor.phone", TextRule::line(32)),
+    ("exploot.v1.Debtor.kvk_number", TextRule::line(16)),
+    ("exploot.v1.Debtor.date_of_birth", DATE),
+    ("exploot.v1.Debtor.family_name", TextRule::line(100)),
+    ("exploot.v1.Debtor.family_name_prefix", TextRule::line(20)),
+    ("exploot.v1.Debtor.iban", TextRule::line(42)),
+    ("exploot.v1.Invoice.number", TextRule::line(50)),
+    ("exploot.v1.Invoice.invoice_date", DATE),
+    ("exploot.v1.Invoice.due_date", DATE),
+    ("exploot.v1.Invoice.amount", MONEY),
+    ("exploot.v1.Payment.paid_on", DATE),
+    ("exploot.v1.Payment.amount", MONEY),
+    ("exploot.v1.Payment.invoice_number", TextRule::line(50)),
+    ("exploot.v1.Payment.reference", TextRule::line(140)),
+    // calculator.proto
+    ("exploot.v1.QuoteClaimRequest.as_of", DATE),
+    ("exploot.v1.QuoteClaimRequest.letter_sent_on", DATE),
+    // case.proto
+    ("exploot.v1.Judgment.judgment_date", DATE),
+    ("exploot.v1.Judgment.awarded_principal", MONEY),
+    ("exploot.v1.Judgment.interest_from", DATE),
+    ("exploot.v1.Judgment.awarded_collection_costs", MONEY),
+    ("exploot.v1.Judgment.legal_costs", MONEY),
+    ("exploot.v1.Judgment.court_case_number", TextRule::line(64)),
+    ("exploot.v1.Judgment.served_on", DATE),
+    ("exploot.v1.Instalment.due_on", DATE),
+    ("exploot.v1.Instalment.amount", MONEY),
+    ("exploot.v1.Instalment.paid", MONEY),
+    ("exploot.v1.CreateCaseRequest.client_id", ID),
+    (
+        "exploot.v1.CreateCaseRequest.client_reference",
+        TextRule::line(100),
+    ),
+    (
+        "exploot.v1.CreateCaseRequest.notes",
+        TextRule::multiline(10_000),
+    ),
+    ("exploot.v1.GetCaseRequest.case_id", ID),
+    ("exploot.v1.ListCasesRequest.client_id", ID),
+    (
+        "exploot.v1.ListCasesRequest.debtor_kvk_number",
+        TextRule::line(16),
+    ),
+    ("exploot.v1.ListCasesRequest.page_token", PAGE_TOKEN),
+    ("exploot.v1.RecordPaymentRequest.case_id", ID),
+    ("exploot.v1.RecordPaymentRequest.request_id", REQUEST_ID),
+    ("exploot.v1.ProposePaymentPlanRequest.case_id", ID),
+    (
+        "exploot.v1.ProposePaymentPlanRequest.request_id",
+        REQUEST_ID,
+    ),
+    ("exploot.v1.PutOnHoldRequest.case_id", ID),
+    ("exploot.v1.PutOnHoldRequest.request_id", REQUEST_ID),
+    ("exploot.v1.PutOnHoldRequest.note", NOTE),
+    ("exploot.v1.ResumeRequest.case_id", ID),
+    ("exploot.v1.ResumeRequest.request_id", REQUEST_ID),
+    ("exploot.v1.ResumeRequest.note", NOTE),
+    ("exploot.v1.WithdrawCaseRequest.case_id", ID),
+    ("exploot.v1.WithdrawCaseRequest.request_id", REQUEST_ID),
+    ("exploot.v1.WithdrawCaseRequest.reason", NOTE),
+    ("exploot.v1.QuoteCaseRequest.case_id", ID),
+    ("exploot.v1.QuoteCaseRequest.as_of", DATE),
+    ("exploot.v1.WatchCaseRequest.case_id", ID),
+    ("exploot.v1.RegisterJudgmentRequest.case_id", ID),
+    ("exploot.v1.RegisterJudgmentRequest.request_id", REQUEST_ID),
+    // intake.proto
+    ("exploot.v1.ImportClaimsRequest.client_id", ID),
+    (
+        "exploot.v1.ImportClaimsRequest.client_reference",
+        TextRule::line(100),
+    ),
+    (
+        "exploot.v1.ImportClaimsRequest.notes",
+        TextRule::multiline(10_000),
+    ),
+    // task.proto
+    ("exploot.v1.ListTasksRequest.queue", TextRule::line(32)),
+    ("exploot.v1.ListTasksRequest.case_id", ID),
+    ("exploot.v1.ListTasksRequest.page_token", PAGE_TOKEN),
+    ("exploot.v1.ClaimTaskRequest.task_id", ID),
+    ("exploot.v1.ClaimTaskRequest.assignee", TextRule::line(100)),
+    ("exploot.v1.CompleteTaskRequest.task_id", ID),
+    ("exploot.v1.CompleteTaskRequest.request_id", REQUEST_ID),
+    ("exploot.v1.CompleteTaskRequest.outcome", TextRule::line(64)),
+    ("exploot.v1.CompleteTaskRequest.note", NOTE),
+    (
+        "exploot.v1.CompleteTaskRequest.ValuesEntry.key",
+        TextRule::line(64),
+    ),
+    (
+        "exploot.v1.CompleteTaskRequest.ValuesEntry.value",
+        TextRule::line(500),
+    ),
+    // document.proto
+    ("exploot.v1.ListDocumentsRequest.case_id", ID),
+    ("exploot.v1.ListDocumentsRequest.page_token", PAGE_TOKEN),
+    ("exploot.v1.GetDocumentRequest.document_id", ID),
+    // admin.proto
+    ("exploot.v1.Client.id", ID),
+    ("exploot.v1.Client.name", NAME),
+    ("exploot.v1.Client.kvk_number", TextRule::line(16)),
+    ("exploot.v1.Client.iban", TextRule::line(42)),
+    ("exploot.v1.Client.email", TextRule::line(254)),
+    ("exploot.v1.TrackPolicy.client_id", ID),
+    ("exploot.v1.TrackPolicy.minimum_for_legal_action", MONEY),
+    ("exploot.v1.TrackPolicy.intake_cutoff", TextRule::line(5)),
+    ("exploot.v1.GetClientRequest.client_id", ID),
+    ("exploot.v1.GetTrackPolicyRequest.client_id", ID),
+];
+
+/// A field this table forgot (a test keeps it from happening): one line of at most this.
+const FALLBACK: TextRule = TextRule::line(1000);
+
+/// The rule of a field by its full proto name.
+pub fn rule(full_name: &str) -> TextRule {
+    RULES
+        .iter()
+        .find(|(name, _)| *name == full_name)
+        .map_or(FALLBACK, |(_, rule)| *rule)
+}
+
+/// Every text field of `message` that breaks its rule, by its path in the request
+/// (`debtor.name`, `invoices[2].number`, `values["served_on"]`), one violation a field.
+pub fn violations<M: prost::Message + prost::Name>(message: &M) -> Vec<FieldViolation> {
+    match crate::proto::descriptor_pool().get_message_by_name(&M::full_name()) {
+        Some(descriptor) => violations_in(descriptor, &message.encode_to_vec()),
+        None => Vec::new(),
+    }
+}
+
+/// [`violations`] of the encoded message `bytes` of type `descriptor` (nothing when they
+/// do not decode: the typed decoder reports that).
+pub fn violations_in(descriptor: MessageDescriptor, bytes: &[u8]) -> Vec<FieldViolation> {
+    let mut found = Vec::new();
+    if let Ok(message) = DynamicMessage::decode(descriptor, bytes) {
+        walk(&message, "", &mut found);
+    }
+    found
+}
+
+fn walk(message: &DynamicMessage, prefix: &str, found: &mut Vec<FieldViolation>) {
+    for (field, value) in message.fields() {
+        let path = format!("{prefix}{}", field.name());
+        match value {
+            Value::String(text) => check(field.full_name(), text, path, found),
+            Value::Message(inner) => walk(inner, &format!("{path}."), found),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(text) => {
+                            check(field.full_name(), text, format!("{path}[{i}]"), found);
+                        }
+                        Value::Message(inner) => walk(inner, &format!("{path}[{i}]."), found),
+                        _ => {}
+                    }
+                }
+            }
+            Value::Map(entries) => {
+                let entry = field.kind();
+                let Some(entry) = entry.as_message() else {
+                    continue;
+                };
+                for (key, value) in entries {
+                    let shown = match key {
+                        MapKey::String(k) => format!("{path}[{:?}]", shorten(k)),
+                        other => format!("{path}[{other:?}]"),
+                    };
+                    if let MapKey::String(k) = key {
+                        let key_field = format!("{}.key", entry.full_name());
+                        check(&key_field, k, format!("{shown} (key)"), found);
+                    }
+                    match value {
+                        Value::String(text) => {
+                            let value_field = format!("{}.value", entry.full_name());
+                            check(&value_field, text, shown, found);
+                        }
+                        Value::Message(inner) => walk(inner, &format!("{shown}."), found),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check(full_name: &str, text: &str, path: String, found: &mut Vec<FieldViolation>) {
+    if let Err(description) = rule(full_name).check(text) {
+        found.push(FieldViolation::new(path, description));
+    }
+}
+
+/// A caller's map key as shown in a field path: at most 40 characters of it.
+fn shorten(key: &str) -> String {
+    let mut shown: String = key.chars().take(40).collect();
+    if shown.len() < key.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use prost_reflect::{Kind, MessageDescriptor};
+
+    use super::*;
+    use crate::proto::{self as pb, descriptor_pool};
+
+    /// Every message a request can carry, found from the services' inputs.
+    fn request_messages() -> Vec<MessageDescriptor> {
+        let mut seen: Vec<MessageDescriptor> = Vec::new();
+        let mut todo: Vec<MessageDescriptor> = descriptor_pool()
+            .services()
+            .filter(|s| s.package_name() == "exploot.v1")
+            .flat_map(|s| s.methods().map(|m| m.input()).collect::<Vec<_>>())
+            .collect();
+        while let Some(message) = todo.pop() {
+            if seen.iter().any(|m| m.full_name() == message.full_name()) {
+                continue;
+            }
+            for field in message.fields() {
+                if let Kind::Message(inner) = field.kind() {
+                    todo.push(inner);
+                }
+            }
+            seen.push(message);
+        }
+        seen
+    }
+
+    #[test]
+    fn every_text_field_a_request_carries_has_a_rule_and_its_comment_names_it() {
+        let mut missing = Vec::new();
+        let mut undocumented = Vec::new();
+        let mut text_fields = Vec::new();
+        for message in request_messages() {
+            for field in message.fields() {
+                if !matches!(field.kind(), Kind::String) {
+                    continue;
+                }
+                text_fields.push(field.full_name().to_owned());
+                let Some((_, rule)) = RULES.iter().find(|(n, _)| *n == field.full_name()) else {
+                    missing.push(field.full_name().to_owned());
+                    continue;
+                };
+                // A map entry has no comment of its own: its map field's comment says it.
+                let (comment_of, wanted) = if message.is_map_entry() {
+                    let parent = message.parent_message().expect("a map entry has a parent");
+                    let map_field = parent
+                        .fields()
+                        .find(|f| f.kind().as_message() == Some(&message))
+                        .expect("the map field");
+                    (map_field, format!("{} ≤ {}", field.name(), rule.max_chars))
+                } else {
+                    (field.clone(), format!("≤ {}", rule.max_chars))
+                };
+                let comment = field_comment(&comment_of).unwrap_or_default();
+                let multiline_said = comment.contains("line breaks allowed");
+                if !comment.contains(&wanted) || multiline_said != rule.multiline {
+                    undocumented.push(format!(
+                        "{} (wants \"{wanted}\"{}; comment: {comment:?})",
+                        field.full_name(),
+                        if rule.multiline {
+                            " and \"line breaks allowed\""
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "text fields without a rule: {missing:#?}"
+        );
+        assert!(
+            undocumented.is_empty(),
+            "rules the proto comments do not name: {undocumented:#?}"
+        );
+        let stale: Vec<&str> = RULES
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| !text_fields.iter().any(|f| f == n))
+            .collect();
+        assert!(stale.is_empty(), "rules for no request field: {stale:?}");
+    }
+
+    /// The field's leading and trailing comments in its `.proto` file.
+    fn field_comment(field: &prost_reflect::FieldDescriptor) -> Option<String> {
+        let info = field
+            .parent_file()
+            .file_descriptor_proto()
+            .source_code_info
+            .clone()?;
+        let path = field_path(field);
+        info.location.iter().find(|l| l.path == path).map(|l| {
+            format!(
+                "{} {}",
+                l.leading_comments.clone().unwrap_or_default(),
+                l.trailing_comments.clone().unwrap_or_default()
+            )
+        })
+    }
+
+    /// The source-info path of a top-level message's field: [4, message index, 2, field index].
+    fn field_path(field: &prost_reflect::FieldDescriptor) -> Vec<i32> {
+        let message = field.parent_message();
+        let file = message.parent_file();
+        let index = file
+            .messages()
+            .position(|m| m.full_name() == message.full_name())
+            .expect("a top-level message");
+        let field_index = message
+            .fields()
+            .position(|f| f.full_name() == field.full_name())
+            .expect("its field");
+        vec![
+            4,
+            i32::try_from(index).expect("few messages"),
+            2,
+            i32::try_from(field_index).expect("few fields"),
+        ]
+    }
+
+    #[test]
+    fn a_nul_in_a_debtors_name_and_an_overlong_note_are_named_by_their_path() {
+        let request = pb::CreateCaseRequest {
+            client_id: "acme".into(),
+            client_reference: "DOS-1".into(),
+            debtor: Some(pb::Debtor {
+                name: "J. de\0Vries".into(),
+                ..Default::default()
+            }),
+            invoices: vec![
+                pb::Invoice::default(),
+                pb::Invoice {
+                    number: "F\u{7}".into(),
+                    ..Default::default()
+                },
+            ],
+            notes: "x".repeat(10_001),
+        };
+        let found: Vec<(String, String)> = violations(&request)
+            .into_iter()
+            .map(|v| (v.field, v.description))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "debtor.name".to_owned(),
+                    "a NUL character (U+0000) is not allowed here (character 6)".to_owned()
+                ),
+                (
+                    "invoices[1].number".to_owned(),
+                    "the control character U+0007 is not allowed here (character 2)".to_owned()
+                ),
+                ("notes".to_owned(), "at most 10000 characters".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_map_key_and_value_are_checked_and_a_long_key_is_shortened_in_the_path() {
+        let request = pb::CompleteTaskRequest {
+            task_id: "t".into(),
+            values: [("k".repeat(100), "v\0".to_owned())].into_iter().collect(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = violations(&request).into_iter().map(|v| v.field).collect();
+        let shown = format!("values[{:?}]", format!("{}…", "k".repeat(40)));
+        assert_eq!(fields, vec![format!("{shown} (key)"), shown]);
+    }
+}
