@@ -35,6 +35,10 @@ pub enum AppError {
     /// The database is unreachable or overloaded; a retry may succeed.
     #[error("{0}")]
     Unavailable(String),
+    /// The database's disk is full: nothing was stored; a retry succeeds once space is
+    /// freed (RESOURCE_EXHAUSTED, not INTERNAL: the operator, not the code, must act).
+    #[error("{0}")]
+    Exhausted(String),
     /// A bug or a broken invariant; logged where it is turned into a status.
     #[error("{0}")]
     Internal(String),
@@ -70,7 +74,38 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            Error::DatabaseError(_, info) if is_disk_full(info.message()) => {
+                Self::Exhausted(format!("database disk full: {}", info.message()))
+            }
+            Error::DatabaseError(_, info) if is_connection_lost(info.message()) => {
+                Self::Unavailable(format!("database connection lost: {}", info.message()))
+            }
+            // A commit that failed and could not be rolled back: the commit's error tells.
+            Error::RollbackErrorOnCommit { commit_error, .. } => Self::from(*commit_error),
+            Error::BrokenTransactionManager => {
+                Self::Unavailable("database connection lost mid-transaction".to_owned())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
+}
+
+/// SQLite's SQLITE_FULL (and PostgreSQL's `could not extend file … No space left`).
+fn is_disk_full(message: &str) -> bool {
+    message.contains("database or disk is full") || message.contains("No space left on device")
+}
+
+/// libpq's words for a connection that broke under a query (the server went away, was
+/// restarted, or the network cut it) when diesel could not tell it by the connection state.
+fn is_connection_lost(message: &str) -> bool {
+    const LOST: [&str; 7] = [
+        "server closed the connection unexpectedly",
+        "no connection to the server",
+        "could not send data to server",
+        "could not receive data from server",
+        "terminating connection due to administrator command",
+        "the database system is shutting down",
+        "the database system is starting up",
+    ];
+    LOST.iter().any(|words| message.contains(words))
 }

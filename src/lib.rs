@@ -9,6 +9,7 @@ pub mod clock;
 pub mod digest;
 pub mod documents;
 pub mod error;
+pub mod health;
 pub mod law;
 pub mod proto;
 pub mod registry;

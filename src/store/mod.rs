@@ -147,6 +147,17 @@ impl Store {
         }
     }
 
+    /// Whether a pooled connection can be had within `wait` and answers: what the health
+    /// service reports. Blocking; call it off the async threads.
+    pub fn ping(&self, wait: Duration) -> Result<(), StoreError> {
+        use diesel::connection::SimpleConnection;
+        let mut conn = self
+            .pool
+            .get_timeout(wait)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        conn.batch_execute("SELECT 1").map_err(StoreError::Query)
+    }
+
     /// Runs `f` with a pooled connection on the calling thread, which must not be an async
     /// one: for callers that already run on a thread of their own (the metrics reader).
     pub fn run_blocking<T, E, F>(&self, f: F) -> Result<T, E>

@@ -10,6 +10,7 @@ mod cases;
 mod contract;
 mod documents;
 mod engine;
+mod faults;
 mod intake;
 mod processes;
 mod recoverability;

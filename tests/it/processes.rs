@@ -19,13 +19,13 @@ use crate::harness::{eventually, fixtures, pg};
 const START: &str = "2026-05-04T08:00:00Z";
 
 /// A running `exploot serve`, killed when dropped.
-struct Instance {
+pub(crate) struct Instance {
     child: Child,
-    channel: AuthChannel,
+    pub(crate) channel: AuthChannel,
 }
 
 impl Instance {
-    async fn start(url: &str, lease_seconds: u32, batch: u32) -> Self {
+    pub(crate) async fn start(url: &str, lease_seconds: u32, batch: u32) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -56,16 +56,16 @@ impl Instance {
         }
     }
 
-    fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    fn admin(&self) -> AdminServiceClient<AuthChannel> {
+    pub(crate) fn admin(&self) -> AdminServiceClient<AuthChannel> {
         AdminServiceClient::new(self.channel.clone())
     }
 
     /// SIGKILL: no shutdown, no lease given back.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaped");
     }
@@ -87,16 +87,14 @@ fn at(s: &str) -> DateTime<Utc> {
 /// `count` cases of client `acme`, each with a start-track timer due at 09:00 UTC. The
 /// client's letters are made by a print house (no PDF per case), so what runs is the
 /// timers alone.
-async fn seed(url: &str, instance: &Instance, count: i64) {
-    instance
-        .admin()
+pub(crate) async fn seed(url: &str, mut admin: AdminServiceClient<AuthChannel>, count: i64) {
+    admin
         .put_client(pb::PutClientRequest {
             client: Some(fixtures::client("acme")),
         })
         .await
         .expect("PutClient");
-    let policy_version = instance
-        .admin()
+    let policy_version = admin
         .put_track_policy(pb::PutTrackPolicyRequest {
             policy: Some(pb::TrackPolicy {
                 client_id: "acme".into(),
@@ -130,7 +128,7 @@ async fn seed(url: &str, instance: &Instance, count: i64) {
         .expect("seed");
 }
 
-async fn advance(instance: &Instance, seconds: i64) -> pb::AdvanceClockResponse {
+pub(crate) async fn advance(instance: &Instance, seconds: i64) -> pb::AdvanceClockResponse {
     instance
         .admin()
         .advance_clock(pb::AdvanceClockRequest {
@@ -145,7 +143,7 @@ async fn advance(instance: &Instance, seconds: i64) -> pb::AdvanceClockResponse 
 
 /// Each case's timer fired once: one audit row per case, no start-track job left, each
 /// case in the letter stage with its next timer set.
-async fn assert_exactly_once(url: &str, cases: i64) {
+pub(crate) async fn assert_exactly_once(url: &str, cases: i64) {
     let fired = "SELECT count(*) AS n FROM case_events WHERE kind = 'track_started'";
     assert_eq!(count(url, fired).await, cases, "one audit row per timer");
     let twice = "SELECT count(*) AS n FROM (SELECT case_id FROM case_events \
@@ -159,7 +157,7 @@ async fn assert_exactly_once(url: &str, cases: i64) {
     assert_eq!(count(url, moved).await, cases);
 }
 
-async fn applied_by(url: &str, instance_pid: u32) -> i64 {
+pub(crate) async fn applied_by(url: &str, instance_pid: u32) -> i64 {
     count(
         url,
         &format!(
@@ -175,7 +173,7 @@ async fn two_instances_fire_ten_thousand_timers_exactly_once() {
     let url = pg::cluster().fresh_database();
     let a = Instance::start(&url, 30, 64).await;
     let b = Instance::start(&url, 30, 64).await;
-    seed(&url, &a, 10_000).await;
+    seed(&url, a.admin(), 10_000).await;
     let answer = advance(&a, 2 * 3600).await;
     assert_eq!(answer.jobs_run, 10_000);
     assert_exactly_once(&url, 10_000).await;
@@ -202,7 +200,7 @@ async fn two_instances_fire_ten_thousand_timers_exactly_once() {
 async fn a_killed_instances_leases_are_taken_over_exactly_once() {
     let url = pg::cluster().fresh_database();
     let mut a = Instance::start(&url, 2, 200).await;
-    seed(&url, &a, 3_000).await;
+    seed(&url, a.admin(), 3_000).await;
 
     let mut admin = a.admin();
     let advancing = tokio::spawn(async move {
