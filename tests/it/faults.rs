@@ -541,13 +541,7 @@ impl Instants {
         let seed = std::env::var("FAULT_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(1)
-                    | 1
-            });
+            .unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0 | 1);
         eprintln!("kill instants: FAULT_SEED={seed}");
         Self(seed)
     }
