@@ -70,7 +70,7 @@ async fn advance_by(
 /// Runs the jobs due on `channel`'s server until no start-track timer is left (jobs a cut
 /// or a kill left leased run again once their lease is out).
 async fn run_out_timers(channel: &AuthChannel, url: &str) {
-    eventually("every timer fired", Duration::from_secs(120), || {
+    eventually("every timer fired", Duration::from_secs(600), || {
         let channel = channel.clone();
         let url = url.to_owned();
         async move {
