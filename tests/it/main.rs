@@ -12,6 +12,7 @@ mod documents;
 mod engine;
 mod faults;
 mod intake;
+mod partitions;
 mod processes;
 mod recoverability;
 mod registers;
