@@ -58,54 +58,9 @@ impl From<StoreError> for AppError {
             StoreError::BadUrl(m) | StoreError::Migration(m) | StoreError::Corrupt(m) => {
                 Self::Internal(m)
             }
-            StoreError::Query(q) => Self::from(q),
+            StoreError::Conflict(_) => Self::Conflict,
+            StoreError::Full(m) => Self::Exhausted(format!("database disk full: {m}")),
+            StoreError::Query(q) => Self::Internal(q.to_string()),
         }
     }
-}
-
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
-                Self::Unavailable(format!("conflicting write, retry: {}", info.message()))
-            }
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            Error::DatabaseError(_, info) if is_disk_full(info.message()) => {
-                Self::Exhausted(format!("database disk full: {}", info.message()))
-            }
-            Error::DatabaseError(_, info) if is_connection_lost(info.message()) => {
-                Self::Unavailable(format!("database connection lost: {}", info.message()))
-            }
-            // A commit that failed and could not be rolled back: the commit's error tells.
-            Error::RollbackErrorOnCommit { commit_error, .. } => Self::from(*commit_error),
-            Error::BrokenTransactionManager => {
-                Self::Unavailable("database connection lost mid-transaction".to_owned())
-            }
-            other => Self::Internal(other.to_string()),
-        }
-    }
-}
-
-/// SQLite's SQLITE_FULL (and PostgreSQL's `could not extend file … No space left`).
-fn is_disk_full(message: &str) -> bool {
-    message.contains("database or disk is full") || message.contains("No space left on device")
-}
-
-/// libpq's words for a connection that broke under a query (the server went away, was
-/// restarted, or the network cut it) when diesel could not tell it by the connection state.
-fn is_connection_lost(message: &str) -> bool {
-    const LOST: [&str; 7] = [
-        "server closed the connection unexpectedly",
-        "no connection to the server",
-        "could not send data to server",
-        "could not receive data from server",
-        "terminating connection due to administrator command",
-        "the database system is shutting down",
-        "the database system is starting up",
-    ];
-    LOST.iter().any(|words| message.contains(words))
 }

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod health;
 pub mod law;
+pub mod page;
 pub mod proto;
 pub mod registry;
 pub mod server;
