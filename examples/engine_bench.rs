@@ -213,6 +213,13 @@ async fn main() -> Result<(), String> {
     )
     .await;
     assert_eq!(applied, a.cases, "every timer fired once");
+    let distinct = count(
+        &store,
+        "SELECT count(DISTINCT case_id) AS n FROM case_events WHERE kind = 'track_started'",
+    )
+    .await;
+    assert_eq!(distinct, a.cases, "none fired twice, none lost");
+    eprintln!("{applied} timers fired, on {distinct} distinct cases: none twice, none lost");
     let rows: Vec<Applied> = store
         .run(|conn| {
             Ok::<_, StoreError>(

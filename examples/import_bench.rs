@@ -63,6 +63,11 @@ struct Args {
     /// synced before it is acknowledged) or `normal`.
     #[arg(long, value_enum, default_value = "full")]
     sqlite_synchronous: SqliteSync,
+    /// `exploot serve` processes on the one database, each importing its share of the
+    /// claims over its own stream at the same time (scale-out, issue 20). RSS is the
+    /// first instance's.
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -409,9 +414,6 @@ fn server_bin(args: &Args) -> PathBuf {
 }
 
 fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error::Error>> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
     let bin = server_bin(args);
     // An admin token for the calls (the command migrates a fresh database first).
     let issued = Command::new(&bin)
@@ -423,24 +425,36 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
         return Err(format!("token create failed: {issued:?}").into());
     }
     let token = String::from_utf8(issued.stdout)?.trim().to_owned();
-    let mut server: Child = Command::new(&bin)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--database-url", url, "--clock", &format!("manual:{NOW}")])
-        .args(["--sqlite-synchronous", &sync_name(args.sqlite_synchronous)])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("{}: {e} (cargo build --release first)", bin.display()))?;
-    let pid = server.id();
+    let instances = args.instances.max(1);
+    let mut servers: Vec<(Child, u16)> = Vec::new();
+    for _ in 0..instances {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let server = Command::new(&bin)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", url, "--clock", &format!("manual:{NOW}")])
+            .args(["--sqlite-synchronous", &sync_name(args.sqlite_synchronous)])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("{}: {e} (cargo build --release first)", bin.display()))?;
+        servers.push((server, port));
+    }
+    let pids: Vec<u32> = servers.iter().map(|(s, _)| s.id()).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let result = runtime.block_on(async {
-        let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))?.connect_lazy();
-        wait_serving(&channel).await?;
-        AdminServiceClient::new(channel.clone())
+        let mut channels = Vec::new();
+        for (_, port) in &servers {
+            let channel = Endpoint::from_shared(format!("http://127.0.0.1:{port}"))?.connect_lazy();
+            wait_serving(&channel).await?;
+            channels.push(channel);
+        }
+        AdminServiceClient::new(channels[0].clone())
             .put_client(authorized(
                 pb::PutClientRequest {
                     client: Some(pb::Client {
@@ -452,13 +466,39 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
                 &token,
             )?)
             .await?;
-        stream(channel, &token, args.claims, pid).await
+        // Instance k imports claims [k·n/N, (k+1)·n/N), all at once; the wall time is
+        // the slowest stream's.
+        let started = Instant::now();
+        let mut streams = Vec::new();
+        for (k, channel) in channels.into_iter().enumerate() {
+            let (from, to) = (
+                k * args.claims / instances,
+                (k + 1) * args.claims / instances,
+            );
+            let token = token.clone();
+            let pid = pids[k];
+            streams.push(tokio::spawn(async move {
+                stream(channel, &token, from..to, pid)
+                    .await
+                    .map_err(|e| e.to_string())
+            }));
+        }
+        let mut first = None;
+        for handle in streams {
+            let result = handle.await??;
+            first.get_or_insert(result);
+        }
+        let mut result = first.ok_or("no instance")?;
+        result.seconds = started.elapsed().as_secs_f64();
+        Ok::<_, Box<dyn std::error::Error>>(result)
     });
-    // SIGTERM: the server stops gracefully.
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    let _ = server.wait();
+    // SIGTERM: the servers stop gracefully.
+    for (mut server, _) in servers {
+        let _ = Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status();
+        let _ = server.wait();
+    }
     result
 }
 
@@ -491,9 +531,10 @@ async fn wait_serving(channel: &Channel) -> Result<(), Box<dyn std::error::Error
 async fn stream(
     channel: Channel,
     token: &str,
-    n: usize,
+    claims: std::ops::Range<usize>,
     pid: u32,
-) -> Result<ImportResult, Box<dyn std::error::Error>> {
+) -> Result<ImportResult, Box<dyn std::error::Error + Send + Sync>> {
+    let n = claims.len();
     // Sample the server's RSS in the background; its peak is VmHWM at the end.
     let done = Arc::new(AtomicBool::new(false));
     let max_rss = Arc::new(AtomicU64::new(0));
@@ -509,7 +550,7 @@ async fn stream(
     let (send, requests) = mpsc::channel(4096);
     let started = Instant::now();
     let feeder = tokio::task::spawn_blocking(move || {
-        for i in 0..n {
+        for i in claims {
             if send
                 .blocking_send(Generated::new(i).request(i + 2))
                 .is_err()
@@ -520,7 +561,7 @@ async fn stream(
     });
     let mut answers = pb::intake_service_client::IntakeServiceClient::new(channel)
         .max_decoding_message_size(64 << 20)
-        .import_claims(authorized(ReceiverStream::new(requests), token)?)
+        .import_claims(authorized(ReceiverStream::new(requests), token).map_err(|e| e.to_string())?)
         .await?
         .into_inner();
     let mut seen = 0usize;

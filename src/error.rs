@@ -35,6 +35,10 @@ pub enum AppError {
     /// The database is unreachable or overloaded; a retry may succeed.
     #[error("{0}")]
     Unavailable(String),
+    /// The database's disk is full: nothing was stored; a retry succeeds once space is
+    /// freed (RESOURCE_EXHAUSTED, not INTERNAL: the operator, not the code, must act).
+    #[error("{0}")]
+    Exhausted(String),
     /// A bug or a broken invariant; logged where it is turned into a status.
     #[error("{0}")]
     Internal(String),
@@ -55,6 +59,7 @@ impl From<StoreError> for AppError {
                 Self::Internal(m)
             }
             StoreError::Conflict(_) => Self::Conflict,
+            StoreError::Full(m) => Self::Exhausted(format!("database disk full: {m}")),
             StoreError::Query(q) => Self::Internal(q.to_string()),
         }
     }

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod error;
 #[cfg(test)]
 mod fuzz;
+pub mod health;
 pub mod law;
 pub mod page;
 pub mod proto;

@@ -161,7 +161,7 @@ pub async fn serve(
     }
     let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     app.observe_jobs_due();
-    let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped));
+    let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped.clone()));
     let shutdown = async move {
         shutdown.await;
         // Workers stop leasing and watchers end their streams, so in-flight calls finish.
@@ -169,17 +169,12 @@ pub async fn serve(
     };
 
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<CaseServiceServer<CaseApi>>().await;
-    health.set_serving::<IntakeServiceServer<IntakeApi>>().await;
-    health.set_serving::<TaskServiceServer<TaskApi>>().await;
-    health
-        .set_serving::<DocumentServiceServer<DocumentApi>>()
-        .await;
-    health
-        .set_serving::<CalculatorServiceServer<CalculatorApi>>()
-        .await;
-    health.set_serving::<AdminServiceServer<AdminApi>>().await;
-    health.set_serving::<PayoutServiceServer<PayoutApi>>().await;
+    crate::health::report(&health, true).await;
+    tokio::spawn(crate::health::watch_database(
+        app.store().clone(),
+        health,
+        engine_stopped,
+    ));
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)

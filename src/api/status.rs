@@ -21,6 +21,10 @@ impl From<AppError> for Status {
                 tracing::warn!(error = %m, "database unavailable");
                 Status::unavailable(m)
             }
+            AppError::Exhausted(m) => {
+                tracing::error!(error = %m, "database disk full");
+                Status::resource_exhausted(m)
+            }
             AppError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
                 Status::internal("internal error; it has been logged")

@@ -53,6 +53,9 @@ pub enum StoreError {
     /// tried again, and then sees the winner's row.
     #[error("a concurrent write conflicted: {0}")]
     Conflict(String),
+    /// The disk under the database is full: nothing was written.
+    #[error("database disk full: {0}")]
+    Full(String),
     /// A query failed.
     #[error("database error: {0}")]
     Query(DieselError),
@@ -81,9 +84,40 @@ impl From<DieselError> for StoreError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            DieselError::DatabaseError(_, info) if is_disk_full(info.message()) => {
+                Self::Full(info.message().to_owned())
+            }
+            DieselError::DatabaseError(_, info) if is_connection_lost(info.message()) => {
+                Self::Unavailable(format!("database connection lost: {}", info.message()))
+            }
+            // A commit that failed and could not be rolled back: the commit's error tells.
+            DieselError::RollbackErrorOnCommit { commit_error, .. } => Self::from(*commit_error),
+            DieselError::BrokenTransactionManager => {
+                Self::Unavailable("database connection lost mid-transaction".to_owned())
+            }
             other => Self::Query(other),
         }
     }
+}
+
+/// SQLite's SQLITE_FULL (and PostgreSQL's `could not extend file … No space left`).
+fn is_disk_full(message: &str) -> bool {
+    message.contains("database or disk is full") || message.contains("No space left on device")
+}
+
+/// libpq's words for a connection that broke under a query (the server went away, was
+/// restarted, or the network cut it) when diesel could not tell it by the connection state.
+fn is_connection_lost(message: &str) -> bool {
+    const LOST: [&str; 7] = [
+        "server closed the connection unexpectedly",
+        "no connection to the server",
+        "could not send data to server",
+        "could not receive data from server",
+        "terminating connection due to administrator command",
+        "the database system is shutting down",
+        "the database system is starting up",
+    ];
+    LOST.iter().any(|words| message.contains(words))
 }
 
 /// An instant as stored: UTC, whole microseconds (what PostgreSQL keeps), so what is
@@ -185,6 +219,17 @@ impl Store {
             Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
             Err(join) => Err(StoreError::Unavailable(join.to_string()).into()),
         }
+    }
+
+    /// Whether a pooled connection can be had within `wait` and answers: what the health
+    /// service reports. Blocking; call it off the async threads.
+    pub fn ping(&self, wait: Duration) -> Result<(), StoreError> {
+        use diesel::connection::SimpleConnection;
+        let mut conn = self
+            .pool
+            .get_timeout(wait)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
     }
 
     /// Runs `f` with a pooled connection on the calling thread, which must not be an async

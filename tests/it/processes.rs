@@ -21,7 +21,7 @@ const START: &str = "2026-05-04T08:00:00Z";
 /// A running `exploot serve`, killed when dropped (also used by `rates`).
 pub(crate) struct Instance {
     child: Child,
-    channel: AuthChannel,
+    pub(crate) channel: AuthChannel,
 }
 
 impl Instance {
@@ -56,7 +56,7 @@ impl Instance {
         }
     }
 
-    fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
@@ -74,7 +74,7 @@ impl Instance {
     }
 
     /// SIGKILL: no shutdown, no lease given back.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaped");
     }
@@ -96,16 +96,14 @@ fn at(s: &str) -> DateTime<Utc> {
 /// `count` cases of client `acme`, each with a start-track timer due at 09:00 UTC. The
 /// client's letters are made by a print house (no PDF per case), so what runs is the
 /// timers alone.
-async fn seed(url: &str, instance: &Instance, count: i64) {
-    instance
-        .admin()
+pub(crate) async fn seed(url: &str, mut admin: AdminServiceClient<AuthChannel>, count: i64) {
+    admin
         .put_client(pb::PutClientRequest {
             client: Some(fixtures::client("acme")),
         })
         .await
         .expect("PutClient");
-    let policy_version = instance
-        .admin()
+    let policy_version = admin
         .put_track_policy(pb::PutTrackPolicyRequest {
             policy: Some(pb::TrackPolicy {
                 client_id: "acme".into(),
@@ -139,7 +137,7 @@ async fn seed(url: &str, instance: &Instance, count: i64) {
         .expect("seed");
 }
 
-async fn advance(instance: &Instance, seconds: i64) -> pb::AdvanceClockResponse {
+pub(crate) async fn advance(instance: &Instance, seconds: i64) -> pb::AdvanceClockResponse {
     instance
         .admin()
         .advance_clock(pb::AdvanceClockRequest {
@@ -154,7 +152,7 @@ async fn advance(instance: &Instance, seconds: i64) -> pb::AdvanceClockResponse 
 
 /// Each case's timer fired once: one audit row per case, no start-track job left, each
 /// case in the letter stage with its next timer set.
-async fn assert_exactly_once(url: &str, cases: i64) {
+pub(crate) async fn assert_exactly_once(url: &str, cases: i64) {
     let fired = "SELECT count(*) AS n FROM case_events WHERE kind = 'track_started'";
     assert_eq!(count(url, fired).await, cases, "one audit row per timer");
     let twice = "SELECT count(*) AS n FROM (SELECT case_id FROM case_events \
@@ -168,7 +166,7 @@ async fn assert_exactly_once(url: &str, cases: i64) {
     assert_eq!(count(url, moved).await, cases);
 }
 
-async fn applied_by(url: &str, instance_pid: u32) -> i64 {
+pub(crate) async fn applied_by(url: &str, instance_pid: u32) -> i64 {
     count(
         url,
         &format!(
@@ -184,7 +182,7 @@ async fn two_instances_fire_ten_thousand_timers_exactly_once() {
     let url = pg::cluster().fresh_database();
     let a = Instance::start(&url, 30, 64).await;
     let b = Instance::start(&url, 30, 64).await;
-    seed(&url, &a, 10_000).await;
+    seed(&url, a.admin(), 10_000).await;
     let answer = advance(&a, 2 * 3600).await;
     assert_eq!(answer.jobs_run, 10_000);
     assert_exactly_once(&url, 10_000).await;
@@ -211,7 +209,7 @@ async fn two_instances_fire_ten_thousand_timers_exactly_once() {
 async fn a_killed_instances_leases_are_taken_over_exactly_once() {
     let url = pg::cluster().fresh_database();
     let mut a = Instance::start(&url, 2, 200).await;
-    seed(&url, &a, 3_000).await;
+    seed(&url, a.admin(), 3_000).await;
 
     let mut admin = a.admin();
     let advancing = tokio::spawn(async move {

@@ -25,6 +25,20 @@ impl TestDb {
         }
     }
 
+    /// A database at `url` that the test made itself (a private cluster, a small disk).
+    pub fn at(url: String) -> Self {
+        let backend = if url.starts_with("postgres") {
+            "postgres"
+        } else {
+            "sqlite"
+        };
+        Self {
+            url,
+            backend,
+            _keep: Arc::new(None),
+        }
+    }
+
     /// A new PostgreSQL database cloned from the migrated template.
     pub fn postgres() -> Self {
         let url = super::pg::cluster().fresh_database();

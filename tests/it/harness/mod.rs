@@ -4,6 +4,7 @@ pub mod db;
 pub mod fake_registers;
 pub mod fixtures;
 pub mod pg;
+pub mod proxy;
 pub mod server;
 
 pub use db::TestDb;

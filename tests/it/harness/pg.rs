@@ -12,6 +12,11 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 /// The running cluster.
 pub struct Cluster {
     port: u16,
+    bin: PathBuf,
+    data: PathBuf,
+    options: String,
+    root: PathBuf,
+    as_root: bool,
     counter: AtomicUsize,
     clone_lock: Mutex<()>,
 }
@@ -26,9 +31,21 @@ pub fn cluster() -> &'static Cluster {
 const TEMPLATE: &str = "exploot_template";
 
 impl Cluster {
+    /// A cluster of the test's own, for a test that stops and starts PostgreSQL (the shared
+    /// one must stay up for every other test). Stopped with the test process.
+    pub fn private() -> Self {
+        static PRIVATE: AtomicUsize = AtomicUsize::new(0);
+        let n = PRIVATE.fetch_add(1, Ordering::SeqCst);
+        Self::start_in(format!("exploot-test-pg-{}-own{n}", std::process::id()))
+    }
+
     fn start() -> Self {
+        Self::start_in(format!("exploot-test-pg-{}", std::process::id()))
+    }
+
+    fn start_in(name: String) -> Self {
         let bin = pg_bin_dir();
-        let root = std::env::temp_dir().join(format!("exploot-test-pg-{}", std::process::id()));
+        let root = std::env::temp_dir().join(name);
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("create cluster dir");
         let data = root.join("data");
@@ -42,16 +59,7 @@ impl Cluster {
             );
         }
         let port = free_port();
-        let pg = |tool: &str| -> Command {
-            let program = bin.join(tool);
-            if as_root {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(program);
-                c
-            } else {
-                Command::new(program)
-            }
-        };
+        let pg = |tool: &str| pg_tool(&bin, tool, as_root);
         run(
             pg("initdb").arg("-D").arg(&data).args([
                 "-U",
@@ -81,6 +89,11 @@ impl Cluster {
         spawn_watchdog(&bin.join("pg_ctl"), &data, &root, as_root);
         let cluster = Self {
             port,
+            bin,
+            data,
+            options,
+            root,
+            as_root,
             counter: AtomicUsize::new(0),
             clone_lock: Mutex::new(()),
         };
@@ -89,6 +102,36 @@ impl Cluster {
         store.migrate().expect("migrate template");
         drop(store);
         cluster
+    }
+
+    /// Where the cluster listens (for a proxy in front of it).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// Stops PostgreSQL the way an operator restarting it does (`pg_ctl stop -m fast`:
+    /// open sessions are terminated, in-flight transactions rolled back).
+    pub fn stop(&self) {
+        run(
+            pg_tool(&self.bin, "pg_ctl", self.as_root)
+                .arg("-D")
+                .arg(&self.data)
+                .args(["-m", "fast", "-w", "stop"]),
+            "pg_ctl stop",
+        );
+    }
+
+    /// Starts it again after [`Cluster::stop`], on the same port.
+    pub fn start_again(&self) {
+        run(
+            pg_tool(&self.bin, "pg_ctl", self.as_root)
+                .arg("-D")
+                .arg(&self.data)
+                .args(["-o", &self.options, "-l"])
+                .arg(self.root.join("log"))
+                .args(["-w", "start"]),
+            "pg_ctl start",
+        );
     }
 
     fn url(&self, database: &str) -> String {
@@ -114,6 +157,18 @@ impl Cluster {
             &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"),
         );
         self.url(&name)
+    }
+}
+
+/// A PostgreSQL tool, run as `postgres` when the tests run as root.
+fn pg_tool(bin: &Path, tool: &str, as_root: bool) -> Command {
+    let program = bin.join(tool);
+    if as_root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
     }
 }
 
