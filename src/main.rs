@@ -71,6 +71,10 @@ enum Command {
         /// Log lines on stderr: `text`, or `json` (one object per line). `RUST_LOG` filters.
         #[arg(long, env = "EXPLOOT_LOG_FORMAT", value_enum, default_value = "text")]
         log_format: LogFormat,
+        /// The client portal's address (plain HTTP: off loopback only with --insecure,
+        /// behind a TLS proxy), or `off`.
+        #[arg(long, env = "EXPLOOT_PORTAL_LISTEN", default_value = "127.0.0.1:8080")]
+        portal_listen: String,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -119,11 +123,39 @@ enum Command {
         )]
         database_url: String,
     },
+    /// Create the client portal's users, straight on the database.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://exploot.db",
+            global = true
+        )]
+        database_url: String,
+    },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
         database_url: String,
+    },
+}
+
+/// What `exploot user` does.
+#[derive(Subcommand)]
+enum UserCommand {
+    /// A portal user of a client: the password is read from stdin (one line), or, when
+    /// stdin is a terminal or empty, generated and printed once.
+    Create {
+        /// The client whose cases the user sees.
+        #[arg(long)]
+        client: String,
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -279,9 +311,21 @@ fn run(cli: Cli) -> Result<(), String> {
             registers,
             transport,
             log_format,
+            portal_listen,
         } => {
             let clock = parse_clock(&clock)?;
             let tls = transport.tls_for(listen)?;
+            let portal_listen = match portal_listen.as_str() {
+                "off" => None,
+                text => {
+                    let address: SocketAddr = text.parse().map_err(|e| {
+                        format!("--portal-listen {text}: not an address or `off` ({e})")
+                    })?;
+                    exploot::tls::check_plaintext(address, false, transport.insecure)
+                        .map_err(|e| format!("--portal-listen: {e}"))?;
+                    Some(address)
+                }
+            };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             let telemetry = {
                 // The OTLP exporters' channels live on the runtime.
@@ -295,6 +339,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 let listener = tokio::net::TcpListener::bind(listen)
                     .await
                     .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                let portal = match portal_listen {
+                    Some(address) => Some(exploot::portal::PortalConfig {
+                        listener: tokio::net::TcpListener::bind(address)
+                            .await
+                            .map_err(|e| format!("cannot listen on {address}: {e}"))?,
+                        // Off loopback the portal stands behind a TLS proxy (--insecure).
+                        secure_cookies: !address.ip().is_loopback(),
+                    }),
+                    None => None,
+                };
                 let config = Config {
                     database_url,
                     clock,
@@ -313,6 +367,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     },
                     token_cache: std::time::Duration::from_secs(token_cache_seconds),
                     request_timeout: std::time::Duration::from_secs(request_timeout_seconds.max(1)),
+                    portal,
                 };
                 server::serve(config, listener, shutdown)
                     .await
@@ -351,6 +406,13 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(token_command(command, &database_url))
+        }
+        Command::User {
+            command: UserCommand::Create { client, email },
+            database_url,
+        } => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(exploot::cli::user::create(&database_url, client, email))
         }
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url, 1).map_err(|e| e.to_string())?;

@@ -81,7 +81,7 @@ impl IntakeService for IntakeApi {
 }
 
 /// A request row as the application's row, with the same rules as `CreateCase`.
-fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
+pub(crate) fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
     let claim = convert::claim(
         &r.client_id,
         &r.client_reference,
@@ -98,7 +98,7 @@ fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow
     }
 }
 
-fn outcome_to_proto(o: RowOutcome) -> pb::ImportClaimsResponse {
+pub(crate) fn outcome_to_proto(o: RowOutcome) -> pb::ImportClaimsResponse {
     use pb::import_claims_response::Outcome as Kind;
     let mut answer = pb::ImportClaimsResponse {
         row: o.row,

@@ -8,7 +8,7 @@ mod calculator;
 mod cases;
 mod convert;
 mod documents;
-mod intake;
+pub(crate) mod intake;
 pub mod rate_limit;
 mod status;
 mod stream_slots;

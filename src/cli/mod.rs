@@ -7,3 +7,4 @@ pub mod import;
 pub mod quote;
 pub mod server_endpoint;
 pub mod token;
+pub mod user;

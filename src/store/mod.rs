@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod import;
 pub mod jobs;
 pub mod payments;
+pub mod portal;
 pub mod register_cache;
 pub mod rows;
 pub mod schema;

@@ -184,3 +184,31 @@ diesel::joinable!(invoices -> cases (case_id));
 diesel::joinable!(payments -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(documents -> cases (case_id));
+
+diesel::table! {
+    portal_users (id) {
+        id -> Text,
+        client_id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        failed_attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    portal_sessions (secret_sha256) {
+        secret_sha256 -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_users -> clients (client_id));
+diesel::joinable!(portal_sessions -> portal_users (user_id));
+
+// The portal's case search filters cases by subqueries on their debtor and payments.
+diesel::allow_tables_to_appear_in_same_query!(cases, parties, payments);

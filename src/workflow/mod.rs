@@ -13,6 +13,7 @@ mod engine;
 mod follow;
 mod import;
 mod jobs;
+pub mod portal;
 mod principal;
 mod tasks;
 pub mod tokens;

@@ -11,6 +11,7 @@ mod contract;
 mod documents;
 mod engine;
 mod intake;
+mod portal;
 mod processes;
 mod recoverability;
 mod registers;

@@ -96,6 +96,7 @@ impl TestServer {
             rate_limit: exploot::api::rate_limit::RateLimit::default(),
             token_cache: exploot::server::DEFAULT_TOKEN_CACHE,
             request_timeout: exploot::server::DEFAULT_REQUEST_TIMEOUT,
+            portal: None,
         };
         configure(&mut config);
         let task = tokio::spawn(serve(config, listener, async {
