@@ -72,9 +72,10 @@ enum Command {
         #[arg(long, env = "EXPLOOT_LOG_FORMAT", value_enum, default_value = "text")]
         log_format: LogFormat,
         /// The client portal's address (plain HTTP: off loopback only with --insecure,
-        /// behind a TLS proxy), or `off`.
-        #[arg(long, env = "EXPLOOT_PORTAL_LISTEN", default_value = "127.0.0.1:8080")]
-        portal_listen: String,
+        /// behind a TLS proxy), or `off`. Default 127.0.0.1:8080; when that default is in
+        /// use, the service runs without the portal and says so.
+        #[arg(long, env = "EXPLOOT_PORTAL_LISTEN")]
+        portal_listen: Option<String>,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -114,27 +115,15 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
-        /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
-        #[arg(
-            long,
-            env = "DATABASE_URL",
-            default_value = "sqlite://exploot.db",
-            global = true
-        )]
-        database_url: String,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// Create the client portal's users, straight on the database.
     User {
         #[command(subcommand)]
         command: UserCommand,
-        /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
-        #[arg(
-            long,
-            env = "DATABASE_URL",
-            default_value = "sqlite://exploot.db",
-            global = true
-        )]
-        database_url: String,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// Apply the embedded database migrations and exit.
     Migrate {
@@ -142,6 +131,19 @@ enum Command {
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
         database_url: String,
     },
+}
+
+/// The database of the commands that work on it directly (`token`, `user`).
+#[derive(clap::Args)]
+struct DatabaseArg {
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://exploot.db",
+        global = true
+    )]
+    database_url: String,
 }
 
 /// What `exploot user` does.
@@ -279,6 +281,9 @@ impl RegisterArgs {
     }
 }
 
+/// Where the client portal listens unless `--portal-listen` says otherwise.
+const DEFAULT_PORTAL: &str = "127.0.0.1:8080";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // `serve` sets up its own, with OTLP export, inside its runtime.
@@ -315,7 +320,8 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let clock = parse_clock(&clock)?;
             let tls = transport.tls_for(listen)?;
-            let portal_listen = match portal_listen.as_str() {
+            let portal_default = portal_listen.is_none();
+            let portal_listen = match portal_listen.as_deref().unwrap_or(DEFAULT_PORTAL) {
                 "off" => None,
                 text => {
                     let address: SocketAddr = text.parse().map_err(|e| {
@@ -340,13 +346,22 @@ fn run(cli: Cli) -> Result<(), String> {
                     .await
                     .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
                 let portal = match portal_listen {
-                    Some(address) => Some(exploot::portal::PortalConfig {
-                        listener: tokio::net::TcpListener::bind(address)
-                            .await
-                            .map_err(|e| format!("cannot listen on {address}: {e}"))?,
-                        // Off loopback the portal stands behind a TLS proxy (--insecure).
-                        secure_cookies: !address.ip().is_loopback(),
-                    }),
+                    Some(address) => match tokio::net::TcpListener::bind(address).await {
+                        Ok(listener) => Some(exploot::portal::PortalConfig {
+                            listener,
+                            // Off loopback the portal stands behind a TLS proxy (--insecure).
+                            secure_cookies: !address.ip().is_loopback(),
+                        }),
+                        // A second instance on one machine keeps serving gRPC.
+                        Err(e) if portal_default && e.kind() == std::io::ErrorKind::AddrInUse => {
+                            tracing::warn!(
+                                "the portal's default address {address} is in use: serving \
+                                 without the portal (give --portal-listen ADDR, or off)"
+                            );
+                            None
+                        }
+                        Err(e) => return Err(format!("cannot listen on {address}: {e}")),
+                    },
                     None => None,
                 };
                 let config = Config {
@@ -400,19 +415,20 @@ fn run(cli: Cli) -> Result<(), String> {
             print!("{summary}");
             Ok(())
         }
-        Command::Token {
-            command,
-            database_url,
-        } => {
+        Command::Token { command, database } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(token_command(command, &database_url))
+            runtime.block_on(token_command(command, &database.database_url))
         }
         Command::User {
             command: UserCommand::Create { client, email },
-            database_url,
+            database,
         } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(exploot::cli::user::create(&database_url, client, email))
+            runtime.block_on(exploot::cli::user::create(
+                &database.database_url,
+                client,
+                email,
+            ))
         }
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url, 1).map_err(|e| e.to_string())?;

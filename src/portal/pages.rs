@@ -149,7 +149,7 @@ pub(crate) async fn cases(
             }
         }
     };
-    html(view::page(&signed.frame(), l.t("Dossiers", "Cases"), body)).into_response()
+    signed.page(l.t("Dossiers", "Cases"), body)
 }
 
 /// `path?k=v&…` with the values percent-encoded.
@@ -289,7 +289,7 @@ pub(crate) async fn case(
         }
     };
     let title = format!("{} {}", l.t("Dossier", "Case"), case.claim.client_reference);
-    html(view::page(&signed.frame(), &title, body)).into_response()
+    signed.page(&title, body)
 }
 
 /// A task with its choices, as a form of buttons.
@@ -305,8 +305,8 @@ fn task_form(l: Lang, csrf: &str, task: &crate::store::tasks::TaskRow) -> Markup
                 @if let Some(s) = summons {
                     p {
                         (l.t("Rechtbank", "Court")) ": " (s["court"].as_str().unwrap_or_default())
-                        @if let Some(hearing) = s["hearing_date"].as_str() {
-                            "; " (l.t("zitting", "hearing")) " " (hearing)
+                        @if let Some(hearing) = s["hearing_date"].as_str().and_then(|d| d.parse::<chrono::NaiveDate>().ok()) {
+                            "; " (l.t("zitting", "hearing")) " " (hearing.format("%d-%m-%Y"))
                         }
                     }
                 }
@@ -366,7 +366,7 @@ pub(crate) async fn tasks(State(state): State<Portal>, signed: Signed) -> Respon
             }
         }
     };
-    html(view::page(&signed.frame(), l.t("Taken", "Tasks"), body)).into_response()
+    signed.page(l.t("Taken", "Tasks"), body)
 }
 
 /// A task decision.
@@ -445,10 +445,5 @@ pub(crate) async fn overview(State(state): State<Portal>, signed: Signed) -> Res
             )) }
         }
     };
-    html(view::page(
-        &signed.frame(),
-        l.t("Overzicht", "Overview"),
-        body,
-    ))
-    .into_response()
+    signed.page(l.t("Overzicht", "Overview"), body)
 }

@@ -78,6 +78,11 @@ impl Signed {
         }
     }
 
+    /// A page for this user, as the answer.
+    pub fn page(&self, title: &str, body: maud::Markup) -> Response {
+        html_response(view::page(&self.frame(), title, body)).into_response()
+    }
+
     /// Whether a submitted form carries this session's CSRF token.
     pub fn csrf_ok(&self, submitted: &str) -> bool {
         constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes())
@@ -252,30 +257,38 @@ fn signed_out(state: &Portal) -> Response {
 
 /// POST /uitloggen: ends this session.
 pub(crate) async fn sign_out(
-    State(state): State<Portal>,
+    state: State<Portal>,
     signed: Signed,
-    Form(form): Form<CsrfForm>,
+    form: Form<CsrfForm>,
 ) -> Response {
-    if !signed.csrf_ok(&form.csrf) {
-        return forbidden(signed.lang);
-    }
-    match state.app.sign_out(&signed.secret).await {
-        Ok(()) => signed_out(&state),
-        Err(e) => error_page(signed.lang, e),
-    }
+    end_sessions(state, signed, form, false).await
 }
 
 /// POST /uitloggen-overal: ends every session of the user.
 pub(crate) async fn sign_out_everywhere(
+    state: State<Portal>,
+    signed: Signed,
+    form: Form<CsrfForm>,
+) -> Response {
+    end_sessions(state, signed, form, true).await
+}
+
+async fn end_sessions(
     State(state): State<Portal>,
     signed: Signed,
     Form(form): Form<CsrfForm>,
+    everywhere: bool,
 ) -> Response {
     if !signed.csrf_ok(&form.csrf) {
         return forbidden(signed.lang);
     }
-    match state.app.sign_out_everywhere(&signed.user).await {
-        Ok(_) => signed_out(&state),
+    let ended = if everywhere {
+        state.app.sign_out_everywhere(&signed.user).await.map(drop)
+    } else {
+        state.app.sign_out(&signed.secret).await
+    };
+    match ended {
+        Ok(()) => signed_out(&state),
         Err(e) => error_page(signed.lang, e),
     }
 }
@@ -294,7 +307,11 @@ pub(crate) async fn language(
     Query(back): Query<Back>,
 ) -> Response {
     let value = if lang == "en" { "en" } else { "nl" };
-    let target = if back.terug.starts_with('/') && !back.terug.starts_with("//") {
+    // A path of this site only: `//host` and `/\host` lead browsers elsewhere.
+    let target = if back.terug.starts_with('/')
+        && !back.terug.starts_with("//")
+        && !back.terug.contains('\\')
+    {
         back.terug
     } else {
         "/".to_owned()

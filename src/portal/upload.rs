@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use csv::StringRecord;
 use maud::html;
 
-use super::pages::{html as html_response, not_found_page};
+use super::pages::not_found_page;
 use super::session::Signed;
-use super::view::{self, Lang};
+use super::view::Lang;
 use super::{Portal, error_page, forbidden};
 use crate::api::intake::{import_row, outcome_to_proto};
 use crate::cli::claims_csv::ClaimsCsv;
@@ -80,12 +80,7 @@ pub(crate) async fn form(signed: Signed) -> Response {
             "Uploading evidence to a case is not possible here yet: the office's track has no step for it yet.",
         )) }
     };
-    html_response(view::page(
-        &signed.frame(),
-        l.t("Importeren", "Import"),
-        body,
-    ))
-    .into_response()
+    signed.page(l.t("Importeren", "Import"), body)
 }
 
 /// POST /import: runs the import and shows its summary.
@@ -247,12 +242,7 @@ pub(crate) async fn summary(
         }
         p { a href="/dossiers" { (l.t("Naar de dossiers", "To the cases")) } }
     };
-    html_response(view::page(
-        &signed.frame(),
-        l.t("Import verwerkt", "Import processed"),
-        body,
-    ))
-    .into_response()
+    signed.page(l.t("Import verwerkt", "Import processed"), body)
 }
 
 /// GET /import/{id}/afgewezen.csv: the rejects file.

@@ -175,7 +175,7 @@ impl App {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             bad.push(crate::case::FieldViolation::new(
                 "password",
-                &format!("at least {MIN_PASSWORD_CHARS} characters"),
+                format!("at least {MIN_PASSWORD_CHARS} characters"),
             ));
         }
         let hash = tokio::task::spawn_blocking(move || hash_password(&password))
@@ -435,16 +435,19 @@ impl App {
                     let Some(case) = cases::get(conn, id)? else {
                         continue;
                     };
-                    let key = case.policy_version;
-                    if !policies.contains_key(&key) {
-                        let policy =
-                            clients::get_policy(conn, &own, Some(key))?.ok_or_else(|| {
-                                AppError::Internal("the case's policy is missing".into())
-                            })?;
-                        policies.insert(key, policy.policy);
-                    }
-                    if let Ok(o) = owed(&case, &policies[&key], today) {
-                        overview.outstanding = overview.outstanding + o.total;
+                    let policy = match policies.entry(case.policy_version) {
+                        std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(new) => {
+                            let stored =
+                                clients::get_policy(conn, &own, Some(case.policy_version))?
+                                    .ok_or_else(|| {
+                                        AppError::Internal("the case's policy is missing".into())
+                                    })?;
+                            new.insert(stored.policy)
+                        }
+                    };
+                    if let Ok(o) = owed(&case, policy, today) {
+                        overview.outstanding += o.total;
                         overview.quoted += 1;
                     }
                 }

@@ -487,6 +487,20 @@ async fn security(db: TestDb) {
         assert!(pre.contains(flag), "{flag} on {pre}");
     }
 
+    // The language switch goes back to this site only.
+    for (back, to) in [
+        ("/dossiers", "/dossiers"),
+        ("//evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+    ] {
+        let switched = http()
+            .get(format!("{url}/taal/en?terug={back}"))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(header(&switched, "location"), to, "{back}");
+    }
+
     // The sign-in form without its CSRF token: 403, and no session.
     let forged = http()
         .post(format!("{url}/inloggen"))
@@ -692,4 +706,161 @@ fn no_debtor_data_in_the_portals_logs_or_traces() {
             "{personal:?} in the logs:\n{text}"
         );
     }
+}
+
+/// The binary as an operator runs it: `exploot user create` (password from stdin, or
+/// generated and printed once) and `exploot serve --portal-listen`, signed in over HTTP.
+#[tokio::test]
+async fn the_binary_creates_users_and_serves_the_portal() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_exploot"))
+            .env_remove("DATABASE_URL")
+            .args(args)
+            .args(["--database-url", &db])
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("exploot");
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("password written");
+        }
+        let out = child.wait_with_output().expect("exploot ran");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, error) = run(
+        &[
+            "user",
+            "create",
+            "--client",
+            "acme",
+            "--email",
+            "anna@acme.example",
+        ],
+        Some("short\n"),
+    );
+    assert!(!ok);
+    assert!(
+        error.contains("--password") && error.contains("--client"),
+        "{error}"
+    );
+
+    let (ok, admin, error) = run(&["token", "create", "--role", "admin"], None);
+    assert!(ok, "{error}");
+    let grpc = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let portal = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let server = Command::new(env!("CARGO_BIN_EXE_exploot"))
+        .args([
+            "serve",
+            "--listen",
+            &grpc.to_string(),
+            "--portal-listen",
+            &portal.to_string(),
+        ])
+        .args(["--database-url", &db])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("exploot serve");
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Stop(server);
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{grpc}"))
+        .unwrap()
+        .connect_lazy();
+    crate::harness::server::wait_serving(&channel).await;
+    pb::admin_service_client::AdminServiceClient::new(
+        exploot::cli::bearer::Bearer::new(&admin)
+            .unwrap()
+            .on(channel),
+    )
+    .put_client(pb::PutClientRequest {
+        client: Some(fixtures::client("acme")),
+    })
+    .await
+    .expect("PutClient");
+
+    let (ok, printed, error) = run(
+        &[
+            "user",
+            "create",
+            "--client",
+            "acme",
+            "--email",
+            "Anna@Acme.example",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(ok, "{error}");
+    assert!(
+        printed.is_empty(),
+        "a typed password is not printed: {printed}"
+    );
+    let (ok, generated, error) = run(
+        &[
+            "user",
+            "create",
+            "--client",
+            "acme",
+            "--email",
+            "bob@acme.example",
+        ],
+        None,
+    );
+    assert!(ok, "{error}");
+    assert_eq!(
+        generated.len(),
+        23,
+        "a generated password, printed once: {generated}"
+    );
+    let (ok, _, error) = run(
+        &[
+            "user",
+            "create",
+            "--client",
+            "acme",
+            "--email",
+            "bob@acme.example",
+        ],
+        None,
+    );
+    assert!(!ok && error.contains("already"), "{error}");
+
+    let url = format!("http://{portal}");
+    let (status, _, session) = sign_in(&url, "anna@acme.example", PASSWORD).await;
+    assert_eq!(status, 303);
+    assert!(
+        !session.expect("a session").contains("Secure"),
+        "plain HTTP on loopback"
+    );
+    let (status, _, _) = sign_in(&url, "bob@acme.example", &generated).await;
+    assert_eq!(status, 303);
 }

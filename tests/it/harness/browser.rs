@@ -237,20 +237,20 @@ impl Browser {
 
     /// Runs `script` (a function body; `arguments` are `args`) and answers its value.
     pub async fn execute(&self, script: &str, args: Value) -> Value {
-        self.cmd(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
-        )
-        .await
+        self.run_script("sync", script, args).await
     }
 
     /// Runs `script` that calls `arguments[arguments.length - 1]` with its answer.
     pub async fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.run_script("async", script, args).await
+    }
+
+    async fn run_script(&self, how: &str, script: &str, args: Value) -> Value {
+        let body = json!({ "script": script, "args": args });
         self.cmd(
             reqwest::Method::POST,
-            "/execute/async",
-            Some(json!({ "script": script, "args": args })),
+            &format!("/execute/{how}"),
+            Some(body),
         )
         .await
     }
