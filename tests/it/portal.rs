@@ -745,17 +745,13 @@ async fn the_binary_creates_users_and_serves_the_portal() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    let (ok, _, error) = run(
-        &[
-            "user",
-            "create",
-            "--client",
-            "acme",
-            "--email",
-            "anna@acme.example",
-        ],
-        Some("short\n"),
-    );
+    let create_user = |email: &str, stdin: Option<&str>| {
+        run(
+            &["user", "create", "--client", "acme", "--email", email],
+            stdin,
+        )
+    };
+    let (ok, _, error) = create_user("anna@acme.example", Some("short\n"));
     assert!(!ok);
     assert!(
         error.contains("--password") && error.contains("--client"),
@@ -808,50 +804,20 @@ async fn the_binary_creates_users_and_serves_the_portal() {
     .await
     .expect("PutClient");
 
-    let (ok, printed, error) = run(
-        &[
-            "user",
-            "create",
-            "--client",
-            "acme",
-            "--email",
-            "Anna@Acme.example",
-        ],
-        Some(&format!("{PASSWORD}\n")),
-    );
+    let (ok, printed, error) = create_user("Anna@Acme.example", Some(&format!("{PASSWORD}\n")));
     assert!(ok, "{error}");
     assert!(
         printed.is_empty(),
         "a typed password is not printed: {printed}"
     );
-    let (ok, generated, error) = run(
-        &[
-            "user",
-            "create",
-            "--client",
-            "acme",
-            "--email",
-            "bob@acme.example",
-        ],
-        None,
-    );
+    let (ok, generated, error) = create_user("bob@acme.example", None);
     assert!(ok, "{error}");
     assert_eq!(
         generated.len(),
         23,
         "a generated password, printed once: {generated}"
     );
-    let (ok, _, error) = run(
-        &[
-            "user",
-            "create",
-            "--client",
-            "acme",
-            "--email",
-            "bob@acme.example",
-        ],
-        None,
-    );
+    let (ok, _, error) = create_user("bob@acme.example", None);
     assert!(!ok && error.contains("already"), "{error}");
 
     let url = format!("http://{portal}");
