@@ -10,6 +10,7 @@ pub mod digest;
 pub mod documents;
 pub mod error;
 pub mod law;
+pub mod page;
 pub mod portal;
 pub mod proto;
 pub mod registry;

@@ -13,11 +13,11 @@ pub mod rate_limit;
 mod status;
 mod stream_slots;
 mod tasks;
-mod track;
 
 pub use admin::AdminApi;
-pub use calculator::{CalculatorApi, quote_request, quote_to_proto};
+pub use calculator::CalculatorApi;
 pub use cases::CaseApi;
+pub use convert::{quote_request, quote_to_proto};
 pub use documents::DocumentApi;
 pub use intake::IntakeApi;
 pub use tasks::TaskApi;

@@ -435,7 +435,7 @@ impl Parties {
     }
 
     /// A document's title: its kind's name, the dossier number and the debtor, e.g.
-    /// "Sommatie EX-… — Bouwbedrijf Jansen B.V.".
+    /// "Sommatie 6271 8281 8284 5904 — Bouwbedrijf Jansen B.V.".
     fn title(&self, name: &str, reference: &str) -> String {
         format!("{name} {reference} — {}", self.debtor.name)
     }
@@ -531,17 +531,6 @@ fn bailiff_fee_with_vat(
         bailiff_fee_vat(fee, day)
     };
     Ok((fee, vat))
-}
-
-/// The office's reference for a case, printed on every document and asked as the payment
-/// reference: short enough to type, unique enough to match a payment to its case.
-pub fn dossier_number(case_id: &str) -> String {
-    let hex: String = case_id
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(10)
-        .collect();
-    format!("EX-{}", hex.to_ascii_uppercase())
 }
 
 /// Money in stored data: a decimal string in euros (`"1234.56"`), as on the wire, so the
@@ -747,14 +736,6 @@ mod tests {
             assert!(kind.template_version().starts_with(kind.as_str()));
         }
         assert_eq!(DocumentKind::parse("letter"), None);
-    }
-
-    #[test]
-    fn dossier_number_is_short_and_stable() {
-        assert_eq!(
-            dossier_number("3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b"),
-            "EX-3F2A9C1E77"
-        );
     }
 
     #[test]

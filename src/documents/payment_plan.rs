@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, Column, Style};
 use super::{
     BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
-    dossier_number, letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature,
-    total_row,
+    letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client};
 use crate::law::money::Money;
@@ -100,7 +99,7 @@ impl PaymentPlanConfirmation {
         let figures = quote(&request).map_err(BuildError::Quote)?;
         Ok(PaymentPlanConfirmation {
             parties: Parties::of(office, client, case),
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             agreed_on,
             principal: figures.principal,
             interest: figures.interest,

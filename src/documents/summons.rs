@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, LEFT, RIGHT, Style};
 use super::{
     BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row,
-    amount_row_if_positive, bailiff_fee_with_vat, dossier_number, invoice_table, nl, nl_weekday,
-    optional_amount, quote_request, total_row,
+    amount_row_if_positive, bailiff_fee_with_vat, invoice_table, nl, nl_weekday, optional_amount,
+    quote_request, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::letter::letter_term;
@@ -223,7 +223,7 @@ impl SummonsDraft {
         Ok(SummonsDraft {
             parties: Parties::of(office, client, case),
             consumer,
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             client_reference: case.claim.client_reference.clone(),
             drafted_on: input.drafted_on,
             planned_service_on: input.planned_service_on,

@@ -13,7 +13,8 @@ use super::view::{self, Frame, Lang, STAGES, cents, euro};
 use super::{Portal, error_page, forbidden};
 use crate::case::Stage;
 use crate::clock::amsterdam_local;
-use crate::store::portal::CaseSearch;
+use crate::workflow::Task;
+use crate::workflow::portal::CaseSearch;
 
 /// Cases on one page of the list.
 const PAGE_SIZE: i64 = 25;
@@ -76,7 +77,6 @@ pub(crate) async fn cases(
     let l = signed.lang;
     let stage = Stage::parse(&query.fase);
     let search = CaseSearch {
-        client_id: String::new(),
         text: query.q.clone(),
         stage,
         offset: i64::from(query.pagina) * PAGE_SIZE,
@@ -202,6 +202,7 @@ pub(crate) async fn case(
         dl.facts {
             dt { (l.t("Dossiernummer", "Reference")) } dd { (case.claim.client_reference) }
             dt { (l.t("Debiteur", "Debtor")) } dd { (debtor.name) ", " (debtor.address.city) }
+            dt { (l.t("Betalingskenmerk", "Payment reference")) } dd { (case.payment_reference.grouped()) }
             dt { (l.t("Fase", "Stage")) } dd { (view::stage(l, case.stage.as_str())) }
             dt { (l.t("Ontvangen", "Received")) } dd { (amsterdam_local(case.created_at).format("%d-%m-%Y")) }
         }
@@ -233,7 +234,7 @@ pub(crate) async fn case(
             ol.timeline {
                 @for e in &timeline {
                     li {
-                        time datetime=(e.at.and_utc().to_rfc3339()) { (amsterdam_local(e.at.and_utc()).format("%d-%m-%Y %H:%M")) }
+                        time datetime=(e.at.to_rfc3339()) { (amsterdam_local(e.at).format("%d-%m-%Y %H:%M")) }
                         " "
                         span { (view::event(l, &e.kind)) }
                         @if e.actor.starts_with("user:") { " " small { (l.t("(door u)", "(by you)")) } }
@@ -293,9 +294,9 @@ pub(crate) async fn case(
 }
 
 /// A task with its choices, as a form of buttons.
-fn task_form(l: Lang, csrf: &str, task: &crate::store::tasks::TaskRow) -> Markup {
-    let outcomes = task.outcome_list().unwrap_or_default();
-    let summons = serde_json::from_str::<serde_json::Value>(&task.details)
+fn task_form(l: Lang, csrf: &str, task: &Task) -> Markup {
+    let outcomes = &task.outcomes;
+    let summons = serde_json::from_str::<serde_json::Value>(&task.details_json)
         .ok()
         .and_then(|d| d.get("summons").cloned());
     html! {
@@ -311,7 +312,7 @@ fn task_form(l: Lang, csrf: &str, task: &crate::store::tasks::TaskRow) -> Markup
                     }
                 }
                 input type="hidden" name="csrf" value=(csrf);
-                @for o in &outcomes {
+                @for o in outcomes {
                     button type="submit" name="outcome" value=(o) { (view::outcome(l, o)) }
                 }
             }

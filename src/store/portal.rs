@@ -1,6 +1,6 @@
 //! The client portal's tables (`portal_users`, `portal_sessions`) and its case search: a
-//! client's cases by a piece of the debtor's name, the client's reference or a payment's
-//! reference, optionally in one stage, newest first.
+//! client's cases by a piece of the debtor's name, the client's reference, the case's
+//! payment reference (betalingskenmerk) or a received payment's reference, optionally in one stage, newest first.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -181,12 +181,18 @@ pub fn search_cases(
                     .escape('\\'),
             )
             .select(payments::case_id);
+        // The case's betalingskenmerk is digits, often typed in groups of four.
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let by_reference = format!("%{}%", digits.replace(['\\', '%', '_'], ""));
         query = query.filter(
             lower(cases::client_reference)
                 .like(pattern)
                 .escape('\\')
                 .or(cases::id.eq_any(by_debtor))
-                .or(cases::id.eq_any(by_payment)),
+                .or(cases::id.eq_any(by_payment))
+                .or(cases::payment_reference
+                    .assume_not_null()
+                    .like(by_reference)),
         );
     }
     let mut rows: Vec<CaseRow> = query

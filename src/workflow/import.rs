@@ -333,6 +333,7 @@ fn accept(
     let record = CaseRecord {
         id: case.id.clone(),
         claim: case.claim.clone(),
+        payment_reference: case.payment_reference.clone(),
         stage: Stage::Intake,
         suspension: Suspension::None,
         close_reason: None,

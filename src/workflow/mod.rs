@@ -15,6 +15,7 @@ mod import;
 mod jobs;
 pub mod portal;
 mod principal;
+mod task_view;
 mod tasks;
 pub mod tokens;
 mod track;
@@ -30,10 +31,12 @@ use crate::store::Store;
 pub use cases::CaseQuery;
 pub use clock::{ClockTarget, DbClock};
 pub use documents::{DocumentPage, StoredDocument};
+pub use follow::AuditEntry;
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
 pub use principal::{Principal, Role};
-pub use tasks::{Completion, TaskQuery};
+pub use task_view::{Task, TaskQuery, TaskState};
+pub use tasks::Completion;
 pub use worker::{EngineConfig, run_workers};
 
 /// Who asked: recorded on every audit event.

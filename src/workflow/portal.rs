@@ -12,15 +12,15 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 
-use super::{App, Completion, Principal, Role};
+use super::{App, AuditEntry, Completion, Principal, Role, Task};
 use crate::case::{CaseRecord, task_kind, track::owed};
 use crate::clock::amsterdam_local;
 use crate::digest::sha256_hex;
 use crate::error::AppError;
 use crate::law::money::Money;
-use crate::store::events::{self, EventRow};
-use crate::store::portal::{self, CaseSearch, SessionRow, UserRow};
-use crate::store::tasks::{self, TaskFilter, TaskRow, state};
+use crate::store::events;
+use crate::store::portal::{self, SessionRow, UserRow};
+use crate::store::tasks::{self, TaskFilter, state};
 use crate::store::{cases, clients, db_instant, transaction, utc};
 
 /// Wrong passwords in a row after which a user is locked out.
@@ -117,6 +117,20 @@ pub struct Overview {
     pub not_quoted: bool,
     /// What the quoted open cases owe today, in total.
     pub outstanding: Money,
+}
+
+/// What a portal search asks for: the client is always the user's own.
+#[derive(Clone, Debug, Default)]
+pub struct CaseSearch {
+    /// A piece of the debtor's name, the client's reference or a payment reference; empty:
+    /// every case.
+    pub text: String,
+    /// Only cases in this stage.
+    pub stage: Option<crate::case::Stage>,
+    /// Skip this many.
+    pub offset: i64,
+    /// At most this many.
+    pub limit: i64,
 }
 
 /// 244 random bits from the operating system's generator, as hex (two UUIDv4s).
@@ -307,12 +321,18 @@ impl App {
     pub async fn search_cases(
         &self,
         who: &Principal,
-        mut search: CaseSearch,
+        search: CaseSearch,
     ) -> Result<(Vec<CaseRecord>, bool), AppError> {
-        search.client_id = who
-            .confined_to()
-            .ok_or_else(|| AppError::PermissionDenied("the portal is for clients".into()))?
-            .to_owned();
+        let search = portal::CaseSearch {
+            client_id: who
+                .confined_to()
+                .ok_or_else(|| AppError::PermissionDenied("the portal is for clients".into()))?
+                .to_owned(),
+            text: search.text,
+            stage: search.stage,
+            offset: search.offset,
+            limit: search.limit,
+        };
         self.store
             .run(move |conn| Ok::<_, AppError>(portal::search_cases(conn, &search)?))
             .await
@@ -323,11 +343,13 @@ impl App {
         &self,
         who: &Principal,
         case_id: String,
-    ) -> Result<Vec<EventRow>, AppError> {
+    ) -> Result<Vec<AuditEntry>, AppError> {
         self.check_case_visible(who, &case_id).await?;
-        self.store
+        let rows = self
+            .store
             .run(move |conn| Ok::<_, AppError>(events::list_from(conn, &case_id, 0, 10_000)?))
-            .await
+            .await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
     /// The open tasks on `who`'s client's cases that the client decides
@@ -336,7 +358,7 @@ impl App {
         &self,
         who: &Principal,
         case_id: Option<String>,
-    ) -> Result<Vec<TaskRow>, AppError> {
+    ) -> Result<Vec<Task>, AppError> {
         let own = who
             .confined_to()
             .ok_or_else(|| AppError::PermissionDenied("the portal is for clients".into()))?
@@ -371,7 +393,10 @@ impl App {
                 found.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
                 Ok::<_, AppError>(found)
             })
-            .await
+            .await?
+            .into_iter()
+            .map(Task::try_from)
+            .collect()
     }
 
     /// Completes a task the client decides, as `who`, through [`App::complete_task`]:
@@ -383,7 +408,7 @@ impl App {
         task_id: String,
         outcome: String,
         request_id: String,
-    ) -> Result<TaskRow, AppError> {
+    ) -> Result<Task, AppError> {
         let id = task_id.clone();
         let task = self
             .store

@@ -4,23 +4,13 @@
 use serde_json::Value;
 
 use super::engine::{Applied, apply_in};
+use super::task_view::Task;
 use super::{App, Principal};
 use crate::case::Event;
 use crate::error::AppError;
 use crate::store::idempotency;
-use crate::store::tasks::{self, TaskCursor, TaskFilter, TaskRow, state};
+use crate::store::tasks::{self, state};
 use crate::store::{db_instant, transaction};
-
-/// A page request for [`App::list_tasks`].
-#[derive(Clone, Debug, Default)]
-pub struct TaskQuery {
-    /// Filters.
-    pub filter: TaskFilter,
-    /// Continue after this (created_at, id).
-    pub after: Option<TaskCursor>,
-    /// At most this many.
-    pub page_size: i64,
-}
 
 /// What a person chose.
 #[derive(Clone, Debug)]
@@ -39,26 +29,9 @@ pub struct Completion {
 const COMPLETE_SCOPE: &str = "complete_task";
 
 impl App {
-    /// A page of tasks and the cursor of the next one.
-    pub async fn list_tasks(
-        &self,
-        query: TaskQuery,
-    ) -> Result<(Vec<TaskRow>, Option<TaskCursor>), AppError> {
-        self.store
-            .run(move |conn| {
-                Ok(tasks::list(
-                    conn,
-                    &query.filter,
-                    query.after.as_ref(),
-                    query.page_size,
-                )?)
-            })
-            .await
-    }
-
     /// Takes a task for `assignee`; FAILED_PRECONDITION when someone else has it or it is
     /// done. Claiming one's own task again is fine.
-    pub async fn claim_task(&self, task_id: String, assignee: String) -> Result<TaskRow, AppError> {
+    pub async fn claim_task(&self, task_id: String, assignee: String) -> Result<Task, AppError> {
         let now = db_instant(self.clock.now());
         self.store
             .run(move |conn| {
@@ -78,11 +51,12 @@ impl App {
                 })
             })
             .await
+            .and_then(Task::try_from)
     }
 
     /// Completes a task with one of its outcomes; the outcome is applied to the case in the
     /// same transaction, recorded as done by `who`. Idempotent on `request_id`.
-    pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<TaskRow, AppError> {
+    pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<Task, AppError> {
         let actor = who.actor();
         let now = self.service_now().await?;
         let fingerprint = crate::digest::sha256_hex(
@@ -167,6 +141,6 @@ impl App {
             })
             .await?;
         self.after_commit(due_now);
-        Ok(task)
+        Task::try_from(task)
     }
 }
