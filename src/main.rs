@@ -1,4 +1,4 @@
-//! The `exploot` command: serve, migrate, quote, import, token.
+//! The `exploot` command: serve, migrate, quote, import, token, rates.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -125,6 +125,14 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// The office's statutory interest rates on a running server: add a row, list the
+    /// table in force (see README → Interest rates).
+    Rates {
+        #[command(subcommand)]
+        command: RatesCommand,
+        #[command(flatten)]
+        remote: Box<RemoteArgs>,
+    },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
@@ -184,6 +192,62 @@ enum TokenCommand {
         /// The token's id, from `token list`.
         id: String,
     },
+}
+
+/// What `exploot rates` does.
+#[derive(Subcommand)]
+enum RatesCommand {
+    /// Add a row: from FROM on, RATE is the yearly rate of SERIES. A row from today or
+    /// earlier corrects figures already owed and needs --override.
+    Add {
+        /// `6:119` (wettelijke rente) or `6:119a` (wettelijke handelsrente).
+        #[arg(long)]
+        series: String,
+        /// First day in force, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Yearly percentage, e.g. 10.15.
+        #[arg(long)]
+        rate: String,
+        /// Where the figure comes from, e.g. "Stcrt. 2026, 12345".
+        #[arg(long)]
+        source: String,
+        /// Add a row from today or earlier: figures already owed change.
+        #[arg(long = "override")]
+        override_past: bool,
+    },
+    /// The table in force: built-in rows and the office's, with status and source.
+    List {
+        /// Only this series: `6:119` or `6:119a`.
+        #[arg(long)]
+        series: Option<String>,
+    },
+}
+
+/// Where a command reaches a running server, and with which token.
+#[derive(clap::Args)]
+struct RemoteArgs {
+    /// The server's gRPC address.
+    #[arg(
+        long,
+        env = "EXPLOOT_SERVER",
+        default_value = "http://127.0.0.1:50051",
+        global = true
+    )]
+    server: String,
+    /// The API token: an admin's to add, any office token to list (prefer the
+    /// environment: the command line shows in `ps`).
+    #[arg(long, env = "EXPLOOT_TOKEN", hide_env_values = true, global = true)]
+    token: Option<String>,
+    /// For an `https://` server: the CA certificate (PEM) its certificate is signed by.
+    #[arg(long, env = "EXPLOOT_TLS_CA", global = true)]
+    tls_ca: Option<std::path::PathBuf>,
+    /// This client's certificate (PEM), for a server that asks for one (mTLS).
+    #[arg(long, env = "EXPLOOT_TLS_CLIENT_CERT", global = true)]
+    tls_client_cert: Option<std::path::PathBuf>,
+    /// The key (PEM) of --tls-client-cert.
+    #[arg(long, env = "EXPLOOT_TLS_CLIENT_KEY", global = true)]
+    tls_client_key: Option<std::path::PathBuf>,
 }
 
 /// The public registers the recoverability check asks (see README → Recoverability check).
@@ -429,6 +493,39 @@ fn run(cli: Cli) -> Result<(), String> {
                 client,
                 email,
             ))
+        }
+        Command::Rates { command, remote } => {
+            let remote = exploot::cli::rates::Remote {
+                server: remote.server,
+                tls: exploot::cli::server_endpoint::ClientTls {
+                    ca: remote.tls_ca,
+                    identity: remote.tls_client_cert.zip(remote.tls_client_key),
+                },
+                token: remote
+                    .token
+                    .ok_or("name a token with --token or EXPLOOT_TOKEN")?,
+            };
+            let out = match command {
+                RatesCommand::Add {
+                    series,
+                    from,
+                    rate,
+                    source,
+                    override_past,
+                } => exploot::cli::rates::add(
+                    &remote,
+                    exploot::proto::AddRateRequest {
+                        series,
+                        valid_from: from,
+                        rate,
+                        source,
+                        r#override: override_past,
+                    },
+                )?,
+                RatesCommand::List { series } => exploot::cli::rates::list(&remote, series)?,
+            };
+            print!("{out}");
+            Ok(())
         }
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url, 1).map_err(|e| e.to_string())?;

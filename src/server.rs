@@ -211,7 +211,9 @@ pub async fn serve(
         .add_service(limited!(DocumentServiceServer::new(DocumentApi::new(
             app.clone()
         ))))
-        .add_service(limited!(CalculatorServiceServer::new(CalculatorApi)))
+        .add_service(limited!(CalculatorServiceServer::new(CalculatorApi::new(
+            app.clone()
+        ))))
         .add_service(limited!(AdminServiceServer::new(AdminApi::new(app))))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await?;

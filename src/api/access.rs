@@ -37,6 +37,10 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.AdminService/GetTrackPolicy", OFFICE),
     ("/exploot.v1.AdminService/AdvanceClock", ADMIN),
     ("/exploot.v1.AdminService/GetClock", OFFICE),
+    // The office's rate table changes every figure it owes: the admin's alone.
+    ("/exploot.v1.AdminService/AddRate", ADMIN),
+    // Public law with its sources; the office reads it to explain a figure.
+    ("/exploot.v1.AdminService/ListRates", OFFICE),
     ("/exploot.v1.CalculatorService/QuoteClaim", ANYONE),
     ("/exploot.v1.CaseService/CreateCase", ANYONE), // a client: for itself only
     ("/exploot.v1.CaseService/GetCase", ANYONE),

@@ -2,8 +2,8 @@
 
 use tonic::{Request, Response, Status};
 
-use super::convert;
 use super::status::invalid_argument;
+use super::{convert, rates};
 use crate::case::FieldViolation;
 use crate::proto::{self as pb, admin_service_server::AdminService};
 use crate::workflow::{App, ClockTarget};
@@ -92,6 +92,40 @@ impl AdminService for AdminApi {
         Ok(Response::new(pb::AdvanceClockResponse {
             now: Some(convert::timestamp(now)),
             jobs_run,
+        }))
+    }
+
+    async fn add_rate(
+        &self,
+        request: Request<pb::AddRateRequest>,
+    ) -> Result<Response<pb::AddRateResponse>, Status> {
+        let who = super::principal(&request)?;
+        let rate = rates::new_rate(request.get_ref()).map_err(|v| invalid_argument(&v))?;
+        let added = self.app.add_rate(who.actor(), rate).await?;
+        Ok(Response::new(pb::AddRateResponse {
+            row: Some(rates::row_to_proto(&added.row, &added.id)),
+            changed_case_ids: added.changed_case_ids,
+        }))
+    }
+
+    async fn list_rates(
+        &self,
+        request: Request<pb::ListRatesRequest>,
+    ) -> Result<Response<pb::ListRatesResponse>, Status> {
+        let raw = request.into_inner().series;
+        let only = match raw.trim() {
+            "" => None,
+            text => Some(
+                rates::series(text)
+                    .map_err(|e| invalid_argument(&[FieldViolation::new("series", &e)]))?,
+            ),
+        };
+        let rows = self.app.list_rates(only).await?;
+        Ok(Response::new(pb::ListRatesResponse {
+            rows: rows
+                .iter()
+                .map(|(row, id)| rates::row_to_proto(row, id))
+                .collect(),
         }))
     }
 

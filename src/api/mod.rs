@@ -1,5 +1,6 @@
 //! The gRPC services, thin: decode and validate → call the app → encode. No SQL and no
-//! business rule here.
+//! business rule here, and no store type: the handlers see the workflow's and the domain's
+//! types only. Every proto ⇄ domain conversion is in `convert/`, one file per subject.
 
 pub mod access;
 mod admin;
@@ -10,6 +11,7 @@ mod convert;
 mod documents;
 pub(crate) mod intake;
 pub mod rate_limit;
+mod rates;
 mod status;
 mod stream_slots;
 mod tasks;

@@ -5,6 +5,7 @@ use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
 use crate::law::money::Money;
+use crate::law::rates::RateTable;
 
 /// The settings of one policy version. Stored as JSON; missing keys take the defaults, so
 /// adding a setting needs no migration.
@@ -35,6 +36,13 @@ pub struct TrackPolicy {
     pub attachment_attempts: u32,
     /// Attempts of a failing job before it becomes a task for a person.
     pub job_max_attempts: u32,
+    /// The statutory interest rates in force at the office: the built-in table with the
+    /// rows the office added (`AdminService.AddRate`). Not part of the stored policy (no
+    /// version of it, never in its JSON): the store reads it beside the policy
+    /// (`store::clients::get_policy`), so every figure of a case — the track's, its
+    /// documents' — is computed on the rates as they stand now, on every instance.
+    #[serde(skip)]
+    pub rates: RateTable,
 }
 
 impl Default for TrackPolicy {
@@ -51,6 +59,7 @@ impl Default for TrackPolicy {
             plan_grace_days: 7,
             attachment_attempts: 3,
             job_max_attempts: 5,
+            rates: RateTable::default(),
         }
     }
 }

@@ -385,6 +385,7 @@ fn request(
         request.invoices = vec![debt];
         request.awarded_costs = Some(costs);
         request.delivery_days = policy.letter_delivery_days;
+        request.rates = policy.rates.clone();
         return request;
     }
     let payments = payments.into_iter().map(|(_, p)| p).collect();
@@ -410,6 +411,7 @@ fn request(
         vat_on_collection_costs: case.track.vat_on_collection_costs,
         delivery_days: policy.letter_delivery_days,
         awarded_costs: None,
+        rates: policy.rates.clone(),
     }
 }
 

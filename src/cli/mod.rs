@@ -5,6 +5,7 @@ pub mod bearer;
 pub mod claims_csv;
 pub mod import;
 pub mod quote;
+pub mod rates;
 pub mod server_endpoint;
 pub mod token;
 pub mod user;

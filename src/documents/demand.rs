@@ -75,7 +75,7 @@ impl Demand {
             ));
         }
         let figures =
-            quote(&quote_request(case, client, sent_on, payments)).map_err(BuildError::Quote)?;
+            quote(&quote_request(office, case, sent_on, payments)).map_err(BuildError::Quote)?;
         Ok(Demand {
             parties: Parties::of(office, client, case),
             reference: case.payment_reference.grouped(),

@@ -107,7 +107,7 @@ impl FourteenDayLetter {
         }
         // No letter was sent before this one, so the quote has no collection costs (and
         // its VAT setting changes nothing): the costs below are those this letter warns of.
-        let mut request = quote_request(case, client, sent_on, payments);
+        let mut request = quote_request(office, case, sent_on, payments);
         request.delivery_days = delivery_days;
         let figures = quote(&request).map_err(BuildError::Quote)?;
         let term = letter_term(sent_on, delivery_days);

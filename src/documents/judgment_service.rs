@@ -132,7 +132,7 @@ impl JudgmentService {
         let (service_fee, service_fee_vat) = bailiff_fee_with_vat(
             BailiffAct::ServiceOfJudgment,
             judgment.served_on,
-            client,
+            case,
             "serving a judgment",
         )?;
         let total = judgment.principal

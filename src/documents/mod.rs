@@ -4,7 +4,7 @@
 //!
 //! Each kind has a plain data struct (serde, stored as the document's `data` JSON) built
 //! from the case with the figures and dates of [`crate::law`] as they stood at that
-//! moment; rendering only formats that data. So a stored document can be re-rendered and
+//! moment (`assemble` picks the kind's builder and its inputs from the case); rendering only formats that data. So a stored document can be re-rendered and
 //! audited: the same data gives the same bytes (see [`layout`]), and nothing in here
 //! computes law — every amount, term and fee comes from `law` when the data is built.
 //!
@@ -17,6 +17,7 @@
 //! `pdftotext` gives the Dutch text back exactly (ë, é, €). The font is DejaVu Sans,
 //! bundled under `fonts/` with its licence, so no system fonts are needed.
 
+pub mod assemble;
 pub mod demand;
 pub mod final_statement;
 pub mod fourteen_day_letter;
@@ -32,9 +33,11 @@ use serde::{Deserialize, Serialize};
 use crate::case::{CaseRecord, Client, Debtor, Invoice};
 use crate::law::calendar::format_date_nl;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, bailiff_fee, bailiff_fee_vat};
+use crate::law::procedure::{BailiffAct, bailiff_fee_and_vat};
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
+use crate::law::rates::RateTable;
 
+pub use assemble::{Assembled, assemble};
 pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
 pub use fourteen_day_letter::FourteenDayLetter;
@@ -279,6 +282,11 @@ pub struct Office {
     pub iban: String,
     /// The account holder's name as the bank shows it.
     pub account_name: String,
+    /// The statutory interest rates the office computes with: the built-in table with the
+    /// rows it added. Not part of a document's data (it is not printed as such; the
+    /// figures computed on it are).
+    #[serde(skip)]
+    pub rates: RateTable,
 }
 
 impl Office {
@@ -296,6 +304,7 @@ impl Office {
             kvk_number: "30123456".into(),
             iban: "NL02ABNA0123456789".into(),
             account_name: "Stichting Derdengelden Van Dijk & Bakker".into(),
+            rates: RateTable::default(),
         }
     }
 
@@ -498,39 +507,35 @@ pub fn quote_invoices(case: &CaseRecord) -> Vec<InvoiceInput> {
         .collect()
 }
 
-/// The law's quote request for `case` on `as_of`: the debtor's kind, the invoices, the
-/// `payments` received so far and whether VAT is charged on collection costs (the client
-/// cannot deduct it). The 14-dagenbrief's own day and term, where they matter, the caller
-/// adds.
+/// The law's quote request for `case` on `as_of`, on the office's rates: the debtor's
+/// kind, the invoices, the `payments` received so far and whether VAT is charged on
+/// collection costs (the track's own flag: the client cannot deduct it). The
+/// 14-dagenbrief's own day and term, where they matter, the caller adds.
 fn quote_request(
+    office: &Office,
     case: &CaseRecord,
-    client: &Client,
     as_of: NaiveDate,
     payments: &[PaymentInput],
 ) -> QuoteRequest {
     let mut request = QuoteRequest::new(case.claim.debtor.kind, as_of);
+    request.rates = office.rates.clone();
     request.invoices = quote_invoices(case);
     request.payments = payments.to_vec();
-    request.vat_on_collection_costs = !client.vat_deductible;
+    request.vat_on_collection_costs = case.track.vat_on_collection_costs;
     request
 }
 
-/// The bailiff's fee for `act` done on `day` (Btag) and the VAT on it, zero when the client
-/// deducts VAT; `what` names the act in the error when the tariff has no figure that day.
+/// The bailiff's fee for `act` done on `day` (Btag) and the VAT on it as the track charges
+/// it ([`bailiff_fee_and_vat`]); `what` names the act in the error when the tariff has no
+/// figure that day.
 fn bailiff_fee_with_vat(
     act: BailiffAct,
     day: NaiveDate,
-    client: &Client,
+    case: &CaseRecord,
     what: &str,
 ) -> Result<(Money, Money), BuildError> {
-    let fee = bailiff_fee(act, day)
-        .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))?;
-    let vat = if client.vat_deductible {
-        Money::ZERO
-    } else {
-        bailiff_fee_vat(fee, day)
-    };
-    Ok((fee, vat))
+    bailiff_fee_and_vat(act, day, case.track.vat_on_collection_costs)
+        .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))
 }
 
 /// Money in stored data: a decimal string in euros (`"1234.56"`), as on the wire, so the

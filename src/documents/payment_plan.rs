@@ -93,7 +93,7 @@ impl PaymentPlanConfirmation {
             }
             previous = *due_on;
         }
-        let mut request = quote_request(case, client, agreed_on, payments);
+        let mut request = quote_request(office, case, agreed_on, payments);
         request.letter_sent_on = letter_sent_on;
         request.delivery_days = delivery_days;
         let figures = quote(&request).map_err(BuildError::Quote)?;

@@ -14,6 +14,7 @@ use super::{
     FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
     Payout, Receipt, SummonsDraft, SummonsInput,
 };
+use crate::case::track::TrackState;
 use crate::case::{
     Address, CaseRecord, Claim, Client, ClientId, Debtor, DebtorKind, Iban, Invoice, KvkNumber,
     PaymentReference, Stage, Suspension,
@@ -69,7 +70,11 @@ fn case(id: &str, reference: u64, debtor: Debtor, invoices: Vec<Invoice>) -> Cas
         version: 1,
         policy_version: 1,
         warnings: Vec::new(),
-        track: Default::default(),
+        // As the store reads it: the client cannot deduct VAT, so the track charges it.
+        track: TrackState {
+            vat_on_collection_costs: !client().vat_deductible,
+            ..TrackState::default()
+        },
         created_at: at,
         updated_at: at,
     }

@@ -171,7 +171,7 @@ impl SummonsDraft {
             )));
         }
         let request = |as_of| {
-            let mut request = quote_request(case, client, as_of, &input.payments);
+            let mut request = quote_request(office, case, as_of, &input.payments);
             request.letter_sent_on = input.letter_sent_on;
             request.delivery_days = input.delivery_days;
             request
@@ -211,7 +211,7 @@ impl SummonsDraft {
         let (summons_fee, summons_fee_vat) = bailiff_fee_with_vat(
             BailiffAct::Summons,
             input.planned_service_on,
-            client,
+            case,
             "a summons",
         )?;
         let representative_fee = liquidation_tariff(input.hearing_on, at_hearing.total_due, 1);

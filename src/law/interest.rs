@@ -43,7 +43,9 @@ use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::money::{Money, MoneyError};
-use super::rates::{Rate, RateRow, RateSeries, rate_rows};
+use std::sync::Arc;
+
+use super::rates::{Rate, RateRow, RateSeries, RateTable};
 
 /// One day's interest is `base × rate / 365`; with cents and basis points the divisor of
 /// the integer product is 365 days × 10 000 basis points.
@@ -132,7 +134,7 @@ pub fn interest(
 /// they are made, so interest and allocation (art. 6:44) must be computed together.
 #[derive(Clone, Debug)]
 pub struct InterestAccount {
-    rows: &'static [RateRow],
+    rows: Arc<[RateRow]>,
     series: RateSeries,
     due_date: NaiveDate,
     /// Unpaid principal, cents (i128: a century of capitalisation cannot overflow).
@@ -162,13 +164,24 @@ pub struct InterestAccount {
 }
 
 impl InterestAccount {
-    /// Opens the account of an invoice of `principal` due on `due_date`; no interest yet.
+    /// Opens the account of an invoice of `principal` due on `due_date` on the built-in
+    /// rate table; no interest yet.
     pub fn new(
         series: RateSeries,
         due_date: NaiveDate,
         principal: Money,
     ) -> Result<InterestAccount, InterestError> {
-        let rows = rate_rows(series);
+        Self::with_table(RateTable::built_in(), series, due_date, principal)
+    }
+
+    /// Opens the account on the rates of `table` (the built-in rows with the office's).
+    pub fn with_table(
+        table: &RateTable,
+        series: RateSeries,
+        due_date: NaiveDate,
+        principal: Money,
+    ) -> Result<InterestAccount, InterestError> {
+        let rows = Arc::clone(table.shared_rows(series));
         let principal = i128::from(principal.to_cents()?);
         Ok(InterestAccount {
             rows,
@@ -228,14 +241,15 @@ impl InterestAccount {
     /// Counts interest for every day after the last counted day up to and including
     /// `date` (nothing when `date` is not later). Capitalises at each anniversary passed.
     pub fn accrue_through(&mut self, date: NaiveDate) -> Result<(), InterestError> {
+        let rows = Arc::clone(&self.rows);
         while self.accrued_through < date {
             let from = self.accrued_through + Days::new(1);
             let index = self.rate_index_on(from)?;
             let mut to = date.min(self.next_anniversary);
-            if let Some(next) = self.rows.get(index + 1) {
+            if let Some(next) = rows.get(index + 1) {
                 to = to.min(next.valid_from - Days::new(1));
             }
-            let rate = self.rows[index].rate;
+            let rate = rows[index].rate;
             let base = self.principal + self.capitalised;
             if base > 0 {
                 let days = to.signed_duration_since(from).num_days() + 1;
@@ -303,7 +317,7 @@ impl InterestAccount {
     }
 
     fn rate_index_on(&mut self, day: NaiveDate) -> Result<usize, InterestError> {
-        let rows = self.rows;
+        let rows = &self.rows;
         let mut index = match self.rate_index {
             Some(i) if rows[i].valid_from <= day => i,
             _ => match rows

@@ -1,6 +1,7 @@
 //! Pure Dutch law: money, dates (Algemene termijnenwet), statutory interest (art. 6:119 /
 //! 6:119a BW), collection costs (BIK), the 14-dagenbrief term, payment allocation
-//! (art. 6:43 / 6:44 BW), the stateless claim quote, and procedure figures.
+//! (art. 6:43 / 6:44 BW), the stateless claim quote, procedure figures, and the protected
+//! income of a wage attachment (art. 475da–475db Rv).
 //!
 //! No I/O, no database, no proto, no clock: every function takes the day it is about as an
 //! argument, so the same input always gives the same figure — which is what a judge, a
@@ -16,6 +17,7 @@ pub mod interest;
 pub mod letter;
 pub mod money;
 pub mod procedure;
+pub mod protected_income;
 pub mod quote;
 pub mod rates;
 
@@ -42,4 +44,4 @@ pub use quote::{
     ClaimQuote, DebtorKind, InvoiceInput, PaymentInput, QuoteInterestPeriod, QuoteRequest,
     Violation, quote, validate,
 };
-pub use rates::{Rate, RateRow, RateSeries, RateStatus, rate_on, rate_rows};
+pub use rates::{Rate, RateRow, RateSeries, RateStatus, RateTable, rate_on, rate_rows};

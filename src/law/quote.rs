@@ -36,8 +36,19 @@
 //! - Interest periods are itemised per invoice ([`interest`](super::interest)): one line
 //!   per stretch with the same rate and base, showing that line's own interest rounded to
 //!   cents; the lines may differ from `interest` by rounding.
-//! - The Besluit's staffel applies where *verzuim* began on or after 2012-07-01; older
-//!   claims are quoted with it all the same (the caller decides whether to claim them).
+//! - No statutory collection costs for an invoice whose *verzuim* began before
+//!   2012-07-01: art. II Wet normering buitengerechtelijke incassokosten (Stb. 2012, 140)
+//!   leaves art. 6:96 lid 5–7 BW, and so the Besluit's staffel, out of obligations whose
+//!   debtor fell into default before then (`law.md` §3). *Verzuim* begins the day after
+//!   the due date (art. 6:83 sub a BW: the due date is a fixed term; `law.md`'s
+//!   convention), for a consumer as for a business — the 14-dagenbrief is sent after
+//!   *verzuim* and does not start it — so an invoice due on or before 2012-06-29 earns no
+//!   costs, one due on 2012-06-30 does. Such an invoice still earns interest; it is left
+//!   out of the costs' base (the staffel runs over the principal of the invoices that
+//!   earn costs only), and the quote says so in its [`warnings`](ClaimQuote::warnings).
+//!   Costs a judgment awarded are owed as awarded all the same.
+//! - Interest comes from the rate table handed in ([`QuoteRequest::rates`]): the built-in
+//!   rows with the office's added rows; the law reads no database.
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -46,7 +57,7 @@ use super::collection_costs::{collection_costs, collection_costs_vat};
 use super::interest::{InterestAccount, InterestError};
 use super::letter::{DEFAULT_DELIVERY_DAYS, letter_term};
 use super::money::Money;
-use super::rates::{Rate, RateSeries, first_known_day};
+use super::rates::{Rate, RateSeries, RateTable};
 
 /// Who owes: decides the interest series and when collection costs are owed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -128,6 +139,9 @@ pub struct QuoteRequest {
     /// Collection costs a judgment awarded: owed as awarded (VAT included where the
     /// court awarded it) from the judgment's date, in place of the staffel.
     pub awarded_costs: Option<AwardedCosts>,
+    /// The statutory interest rates to compute with: the built-in table unless the
+    /// caller hands in the office's ([`RateTable::with_office_rows`]).
+    pub rates: RateTable,
 }
 
 /// Collection costs fixed by a judgment.
@@ -151,8 +165,22 @@ impl QuoteRequest {
             vat_on_collection_costs: false,
             delivery_days: DEFAULT_DELIVERY_DAYS,
             awarded_costs: None,
+            rates: RateTable::default(),
         }
     }
+}
+
+/// The first day of *verzuim* the Besluit's staffel applies to: the day the Wet normering
+/// buitengerechtelijke incassokosten entered into force (art. II: not for obligations
+/// whose debtor fell into default before it).
+pub fn collection_costs_first_default_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2012, 7, 1).expect("valid date")
+}
+
+/// Whether an invoice due on `due_date` can earn statutory collection costs: its
+/// *verzuim*, beginning the day after the due date, began on or after 2012-07-01.
+pub fn earns_collection_costs(due_date: NaiveDate) -> bool {
+    due_date + Days::new(1) >= collection_costs_first_default_day()
 }
 
 /// One itemised interest period of one invoice.
@@ -197,6 +225,9 @@ pub struct ClaimQuote {
     pub interest_periods: Vec<QuoteInterestPeriod>,
     /// Paid beyond everything owed at the time of payment (to be refunded).
     pub overpaid: Money,
+    /// What the figures leave out and why, for a person to read: e.g. an invoice that
+    /// earns no collection costs because its default began before 2012-07-01.
+    pub warnings: Vec<String>,
 }
 
 /// One thing wrong with a request, named by its field path (`invoices[1].amount`), so the
@@ -270,7 +301,9 @@ pub fn validate(request: &QuoteRequest) -> Vec<Violation> {
     if request.invoices.is_empty() {
         out.push(violation("invoices", "at least one invoice is needed"));
     }
-    let first_rate_day = first_known_day(request.debtor_kind.rate_series());
+    let first_rate_day = request
+        .rates
+        .first_known_day(request.debtor_kind.rate_series());
     let mut earliest_due: Option<NaiveDate> = None;
     for (i, invoice) in request.invoices.iter().enumerate() {
         let number = invoice.number.trim();
@@ -457,11 +490,38 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
     let letter_valid = request
         .letter_sent_on
         .is_some_and(|sent| sent > earliest_due);
+    // Art. II Wet normering BIK: only invoices that fell into default from 2012-07-01 on
+    // earn statutory costs; a letter covers the invoices due before it was sent.
+    let earns = |invoice: &InvoiceInput| earns_collection_costs(invoice.due_date);
+    let covered = |invoice: &InvoiceInput| {
+        request
+            .letter_sent_on
+            .is_some_and(|sent| invoice.due_date < sent)
+    };
     let costs_due_on = match (request.awarded_costs, request.debtor_kind) {
         (Some(awarded), _) => Some(awarded.from),
-        (None, DebtorKind::Consumer) => letter.filter(|_| letter_valid).map(|t| t.costs_due_from()),
-        (None, DebtorKind::Business) => Some(earliest_due + Days::new(1)),
+        (None, DebtorKind::Consumer) => letter
+            .filter(|_| letter_valid && invoices.iter().any(|i| earns(i) && covered(i)))
+            .map(|t| t.costs_due_from()),
+        (None, DebtorKind::Business) => invoices
+            .iter()
+            .find(|i| earns(i))
+            .map(|i| i.due_date + Days::new(1)),
     };
+    let warnings: Vec<String> = invoices
+        .iter()
+        .filter(|i| request.awarded_costs.is_none() && !earns(i))
+        .map(|i| {
+            format!(
+                "invoice {}: default began on {}, before {}: no statutory collection costs \
+                 (art. II Wet normering buitengerechtelijke incassokosten; art. 6:96 lid 5-7 BW \
+                 and the Besluit's staffel apply to defaults from that day on)",
+                i.number.trim(),
+                i.due_date + Days::new(1),
+                collection_costs_first_default_day()
+            )
+        })
+        .collect();
 
     let mut accounts = invoices
         .iter()
@@ -469,16 +529,18 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
             Ok(Account {
                 number: invoice.number.trim(),
                 joins_costs_on: match request.debtor_kind {
+                    _ if !earns(invoice) => None,
                     // Only invoices due before the letter was sent are covered by it.
-                    DebtorKind::Consumer => costs_due_on.filter(|_| {
-                        request
-                            .letter_sent_on
-                            .is_some_and(|sent| invoice.due_date < sent)
-                    }),
+                    DebtorKind::Consumer => costs_due_on.filter(|_| covered(invoice)),
                     DebtorKind::Business => Some(invoice.due_date + Days::new(1)),
                 },
                 costs_base: None,
-                interest: InterestAccount::new(series, invoice.due_date, invoice.amount)?,
+                interest: InterestAccount::with_table(
+                    &request.rates,
+                    series,
+                    invoice.due_date,
+                    invoice.amount,
+                )?,
             })
         })
         .collect::<Result<Vec<_>, InterestError>>()?;
@@ -570,6 +632,7 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
         collection_costs_due_on: costs.due_on,
         interest_periods,
         overpaid,
+        warnings,
     };
     Ok((quote, applied))
 }
@@ -961,6 +1024,104 @@ mod tests {
         assert_eq!(q.collection_costs, m("150"));
         assert_eq!(q.collection_costs_vat, m("31.50"));
         assert_eq!(q.total_due, m("1202.05"));
+    }
+
+    /// Art. II Wet normering buitengerechtelijke incassokosten: invoice A € 1,000.00 due
+    /// 2012-06-29 fell into default on 2012-06-30, before 2012-07-01: no statutory costs;
+    /// invoice B € 2,000.00 due 2012-06-30 fell into default on 2012-07-01: costs.
+    fn straddling_2012(kind: DebtorKind) -> QuoteRequest {
+        let mut r = QuoteRequest::new(kind, d("2012-12-31"));
+        r.invoices.push(invoice("A", "2012-06-29", "1000"));
+        r.invoices.push(invoice("B", "2012-06-30", "2000"));
+        r
+    }
+
+    #[test]
+    fn no_collection_costs_for_a_default_before_july_2012() {
+        // Business (6:119a: 8.00 % all of 2012, rates.csv). Costs due from B's first day
+        // of default, 2012-07-01, over B's 2,000.00 only: 15 % = 300.00 (over both,
+        // 3,000.00, it would be 425.00).
+        // A: 2012-06-30 ..= 12-31 = 185 days: 1000 × 0.08 × 185 / 365 = 40.547945 → 40.55.
+        // B: 2012-07-01 ..= 12-31 = 184 days: 2000 × 0.08 × 184 / 365 = 80.657534 → 80.66.
+        // Total 3,000.00 + 121.21 + 300.00 = 3,421.21.
+        let q = quote(&straddling_2012(DebtorKind::Business)).unwrap();
+        assert_eq!(q.collection_costs_due_on, Some(d("2012-07-01")));
+        assert_eq!(q.collection_costs, m("300"));
+        assert_eq!(q.interest, m("121.21"));
+        assert_eq!(q.total_due, m("3421.21"));
+        assert_eq!(q.warnings.len(), 1);
+        assert!(
+            q.warnings[0].starts_with("invoice A: default began on 2012-06-30, before 2012-07-01")
+        );
+        assert!(q.warnings[0].contains("art. II Wet normering"));
+
+        // A alone: no costs at all, no day they fall due; interest 40.55 as above.
+        let mut only_a = straddling_2012(DebtorKind::Business);
+        only_a.invoices.truncate(1);
+        only_a.vat_on_collection_costs = true;
+        let q = quote(&only_a).unwrap();
+        assert_eq!(q.collection_costs, Money::ZERO);
+        assert_eq!(q.collection_costs_vat, Money::ZERO);
+        assert_eq!(q.collection_costs_due_on, None);
+        assert_eq!(q.total_due, m("1040.55"));
+        assert_eq!(q.warnings.len(), 1);
+
+        // Consumer (6:119: 4 % to 2012-06-30, 3 % from 2012-07-01), letter sent Wednesday
+        // 2012-08-01: delivery days Thu 08-02, Fri 08-03 → received 08-03; 14 days end Fri
+        // 2012-08-17; costs due 08-18 over B's 2,000.00: 300.00.
+        // A: 1 day at 4 % + 184 days at 3 %: 1000 × (0.04 + 0.03 × 184) / 365 = 15.232877
+        // → 15.23. B: 2000 × 0.03 × 184 / 365 = 30.246575 → 30.25.
+        // Total 3,000.00 + 45.48 + 300.00 = 3,345.48.
+        let mut consumer = straddling_2012(DebtorKind::Consumer);
+        consumer.letter_sent_on = Some(d("2012-08-01"));
+        let q = quote(&consumer).unwrap();
+        assert_eq!(q.letter_term_ends_on, Some(d("2012-08-17")));
+        assert_eq!(q.collection_costs_due_on, Some(d("2012-08-18")));
+        assert_eq!(q.collection_costs, m("300"));
+        assert_eq!(q.interest, m("45.48"));
+        assert_eq!(q.total_due, m("3345.48"));
+        // The letter covering A alone gives a consumer no costs.
+        consumer.invoices.truncate(1);
+        let q = quote(&consumer).unwrap();
+        assert_eq!(q.collection_costs_due_on, None);
+        assert_eq!(q.collection_costs, Money::ZERO);
+
+        // A judgment's award is owed as awarded, without the warning.
+        let mut awarded = straddling_2012(DebtorKind::Business);
+        awarded.awarded_costs = Some(AwardedCosts {
+            amount: m("100"),
+            from: d("2012-10-01"),
+        });
+        let q = quote(&awarded).unwrap();
+        assert_eq!(q.collection_costs, m("100"));
+        assert!(q.warnings.is_empty());
+        // Every invoice after 2012-07-01: no warnings (the other tests' quotes).
+        assert!(quote(&consumer_request()).unwrap().warnings.is_empty());
+    }
+
+    fn consumer_request() -> QuoteRequest {
+        consumer("2024-03-31")
+    }
+
+    #[test]
+    fn the_rates_handed_in_are_the_ones_used() {
+        // € 1,000.00 due 2024-01-31, consumer, 6:119 at 7 % built in; an office row of
+        // 5 % from 2024-03-01 (a correction): 2024-02-01 ..= 02-29 (29 days) at 7 % and
+        // 2024-03-01 ..= 03-31 (31 days) at 5 %: 1000 × (0.07 × 29 + 0.05 × 31) / 365 =
+        // (2.03 + 1.55) × 1000 / 365 = 9.808219 → 9.81 (built in: 11.51).
+        use super::super::rates::{RateRow, RateStatus};
+        let mut r = consumer_request();
+        r.rates = RateTable::built_in().with_office_rows(&[RateRow {
+            series: RateSeries::Statutory,
+            valid_from: d("2024-03-01"),
+            rate: Rate::from_basis_points(500),
+            status: RateStatus::Office,
+            note: String::new(),
+            source: "test".into(),
+        }]);
+        let q = quote(&r).unwrap();
+        assert_eq!(q.interest, m("9.81"));
+        assert_eq!(quote(&consumer_request()).unwrap().interest, m("11.51"));
     }
 
     #[test]

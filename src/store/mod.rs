@@ -17,6 +17,7 @@ pub mod import;
 pub mod jobs;
 pub mod payments;
 pub mod portal;
+pub mod rates;
 pub mod register_cache;
 pub mod rows;
 pub mod schema;

@@ -187,6 +187,20 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(documents -> cases (case_id));
 
 diesel::table! {
+    /// The office's rate rows (`store::rates`), merged over the built-in table.
+    office_rates (id) {
+        id -> Text,
+        series -> Text,
+        valid_from -> Date,
+        rate_bp -> BigInt,
+        source -> Text,
+        override_past -> Bool,
+        added_by -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     portal_users (id) {
         id -> Text,
         client_id -> Text,

@@ -2,19 +2,21 @@
 //! clock. Every change is one transaction that also appends the case's audit event.
 //! The durable engine (ARCHITECTURE.md → How a case moves): `engine` applies decisions,
 //! `jobs` runs timers and activities, `worker` is the job loop in `serve`, `clock` the
-//! shared manual clock.
+//! shared manual clock. What the API reads are the workflow's own views (`Task`,
+//! `AuditEntry`, `StoredDocument`, pages by `page::Cursor`): store rows stay in the store.
+//! A document's data comes from `documents::assemble`; the engine only stores it.
 
 mod admin;
 mod cases;
 mod clock;
 mod documents;
-mod dossier;
 mod engine;
 mod follow;
 mod import;
 mod jobs;
 pub mod portal;
 mod principal;
+mod rates;
 mod task_view;
 mod tasks;
 pub mod tokens;
@@ -35,6 +37,7 @@ pub use follow::AuditEntry;
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
 pub use principal::{Principal, Role};
+pub use rates::{AddedRate, NewRate};
 pub use task_view::{Task, TaskQuery, TaskState};
 pub use tasks::Completion;
 pub use worker::{EngineConfig, run_workers};

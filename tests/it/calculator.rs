@@ -199,3 +199,62 @@ async fn bad_quote_requests_name_every_field() {
     assert!(fields.iter().any(|f| f == "as_of"), "{fields:?}");
     server.stop().await;
 }
+
+/// Art. II Wet normering buitengerechtelijke incassokosten, through the real server's
+/// `QuoteClaim`: a business claim of invoice A € 1,000.00 due 2012-06-29 (in default from
+/// 2012-06-30, before 2012-07-01: no statutory collection costs) and B € 2,000.00 due
+/// 2012-06-30 (in default from 2012-07-01), asked on 2012-12-31.
+///
+/// - Collection costs over B's 2,000.00 only, due from 2012-07-01: 15 % = 300.00 (over
+///   both, 3,000.00, they would be 425.00); VAT 21 % (rate from 2012-10-01 is 21 %, but
+///   the costs fell due on 2012-07-01, when it was 19 %): 300.00 × 0.19 = 57.00.
+/// - Interest 6:119a at 8.00 % (all of 2012, rates.csv): A 2012-06-30 ..= 12-31, 185
+///   days: 1000 × 0.08 × 185 / 365 = 40.547945 → 40.55; B 2012-07-01 ..= 12-31, 184
+///   days: 2000 × 0.08 × 184 / 365 = 80.657534 → 80.66; together 121.21.
+/// - Total 3,000.00 + 121.21 + 300.00 + 57.00 = 3,478.21.
+/// - A alone: no costs, no day they fall due; 1,000.00 + 40.55 = 1,040.55.
+async fn no_collection_costs_for_a_default_before_july_2012(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let mut request = pb::QuoteClaimRequest {
+        debtor_kind: pb::DebtorKind::Business.into(),
+        invoices: vec![
+            invoice("A", "2012-06-29", "1000.00"),
+            invoice("B", "2012-06-30", "2000.00"),
+        ],
+        as_of: "2012-12-31".into(),
+        vat_on_collection_costs: true,
+        ..Default::default()
+    };
+    let q = server
+        .calculator()
+        .quote_claim(request.clone())
+        .await
+        .expect("QuoteClaim")
+        .into_inner();
+    assert_eq!(q.collection_costs, "300.00");
+    assert_eq!(q.collection_costs_vat, "57.00");
+    assert_eq!(q.collection_costs_due_from, "2012-07-01");
+    assert_eq!(q.interest, "121.21");
+    assert_eq!(q.total_due, "3478.21");
+    assert_eq!(q.warnings.len(), 1, "{:?}", q.warnings);
+    assert!(
+        q.warnings[0].starts_with("invoice A: default began on 2012-06-30, before 2012-07-01"),
+        "{:?}",
+        q.warnings
+    );
+
+    request.invoices.truncate(1);
+    let q = server
+        .calculator()
+        .quote_claim(request)
+        .await
+        .expect("QuoteClaim")
+        .into_inner();
+    assert_eq!(q.collection_costs, "0.00");
+    assert_eq!(q.collection_costs_vat, "0.00");
+    assert_eq!(q.collection_costs_due_from, "");
+    assert_eq!(q.total_due, "1040.55");
+    assert_eq!(q.warnings.len(), 1);
+    server.stop().await;
+}
+crate::harness::on_both_backends!(no_collection_costs_for_a_default_before_july_2012);

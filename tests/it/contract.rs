@@ -51,6 +51,8 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "GetTrackPolicy",
                 "AdvanceClock",
                 "GetClock",
+                "AddRate",
+                "ListRates",
             ],
         ),
     ])

@@ -13,6 +13,7 @@ mod engine;
 mod intake;
 mod portal;
 mod processes;
+mod rates;
 mod recoverability;
 mod registers;
 mod telemetry;

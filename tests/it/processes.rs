@@ -18,14 +18,14 @@ use crate::harness::{eventually, fixtures, pg};
 
 const START: &str = "2026-05-04T08:00:00Z";
 
-/// A running `exploot serve`, killed when dropped.
-struct Instance {
+/// A running `exploot serve`, killed when dropped (also used by `rates`).
+pub(crate) struct Instance {
     child: Child,
     channel: AuthChannel,
 }
 
 impl Instance {
-    async fn start(url: &str, lease_seconds: u32, batch: u32) -> Self {
+    pub(crate) async fn start(url: &str, lease_seconds: u32, batch: u32) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -60,8 +60,17 @@ impl Instance {
         self.child.id()
     }
 
-    fn admin(&self) -> AdminServiceClient<AuthChannel> {
+    pub(crate) fn admin(&self) -> AdminServiceClient<AuthChannel> {
         AdminServiceClient::new(self.channel.clone())
+    }
+
+    /// The calculator, with the admin's token.
+    pub(crate) fn calculator(
+        &self,
+    ) -> exploot::proto::calculator_service_client::CalculatorServiceClient<AuthChannel> {
+        exploot::proto::calculator_service_client::CalculatorServiceClient::new(
+            self.channel.clone(),
+        )
     }
 
     /// SIGKILL: no shutdown, no lease given back.

@@ -15,6 +15,6 @@ pub use admin::{client, client_to_proto, policy, policy_to_proto};
 pub use case::case_to_proto;
 pub use claim::claim;
 pub use enums::{proto_stage, proto_suspension, stage_filter};
-pub use fields::{Violations, instant, optional_date, timestamp};
+pub use fields::{Violations, instant, optional_date, required_date, timestamp};
 pub use quote::{quote_request, quote_to_proto};
 pub use track::{hold_reason, instalments, judgment, owed_to_proto, payment, recorded_payment};

@@ -83,6 +83,8 @@ pub fn quote_request(r: &pb::QuoteClaimRequest) -> Result<QuoteRequest, Vec<Fiel
         vat_on_collection_costs: r.vat_on_collection_costs,
         delivery_days,
         awarded_costs: None,
+        // The built-in table; the server hands in the office's.
+        rates: crate::law::rates::RateTable::default(),
     })
 }
 
@@ -112,5 +114,6 @@ pub fn quote_to_proto(q: &ClaimQuote, as_of: NaiveDate) -> pb::ClaimQuote {
         as_of: as_of.to_string(),
         collection_costs_due_from: date_text(q.collection_costs_due_on),
         legal_costs: crate::law::money::Money::ZERO.to_string(),
+        warnings: q.warnings.clone(),
     }
 }
