@@ -18,6 +18,7 @@ mod fuzz;
 pub mod health;
 pub mod law;
 pub mod page;
+pub mod portal;
 pub mod proto;
 pub mod registry;
 pub mod server;

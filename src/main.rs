@@ -114,6 +114,11 @@ enum Command {
         /// Log lines on stderr: `text`, or `json` (one object per line). `RUST_LOG` filters.
         #[arg(long, env = "EXPLOOT_LOG_FORMAT", value_enum, default_value = "text")]
         log_format: LogFormat,
+        /// The client portal's address (plain HTTP: off loopback only with --insecure,
+        /// behind a TLS proxy), or `off`. Default 127.0.0.1:8080; when that default is in
+        /// use, the service runs without the portal and says so.
+        #[arg(long, env = "EXPLOOT_PORTAL_LISTEN")]
+        portal_listen: Option<String>,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -149,14 +154,15 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
-        /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
-        #[arg(
-            long,
-            env = "DATABASE_URL",
-            default_value = "sqlite://exploot.db",
-            global = true
-        )]
-        database_url: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Create the client portal's users, straight on the database.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// The office's statutory interest rates on a running server: add a row, list the
     /// table in force (see README → Interest rates).
@@ -171,6 +177,34 @@ enum Command {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://exploot.db")]
         database_url: String,
+    },
+}
+
+/// The database of the commands that work on it directly (`token`, `user`).
+#[derive(clap::Args)]
+struct DatabaseArg {
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://exploot.db",
+        global = true
+    )]
+    database_url: String,
+}
+
+/// What `exploot user` does.
+#[derive(Subcommand)]
+enum UserCommand {
+    /// A portal user of a client: the password is read from stdin (one line), or, when
+    /// stdin is a terminal or empty, generated and printed once.
+    Create {
+        /// The client whose cases the user sees.
+        #[arg(long)]
+        client: String,
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -350,6 +384,9 @@ impl RegisterArgs {
     }
 }
 
+/// Where the client portal listens unless `--portal-listen` says otherwise.
+const DEFAULT_PORTAL: &str = "127.0.0.1:8080";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // `serve` sets up its own, with OTLP export, inside its runtime.
@@ -383,9 +420,22 @@ fn run(cli: Cli) -> Result<(), String> {
             registers,
             transport,
             log_format,
+            portal_listen,
         } => {
             let clock = parse_clock(&clock)?;
             let tls = transport.tls_for(listen)?;
+            let portal_default = portal_listen.is_none();
+            let portal_listen = match portal_listen.as_deref().unwrap_or(DEFAULT_PORTAL) {
+                "off" => None,
+                text => {
+                    let address: SocketAddr = text.parse().map_err(|e| {
+                        format!("--portal-listen {text}: not an address or `off` ({e})")
+                    })?;
+                    exploot::tls::check_plaintext(address, false, transport.insecure)
+                        .map_err(|e| format!("--portal-listen: {e}"))?;
+                    Some(address)
+                }
+            };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             let telemetry = {
                 // The OTLP exporters' channels live on the runtime.
@@ -399,6 +449,25 @@ fn run(cli: Cli) -> Result<(), String> {
                 let listener = tokio::net::TcpListener::bind(listen)
                     .await
                     .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                let portal = match portal_listen {
+                    Some(address) => match tokio::net::TcpListener::bind(address).await {
+                        Ok(listener) => Some(exploot::portal::PortalConfig {
+                            listener,
+                            // Off loopback the portal stands behind a TLS proxy (--insecure).
+                            secure_cookies: !address.ip().is_loopback(),
+                        }),
+                        // A second instance on one machine keeps serving gRPC.
+                        Err(e) if portal_default && e.kind() == std::io::ErrorKind::AddrInUse => {
+                            tracing::warn!(
+                                "the portal's default address {address} is in use: serving \
+                                 without the portal (give --portal-listen ADDR, or off)"
+                            );
+                            None
+                        }
+                        Err(e) => return Err(format!("cannot listen on {address}: {e}")),
+                    },
+                    None => None,
+                };
                 let config = Config {
                     database_url,
                     clock,
@@ -418,6 +487,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     },
                     token_cache: std::time::Duration::from_secs(token_cache_seconds),
                     request_timeout: std::time::Duration::from_secs(request_timeout_seconds.max(1)),
+                    portal,
                 };
                 server::serve(config, listener, shutdown)
                     .await
@@ -458,12 +528,20 @@ fn run(cli: Cli) -> Result<(), String> {
             print!("{report}");
             Ok(())
         }
-        Command::Token {
-            command,
-            database_url,
+        Command::Token { command, database } => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(token_command(command, &database.database_url))
+        }
+        Command::User {
+            command: UserCommand::Create { client, email },
+            database,
         } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(token_command(command, &database_url))
+            runtime.block_on(exploot::cli::user::create(
+                &database.database_url,
+                client,
+                email,
+            ))
         }
         Command::Rates { command, remote } => {
             let remote = exploot::cli::rates::Remote {

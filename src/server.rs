@@ -65,6 +65,8 @@ pub struct Config {
     pub token_cache: Duration,
     /// The server's own deadline for a call ([`DEFAULT_REQUEST_TIMEOUT`]).
     pub request_timeout: Duration,
+    /// The client portal (`--portal-listen`); `None`: off.
+    pub portal: Option<crate::portal::PortalConfig>,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -161,6 +163,12 @@ pub async fn serve(
     }
     let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     app.observe_jobs_due();
+    let portal = config.portal.map(|portal| {
+        let mut stopped = engine_stopped.clone();
+        tokio::spawn(crate::portal::serve(app.clone(), portal, async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }))
+    });
     let workers = tokio::spawn(run_workers(app.clone(), instance, engine_stopped.clone()));
     let shutdown = async move {
         shutdown.await;
@@ -221,6 +229,13 @@ pub async fn serve(
         .await?;
     if let Err(e) = workers.await {
         tracing::error!(error = %e, "job workers panicked");
+    }
+    if let Some(portal) = portal {
+        match portal.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the portal stopped with an error"),
+            Err(e) => tracing::error!(error = %e, "the portal panicked"),
+        }
     }
     tracing::info!("stopped");
     Ok(())

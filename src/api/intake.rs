@@ -89,7 +89,7 @@ impl IntakeService for IntakeApi {
 }
 
 /// A request row as the application's row, with the same rules as `CreateCase`.
-fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
+pub(crate) fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
     // The codec checks a unary request's text; a stream's rows are checked here, one by one.
     let bad_text = super::text::violations(&r);
     let claim = if bad_text.is_empty() {
@@ -112,7 +112,7 @@ fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow
     }
 }
 
-fn outcome_to_proto(o: RowOutcome) -> pb::ImportClaimsResponse {
+pub(crate) fn outcome_to_proto(o: RowOutcome) -> pb::ImportClaimsResponse {
     use pb::import_claims_response::Outcome as Kind;
     let mut answer = pb::ImportClaimsResponse {
         row: o.row,

@@ -11,7 +11,7 @@ mod cases;
 pub mod codec;
 mod convert;
 mod documents;
-mod intake;
+pub(crate) mod intake;
 mod payouts;
 pub mod rate_limit;
 mod rates;

@@ -285,7 +285,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn tally(
+pub(crate) fn tally(
     summary: &mut Summary,
     rejects: &mut Rejects,
     answer: &pb::ImportClaimsResponse,
@@ -329,7 +329,7 @@ fn tally(
 
 /// The rejects file, written only when there is something to put in it (and removed when
 /// a later run of the same file has nothing, so it never tells of fixed rows).
-struct Rejects {
+pub(crate) struct Rejects {
     path: PathBuf,
     headers: StringRecord,
     delimiter: u8,
@@ -339,7 +339,7 @@ struct Rejects {
 }
 
 impl Rejects {
-    fn new(path: PathBuf, headers: StringRecord, delimiter: u8, bom: bool) -> Self {
+    pub(crate) fn new(path: PathBuf, headers: StringRecord, delimiter: u8, bom: bool) -> Self {
         let errors_at = headers
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case(ERRORS_COLUMN));
@@ -353,7 +353,7 @@ impl Rejects {
         }
     }
 
-    fn write(&mut self, records: &[StringRecord], reason: &str) -> Result<(), String> {
+    pub(crate) fn write(&mut self, records: &[StringRecord], reason: &str) -> Result<(), String> {
         let failed = |e: &dyn fmt::Display| format!("{}: {e}", self.path.display());
         if self.writer.is_none() {
             let mut file = File::create(&self.path).map_err(|e| failed(&e))?;
@@ -390,7 +390,7 @@ impl Rejects {
         Ok(())
     }
 
-    fn finish(self) -> Result<Option<PathBuf>, String> {
+    pub(crate) fn finish(self) -> Result<Option<PathBuf>, String> {
         match self.writer {
             Some(mut writer) => {
                 writer

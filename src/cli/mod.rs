@@ -9,3 +9,4 @@ pub mod quote;
 pub mod rates;
 pub mod server_endpoint;
 pub mod token;
+pub mod user;

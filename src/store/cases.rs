@@ -219,7 +219,10 @@ pub fn list(
 }
 
 /// Reads the debtors and invoices of `rows` in two queries and builds the records.
-fn assemble(conn: &mut DbConnection, rows: Vec<CaseRow>) -> Result<Vec<CaseRecord>, StoreError> {
+pub(super) fn assemble(
+    conn: &mut DbConnection,
+    rows: Vec<CaseRow>,
+) -> Result<Vec<CaseRecord>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let client_ids: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
     // Whether the client deducts VAT decides the VAT on collection costs in every quote.

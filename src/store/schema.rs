@@ -278,3 +278,31 @@ diesel::table! {
 }
 diesel::joinable!(payouts -> payout_runs (run_id));
 diesel::joinable!(payout_lines -> payouts (payout_id));
+
+diesel::table! {
+    portal_users (id) {
+        id -> Text,
+        client_id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        failed_attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    portal_sessions (secret_sha256) {
+        secret_sha256 -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_users -> clients (client_id));
+diesel::joinable!(portal_sessions -> portal_users (user_id));
+
+// The portal's case search filters cases by subqueries on their debtor and payments.
+diesel::allow_tables_to_appear_in_same_query!(cases, parties, payments);

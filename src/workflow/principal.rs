@@ -65,9 +65,14 @@ pub struct Principal {
 
 impl Principal {
     /// The actor recorded on audit events: `token:<id>/<role>`, enough to find the token
-    /// (and so who it was issued to) in `exploot token list`.
+    /// (and so who it was issued to) in `exploot token list`; a portal user's principal
+    /// (whose `token_id` is `user:<id>`, see `workflow::portal`) acts as `user:<id>/<role>`.
     pub fn actor(&self) -> Actor {
-        Actor(format!("token:{}/{}", self.token_id, self.role))
+        if self.token_id.starts_with("user:") {
+            Actor(format!("{}/{}", self.token_id, self.role))
+        } else {
+            Actor(format!("token:{}/{}", self.token_id, self.role))
+        }
     }
 
     /// Whether this caller may see the cases of `client_id`: the office sees every client,

@@ -16,6 +16,7 @@ mod hostile;
 mod intake;
 mod office;
 mod partitions;
+mod portal;
 mod processes;
 mod properties;
 mod rates;

@@ -27,7 +27,7 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 use tracing_subscriber::layer::SubscriberExt as _;
 
 use crate::harness::fixtures::{consumer_claim, put_client};
-use crate::harness::{TestDb, TestServer};
+use crate::harness::{TestDb, TestServer, traced_runtime};
 
 /// The caller's trace around the import, and around the clock step.
 const IMPORT_TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
@@ -103,24 +103,6 @@ impl Receiver {
             .flat_map(|s| s.spans.iter().cloned())
             .collect()
     }
-}
-
-/// A multi-thread runtime every thread of which reports to `dispatch`.
-fn traced_runtime(dispatch: &tracing::Dispatch) -> tokio::runtime::Runtime {
-    thread_local! {
-        static DEFAULT: std::cell::RefCell<Option<tracing::dispatcher::DefaultGuard>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    let dispatch = dispatch.clone();
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .on_thread_start(move || {
-            let guard = tracing::dispatcher::set_default(&dispatch);
-            DEFAULT.with(|default| *default.borrow_mut() = Some(guard));
-        })
-        .build()
-        .expect("runtime")
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -52,6 +52,7 @@ impl TlsServer {
             rate_limit: exploot::api::rate_limit::RateLimit::default(),
             token_cache: exploot::server::DEFAULT_TOKEN_CACHE,
             request_timeout: exploot::server::DEFAULT_REQUEST_TIMEOUT,
+            portal: None,
         };
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(config, listener, async {

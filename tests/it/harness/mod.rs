@@ -1,5 +1,6 @@
 //! Test harness: databases, the in-process server, waiting without sleeping.
 
+pub mod browser;
 pub mod db;
 pub mod fake_registers;
 pub mod fixtures;
@@ -63,4 +64,22 @@ pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
         .collect();
     fields.sort_unstable();
     fields
+}
+
+/// A multi-thread runtime every thread of which reports to `dispatch`.
+pub fn traced_runtime(dispatch: &tracing::Dispatch) -> tokio::runtime::Runtime {
+    thread_local! {
+        static DEFAULT: std::cell::RefCell<Option<tracing::dispatcher::DefaultGuard>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let dispatch = dispatch.clone();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .on_thread_start(move || {
+            let guard = tracing::dispatcher::set_default(&dispatch);
+            DEFAULT.with(|default| *default.borrow_mut() = Some(guard));
+        })
+        .build()
+        .expect("runtime")
 }

@@ -12,8 +12,7 @@ use exploot::proto::{
     self as pb, admin_service_client::AdminServiceClient,
     calculator_service_client::CalculatorServiceClient, case_service_client::CaseServiceClient,
     document_service_client::DocumentServiceClient, intake_service_client::IntakeServiceClient,
-    payout_service_client::PayoutServiceClient,
-    task_service_client::TaskServiceClient,
+    payout_service_client::PayoutServiceClient, task_service_client::TaskServiceClient,
 };
 use exploot::server::{Config, serve};
 use exploot::store::Store;
@@ -134,6 +133,7 @@ impl TestServer {
             rate_limit: exploot::api::rate_limit::RateLimit::default(),
             token_cache: exploot::server::DEFAULT_TOKEN_CACHE,
             request_timeout: exploot::server::DEFAULT_REQUEST_TIMEOUT,
+            portal: None,
         };
         configure(&mut config);
         let task = tokio::spawn(serve(config, listener, async {

@@ -1,0 +1,67 @@
+//! `exploot user create --client ID --email ADDRESS`: a client portal user, made by the
+//! office straight on the database. The password comes from stdin (one line, so it stays
+//! out of `ps` and the shell history); with nothing on stdin one is generated and printed
+//! once on stdout. Only its argon2id hash is stored.
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use crate::clock::SystemClock;
+use crate::workflow::App;
+
+/// Creates the user and prints what the office hands on.
+pub async fn create(database_url: &str, client: String, email: String) -> Result<(), String> {
+    let store = super::token::open(database_url)?;
+    let typed = read_password()?;
+    let generated = typed.is_none();
+    let password = typed.unwrap_or_else(generate);
+    let app = App::new(store, Arc::new(SystemClock));
+    let user = app
+        .create_portal_user(client, email, password.clone())
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::Invalid(violations) => violations
+                .iter()
+                .map(|v| format!("--{}: {}", v.field, v.description))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        })?;
+    eprintln!(
+        "portal user {} for client {} signs in as {}",
+        user.id, user.client_id, user.email
+    );
+    if generated {
+        eprintln!("the generated password is shown once, below; only its hash is kept");
+        println!("{password}");
+    }
+    Ok(())
+}
+
+/// The first line of stdin, unless stdin is a terminal or empty.
+fn read_password() -> Result<Option<String>, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("stdin: {e}"))?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    Ok((!line.is_empty()).then_some(line))
+}
+
+/// 20 characters from the operating system's generator (a UUIDv4's random bits), in
+/// groups that are easy to copy.
+fn generate() -> String {
+    let hex = uuid::Uuid::new_v4().simple().to_string();
+    format!(
+        "{}-{}-{}-{}",
+        &hex[0..5],
+        &hex[5..10],
+        &hex[10..15],
+        &hex[15..20]
+    )
+}

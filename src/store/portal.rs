@@ -1,0 +1,233 @@
+//! The client portal's tables (`portal_users`, `portal_sessions`) and its case search: a
+//! client's cases by a piece of the debtor's name, the client's reference, the case's
+//! payment reference (betalingskenmerk) or a received payment's reference, optionally in one stage, newest first.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::rows::CaseRow;
+use super::schema::{cases, parties, payments, portal_sessions, portal_users};
+use super::{DbConnection, StoreError, db_instant};
+use crate::case::{CaseRecord, Stage};
+
+diesel::define_sql_function! {
+    /// SQL `lower`, the same on both backends (PostgreSQL's LIKE is case-sensitive).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A portal user: everything but nothing secret beyond the password's argon2id hash.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = portal_users)]
+pub struct UserRow {
+    /// Public id, named in the audit trail as `user:<id>/client`.
+    pub id: String,
+    /// The one client whose cases the user sees.
+    pub client_id: String,
+    /// Sign-in name, stored lowercase.
+    pub email: String,
+    /// The PHC string of the argon2id hash.
+    pub password_hash: String,
+    /// Wrong passwords since the last right one.
+    pub failed_attempts: i32,
+    /// Refused until then (UTC), after too many wrong passwords.
+    pub locked_until: Option<NaiveDateTime>,
+    /// When the office created it (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// Stores a new user; `false` when the e-mail address is taken.
+pub fn insert_user(conn: &mut DbConnection, row: &UserRow) -> Result<bool, StoreError> {
+    let taken = portal_users::table
+        .filter(portal_users::email.eq(&row.email))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if taken {
+        return Ok(false);
+    }
+    diesel::insert_into(portal_users::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// The user signing in with `email` (lowercase).
+pub fn user_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, StoreError> {
+    Ok(portal_users::table
+        .filter(portal_users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records a sign-in attempt's result: a right password clears the count, a wrong one
+/// adds to it and sets `locked_until` when given.
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    user_id: &str,
+    failed_attempts: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    diesel::update(portal_users::table.find(user_id))
+        .set((
+            portal_users::failed_attempts.eq(failed_attempts),
+            portal_users::locked_until.eq(locked_until.map(db_instant)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A session as stored: the cookie's SHA-256, never the cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = portal_sessions)]
+pub struct SessionRow {
+    /// SHA-256 of the cookie value, lowercase hex.
+    pub secret_sha256: String,
+    /// Whose.
+    pub user_id: String,
+    /// The token every form of this session carries.
+    pub csrf_token: String,
+    /// Signed in at (UTC).
+    pub created_at: NaiveDateTime,
+    /// Refused from then on (UTC).
+    pub expires_at: NaiveDateTime,
+}
+
+/// Stores a new session.
+pub fn insert_session(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StoreError> {
+    diesel::insert_into(portal_sessions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The session with this cookie hash and its user, if both exist.
+pub fn session(
+    conn: &mut DbConnection,
+    secret_sha256: &str,
+) -> Result<Option<(SessionRow, UserRow)>, StoreError> {
+    let Some(session) = portal_sessions::table
+        .find(secret_sha256)
+        .select(SessionRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let user = portal_users::table
+        .find(&session.user_id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(user.map(|user| (session, user)))
+}
+
+/// Ends every session of a user ("sign out everywhere"); how many there were.
+pub fn delete_sessions(conn: &mut DbConnection, user_id: &str) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(portal_sessions::table.filter(portal_sessions::user_id.eq(user_id)))
+            .execute(conn)?,
+    )
+}
+
+/// Ends one session.
+pub fn delete_session(conn: &mut DbConnection, secret_sha256: &str) -> Result<(), StoreError> {
+    diesel::delete(portal_sessions::table.find(secret_sha256)).execute(conn)?;
+    Ok(())
+}
+
+/// What a portal search asks for.
+#[derive(Clone, Debug, Default)]
+pub struct CaseSearch {
+    /// The client whose cases are searched (always set: a user sees one client).
+    pub client_id: String,
+    /// A piece of the debtor's name, the client's reference or a payment reference; empty:
+    /// every case.
+    pub text: String,
+    /// Only cases in this stage.
+    pub stage: Option<Stage>,
+    /// Skip this many (page × page size).
+    pub offset: i64,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// A page of a client's cases matching `search`, newest first, and whether more follow.
+pub fn search_cases(
+    conn: &mut DbConnection,
+    search: &CaseSearch,
+) -> Result<(Vec<CaseRecord>, bool), StoreError> {
+    let mut query = cases::table
+        .filter(cases::client_id.eq(search.client_id.clone()))
+        .into_boxed();
+    if let Some(stage) = search.stage {
+        query = query.filter(cases::stage.eq(stage.as_str()));
+    }
+    let text = search.text.trim().to_lowercase();
+    if !text.is_empty() {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let by_debtor = parties::table
+            .filter(lower(parties::name).like(pattern.clone()).escape('\\'))
+            .select(parties::case_id);
+        let by_payment = payments::table
+            .filter(
+                lower(payments::reference)
+                    .like(pattern.clone())
+                    .escape('\\'),
+            )
+            .select(payments::case_id);
+        // The case's betalingskenmerk is digits, often typed in groups of four.
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let by_reference = format!("%{}%", digits.replace(['\\', '%', '_'], ""));
+        query = query.filter(
+            lower(cases::client_reference)
+                .like(pattern)
+                .escape('\\')
+                .or(cases::id.eq_any(by_debtor))
+                .or(cases::id.eq_any(by_payment))
+                .or(cases::payment_reference
+                    .assume_not_null()
+                    .like(by_reference)),
+        );
+    }
+    let mut rows: Vec<CaseRow> = query
+        .order((cases::created_at.desc(), cases::id.desc()))
+        .offset(search.offset)
+        .limit(search.limit + 1)
+        .load(conn)?;
+    let more = rows.len() as i64 > search.limit;
+    rows.truncate(usize::try_from(search.limit).unwrap_or(0));
+    Ok((super::cases::assemble(conn, rows)?, more))
+}
+
+/// How many of a client's cases stand in each stage (stages without cases left out).
+pub fn cases_by_stage(
+    conn: &mut DbConnection,
+    client_id: &str,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(cases::table
+        .filter(cases::client_id.eq(client_id))
+        .group_by(cases::stage)
+        .select((cases::stage, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// The ids of a client's cases not closed, for the overview's quotes (at most `limit`).
+pub fn open_case_ids(
+    conn: &mut DbConnection,
+    client_id: &str,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(cases::table
+        .filter(cases::client_id.eq(client_id))
+        .filter(cases::stage.ne(Stage::Closed.as_str()))
+        .order(cases::created_at.asc())
+        .limit(limit)
+        .select(cases::id)
+        .load(conn)?)
+}
