@@ -408,7 +408,7 @@ pub(crate) async fn complete_task(
 /// GET /overzicht: open cases by stage, outstanding by the quotes, and what is not built.
 pub(crate) async fn overview(State(state): State<Portal>, signed: Signed) -> Response {
     let l = signed.lang;
-    let overview = match state.app.client_overview(&signed.user.principal()).await {
+    let overview = match state.app.portal_overview(&signed.user.principal()).await {
         Ok(o) => o,
         Err(e) => return error_page(l, e),
     };

@@ -429,6 +429,7 @@ impl App {
                 request_id,
                 outcome,
                 note: String::new(),
+                values: Default::default(),
             },
         )
         .await
@@ -436,7 +437,7 @@ impl App {
 
     /// The overview of `who`'s client: cases per stage, what the open ones owe today by
     /// the law's quote, and what was received.
-    pub async fn client_overview(&self, who: &Principal) -> Result<Overview, AppError> {
+    pub async fn portal_overview(&self, who: &Principal) -> Result<Overview, AppError> {
         let own = who
             .confined_to()
             .ok_or_else(|| AppError::PermissionDenied("the portal is for clients".into()))?
