@@ -30,6 +30,13 @@ struct Reader {
 /// Every reader of outside bytes.
 const READERS: &[Reader] = &[
     Reader {
+        name: "camt053",
+        read: |b| {
+            let _ = crate::bank::camt053::parse(b);
+        },
+        samples: || vec![include_bytes!("../tests/fixtures/camt053/statement.xml").to_vec()],
+    },
+    Reader {
         name: "claims_csv",
         read: read_claims_csv,
         samples: csv_samples,

@@ -131,6 +131,46 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.ListDocumentsRequest.case_id", ID),
     ("exploot.v1.ListDocumentsRequest.page_token", PAGE_TOKEN),
     ("exploot.v1.GetDocumentRequest.document_id", ID),
+    // payout.proto
+    ("exploot.v1.RunPayoutsRequest.up_to_date", DATE),
+    ("exploot.v1.GetPayoutStatementRequest.payout_id", ID),
+    ("exploot.v1.ClientOverviewRequest.client_id", ID),
+    ("exploot.v1.ClientOverviewRequest.as_of", DATE),
+    // bank statements, reversals
+    (
+        "exploot.v1.ImportBankStatementRequest.file_name",
+        TextRule::line(255),
+    ),
+    ("exploot.v1.ReversePaymentRequest.case_id", ID),
+    ("exploot.v1.ReversePaymentRequest.request_id", REQUEST_ID),
+    (
+        "exploot.v1.ReversePaymentRequest.payment_id",
+        TextRule::line(100),
+    ),
+    ("exploot.v1.ReversePaymentRequest.reversed_on", DATE),
+    (
+        "exploot.v1.ReversePaymentRequest.reason",
+        TextRule::line(500),
+    ),
+    // the office's rates
+    ("exploot.v1.ListRatesRequest.series", TextRule::line(10)),
+    ("exploot.v1.AddRateRequest.series", TextRule::line(10)),
+    ("exploot.v1.AddRateRequest.valid_from", DATE),
+    ("exploot.v1.AddRateRequest.rate", TextRule::line(16)),
+    ("exploot.v1.AddRateRequest.source", TextRule::line(500)),
+    // the office
+    ("exploot.v1.Office.legal_name", NAME),
+    ("exploot.v1.Office.trading_name", NAME),
+    ("exploot.v1.Office.phone", TextRule::line(32)),
+    ("exploot.v1.Office.email", TextRule::line(254)),
+    ("exploot.v1.Office.website", TextRule::line(200)),
+    ("exploot.v1.Office.kvk_number", TextRule::line(16)),
+    ("exploot.v1.Office.vat_number", TextRule::line(20)),
+    ("exploot.v1.Bailiff.name", TextRule::line(100)),
+    ("exploot.v1.Bailiff.standplaats", TextRule::line(60)),
+    ("exploot.v1.BankAccount.iban", TextRule::line(42)),
+    ("exploot.v1.BankAccount.bic", TextRule::line(16)),
+    ("exploot.v1.BankAccount.holder", TextRule::line(70)),
     // admin.proto
     ("exploot.v1.Client.id", ID),
     ("exploot.v1.Client.name", NAME),

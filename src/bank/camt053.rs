@@ -439,7 +439,7 @@ mod tests {
     fn reads_the_hand_written_statement() {
         let s = parse(FIXTURE).unwrap();
         assert_eq!(s.version, "camt.053.001.02");
-        assert_eq!(s.account.as_str(), "NL02ABNA0123456789");
+        assert_eq!(s.account.as_str(), "NL20INGB0001234567");
         let first = &s.entries[0];
         assert_eq!(first.direction, Direction::Credit);
         assert_eq!(first.status, EntryStatus::Booked);
@@ -485,7 +485,7 @@ mod tests {
         assert_eq!(e.path, "Document/@xmlns");
         let bad_iban = String::from_utf8(FIXTURE.to_vec())
             .unwrap()
-            .replace("NL02ABNA0123456789", "NL03ABNA0123456789");
+            .replace("NL20INGB0001234567", "NL21INGB0001234567");
         let e = parse(bad_iban.as_bytes()).unwrap_err();
         assert!(e.path.ends_with("Acct/Id/IBAN"), "{e}");
         assert!(e.message.contains("check digits"), "{e}");
