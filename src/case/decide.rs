@@ -168,9 +168,10 @@ pub fn decide(
             output,
             ..
         } => lifecycle::recoverability::answered(case, policy, today, output),
-        Event::PaymentReceived(payment) => {
-            lifecycle::payment::received(case, policy, today, payment)
-        }
+        Event::PaymentReceived {
+            payment,
+            recorded_at,
+        } => lifecycle::payment::received(case, policy, today, payment, *recorded_at),
         Event::PutOnHold { reason, note } => {
             lifecycle::hold::put_on_hold(case, today, reason, note)
         }

@@ -1,6 +1,7 @@
 //! What can happen to a case: the inputs of [`super::decide`]. Timers and activities are
 //! named here because the track sets them; the engine stores them as job kinds.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::track::{InstalmentRecord, JudgmentRecord, PaymentRecord};
@@ -141,7 +142,12 @@ pub enum Event {
         note: String,
     },
     /// A payment was received (RecordPayment); its allocation is the track's to compute.
-    PaymentReceived(PaymentRecord),
+    PaymentReceived {
+        /// As the caller reported it.
+        payment: PaymentRecord,
+        /// The instant the office recorded it (the service's clock).
+        recorded_at: DateTime<Utc>,
+    },
     /// The track pauses: a dispute or the client's instruction.
     PutOnHold {
         /// `dispute`, `client_instruction` or `other`.
@@ -174,7 +180,7 @@ impl Event {
             Self::ProbeRequested { .. } => "probe_requested",
             Self::TaskCompleted { .. } => "task_completed",
             Self::Withdraw { .. } => "withdraw",
-            Self::PaymentReceived(_) => "payment_received",
+            Self::PaymentReceived { .. } => "payment_received",
             Self::PutOnHold { .. } => "put_on_hold",
             Self::Resume { .. } => "resume",
             Self::PlanProposed { .. } => "plan_proposed",

@@ -192,3 +192,14 @@ where
         }
     }
 }
+
+/// Runs `f` in a savepoint of the transaction the caller holds ([`transaction`]): an error
+/// rolls back what `f` wrote and nothing else, so one part of a batch can fail alone.
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    E: From<DieselError>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    // Inside a transaction diesel's transaction manager opens a SAVEPOINT.
+    conn.transaction(f)
+}

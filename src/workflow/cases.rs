@@ -1,19 +1,15 @@
 //! Entering claims and reading cases.
 
-use std::sync::Mutex;
-
 use chrono::{DateTime, Utc};
-use uuid::{ContextV7, Timestamp, Uuid};
 
+use super::effects::new_id;
+use super::pipeline::{Creation, create_in};
 use super::{App, Principal};
 
-use crate::case::{
-    CaseRecord, Claim, FieldViolation, NewCase, Stage, Suspension, VersionedPolicy, accepted_on,
-};
+use crate::case::{CaseRecord, Claim, FieldViolation, NewCase, VersionedPolicy, accepted_on};
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
 use crate::store::cases::{self, CaseFilter, PageCursor};
-use crate::store::events::{self, NewEvent};
 use crate::store::{DbConnection, clients, transaction};
 
 /// A page request for [`App::list_cases`].
@@ -78,22 +74,16 @@ impl App {
                         AppError::Internal(format!("client {} has no policy", claim.client_id))
                     })?;
                 let case = new_case(claim, &policy, received_at);
-                cases::insert(conn, &case, received_at)?;
-                events::append(
-                    conn,
-                    &NewEvent {
-                        case_id: &case.id,
-                        kind: "case_created",
-                        actor: &actor.0,
-                        stage: Stage::Intake,
-                        suspension: Suspension::None,
-                        reason: "claim received",
-                        payload: created_payload(&case),
-                        policy_version: case.policy_version,
-                        at: received_at,
-                    },
-                )?;
-                super::engine::accept_new_case(conn, &case.id, &actor, received_at)
+                let case_id = case.id.clone();
+                let content_hash = case.claim.fingerprint();
+                let creation = Creation {
+                    case,
+                    content_hash,
+                    policy: &policy.policy,
+                };
+                create_in(conn, vec![creation], &actor, received_at)?;
+                cases::get(conn, &case_id)?
+                    .ok_or_else(|| AppError::Internal(format!("case {case_id} vanished")))
             })
         };
         // Two requests racing on one reference: the loser's insert breaks the unique key;
@@ -206,31 +196,4 @@ pub(super) fn new_case(
         policy_version: policy.version,
         warnings,
     }
-}
-
-/// A new row id: a UUIDv7 of `at`, the service's time. Time-ordered ids make a batch of
-/// new rows append to the id indexes instead of touching a random page per row (a large
-/// import runs 2–3 times faster); the shared counter keeps them ordered while a manual
-/// clock stands still.
-pub(super) fn new_id(at: DateTime<Utc>) -> String {
-    static IDS: Mutex<ContextV7> = Mutex::new(ContextV7::new());
-    let context = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
-    Uuid::new_v7(Timestamp::from_unix(
-        &*context,
-        seconds,
-        at.timestamp_subsec_nanos(),
-    ))
-    .to_string()
-}
-
-/// The payload of a `case_created` audit event: the figures as computed at intake.
-pub(super) fn created_payload(case: &NewCase) -> String {
-    serde_json::json!({
-        "principal": case.claim.principal().to_string(),
-        "invoices": case.claim.invoices.len(),
-        "accepted_on": case.accepted_on.to_string(),
-        "warnings": case.warnings,
-    })
-    .to_string()
 }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::engine::{Applied, ConsumedJob, apply_with_retry};
+use super::effects::ConsumedJob;
+use super::pipeline::{Applied, Command};
 use super::{Actor, App};
 use crate::case::{Event, JobKind};
 use crate::error::AppError;
@@ -144,27 +145,12 @@ impl App {
     ) -> Result<JobOutcome, AppError> {
         // Dated when it commits, not when the job was leased (a batch takes a while).
         let now = now.max(self.clock.now());
-        let applied = self
-            .store
-            .run(move |conn| {
-                let consumed = ConsumedJob {
-                    id: &job.id,
-                    worker: &worker,
-                };
-                apply_with_retry(
-                    conn,
-                    &case_id,
-                    &event,
-                    &Actor(SYSTEM.into()),
-                    now,
-                    Some(consumed),
-                )
-            })
-            .await?;
+        let mut command = Command::new(case_id, event, Actor(SYSTEM.into()));
+        command.job = Some(ConsumedJob { id: job.id, worker });
+        let applied = self.execute(command, now).await?;
         Ok(match applied {
-            Applied::Done { due_now, case } => {
+            Applied::Done { case, .. } => {
                 tracing::Span::current().record("client.id", case.claim.client_id.as_str());
-                self.after_commit(due_now);
                 JobOutcome::Applied
             }
             Applied::Rejected(rejection) => {
@@ -174,6 +160,9 @@ impl App {
             Applied::LeaseLost => {
                 tracing::info!("lease lost to another instance; its result is theirs");
                 JobOutcome::LeaseLost
+            }
+            Applied::Replayed(_) => {
+                return Err(AppError::Internal("a job carries no request id".into()));
             }
         })
     }

@@ -1,18 +1,21 @@
 //! The application: commands and queries over the store, with time from the injected
-//! clock. Every change is one transaction that also appends the case's audit event.
-//! The durable engine (ARCHITECTURE.md → How a case moves): `engine` applies decisions,
-//! `jobs` runs timers and activities, `worker` is the job loop in `serve`, `clock` the
-//! shared manual clock.
+//! clock. Every change to a case — a caller's command, a task completed, a job come due,
+//! a new case — goes through `pipeline`: one transaction that decides, writes the new
+//! standing, the audit event and the decision's effects (`effects`: jobs and tasks as
+//! rows). The durable engine (ARCHITECTURE.md → How a case moves): `jobs` runs timers and
+//! activities through the pipeline, `worker` is the job loop in `serve`, `clock` the shared
+//! manual clock.
 
 mod admin;
 mod cases;
 mod clock;
 mod documents;
 mod dossier;
-mod engine;
+mod effects;
 mod follow;
 mod import;
 mod jobs;
+mod pipeline;
 mod principal;
 mod tasks;
 pub mod tokens;

@@ -1,13 +1,12 @@
 //! Work for people: list, claim, complete. Completing a task is an event for its case,
-//! applied in the same transaction as the task's own change.
+//! applied through the pipeline in the same transaction as the task's own change.
 
 use serde_json::Value;
 
-use super::engine::{Applied, apply_in};
+use super::pipeline::{Command, IdempotencyKey, TaskCompletion};
 use super::{App, Principal};
 use crate::case::Event;
 use crate::error::AppError;
-use crate::store::idempotency;
 use crate::store::tasks::{self, TaskCursor, TaskFilter, TaskRow, state};
 use crate::store::{db_instant, transaction};
 
@@ -80,93 +79,52 @@ impl App {
             .await
     }
 
-    /// Completes a task with one of its outcomes; the outcome is applied to the case in the
-    /// same transaction, recorded as done by `who`. Idempotent on `request_id`.
+    /// Completes a task with one of its outcomes; the outcome is an event for the task's
+    /// case, applied through the pipeline in the transaction that completes the task,
+    /// recorded as done by `who`. Idempotent on `request_id`.
     pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<TaskRow, AppError> {
-        let actor = who.actor();
         let now = self.service_now().await?;
+        let task_id = c.task_id.clone();
+        // A task's case, kind and details never change once it is opened; its state is
+        // checked again in the pipeline's transaction.
+        let task = self
+            .store
+            .run(move |conn| {
+                tasks::get(conn, &task_id)?
+                    .ok_or_else(|| AppError::NotFound(format!("no task {task_id:?}")))
+            })
+            .await?;
+        let case_id = task.case_id.clone().ok_or_else(|| {
+            AppError::FailedPrecondition(format!("task {} belongs to no case", task.id))
+        })?;
         let fingerprint = crate::digest::sha256_hex(
             format!("{}\u{1f}{}\u{1f}{}", c.task_id, c.outcome, c.note).as_bytes(),
         );
-        let (task, due_now) = self
-            .store
+        let event = Event::TaskCompleted {
+            task_kind: task.kind.clone(),
+            outcome: c.outcome.clone(),
+            details: serde_json::from_str(&task.details).unwrap_or(Value::Null),
+            note: c.note.clone(),
+        };
+        let mut command = Command::new(case_id, event, who.actor()).by(who);
+        command.idempotency_key = Some(IdempotencyKey {
+            scope: COMPLETE_SCOPE,
+            key: c.request_id.clone(),
+            request_id: c.request_id,
+            fingerprint,
+            response: task.id.clone(),
+        });
+        command.task = Some(TaskCompletion {
+            task_id: task.id.clone(),
+            outcome: c.outcome,
+            note: c.note,
+        });
+        self.execute(command, now).await?.changed()?;
+        self.store
             .run(move |conn| {
-                for _ in 0..8 {
-                    let outcome = transaction(conn, |conn| {
-                        if let Some(previous) =
-                            idempotency::find(conn, COMPLETE_SCOPE, &c.request_id)?
-                        {
-                            if previous.request_hash != fingerprint {
-                                return Err(AppError::AlreadyExists(format!(
-                                    "request_id {:?} was used for a different completion",
-                                    c.request_id
-                                )));
-                            }
-                            let task = tasks::get(conn, &previous.response)?.ok_or_else(|| {
-                                AppError::Internal("completed task vanished".into())
-                            })?;
-                            return Ok((task, false));
-                        }
-                        let task = tasks::get(conn, &c.task_id)?.ok_or_else(|| {
-                            AppError::NotFound(format!("no task {:?}", c.task_id))
-                        })?;
-                        if task.state != state::OPEN && task.state != state::CLAIMED {
-                            return Err(AppError::FailedPrecondition(format!(
-                                "task {} is {}",
-                                task.id, task.state
-                            )));
-                        }
-                        let outcomes = task.outcome_list()?;
-                        if !outcomes.contains(&c.outcome) {
-                            return Err(AppError::invalid(
-                                "outcome",
-                                &format!("one of {}", outcomes.join(", ")),
-                            ));
-                        }
-                        tasks::complete(conn, &task.id, &c.outcome, &c.note, db_instant(now))?;
-                        let mut due_now = false;
-                        if let Some(case_id) = &task.case_id {
-                            let event = Event::TaskCompleted {
-                                task_kind: task.kind.clone(),
-                                outcome: c.outcome.clone(),
-                                details: serde_json::from_str(&task.details).unwrap_or(Value::Null),
-                                note: c.note.clone(),
-                            };
-                            match apply_in(conn, case_id, &event, &actor, now, None)? {
-                                Applied::Done { due_now: d, .. } => due_now = d,
-                                Applied::Rejected(r) => {
-                                    return Err(AppError::FailedPrecondition(r.to_string()));
-                                }
-                                Applied::LeaseLost => {
-                                    return Err(AppError::Internal(
-                                        "a command holds no lease".into(),
-                                    ));
-                                }
-                            }
-                        }
-                        idempotency::insert(
-                            conn,
-                            COMPLETE_SCOPE,
-                            &c.request_id,
-                            &fingerprint,
-                            &task.id,
-                            now,
-                        )?;
-                        let task = tasks::get(conn, &task.id)?
-                            .ok_or_else(|| AppError::Internal("task vanished".into()))?;
-                        Ok((task, due_now))
-                    });
-                    match outcome {
-                        Err(AppError::Conflict) => continue,
-                        other => return other,
-                    }
-                }
-                Err(AppError::Unavailable(
-                    "too many concurrent transitions; retry".into(),
-                ))
+                tasks::get(conn, &task.id)?
+                    .ok_or_else(|| AppError::Internal("task vanished".into()))
             })
-            .await?;
-        self.after_commit(due_now);
-        Ok(task)
+            .await
     }
 }

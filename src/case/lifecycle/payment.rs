@@ -2,7 +2,7 @@
 //! collection costs, interest, principal) as the law's quote computes it; an overpayment is
 //! recorded as such; paid in full closes the case from wherever it stands.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{stay, with_track};
@@ -19,6 +19,7 @@ pub(crate) fn received(
     policy: &TrackPolicy,
     today: NaiveDate,
     payment: &PaymentRecord,
+    recorded_at: DateTime<Utc>,
 ) -> Result<Decision, Rejection> {
     if payment.paid_on > today {
         return Err(Rejection::Unknown(format!(
@@ -36,6 +37,7 @@ pub(crate) fn received(
     }
     let mut record = allocate(case, policy, payment).map_err(Rejection::Unknown)?;
     record.recorded_on = today;
+    record.recorded_at = Some(recorded_at);
     let mut track = case.track.clone();
     track.payments.push(record.clone());
     let after = owed(
@@ -94,6 +96,11 @@ mod tests {
     use crate::case::decide::tests::{case, d};
     use crate::case::stage::Stage;
 
+    fn recorded() -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 3, 31, 10, 0, 0).unwrap()
+    }
+
     fn payment(id: &str, on: &str, cents: i64) -> PaymentRecord {
         PaymentRecord {
             id: id.into(),
@@ -115,6 +122,7 @@ mod tests {
             &policy,
             d("2026-03-31"),
             &payment("p1", "2026-03-31", 10_000),
+            recorded(),
         )
         .unwrap();
         let p = &first.track.payments[0];
@@ -135,6 +143,7 @@ mod tests {
             &policy,
             d("2026-03-31"),
             &payment("p2", "2026-03-31", 200_000),
+            recorded(),
         )
         .unwrap();
         let p = &second.track.payments[1];
@@ -156,7 +165,14 @@ mod tests {
             &policy,
             d("2026-04-01"),
             &payment("p3", "2026-03-30", 100),
+            recorded(),
         );
         assert!(earlier.is_err());
+        // The instant the office recorded it is the decision's, for the ledger and audit.
+        assert_eq!(second.track.payments[1].recorded_at, Some(recorded()));
+        assert_eq!(
+            second.audit.data["payment"]["recorded_at"],
+            "2026-03-31T10:00:00Z"
+        );
     }
 }
