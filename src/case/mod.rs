@@ -17,8 +17,11 @@ pub mod track;
 pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};
 pub use client::{Client, StoredClient};
 pub use decide::{CASE_HANDLER_QUEUE, decide};
-pub use decision::{Audit, Decision, Due, Effect, NewTask, Rejection};
-pub use event::{Activity, Event, JOB_FAILED_TASK, JobKind, Timer};
+pub use decision::{Audit, Decision, Due, Effect, NewTask, PlanProblem, Rejection};
+pub use event::{
+    Activity, ActivityOutput, DocumentRendered, Event, JOB_FAILED_TASK, JobKind, RegisterAnswer,
+    Timer,
+};
 pub use identifiers::{ClientId, Iban, KvkNumber, Postcode};
 pub use lifecycle::task_kind;
 pub use policy::{TrackPolicy, VersionedPolicy};

@@ -9,7 +9,7 @@ use tracing::Instrument;
 use super::effects::ConsumedJob;
 use super::pipeline::{Applied, Command};
 use super::{Actor, App};
-use crate::case::{Event, JobKind};
+use crate::case::{Activity, ActivityOutput, Event, JobKind};
 use crate::error::AppError;
 use crate::store::db_instant;
 use crate::store::jobs::{self, JobRow};
@@ -111,17 +111,14 @@ impl App {
             }
             Some(JobKind::Activity(activity)) => {
                 let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
-                match self
+                let output = self
                     .run_activity(activity, &case_id, &payload, job.attempts)
                     .await
-                {
+                    .and_then(|output| typed_output(activity, output));
+                match output {
                     Ok(output) => {
                         let attempt = u32::try_from(job.attempts + 1).unwrap_or(u32::MAX);
-                        let event = Event::ActivitySucceeded {
-                            activity,
-                            attempt,
-                            output,
-                        };
+                        let event = Event::ActivitySucceeded { attempt, output };
                         self.consume_with(job, worker, case_id, event, now).await
                     }
                     Err(error) => self.fail(job, worker, now, error).await,
@@ -213,6 +210,20 @@ impl App {
             },
         )
     }
+}
+
+/// An activity's output as the track reads it; one it cannot read fails the attempt.
+fn typed_output(activity: Activity, output: Value) -> Result<ActivityOutput, String> {
+    let unreadable = |e: serde_json::Error| format!("unreadable {activity:?} output: {e}");
+    Ok(match activity {
+        Activity::Probe => ActivityOutput::Probe,
+        Activity::RecoverabilityCheck => {
+            ActivityOutput::Recoverability(serde_json::from_value(output).map_err(unreadable)?)
+        }
+        Activity::RenderDocument => {
+            ActivityOutput::Document(serde_json::from_value(output).map_err(unreadable)?)
+        }
+    })
 }
 
 #[cfg(test)]

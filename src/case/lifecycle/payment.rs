@@ -22,20 +22,17 @@ pub(crate) fn received(
     recorded_at: DateTime<Utc>,
 ) -> Result<Decision, Rejection> {
     if payment.paid_on > today {
-        return Err(Rejection::Unknown(format!(
-            "a payment dated {} lies in the future",
-            payment.paid_on
-        )));
+        return Err(Rejection::PaymentInFuture(payment.paid_on));
     }
     if let Some(last) = case.track.payments.last()
         && payment.paid_on < last.paid_on
     {
-        return Err(Rejection::Unknown(format!(
-            "a payment dated {} precedes the last one recorded ({}); allocations are final",
-            payment.paid_on, last.paid_on
-        )));
+        return Err(Rejection::PaymentBeforeLast {
+            paid_on: payment.paid_on,
+            last: last.paid_on,
+        });
     }
-    let mut record = allocate(case, policy, payment).map_err(Rejection::Unknown)?;
+    let mut record = allocate(case, policy, payment).map_err(Rejection::Figures)?;
     record.recorded_on = today;
     record.recorded_at = Some(recorded_at);
     let mut track = case.track.clone();
@@ -45,7 +42,7 @@ pub(crate) fn received(
         policy,
         payment.paid_on.max(today),
     )
-    .map_err(Rejection::Unknown)?;
+    .map_err(Rejection::Figures)?;
     let c = Money::from_cents;
     let amounts = vec![
         ("amount", c(record.amount_cents)),
@@ -167,7 +164,21 @@ mod tests {
             &payment("p3", "2026-03-30", 100),
             recorded(),
         );
-        assert!(earlier.is_err());
+        assert_eq!(
+            earlier,
+            Err(Rejection::PaymentBeforeLast {
+                paid_on: d("2026-03-30"),
+                last: d("2026-03-31"),
+            })
+        );
+        let future = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &payment("p4", "2026-04-01", 100),
+            recorded(),
+        );
+        assert_eq!(future, Err(Rejection::PaymentInFuture(d("2026-04-01"))));
         // The instant the office recorded it is the decision's, for the ledger and audit.
         assert_eq!(second.track.payments[1].recorded_at, Some(recorded()));
         assert_eq!(
