@@ -54,23 +54,8 @@ impl From<StoreError> for AppError {
             StoreError::BadUrl(m) | StoreError::Migration(m) | StoreError::Corrupt(m) => {
                 Self::Internal(m)
             }
-            StoreError::Query(q) => Self::from(q),
-        }
-    }
-}
-
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
-                Self::Unavailable(format!("conflicting write, retry: {}", info.message()))
-            }
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            other => Self::Internal(other.to_string()),
+            StoreError::Conflict(_) => Self::Conflict,
+            StoreError::Query(q) => Self::Internal(q.to_string()),
         }
     }
 }

@@ -6,13 +6,13 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
+use super::principal;
 use super::status::invalid_argument;
 use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
-use super::{principal, track};
-use crate::case::Event;
+use crate::case::{CaseFilter, Event};
+use crate::page::Cursor;
 use crate::proto::{self as pb, case_service_server::CaseService};
-use crate::store::cases::{CaseFilter, PageCursor};
-use crate::workflow::{App, CaseQuery, Principal};
+use crate::workflow::{App, AuditEntry, CaseQuery, Principal};
 
 /// Default and largest page of `ListCases`.
 const DEFAULT_PAGE: i64 = 50;
@@ -89,7 +89,7 @@ impl CaseService for CaseApi {
         let (cases, next) = self.app.list_cases(&who, query).await?;
         Ok(Response::new(pb::ListCasesResponse {
             cases: cases.iter().map(convert::case_to_proto).collect(),
-            next_page_token: next.map(|c| page_token(&c)).unwrap_or_default(),
+            next_page_token: next.map(|c| c.token()).unwrap_or_default(),
         }))
     }
 
@@ -99,10 +99,10 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let payment = track::payment(&r).map_err(|v| invalid_argument(&v))?;
+        let payment = convert::payment(&r).map_err(|v| invalid_argument(&v))?;
         let (case, recorded) = self.app.record_payment(&who, r.case_id, payment).await?;
         Ok(Response::new(pb::RecordPaymentResponse {
-            recorded: Some(track::recorded_payment(&recorded)),
+            recorded: Some(convert::recorded_payment(&recorded)),
             case: Some(convert::case_to_proto(&case)),
         }))
     }
@@ -113,7 +113,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let instalments = track::instalments(&r.instalments).map_err(|v| invalid_argument(&v))?;
+        let instalments = convert::instalments(&r.instalments).map_err(|v| invalid_argument(&v))?;
         let event = Event::PlanProposed { instalments };
         self.command(&who, r.case_id, r.request_id, event).await
     }
@@ -124,7 +124,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let reason = track::hold_reason(r.reason).map_err(|v| invalid_argument(&v))?;
+        let reason = convert::hold_reason(r.reason).map_err(|v| invalid_argument(&v))?;
         let event = Event::PutOnHold {
             reason: reason.into(),
             note: r.note,
@@ -161,7 +161,7 @@ impl CaseService for CaseApi {
         let as_of = convert::optional_date(&r.as_of)
             .map_err(|e| invalid_argument(&[crate::case::FieldViolation::new("as_of", e)]))?;
         let (owed, as_of) = self.app.quote_case(&who, r.case_id, as_of).await?;
-        Ok(Response::new(track::owed_to_proto(&owed, as_of)))
+        Ok(Response::new(convert::owed_to_proto(&owed, as_of)))
     }
 
     type WatchCaseStream = EventStream;
@@ -202,7 +202,7 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let judgment = track::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
+        let judgment = convert::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
         let event = Event::JudgmentRegistered(judgment);
         self.command(&who, r.case_id, r.request_id, event).await
     }
@@ -222,7 +222,7 @@ fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::Fie
     let after = if r.page_token.is_empty() {
         None
     } else {
-        v.check("page_token", parse_page_token(&r.page_token))
+        v.check("page_token", Cursor::from_token(&r.page_token, "ListCases"))
     };
     let non_empty = |s: String| if s.is_empty() { None } else { Some(s) };
     v.into_result(|| CaseQuery {
@@ -240,44 +240,22 @@ fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::Fie
     })
 }
 
-/// The opaque page token: the microsecond instant and id of the last case of the page.
-fn page_token(cursor: &PageCursor) -> String {
-    format!(
-        "{}.{}",
-        cursor.created_at.and_utc().timestamp_micros(),
-        cursor.id
-    )
-}
-
-fn parse_page_token(token: &str) -> Result<PageCursor, String> {
-    let bad = || "not a page token from a previous ListCases answer".to_owned();
-    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let created_at = chrono::DateTime::from_timestamp_micros(micros)
-        .ok_or_else(bad)?
-        .naive_utc();
-    Ok(PageCursor {
-        created_at,
-        id: id.to_owned(),
-    })
-}
-
 /// An audit event as the proto message.
-fn event_to_proto(e: &crate::store::events::EventRow) -> pb::CaseEvent {
-    let stage =
-        crate::case::Stage::parse(&e.stage).map_or(pb::Stage::Unspecified, convert::proto_stage);
-    let suspension = crate::case::Suspension::parse(&e.suspension)
+fn event_to_proto(e: &AuditEntry) -> pb::CaseEvent {
+    let stage = e.stage.map_or(pb::Stage::Unspecified, convert::proto_stage);
+    let suspension = e
+        .suspension
         .map_or(pb::Suspension::Unspecified, convert::proto_suspension);
     pb::CaseEvent {
         case_id: e.case_id.clone(),
         sequence: e.sequence,
         kind: e.kind.clone(),
-        at: Some(convert::timestamp(e.at.and_utc())),
+        at: Some(convert::timestamp(e.at)),
         actor: e.actor.clone(),
         stage: stage.into(),
         suspension: suspension.into(),
         reason: e.reason.clone(),
-        payload_json: e.payload.clone(),
+        payload_json: e.payload_json.clone(),
         policy_version: e.policy_version,
     }
 }

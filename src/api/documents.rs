@@ -7,8 +7,8 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
 use super::status::invalid_argument;
+use crate::page::Cursor;
 use crate::proto::{self as pb, document_service_server::DocumentService};
-use crate::store::documents::DocumentCursor;
 use crate::workflow::{App, StoredDocument};
 
 /// Default and largest page of `ListDocuments`.
@@ -48,7 +48,7 @@ impl DocumentService for DocumentApi {
             .await?;
         Ok(Response::new(pb::ListDocumentsResponse {
             documents: page.documents.iter().map(document_to_proto).collect(),
-            next_page_token: page.next.map(|c| page_token(&c)).unwrap_or_default(),
+            next_page_token: page.next.map(|c| c.token()).unwrap_or_default(),
         }))
     }
 
@@ -115,7 +115,7 @@ fn document_to_proto(d: &StoredDocument) -> pb::Document {
 
 fn list_query(
     r: pb::ListDocumentsRequest,
-) -> Result<(String, Option<DocumentCursor>, i64), Vec<crate::case::FieldViolation>> {
+) -> Result<(String, Option<Cursor>, i64), Vec<crate::case::FieldViolation>> {
     let mut v = Violations::default();
     if r.case_id.is_empty() {
         v.add("case_id", "is required");
@@ -124,31 +124,12 @@ fn list_query(
     let after = if r.page_token.is_empty() {
         None
     } else {
-        v.check("page_token", parse_page_token(&r.page_token))
+        v.check(
+            "page_token",
+            Cursor::from_token(&r.page_token, "ListDocuments"),
+        )
     };
     v.into_result(|| (r.case_id, after, page_size))
-}
-
-/// The opaque page token: the microsecond instant and id of the last document of the page.
-fn page_token(cursor: &DocumentCursor) -> String {
-    format!(
-        "{}.{}",
-        cursor.created_at.and_utc().timestamp_micros(),
-        cursor.id
-    )
-}
-
-fn parse_page_token(token: &str) -> Result<DocumentCursor, String> {
-    let bad = || "not a page token from a previous ListDocuments answer".to_owned();
-    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let created_at = chrono::DateTime::from_timestamp_micros(micros)
-        .ok_or_else(bad)?
-        .naive_utc();
-    Ok(DocumentCursor {
-        created_at,
-        id: id.to_owned(),
-    })
 }
 
 #[cfg(test)]
@@ -189,17 +170,5 @@ mod tests {
         let out = chunks(&document(0), &[]);
         assert_eq!(out.len(), 1);
         assert!(matches!(&out[0], Ok(c) if c.document.is_some() && c.data.is_empty()));
-    }
-
-    #[test]
-    fn page_tokens_round_trip() {
-        let cursor = DocumentCursor {
-            created_at: chrono::DateTime::from_timestamp_micros(1_700_000_000_123_456)
-                .map(|t| t.naive_utc())
-                .unwrap_or_default(),
-            id: "abc".into(),
-        };
-        assert_eq!(parse_page_token(&page_token(&cursor)), Ok(cursor));
-        assert!(parse_page_token("nonsense").is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! The gRPC services, thin: decode and validate → call the app → encode. No SQL and no
-//! business rule here.
+//! business rule here, and no store type: the handlers see the workflow's and the domain's
+//! types only. Every proto ⇄ domain conversion is in `convert/`, one file per subject.
 
 pub mod access;
 mod admin;
@@ -13,11 +14,11 @@ pub mod rate_limit;
 mod status;
 mod stream_slots;
 mod tasks;
-mod track;
 
 pub use admin::AdminApi;
-pub use calculator::{CalculatorApi, quote_request, quote_to_proto};
+pub use calculator::CalculatorApi;
 pub use cases::CaseApi;
+pub use convert::{quote_request, quote_to_proto};
 pub use documents::DocumentApi;
 pub use intake::IntakeApi;
 pub use tasks::TaskApi;

@@ -5,9 +5,9 @@ use tonic::{Request, Response, Status};
 use super::convert::{self, Violations};
 use super::principal;
 use super::status::invalid_argument;
+use crate::page::Cursor;
 use crate::proto::{self as pb, task_service_server::TaskService};
-use crate::store::tasks::{TaskFilter, TaskRow, state};
-use crate::workflow::{App, Completion, TaskQuery};
+use crate::workflow::{App, Completion, Task, TaskQuery, TaskState};
 
 /// Default and largest page of `ListTasks`.
 const DEFAULT_PAGE: i64 = 50;
@@ -35,9 +35,7 @@ impl TaskService for TaskApi {
         let (tasks, next) = self.app.list_tasks(query).await?;
         Ok(Response::new(pb::ListTasksResponse {
             tasks: tasks.iter().map(task_to_proto).collect(),
-            next_page_token: next
-                .map(|(at, id)| format!("{}.{id}", at.and_utc().timestamp_micros()))
-                .unwrap_or_default(),
+            next_page_token: next.map(|c| c.token()).unwrap_or_default(),
         }))
     }
 
@@ -91,10 +89,10 @@ fn list_query(r: pb::ListTasksRequest) -> Result<TaskQuery, Vec<crate::case::Fie
     let mut v = Violations::default();
     let state = match pb::TaskState::try_from(r.state) {
         Ok(pb::TaskState::Unspecified) => None,
-        Ok(pb::TaskState::Open) => Some(state::OPEN),
-        Ok(pb::TaskState::Claimed) => Some(state::CLAIMED),
-        Ok(pb::TaskState::Completed) => Some(state::COMPLETED),
-        Ok(pb::TaskState::Cancelled) => Some(state::CANCELLED),
+        Ok(pb::TaskState::Open) => Some(TaskState::Open),
+        Ok(pb::TaskState::Claimed) => Some(TaskState::Claimed),
+        Ok(pb::TaskState::Completed) => Some(TaskState::Completed),
+        Ok(pb::TaskState::Cancelled) => Some(TaskState::Cancelled),
         Err(_) => {
             v.add("state", format!("unknown task state {}", r.state));
             None
@@ -104,37 +102,24 @@ fn list_query(r: pb::ListTasksRequest) -> Result<TaskQuery, Vec<crate::case::Fie
     let after = if r.page_token.is_empty() {
         None
     } else {
-        v.check("page_token", parse_page_token(&r.page_token))
+        v.check("page_token", Cursor::from_token(&r.page_token, "ListTasks"))
     };
     let non_empty = |s: String| if s.is_empty() { None } else { Some(s) };
     v.into_result(|| TaskQuery {
-        filter: TaskFilter {
-            queue: non_empty(r.queue),
-            case_id: non_empty(r.case_id),
-            state,
-        },
+        queue: non_empty(r.queue),
+        case_id: non_empty(r.case_id),
+        state,
         after,
         page_size,
     })
 }
 
-fn parse_page_token(token: &str) -> Result<(chrono::NaiveDateTime, String), String> {
-    let bad = || "not a page token from a previous ListTasks answer".to_owned();
-    let (micros, id) = token.split_once('.').ok_or_else(bad)?;
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let at = chrono::DateTime::from_timestamp_micros(micros)
-        .ok_or_else(bad)?
-        .naive_utc();
-    Ok((at, id.to_owned()))
-}
-
-fn task_to_proto(t: &TaskRow) -> pb::Task {
-    let state = match t.state.as_str() {
-        state::OPEN => pb::TaskState::Open,
-        state::CLAIMED => pb::TaskState::Claimed,
-        state::COMPLETED => pb::TaskState::Completed,
-        state::CANCELLED => pb::TaskState::Cancelled,
-        _ => pb::TaskState::Unspecified,
+fn task_to_proto(t: &Task) -> pb::Task {
+    let state = match t.state {
+        TaskState::Open => pb::TaskState::Open,
+        TaskState::Claimed => pb::TaskState::Claimed,
+        TaskState::Completed => pb::TaskState::Completed,
+        TaskState::Cancelled => pb::TaskState::Cancelled,
     };
     pb::Task {
         id: t.id.clone(),
@@ -143,12 +128,12 @@ fn task_to_proto(t: &TaskRow) -> pb::Task {
         queue: t.queue.clone(),
         state: state.into(),
         title: t.title.clone(),
-        details_json: t.details.clone(),
-        outcomes: t.outcome_list().unwrap_or_default(),
+        details_json: t.details_json.clone(),
+        outcomes: t.outcomes.clone(),
         claimed_by: t.claimed_by.clone(),
         outcome: t.outcome.clone(),
         note: t.note.clone(),
-        created_at: Some(convert::timestamp(t.created_at.and_utc())),
-        updated_at: Some(convert::timestamp(t.updated_at.and_utc())),
+        created_at: Some(convert::timestamp(t.created_at)),
+        updated_at: Some(convert::timestamp(t.updated_at)),
     }
 }

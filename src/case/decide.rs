@@ -198,6 +198,7 @@ pub(crate) mod tests {
         let at = Utc.with_ymd_and_hms(2026, 5, 4, 8, 0, 0).unwrap();
         CaseRecord {
             id: "c1".into(),
+            payment_reference: crate::case::PaymentReference::from_payload(1),
             claim: Claim {
                 client_id: ClientId::parse("acme").unwrap(),
                 client_reference: "r1".into(),

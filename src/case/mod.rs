@@ -6,8 +6,10 @@ mod client;
 mod decide;
 mod decision;
 mod event;
+mod filter;
 mod identifiers;
 mod lifecycle;
+mod payment_reference;
 mod policy;
 mod record;
 pub mod recoverability;
@@ -22,8 +24,10 @@ pub use event::{
     Activity, ActivityOutput, DocumentRendered, Event, JOB_FAILED_TASK, JobKind, RegisterAnswer,
     Timer,
 };
+pub use filter::CaseFilter;
 pub use identifiers::{ClientId, Iban, KvkNumber, Postcode};
 pub use lifecycle::task_kind;
+pub use payment_reference::{PaymentReference, check_digit};
 pub use policy::{TrackPolicy, VersionedPolicy};
 pub use record::{CaseRecord, NewCase, accepted_on};
 pub use stage::{CloseReason, Stage, Suspension};

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::claim::Claim;
+use super::payment_reference::PaymentReference;
 use super::stage::{CloseReason, Stage, Suspension};
 use crate::law::money::Money;
 
@@ -13,6 +14,8 @@ pub struct NewCase {
     pub id: String,
     /// The validated claim.
     pub claim: Claim,
+    /// The betalingskenmerk the debtor pays with, drawn for this case.
+    pub payment_reference: PaymentReference,
     /// When the office received it.
     pub received_at: DateTime<Utc>,
     /// The working day the office handles it from.
@@ -29,6 +32,7 @@ impl NewCase {
         CaseRecord {
             id: self.id.clone(),
             claim: self.claim.clone(),
+            payment_reference: self.payment_reference.clone(),
             stage: Stage::Intake,
             suspension: Suspension::None,
             close_reason: None,
@@ -51,6 +55,8 @@ pub struct CaseRecord {
     pub id: String,
     /// The claim as accepted.
     pub claim: Claim,
+    /// The betalingskenmerk the debtor pays with: on every letter, unique among cases.
+    pub payment_reference: PaymentReference,
     /// Where it stands.
     pub stage: Stage,
     /// Paused, or not.

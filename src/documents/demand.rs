@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, Style};
 use super::{
     BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row,
-    amount_row_if_positive, dossier_number, invoice_table, letter_opening, nl, nl_weekday,
-    payment_instructions, quote_request, signature, total_row,
+    amount_row_if_positive, invoice_table, letter_opening, nl, nl_weekday, payment_instructions,
+    quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::money::Money;
@@ -74,11 +74,10 @@ impl Demand {
                 "a demand (sommatie) is for businesses; a consumer gets a 14-dagenbrief".into(),
             ));
         }
-        let figures =
-            quote(&quote_request(case, client, sent_on, payments)).map_err(BuildError::Quote)?;
+        let figures = quote(&quote_request(case, sent_on, payments)).map_err(BuildError::Quote)?;
         Ok(Demand {
             parties: Parties::of(office, client, case),
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             client_reference: case.claim.client_reference.clone(),
             sent_on,
             invoices: InvoiceLine::all(case),

@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::{BODY, Column, Doc, Style};
 use super::{
-    BuildError, Office, Parties, RenderError, amount, amount_row, dossier_number, letter_opening,
-    nl, total_row,
+    BuildError, Office, Parties, RenderError, amount, amount_row, letter_opening, nl, total_row,
 };
 use crate::case::{CaseRecord, Client};
 use crate::law::money::Money;
@@ -155,7 +154,7 @@ impl FinalStatement {
         }
         Ok(FinalStatement {
             parties: Parties::of(office, client, case),
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             client_reference: case.claim.client_reference.clone(),
             drafted_on: input.drafted_on,
             close_reason: input.close_reason,

@@ -19,9 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::{BODY, Style};
 use super::{
-    BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row, dossier_number,
-    invoice_table, letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature,
-    total_row,
+    BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row, invoice_table,
+    letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::collection_costs::collection_costs_with_vat;
@@ -108,7 +107,7 @@ impl FourteenDayLetter {
         }
         // No letter was sent before this one, so the quote has no collection costs (and
         // its VAT setting changes nothing): the costs below are those this letter warns of.
-        let mut request = quote_request(case, client, sent_on, payments);
+        let mut request = quote_request(case, sent_on, payments);
         request.delivery_days = delivery_days;
         let figures = quote(&request).map_err(BuildError::Quote)?;
         let term = letter_term(sent_on, delivery_days);
@@ -119,7 +118,7 @@ impl FourteenDayLetter {
         );
         Ok(FourteenDayLetter {
             parties: Parties::of(office, client, case),
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             client_reference: case.claim.client_reference.clone(),
             sent_on,
             invoices: InvoiceLine::all(case),

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, LEFT, Style};
 use super::{
     BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
-    bailiff_fee_with_vat, dossier_number, nl, nl_weekday, payment_instructions, total_row,
+    bailiff_fee_with_vat, nl, nl_weekday, payment_instructions, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::interest::interest;
@@ -132,7 +132,7 @@ impl JudgmentService {
         let (service_fee, service_fee_vat) = bailiff_fee_with_vat(
             BailiffAct::ServiceOfJudgment,
             judgment.served_on,
-            client,
+            case,
             "serving a judgment",
         )?;
         let total = judgment.principal
@@ -147,7 +147,7 @@ impl JudgmentService {
         Ok(JudgmentService {
             parties: Parties::of(office, client, case),
             consumer: kind == DebtorKind::Consumer,
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             served_on: judgment.served_on,
             court: judgment.court,
             judgment_on: judgment.judgment_on,

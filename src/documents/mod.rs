@@ -4,7 +4,7 @@
 //!
 //! Each kind has a plain data struct (serde, stored as the document's `data` JSON) built
 //! from the case with the figures and dates of [`crate::law`] as they stood at that
-//! moment; rendering only formats that data. So a stored document can be re-rendered and
+//! moment (`assemble` picks the kind's builder and its inputs from the case); rendering only formats that data. So a stored document can be re-rendered and
 //! audited: the same data gives the same bytes (see [`layout`]), and nothing in here
 //! computes law — every amount, term and fee comes from `law` when the data is built.
 //!
@@ -17,6 +17,7 @@
 //! `pdftotext` gives the Dutch text back exactly (ë, é, €). The font is DejaVu Sans,
 //! bundled under `fonts/` with its licence, so no system fonts are needed.
 
+pub mod assemble;
 pub mod demand;
 pub mod final_statement;
 pub mod fourteen_day_letter;
@@ -32,9 +33,10 @@ use serde::{Deserialize, Serialize};
 use crate::case::{CaseRecord, Client, Debtor, Invoice};
 use crate::law::calendar::format_date_nl;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, bailiff_fee, bailiff_fee_vat};
+use crate::law::procedure::{BailiffAct, bailiff_fee_and_vat};
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
 
+pub use assemble::{Assembled, assemble};
 pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
 pub use fourteen_day_letter::FourteenDayLetter;
@@ -435,7 +437,7 @@ impl Parties {
     }
 
     /// A document's title: its kind's name, the dossier number and the debtor, e.g.
-    /// "Sommatie EX-… — Bouwbedrijf Jansen B.V.".
+    /// "Sommatie 6271 8281 8284 5904 — Bouwbedrijf Jansen B.V.".
     fn title(&self, name: &str, reference: &str) -> String {
         format!("{name} {reference} — {}", self.debtor.name)
     }
@@ -499,49 +501,28 @@ pub fn quote_invoices(case: &CaseRecord) -> Vec<InvoiceInput> {
 }
 
 /// The law's quote request for `case` on `as_of`: the debtor's kind, the invoices, the
-/// `payments` received so far and whether VAT is charged on collection costs (the client
-/// cannot deduct it). The 14-dagenbrief's own day and term, where they matter, the caller
-/// adds.
-fn quote_request(
-    case: &CaseRecord,
-    client: &Client,
-    as_of: NaiveDate,
-    payments: &[PaymentInput],
-) -> QuoteRequest {
+/// `payments` received so far and whether VAT is charged on collection costs (the track's
+/// own flag: the client cannot deduct it). The 14-dagenbrief's own day and term, where
+/// they matter, the caller adds.
+fn quote_request(case: &CaseRecord, as_of: NaiveDate, payments: &[PaymentInput]) -> QuoteRequest {
     let mut request = QuoteRequest::new(case.claim.debtor.kind, as_of);
     request.invoices = quote_invoices(case);
     request.payments = payments.to_vec();
-    request.vat_on_collection_costs = !client.vat_deductible;
+    request.vat_on_collection_costs = case.track.vat_on_collection_costs;
     request
 }
 
-/// The bailiff's fee for `act` done on `day` (Btag) and the VAT on it, zero when the client
-/// deducts VAT; `what` names the act in the error when the tariff has no figure that day.
+/// The bailiff's fee for `act` done on `day` (Btag) and the VAT on it as the track charges
+/// it ([`bailiff_fee_and_vat`]); `what` names the act in the error when the tariff has no
+/// figure that day.
 fn bailiff_fee_with_vat(
     act: BailiffAct,
     day: NaiveDate,
-    client: &Client,
+    case: &CaseRecord,
     what: &str,
 ) -> Result<(Money, Money), BuildError> {
-    let fee = bailiff_fee(act, day)
-        .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))?;
-    let vat = if client.vat_deductible {
-        Money::ZERO
-    } else {
-        bailiff_fee_vat(fee, day)
-    };
-    Ok((fee, vat))
-}
-
-/// The office's reference for a case, printed on every document and asked as the payment
-/// reference: short enough to type, unique enough to match a payment to its case.
-pub fn dossier_number(case_id: &str) -> String {
-    let hex: String = case_id
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(10)
-        .collect();
-    format!("EX-{}", hex.to_ascii_uppercase())
+    bailiff_fee_and_vat(act, day, case.track.vat_on_collection_costs)
+        .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))
 }
 
 /// Money in stored data: a decimal string in euros (`"1234.56"`), as on the wire, so the
@@ -747,14 +728,6 @@ mod tests {
             assert!(kind.template_version().starts_with(kind.as_str()));
         }
         assert_eq!(DocumentKind::parse("letter"), None);
-    }
-
-    #[test]
-    fn dossier_number_is_short_and_stable() {
-        assert_eq!(
-            dossier_number("3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b"),
-            "EX-3F2A9C1E77"
-        );
     }
 
     #[test]

@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, Column, Style};
 use super::{
     BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
-    dossier_number, letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature,
-    total_row,
+    letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client};
 use crate::law::money::Money;
@@ -94,13 +93,13 @@ impl PaymentPlanConfirmation {
             }
             previous = *due_on;
         }
-        let mut request = quote_request(case, client, agreed_on, payments);
+        let mut request = quote_request(case, agreed_on, payments);
         request.letter_sent_on = letter_sent_on;
         request.delivery_days = delivery_days;
         let figures = quote(&request).map_err(BuildError::Quote)?;
         Ok(PaymentPlanConfirmation {
             parties: Parties::of(office, client, case),
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             agreed_on,
             principal: figures.principal,
             interest: figures.interest,

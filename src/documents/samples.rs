@@ -14,9 +14,10 @@ use super::{
     FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
     Payout, Receipt, SummonsDraft, SummonsInput,
 };
+use crate::case::track::TrackState;
 use crate::case::{
     Address, CaseRecord, Claim, Client, ClientId, Debtor, DebtorKind, Iban, Invoice, KvkNumber,
-    Stage, Suspension,
+    PaymentReference, Stage, Suspension,
 };
 use crate::law::money::Money;
 
@@ -46,13 +47,14 @@ pub fn client() -> Client {
     }
 }
 
-fn case(id: &str, debtor: Debtor, invoices: Vec<Invoice>) -> CaseRecord {
+fn case(id: &str, reference: u64, debtor: Debtor, invoices: Vec<Invoice>) -> CaseRecord {
     let at: DateTime<Utc> = d(2026, 3, 20)
         .and_hms_opt(9, 0, 0)
         .expect("valid time")
         .and_utc();
     CaseRecord {
         id: id.into(),
+        payment_reference: PaymentReference::from_payload(reference),
         claim: Claim {
             client_id: ClientId::parse("acme").expect("valid id"),
             client_reference: "DOS-1".into(),
@@ -68,7 +70,11 @@ fn case(id: &str, debtor: Debtor, invoices: Vec<Invoice>) -> CaseRecord {
         version: 1,
         policy_version: 1,
         warnings: Vec::new(),
-        track: Default::default(),
+        // As the store reads it: the client cannot deduct VAT, so the track charges it.
+        track: TrackState {
+            vat_on_collection_costs: !client().vat_deductible,
+            ..TrackState::default()
+        },
         created_at: at,
         updated_at: at,
     }
@@ -98,6 +104,8 @@ fn debtor(kind: DebtorKind, name: &str, street: &str, postcode: &str, city: &str
 pub fn consumer_case() -> CaseRecord {
     case(
         "3f2a9c1e-77b0-4d5e-9a1b-0c2d3e4f5a6b",
+        // Betaalvereniging's published example: 5000 0567 8901 2345.
+        56_789_012_345,
         debtor(
             DebtorKind::Consumer,
             "J. de Vries",
@@ -134,6 +142,7 @@ pub fn business_case() -> CaseRecord {
     debtor.kvk_number = KvkNumber::parse("12345678").ok();
     case(
         "9b8c7d6e-5f40-4a3b-8c2d-1e0f9a8b7c6d",
+        271_828_182_845_904,
         debtor,
         vec![Invoice {
             number: "2026-0042".into(),

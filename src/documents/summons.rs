@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, LEFT, RIGHT, Style};
 use super::{
     BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row,
-    amount_row_if_positive, bailiff_fee_with_vat, dossier_number, invoice_table, nl, nl_weekday,
-    optional_amount, quote_request, total_row,
+    amount_row_if_positive, bailiff_fee_with_vat, invoice_table, nl, nl_weekday, optional_amount,
+    quote_request, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
 use crate::law::letter::letter_term;
@@ -171,7 +171,7 @@ impl SummonsDraft {
             )));
         }
         let request = |as_of| {
-            let mut request = quote_request(case, client, as_of, &input.payments);
+            let mut request = quote_request(case, as_of, &input.payments);
             request.letter_sent_on = input.letter_sent_on;
             request.delivery_days = input.delivery_days;
             request
@@ -211,7 +211,7 @@ impl SummonsDraft {
         let (summons_fee, summons_fee_vat) = bailiff_fee_with_vat(
             BailiffAct::Summons,
             input.planned_service_on,
-            client,
+            case,
             "a summons",
         )?;
         let representative_fee = liquidation_tariff(input.hearing_on, at_hearing.total_due, 1);
@@ -223,7 +223,7 @@ impl SummonsDraft {
         Ok(SummonsDraft {
             parties: Parties::of(office, client, case),
             consumer,
-            reference: dossier_number(&case.id),
+            reference: case.payment_reference.grouped(),
             client_reference: case.claim.client_reference.clone(),
             drafted_on: input.drafted_on,
             planned_service_on: input.planned_service_on,

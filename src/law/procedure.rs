@@ -321,6 +321,24 @@ pub fn bailiff_fee_vat(fee: Money, date: NaiveDate) -> Money {
     (fee * super::collection_costs::vat_rate_on(date)).round_cents()
 }
 
+/// The bailiff's fee for `act` on `date` and the VAT the debtor owes on it: the VAT when
+/// `vat_charged` (the creditor cannot deduct it: the same flag that adds VAT to the
+/// collection costs), else zero. `None` when the tariff has no figure that day. The track
+/// and the documents both take the fee from here.
+pub fn bailiff_fee_and_vat(
+    act: BailiffAct,
+    date: NaiveDate,
+    vat_charged: bool,
+) -> Option<(Money, Money)> {
+    let fee = bailiff_fee(act, date)?;
+    let vat = if vat_charged {
+        bailiff_fee_vat(fee, date)
+    } else {
+        Money::ZERO
+    };
+    Some((fee, vat))
+}
+
 /// The Btag tariff (excl. VAT) for `act` performed on `date`, from the table in force that
 /// day; `None` when the reference has no figure for that act and period.
 pub fn bailiff_fee(act: BailiffAct, date: NaiveDate) -> Option<Money> {

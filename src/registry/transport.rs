@@ -227,10 +227,7 @@ impl Transport {
         let operation = evidence.operation.clone();
         let stored = cache
             .store
-            .run(move |conn| {
-                register_cache::put(conn, register, &operation, &key, &answer)
-                    .map_err(StoreError::from)
-            })
+            .run(move |conn| register_cache::put(conn, register, &operation, &key, &answer))
             .await;
         if let Err(e) = stored {
             tracing::warn!(error = %e, "register answer not cached");

@@ -12,10 +12,11 @@ use super::schema::{cases, clients, invoices, parties};
 use super::{DbConnection, StoreError, db_instant, utc};
 use crate::case::track::TrackState;
 use crate::case::{
-    Address, CaseRecord, Claim, ClientId, CloseReason, Debtor, DebtorKind, Iban, Invoice,
-    KvkNumber, NewCase, Stage, Suspension,
+    Address, CaseFilter, CaseRecord, Claim, ClientId, CloseReason, Debtor, DebtorKind, Iban,
+    Invoice, KvkNumber, NewCase, PaymentReference, Stage, Suspension,
 };
 use crate::law::money::Money;
+use crate::page::Cursor;
 
 /// The party role of the debtor in `parties`.
 const DEBTOR: &str = "debtor";
@@ -105,6 +106,7 @@ pub(super) fn rows(
         state,
         created_at: now,
         updated_at: now,
+        payment_reference: Some(case.payment_reference.as_str().to_owned()),
     };
     let invoice_rows = claim
         .invoices
@@ -142,41 +144,34 @@ pub fn client_of(conn: &mut DbConnection, id: &str) -> Result<Option<String>, St
         .optional()?)
 }
 
-/// Which cases to list. Ranges are [after, before).
-#[derive(Clone, Debug, Default)]
-pub struct CaseFilter {
-    /// Only this client's cases.
-    pub client_id: Option<String>,
-    /// Only cases in this stage.
-    pub stage: Option<Stage>,
-    /// Only cases against this debtor.
-    pub debtor_kvk_number: Option<String>,
-    /// Created at or after.
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before.
-    pub created_before: Option<DateTime<Utc>>,
-    /// Updated at or after.
-    pub updated_after: Option<DateTime<Utc>>,
-    /// Updated before.
-    pub updated_before: Option<DateTime<Utc>>,
-}
-
-/// Where a page starts: after this (created_at, id) in creation order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PageCursor {
-    /// Creation instant of the last case of the previous page.
-    pub created_at: chrono::NaiveDateTime,
-    /// Its id (ties on the instant).
-    pub id: String,
+/// The case's stage, suspension and policy version (what an audit event records), or
+/// `None` when there is no such case.
+pub fn standing(
+    conn: &mut DbConnection,
+    case_id: &str,
+) -> Result<Option<(Stage, Suspension, i64)>, StoreError> {
+    let row: Option<(String, String, i64)> = cases::table
+        .find(case_id)
+        .select((cases::stage, cases::suspension, cases::policy_version))
+        .first(conn)
+        .optional()?;
+    let Some((stage, suspension, policy_version)) = row else {
+        return Ok(None);
+    };
+    let stage = Stage::parse(&stage)
+        .ok_or_else(|| StoreError::Corrupt(format!("case {case_id}: stage {stage:?}")))?;
+    let suspension = Suspension::parse(&suspension)
+        .ok_or_else(|| StoreError::Corrupt(format!("case {case_id}: suspension {suspension:?}")))?;
+    Ok(Some((stage, suspension, policy_version)))
 }
 
 /// One page of cases in creation order, and the cursor of the next page if there is one.
 pub fn list(
     conn: &mut DbConnection,
     filter: &CaseFilter,
-    after: Option<&PageCursor>,
+    after: Option<&Cursor>,
     page_size: i64,
-) -> Result<(Vec<CaseRecord>, Option<PageCursor>), StoreError> {
+) -> Result<(Vec<CaseRecord>, Option<Cursor>), StoreError> {
     let mut query = cases::table.into_boxed();
     if let Some(client_id) = &filter.client_id {
         query = query.filter(cases::client_id.eq(client_id.clone()));
@@ -200,9 +195,10 @@ pub fn list(
         query = query.filter(cases::updated_at.lt(db_instant(at)));
     }
     if let Some(cursor) = after {
+        let at = db_instant(cursor.created_at);
         query = query.filter(
-            cases::created_at.gt(cursor.created_at).or(cases::created_at
-                .eq(cursor.created_at)
+            cases::created_at.gt(at).or(cases::created_at
+                .eq(at)
                 .and(cases::id.gt(cursor.id.clone()))),
         );
     }
@@ -212,8 +208,8 @@ pub fn list(
         .load(conn)?;
     let next = if rows.len() as i64 > page_size {
         rows.truncate(usize::try_from(page_size).unwrap_or(0));
-        rows.last().map(|r| PageCursor {
-            created_at: r.created_at,
+        rows.last().map(|r| Cursor {
+            created_at: utc(r.created_at),
             id: r.id.clone(),
         })
     } else {
@@ -307,6 +303,8 @@ fn record(
             ),
             None => None,
         },
+        payment_reference: PaymentReference::parse(row.payment_reference.as_deref().unwrap_or(""))
+            .map_err(|e| corrupt("payment reference", e))?,
         id: row.id,
         claim,
         close_note: row.close_note,

@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::documents;
-use super::{DbConnection, StoreError};
+use super::{DbConnection, StoreError, db_instant, utc};
+use crate::page::Cursor;
 
 /// A `documents` row without its bytes: what a listing shows.
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
@@ -77,32 +78,22 @@ pub fn get_data(conn: &mut DbConnection, id: &str) -> Result<Option<(String, Str
         .optional()?)
 }
 
-/// Where a page of documents starts: after this (created_at, id).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DocumentCursor {
-    /// Creation instant of the last document of the previous page.
-    pub created_at: NaiveDateTime,
-    /// Its id (ties on the instant).
-    pub id: String,
-}
-
 /// One page of a case's documents in creation order, and the cursor of the next page.
 pub fn list(
     conn: &mut DbConnection,
     case_id: &str,
-    after: Option<&DocumentCursor>,
+    after: Option<&Cursor>,
     page_size: i64,
-) -> Result<(Vec<DocumentMeta>, Option<DocumentCursor>), StoreError> {
+) -> Result<(Vec<DocumentMeta>, Option<Cursor>), StoreError> {
     let mut query = documents::table
         .filter(documents::case_id.eq(case_id))
         .into_boxed();
     if let Some(cursor) = after {
+        let at = db_instant(cursor.created_at);
         query = query.filter(
-            documents::created_at
-                .gt(cursor.created_at)
-                .or(documents::created_at
-                    .eq(cursor.created_at)
-                    .and(documents::id.gt(cursor.id.clone()))),
+            documents::created_at.gt(at).or(documents::created_at
+                .eq(at)
+                .and(documents::id.gt(cursor.id.clone()))),
         );
     }
     let mut rows: Vec<DocumentMeta> = query
@@ -112,8 +103,8 @@ pub fn list(
         .load(conn)?;
     let next = if rows.len() as i64 > page_size {
         rows.truncate(usize::try_from(page_size).unwrap_or(0));
-        rows.last().map(|r| DocumentCursor {
-            created_at: r.created_at,
+        rows.last().map(|r| Cursor {
+            created_at: utc(r.created_at),
             id: r.id.clone(),
         })
     } else {

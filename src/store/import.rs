@@ -116,6 +116,7 @@ struct CaseInsert<'a> {
     state: &'a str,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+    payment_reference: Option<&'a str>,
 }
 
 impl<'a> From<&'a CaseRow> for CaseInsert<'a> {
@@ -140,6 +141,7 @@ impl<'a> From<&'a CaseRow> for CaseInsert<'a> {
             state: &r.state,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            payment_reference: r.payment_reference.as_deref(),
         }
     }
 }
@@ -320,7 +322,7 @@ pub fn insert_all(
     let parties_in: Vec<PartyInsert<'_>> = party_rows.iter().map(Into::into).collect();
     let invoices_in: Vec<InvoiceInsert<'_>> = invoice_rows.iter().map(Into::into).collect();
     let jobs_in: Vec<JobInsert<'_>> = jobs.iter().map(Into::into).collect();
-    insert_chunks!(cases::table, cases_in, 19);
+    insert_chunks!(cases::table, cases_in, 20);
     insert_chunks!(parties::table, parties_in, 15);
     insert_chunks!(invoices::table, invoices_in, 6);
     insert_chunks!(case_events::table, event_rows, 10);

@@ -45,15 +45,41 @@ pub enum StoreError {
     /// No connection could be had (database down, pool exhausted).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A concurrent write took the key first (a unique violation): the operation may be
+    /// tried again, and then sees the winner's row.
+    #[error("a concurrent write conflicted: {0}")]
+    Conflict(String),
     /// A query failed.
     #[error("database error: {0}")]
-    Query(#[from] DieselError),
+    Query(DieselError),
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(String),
     /// A stored row does not read back as a valid domain value (a bug or a hand edit).
     #[error("unreadable stored data: {0}")]
     Corrupt(String),
+}
+
+/// diesel's errors sorted by what the caller can do about them, here, so that nothing
+/// above the store needs to know diesel: a lost race is [`StoreError::Conflict`], a
+/// serialization failure or a closed connection is [`StoreError::Unavailable`] (a retry
+/// may succeed), the rest is a failed query.
+impl From<DieselError> for StoreError {
+    fn from(e: DieselError) -> Self {
+        use diesel::result::DatabaseErrorKind;
+        match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::Conflict(info.message().to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Unavailable(format!("conflicting write, retry: {}", info.message()))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            other => Self::Query(other),
+        }
+    }
 }
 
 /// An instant as stored: UTC, whole microseconds (what PostgreSQL keeps), so what is
@@ -165,14 +191,22 @@ impl Store {
 /// (diesel's SQLite batch insert uses one) become savepoints.
 pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
-    E: From<DieselError>,
+    E: From<StoreError>,
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     let DbConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(f);
+        // diesel's transaction wants an error it can make from its own; the caller's
+        // error rides inside.
+        return conn
+            .transaction(|conn| f(conn).map_err(Failed::Caller))
+            .map_err(|failed| match failed {
+                Failed::Caller(e) => e,
+                Failed::Database(e) => StoreError::from(e).into(),
+            });
     };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        .map_err(StoreError::from)?;
     let outcome = f(conn);
     let DbConnection::Sqlite(sqlite) = conn else {
         unreachable!("the connection does not change backend");
@@ -183,7 +217,7 @@ where
             Err(e) => {
                 // A pooled connection must never go back with an open transaction.
                 let _already_closed = AnsiTransactionManager::rollback_transaction(sqlite);
-                Err(e.into())
+                Err(StoreError::from(e).into())
             }
         },
         Err(e) => {
@@ -197,9 +231,25 @@ where
 /// rolls back what `f` wrote and nothing else, so one part of a batch can fail alone.
 pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
-    E: From<DieselError>,
+    E: From<StoreError>,
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
 {
     // Inside a transaction diesel's transaction manager opens a SAVEPOINT.
-    conn.transaction(f)
+    conn.transaction(|conn| f(conn).map_err(Failed::Caller))
+        .map_err(|failed| match failed {
+            Failed::Caller(e) => e,
+            Failed::Database(e) => StoreError::from(e).into(),
+        })
+}
+
+/// A failed transaction: the caller's error, or the database's on begin or commit.
+enum Failed<E> {
+    Caller(E),
+    Database(DieselError),
+}
+
+impl<E> From<DieselError> for Failed<E> {
+    fn from(e: DieselError) -> Self {
+        Self::Database(e)
+    }
 }

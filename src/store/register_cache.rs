@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::{DbConnection, db_instant, transaction, utc};
+use super::{DbConnection, StoreError, db_instant, transaction, utc};
 
 diesel::table! {
     /// Declared here rather than in `schema.rs`: only this module reads it.
@@ -64,7 +64,7 @@ pub fn put(
     operation: &str,
     request_key: &str,
     answer: &CachedAnswer,
-) -> QueryResult<()> {
+) -> Result<(), StoreError> {
     use register_answers::dsl as t;
     transaction(conn, |conn| {
         diesel::delete(

@@ -56,6 +56,9 @@ pub struct CaseRow {
     pub state: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Never NULL for a case stored by this version (the column is nullable only because
+    /// SQLite cannot add a NOT NULL column without a default to a filled table).
+    pub payment_reference: Option<String>,
 }
 
 /// A `parties` row (the debtor; later also others).

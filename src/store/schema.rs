@@ -47,6 +47,7 @@ diesel::table! {
         state -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        payment_reference -> Nullable<Text>,
     }
 }
 

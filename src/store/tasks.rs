@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::tasks;
-use super::{DbConnection, StoreError};
+use super::{DbConnection, StoreError, db_instant, utc};
+use crate::page::Cursor;
 
 /// A task's states as stored.
 pub mod state {
@@ -128,9 +129,6 @@ pub fn complete(
     Ok(updated == 1)
 }
 
-/// Where a page of tasks starts: after this (created_at, id).
-pub type TaskCursor = (NaiveDateTime, String);
-
 /// Which tasks to list.
 #[derive(Clone, Debug, Default)]
 pub struct TaskFilter {
@@ -147,9 +145,9 @@ pub struct TaskFilter {
 pub fn list(
     conn: &mut DbConnection,
     filter: &TaskFilter,
-    after: Option<&TaskCursor>,
+    after: Option<&Cursor>,
     page_size: i64,
-) -> Result<(Vec<TaskRow>, Option<TaskCursor>), StoreError> {
+) -> Result<(Vec<TaskRow>, Option<Cursor>), StoreError> {
     let mut query = tasks::table.select(TaskRow::as_select()).into_boxed();
     if let Some(queue) = &filter.queue {
         query = query.filter(tasks::queue.eq(queue.clone()));
@@ -160,11 +158,12 @@ pub fn list(
     if let Some(state) = filter.state {
         query = query.filter(tasks::state.eq(state));
     }
-    if let Some((at, id)) = after {
+    if let Some(cursor) = after {
+        let at = db_instant(cursor.created_at);
         query = query.filter(
-            tasks::created_at
-                .gt(*at)
-                .or(tasks::created_at.eq(*at).and(tasks::id.gt(id.clone()))),
+            tasks::created_at.gt(at).or(tasks::created_at
+                .eq(at)
+                .and(tasks::id.gt(cursor.id.clone()))),
         );
     }
     let mut rows: Vec<TaskRow> = query
@@ -173,7 +172,10 @@ pub fn list(
         .load(conn)?;
     let next = if rows.len() as i64 > page_size {
         rows.truncate(usize::try_from(page_size).unwrap_or(0));
-        rows.last().map(|r| (r.created_at, r.id.clone()))
+        rows.last().map(|r| Cursor {
+            created_at: utc(r.created_at),
+            id: r.id.clone(),
+        })
     } else {
         None
     };

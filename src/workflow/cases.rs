@@ -1,15 +1,20 @@
 //! Entering claims and reading cases.
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::effects::new_id;
 use super::pipeline::{Creation, create_in};
 use super::{App, Principal};
 
-use crate::case::{CaseRecord, Claim, FieldViolation, NewCase, VersionedPolicy, accepted_on};
+use crate::case::{
+    CaseFilter, CaseRecord, Claim, FieldViolation, NewCase, PaymentReference, VersionedPolicy,
+    accepted_on,
+};
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
-use crate::store::cases::{self, CaseFilter, PageCursor};
+use crate::page::Cursor;
+use crate::store::cases;
 use crate::store::{DbConnection, clients, transaction};
 
 /// A page request for [`App::list_cases`].
@@ -18,7 +23,7 @@ pub struct CaseQuery {
     /// Filters.
     pub filter: CaseFilter,
     /// Continue after this case.
-    pub after: Option<PageCursor>,
+    pub after: Option<Cursor>,
     /// At most this many.
     pub page_size: i64,
 }
@@ -146,7 +151,7 @@ impl App {
         &self,
         who: &Principal,
         mut query: CaseQuery,
-    ) -> Result<(Vec<CaseRecord>, Option<PageCursor>), AppError> {
+    ) -> Result<(Vec<CaseRecord>, Option<Cursor>), AppError> {
         if let Some(own) = who.confined_to() {
             if query.filter.client_id.as_deref().is_some_and(|c| c != own) {
                 return Ok((Vec::new(), None));
@@ -190,10 +195,24 @@ pub(super) fn new_case(
     }
     NewCase {
         id: new_id(received_at),
+        payment_reference: new_payment_reference(),
         accepted_on: accepted_on(amsterdam_local(received_at), policy.policy.intake_cutoff),
         claim,
         received_at,
         policy_version: policy.version,
         warnings,
     }
+}
+
+/// A fresh betalingskenmerk for a new case: 15 random digits (from the operating system's
+/// generator, as the v4 UUIDs are) and their check digit. Drawn, not counted, so issuing
+/// one needs no round trip and no shared counter (an import batch draws 500 in memory);
+/// the unique index on `cases.payment_reference` catches the rare repeat (about one in
+/// 10^8 per case with ten million cases stored), and the caller's retry on
+/// [`AppError::Conflict`] draws again: `CreateCase` and an import batch both do so.
+pub(super) fn new_payment_reference() -> PaymentReference {
+    PaymentReference::issue(|| {
+        let bits = Uuid::new_v4().as_u128();
+        u64::try_from(bits & u128::from(u64::MAX)).expect("masked to 64 bits")
+    })
 }

@@ -33,10 +33,9 @@ impl DbClock {
         let to = db_instant(start);
         let now = match s.run(move |conn| stored::advance(conn, to)).await {
             // Two instances creating the row at once: the loser reads the winner's.
-            Err(StoreError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ))) => store.run(move |conn| stored::advance(conn, to)).await?,
+            Err(StoreError::Conflict(_)) => {
+                store.run(move |conn| stored::advance(conn, to)).await?
+            }
             other => other?,
         };
         Ok(Self {

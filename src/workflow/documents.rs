@@ -10,16 +10,15 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use tokio::sync::Semaphore;
 
 use super::{Actor, App, Principal};
 use crate::case::{Stage, Suspension};
 use crate::documents::{self, DocumentData, DocumentKind, MEDIA_TYPE};
 use crate::error::AppError;
-use crate::store::documents::{self as stored, DocumentCursor, DocumentMeta, NewDocument};
+use crate::page::Cursor;
+use crate::store::documents::{self as stored, DocumentMeta, NewDocument};
 use crate::store::events::{self, NewEvent};
-use crate::store::schema::cases;
 use crate::store::{DbConnection, db_instant, transaction, utc};
 
 /// Renders at a time in this process: one per core. Rendering is CPU work, so more at once
@@ -73,7 +72,7 @@ pub struct DocumentPage {
     /// The documents, oldest first.
     pub documents: Vec<StoredDocument>,
     /// The cursor of the next page, if there is one.
-    pub next: Option<DocumentCursor>,
+    pub next: Option<Cursor>,
 }
 
 /// The id of the document of `kind` with `data_json` in case `case_id`: a UUID made of the
@@ -192,7 +191,7 @@ impl App {
         &self,
         who: &Principal,
         case_id: String,
-        after: Option<DocumentCursor>,
+        after: Option<Cursor>,
         page_size: i64,
     ) -> Result<DocumentPage, AppError> {
         self.check_case_visible(who, &case_id).await?;
@@ -252,17 +251,8 @@ fn case_standing(
     conn: &mut DbConnection,
     case_id: &str,
 ) -> Result<(Stage, Suspension, i64), AppError> {
-    let (stage, suspension, policy_version): (String, String, i64) = cases::table
-        .find(case_id)
-        .select((cases::stage, cases::suspension, cases::policy_version))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::NotFound(format!("no case {case_id:?}")))?;
-    let stage = Stage::parse(&stage)
-        .ok_or_else(|| AppError::Internal(format!("case {case_id}: stage {stage:?}")))?;
-    let suspension = Suspension::parse(&suspension)
-        .ok_or_else(|| AppError::Internal(format!("case {case_id}: suspension {suspension:?}")))?;
-    Ok((stage, suspension, policy_version))
+    crate::store::cases::standing(conn, case_id)?
+        .ok_or_else(|| AppError::NotFound(format!("no case {case_id:?}")))
 }
 
 #[cfg(test)]

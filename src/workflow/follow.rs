@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use chrono::{DateTime, Utc};
+
 use super::{App, Principal};
+use crate::case::{Stage, Suspension};
 use crate::error::AppError;
-use crate::store::{cases, events};
+use crate::store::{cases, events, utc};
 
 /// Longest wait between two looks at the log.
 const POLL: Duration = Duration::from_millis(100);
@@ -17,6 +20,48 @@ const PAGE: i64 = 200;
 /// How often a running watch checks that the token that opened it still holds: a
 /// revocation or expiry ends the stream within this (the auth layer's cache time).
 const TOKEN_RECHECK: Duration = Duration::from_secs(5);
+
+/// One entry of a case's audit log, as the callers see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The case.
+    pub case_id: String,
+    /// Its place in the case's log, from 1.
+    pub sequence: i64,
+    /// What happened (`payment_recorded`, `document_stored`, …).
+    pub kind: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who: a token or the system.
+    pub actor: String,
+    /// The stage after it (`None`: not one this build knows).
+    pub stage: Option<Stage>,
+    /// The suspension after it (`None`: not one this build knows).
+    pub suspension: Option<Suspension>,
+    /// Why, in words.
+    pub reason: String,
+    /// The event's data with the amounts as computed then, as JSON.
+    pub payload_json: String,
+    /// The policy version it was decided under.
+    pub policy_version: i64,
+}
+
+impl From<events::EventRow> for AuditEntry {
+    fn from(row: events::EventRow) -> Self {
+        Self {
+            stage: Stage::parse(&row.stage),
+            suspension: Suspension::parse(&row.suspension),
+            case_id: row.case_id,
+            sequence: row.sequence,
+            kind: row.kind,
+            at: utc(row.at),
+            actor: row.actor,
+            reason: row.reason,
+            payload_json: row.payload,
+            policy_version: row.policy_version,
+        }
+    }
+}
 
 impl App {
     /// Streams the case's events from sequence `from` (1 = the start), then live, until the
@@ -27,7 +72,7 @@ impl App {
         who: &Principal,
         case_id: String,
         from: i64,
-    ) -> Result<mpsc::Receiver<Result<events::EventRow, AppError>>, AppError> {
+    ) -> Result<mpsc::Receiver<Result<AuditEntry, AppError>>, AppError> {
         self.check_case_visible(who, &case_id).await?;
         let id = case_id.clone();
         let exists = self
@@ -67,7 +112,7 @@ impl App {
                         let full = rows.len() as i64 == PAGE;
                         for row in rows {
                             next = row.sequence + 1;
-                            if tx.send(Ok(row)).await.is_err() {
+                            if tx.send(Ok(row.into())).await.is_err() {
                                 return;
                             }
                         }

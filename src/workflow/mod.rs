@@ -5,18 +5,21 @@
 //! rows). The durable engine (ARCHITECTURE.md → How a case moves): `jobs` runs timers and
 //! activities through the pipeline, `worker` is the job loop in `serve`, `clock` the shared
 //! manual clock.
+//! What the API reads are the workflow's own views (`Task`, `AuditEntry`,
+//! `StoredDocument`, pages by `page::Cursor`): store rows stay in the store. A document's
+//! data comes from `documents::assemble`; the engine only stores it.
 
 mod admin;
 mod cases;
 mod clock;
 mod documents;
-mod dossier;
 mod effects;
 mod follow;
 mod import;
 mod jobs;
 mod pipeline;
 mod principal;
+mod task_view;
 mod tasks;
 pub mod tokens;
 mod track;
@@ -32,10 +35,12 @@ use crate::store::Store;
 pub use cases::CaseQuery;
 pub use clock::{ClockTarget, DbClock};
 pub use documents::{DocumentPage, StoredDocument};
+pub use follow::AuditEntry;
 pub use import::{BATCH_ROWS, ImportInput, ImportRow, Outcome, RowOutcome};
 pub use jobs::{JobOutcome, SYSTEM, backoff};
 pub use principal::{Principal, Role};
-pub use tasks::{Completion, TaskQuery};
+pub use task_view::{Task, TaskQuery, TaskState};
+pub use tasks::Completion;
 pub use worker::{EngineConfig, run_workers};
 
 /// Who asked: recorded on every audit event.

@@ -4,22 +4,12 @@
 use serde_json::Value;
 
 use super::pipeline::{Command, IdempotencyKey, TaskCompletion};
+use super::task_view::Task;
 use super::{App, Principal};
 use crate::case::Event;
 use crate::error::AppError;
-use crate::store::tasks::{self, TaskCursor, TaskFilter, TaskRow, state};
+use crate::store::tasks::{self, state};
 use crate::store::{db_instant, transaction};
-
-/// A page request for [`App::list_tasks`].
-#[derive(Clone, Debug, Default)]
-pub struct TaskQuery {
-    /// Filters.
-    pub filter: TaskFilter,
-    /// Continue after this (created_at, id).
-    pub after: Option<TaskCursor>,
-    /// At most this many.
-    pub page_size: i64,
-}
 
 /// What a person chose.
 #[derive(Clone, Debug)]
@@ -38,26 +28,9 @@ pub struct Completion {
 const COMPLETE_SCOPE: &str = "complete_task";
 
 impl App {
-    /// A page of tasks and the cursor of the next one.
-    pub async fn list_tasks(
-        &self,
-        query: TaskQuery,
-    ) -> Result<(Vec<TaskRow>, Option<TaskCursor>), AppError> {
-        self.store
-            .run(move |conn| {
-                Ok(tasks::list(
-                    conn,
-                    &query.filter,
-                    query.after.as_ref(),
-                    query.page_size,
-                )?)
-            })
-            .await
-    }
-
     /// Takes a task for `assignee`; FAILED_PRECONDITION when someone else has it or it is
     /// done. Claiming one's own task again is fine.
-    pub async fn claim_task(&self, task_id: String, assignee: String) -> Result<TaskRow, AppError> {
+    pub async fn claim_task(&self, task_id: String, assignee: String) -> Result<Task, AppError> {
         let now = db_instant(self.clock.now());
         self.store
             .run(move |conn| {
@@ -77,12 +50,13 @@ impl App {
                 })
             })
             .await
+            .and_then(Task::try_from)
     }
 
     /// Completes a task with one of its outcomes; the outcome is an event for the task's
     /// case, applied through the pipeline in the transaction that completes the task,
     /// recorded as done by `who`. Idempotent on `request_id`.
-    pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<TaskRow, AppError> {
+    pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<Task, AppError> {
         let now = self.service_now().await?;
         let task_id = c.task_id.clone();
         // A task's case, kind and details never change once it is opened; its state is
@@ -126,5 +100,6 @@ impl App {
                     .ok_or_else(|| AppError::Internal("task vanished".into()))
             })
             .await
+            .and_then(Task::try_from)
     }
 }

@@ -12,15 +12,9 @@ use super::pipeline::{Command, IdempotencyKey};
 use super::{Actor, App, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event};
-use crate::case::{Client, CloseReason, TrackPolicy};
 use crate::clock::amsterdam_local;
-use crate::documents::{
-    Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput, FourteenDayLetter,
-    Insolvency, Office, PaymentPlanConfirmation, Receipt,
-};
+use crate::documents::{Assembled, DocumentKind, Office, assemble};
 use crate::error::AppError;
-use crate::law::money::Money;
-use crate::law::quote::PaymentInput;
 use crate::registry::Registry;
 use crate::store::{cases, clients};
 
@@ -104,8 +98,8 @@ impl App {
             .await
     }
 
-    /// Builds the letter the payload names from the case as it stands (the figures are the
-    /// law's quote on the letter's day) and stores it with `documents::render`. Idempotent:
+    /// Asks `documents::assemble` for the document the payload names, from the case as it
+    /// stands (the figures are the law's quote on the document's day), and stores it. Idempotent:
     /// the same data names the same stored document.
     async fn render_letter(&self, case_id: &str, payload: &Value) -> Result<Value, String> {
         let kind_name = payload["kind"].as_str().unwrap_or_default().to_owned();
@@ -133,79 +127,14 @@ impl App {
             })
             .await
             .map_err(|e| e.to_string())?;
-        let office = Office::example();
-        let payments: Vec<PaymentInput> = case
-            .track
-            .payments
-            .iter()
-            .filter(|p| p.paid_on <= on)
-            .map(|p| PaymentInput {
-                paid_on: p.paid_on,
-                amount: Money::from_cents(p.amount_cents),
-                invoice_number: p.invoice_number.clone(),
-            })
-            .collect();
-        if kind == DocumentKind::FourteenDayLetter
-            && let Some(reason) = FourteenDayLetter::not_applicable(&case, on)
-        {
+        // The office is the example one until the office is configured.
+        let data = match assemble(kind, &Office::example(), &client, &case, &policy, on)? {
+            Assembled::Data(data) => *data,
             // Not a failure to retry: the law allows no such letter (a person let an early
             // letter go at intake). The dossier says why there is none.
-            return Ok(json!({ "kind": kind.as_str(), "skipped": reason }));
-        }
-        let data = match kind {
-            DocumentKind::FourteenDayLetter => DocumentData::FourteenDayLetter(
-                FourteenDayLetter::build(
-                    &office,
-                    &client,
-                    &case,
-                    on,
-                    policy.letter_delivery_days,
-                    &payments,
-                )
-                .map_err(|e| e.to_string())?,
-            ),
-            DocumentKind::Demand => DocumentData::Demand(
-                Demand::build(
-                    &office,
-                    &client,
-                    &case,
-                    on,
-                    policy.demand_term_days,
-                    &payments,
-                )
-                .map_err(|e| e.to_string())?,
-            ),
-            DocumentKind::PaymentPlan => {
-                let plan = case.track.plan.clone().ok_or("the case has no plan")?;
-                let instalments: Vec<(NaiveDate, Money)> = plan
-                    .instalments
-                    .iter()
-                    .filter_map(|i| i.due_on.map(|d| (d, Money::from_cents(i.amount_cents))))
-                    .collect();
-                DocumentData::PaymentPlan(
-                    PaymentPlanConfirmation::build(
-                        &office,
-                        &client,
-                        &case,
-                        on,
-                        case.track.letter_sent_on,
-                        policy.letter_delivery_days,
-                        &payments,
-                        &instalments,
-                        policy.plan_grace_days,
-                    )
-                    .map_err(|e| e.to_string())?,
-                )
+            Assembled::Skipped(reason) => {
+                return Ok(json!({ "kind": kind.as_str(), "skipped": reason }));
             }
-            DocumentKind::FinalStatement => {
-                DocumentData::FinalStatement(final_statement(&office, &client, &case, &policy, on)?)
-            }
-            DocumentKind::Summons => DocumentData::Summons(super::dossier::summons_draft(
-                &office, &client, &case, &policy, on, payments,
-            )?),
-            DocumentKind::JudgmentService => DocumentData::JudgmentService(
-                super::dossier::judgment_writ(&office, &client, &case, &policy)?,
-            ),
         };
         let stored = self
             .store_document(case_id.to_owned(), kind, data, Actor(SYSTEM.into()))
@@ -254,70 +183,4 @@ impl App {
             Activity::RenderDocument => self.render_letter(case_id, payload).await,
         }
     }
-}
-
-/// The final statement document from the track's figures on the closing day: the claim's
-/// principal and what interest and costs came to (paid and still open), every receipt;
-/// nothing is paid out to the client yet when the case closes.
-fn final_statement(
-    office: &Office,
-    client: &Client,
-    case: &CaseRecord,
-    policy: &TrackPolicy,
-    on: NaiveDate,
-) -> Result<FinalStatement, String> {
-    let open = owed(case, policy, on)?;
-    let paid = |f: fn(&PaymentRecord) -> i64| {
-        Money::from_cents(case.track.payments.iter().map(f).sum::<i64>())
-    };
-    let close_reason = match case.close_reason {
-        Some(CloseReason::Paid) => "volledig betaald",
-        Some(CloseReason::Uncollectable) => "oninbaar",
-        Some(CloseReason::Withdrawn) => "ingetrokken door de opdrachtgever",
-        Some(CloseReason::Dismissed) => "vordering afgewezen door de rechter",
-        None => "gesloten",
-    };
-    let insolvency = case
-        .track
-        .recoverability
-        .as_ref()
-        .filter(|_| case.close_reason == Some(CloseReason::Uncollectable))
-        .and_then(|r| {
-            let number = r.verdict.insolvency_number.clone()?;
-            let kind = match number.chars().next() {
-                Some('S') => "surseance van betaling",
-                Some('R') => "schuldsaneringsregeling (WSNP)",
-                _ => "faillissement",
-            };
-            Some(Insolvency {
-                kind: kind.into(),
-                administrator: r.verdict.administrator_name(),
-                administrator_address: r.verdict.administrator_address(),
-                case_number: number,
-            })
-        });
-    let input = FinalStatementInput {
-        drafted_on: on,
-        close_reason: close_reason.into(),
-        principal: case.principal(),
-        interest: paid(|p| p.to_interest_cents) + open.quote.interest,
-        collection_costs: paid(|p| p.to_costs_cents)
-            + open.quote.collection_costs
-            + open.quote.collection_costs_vat,
-        legal_costs: paid(|p| p.to_legal_costs_cents) + open.legal_costs,
-        receipts: case
-            .track
-            .payments
-            .iter()
-            .filter(|p| p.amount_cents > 0)
-            .map(|p| Receipt {
-                received_on: p.paid_on,
-                amount: Money::from_cents(p.amount_cents),
-                description: "betaling debiteur".into(),
-            })
-            .collect(),
-        payouts: Vec::new(),
-        insolvency,
-    };
-    FinalStatement::build(office, client, case, input).map_err(|e| e.to_string())
 }

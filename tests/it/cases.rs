@@ -47,6 +47,11 @@ async fn create_then_get_round_trips_every_field(db: TestDb) {
     assert_eq!(fetched.version, 2);
     assert_eq!(fetched.policy_version, 1);
     assert!(
+        exploot::case::PaymentReference::parse(&fetched.payment_reference).is_ok(),
+        "a betalingskenmerk from the start: {:?}",
+        fetched.payment_reference
+    );
+    assert!(
         fetched.warnings.is_empty(),
         "above the €500 minimum: {:?}",
         fetched.warnings

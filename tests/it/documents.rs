@@ -167,7 +167,7 @@ fn fourteen_day_letter_states_everything_art_6_96_lid_6_asks() {
             // How to pay.
             "NL02 ABNA 0123 4567 89",
             "Stichting Derdengelden Van Dijk & Bakker",
-            "EX-3F2A9C1E77",
+            "Betalingskenmerk 5000 0567 8901 2345",
             // Dutch characters survive extraction.
             "één keer",
             "vóór 20 april 2026",
@@ -509,7 +509,7 @@ fn final_statement_adds_up() {
     assert_contains_all(
         &text,
         &[
-            "Betreft: eindafrekening dossier EX-3F2A9C1E77 — J. de Vries",
+            "Betreft: eindafrekening dossier 5000 0567 8901 2345 — J. de Vries",
             "Geachte opdrachtgever",
             "Reden: betaald",
             "Hoofdsom € 1.334,51",

@@ -15,6 +15,7 @@ use tonic::transport::Endpoint;
 use crate::harness::fixtures::{business_claim, consumer_claim, put_client};
 use crate::harness::server::{Caller, default_start, wait_serving};
 use crate::harness::{TestDb, TestServer, eventually, on_both_backends};
+use exploot::case::PaymentReference;
 use exploot::workflow::Role;
 
 /// Row `i` of a generated import: consumers and businesses, 1–3 invoices, some below the
@@ -214,6 +215,37 @@ async fn ten_thousand_rows_with_three_percent_bad_then_again(db: TestDb) {
     server.stop().await;
 }
 on_both_backends!(ten_thousand_rows_with_three_percent_bad_then_again);
+
+/// Done-when of issue 15: a batch of 500 rows is written in one statement per table, and
+/// every case in it still gets a betalingskenmerk of its own whose check digit holds; the
+/// old `EX-` + timestamp digits printed the same reference for a whole batch.
+async fn ten_thousand_imported_claims_get_ten_thousand_payment_references(db: TestDb) {
+    const N: usize = 10_000;
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let requests: Vec<_> = (0..N).map(|i| good_row("acme", i)).collect();
+    let answers = import(server.intake(), requests).await;
+    assert!(answers.iter().all(|a| outcome(a) == Outcome::Accepted));
+    let cases = stored(&server.channel, "acme").await;
+    assert_eq!(cases.len(), N);
+    let references: HashSet<&str> = cases
+        .values()
+        .map(|case| case.payment_reference.as_str())
+        .collect();
+    assert_eq!(
+        references.len(),
+        N,
+        "{}: one reference per case",
+        db.backend
+    );
+    for reference in references {
+        let parsed = PaymentReference::parse(reference)
+            .unwrap_or_else(|e| panic!("{reference:?} does not validate: {e}"));
+        assert_eq!(parsed.as_str(), reference, "stored as 16 digits");
+    }
+    server.stop().await;
+}
+on_both_backends!(ten_thousand_imported_claims_get_ten_thousand_payment_references);
 
 async fn duplicates_conflicts_unknown_clients_and_the_cut_off(db: TestDb) {
     // Friday 8 May 2026 16:30 in Amsterdam: after the cut-off, so handled Monday 11 May.

@@ -136,12 +136,8 @@ pub(super) fn bailiff_fee_owed(
     act: crate::law::procedure::BailiffAct,
     day: NaiveDate,
 ) -> Option<Money> {
-    let fee = crate::law::procedure::bailiff_fee(act, day)?;
-    Some(if case.track.vat_on_collection_costs {
-        fee + crate::law::procedure::bailiff_fee_vat(fee, day)
-    } else {
-        fee
-    })
+    crate::law::procedure::bailiff_fee_and_vat(act, day, case.track.vat_on_collection_costs)
+        .map(|(fee, vat)| fee + vat)
 }
 
 /// Euros of whole cents, for audit payloads.

@@ -3,7 +3,11 @@
 
 use chrono::NaiveDate;
 
-use super::convert::{Violations, optional_date, positive_amount, required_date};
+use super::enums::proto_stage;
+use super::fields::{
+    Violations, cents, date_text, euros, optional_date, positive_amount, required_date, timestamp,
+};
+use super::quote::quote_to_proto;
 use crate::case::FieldViolation;
 use crate::case::recoverability::VerdictKind;
 use crate::case::track::{
@@ -11,18 +15,6 @@ use crate::case::track::{
 };
 use crate::law::money::Money;
 use crate::proto as pb;
-
-fn cents(amount: Money) -> i64 {
-    amount.to_cents().unwrap_or_default()
-}
-
-fn euros(cents: i64) -> String {
-    Money::from_cents(cents).to_string()
-}
-
-fn date_text(date: Option<NaiveDate>) -> String {
-    date.map(|d| d.to_string()).unwrap_or_default()
-}
 
 /// A RecordPayment request's payment; its id is the request id (required: a payment is
 /// recorded once).
@@ -65,7 +57,7 @@ pub fn recorded_payment(p: &PaymentRecord) -> pb::RecordedPayment {
         to_interest: euros(p.to_interest_cents),
         to_principal: euros(p.to_principal_cents),
         overpaid: euros(p.overpaid_cents),
-        recorded_at: p.recorded_at.map(super::convert::timestamp),
+        recorded_at: p.recorded_at.map(timestamp),
     }
 }
 
@@ -184,7 +176,7 @@ pub fn judgment(raw: Option<&pb::Judgment>) -> Result<JudgmentRecord, Vec<FieldV
 /// What a case owes, as the calculator's quote message; post-judgment legal costs are
 /// in `legal_costs` and in the total.
 pub fn owed_to_proto(owed: &Owed, as_of: NaiveDate) -> pb::ClaimQuote {
-    let mut q = super::calculator::quote_to_proto(&owed.quote, as_of);
+    let mut q = quote_to_proto(&owed.quote, as_of);
     q.legal_costs = owed.legal_costs.to_string();
     q.total_due = owed.total.to_string();
     q
@@ -269,7 +261,7 @@ pub fn fill(case: &mut pb::Case, track: &TrackState) {
             agreed_on: date_text(p.agreed_on),
             lapsed: p.lapsed,
             resumes_stage: resumes_stage(p)
-                .map_or(pb::Stage::Unspecified, super::convert::proto_stage)
+                .map_or(pb::Stage::Unspecified, proto_stage)
                 .into(),
         }
     });

@@ -1,0 +1,20 @@
+//! Proto ⇄ domain, one file per subject. Parsing collects every violation with its field
+//! path, so one INVALID_ARGUMENT can name them all. The arrows point one way:
+//! `fields` (scalars) ← `enums` ← `claim` ← `case` → `track` → `quote`, and `admin` →
+//! `claim`; the handlers only import from here.
+
+mod admin;
+mod case;
+mod claim;
+mod enums;
+mod fields;
+mod quote;
+mod track;
+
+pub use admin::{client, client_to_proto, policy, policy_to_proto};
+pub use case::case_to_proto;
+pub use claim::claim;
+pub use enums::{proto_stage, proto_suspension, stage_filter};
+pub use fields::{Violations, instant, optional_date, timestamp};
+pub use quote::{quote_request, quote_to_proto};
+pub use track::{hold_reason, instalments, judgment, owed_to_proto, payment, recorded_payment};

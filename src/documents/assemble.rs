@@ -1,0 +1,302 @@
+//! A document's data assembled from the case as it stands: the office that writes, the
+//! client, the case with its policy, and the law's figures on the document's day (every
+//! figure the track's own, [`owed`], so a document and `QuoteCase` never differ). Pure: no
+//! store and no clock; the engine loads the case, asks for a document here and stores it.
+
+use chrono::{Days, NaiveDate, NaiveTime};
+
+use super::{
+    CourtLocation, Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput,
+    FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
+    Receipt, SummonsDraft, SummonsInput,
+};
+use crate::case::recoverability::InsolvencyKind;
+use crate::case::track::{PaymentRecord, owed};
+use crate::case::{CaseRecord, Client, CloseReason, DebtorKind, TrackPolicy};
+use crate::law::courts::seat_for;
+use crate::law::money::Money;
+use crate::law::quote::PaymentInput;
+
+/// What the case gives for a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Assembled {
+    /// The data to render and store (boxed: a document's data is large beside a reason).
+    Data(Box<DocumentData>),
+    /// The law allows no such document for this case (e.g. a 14-dagenbrief a person let go
+    /// early at intake): not a failure to retry; the reason goes in the dossier.
+    Skipped(String),
+}
+
+/// The data of the `kind` document of `case` on day `on`, written by `office` for
+/// `client` under the case's `policy`; the payments received by `on` count.
+pub fn assemble(
+    kind: DocumentKind,
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    on: NaiveDate,
+) -> Result<Assembled, String> {
+    let payments: Vec<PaymentInput> = case
+        .track
+        .payments
+        .iter()
+        .filter(|p| p.paid_on <= on)
+        .map(|p| PaymentInput {
+            paid_on: p.paid_on,
+            amount: Money::from_cents(p.amount_cents),
+            invoice_number: p.invoice_number.clone(),
+        })
+        .collect();
+    if kind == DocumentKind::FourteenDayLetter
+        && let Some(reason) = FourteenDayLetter::not_applicable(case, on)
+    {
+        return Ok(Assembled::Skipped(reason));
+    }
+    let data = match kind {
+        DocumentKind::FourteenDayLetter => DocumentData::FourteenDayLetter(
+            FourteenDayLetter::build(
+                office,
+                client,
+                case,
+                on,
+                policy.letter_delivery_days,
+                &payments,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        DocumentKind::Demand => DocumentData::Demand(
+            Demand::build(office, client, case, on, policy.demand_term_days, &payments)
+                .map_err(|e| e.to_string())?,
+        ),
+        DocumentKind::PaymentPlan => {
+            let plan = case.track.plan.clone().ok_or("the case has no plan")?;
+            let instalments: Vec<(NaiveDate, Money)> = plan
+                .instalments
+                .iter()
+                .filter_map(|i| i.due_on.map(|d| (d, Money::from_cents(i.amount_cents))))
+                .collect();
+            DocumentData::PaymentPlan(
+                PaymentPlanConfirmation::build(
+                    office,
+                    client,
+                    case,
+                    on,
+                    case.track.letter_sent_on,
+                    policy.letter_delivery_days,
+                    &payments,
+                    &instalments,
+                    policy.plan_grace_days,
+                )
+                .map_err(|e| e.to_string())?,
+            )
+        }
+        DocumentKind::FinalStatement => {
+            DocumentData::FinalStatement(final_statement(office, client, case, policy, on)?)
+        }
+        DocumentKind::Summons => {
+            DocumentData::Summons(summons_draft(office, client, case, policy, on, payments)?)
+        }
+        DocumentKind::JudgmentService => {
+            DocumentData::JudgmentService(judgment_writ(office, client, case, policy)?)
+        }
+    };
+    Ok(Assembled::Data(Box::new(data)))
+}
+
+/// The final statement document from the track's figures on the closing day: the claim's
+/// principal and what interest and costs came to (paid and still open), every receipt;
+/// nothing is paid out to the client yet when the case closes.
+fn final_statement(
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    on: NaiveDate,
+) -> Result<FinalStatement, String> {
+    let open = owed(case, policy, on)?;
+    let paid = |f: fn(&PaymentRecord) -> i64| {
+        Money::from_cents(case.track.payments.iter().map(f).sum::<i64>())
+    };
+    let close_reason = match case.close_reason {
+        Some(CloseReason::Paid) => "volledig betaald",
+        Some(CloseReason::Uncollectable) => "oninbaar",
+        Some(CloseReason::Withdrawn) => "ingetrokken door de opdrachtgever",
+        Some(CloseReason::Dismissed) => "vordering afgewezen door de rechter",
+        None => "gesloten",
+    };
+    let insolvency = case
+        .track
+        .recoverability
+        .as_ref()
+        .filter(|_| case.close_reason == Some(CloseReason::Uncollectable))
+        .and_then(|r| {
+            let number = r.verdict.insolvency_number.clone()?;
+            // The statement's own words for the kind; a number of no known kind is read
+            // as a faillissement, the common case.
+            let kind = match InsolvencyKind::from_insolvency_number(&number) {
+                Some(InsolvencyKind::SuspensionOfPayments) => "surseance van betaling",
+                Some(InsolvencyKind::DebtRestructuring) => "schuldsaneringsregeling (WSNP)",
+                Some(InsolvencyKind::Bankruptcy) | None => "faillissement",
+            };
+            Some(Insolvency {
+                kind: kind.into(),
+                administrator: r.verdict.administrator_name(),
+                administrator_address: r.verdict.administrator_address(),
+                case_number: number,
+            })
+        });
+    let input = FinalStatementInput {
+        drafted_on: on,
+        close_reason: close_reason.into(),
+        principal: case.principal(),
+        interest: paid(|p| p.to_interest_cents) + open.quote.interest,
+        collection_costs: paid(|p| p.to_costs_cents)
+            + open.quote.collection_costs
+            + open.quote.collection_costs_vat,
+        legal_costs: paid(|p| p.to_legal_costs_cents) + open.legal_costs,
+        receipts: case
+            .track
+            .payments
+            .iter()
+            .filter(|p| p.amount_cents > 0)
+            .map(|p| Receipt {
+                received_on: p.paid_on,
+                amount: Money::from_cents(p.amount_cents),
+                description: "betaling debiteur".into(),
+            })
+            .collect(),
+        payouts: Vec::new(),
+        insolvency,
+    };
+    FinalStatement::build(office, client, case, input).map_err(|e| e.to_string())
+}
+
+/// The hour of a cause-list hearing (*rolzitting*) the draft names. UNVERIFIED: 10:00 is
+/// the usual hour; each court's roster may differ, and a person approves the draft.
+const CAUSE_LIST_HOUR: u32 = 10;
+
+/// The court location for the debtor's place of residence, or a placeholder the case
+/// handler fills in before approving (the table has only the courts' seats).
+fn court_location(case: &CaseRecord) -> CourtLocation {
+    let city = &case.claim.debtor.address.city;
+    match seat_for(city) {
+        Some(seat) => CourtLocation {
+            court: seat.court.into(),
+            location: seat.location.into(),
+            street: seat.street.into(),
+            postcode: seat.postcode.into(),
+            city: seat.city.into(),
+        },
+        None => CourtLocation {
+            court: format!("[rechtbank van het arrondissement {city}]"),
+            location: format!("[zittingsplaats voor {city}]"),
+            street: "[adres gerechtsgebouw]".into(),
+            postcode: String::new(),
+            city: String::new(),
+        },
+    }
+}
+
+/// The dagvaarding draft as recorded on the case, drafted on `on`.
+fn summons_draft(
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    on: NaiveDate,
+    payments: Vec<PaymentInput>,
+) -> Result<SummonsDraft, String> {
+    let s = case
+        .track
+        .summons
+        .as_ref()
+        .ok_or("the case has no summons")?;
+    let letter = match case.claim.debtor.kind {
+        DebtorKind::Consumer => "de 14-dagenbrief",
+        DebtorKind::Business => "de sommatie",
+    };
+    let evidence = vec![
+        format!(
+            "de facturen {}",
+            case.claim
+                .invoices
+                .iter()
+                .map(|i| i.number.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        match case.track.letter_sent_on {
+            Some(sent) => format!("{letter} van {}", crate::law::format_date_nl(sent)),
+            None => letter.to_owned(),
+        },
+    ];
+    SummonsDraft::build(
+        office,
+        client,
+        case,
+        SummonsInput {
+            drafted_on: on,
+            planned_service_on: s.planned_service_on.ok_or("no planned service day")?,
+            court: court_location(case),
+            hearing_on: s.hearing_date.ok_or("no hearing date")?,
+            hearing_time: NaiveTime::from_hms_opt(CAUSE_LIST_HOUR, 0, 0).unwrap_or_default(),
+            letter_sent_on: case.track.letter_sent_on,
+            delivery_days: policy.letter_delivery_days,
+            payments,
+            defences: Vec::new(),
+            evidence,
+            witnesses: Vec::new(),
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The writ serving the judgment with the order to pay, as of its service day: what is
+/// open then by the track's figures (the interest up to that day as one sum; it runs on
+/// from the next), the judgment's legal costs and this writ's fee.
+fn judgment_writ(
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+) -> Result<JudgmentService, String> {
+    let judgment = case
+        .track
+        .judgment
+        .as_ref()
+        .ok_or("no judgment registered")?;
+    let execution = case
+        .track
+        .execution
+        .as_ref()
+        .ok_or("the judgment was not served")?;
+    let served_on = execution.served_on.ok_or("no service day")?;
+    let open = owed(case, policy, served_on)?;
+    let service_fee = Money::from_cents(execution.service_fee_cents);
+    JudgmentService::build(
+        office,
+        client,
+        case,
+        JudgmentInput {
+            served_on,
+            court: case
+                .track
+                .summons
+                .as_ref()
+                .map(|s| s.court.clone())
+                .unwrap_or_default(),
+            judgment_on: judgment.judgment_date.ok_or("no judgment date")?,
+            court_case_number: judgment.court_case_number.clone(),
+            default_judgment: judgment.kind == "default",
+            principal: open.quote.principal,
+            awarded_interest: open.quote.interest,
+            interest_from: served_on + Days::new(1),
+            collection_costs: open.quote.collection_costs + open.quote.collection_costs_vat,
+            legal_costs: (open.legal_costs - service_fee).max(Money::ZERO),
+            post_judgment_costs: Money::ZERO,
+            paid: Money::ZERO,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
