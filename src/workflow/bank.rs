@@ -89,14 +89,11 @@ pub struct BankImport {
 
 /// The office's third-party account, which every statement imported must be of.
 fn third_party_account(conn: &mut DbConnection) -> Result<Iban, AppError> {
-    let office = crate::store::office::get(conn, None)?.ok_or_else(|| {
-        AppError::FailedPrecondition(
-            "no office is configured: AdminService.PutOffice names the third-party account \
-             (derdengeldenrekening) a bank statement must be of"
-                .into(),
-        )
-    })?;
-    Ok(office.office.third_party_account.iban)
+    let needs = "the third-party account (derdengeldenrekening) a bank statement must be of";
+    Ok(super::office::office_in_force(conn, needs)?
+        .office
+        .third_party_account
+        .iban)
 }
 
 impl App {

@@ -7,7 +7,7 @@ use super::tasks::Completion;
 use super::{App, Principal};
 use crate::case::{OFFICE_MISSING_TASK, Office, VersionedOffice};
 use crate::error::AppError;
-use crate::store::{admin_events, office, tasks, transaction};
+use crate::store::{DbConnection, admin_events, office, tasks, transaction};
 
 impl App {
     /// Stores `office` as the next version, in force from now, with an `office_stored`
@@ -76,4 +76,17 @@ impl App {
             .run(|conn| Ok::<_, AppError>(office::get(conn, None)?))
             .await
     }
+}
+
+/// The office version in force, read inside the caller's transaction: FAILED_PRECONDITION
+/// naming what `needs` it when no office is configured.
+pub(super) fn office_in_force(
+    conn: &mut DbConnection,
+    needs: &str,
+) -> Result<VersionedOffice, AppError> {
+    office::get(conn, None)?.ok_or_else(|| {
+        AppError::FailedPrecondition(format!(
+            "no office is configured: AdminService.PutOffice names {needs}"
+        ))
+    })
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::office::office_in_force;
 use super::{App, Principal};
 use crate::bank::pain001::{self, Batch, CreditTransfer};
 use crate::bank::payout::{Allocation, Share, share};
@@ -22,17 +23,6 @@ use crate::law::money::Money;
 use crate::store::cases;
 use crate::store::payouts::{self, LedgerPayment, LineRow, PayoutRow, RunRow};
 use crate::store::{DbConnection, clients, db_instant, transaction};
-
-/// The office version in force: its third-party account pays the clients out.
-fn office_in_force(conn: &mut DbConnection) -> Result<crate::case::VersionedOffice, AppError> {
-    crate::store::office::get(conn, None)?.ok_or_else(|| {
-        AppError::FailedPrecondition(
-            "no office is configured: AdminService.PutOffice names the third-party account \
-             (derdengeldenrekening) the payouts are made from"
-                .into(),
-        )
-    })
-}
 
 /// A run's result.
 #[derive(Clone, Debug, Default)]
@@ -232,7 +222,11 @@ fn run_in(
     up_to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<PayoutRun, AppError> {
-    let office = office_in_force(conn)?.office;
+    let office = office_in_force(
+        conn,
+        "the third-party account (derdengeldenrekening) the payouts are made from",
+    )?
+    .office;
     let ledger = payouts::payments_up_to(conn, up_to)?;
     let ids: Vec<&str> = ledger.iter().map(|l| l.payment.id.as_str()).collect();
     let settled = payouts::settled(conn, &ids)?;
