@@ -66,11 +66,7 @@ pub struct Iban(String);
 impl Iban {
     /// Checks the form and the checksum; spaces are ignored, letters may be lower case.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let compact = compact(raw, &[]);
         let bytes = compact.as_bytes();
         let well_formed = (15..=34).contains(&bytes.len())
             && bytes[..2].iter().all(u8::is_ascii_uppercase)
@@ -148,11 +144,7 @@ impl VatNumber {
     /// Checks the form and the check digits; spaces and dots are ignored, letters may be
     /// lower case.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !(c.is_whitespace() || *c == '.'))
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let compact = compact(raw, &['.']);
         let b = compact.as_bytes();
         let well_formed = b.len() == 14
             && compact.starts_with("NL")
@@ -195,11 +187,7 @@ pub struct Bic(String);
 impl Bic {
     /// Checks the form; spaces are ignored, letters may be lower case.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let compact = compact(raw, &[]);
         let b = compact.as_bytes();
         let ok = (b.len() == 8 || b.len() == 11)
             && b[..6].iter().all(u8::is_ascii_uppercase)
@@ -243,6 +231,15 @@ impl Postcode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// `raw` in upper case without whitespace and without the `separators` people type
+/// inside a bank or tax number.
+fn compact(raw: &str, separators: &[char]) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && !separators.contains(c))
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 #[cfg(test)]

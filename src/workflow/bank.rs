@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::engine::{Applied, apply_in, payment_row};
-use super::{Actor, App, Principal};
+use super::{Actor, App, MAX_CONFLICTS, Principal};
 use crate::bank::camt053::{self, Direction, Entry, EntryStatus, Statement};
 use crate::case::track::{PaymentRecord, owed};
 use crate::case::{CASE_HANDLER_QUEUE, Event, FieldViolation, Iban, PaymentReference};
@@ -30,9 +30,6 @@ const BOOK: &str = "book";
 const REFUND: &str = "refund";
 /// A storno whose payment is not found: a person checks it.
 const CHECKED: &str = "checked";
-
-/// How often the import is tried again after losing a race on a case's version.
-const MAX_CONFLICTS: usize = 8;
 
 /// What became of one entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{Actor, App};
+use super::{Actor, App, MAX_CONFLICTS};
 use crate::case::track::PaymentRecord;
 use crate::case::{CaseRecord, Decision, Due, Effect, Event, Rejection, decide};
 use crate::clock::{amsterdam_instant, amsterdam_local, amsterdam_start_of};
@@ -17,9 +17,6 @@ use crate::store::jobs::{self, JobRow};
 use crate::store::payments::{self, PaymentRow};
 use crate::store::tasks::{self, TaskRow, state};
 use crate::store::{DbConnection, StoreError, clients, db_instant, transaction};
-
-/// How often a transition is decided again after losing the version race.
-const MAX_CONFLICTS: usize = 8;
 
 /// The job whose coming due produced the event: it is deleted in the same transaction, and
 /// only while `worker` still holds its lease, so a timer fires exactly once even when a

@@ -6,6 +6,11 @@
 //! `AuditEntry`, `StoredDocument`, pages by `page::Cursor`): store rows stay in the store.
 //! A document's data comes from `documents::assemble`; the engine only stores it.
 
+/// How often a transaction is tried again after losing a race on a case's version (or a
+/// payout's settlement) to another transaction: the engine, commands, task completions,
+/// bank imports and payout runs alike.
+const MAX_CONFLICTS: usize = 8;
+
 mod admin;
 mod bank;
 mod cases;

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::office::office_in_force;
-use super::{App, Principal};
+use super::{App, MAX_CONFLICTS, Principal};
 use crate::bank::pain001::{self, Batch, CreditTransfer};
 use crate::bank::payout::{Allocation, Share, share};
 use crate::case::CaseFilter;
@@ -162,7 +162,7 @@ impl App {
         }
         self.store
             .run(move |conn| {
-                for _ in 0..8 {
+                for _ in 0..MAX_CONFLICTS {
                     match transaction(conn, |conn| run_in(conn, up_to, now)) {
                         Err(AppError::Conflict) => continue,
                         other => return other,

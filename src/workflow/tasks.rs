@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::engine::{Applied, apply_in};
 use super::task_view::Task;
-use super::{App, Principal};
+use super::{App, MAX_CONFLICTS, Principal};
 use crate::case::Event;
 use crate::error::AppError;
 use crate::store::idempotency;
@@ -71,7 +71,7 @@ impl App {
         let (task, due_now) = self
             .store
             .run(move |conn| {
-                for _ in 0..8 {
+                for _ in 0..MAX_CONFLICTS {
                     let outcome = transaction(conn, |conn| {
                         if let Some(previous) =
                             idempotency::find(conn, COMPLETE_SCOPE, &c.request_id)?

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::engine::{Applied, apply_in};
-use super::{Actor, App, Principal, SYSTEM};
+use super::{Actor, App, MAX_CONFLICTS, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event, NO_OFFICE};
 use crate::clock::amsterdam_local;
@@ -20,9 +20,6 @@ use crate::store::{cases, clients, idempotency, office, transaction};
 
 /// The idempotency scope of the track's commands: one request id, one change.
 const TRACK_SCOPE: &str = "track_command";
-
-/// How often a command is decided again after losing the version race.
-const MAX_CONFLICTS: usize = 8;
 
 impl App {
     /// A caller's command on a case `who` may see (NOT_FOUND otherwise, as for a missing
