@@ -57,6 +57,9 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.CaseService/Resume", HANDLERS),
     ("/exploot.v1.CaseService/WithdrawCase", HANDLERS),
     ("/exploot.v1.CaseService/RegisterJudgment", HANDLERS),
+    // The desk: finding a debtor's cases. A client: its own cases only.
+    ("/exploot.v1.CaseService/SearchCases", ANYONE),
+    ("/exploot.v1.CaseService/ListDebtorCases", ANYONE),
     ("/exploot.v1.DocumentService/ListDocuments", ANYONE),
     ("/exploot.v1.DocumentService/GetDocument", ANYONE),
     ("/exploot.v1.IntakeService/ImportClaims", &[Client, Admin]),

@@ -240,6 +240,49 @@ impl CaseService for CaseApi {
         let event = Event::JudgmentRegistered(judgment);
         self.command(&who, r.case_id, r.request_id, event).await
     }
+
+    async fn search_cases(
+        &self,
+        request: Request<pb::SearchCasesRequest>,
+    ) -> Result<Response<pb::SearchCasesResponse>, Status> {
+        let who = principal(&request)?;
+        let (query, after, page_size) =
+            convert::search_request(request.get_ref(), DEFAULT_PAGE, MAX_PAGE)
+                .map_err(|v| invalid_argument(&v))?;
+        let (cases, next) = self.app.find_cases(&who, query, after, page_size).await?;
+        let iban = self.creditor_iban().await?;
+        Ok(Response::new(pb::SearchCasesResponse {
+            cases: cases
+                .iter()
+                .map(|c| convert::case_to_proto(c, &iban))
+                .collect(),
+            next_page_token: next.map(|c| c.token()).unwrap_or_default(),
+        }))
+    }
+
+    async fn list_debtor_cases(
+        &self,
+        request: Request<pb::ListDebtorCasesRequest>,
+    ) -> Result<Response<pb::ListDebtorCasesResponse>, Status> {
+        let who = principal(&request)?;
+        let found = self
+            .app
+            .list_debtor_cases(&who, request.into_inner().case_id)
+            .await?;
+        let iban = self.creditor_iban().await?;
+        Ok(Response::new(pb::ListDebtorCasesResponse {
+            cases: found
+                .cases
+                .iter()
+                .map(|(case, owed)| pb::DebtorCase {
+                    case: Some(convert::case_to_proto(case, &iban)),
+                    owed: owed.to_string(),
+                })
+                .collect(),
+            total_owed: found.total.to_string(),
+            as_of: found.as_of.to_string(),
+        }))
+    }
 }
 
 fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::FieldViolation>> {

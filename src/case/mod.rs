@@ -14,6 +14,7 @@ mod payment_reference;
 mod policy;
 mod record;
 pub mod recoverability;
+pub mod search;
 mod stage;
 pub mod text;
 pub mod track;

@@ -64,7 +64,18 @@ pub fn insert(
         DbConnection::Sqlite(c) => insert.execute(c)?,
         DbConnection::Pg(c) => insert.execute(c)?,
     };
-    Ok(())
+    super::search::insert(conn, &[search_keys(case)])
+}
+
+/// The search keys of a new case (`store::search`).
+pub(super) fn search_keys(case: &NewCase) -> super::search::CaseKeys {
+    super::search::CaseKeys::of(
+        &case.id,
+        &case.claim.debtor,
+        &case.claim.client_reference,
+        case.payment_reference.as_str(),
+        None,
+    )
 }
 
 /// The rows that store a new case: one place decides how a case is written, whether it
@@ -421,5 +432,10 @@ pub fn update_standing(
         cases::updated_at.eq(db_instant(now)),
     ))
     .execute(conn)?;
+    if updated == 1
+        && let Some(judgment) = &standing.track.judgment
+    {
+        super::search::set_court_case(conn, id, &judgment.court_case_number)?;
+    }
     Ok(updated == 1)
 }

@@ -31,6 +31,8 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "QuoteCase",
                 "WatchCase",
                 "RegisterJudgment",
+                "SearchCases",
+                "ListDebtorCases",
             ],
         ),
         (
