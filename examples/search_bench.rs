@@ -27,6 +27,9 @@ use exploot::store::import::{ImportedCase, ImportedEvent, insert_all};
 use exploot::store::search::search;
 use exploot::store::{Store, StoreError, transaction};
 
+/// How a search of one key is built from a sampled debtor.
+type QueryOf = fn(&Debtor) -> SearchQuery;
+
 struct Args {
     url: String,
     cases: usize,
@@ -275,7 +278,7 @@ async fn main() -> Result<(), String> {
     eprintln!("{} cases written in {:.1?}", a.cases, started.elapsed());
 
     // Each key kind, one search per sampled debtor.
-    let kinds: [(&str, fn(&Debtor) -> SearchQuery); 5] = [
+    let kinds: [(&str, QueryOf); 5] = [
         ("surname", |d| SearchQuery {
             name: NameQuery::parse(&d.family_name),
             ..SearchQuery::default()

@@ -62,6 +62,8 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.CaseService/ListDebtorCases", ANYONE),
     ("/exploot.v1.DocumentService/ListDocuments", ANYONE),
     ("/exploot.v1.DocumentService/GetDocument", ANYONE),
+    // Evidence for the file; a client: to its own cases only.
+    ("/exploot.v1.DocumentService/UploadDocument", ANYONE),
     ("/exploot.v1.IntakeService/ImportClaims", &[Client, Admin]),
     // The office's bank statements: the office's money, not a client's.
     ("/exploot.v1.IntakeService/ImportBankStatement", HANDLERS),

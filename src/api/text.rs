@@ -160,6 +160,12 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.ListDocumentsRequest.case_id", ID),
     ("exploot.v1.ListDocumentsRequest.page_token", PAGE_TOKEN),
     ("exploot.v1.GetDocumentRequest.document_id", ID),
+    ("exploot.v1.UploadDocumentRequest.case_id", ID),
+    ("exploot.v1.UploadDocumentRequest.title", NAME),
+    (
+        "exploot.v1.UploadDocumentRequest.file_name",
+        TextRule::line(255),
+    ),
     // payout.proto
     ("exploot.v1.RunPayoutsRequest.up_to_date", DATE),
     ("exploot.v1.GetPayoutStatementRequest.payout_id", ID),

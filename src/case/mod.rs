@@ -6,6 +6,7 @@ mod client;
 mod decide;
 mod decision;
 mod event;
+pub mod evidence;
 mod filter;
 mod identifiers;
 mod lifecycle;

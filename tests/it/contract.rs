@@ -49,7 +49,7 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
         ),
         (
             "exploot.v1.DocumentService",
-            vec!["ListDocuments", "GetDocument"],
+            vec!["ListDocuments", "GetDocument", "UploadDocument"],
         ),
         ("exploot.v1.CalculatorService", vec!["QuoteClaim"]),
         (

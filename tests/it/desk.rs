@@ -408,3 +408,178 @@ async fn a_debtors_cases_with_what_they_owe(db: TestDb) {
     server.stop().await;
 }
 on_both_backends!(a_debtors_cases_with_what_they_owe);
+
+/// The upload stream of `bytes` in 1 MiB messages, the first carrying the metadata.
+fn upload_stream(
+    case_id: &str,
+    kind: pb::EvidenceKind,
+    file_name: &str,
+    bytes: &[u8],
+) -> impl tokio_stream::Stream<Item = pb::UploadDocumentRequest> + use<> {
+    let mut messages: Vec<pb::UploadDocumentRequest> = bytes
+        .chunks(1024 * 1024)
+        .map(|data| pb::UploadDocumentRequest {
+            data: data.to_vec(),
+            ..Default::default()
+        })
+        .collect();
+    if messages.is_empty() {
+        messages.push(pb::UploadDocumentRequest::default());
+    }
+    messages[0].case_id = case_id.into();
+    messages[0].kind = kind.into();
+    messages[0].file_name = file_name.into();
+    tokio_stream::iter(messages)
+}
+
+async fn upload(
+    caller: &Caller,
+    case_id: &str,
+    kind: pb::EvidenceKind,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<pb::Document, tonic::Status> {
+    caller
+        .documents()
+        .upload_document(upload_stream(case_id, kind, file_name, bytes))
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+/// A stored document's bytes, through GetDocument.
+async fn read_back(caller: &Caller, id: &str) -> Vec<u8> {
+    use tokio_stream::StreamExt;
+    let mut stream = caller
+        .documents()
+        .get_document(pb::GetDocumentRequest {
+            document_id: id.into(),
+        })
+        .await
+        .expect("GetDocument")
+        .into_inner();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.expect("chunk").data);
+    }
+    bytes
+}
+
+async fn listed(caller: &Caller, case_id: &str) -> Vec<pb::Document> {
+    caller
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: case_id.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDocuments")
+        .into_inner()
+        .documents
+}
+
+async fn evidence_is_stored_and_read_back_byte_identical(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    fixtures::put_client(&server, "acme").await;
+    fixtures::put_client(&server, "globex").await;
+    let case = create(&server, fixtures::consumer_claim("acme", "E-1")).await;
+    let acme = server.as_client("acme").await;
+    let pdf: &[u8] = include_bytes!("../../examples/documents/demand.pdf");
+    let png: &[u8] = include_bytes!("../../docs/portal/case.png");
+
+    // The client uploads its invoice (a real PDF) and a screenshot (a real PNG).
+    let invoice = upload(
+        &acme,
+        &case.id,
+        pb::EvidenceKind::Invoice,
+        "factuur.pdf",
+        pdf,
+    )
+    .await
+    .expect("UploadDocument PDF");
+    assert_eq!(
+        (
+            invoice.kind.as_str(),
+            invoice.media_type.as_str(),
+            invoice.title.as_str()
+        ),
+        ("evidence_invoice", "application/pdf", "Factuur")
+    );
+    assert_eq!(invoice.size_bytes, i64::try_from(pdf.len()).unwrap());
+    assert_eq!(invoice.sha256, exploot::digest::sha256_hex(pdf));
+    let shot = upload(
+        &server,
+        &case.id,
+        pb::EvidenceKind::Correspondence,
+        "scherm.png",
+        png,
+    )
+    .await
+    .expect("UploadDocument PNG");
+    assert_eq!(shot.media_type, "image/png");
+    assert_eq!(read_back(&acme, &invoice.id).await, pdf);
+    assert_eq!(read_back(&server, &shot.id).await, png);
+    // Listed with the case's own documents; the same upload again is the same document.
+    let again = upload(&acme, &case.id, pb::EvidenceKind::Invoice, "kopie.pdf", pdf)
+        .await
+        .expect("the same upload again");
+    assert_eq!(again.id, invoice.id);
+    let ids: Vec<String> = listed(&acme, &case.id)
+        .await
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids.iter().filter(|id| **id == invoice.id).count(), 1);
+    assert!(ids.contains(&shot.id));
+    let before = ids.len();
+
+    // Refused, naming `data`, nothing stored: an executable renamed .pdf, 21 MiB, empty.
+    let exe = std::fs::read(std::env::current_exe().expect("the test binary")).expect("read");
+    let exe = &exe[..exe.len().min(256 * 1024)];
+    let big = {
+        let mut b = pdf.to_vec();
+        b.resize(21 * 1024 * 1024, b' ');
+        b.extend_from_slice(b"%%EOF\n");
+        b
+    };
+    for (what, bytes) in [
+        ("executable", exe),
+        ("21 MiB", &big[..]),
+        ("empty", &[][..]),
+    ] {
+        let refused = upload(
+            &acme,
+            &case.id,
+            pb::EvidenceKind::Invoice,
+            "factuur.pdf",
+            bytes,
+        )
+        .await
+        .expect_err(what);
+        assert_eq!(refused.code(), Code::InvalidArgument, "{what}: {refused:?}");
+        assert_eq!(bad_fields(&refused), ["data"], "{what}");
+    }
+    let no_kind = upload(&acme, &case.id, pb::EvidenceKind::Unspecified, "f.pdf", pdf)
+        .await
+        .expect_err("no kind");
+    assert_eq!(bad_fields(&no_kind), ["kind"]);
+    assert_eq!(listed(&acme, &case.id).await.len(), before);
+    // Another client's case is not found, and gets nothing.
+    let globex = server.as_client("globex").await;
+    let hidden = upload(&globex, &case.id, pb::EvidenceKind::Other, "x.png", png)
+        .await
+        .expect_err("another client's case");
+    assert_eq!(hidden.code(), Code::NotFound);
+    assert_eq!(listed(&acme, &case.id).await.len(), before);
+    // The audit trail has the two uploads, with their actors.
+    let uploaded = crate::engine::count(
+        &db.url,
+        &format!(
+            "SELECT count(*) AS n FROM case_events WHERE case_id = '{}' AND kind = 'evidence_uploaded'",
+            case.id
+        ),
+    )
+    .await;
+    assert_eq!(uploaded, 2);
+    server.stop().await;
+}
+on_both_backends!(evidence_is_stored_and_read_back_byte_identical);
