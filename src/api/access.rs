@@ -60,6 +60,11 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     // The desk: finding a debtor's cases. A client: its own cases only.
     ("/exploot.v1.CaseService/SearchCases", ANYONE),
     ("/exploot.v1.CaseService/ListDebtorCases", ANYONE),
+    // The file's contact log and the debtor's details: the office's staff (the front
+    // office takes the calls and hears of a new address).
+    ("/exploot.v1.CaseService/AddNote", OFFICE),
+    ("/exploot.v1.CaseService/ListNotes", OFFICE),
+    ("/exploot.v1.CaseService/UpdateDebtor", OFFICE),
     ("/exploot.v1.DocumentService/ListDocuments", ANYONE),
     ("/exploot.v1.DocumentService/GetDocument", ANYONE),
     // Evidence for the file; a client: to its own cases only.
@@ -73,6 +78,9 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.TaskService/ListTasks", HANDLERS),
     ("/exploot.v1.TaskService/ClaimTask", HANDLERS),
     ("/exploot.v1.TaskService/CompleteTask", HANDLERS),
+    ("/exploot.v1.TaskService/UnclaimTask", HANDLERS),
+    ("/exploot.v1.TaskService/ReassignTask", HANDLERS),
+    ("/exploot.v1.TaskService/OpenTask", HANDLERS),
 ];
 
 /// The package whose every method needs a token; health and reflection stay open.

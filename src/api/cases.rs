@@ -283,6 +283,52 @@ impl CaseService for CaseApi {
             as_of: found.as_of.to_string(),
         }))
     }
+
+    async fn add_note(
+        &self,
+        request: Request<pb::AddNoteRequest>,
+    ) -> Result<Response<pb::Note>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let note = convert::new_note(&r).map_err(|v| invalid_argument(&v))?;
+        let listed = self
+            .app
+            .add_note(&who, r.case_id.clone(), r.request_id, note)
+            .await?;
+        Ok(Response::new(convert::note_to_proto(&r.case_id, &listed)))
+    }
+
+    async fn list_notes(
+        &self,
+        request: Request<pb::ListNotesRequest>,
+    ) -> Result<Response<pb::ListNotesResponse>, Status> {
+        let who = principal(&request)?;
+        let case_id = request.into_inner().case_id;
+        let notes = self.app.list_notes(&who, case_id.clone()).await?;
+        Ok(Response::new(pb::ListNotesResponse {
+            notes: notes
+                .iter()
+                .map(|n| convert::note_to_proto(&case_id, n))
+                .collect(),
+        }))
+    }
+
+    async fn update_debtor(
+        &self,
+        request: Request<pb::UpdateDebtorRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let change = convert::debtor_change(&r).map_err(|v| invalid_argument(&v))?;
+        let case = self
+            .app
+            .update_debtor(&who, r.case_id, r.request_id, change)
+            .await?;
+        Ok(Response::new(convert::case_to_proto(
+            &case,
+            &self.creditor_iban().await?,
+        )))
+    }
 }
 
 fn list_query(r: pb::ListCasesRequest) -> Result<CaseQuery, Vec<crate::case::FieldViolation>> {

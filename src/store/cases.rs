@@ -439,3 +439,28 @@ pub fn update_standing(
     }
     Ok(updated == 1)
 }
+
+/// Writes the debtor's new details (UpdateDebtor), inside the caller's transaction.
+pub fn update_debtor(
+    conn: &mut DbConnection,
+    case_id: &str,
+    debtor: &Debtor,
+) -> Result<(), StoreError> {
+    let row = party_row(case_id, debtor);
+    diesel::update(
+        parties::table
+            .filter(parties::case_id.eq(case_id))
+            .filter(parties::role.eq(DEBTOR)),
+    )
+    .set((
+        parties::street.eq(row.street),
+        parties::postcode.eq(row.postcode),
+        parties::city.eq(row.city),
+        parties::country.eq(row.country),
+        parties::email.eq(row.email),
+        parties::phone.eq(row.phone),
+        parties::iban.eq(row.iban),
+    ))
+    .execute(conn)?;
+    Ok(())
+}

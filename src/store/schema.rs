@@ -219,6 +219,7 @@ diesel::table! {
         note -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        due_on -> Nullable<Date>,
     }
 }
 

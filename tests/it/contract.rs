@@ -33,6 +33,9 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "RegisterJudgment",
                 "SearchCases",
                 "ListDebtorCases",
+                "AddNote",
+                "ListNotes",
+                "UpdateDebtor",
             ],
         ),
         (
@@ -45,7 +48,14 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
         ),
         (
             "exploot.v1.TaskService",
-            vec!["ListTasks", "ClaimTask", "CompleteTask"],
+            vec![
+                "ListTasks",
+                "ClaimTask",
+                "CompleteTask",
+                "UnclaimTask",
+                "ReassignTask",
+                "OpenTask",
+            ],
         ),
         (
             "exploot.v1.DocumentService",

@@ -583,3 +583,319 @@ async fn evidence_is_stored_and_read_back_byte_identical(db: TestDb) {
     server.stop().await;
 }
 on_both_backends!(evidence_is_stored_and_read_back_byte_identical);
+
+fn note(case_id: &str, request_id: &str, kind: pb::NoteKind, text: &str) -> pb::AddNoteRequest {
+    pb::AddNoteRequest {
+        case_id: case_id.into(),
+        request_id: request_id.into(),
+        kind: kind.into(),
+        text: text.into(),
+        ..Default::default()
+    }
+}
+
+async fn tasks_where(caller: &Caller, request: pb::ListTasksRequest) -> Vec<pb::Task> {
+    caller
+        .tasks()
+        .list_tasks(request)
+        .await
+        .expect("ListTasks")
+        .into_inner()
+        .tasks
+}
+
+/// Notes: a follow-up day opens a task due that day for the author, overdue the day after;
+/// a promise to pay opens a check on the promised day; every note is an audit event with
+/// its actor in WatchCase; tasks are unclaimed, reassigned and opened by hand.
+async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
+    use crate::track::{advance_to, start};
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let case = create(&server, fixtures::consumer_claim("acme", "N-1")).await;
+    let desk = server.as_role(exploot::workflow::Role::FrontOffice).await;
+    let mut call = note(
+        &case.id,
+        "note-1",
+        pb::NoteKind::CallIn,
+        "Debiteur belt: betaalt vrijdag.",
+    );
+    call.follow_up_on = "2026-05-06".into();
+    let added = desk
+        .cases()
+        .add_note(call.clone())
+        .await
+        .expect("AddNote")
+        .into_inner();
+    let author = format!("token:{}/front_office", desk.token_id);
+    assert_eq!(
+        (added.kind.as_str(), added.author.as_str()),
+        ("call_in", author.as_str())
+    );
+    // The same request again is the same note.
+    let again = desk
+        .cases()
+        .add_note(call)
+        .await
+        .expect("AddNote retry")
+        .into_inner();
+    assert_eq!(again.sequence, added.sequence);
+    let mut promise = note(
+        &case.id,
+        "note-2",
+        pb::NoteKind::PromiseToPay,
+        "Belooft € 500 op 8 mei.",
+    );
+    promise.promised_on = "2026-05-08".into();
+    desk.cases()
+        .add_note(promise)
+        .await
+        .expect("AddNote promise");
+
+    // The author's queue: the follow-up due 6 May, the check due 8 May, not yet overdue.
+    let mine = pb::ListTasksRequest {
+        assignee: author.clone(),
+        ..Default::default()
+    };
+    let tasks = tasks_where(&server, mine.clone()).await;
+    let due: Vec<(&str, &str, bool)> = tasks
+        .iter()
+        .map(|t| (t.kind.as_str(), t.due_on.as_str(), t.overdue))
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("follow_up", "2026-05-06", false),
+            ("promise_check", "2026-05-08", false)
+        ]
+    );
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.queue == "front_office" && t.claimed_by == author)
+    );
+    // On the manual clock: 7 May the follow-up is overdue, the check is not.
+    advance_to(&server, "2026-05-07T08:00:00Z").await;
+    let overdue = tasks_where(
+        &server,
+        pb::ListTasksRequest {
+            assignee: author.clone(),
+            overdue: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].kind, "follow_up");
+    let by_the_6th = tasks_where(
+        &server,
+        pb::ListTasksRequest {
+            due_on_or_before: "2026-05-06".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(by_the_6th.len(), 1);
+    // Unclaim and reassign.
+    let follow_up = overdue[0].id.clone();
+    let back = server
+        .tasks()
+        .unclaim_task(pb::UnclaimTaskRequest {
+            task_id: follow_up.clone(),
+        })
+        .await
+        .expect("UnclaimTask")
+        .into_inner();
+    assert_eq!(
+        (back.state, back.claimed_by.as_str()),
+        (pb::TaskState::Open as i32, "")
+    );
+    let again = server
+        .tasks()
+        .unclaim_task(pb::UnclaimTaskRequest {
+            task_id: follow_up.clone(),
+        })
+        .await
+        .expect_err("not claimed");
+    assert_eq!(again.code(), Code::FailedPrecondition);
+    let moved = server
+        .tasks()
+        .reassign_task(pb::ReassignTaskRequest {
+            task_id: follow_up.clone(),
+            assignee: "bob".into(),
+        })
+        .await
+        .expect("ReassignTask")
+        .into_inner();
+    assert_eq!(moved.claimed_by, "bob");
+    assert_eq!(tasks_where(&server, mine).await.len(), 1);
+    // A case handler opens a task by hand.
+    let handler = server.as_role(exploot::workflow::Role::CaseHandler).await;
+    let opened = handler
+        .tasks()
+        .open_task(pb::OpenTaskRequest {
+            case_id: case.id.clone(),
+            request_id: "open-1".into(),
+            kind: "call_back".into(),
+            title: "Debiteur terugbellen".into(),
+            due_on: "2026-05-11".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("OpenTask")
+        .into_inner();
+    assert_eq!(
+        (
+            opened.kind.as_str(),
+            opened.due_on.as_str(),
+            opened.state,
+            opened.queue.as_str()
+        ),
+        (
+            "call_back",
+            "2026-05-11",
+            pb::TaskState::Open as i32,
+            "case_handler"
+        )
+    );
+    let refused = handler
+        .tasks()
+        .open_task(pb::OpenTaskRequest {
+            case_id: case.id.clone(),
+            kind: "Bel Terug".into(),
+            due_on: "11-05-2026".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("bad task");
+    assert_eq!(bad_fields(&refused), ["due_on", "kind", "title"]);
+
+    // The notes, listed and in WatchCase with their actor.
+    let notes = server
+        .cases()
+        .list_notes(pb::ListNotesRequest {
+            case_id: case.id.clone(),
+        })
+        .await
+        .expect("ListNotes")
+        .into_inner()
+        .notes;
+    assert_eq!(notes.len(), 2);
+    let mut events = server
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: case.id.clone(),
+            from_sequence: added.sequence,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let event = events.message().await.expect("ok").expect("an event");
+    assert_eq!(
+        (event.kind.as_str(), event.actor.as_str()),
+        ("note_added", author.as_str())
+    );
+    assert!(
+        event.payload_json.contains("betaalt vrijdag"),
+        "{}",
+        event.payload_json
+    );
+    // A client may not write notes.
+    let acme = server.as_client("acme").await;
+    let denied = acme
+        .cases()
+        .add_note(note(&case.id, "n", pb::NoteKind::Internal, "x"))
+        .await
+        .expect_err("a client");
+    assert_eq!(denied.code(), Code::PermissionDenied);
+    server.stop().await;
+}
+on_both_backends!(notes_open_follow_ups_and_show_in_the_dossier);
+
+/// A defence recorded before the summons is stated in the dagvaarding's draft (art. 111
+/// lid 3 Rv).
+async fn a_defence_is_stated_in_the_summons(db: TestDb) {
+    use crate::track::{advance_to, consumer_case, documents_of, start};
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let id = consumer_case(&server, "D-1", "2026-03-31").await;
+    let defence = "De debiteur stelt dat de levering onvolledig was.";
+    server
+        .cases()
+        .add_note(note(&id, "defence-1", pb::NoteKind::Defence, defence))
+        .await
+        .expect("AddNote defence");
+    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    let summons = documents_of(&server, &id)
+        .await
+        .into_iter()
+        .find(|(kind, _)| kind == "summons")
+        .expect("a summons draft")
+        .1;
+    let flat = summons.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(defence), "no defence in:\n{summons}");
+    server.stop().await;
+}
+on_both_backends!(a_defence_is_stated_in_the_summons);
+
+/// UpdateDebtor: the next letter carries the new address; the search finds the case by it.
+async fn a_new_address_is_on_the_next_letter(db: TestDb) {
+    use crate::track::{advance_to, documents_of, start};
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let case = create(&server, fixtures::consumer_claim("acme", "U-1")).await;
+    let desk = server.as_role(exploot::workflow::Role::FrontOffice).await;
+    let updated = desk
+        .cases()
+        .update_debtor(pb::UpdateDebtorRequest {
+            case_id: case.id.clone(),
+            request_id: "move-1".into(),
+            address: Some(pb::Address {
+                street: "Nieuwe Gracht 77".into(),
+                postcode: "2011 AB".into(),
+                city: "Haarlem".into(),
+                country: "NL".into(),
+            }),
+            phone: "020-1234567".into(),
+            reason: "verhuisd".into(),
+            source: "debiteur telefonisch".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("UpdateDebtor")
+        .into_inner();
+    let debtor = updated.debtor.expect("debtor");
+    assert_eq!(debtor.address.expect("address").city, "Haarlem");
+    assert_eq!(debtor.phone, "020-1234567");
+    assert_eq!(debtor.email, "j.devries@example.nl", "unchanged");
+    let refused = desk
+        .cases()
+        .update_debtor(pb::UpdateDebtorRequest {
+            case_id: case.id.clone(),
+            iban: "NL00BANK0000000000".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("bad change");
+    assert_eq!(bad_fields(&refused), ["iban", "reason", "source"]);
+    // The 14-dagenbrief goes out at the 16:00 cut-off, to the new address.
+    advance_to(&server, "2026-05-04T15:00:00Z").await;
+    let letter = documents_of(&server, &case.id)
+        .await
+        .into_iter()
+        .find(|(kind, _)| kind == "fourteen_day_letter")
+        .expect("the letter")
+        .1;
+    assert!(letter.contains("Nieuwe Gracht 77"), "{letter}");
+    assert!(letter.contains("2011 AB"), "{letter}");
+    assert!(!letter.contains("Kerkstraat 12"), "{letter}");
+    let at = pb::SearchCasesRequest {
+        postcode: "2011AB".into(),
+        house_number: "77".into(),
+        ..Default::default()
+    };
+    assert_eq!(found(&server, at).await, ["U-1"]);
+    let old = pb::SearchCasesRequest {
+        postcode: "3511 LK".into(),
+        ..Default::default()
+    };
+    assert!(found(&server, old).await.is_empty());
+    server.stop().await;
+}
+on_both_backends!(a_new_address_is_on_the_next_letter);

@@ -168,7 +168,7 @@ pub(crate) async fn complete(server: &TestServer, id: &str, kind: &str, outcome:
 
 /// Every audit event of the case so far from WatchCase (as many as the dossier holds).
 /// The case's documents, oldest first.
-async fn documents_listed(server: &TestServer, id: &str) -> Vec<pb::Document> {
+pub(crate) async fn documents_listed(server: &TestServer, id: &str) -> Vec<pb::Document> {
     server
         .documents()
         .list_documents(pb::ListDocumentsRequest {
@@ -191,7 +191,7 @@ async fn document_kinds(server: &TestServer, id: &str) -> Vec<String> {
 }
 
 /// The case's documents, oldest first: each kind with its text.
-async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
+pub(crate) async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
     let listed = documents_listed(server, id).await;
     let mut out = Vec::new();
     for document in listed {
