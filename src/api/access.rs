@@ -65,6 +65,8 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.CaseService/AddNote", OFFICE),
     ("/exploot.v1.CaseService/ListNotes", OFFICE),
     ("/exploot.v1.CaseService/UpdateDebtor", OFFICE),
+    // Prevention: a client checks its prospective customers, the office its debtors.
+    ("/exploot.v1.CaseService/CheckDebtor", ANYONE),
     ("/exploot.v1.DocumentService/ListDocuments", ANYONE),
     ("/exploot.v1.DocumentService/GetDocument", ANYONE),
     // Evidence for the file; a client: to its own cases only.

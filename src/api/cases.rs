@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
 use super::principal;
+use super::rate_limit::{RateLimit, RateLimiter};
 use super::status::invalid_argument;
 use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
 use crate::case::{CaseFilter, Event};
@@ -22,7 +23,15 @@ const MAX_PAGE: i64 = 1000;
 pub struct CaseApi {
     app: App,
     watches: StreamSlots,
+    /// CheckDebtor's own buckets: each check may cost calls to paid registers.
+    checks: RateLimiter,
 }
+
+/// CheckDebtor per token: 20 at once, then one every 2 seconds.
+const CHECK_LIMIT: RateLimit = RateLimit {
+    per_second: 0.5,
+    burst: 20.0,
+};
 
 impl CaseApi {
     /// Serves `app`.
@@ -30,6 +39,7 @@ impl CaseApi {
         Self {
             app,
             watches: StreamSlots::new(WATCHES_PER_TOKEN),
+            checks: RateLimiter::new(CHECK_LIMIT),
         }
     }
 
@@ -282,6 +292,25 @@ impl CaseService for CaseApi {
             total_owed: found.total.to_string(),
             as_of: found.as_of.to_string(),
         }))
+    }
+
+    async fn check_debtor(
+        &self,
+        request: Request<pb::CheckDebtorRequest>,
+    ) -> Result<Response<pb::CheckDebtorResponse>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let subject = convert::check_subject(&r).map_err(|v| invalid_argument(&v))?;
+        if !self.checks.admit(&who.token_id, std::time::Instant::now()) {
+            return Err(Status::resource_exhausted(
+                "too many debtor checks with this token: at most 20 at once, then one every 2 seconds",
+            ));
+        }
+        let check = self
+            .app
+            .check_debtor(&who, subject, r.postcode.trim().to_owned())
+            .await?;
+        Ok(Response::new(convert::check_to_proto(&check)))
     }
 
     async fn add_note(

@@ -107,6 +107,22 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.SearchCasesRequest.client_id", ID),
     ("exploot.v1.SearchCasesRequest.page_token", PAGE_TOKEN),
     ("exploot.v1.ListDebtorCasesRequest.case_id", ID),
+    (
+        "exploot.v1.CheckDebtorRequest.kvk_number",
+        TextRule::line(16),
+    ),
+    ("exploot.v1.CheckDebtorRequest.name", NAME),
+    ("exploot.v1.CheckDebtorRequest.city", TextRule::line(60)),
+    (
+        "exploot.v1.CheckDebtorRequest.family_name",
+        TextRule::line(100),
+    ),
+    (
+        "exploot.v1.CheckDebtorRequest.family_name_prefix",
+        TextRule::line(20),
+    ),
+    ("exploot.v1.CheckDebtorRequest.date_of_birth", DATE),
+    ("exploot.v1.CheckDebtorRequest.postcode", TextRule::line(12)),
     ("exploot.v1.AddNoteRequest.case_id", ID),
     ("exploot.v1.AddNoteRequest.request_id", REQUEST_ID),
     ("exploot.v1.AddNoteRequest.text", NOTE),

@@ -36,6 +36,7 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "AddNote",
                 "ListNotes",
                 "UpdateDebtor",
+                "CheckDebtor",
             ],
         ),
         (

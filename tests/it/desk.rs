@@ -899,3 +899,180 @@ async fn a_new_address_is_on_the_next_letter(db: TestDb) {
     server.stop().await;
 }
 on_both_backends!(a_new_address_is_on_the_next_letter);
+
+fn by_kvk(number: &str) -> pb::CheckDebtorRequest {
+    pb::CheckDebtorRequest {
+        kvk_number: number.into(),
+        ..Default::default()
+    }
+}
+
+fn by_name_and_city(name: &str, city: &str) -> pb::CheckDebtorRequest {
+    pb::CheckDebtorRequest {
+        name: name.into(),
+        city: city.into(),
+        ..Default::default()
+    }
+}
+
+fn by_person(family_name: &str, prefix: &str, born: &str) -> pb::CheckDebtorRequest {
+    pb::CheckDebtorRequest {
+        family_name: family_name.into(),
+        family_name_prefix: prefix.into(),
+        date_of_birth: born.into(),
+        ..Default::default()
+    }
+}
+
+async fn check(caller: &Caller, request: pb::CheckDebtorRequest) -> pb::CheckDebtorResponse {
+    caller
+        .cases()
+        .check_debtor(request)
+        .await
+        .expect("CheckDebtor")
+        .into_inner()
+}
+
+/// CheckDebtor through the fixture register: every row of the README's prevention table,
+/// each stored with its raw answers as evidence, and no case created.
+async fn check_debtor_gives_every_verdict_of_the_table(db: TestDb) {
+    use pb::recoverability::Verdict::{Proceed, Review, Stop};
+    let server = TestServer::start(&db).await;
+    fixtures::put_client(&server, "acme").await;
+    let acme = server.as_client("acme").await;
+    let mut elsewhere = by_kvk("69599084");
+    elsewhere.postcode = "9999 ZZ".into();
+    let table = [
+        (by_kvk("69599084"), Proceed, "active"),
+        (
+            by_name_and_city("Test EMZ Dagobert", "Amsterdam"),
+            Proceed,
+            "active",
+        ),
+        (by_kvk("90000000"), Review, "dissolved on 2023-12-31"),
+        (by_kvk("99098123"), Stop, "active"),
+        (by_kvk("99098131"), Stop, "active"),
+        (
+            by_name_and_city("Company B.V.", "Haarlem"),
+            Review,
+            "active",
+        ),
+        (by_kvk("12345678"), Review, "not found"),
+        (elsewhere, Review, "active"),
+        (
+            by_person("Vries", "de", "1975-03-14"),
+            Stop,
+            "not consulted",
+        ),
+        (
+            by_person("Bakker", "", "1968-11-02"),
+            Review,
+            "not consulted",
+        ),
+        (
+            by_person("Jansen", "", "1980-01-01"),
+            Proceed,
+            "not consulted",
+        ),
+    ];
+    let rows = table.len();
+    for (request, verdict, trade) in table {
+        let asked = format!("{request:?}");
+        let answer = check(&acme, request).await;
+        let got = answer.verdict.clone().expect("a verdict");
+        assert_eq!(got.verdict, verdict as i32, "{asked}: {got:?}");
+        assert!(!got.reasons.is_empty(), "{asked}");
+        assert_eq!(answer.trade_status, trade, "{asked}");
+        assert!(!answer.evidence.is_empty(), "{asked}: raw answers kept");
+        if verdict == Stop {
+            assert!(!got.insolvency_number.is_empty(), "{asked}");
+        }
+    }
+    let stored = crate::engine::count(
+        &db.url,
+        "SELECT count(*) AS n FROM admin_events WHERE kind = 'debtor_checked' AND payload LIKE '%\"evidence\"%'",
+    )
+    .await;
+    assert_eq!(stored, i64::try_from(rows).unwrap());
+    let cases = crate::engine::count(&db.url, "SELECT count(*) AS n FROM cases").await;
+    assert_eq!(cases, 0, "no case is created");
+    // One way to ask, and its fields whole.
+    let refused = acme
+        .cases()
+        .check_debtor(pb::CheckDebtorRequest {
+            kvk_number: "123".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("bad number");
+    assert_eq!(bad_fields(&refused), ["kvk_number"]);
+    let refused = acme
+        .cases()
+        .check_debtor(pb::CheckDebtorRequest {
+            family_name: "Jansen".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("no birth date");
+    assert_eq!(bad_fields(&refused), ["date_of_birth"]);
+    let refused = acme
+        .cases()
+        .check_debtor(pb::CheckDebtorRequest::default())
+        .await
+        .expect_err("nothing asked");
+    assert_eq!(bad_fields(&refused), ["kvk_number"]);
+    server.stop().await;
+}
+on_both_backends!(check_debtor_gives_every_verdict_of_the_table);
+
+/// Through the fake registers at their network edge: a second check of the same business
+/// is answered from the cache (no calls), and checks are rate limited per token.
+async fn check_debtor_honours_the_cache_and_the_rate_limit(db: TestDb) {
+    use crate::harness::fake_registers::{CIR_PASSWORD, CIR_USER, FakeRegister, KVK_TEST_KEY};
+    use exploot::registry::{CirConfig, KvkConfig, Registers};
+    let kvk = FakeRegister::kvk().await;
+    let cir = FakeRegister::insolvency().await;
+    let registers = Registers {
+        kvk: Some(KvkConfig {
+            base_url: kvk.kvk_base_url(),
+            api_key: KVK_TEST_KEY.into(),
+        }),
+        insolvency: Some(CirConfig {
+            url: cir.cir_url(),
+            username: CIR_USER.into(),
+            password: CIR_PASSWORD.into(),
+        }),
+        ..Registers::default()
+    };
+    let server =
+        TestServer::start_with(&db, crate::harness::server::default_start(), registers).await;
+    fixtures::put_client(&server, "acme").await;
+    let acme = server.as_client("acme").await;
+    let first = check(&acme, by_kvk("99098123")).await;
+    assert_eq!(
+        first.verdict.expect("verdict").verdict,
+        pb::recoverability::Verdict::Stop as i32
+    );
+    let calls = (kvk.count(), cir.count());
+    assert_eq!(calls, (1, 2), "basisprofiel; searchUndertaking and getCase");
+    assert!(first.evidence.iter().all(|e| !e.from_cache));
+    let second = check(&server, by_kvk("99098123")).await;
+    assert_eq!((kvk.count(), cir.count()), calls, "the cache answered");
+    assert!(second.evidence.iter().all(|e| e.from_cache));
+
+    // Per token: 20 at once (one used above), then refused until the bucket refills.
+    let mut admitted = 1;
+    let refused = loop {
+        match acme.cases().check_debtor(by_kvk("99098123")).await {
+            Ok(_) => admitted += 1,
+            Err(status) => break status,
+        }
+        assert!(admitted < 40, "never refused");
+    };
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    assert!(admitted >= 20, "{admitted}");
+    // Another token is not held up by it.
+    check(&server, by_kvk("99098123")).await;
+    server.stop().await;
+}
+on_both_backends!(check_debtor_honours_the_cache_and_the_rate_limit);

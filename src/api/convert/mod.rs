@@ -10,6 +10,7 @@ mod desk;
 mod enums;
 mod fields;
 mod office;
+mod prevention;
 mod quote;
 mod search;
 mod track;
@@ -21,6 +22,7 @@ pub use desk::{debtor_change, new_note, note_to_proto, opened_task};
 pub use enums::{proto_stage, proto_suspension, stage_filter};
 pub use fields::{Violations, instant, optional_date, required_date, timestamp};
 pub use office::{office, office_to_proto};
+pub use prevention::{check_subject, check_to_proto};
 pub use quote::{quote_request, quote_to_proto};
 pub use search::search_request;
 pub use track::{
