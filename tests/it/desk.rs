@@ -1028,22 +1028,10 @@ on_both_backends!(check_debtor_gives_every_verdict_of_the_table);
 /// Through the fake registers at their network edge: a second check of the same business
 /// is answered from the cache (no calls), and checks are rate limited per token.
 async fn check_debtor_honours_the_cache_and_the_rate_limit(db: TestDb) {
-    use crate::harness::fake_registers::{CIR_PASSWORD, CIR_USER, FakeRegister, KVK_TEST_KEY};
-    use exploot::registry::{CirConfig, KvkConfig, Registers};
+    use crate::harness::fake_registers::FakeRegister;
     let kvk = FakeRegister::kvk().await;
     let cir = FakeRegister::insolvency().await;
-    let registers = Registers {
-        kvk: Some(KvkConfig {
-            base_url: kvk.kvk_base_url(),
-            api_key: KVK_TEST_KEY.into(),
-        }),
-        insolvency: Some(CirConfig {
-            url: cir.cir_url(),
-            username: CIR_USER.into(),
-            password: CIR_PASSWORD.into(),
-        }),
-        ..Registers::default()
-    };
+    let registers = crate::recoverability::registers(&kvk, &cir);
     let server =
         TestServer::start_with(&db, crate::harness::server::default_start(), registers).await;
     fixtures::put_client(&server, "acme").await;
