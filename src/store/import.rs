@@ -327,5 +327,9 @@ pub fn insert_all(
     insert_chunks!(invoices::table, invoices_in, 6);
     insert_chunks!(case_events::table, event_rows, 10);
     insert_chunks!(jobs::table, jobs_in, 12);
-    Ok(())
+    let keys: Vec<_> = new
+        .iter()
+        .map(|imported| super::cases::search_keys(&imported.case))
+        .collect();
+    super::search::insert(conn, &keys)
 }
