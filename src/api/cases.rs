@@ -301,7 +301,7 @@ impl CaseService for CaseApi {
         let who = principal(&request)?;
         let r = request.into_inner();
         let subject = convert::check_subject(&r).map_err(|v| invalid_argument(&v))?;
-        if !self.checks.admit(&who.token_id, std::time::Instant::now()) {
+        if !self.checks.admit(&who.token_id) {
             return Err(Status::resource_exhausted(
                 "too many debtor checks with this token: at most 20 at once, then one every 2 seconds",
             ));
