@@ -100,6 +100,13 @@ pub fn assemble(
         DocumentKind::JudgmentService => {
             DocumentData::JudgmentService(judgment_writ(office, client, case, policy)?)
         }
+        // Built from the attachment's own record (garnishee, day laid), not the case alone.
+        DocumentKind::Garnishment | DocumentKind::AttachmentNotice | DocumentKind::Release => {
+            return Err(format!(
+                "a {} document is built from its attachment record",
+                kind.as_str()
+            ));
+        }
     };
     Ok(Assembled::Data(Box::new(data)))
 }

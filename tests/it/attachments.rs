@@ -1,0 +1,256 @@
+//! The attachment writs (issue 16): the exploot van derdenbeslag under a bank and under an
+//! employer, its overbetekening to the debtor and its opheffing, each read back with
+//! `pdftotext` and checked for the mandatory elements of art. 45 lid 3 Rv — the date, the
+//! requesting party (with its chosen domicile), the bailiff and his office, the addressee
+//! and to whom the copy was left — and the figures of the year of the act.
+
+use chrono::NaiveDate;
+use exploot::documents::{
+    AttachmentNotice, DocumentData, EnforceableTitle, Garnishment, GarnishmentInput,
+    GarnishmentKind, Office, Party, Release, ReleaseReason, render, samples,
+};
+use exploot::law::money::Money;
+use exploot::law::protected_income::{Debtor, LivingSituation, protected_income};
+
+use crate::documents::pdf_text;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn m(s: &str) -> Money {
+    Money::parse(s).expect("amount")
+}
+
+#[track_caller]
+fn assert_contains_all(text: &str, expected: &[&str]) {
+    let missing: Vec<&&str> = expected.iter().filter(|e| !text.contains(**e)).collect();
+    assert!(missing.is_empty(), "missing {missing:?} in:\n{text}");
+}
+
+fn text_of(data: DocumentData) -> String {
+    let rendered = render(data.kind(), &data).expect("renders");
+    pdf_text(&rendered.bytes)
+}
+
+/// What every writ of the sample office for Acme against J. de Vries shows (art. 45 lid 3
+/// sub b–c Rv): the requesting party with its domicile, the bailiff and his office.
+const PARTIES_AND_BAILIFF: [&str; 3] = [
+    "ten verzoeke van Acme Energie B.V., Stationsplein 1, 1012 AB Amsterdam (KvK 68750110), die voor deze zaak en voor de executie woonplaats kiest ten kantore van de hierna genoemde gerechtsdeurwaarder",
+    "heb ik, mr. P.J. van Dijk, gerechtsdeurwaarder, kantoorhoudende te Utrecht aan Oudegracht 100, 3511 AX Utrecht",
+    "mr. P.J. van Dijk, gerechtsdeurwaarder",
+];
+
+/// The bank attachment of the samples, laid Mon 20 July 2026 for what the served judgment
+/// demanded (€ 2.596,66, the judgment writ's total): Btag 2026 art. 2i € 260,68, VAT 21 %
+/// = 54.7428 → € 54,74 (Acme cannot deduct VAT); laid for 2.596,66 + 260,68 + 54,74 =
+/// € 2.912,08. The statement is due four weeks on, Mon 17 August 2026 (art. 476a Rv). The
+/// notice, served Thu 23 July (within the eight days that end Tue 28 July, art. 475i Rv):
+/// Btag art. 2d € 90,11 + VAT 18.9231 → € 18,92 = € 109,03. The release on 31 August 2026
+/// costs nothing.
+#[test]
+fn attachment_writs_carry_the_elements_of_art_45_rv() {
+    let attachment = samples::garnishment().expect("sample attachment");
+    assert_eq!(attachment.amount_claimed, m("2596.66"));
+    assert_eq!(
+        (attachment.fee, attachment.fee_vat, attachment.total),
+        (m("260.68"), m("54.74"), m("2912.08"))
+    );
+    assert_eq!(attachment.statement_due, d("2026-08-17"));
+    let bank = "ING Bank N.V., Bijlmerdreef 106, 1102 CT Amsterdam (KvK 33031431)";
+    let text = text_of(DocumentData::Garnishment(attachment.clone()));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "EXPLOOT VAN EXECUTORIAAL DERDENBESLAG",
+            "Heden, 20 juli 2026",
+            &format!(
+                "BETEKEND AAN: {bank}, aldaar mijn exploot doende en een afschrift hiervan latende aan: mevrouw S. de Boer, medewerker beslagzaken van de bank"
+            ),
+            "J. de Vries, Kerkstraat 12, 3511 LK Utrecht als gedaagde partij",
+            "17 juni 2026, zaaknummer 11223344 CV EXPL 26-1234",
+            "betekend op 6 juli 2026",
+            "Kosten van dit exploot (Btag art. 2i) € 260,68",
+            "€ 54,74",
+            "Totaal waarvoor beslag is gelegd € 2.912,08",
+            "onder zich te houden",
+            "uiterlijk op maandag 17 augustus 2026",
+            "art. 476a Rv",
+        ],
+    );
+
+    let office = Office::example();
+    let client = samples::client();
+    let case = samples::consumer_case();
+    let notice = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-07-23"),
+        String::new(),
+        None,
+    )
+    .expect("notice");
+    assert_eq!((notice.fee, notice.fee_vat), (m("90.11"), m("18.92")));
+    let text = text_of(DocumentData::AttachmentNotice(notice));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "OVERBETEKENING VAN DERDENBESLAG",
+            "Heden, 23 juli 2026",
+            // Not yet recorded: a line for the bailiff to fill in.
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht, aldaar mijn exploot doende en een afschrift hiervan latende aan: ......",
+            &format!("derdenbeslag van 20 juli 2026, gelegd onder {bank}"),
+            "voor een bedrag van € 2.912,08",
+            "Kosten van dit exploot (Btag art. 2d) € 90,11",
+            "Kosten van deze betekening € 109,03",
+            "uiterlijk op 28 juli 2026 (art. 475i Rv)",
+        ],
+    );
+    // After the eighth day the attachment has lapsed: no notice.
+    let late = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-07-29"),
+        String::new(),
+        None,
+    )
+    .expect_err("too late");
+    assert!(late.to_string().contains("2026-07-28"), "{late}");
+
+    let release = Release::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-08-31"),
+        ReleaseReason::Paid,
+        Some("de heer K. Jansen, medewerker beslagzaken".into()),
+    )
+    .expect("release");
+    let text = text_of(DocumentData::Release(release));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "OPHEFFING VAN DERDENBESLAG",
+            "Heden, 31 augustus 2026",
+            &format!(
+                "BETEKEND AAN: {bank}, aldaar mijn exploot doende en een afschrift hiervan latende aan: de heer K. Jansen, medewerker beslagzaken"
+            ),
+            "op 20 juli 2026 onder haar is gelegd ten laste van J. de Vries",
+            "is opgeheven, omdat de vordering volledig is voldaan",
+            "geen kosten",
+        ],
+    );
+}
+
+/// A wage attachment under an employer on Mon 1 September 2025, with the protected income
+/// of a single debtor earning € 1.200,00 net a month: at or below the single norm of
+/// 1 July 2025 (€ 1.369,06, VERIFIED), so 95 % of the income = € 1.140,00 stays free, and
+/// the employer pays € 60,00 a month. Btag 2025 art. 2j € 175,83 (UNVERIFIED,
+/// back-calculated from 2026), VAT 21 % = 36.9243 → € 36,92.
+#[test]
+fn a_wage_attachment_states_the_protected_income() {
+    let protected = protected_income(
+        &Debtor {
+            situation: LivingSituation::Single,
+            net_monthly_income: m("1200.00"),
+            taxable_annual_income: None,
+            no_fixed_address: false,
+        },
+        d("2025-09-01"),
+    )
+    .expect("low income, verified norm");
+    assert_eq!(protected.amount, m("1140.00"));
+    let office = Office::example();
+    let client = samples::client();
+    let case = samples::consumer_case();
+    let attachment = Garnishment::build(
+        &office,
+        &client,
+        &case,
+        GarnishmentInput {
+            laid_on: d("2025-09-01"),
+            kind: GarnishmentKind::Wages,
+            garnishee: Party {
+                name: "Zorggroep Utrecht B.V.".into(),
+                street: "Catharijnesingel 10".into(),
+                postcode: "3511 GB".into(),
+                city: "Utrecht".into(),
+                country: "NL".into(),
+                kvk_number: String::new(),
+            },
+            title: EnforceableTitle {
+                court: "Rechtbank Midden-Nederland".into(),
+                judgment_on: d("2025-07-16"),
+                court_case_number: "11223344 CV EXPL 25-999".into(),
+                served_on: d("2025-08-04"),
+            },
+            amount_claimed: m("1000.00"),
+            protected_income: Some(protected.amount),
+            left_with: Some("mevrouw A. Smit, salarisadministratie".into()),
+        },
+    )
+    .expect("wage attachment");
+    assert_eq!(
+        (attachment.fee, attachment.fee_vat),
+        (m("175.83"), m("36.92"))
+    );
+    assert_eq!(attachment.total, m("1212.75"));
+    let text = text_of(DocumentData::Garnishment(attachment.clone()));
+    assert_contains_all(
+        &text,
+        &[
+            "Heden, 1 september 2025",
+            "BETEKEND AAN: Zorggroep Utrecht B.V., Catharijnesingel 10, 3511 GB Utrecht, aldaar mijn exploot doende en een afschrift hiervan latende aan: mevrouw A. Smit, salarisadministratie",
+            "op het loon, de uitkering of andere periodieke betalingen",
+            "Kosten van dit exploot (Btag art. 2j) € 175,83",
+            "ten minste € 1.140,00 (beslagvrije voet, art. 475da Rv)",
+        ],
+    );
+    let notice = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2025-09-04"),
+        protected.explanation.clone(),
+        Some("de geadresseerde in persoon".into()),
+    )
+    .expect("notice");
+    let text = text_of(DocumentData::AttachmentNotice(notice));
+    assert_contains_all(
+        &text,
+        &[
+            "Uw beslagvrije voet",
+            "per maand € 1.140,00 vrij van beslag",
+            "laag inkomen: het netto inkomen € 1.200,00 is niet hoger dan de norm € 1.369,06: 95 % van het inkomen = € 1.140,00",
+            "latende aan: de geadresseerde in persoon",
+        ],
+    );
+    // An attachment before the judgment was served is refused (art. 430 lid 3 Rv).
+    let early = Garnishment::build(
+        &office,
+        &client,
+        &case,
+        GarnishmentInput {
+            laid_on: d("2025-08-01"),
+            ..GarnishmentInput {
+                laid_on: attachment.laid_on,
+                kind: GarnishmentKind::Bank,
+                garnishee: attachment.garnishee.clone(),
+                title: attachment.title.clone(),
+                amount_claimed: m("1.00"),
+                protected_income: None,
+                left_with: None,
+            }
+        },
+    );
+    assert!(early.is_err());
+}
