@@ -34,6 +34,9 @@ pub fn decide(
         Event::TimerFired(timer) => match timer {
             Timer::StartTrack => Ok(lifecycle::intake::start_track(case, policy, today)),
             Timer::LetterTermEnded => Ok(lifecycle::letter::term_ended(case, today)),
+            Timer::SummonsServed if policy.record_service => {
+                lifecycle::summons::service_due(case, today)
+            }
             Timer::SummonsServed => lifecycle::summons::served(case, today),
             Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
             Timer::JudgmentServed => lifecycle::execution::served(case, today),
@@ -71,6 +74,7 @@ pub fn decide(
             outcome,
             details,
             note,
+            values,
         } => match (task_kind.as_str(), case.stage) {
             (task_kind::INTAKE_REVIEW, Stage::Intake) => Ok(lifecycle::intake::reviewed(
                 case, policy, today, outcome, note,
@@ -80,6 +84,12 @@ pub fn decide(
             ),
             (task_kind::SUMMONS_APPROVAL, Stage::Summons) => {
                 lifecycle::summons::reviewed(case, policy, today, outcome, note)
+            }
+            (task_kind::SERVICE, Stage::Summons) => {
+                lifecycle::service::recorded(case, today, outcome, details, values)
+            }
+            (task_kind::SERVICE_FAILED, Stage::Summons) => {
+                lifecycle::service::failed_resolved(case, today, outcome, details, values, note)
             }
             (task_kind::ATTACHMENT, Stage::Execution) => {
                 lifecycle::execution::attachment_done(case, policy, today, details, outcome)
@@ -381,6 +391,7 @@ pub(crate) mod tests {
                 outcome: "retry".into(),
                 details: task.details.clone(),
                 note: String::new(),
+                values: Default::default(),
             },
             &policy,
             d("2026-05-04"),
@@ -417,6 +428,7 @@ pub(crate) mod tests {
                 outcome: outcome.into(),
                 details: json!({ "job_kind": "activity.probe", "payload": {} }),
                 note: String::new(),
+                values: Default::default(),
             }),
             Just(Event::Withdraw {
                 note: String::new()

@@ -192,6 +192,9 @@ pub enum Event {
         details: Value,
         /// The person's note.
         note: String,
+        /// The typed values the outcome takes (e.g. `served_on`), checked by the task's
+        /// own reader before the event is made.
+        values: std::collections::BTreeMap<String, String>,
     },
     /// The client withdrew the claim.
     Withdraw {

@@ -8,7 +8,7 @@ mod decision;
 mod event;
 mod filter;
 mod identifiers;
-mod lifecycle;
+pub mod lifecycle;
 mod office;
 mod payment_reference;
 mod policy;

@@ -43,6 +43,10 @@ pub struct TrackState {
     pub recoverability: Option<RecoverabilityRecord>,
     /// The dagvaarding as drafted, approved and served.
     pub summons: Option<SummonsRecord>,
+    /// Every recorded attempt at serving a writ, in order (`lifecycle::service`).
+    pub services: Vec<crate::case::lifecycle::service::ServiceAttempt>,
+    /// The address the next writ is served at, when a failed service found a new one.
+    pub service_address: Option<crate::case::Address>,
     /// The registered vonnis.
     pub judgment: Option<JudgmentRecord>,
     /// Service of the judgment and attachments.

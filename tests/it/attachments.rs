@@ -12,7 +12,12 @@ use exploot::documents::{
 use exploot::law::money::Money;
 use exploot::law::protected_income::{Debtor, LivingSituation, protected_income};
 
+use exploot::proto as pb;
+use tokio_stream::StreamExt;
+
 use crate::documents::pdf_text;
+use crate::harness::fixtures::{advance_to, at, get_case as get};
+use crate::harness::{TestDb, TestServer, bad_fields, fixtures, on_both_backends};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -254,3 +259,263 @@ fn a_wage_attachment_states_the_protected_income() {
     );
     assert!(early.is_err());
 }
+
+// ---------------------------------------------------------------------------------------
+// Service (betekening) as a record, through the API on the manual clock
+// ---------------------------------------------------------------------------------------
+
+/// The case's one open task of `kind`.
+async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
+    let open = server
+        .tasks()
+        .list_tasks(pb::ListTasksRequest {
+            case_id: id.into(),
+            state: pb::TaskState::Open.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListTasks")
+        .into_inner()
+        .tasks;
+    open.iter()
+        .find(|t| t.kind == kind)
+        .unwrap_or_else(|| panic!("no open {kind} task in {open:?}"))
+        .clone()
+}
+
+/// Completes `task` with `outcome` and `values`; the answer as the service gave it.
+async fn complete_with(
+    server: &TestServer,
+    task: &pb::Task,
+    outcome: &str,
+    values: &[(&str, &str)],
+) -> Result<pb::Task, tonic::Status> {
+    let answer = server
+        .tasks()
+        .complete_task(pb::CompleteTaskRequest {
+            task_id: task.id.clone(),
+            request_id: format!("{}-{outcome}-{}", task.id, values.len()),
+            outcome: outcome.into(),
+            values: values
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..Default::default()
+        })
+        .await
+        .map(tonic::Response::into_inner);
+    // Run what the completion made due now.
+    fixtures::advance_by(server, 60).await;
+    answer
+}
+
+/// The case's audit events so far: kind and payload.
+async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serde_json::Value)> {
+    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
+    let count = crate::engine::count(&db.url, &sql).await;
+    let mut stream = server
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: id.into(),
+            from_sequence: 0,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let mut out = Vec::new();
+    while out.len() < usize::try_from(count).expect("count") {
+        let event = stream.next().await.expect("an event").expect("ok");
+        let payload = serde_json::from_str(&event.payload_json).expect("payload JSON");
+        out.push((event.kind, payload));
+    }
+    out
+}
+
+/// Done when 1 and 5 (issue 16): a dagvaarding not served, then served at the new address
+/// a week later; the hearing follows the real service; bad values are named one by one.
+///
+/// The claim of `track.rs`: consumer J. de Vries, € 1.825,00 due 31 March 2026. The
+/// letter of 4 May runs out on 21 May; on Fri 22 May the dagvaarding is drafted for
+/// service on Tue 26 May (Mon 25 May is Whit Monday), hearing Wed 3 June (26 May + 7 =
+/// Tue 2 June, the hearing the day after: art. 114/119 Rv). Btag 2026 art. 2a € 125,57 +
+/// 21 % VAT 26,37 = € 151,94 (the client cannot deduct VAT).
+///
+/// - Tue 26 May: the bailiff finds the debtor moved (costs of the journey stated: € 25,00):
+///   a `service_failed` task; the new address Nieuwegracht 7, 3512 LB Utrecht; the next
+///   attempt planned on the next working day, Wed 27 May.
+/// - Served there a week after the first attempt, Tue 2 June, to a housemate: the
+///   drafted hearing of 3 June would leave only a day, so the hearing follows the real
+///   service: 2 June + 7 = Tue 9 June, the hearing the day after, Wed 10 June. The fee is
+///   that of 2 June: € 151,94 again.
+/// - The audit: two `service_due`, a `service_failed` with `attempt_costs` 25.00, the
+///   `service_address_changed` with both addresses, and `summons_served` with the fee
+///   151.94 and the hearing date.
+async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
+    let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
+    fixtures::put_client(&server, "acme").await;
+    server
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                record_service: Some(true),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy");
+    let mut request = fixtures::consumer_claim("acme", "SERVICE-1");
+    request.invoices = vec![pb::Invoice {
+        number: "F-1".into(),
+        invoice_date: String::new(),
+        due_date: "2026-03-31".into(),
+        amount: "1825.00".into(),
+    }];
+    let id = server
+        .cases()
+        .create_case(request)
+        .await
+        .expect("CreateCase")
+        .into_inner()
+        .id;
+    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    let s = get(&server, &id).await.summons.expect("drafted");
+    assert_eq!(
+        [&s.planned_service_on, &s.hearing_date, &s.bailiff_fee],
+        ["2026-05-26", "2026-06-03", "151.94"]
+    );
+    let approval = open_task(&server, &id, "summons_approval").await;
+    complete_with(&server, &approval, "approve", &[])
+        .await
+        .expect("approve");
+
+    // Tue 26 May: the planned day asks for the record; nothing is assumed served.
+    advance_to(&server, "2026-05-26T08:00:00Z").await;
+    let first = open_task(&server, &id, "service").await;
+    assert_eq!(
+        first.outcomes,
+        [
+            "in_person",
+            "housemate",
+            "closed_envelope",
+            "domicile",
+            "not_served"
+        ]
+    );
+    assert_eq!(get(&server, &id).await.summons.unwrap().served_on, "");
+
+    // Bad values, each named; nothing stored (the task stays open).
+    let bad = complete_with(
+        &server,
+        &first,
+        "housemate",
+        &[("served_on", "2026-05-20"), ("costs", "-5.00")],
+    )
+    .await
+    .expect_err("bad values");
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument, "{bad:?}");
+    assert_eq!(
+        bad_fields(&bad),
+        [
+            "values[\"costs\"]",
+            "values[\"left_with\"]",
+            "values[\"served_on\"]"
+        ]
+    );
+    let unknown = complete_with(&server, &first, "posted", &[])
+        .await
+        .expect_err("unknown outcome");
+    assert_eq!(unknown.code(), tonic::Code::InvalidArgument);
+    assert_eq!(bad_fields(&unknown), ["outcome"]);
+    assert_eq!(open_task(&server, &id, "service").await.id, first.id);
+
+    complete_with(
+        &server,
+        &first,
+        "not_served",
+        &[
+            ("attempted_on", "2026-05-26"),
+            ("found", "moved"),
+            ("remarks", "buren: verhuisd naar de Nieuwegracht"),
+            ("costs", "25.00"),
+        ],
+    )
+    .await
+    .expect("not served");
+    let failed = open_task(&server, &id, "service_failed").await;
+    assert_eq!(failed.outcomes, ["new_address", "replan", "stop"]);
+    complete_with(
+        &server,
+        &failed,
+        "new_address",
+        &[
+            ("street", "Nieuwegracht 7"),
+            ("postcode", "3512lb"),
+            ("city", "Utrecht"),
+        ],
+    )
+    .await
+    .expect("new address");
+    assert_eq!(
+        get(&server, &id).await.summons.unwrap().planned_service_on,
+        "2026-05-27"
+    );
+
+    // Wed 27 May: the second attempt is asked for, at the new address; served Tue 2 June.
+    advance_to(&server, "2026-05-27T08:00:00Z").await;
+    let second = open_task(&server, &id, "service").await;
+    assert_ne!(second.id, first.id);
+    advance_to(&server, "2026-06-02T08:00:00Z").await;
+    complete_with(
+        &server,
+        &second,
+        "housemate",
+        &[
+            ("served_on", "2026-06-02"),
+            ("left_with", "mevrouw A. de Vries-Smit, echtgenote"),
+        ],
+    )
+    .await
+    .expect("served");
+    let s = get(&server, &id).await.summons.unwrap();
+    assert_eq!(
+        [&s.served_on, &s.hearing_date, &s.bailiff_fee],
+        ["2026-06-02", "2026-06-10", "151.94"]
+    );
+    // The hearing comes on its new date, not the drafted one.
+    advance_to(&server, "2026-06-09T08:00:00Z").await;
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Summons as i32);
+    advance_to(&server, "2026-06-10T08:00:00Z").await;
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
+
+    let audit = events(&server, &db, &id).await;
+    let of = |kind: &str| -> Vec<&serde_json::Value> {
+        audit
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, p)| p)
+            .collect()
+    };
+    assert_eq!(of("service_due").len(), 2, "{audit:?}");
+    let failed = of("service_failed");
+    assert_eq!(failed[0]["amounts"]["attempt_costs"], "25.00");
+    assert_eq!(failed[0]["service"]["found"], "moved");
+    assert_eq!(
+        failed[0]["service"]["address"],
+        "Kerkstraat 12, 3511 LK Utrecht"
+    );
+    let moved = of("service_address_changed");
+    assert_eq!(moved[0]["new_address"]["postcode"], "3512 LB");
+    let served = of("summons_served");
+    assert_eq!(served.len(), 1);
+    assert_eq!(served[0]["amounts"]["bailiff_fee"], "151.94");
+    assert_eq!(served[0]["hearing_date"], "2026-06-10");
+    assert_eq!(served[0]["service"]["attempt"], 2);
+    assert_eq!(
+        served[0]["service"]["address"],
+        "Nieuwegracht 7, 3512 LB Utrecht"
+    );
+    server.stop().await;
+}
+
+on_both_backends!(a_summons_not_served_then_served_at_the_new_address);

@@ -13,6 +13,7 @@ pub(super) mod letter;
 pub(super) mod payment;
 pub(super) mod plan;
 pub(super) mod recoverability;
+pub mod service;
 pub(super) mod summons;
 
 use chrono::NaiveDate;
@@ -35,6 +36,11 @@ pub mod task_kind {
     pub const SUMMONS_APPROVAL: &str = "summons_approval";
     /// Make an attachment (beslag): `attached` or `nothing`.
     pub const ATTACHMENT: &str = "attachment";
+    /// Record the service of a writ: `in_person`, `housemate`, `closed_envelope`,
+    /// `domicile` or `not_served`, with values (`lifecycle::service`).
+    pub const SERVICE: &str = "service";
+    /// A writ was not served: `new_address`, `replan` or `stop`.
+    pub const SERVICE_FAILED: &str = "service_failed";
 }
 
 /// A decision that leaves the standing as it is (a closed case stays closed for the same
