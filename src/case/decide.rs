@@ -39,12 +39,15 @@ pub fn decide(
             }
             Timer::SummonsServed => lifecycle::summons::served(case, today),
             Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
-            Timer::JudgmentServed => lifecycle::execution::served(case, today),
+            Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),
             Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
             Timer::InstalmentCheck => lifecycle::plan::check(case, policy, today),
         },
         Event::ActivitySucceeded { attempt, output } => match output {
             ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
+            ActivityOutput::Recoverability(answer) if case.stage == Stage::Execution => {
+                lifecycle::execution::rechecked(case, policy, today, answer)
+            }
             ActivityOutput::Recoverability(answer) => Ok(lifecycle::recoverability::answered(
                 case, policy, today, answer,
             )),
@@ -167,7 +170,11 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
         Event::ActivitySucceeded {
             output: ActivityOutput::Recoverability(_),
             ..
-        } => (case.stage == Recoverability, false),
+        } => (
+            case.stage == Recoverability
+                || (case.stage == Execution && case.track.pending_act.is_some()),
+            false,
+        ),
         Event::JudgmentRegistered(_) => (
             case.stage == Judgment || (case.stage == Summons && served()),
             false,

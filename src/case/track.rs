@@ -47,6 +47,9 @@ pub struct TrackState {
     pub services: Vec<crate::case::lifecycle::service::ServiceAttempt>,
     /// The address the next writ is served at, when a failed service found a new one.
     pub service_address: Option<crate::case::Address>,
+    /// The execution act waiting for the insolvency register's answer (art. 33 Fw: asked
+    /// again before every act): `judgment_service`, or an attachment of a kind.
+    pub pending_act: Option<PendingAct>,
     /// The registered vonnis.
     pub judgment: Option<JudgmentRecord>,
     /// Service of the judgment and attachments.
@@ -244,6 +247,18 @@ pub struct AttachmentRecord {
     pub result: String,
     /// The bailiff's fee for it (Btag art. 2).
     pub fee_cents: i64,
+}
+
+/// An execution act that waits for the insolvency register.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PendingAct {
+    /// `judgment_service` or `attachment`.
+    pub act: String,
+    /// For an attachment: `bank`, `wages` or `goods`.
+    pub attachment: String,
+    /// For an attachment: 1, 2, …
+    pub attempt: usize,
 }
 
 /// Execution of the judgment.

@@ -519,3 +519,149 @@ async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
 }
 
 on_both_backends!(a_summons_not_served_then_served_at_the_new_address);
+
+// ---------------------------------------------------------------------------------------
+// The insolvency register again before every execution act
+// ---------------------------------------------------------------------------------------
+
+/// A bankruptcy of the fixture consumer J. de Vries (born 29 February 1980), pronounced on
+/// 19 June 2026: the WSNP fixture of the register, made a faillissement of this debtor.
+fn bankruptcy_of_de_vries() -> exploot::registry::fixture::InsolvencyFixture {
+    let mut case = exploot::registry::fixture::Fixtures::embedded()
+        .insolvency
+        .into_iter()
+        .find(|f| f.surname.as_deref() == Some("Vries"))
+        .expect("the WSNP fixture");
+    let kenmerk = "16.mne.26.140.F.1300.1.00";
+    case.date_of_birth = Some(chrono::NaiveDate::from_ymd_opt(1980, 2, 29).expect("date"));
+    case.publicatie_kenmerken = vec![kenmerk.into()];
+    case.insolvente = case
+        .insolvente
+        .replace("R.13/25/88", "F.16/26/140")
+        .replace("13.ams.25.88.R.2301.1.00", kenmerk)
+        .replace("1975-03-14", "1980-02-29")
+        .replace("Pieter", "Jan")
+        .replace("2025-09-01", "2026-06-19")
+        .replace("2025-09-02", "2026-06-19")
+        .replace(
+            "Uitspraak schuldsanering op 1 september 2025",
+            "Uitspraak faillissement op 19 juni 2026",
+        );
+    case
+}
+
+/// Done when 4 (issue 16): a bankruptcy published between the judgment and the attachment
+/// stops the attachment and the case.
+///
+/// The walk of `track.rs`'s executed consumer: summons drafted 22 May 2026, served Tue 26
+/// May, hearing Wed 3 June, default judgment of Wed 17 June. Thu 18 June, the service day
+/// of the judgment: the insolvency register is asked first — nothing — and the judgment is
+/// served (the order to pay ends Mon 22 June). On 19 June the debtor is declared bankrupt
+/// (F.16/26/140). Tue 23 June, before the first attachment: the register is asked again,
+/// finds the bankruptcy, and the case closes as uncollectable (art. 33 Fw) with the
+/// advice to file the claim with the curator, without an attachment task. The register
+/// was searched three times for the debtor: the recoverability check, before the service,
+/// before the attachment.
+async fn a_bankruptcy_after_the_judgment_stops_the_attachment(db: TestDb) {
+    use exploot::registry::{CirConfig, Registers};
+
+    use crate::harness::fake_registers::{CIR_PASSWORD, CIR_USER, FakeRegister};
+
+    let cir = FakeRegister::insolvency().await;
+    let registers = Registers {
+        insolvency: Some(CirConfig {
+            url: cir.cir_url(),
+            username: CIR_USER.into(),
+            password: CIR_PASSWORD.into(),
+        }),
+        ..Registers::default()
+    };
+    let server = TestServer::start_with(&db, at("2026-05-04T08:00:00Z"), registers).await;
+    fixtures::put_client(&server, "acme").await;
+    let mut request = fixtures::consumer_claim("acme", "BANKRUPT-1");
+    request.invoices = vec![pb::Invoice {
+        number: "F-1".into(),
+        invoice_date: String::new(),
+        due_date: "2026-03-31".into(),
+        amount: "1825.00".into(),
+    }];
+    let id = server
+        .cases()
+        .create_case(request)
+        .await
+        .expect("CreateCase")
+        .into_inner()
+        .id;
+    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    let approval = open_task(&server, &id, "summons_approval").await;
+    complete_with(&server, &approval, "approve", &[])
+        .await
+        .expect("approve");
+    advance_to(&server, "2026-06-17T08:00:00Z").await;
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
+    server
+        .cases()
+        .register_judgment(pb::RegisterJudgmentRequest {
+            case_id: id.clone(),
+            request_id: "vonnis-1".into(),
+            judgment: Some(pb::Judgment {
+                judgment_date: "2026-06-17".into(),
+                kind: pb::judgment::Kind::Default.into(),
+                outcome: pb::judgment::Outcome::Awarded.into(),
+                awarded_principal: "1825.00".into(),
+                interest_from: "2026-04-01".into(),
+                awarded_collection_costs: "331.24".into(),
+                legal_costs: "657.57".into(),
+                court_case_number: "11223344 CV EXPL 26-1234".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RegisterJudgment");
+    advance_to(&server, "2026-06-18T08:00:00Z").await;
+    let case = get(&server, &id).await;
+    assert_eq!(case.judgment.unwrap().served_on, "2026-06-18");
+    let searches = || {
+        cir.requests()
+            .iter()
+            .filter(|r| r.body.contains("searchNaturalPerson"))
+            .count()
+    };
+    assert_eq!(
+        searches(),
+        2,
+        "the recoverability check and before the service"
+    );
+
+    cir.publish(bankruptcy_of_de_vries());
+    advance_to(&server, "2026-06-23T08:00:00Z").await;
+    assert_eq!(searches(), 3, "asked again before the attachment");
+    let case = get(&server, &id).await;
+    assert_eq!(case.stage, pb::Stage::Closed as i32);
+    assert_eq!(case.close_reason, pb::CloseReason::Uncollectable as i32);
+    let open = server
+        .tasks()
+        .list_tasks(pb::ListTasksRequest {
+            case_id: id.clone(),
+            state: pb::TaskState::Open.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListTasks")
+        .into_inner()
+        .tasks;
+    assert!(open.is_empty(), "no attachment task: {open:?}");
+    let audit = events(&server, &db, &id).await;
+    let kinds: Vec<&str> = audit.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(!kinds.contains(&"attachment_due"), "{kinds:?}");
+    let (_, stop) = audit
+        .iter()
+        .find(|(k, _)| k == "insolvency_stop")
+        .expect("insolvency_stop");
+    assert_eq!(stop["verdict"]["insolvency_number"], "F.16/26/140");
+    let advice = stop["statement"]["advice"].to_string();
+    assert!(advice.contains("F.16/26/140"), "{advice}");
+    server.stop().await;
+}
+
+on_both_backends!(a_bankruptcy_after_the_judgment_stops_the_attachment);

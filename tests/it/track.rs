@@ -506,10 +506,14 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             "summons_served",
             "hearing_held",
             "judgment_registered",
+            // The insolvency register is asked again before every execution act (art. 33
+            // Fw): before the service of the judgment, and before the attachment.
+            "insolvency_recheck",
             "judgment_served",
             "document_stored",
             "document_rendered",
             "order_to_pay_ended",
+            "attachment_due",
             "attachment_made",
             "payment_recorded",
             "document_stored",
