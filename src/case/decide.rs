@@ -42,6 +42,7 @@ pub fn decide(
             Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),
             Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
             Timer::InstalmentCheck => lifecycle::plan::check(case, policy, today),
+            Timer::GarnisheeStatementDue => Ok(lifecycle::execution::statement_due(case, today)),
         },
         Event::ActivitySucceeded { attempt, output } => match output {
             ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
@@ -95,8 +96,11 @@ pub fn decide(
                 lifecycle::service::failed_resolved(case, today, outcome, details, values, note)
             }
             (task_kind::ATTACHMENT, Stage::Execution) => {
-                lifecycle::execution::attachment_done(case, policy, today, details, outcome)
+                lifecycle::execution::attachment_done(case, policy, today, details, outcome, values)
             }
+            (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => Ok(
+                lifecycle::execution::statement_answered(case, details, outcome, note),
+            ),
             // A job_failed task, or a review whose stage the case has left.
             _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
         },
@@ -166,6 +170,7 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
                 false,
             ),
             Timer::InstalmentCheck => (case.suspension == Suspension::PaymentPlan, true),
+            Timer::GarnisheeStatementDue => (case.stage == Execution, false),
         },
         Event::ActivitySucceeded {
             output: ActivityOutput::Recoverability(_),

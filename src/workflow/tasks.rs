@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
 use super::{App, Principal};
-use crate::case::lifecycle::service;
+use crate::case::lifecycle::{execution, service};
 use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
@@ -88,6 +88,10 @@ impl App {
         // before anything is stored; the others take none.
         if [task_kind::SERVICE, task_kind::SERVICE_FAILED].contains(&task.kind.as_str()) {
             service::read(&task.kind, &c.outcome, &details, &c.values)
+                .map_err(AppError::Invalid)?;
+        }
+        if task.kind == task_kind::ATTACHMENT && details.get("from").is_some() {
+            execution::read_attachment(&c.outcome, &details, &c.values)
                 .map_err(AppError::Invalid)?;
         }
         let event = Event::TaskCompleted {

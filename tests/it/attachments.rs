@@ -364,20 +364,7 @@ async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
         })
         .await
         .expect("PutTrackPolicy");
-    let mut request = fixtures::consumer_claim("acme", "SERVICE-1");
-    request.invoices = vec![pb::Invoice {
-        number: "F-1".into(),
-        invoice_date: String::new(),
-        due_date: "2026-03-31".into(),
-        amount: "1825.00".into(),
-    }];
-    let id = server
-        .cases()
-        .create_case(request)
-        .await
-        .expect("CreateCase")
-        .into_inner()
-        .id;
+    let id = create_case(&server, "SERVICE-1").await;
     advance_to(&server, "2026-05-22T08:00:00Z").await;
     let s = get(&server, &id).await.summons.expect("drafted");
     assert_eq!(
@@ -577,47 +564,7 @@ async fn a_bankruptcy_after_the_judgment_stops_the_attachment(db: TestDb) {
         ..Registers::default()
     };
     let server = TestServer::start_with(&db, at("2026-05-04T08:00:00Z"), registers).await;
-    fixtures::put_client(&server, "acme").await;
-    let mut request = fixtures::consumer_claim("acme", "BANKRUPT-1");
-    request.invoices = vec![pb::Invoice {
-        number: "F-1".into(),
-        invoice_date: String::new(),
-        due_date: "2026-03-31".into(),
-        amount: "1825.00".into(),
-    }];
-    let id = server
-        .cases()
-        .create_case(request)
-        .await
-        .expect("CreateCase")
-        .into_inner()
-        .id;
-    advance_to(&server, "2026-05-22T08:00:00Z").await;
-    let approval = open_task(&server, &id, "summons_approval").await;
-    complete_with(&server, &approval, "approve", &[])
-        .await
-        .expect("approve");
-    advance_to(&server, "2026-06-17T08:00:00Z").await;
-    assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
-    server
-        .cases()
-        .register_judgment(pb::RegisterJudgmentRequest {
-            case_id: id.clone(),
-            request_id: "vonnis-1".into(),
-            judgment: Some(pb::Judgment {
-                judgment_date: "2026-06-17".into(),
-                kind: pb::judgment::Kind::Default.into(),
-                outcome: pb::judgment::Outcome::Awarded.into(),
-                awarded_principal: "1825.00".into(),
-                interest_from: "2026-04-01".into(),
-                awarded_collection_costs: "331.24".into(),
-                legal_costs: "657.57".into(),
-                court_case_number: "11223344 CV EXPL 26-1234".into(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("RegisterJudgment");
+    let id = to_the_judgment(&server, "BANKRUPT-1").await;
     advance_to(&server, "2026-06-18T08:00:00Z").await;
     let case = get(&server, &id).await;
     assert_eq!(case.judgment.unwrap().served_on, "2026-06-18");
@@ -665,3 +612,312 @@ async fn a_bankruptcy_after_the_judgment_stops_the_attachment(db: TestDb) {
 }
 
 on_both_backends!(a_bankruptcy_after_the_judgment_stops_the_attachment);
+
+// ---------------------------------------------------------------------------------------
+// A wage attachment as a record: garnishee, protected income, statement, payments, release
+// ---------------------------------------------------------------------------------------
+
+/// The claim of `track.rs`: consumer J. de Vries (the fixture debtor), one invoice of
+/// € 1.825,00 due 31 March 2026.
+async fn create_case(server: &TestServer, reference: &str) -> String {
+    let mut request = fixtures::consumer_claim("acme", reference);
+    request.invoices = vec![pb::Invoice {
+        number: "F-1".into(),
+        invoice_date: String::new(),
+        due_date: "2026-03-31".into(),
+        amount: "1825.00".into(),
+    }];
+    server
+        .cases()
+        .create_case(request)
+        .await
+        .expect("CreateCase")
+        .into_inner()
+        .id
+}
+
+/// Walks the executed consumer of `track.rs` to its judgment, registered on Wed 17 June
+/// 2026: summons served 26 May, default judgment (legal costs 657.57); it is served with
+/// the order to pay on Thu 18 June (Btag 2b 136.71 + VAT 28.71 = 165.42).
+async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
+    fixtures::put_client(server, "acme").await;
+    let id = create_case(server, reference).await;
+    advance_to(server, "2026-05-22T08:00:00Z").await;
+    let approval = open_task(server, &id, "summons_approval").await;
+    complete_with(server, &approval, "approve", &[])
+        .await
+        .expect("approve");
+    advance_to(server, "2026-06-17T08:00:00Z").await;
+    server
+        .cases()
+        .register_judgment(pb::RegisterJudgmentRequest {
+            case_id: id.clone(),
+            request_id: "vonnis-1".into(),
+            judgment: Some(pb::Judgment {
+                judgment_date: "2026-06-17".into(),
+                kind: pb::judgment::Kind::Default.into(),
+                outcome: pb::judgment::Outcome::Awarded.into(),
+                awarded_principal: "1825.00".into(),
+                interest_from: "2026-04-01".into(),
+                awarded_collection_costs: "331.24".into(),
+                legal_costs: "657.57".into(),
+                court_case_number: "11223344 CV EXPL 26-1234".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RegisterJudgment");
+    id
+}
+
+async fn pay(
+    server: &TestServer,
+    id: &str,
+    n: u32,
+    on: &str,
+    amount: &str,
+) -> pb::RecordPaymentResponse {
+    server
+        .cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: id.into(),
+            request_id: format!("loonbeslag-{n}"),
+            payment: Some(pb::Payment {
+                paid_on: on.into(),
+                amount: amount.into(),
+                reference: "loonbeslag Zorggroep Utrecht".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RecordPayment")
+        .into_inner()
+}
+
+/// Done when 3 (issue 16), with 5's bad values for an attachment.
+///
+/// From Tue 23 June 2026 (the order to pay ended Mon 22 June): the bank attachment yields
+/// nothing (Btag 2i € 260,68 + VAT 54,74 = 315,42, charged as today); the register is
+/// asked again and the wage attachment comes: laid on 23 June under the employer
+/// Zorggroep Utrecht B.V. (Btag 2j € 184,91 + VAT 38,8311 → 38,83 = 223,74; its notice to
+/// the debtor the same day, Btag 2d € 90,11 + VAT 18,92 = 109,03). The debtor, single,
+/// earns € 2.600,00 net a month.
+///
+/// The protected income: the 2026 norms are UNVERIFIED in the law's table, so the law
+/// refuses (never a guess) and the bailiff must state the official rekenmodule's figure —
+/// € 1.400,00 here; the employer then pays 2.600,00 − 1.400,00 = € 1.200,00 a month. (The
+/// worked example from a published source, 47,5 % × 1.536,34 = 729,76 for a debtor without
+/// a fixed address on 1 January 2021, is `law::protected_income`'s unit test, and the low
+/// group of a verified half-year is `a_wage_attachment_states_the_protected_income` above.)
+///
+/// The garnishee's statement was due four weeks after 23 June: Tue 21 July (art. 476a
+/// Rv); on Wed 22 July it is late: a task.
+///
+/// Legal costs: 657,57 + 165,42 + 315,42 + 223,74 + 109,03 = 1.471,18; collection costs
+/// 273,75 + VAT 57,49 = 331,24; interest 4 % on 1.825,00 = € 0,20 a day from 1 April.
+/// The employer pays (art. 6:44 BW: costs, then interest, then principal):
+/// - Sat 25 July € 1.200,00: all to the legal costs (271,18 left).
+/// - Tue 25 Aug € 1.200,00: 271,18 + 331,24 = 602,42 costs; interest 1 April – 25 Aug,
+///   147 days × 0,20 = 29,40; principal 1.200,00 − 602,42 − 29,40 = 568,18 → 1.256,82 left.
+/// - Fri 25 Sep: interest on 1.256,82 for 26 Aug – 25 Sep, 31 days: 1.256,82 × 4 % × 31 /
+///   365 = 4,2698 → 4,27; owed 1.261,09, paid: the case closes paid, the attachment is
+///   released (opheffing) with its document.
+async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
+    let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
+    let id = to_the_judgment(&server, "WAGES-1").await;
+    advance_to(&server, "2026-06-23T08:00:00Z").await;
+    let bank = open_task(&server, &id, "attachment").await;
+    complete_with(&server, &bank, "nothing", &[])
+        .await
+        .expect("bank: nothing");
+    let wages = open_task(&server, &id, "attachment").await;
+    assert_ne!(wages.id, bank.id);
+    let garnishee = [
+        ("laid_on", "2026-06-23"),
+        ("garnishee_name", "Zorggroep Utrecht B.V."),
+        ("garnishee_street", "Catharijnesingel 10"),
+        ("garnishee_postcode", "3511 GB"),
+        ("garnishee_city", "Utrecht"),
+        ("net_monthly_income", "2600.00"),
+        ("living_situation", "single"),
+    ];
+    // Without the rekenmodule's figure: refused with the law's reason; bad values named.
+    let refused = complete_with(&server, &wages, "attached", &garnishee)
+        .await
+        .expect_err("no verified norms for 2026");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert_eq!(bad_fields(&refused), ["values[\"protected_income\"]"]);
+    let reason = {
+        use tonic_types::StatusExt;
+        refused
+            .get_details_bad_request()
+            .expect("BadRequest")
+            .field_violations[0]
+            .description
+            .clone()
+    };
+    assert!(
+        reason.contains("rekenmodule") && reason.contains("2026-01-01"),
+        "{reason}"
+    );
+    let mut bad = garnishee.to_vec();
+    bad[0] = ("laid_on", "2026-06-01");
+    bad.push(("protected_income", "-1.00"));
+    bad.push(("colour", "blue"));
+    let refused = complete_with(&server, &wages, "attached", &bad)
+        .await
+        .expect_err("bad values");
+    assert_eq!(
+        bad_fields(&refused),
+        [
+            "values[\"colour\"]",
+            "values[\"laid_on\"]",
+            "values[\"protected_income\"]"
+        ]
+    );
+    let mut good = garnishee.to_vec();
+    good.push(("protected_income", "1400.00"));
+    complete_with(&server, &wages, "attached", &good)
+        .await
+        .expect("wages attached");
+
+    let case = get(&server, &id).await;
+    assert_eq!(case.stage, pb::Stage::Execution as i32);
+    let q = server
+        .cases()
+        .quote_case(pb::QuoteCaseRequest {
+            case_id: id.clone(),
+            as_of: "2026-06-23".into(),
+        })
+        .await
+        .expect("QuoteCase")
+        .into_inner();
+    assert_eq!(q.legal_costs, "1471.18");
+
+    // Wed 22 July: the garnishee's statement is late.
+    advance_to(&server, "2026-07-21T08:00:00Z").await;
+    assert!(
+        server
+            .tasks()
+            .list_tasks(pb::ListTasksRequest {
+                case_id: id.clone(),
+                state: pb::TaskState::Open.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("ListTasks")
+            .into_inner()
+            .tasks
+            .iter()
+            .all(|t| t.kind != "garnishee_statement"),
+        "not late on its last day"
+    );
+    advance_to(&server, "2026-07-22T08:00:00Z").await;
+    let late = open_task(&server, &id, "garnishee_statement").await;
+    assert_eq!(late.outcomes, ["received", "not_received"]);
+    complete_with(&server, &late, "received", &[])
+        .await
+        .expect("statement in");
+
+    advance_to(&server, "2026-07-25T08:00:00Z").await;
+    let first = pay(&server, &id, 1, "2026-07-25", "1200.00").await;
+    let r = first.recorded.unwrap();
+    assert_eq!(
+        [&r.to_costs, &r.to_interest, &r.to_principal],
+        ["1200.00", "0.00", "0.00"]
+    );
+    advance_to(&server, "2026-08-25T08:00:00Z").await;
+    let second = pay(&server, &id, 2, "2026-08-25", "1200.00").await;
+    let r = second.recorded.unwrap();
+    assert_eq!(
+        [&r.to_costs, &r.to_interest, &r.to_principal],
+        ["602.42", "29.40", "568.18"]
+    );
+    advance_to(&server, "2026-09-25T08:00:00Z").await;
+    let q = server
+        .cases()
+        .quote_case(pb::QuoteCaseRequest {
+            case_id: id.clone(),
+            as_of: "2026-09-25".into(),
+        })
+        .await
+        .expect("QuoteCase")
+        .into_inner();
+    assert_eq!(
+        [&q.principal, &q.interest, &q.total_due],
+        ["1256.82", "4.27", "1261.09"]
+    );
+    let third = pay(&server, &id, 3, "2026-09-25", "1261.09").await;
+    let case = third.case.unwrap();
+    assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
+    fixtures::advance_by(&server, 60).await;
+
+    // The dossier: the writ to the employer, its notice, and the release, each with the
+    // elements of art. 45 lid 3 Rv.
+    let listed = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDocuments")
+        .into_inner()
+        .documents;
+    let mut texts = std::collections::BTreeMap::new();
+    for document in listed {
+        let mut stream = server
+            .documents()
+            .get_document(pb::GetDocumentRequest {
+                document_id: document.id.clone(),
+            })
+            .await
+            .expect("GetDocument")
+            .into_inner();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk.expect("chunk").data);
+        }
+        texts.insert(document.kind, pdf_text(&bytes));
+    }
+    let employer = "Zorggroep Utrecht B.V., Catharijnesingel 10, 3511 GB Utrecht";
+    let writ = &texts["garnishment"];
+    assert_contains_all(
+        writ,
+        &[
+            "EXPLOOT VAN EXECUTORIAAL DERDENBESLAG",
+            "Heden, 23 juni 2026",
+            &format!("BETEKEND AAN: {employer}"),
+            "Kosten van dit exploot (Btag art. 2j) € 184,91",
+            "ten minste € 1.400,00",
+            "uiterlijk op dinsdag 21 juli 2026",
+        ],
+    );
+    let notice = &texts["attachment_notice"];
+    assert_contains_all(
+        notice,
+        &[
+            "OVERBETEKENING VAN DERDENBESLAG",
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht",
+            "per maand € 1.400,00 vrij van beslag",
+            "rekenmodule",
+        ],
+    );
+    let release = &texts["release"];
+    assert_contains_all(
+        release,
+        &[
+            "OPHEFFING VAN DERDENBESLAG",
+            "Heden, 25 september 2026",
+            &format!("BETEKEND AAN: {employer}"),
+            "omdat de vordering volledig is voldaan",
+            "het loon of de uitkering weer geheel aan de schuldenaar betalen",
+        ],
+    );
+    for text in [writ, notice, release] {
+        assert_contains_all(text, &PARTIES_AND_BAILIFF[..1]);
+    }
+    server.stop().await;
+}
+
+on_both_backends!(a_wage_attachment_is_paid_off_and_released);
