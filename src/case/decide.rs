@@ -34,14 +34,21 @@ pub fn decide(
         Event::TimerFired(timer) => match timer {
             Timer::StartTrack => Ok(lifecycle::intake::start_track(case, policy, today)),
             Timer::LetterTermEnded => Ok(lifecycle::letter::term_ended(case, today)),
+            Timer::SummonsServed if policy.record_service => {
+                lifecycle::summons::service_due(case, today)
+            }
             Timer::SummonsServed => lifecycle::summons::served(case, today),
             Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
-            Timer::JudgmentServed => lifecycle::execution::served(case, today),
+            Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),
             Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
             Timer::InstalmentCheck => lifecycle::plan::check(case, policy, today),
+            Timer::GarnisheeStatementDue => Ok(lifecycle::execution::statement_due(case, today)),
         },
         Event::ActivitySucceeded { attempt, output } => match output {
             ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
+            ActivityOutput::Recoverability(answer) if case.stage == Stage::Execution => {
+                lifecycle::execution::rechecked(case, policy, today, answer)
+            }
             ActivityOutput::Recoverability(answer) => Ok(lifecycle::recoverability::answered(
                 case, policy, today, answer,
             )),
@@ -71,6 +78,7 @@ pub fn decide(
             outcome,
             details,
             note,
+            values,
         } => match (task_kind.as_str(), case.stage) {
             (task_kind::INTAKE_REVIEW, Stage::Intake) => Ok(lifecycle::intake::reviewed(
                 case, policy, today, outcome, note,
@@ -81,9 +89,18 @@ pub fn decide(
             (task_kind::SUMMONS_APPROVAL, Stage::Summons) => {
                 lifecycle::summons::reviewed(case, policy, today, outcome, note)
             }
-            (task_kind::ATTACHMENT, Stage::Execution) => {
-                lifecycle::execution::attachment_done(case, policy, today, details, outcome)
+            (task_kind::SERVICE, Stage::Summons) => {
+                lifecycle::service::recorded(case, today, outcome, details, values)
             }
+            (task_kind::SERVICE_FAILED, Stage::Summons) => {
+                lifecycle::service::failed_resolved(case, today, outcome, details, values, note)
+            }
+            (task_kind::ATTACHMENT, Stage::Execution) => {
+                lifecycle::execution::attachment_done(case, policy, today, details, outcome, values)
+            }
+            (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => Ok(
+                lifecycle::execution::statement_answered(case, details, outcome, note),
+            ),
             // A job_failed task, or a review whose stage the case has left.
             _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
         },
@@ -160,11 +177,16 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
                 false,
             ),
             Timer::InstalmentCheck => (case.suspension == Suspension::PaymentPlan, true),
+            Timer::GarnisheeStatementDue => (case.stage == Execution, false),
         },
         Event::ActivitySucceeded {
             output: ActivityOutput::Recoverability(_),
             ..
-        } => (case.stage == Recoverability, false),
+        } => (
+            case.stage == Recoverability
+                || (case.stage == Execution && case.track.pending_act.is_some()),
+            false,
+        ),
         Event::JudgmentRegistered(_) => (
             case.stage == Judgment || (case.stage == Summons && served()),
             false,
@@ -391,6 +413,7 @@ pub(crate) mod tests {
                 outcome: "retry".into(),
                 details: task.details.clone(),
                 note: String::new(),
+                values: Default::default(),
             },
             &policy,
             d("2026-05-04"),
@@ -427,6 +450,7 @@ pub(crate) mod tests {
                 outcome: outcome.into(),
                 details: json!({ "job_kind": "activity.probe", "payload": {} }),
                 note: String::new(),
+                values: Default::default(),
             }),
             Just(Event::Withdraw {
                 note: String::new()

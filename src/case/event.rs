@@ -25,6 +25,8 @@ pub enum Timer {
     OrderToPayEnded,
     /// The grace days after an instalment of a payment plan ran out: kept or lapsed?
     InstalmentCheck,
+    /// The four weeks of a garnishee's statement (art. 476a Rv) ran out.
+    GarnisheeStatementDue,
 }
 
 /// Work outside the case row that may fail and is retried (lookups, rendering). Every
@@ -56,7 +58,7 @@ pub enum JobKind {
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         Self::Timer(Timer::StartTrack),
         Self::Timer(Timer::LetterTermEnded),
         Self::Timer(Timer::SummonsServed),
@@ -64,6 +66,7 @@ impl JobKind {
         Self::Timer(Timer::JudgmentServed),
         Self::Timer(Timer::OrderToPayEnded),
         Self::Timer(Timer::InstalmentCheck),
+        Self::Timer(Timer::GarnisheeStatementDue),
         Self::Activity(Activity::Probe),
         Self::Activity(Activity::RecoverabilityCheck),
         Self::Activity(Activity::RenderDocument),
@@ -79,6 +82,7 @@ impl JobKind {
             Self::Timer(Timer::JudgmentServed) => "timer.judgment_served",
             Self::Timer(Timer::OrderToPayEnded) => "timer.order_to_pay_ended",
             Self::Timer(Timer::InstalmentCheck) => "timer.instalment_check",
+            Self::Timer(Timer::GarnisheeStatementDue) => "timer.garnishee_statement_due",
             Self::Activity(Activity::Probe) => "activity.probe",
             Self::Activity(Activity::RecoverabilityCheck) => "activity.recoverability_check",
             Self::Activity(Activity::RenderDocument) => "activity.render_document",
@@ -192,6 +196,9 @@ pub enum Event {
         details: Value,
         /// The person's note.
         note: String,
+        /// The typed values the outcome takes (e.g. `served_on`), checked by the task's
+        /// own reader before the event is made.
+        values: std::collections::BTreeMap<String, String>,
     },
     /// The client withdrew the claim.
     Withdraw {

@@ -9,7 +9,7 @@ mod event;
 pub mod evidence;
 mod filter;
 mod identifiers;
-mod lifecycle;
+pub mod lifecycle;
 mod office;
 mod payment_reference;
 mod policy;

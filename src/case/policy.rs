@@ -25,6 +25,9 @@ pub struct TrackPolicy {
     pub approve_summons: bool,
     /// A person confirms a `proceed` recoverability verdict too.
     pub approve_recoverability_proceed: bool,
+    /// The bailiff records each service of the dagvaarding (a `service` task on the planned
+    /// day, answered with its outcome) instead of the track assuming it on that day.
+    pub record_service: bool,
     /// The office renders each 14-dagenbrief / sommatie as a PDF document of the case;
     /// off when a print house makes the letters from the case's data.
     pub render_letters: bool,
@@ -54,6 +57,7 @@ impl Default for TrackPolicy {
             intake_cutoff: NaiveTime::from_hms_opt(16, 0, 0).expect("valid time"),
             approve_summons: true,
             approve_recoverability_proceed: false,
+            record_service: false,
             render_letters: true,
             plan_first_instalment_within_days: 30,
             plan_grace_days: 7,

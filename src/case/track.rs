@@ -43,6 +43,13 @@ pub struct TrackState {
     pub recoverability: Option<RecoverabilityRecord>,
     /// The dagvaarding as drafted, approved and served.
     pub summons: Option<SummonsRecord>,
+    /// Every recorded attempt at serving a writ, in order (`lifecycle::service`).
+    pub services: Vec<crate::case::lifecycle::service::ServiceAttempt>,
+    /// The address the next writ is served at, when a failed service found a new one.
+    pub service_address: Option<crate::case::Address>,
+    /// The execution act waiting for the insolvency register's answer (art. 33 Fw: asked
+    /// again before every act): `judgment_service`, or an attachment of a kind.
+    pub pending_act: Option<PendingAct>,
     /// The registered vonnis.
     pub judgment: Option<JudgmentRecord>,
     /// Service of the judgment and attachments.
@@ -253,8 +260,40 @@ pub struct AttachmentRecord {
     pub made_on: Option<NaiveDate>,
     /// `attached` (money or goods seized) or `nothing`.
     pub result: String,
-    /// The bailiff's fee for it (Btag art. 2).
+    /// The bailiff's fee for it (Btag art. 2), with its notice to the debtor (art. 2d).
     pub fee_cents: i64,
+    /// Under whom (bank, employer): name, street, postcode, city.
+    pub garnishee: Vec<String>,
+    /// The garnishee's statement is due by (art. 476a Rv: four weeks).
+    pub statement_due_on: Option<NaiveDate>,
+    /// The notice to the debtor is due by (art. 475i Rv: eight days).
+    pub notice_due_on: Option<NaiveDate>,
+    /// The garnishee's statement came in.
+    pub statement_received: bool,
+    /// Wages: the net monthly income attached.
+    pub net_monthly_income_cents: i64,
+    /// Wages: the protected income per month.
+    pub protected_income_cents: Option<i64>,
+    /// How it was computed (Dutch, for the notice to the debtor).
+    pub protected_income_explanation: String,
+    /// Wages: what the garnishee pays over each month.
+    pub monthly_payment_cents: i64,
+    /// Goods: the inventory.
+    pub inventory: String,
+    /// Goods: their valuation.
+    pub valuation_cents: i64,
+}
+
+/// An execution act that waits for the insolvency register.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PendingAct {
+    /// `judgment_service` or `attachment`.
+    pub act: String,
+    /// For an attachment: `bank`, `wages` or `goods`.
+    pub attachment: String,
+    /// For an attachment: 1, 2, …
+    pub attempt: usize,
 }
 
 /// Execution of the judgment.

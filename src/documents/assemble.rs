@@ -6,9 +6,10 @@
 use chrono::{Days, NaiveDate, NaiveTime};
 
 use super::{
-    CourtLocation, Demand, DocumentData, DocumentKind, FinalStatement, FinalStatementInput,
-    FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
-    Receipt, SummonsDraft, SummonsInput,
+    AttachmentNotice, CourtLocation, Demand, DocumentData, DocumentKind, EnforceableTitle,
+    FinalStatement, FinalStatementInput, FourteenDayLetter, Garnishment, GarnishmentInput,
+    GarnishmentKind, Insolvency, JudgmentInput, JudgmentService, Office, Party,
+    PaymentPlanConfirmation, Receipt, Release, ReleaseReason, SummonsDraft, SummonsInput,
 };
 use crate::case::recoverability::InsolvencyKind;
 use crate::case::track::{PaymentRecord, owed};
@@ -99,6 +100,10 @@ pub fn assemble(
         }
         DocumentKind::JudgmentService => {
             DocumentData::JudgmentService(judgment_writ(office, client, case, policy)?)
+        }
+        // Built from the last attachment under a garnishee (its record: who, the day laid).
+        DocumentKind::Garnishment | DocumentKind::AttachmentNotice | DocumentKind::Release => {
+            attachment_document(kind, office, client, case, policy, on)?
         }
     };
     Ok(Assembled::Data(Box::new(data)))
@@ -307,4 +312,107 @@ fn judgment_writ(
         },
     )
     .map_err(|e| e.to_string())
+}
+
+/// The writ of the last attachment under a garnishee, its notice to the debtor, or its
+/// release, from the attachment's record: the garnishee, the day laid, the protected
+/// income; the amount claimed is the law's figure that day before the attachment's own
+/// costs.
+fn attachment_document(
+    kind: DocumentKind,
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    on: NaiveDate,
+) -> Result<DocumentData, String> {
+    let execution = case
+        .track
+        .execution
+        .as_ref()
+        .ok_or("the judgment was not served")?;
+    let index = execution
+        .attachments
+        .iter()
+        .rposition(|a| a.result == "attached" && a.garnishee.len() == 4)
+        .ok_or("no attachment under a garnishee")?;
+    let record = &execution.attachments[index];
+    let laid_on = record.made_on.ok_or("no day laid")?;
+    let judgment = case
+        .track
+        .judgment
+        .as_ref()
+        .ok_or("no judgment registered")?;
+    let mut before = case.clone();
+    if let Some(e) = before.track.execution.as_mut() {
+        e.attachments.truncate(index);
+    }
+    let field = |i: usize| record.garnishee.get(i).cloned().unwrap_or_default();
+    let attachment = Garnishment::build(
+        office,
+        client,
+        case,
+        GarnishmentInput {
+            laid_on,
+            kind: if record.kind == "wages" {
+                GarnishmentKind::Wages
+            } else {
+                GarnishmentKind::Bank
+            },
+            garnishee: Party {
+                name: field(0),
+                street: field(1),
+                postcode: field(2),
+                city: field(3),
+                country: "NL".into(),
+                kvk_number: String::new(),
+            },
+            title: EnforceableTitle {
+                court: case
+                    .track
+                    .summons
+                    .as_ref()
+                    .map(|s| s.court.clone())
+                    .unwrap_or_default(),
+                judgment_on: judgment.judgment_date.ok_or("no judgment date")?,
+                court_case_number: judgment.court_case_number.clone(),
+                served_on: execution.served_on.ok_or("no service day")?,
+            },
+            amount_claimed: owed(&before, policy, laid_on)?.total,
+            protected_income: record.protected_income_cents.map(Money::from_cents),
+            left_with: None,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(match kind {
+        DocumentKind::AttachmentNotice => DocumentData::AttachmentNotice(
+            AttachmentNotice::build(
+                office,
+                client,
+                case,
+                &attachment,
+                on,
+                record.protected_income_explanation.clone(),
+                None,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        DocumentKind::Release => DocumentData::Release(
+            Release::build(
+                office,
+                client,
+                case,
+                &attachment,
+                on,
+                if case.close_reason == Some(CloseReason::Paid) {
+                    ReleaseReason::Paid
+                } else {
+                    ReleaseReason::Closed
+                },
+                None,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        _ => DocumentData::Garnishment(attachment),
+    })
 }

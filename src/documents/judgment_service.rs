@@ -12,7 +12,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::layout::{BODY, LEFT, Style};
+use super::layout::{BODY, Style};
 use super::{
     BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
     bailiff_fee_with_vat, nl, nl_weekday, payment_instructions, total_row,
@@ -292,18 +292,10 @@ impl JudgmentService {
             );
         }
         payment_instructions(&mut doc, &self.parties.office, &self.reference, self.total);
-        doc.space(8.0);
-        doc.lines(
-            LEFT,
-            &[
-                self.parties.office.bailiff_signature(),
-                format!(
-                    "De kosten van dit exploot zijn {}.",
-                    (self.service_fee + self.service_fee_vat).format_nl()
-                ),
-            ],
-            Style::Regular,
-            BODY,
+        super::writ_signature(
+            &mut doc,
+            &self.parties.office,
+            Some(self.service_fee + self.service_fee_vat),
         );
         doc.finish()
     }

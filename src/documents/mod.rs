@@ -1,6 +1,8 @@
 //! The letters and writs of a case, rendered to PDF in Dutch: the 14-dagenbrief, the
 //! B2B demand (sommatie), the payment-plan confirmation, the dagvaarding draft, the
-//! service of the judgment with the order to pay, and the client's final statement.
+//! service of the judgment with the order to pay, the client's final statement, and the
+//! attachment writs: the attachment under a third party (derdenbeslag), its notice to the
+//! debtor (overbetekening) and its release (opheffing).
 //!
 //! Each kind has a plain data struct (serde, stored as the document's `data` JSON) built
 //! from the case with the figures and dates of [`crate::law`] as they stood at that
@@ -18,13 +20,16 @@
 //! bundled under `fonts/` with its licence, so no system fonts are needed.
 
 pub mod assemble;
+pub mod attachment_notice;
 pub mod client_money;
 pub mod demand;
 pub mod final_statement;
 pub mod fourteen_day_letter;
+pub mod garnishment;
 pub mod judgment_service;
 pub mod layout;
 pub mod payment_plan;
+pub mod release;
 pub mod samples;
 pub mod summons;
 
@@ -39,11 +44,14 @@ use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
 use crate::law::rates::RateTable;
 
 pub use assemble::{Assembled, assemble};
+pub use attachment_notice::AttachmentNotice;
 pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
 pub use fourteen_day_letter::FourteenDayLetter;
+pub use garnishment::{EnforceableTitle, Garnishment, GarnishmentInput, GarnishmentKind};
 pub use judgment_service::{JudgmentInput, JudgmentService};
 pub use payment_plan::{Instalment, PaymentPlanConfirmation};
+pub use release::{Release, ReleaseReason};
 pub use summons::{CourtLocation, SummonsDraft, SummonsInput};
 
 /// The media type of every rendered document.
@@ -65,17 +73,26 @@ pub enum DocumentKind {
     JudgmentService,
     /// The client's final statement (eindafrekening).
     FinalStatement,
+    /// Exploot van executoriaal derdenbeslag (art. 475 Rv), to the garnishee.
+    Garnishment,
+    /// Overbetekening of an attachment to the debtor (art. 475i Rv).
+    AttachmentNotice,
+    /// Opheffing of an attachment, to the garnishee.
+    Release,
 }
 
 impl DocumentKind {
     /// Every kind, e.g. for rendering one example of each.
-    pub const ALL: [DocumentKind; 6] = [
+    pub const ALL: [DocumentKind; 9] = [
         DocumentKind::FourteenDayLetter,
         DocumentKind::Demand,
         DocumentKind::PaymentPlan,
         DocumentKind::Summons,
         DocumentKind::JudgmentService,
         DocumentKind::FinalStatement,
+        DocumentKind::Garnishment,
+        DocumentKind::AttachmentNotice,
+        DocumentKind::Release,
     ];
 
     /// The stored name, as in `document.proto`.
@@ -87,6 +104,9 @@ impl DocumentKind {
             DocumentKind::Summons => "summons",
             DocumentKind::JudgmentService => "judgment_service",
             DocumentKind::FinalStatement => "final_statement",
+            DocumentKind::Garnishment => "garnishment",
+            DocumentKind::AttachmentNotice => "attachment_notice",
+            DocumentKind::Release => "release",
         }
     }
 
@@ -105,6 +125,9 @@ impl DocumentKind {
             DocumentKind::Summons => "summons/1",
             DocumentKind::JudgmentService => "judgment_service/1",
             DocumentKind::FinalStatement => "final_statement/1",
+            DocumentKind::Garnishment => "garnishment/1",
+            DocumentKind::AttachmentNotice => "attachment_notice/1",
+            DocumentKind::Release => "release/1",
         }
     }
 }
@@ -124,6 +147,12 @@ pub enum DocumentData {
     JudgmentService(JudgmentService),
     /// Client's final statement.
     FinalStatement(FinalStatement),
+    /// Exploot van derdenbeslag.
+    Garnishment(Garnishment),
+    /// Overbetekening.
+    AttachmentNotice(AttachmentNotice),
+    /// Opheffing.
+    Release(Release),
 }
 
 impl DocumentData {
@@ -136,6 +165,9 @@ impl DocumentData {
             DocumentData::Summons(_) => DocumentKind::Summons,
             DocumentData::JudgmentService(_) => DocumentKind::JudgmentService,
             DocumentData::FinalStatement(_) => DocumentKind::FinalStatement,
+            DocumentData::Garnishment(_) => DocumentKind::Garnishment,
+            DocumentData::AttachmentNotice(_) => DocumentKind::AttachmentNotice,
+            DocumentData::Release(_) => DocumentKind::Release,
         }
     }
 
@@ -148,6 +180,9 @@ impl DocumentData {
             DocumentData::Summons(d) => d.title(),
             DocumentData::JudgmentService(d) => d.title(),
             DocumentData::FinalStatement(d) => d.title(),
+            DocumentData::Garnishment(d) => d.title(),
+            DocumentData::AttachmentNotice(d) => d.title(),
+            DocumentData::Release(d) => d.title(),
         }
     }
 
@@ -161,6 +196,9 @@ impl DocumentData {
             DocumentData::Summons(d) => serde_json::to_string(d),
             DocumentData::JudgmentService(d) => serde_json::to_string(d),
             DocumentData::FinalStatement(d) => serde_json::to_string(d),
+            DocumentData::Garnishment(d) => serde_json::to_string(d),
+            DocumentData::AttachmentNotice(d) => serde_json::to_string(d),
+            DocumentData::Release(d) => serde_json::to_string(d),
         };
         // Plain structs of strings, numbers and dates always serialise.
         value.unwrap_or_default()
@@ -181,6 +219,11 @@ impl DocumentData {
             DocumentKind::FinalStatement => {
                 DocumentData::FinalStatement(serde_json::from_str(json)?)
             }
+            DocumentKind::Garnishment => DocumentData::Garnishment(serde_json::from_str(json)?),
+            DocumentKind::AttachmentNotice => {
+                DocumentData::AttachmentNotice(serde_json::from_str(json)?)
+            }
+            DocumentKind::Release => DocumentData::Release(serde_json::from_str(json)?),
         })
     }
 }
@@ -246,6 +289,9 @@ pub fn render(kind: DocumentKind, data: &DocumentData) -> Result<Rendered, Rende
         DocumentData::Summons(d) => d.render()?,
         DocumentData::JudgmentService(d) => d.render()?,
         DocumentData::FinalStatement(d) => d.render()?,
+        DocumentData::Garnishment(d) => d.render()?,
+        DocumentData::AttachmentNotice(d) => d.render()?,
+        DocumentData::Release(d) => d.render()?,
     };
     Ok(Rendered {
         sha256: crate::digest::sha256_hex(&bytes),
@@ -846,6 +892,57 @@ fn payment_instructions(doc: &mut Doc, office: &Office, reference: &str, amount:
         "Vermeld bij uw betaling altijd het betalingskenmerk {reference}, zodat wij uw betaling \
          aan het juiste dossier kunnen koppelen."
     ));
+}
+
+/// What opens an attachment writ: its title and subject (the PDF's), its heading, its day,
+/// the dossier number, the addressee and to whom the copy was left.
+struct WritHead<'a> {
+    title: &'a str,
+    subject: &'a str,
+    heading: &'a str,
+    on: NaiveDate,
+    reference: &'a str,
+    addressee: &'a Party,
+    left_with: Option<&'a str>,
+}
+
+/// A new writ with the elements of art. 45 lid 3 Rv: the date (a), the requesting party
+/// with its chosen domicile at the bailiff's office (b; art. 439 lid 3, 475 lid 1 Rv), the
+/// bailiff with his office (c), the addressee (d) and to whom the copy was left, with the
+/// capacity (e) — as recorded once served, a line to fill in on a draft before.
+fn writ(parties: &Parties, head: WritHead<'_>) -> Doc {
+    let mut doc = parties.doc(head.title, head.subject, head.on, head.reference);
+    doc.paragraph(head.heading, Style::Bold, 14.0);
+    doc.paragraph(&format!("Dossier {}", head.reference), Style::Regular, 8.5);
+    doc.space(10.0);
+    doc.body(&format!(
+        "Heden, {}, ten verzoeke van {}, die voor deze zaak en voor de executie woonplaats \
+         kiest ten kantore van de hierna genoemde gerechtsdeurwaarder,",
+        nl(head.on),
+        parties.client.one_line()
+    ));
+    doc.body(&parties.office.bailiff_clause());
+    doc.paragraph("BETEKEND AAN:", Style::Bold, layout::BODY);
+    doc.body(&format!(
+        "{}, aldaar mijn exploot doende en een afschrift hiervan latende aan: {}",
+        head.addressee.one_line(),
+        head.left_with.unwrap_or(".........................")
+    ));
+    doc
+}
+
+/// The closing of a writ: the bailiff signs (art. 45 lid 5 Rv) and states its costs, when
+/// it has any.
+fn writ_signature(doc: &mut Doc, office: &Office, costs: Option<Money>) {
+    doc.space(8.0);
+    let mut lines = vec![office.bailiff_signature()];
+    if let Some(costs) = costs {
+        lines.push(format!(
+            "De kosten van dit exploot zijn {}.",
+            costs.format_nl()
+        ));
+    }
+    doc.lines(LEFT, &lines, Style::Regular, layout::BODY);
 }
 
 /// The closing of a letter: the office signs on the client's behalf.

@@ -10,9 +10,10 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::{
-    BuildError, CourtLocation, Demand, DocumentData, FinalStatement, FinalStatementInput,
-    FourteenDayLetter, Insolvency, JudgmentInput, JudgmentService, Office, PaymentPlanConfirmation,
-    Payout, Receipt, SummonsDraft, SummonsInput,
+    AttachmentNotice, BuildError, CourtLocation, Demand, DocumentData, EnforceableTitle,
+    FinalStatement, FinalStatementInput, FourteenDayLetter, Garnishment, GarnishmentInput,
+    GarnishmentKind, Insolvency, JudgmentInput, JudgmentService, Office, Party,
+    PaymentPlanConfirmation, Payout, Receipt, Release, ReleaseReason, SummonsDraft, SummonsInput,
 };
 use crate::case::track::TrackState;
 use crate::case::{
@@ -166,12 +167,86 @@ pub fn fourteen_day_letter() -> Result<DocumentData, BuildError> {
     .map(DocumentData::FourteenDayLetter)
 }
 
+/// The judgment of the consumer sample, served with the order to pay on 6 July 2026.
+fn judgment_service() -> Result<JudgmentService, BuildError> {
+    JudgmentService::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        JudgmentInput {
+            served_on: d(2026, 7, 6),
+            court: "Rechtbank Midden-Nederland, kantonrechter, zittingsplaats Utrecht".into(),
+            judgment_on: d(2026, 6, 17),
+            court_case_number: "11223344 CV EXPL 26-1234".into(),
+            default_judgment: true,
+            principal: euros(133_451),
+            awarded_interest: euros(1_370),
+            interest_from: d(2026, 5, 21),
+            collection_costs: euros(24_222),
+            legal_costs: euros(76_594),
+            post_judgment_costs: euros(6_800),
+            paid: Money::ZERO,
+        },
+    )
+}
+
+/// The attachment under the consumer's bank on Monday 20 July 2026, for what the served
+/// judgment demanded; the copy left with a clerk of the bank.
+pub fn garnishment() -> Result<Garnishment, BuildError> {
+    let service = judgment_service()?;
+    Garnishment::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        GarnishmentInput {
+            laid_on: d(2026, 7, 20),
+            kind: GarnishmentKind::Bank,
+            garnishee: Party {
+                name: "ING Bank N.V.".into(),
+                street: "Bijlmerdreef 106".into(),
+                postcode: "1102 CT".into(),
+                city: "Amsterdam".into(),
+                country: "NL".into(),
+                kvk_number: "33031431".into(),
+            },
+            title: EnforceableTitle {
+                court: service.court.clone(),
+                judgment_on: service.judgment_on,
+                court_case_number: service.court_case_number.clone(),
+                served_on: service.served_on,
+            },
+            amount_claimed: service.total,
+            protected_income: None,
+            left_with: Some("mevrouw S. de Boer, medewerker beslagzaken van de bank".into()),
+        },
+    )
+}
+
 /// One document of each kind, in track order.
 pub fn all() -> Result<Vec<DocumentData>, BuildError> {
     let office = Office::example();
     let client = client();
     let consumer = consumer_case();
     let letter_sent_on = Some(d(2026, 4, 1));
+    let attachment = garnishment()?;
+    let notice = AttachmentNotice::build(
+        &office,
+        &client,
+        &consumer,
+        &attachment,
+        d(2026, 7, 23),
+        String::new(),
+        Some("de geadresseerde in persoon".into()),
+    )?;
+    let release = Release::build(
+        &office,
+        &client,
+        &consumer,
+        &attachment,
+        d(2026, 8, 31),
+        ReleaseReason::Paid,
+        Some("mevrouw S. de Boer, medewerker beslagzaken van de bank".into()),
+    )?;
     Ok(vec![
         fourteen_day_letter()?,
         DocumentData::Demand(Demand::build(
@@ -224,25 +299,7 @@ pub fn all() -> Result<Vec<DocumentData>, BuildError> {
                 witnesses: Vec::new(),
             },
         )?),
-        DocumentData::JudgmentService(JudgmentService::build(
-            &office,
-            &client,
-            &consumer,
-            JudgmentInput {
-                served_on: d(2026, 7, 6),
-                court: "Rechtbank Midden-Nederland, kantonrechter, zittingsplaats Utrecht".into(),
-                judgment_on: d(2026, 6, 17),
-                court_case_number: "11223344 CV EXPL 26-1234".into(),
-                default_judgment: true,
-                principal: euros(133_451),
-                awarded_interest: euros(1_370),
-                interest_from: d(2026, 5, 21),
-                collection_costs: euros(24_222),
-                legal_costs: euros(76_594),
-                post_judgment_costs: euros(6_800),
-                paid: Money::ZERO,
-            },
-        )?),
+        DocumentData::JudgmentService(judgment_service()?),
         DocumentData::FinalStatement(FinalStatement::build(
             &office,
             &client,
@@ -273,6 +330,9 @@ pub fn all() -> Result<Vec<DocumentData>, BuildError> {
                 }),
             },
         )?),
+        DocumentData::Garnishment(attachment),
+        DocumentData::AttachmentNotice(notice),
+        DocumentData::Release(release),
     ])
 }
 
@@ -305,6 +365,9 @@ mod tests {
                 DocumentData::Summons(d) => &d.parties,
                 DocumentData::JudgmentService(d) => &d.parties,
                 DocumentData::FinalStatement(d) => &d.parties,
+                DocumentData::Garnishment(d) => &d.parties,
+                DocumentData::AttachmentNotice(d) => &d.parties,
+                DocumentData::Release(d) => &d.parties,
             };
             let json = sample.to_json();
             let parties_json = serde_json::to_string(parties).expect("serialises");

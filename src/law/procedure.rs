@@ -505,6 +505,22 @@ pub fn earliest_attachment_date(served_on: NaiveDate) -> NaiveDate {
     order_to_pay_ends(served_on) + Days::new(1)
 }
 
+/// The last day the garnishee (*derde-beslagene*) has for its statement
+/// (*derdenverklaring*): four weeks after the attachment was laid (art. 476a lid 1 Rv),
+/// extended by the Atw (art. 1) when it ends on a weekend day or holiday. A statement not
+/// in by the end of this day is late: the track opens a task.
+pub fn garnishee_statement_due(laid_on: NaiveDate) -> NaiveDate {
+    extend_term(laid_on + Days::new(28))
+}
+
+/// The last day the attachment must be served on the debtor (*overbetekening*): within
+/// eight days after it was laid (art. 475i Rv; procedure.md marks the article and term
+/// UNVERIFIED best knowledge), extended by the Atw (art. 1). Missing it voids the
+/// attachment, so the track plans the notice well before.
+pub fn attachment_notice_due(laid_on: NaiveDate) -> NaiveDate {
+    extend_term(laid_on + Days::new(8))
+}
+
 // ---------------------------------------------------------------------------------------
 // Limitation (verjaring)
 // ---------------------------------------------------------------------------------------
@@ -692,6 +708,19 @@ mod tests {
         assert_eq!(order_to_pay_ends(d("2024-06-13")), d("2024-06-17"));
         assert_eq!(earliest_attachment_date(d("2024-06-13")), d("2024-06-18"));
         assert_eq!(earliest_attachment_date(d("2024-06-10")), d("2024-06-13"));
+    }
+
+    #[test]
+    fn attachment_terms() {
+        // Laid Mon 2026-03-02: four weeks end Mon 30 March (art. 476a Rv); eight days end
+        // Tue 10 March (art. 475i Rv).
+        assert_eq!(garnishee_statement_due(d("2026-03-02")), d("2026-03-30"));
+        assert_eq!(attachment_notice_due(d("2026-03-02")), d("2026-03-10"));
+        // Laid Mon 2026-03-09: four weeks end Mon 6 April 2026, Easter Monday → Tue 7
+        // April (Atw art. 1). Laid Fri 2026-04-17: eight days end Sat 25 April → Mon 27
+        // April is King's Day → Tue 28 April.
+        assert_eq!(garnishee_statement_due(d("2026-03-09")), d("2026-04-07"));
+        assert_eq!(attachment_notice_due(d("2026-04-17")), d("2026-04-28"));
     }
 
     #[test]

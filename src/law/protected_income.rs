@@ -26,7 +26,8 @@
 //!   field for them on purpose.
 //!
 //! The amounts are data: one row per half-year (1 January, 1 July) with its source and
-//! status ([`NORMS`], [`MAXIMA`]). A figure is used only from a row marked verified for
+//! status ([`NORMS`], [`MAXIMA`], and [`FORMULAS`] for the middle group's parameters and
+//! the high group's threshold, empty until a verified *mededeling* is added). A figure is used only from a row marked verified for
 //! the very half-year asked about; anything else — a half-year without a row, a row not
 //! verified, the middle group (whose parameters D–K were not found for any half-year),
 //! the high group without a verified threshold — is refused with an error that says what
@@ -290,31 +291,132 @@ fn missing(half_year: NaiveDate, what: impl Into<String>) -> ProtectedIncomeErro
     }
 }
 
+/// The parameters of the middle group's formula for one living situation, as the
+/// half-yearly *mededeling* publishes them: D (a taxable-income threshold per year, in
+/// euros), E and K (per-euro rates of the allowances lost above D), H, I and J (the
+/// quadratic term of the formula).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormulaParameters {
+    /// D: euros per year.
+    pub d: Decimal,
+    /// E: a rate.
+    pub e: Decimal,
+    /// H: per euro squared.
+    pub h: Decimal,
+    /// I: a rate.
+    pub i: Decimal,
+    /// J: euros.
+    pub j: Decimal,
+    /// K: a rate.
+    pub k: Decimal,
+}
+
+/// The middle group's formula and the high group's threshold of one half-year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormulaRow {
+    /// The half-year's first day.
+    pub from: NaiveDate,
+    /// Per living situation, in the order of [`LivingSituation`].
+    pub parameters: [FormulaParameters; 4],
+    /// The taxable annual income from which the high group (the fixed maximum) applies,
+    /// per living situation, in cents.
+    pub high_threshold_cents: [i64; 4],
+    /// Whether the figures are verified.
+    pub status: Status,
+    /// Where they come from.
+    pub source: &'static str,
+}
+
+/// The middle group's parameters and the high threshold per half-year: none found for any
+/// half-year (the Staatscourant *mededeling* was not retrieved; the only threshold seen,
+/// 2022's € 33.839,37 / € 44.234,20, is for a half-year without collected norms and
+/// without parameters). So an income above the norm is refused until a verified row is
+/// added here, with its source.
+pub const FORMULAS: [FormulaRow; 0] = [];
+
+/// The tables a protected income is computed from: the built-in ones ([`Tables::BUILT_IN`])
+/// or, in tests, rows made up to check the rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Tables<'a> {
+    /// The norms.
+    pub norms: &'a [NormRow],
+    /// The maxima.
+    pub maxima: &'a [MaximumRow],
+    /// The middle group's formula and the high threshold.
+    pub formulas: &'a [FormulaRow],
+}
+
+impl Tables<'static> {
+    /// The built-in rows of this module.
+    pub const BUILT_IN: Tables<'static> = Tables {
+        norms: &NORMS,
+        maxima: &MAXIMA,
+        formulas: &FORMULAS,
+    };
+}
+
+/// The first verified row of `rows` for the half-year starting `start`.
+fn verified<R>(
+    rows: &[R],
+    start: NaiveDate,
+    key: impl Fn(&R) -> (NaiveDate, Status),
+) -> Option<&R> {
+    rows.iter().find(|r| key(r) == (start, Status::Verified))
+}
+
 /// The verified norm row of the half-year of `on`.
-fn norms(on: NaiveDate) -> Result<&'static NormRow, ProtectedIncomeError> {
+fn norms<'a>(tables: &Tables<'a>, on: NaiveDate) -> Result<&'a NormRow, ProtectedIncomeError> {
     let start = half_year(on);
-    NORMS
-        .iter()
-        .find(|r| r.from == start && r.status == Status::Verified)
+    verified(tables.norms, start, |r| (r.from, r.status))
         .ok_or_else(|| missing(start, "bijstandsnormen"))
+}
+
+fn maximum_in(
+    tables: &Tables<'_>,
+    situation: LivingSituation,
+    on: NaiveDate,
+) -> Result<(Money, &'static str), ProtectedIncomeError> {
+    let start = half_year(on);
+    verified(tables.maxima, start, |r| (r.from, r.status))
+        .map(|r| (Money::from_cents(r.cents[situation as usize]), r.source))
+        .ok_or_else(|| missing(start, "maximum protected income"))
 }
 
 /// The verified maximum protected income of `situation` in the half-year of `on`.
 pub fn maximum(situation: LivingSituation, on: NaiveDate) -> Result<Money, ProtectedIncomeError> {
-    let start = half_year(on);
-    MAXIMA
-        .iter()
-        .find(|r| r.from == start && r.status == Status::Verified)
-        .map(|r| Money::from_cents(r.cents[situation as usize]))
-        .ok_or_else(|| missing(start, "maximum protected income"))
+    maximum_in(&Tables::BUILT_IN, situation, on).map(|(m, _)| m)
 }
 
 fn percent(p: i64) -> Decimal {
     Decimal::new(p, 3)
 }
 
-/// The protected income of `debtor` for the month of `on`.
+/// The middle group's protected income per month by the statutory formula
+/// `(95% × B) + (((C − D) / 12) × E) + ((H × C² + I × C) − J) + (((C − D) / 12) × K)`
+/// (art. 475da lid 1 Rv with the *mededeling*; schuldinfo.nl), B the monthly norm, C the
+/// taxable annual income, unrounded: the caller rounds once, at the end.
+pub fn middle_group_formula(norm: Money, taxable_annual: Money, p: &FormulaParameters) -> Decimal {
+    let b = norm.as_decimal();
+    let c = taxable_annual.as_decimal();
+    let twelve = Decimal::from(12);
+    percent(950) * b
+        + (c - p.d) / twelve * p.e
+        + (p.h * c * c + p.i * c - p.j)
+        + (c - p.d) / twelve * p.k
+}
+
+/// The protected income of `debtor` for the month of `on`, on the built-in tables.
 pub fn protected_income(
+    debtor: &Debtor,
+    on: NaiveDate,
+) -> Result<ProtectedIncome, ProtectedIncomeError> {
+    protected_income_in(&Tables::BUILT_IN, debtor, on)
+}
+
+/// The protected income of `debtor` for the month of `on`, on `tables`. The explanation is
+/// Dutch: it goes to the debtor in the notice of the attachment (art. 475g Rv).
+pub fn protected_income_in(
+    tables: &Tables<'_>,
     debtor: &Debtor,
     on: NaiveDate,
 ) -> Result<ProtectedIncome, ProtectedIncomeError> {
@@ -328,8 +430,13 @@ pub fn protected_income(
         )));
     }
     let start = half_year(on);
-    let row = norms(on)?;
+    let row = norms(tables, on)?;
     let ninety_five = (income * percent(950)).round_cents();
+    let cap_words = format!(
+        "ten hoogste 95 % van het inkomen {} = {}",
+        income.format_nl(),
+        ninety_five.format_nl()
+    );
     if debtor.no_fixed_address {
         let couple = row
             .couple_cents
@@ -341,12 +448,10 @@ pub fn protected_income(
             amount,
             norm: couple,
             explanation: format!(
-                "no fixed address (art. 475db Rv): 47,5 % of the couple norm {} = {}, at \
-                 most 95 % of the income {} = {}",
+                "geen vast woonadres in Nederland (art. 475db Rv): 47,5 % van de norm voor \
+                 gehuwden {} = {}, {cap_words}.",
                 couple.format_nl(),
                 (couple * percent(475)).round_cents().format_nl(),
-                income.format_nl(),
-                ninety_five.format_nl()
             ),
             sources: vec![row.source],
         });
@@ -373,8 +478,8 @@ pub fn protected_income(
             amount: ninety_five,
             norm,
             explanation: format!(
-                "low income: the net income {} is at or below the norm {}: 95 % of the \
-                 income = {}",
+                "laag inkomen: het netto inkomen {} is niet hoger dan de norm {}: 95 % van het \
+                 inkomen = {}.",
                 income.format_nl(),
                 norm.format_nl(),
                 ninety_five.format_nl()
@@ -390,13 +495,57 @@ pub fn protected_income(
             "the taxable annual income {taxable} must be whole cents, zero or more"
         )));
     }
-    // The high group's threshold and the middle group's parameters D–K per half-year:
-    // none verified (see the module doc), so an income above the norm is refused here,
-    // whatever its size: which group it is in cannot be told without the threshold.
-    Err(missing(
-        start,
-        "income-group threshold and middle-group formula parameters (D–K)",
+    // Which group an income above the norm is in needs the half-year's threshold, and
+    // the middle group its parameters: without a verified row, refused (see FORMULAS).
+    let formula = verified(tables.formulas, start, |r| (r.from, r.status)).ok_or_else(|| {
+        missing(
+            start,
+            "income-group threshold and middle-group formula parameters (D–K)",
+        )
+    })?;
+    let situation = debtor.situation as usize;
+    let threshold = Money::from_cents(formula.high_threshold_cents[situation]);
+    let (maximum, maximum_source) = maximum_in(tables, debtor.situation, on)?;
+    if taxable >= threshold {
+        let amount = maximum.min(ninety_five);
+        return Ok(ProtectedIncome {
+            group: IncomeGroup::High,
+            amount,
+            norm,
+            explanation: format!(
+                "hoog inkomen: het belastbaar jaarinkomen {} is niet lager dan {}: de vaste \
+                 maximale beslagvrije voet {}, {cap_words}.",
+                taxable.format_nl(),
+                threshold.format_nl(),
+                maximum.format_nl()
+            ),
+            sources: vec![row.source, maximum_source, formula.source],
+        });
+    }
+    let computed = Money::from_decimal(middle_group_formula(
+        norm,
+        taxable,
+        &formula.parameters[situation],
     ))
+    .round_cents();
+    // The formula's own bounds: never below 95 % of the norm nor above the maximum of the
+    // situation, and never above 95 % of the income.
+    let floor = (norm * percent(950)).round_cents();
+    let amount = computed.max(floor).min(maximum).min(ninety_five);
+    Ok(ProtectedIncome {
+        group: IncomeGroup::Middle,
+        amount,
+        norm,
+        explanation: format!(
+            "middeninkomen: 95 % van de norm {} = {}, met de compensatie voor toeslagen naar \
+             het belastbaar jaarinkomen {} (formule art. 475da Rv) = {}, {cap_words}.",
+            norm.format_nl(),
+            floor.format_nl(),
+            taxable.format_nl(),
+            computed.format_nl()
+        ),
+        sources: vec![row.source, formula.source],
+    })
 }
 
 /// What the garnishee pays over to the bailiff for a month: the net income above the
@@ -540,7 +689,7 @@ mod tests {
         use LivingSituation::*;
         let expected = [m("793.06"), m("964.06"), m("913.06"), m("1029.99")];
         for on in [d("2025-01-01"), d("2025-07-01")] {
-            let row = norms(on).unwrap();
+            let row = norms(&Tables::BUILT_IN, on).unwrap();
             for (i, situation) in [Single, SingleParent, Couple, CoupleWithChildren]
                 .into_iter()
                 .enumerate()
@@ -563,6 +712,90 @@ mod tests {
             maximum(CoupleWithChildren, d("2024-03-01")).unwrap(),
             m("2747.09")
         );
+    }
+
+    /// Made-up parameters (NOT the law's: none are verified), to check the arithmetic and
+    /// the group rules around the formula: D = 20.000, E = 0,10, H = 0, I = 0, J = 0,
+    /// K = 0,05, threshold 40.000 for every situation; 1-7-2025 norm single 1.369,06,
+    /// maximum single 2.093,67.
+    fn made_up() -> [FormulaRow; 1] {
+        let p = FormulaParameters {
+            d: Decimal::from(20_000),
+            e: Decimal::new(10, 2),
+            h: Decimal::ZERO,
+            i: Decimal::ZERO,
+            j: Decimal::ZERO,
+            k: Decimal::new(5, 2),
+        };
+        [FormulaRow {
+            from: d("2025-07-01"),
+            parameters: [p; 4],
+            high_threshold_cents: [4_000_000; 4],
+            status: Status::Verified,
+            source: "made up for a test",
+        }]
+    }
+
+    #[test]
+    fn middle_and_high_groups_follow_the_formula_and_its_bounds() {
+        let formulas = made_up();
+        let tables = Tables {
+            formulas: &formulas,
+            ..Tables::BUILT_IN
+        };
+        let on = d("2025-08-01");
+        let mut single = debtor(LivingSituation::Single, "2500.00");
+        // C = 32.000: 95 % × 1.369,06 = 1.300,607; (32.000 − 20.000) / 12 = 1.000 × 0,10 =
+        // 100 and × 0,05 = 50: 1.450,607 → 1.450,61; below 95 % of 2.500 = 2.375,00.
+        single.taxable_annual_income = Some(m("32000"));
+        let p = protected_income_in(&tables, &single, on).unwrap();
+        assert_eq!((p.group, p.amount), (IncomeGroup::Middle, m("1450.61")));
+        assert!(
+            p.explanation.starts_with("middeninkomen"),
+            "{}",
+            p.explanation
+        );
+        assert_eq!(
+            middle_group_formula(m("1369.06"), m("32000"), &formulas[0].parameters[0]),
+            Decimal::new(1_450_607, 3)
+        );
+        // C = 39.999,99: 19.999,99 / 12 = 1.666,66583 × 0,15 = 249,99988; + 1.300,607 =
+        // 1.550,60688 → 1.550,61.
+        single.taxable_annual_income = Some(m("39999.99"));
+        assert_eq!(
+            protected_income_in(&tables, &single, on).unwrap().amount,
+            m("1550.61")
+        );
+        // Below D the formula would fall under 95 % of the norm: the norm's 95 % holds.
+        single.taxable_annual_income = Some(m("8000"));
+        assert_eq!(
+            protected_income_in(&tables, &single, on).unwrap().amount,
+            m("1300.61")
+        );
+        // At the threshold: the fixed maximum 2.093,67 (below 95 % of 2.500 = 2.375).
+        single.taxable_annual_income = Some(m("40000"));
+        let high = protected_income_in(&tables, &single, on).unwrap();
+        assert_eq!((high.group, high.amount), (IncomeGroup::High, m("2093.67")));
+        // Never more than 95 % of the income: net 1.400,00 above the norm, high taxable
+        // income (other income elsewhere) → 1.330,00.
+        single.net_monthly_income = m("1400.00");
+        assert_eq!(
+            protected_income_in(&tables, &single, on).unwrap().amount,
+            m("1330.00")
+        );
+        // The same debtor on the built-in tables: no verified formula row, refused.
+        assert!(matches!(
+            protected_income(&single, on),
+            Err(ProtectedIncomeError::NoVerifiedAmounts { what, .. }) if what.contains("D–K")
+        ));
+        // A row not verified is not used.
+        let mut unverified = made_up();
+        unverified[0].status = Status::Unverified;
+        let tables = Tables {
+            formulas: &unverified,
+            ..Tables::BUILT_IN
+        };
+        assert!(protected_income_in(&tables, &single, on).is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Outbound lookups in the two public registers the recoverability check rests on: the KvK
 //! Handelsregister (Zoeken API v2, Basisprofiel API v1) and the Centraal
-//! Insolventieregister (SOAP web service of the Rechtspraak).
+//! Insolventieregister (SOAP web service of the Rechtspraak); and the bailiffs' own
+//! Digitaal Beslagregister ([`dbr`]: its trait and fixture only, its interface not being
+//! public).
 //!
 //! Behind two traits, [`TradeRegister`] and [`InsolvencyRegister`], with three kinds of
 //! implementation: the real clients ([`kvk::KvkClient`], [`cir::CirClient`]) that retry,
@@ -15,6 +17,7 @@
 
 pub mod cir;
 mod config;
+pub mod dbr;
 pub mod fixture;
 pub mod kvk;
 mod transport;

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
 use super::{App, Principal};
-use crate::case::Event;
+use crate::case::lifecycle::{execution, service};
+use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
 use crate::store::{db_instant, idempotency, transaction};
@@ -82,11 +83,23 @@ impl App {
         let Some(case_id) = task.case_id.clone() else {
             return self.complete_office_task(who, c, fingerprint, now).await;
         };
+        let details = serde_json::from_str(&task.details).unwrap_or(Value::Null);
+        // A task whose outcomes take values has them checked here, every bad one named,
+        // before anything is stored; the others take none.
+        if [task_kind::SERVICE, task_kind::SERVICE_FAILED].contains(&task.kind.as_str()) {
+            service::read(&task.kind, &c.outcome, &details, &c.values)
+                .map_err(AppError::Invalid)?;
+        }
+        if task.kind == task_kind::ATTACHMENT && details.get("from").is_some() {
+            execution::read_attachment(&c.outcome, &details, &c.values)
+                .map_err(AppError::Invalid)?;
+        }
         let event = Event::TaskCompleted {
             task_kind: task.kind.clone(),
             outcome: c.outcome.clone(),
-            details: serde_json::from_str(&task.details).unwrap_or(Value::Null),
+            details,
             note: c.note.clone(),
+            values: c.values.clone(),
         };
         let mut command = Command::new(case_id, event, who.actor()).by(who);
         command.idempotency_key = Some(IdempotencyKey {

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod attachments;
 mod auth;
 mod bank;
 mod binary;

@@ -442,25 +442,61 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
     advance_to(&server, "2026-06-23T08:00:00Z").await;
     let case = get(&server, &id).await;
     assert_eq!(case.judgment.unwrap().served_on, "2026-06-18");
-    // Bank attachment on 23 June (Btag 2026 derdenbeslag € 260.68 + VAT 54.74 = 315.42).
-    complete(&server, &id, "attachment", "attached").await;
+    // Bank attachment on 23 June (Btag 2026 derdenbeslag € 260.68 + VAT 54.74 = 315.42),
+    // recorded with its garnishee, and its notice to the debtor the same day (art. 475i
+    // Rv; Btag 2d € 90.11 + VAT 18.92 = 109.03).
+    let task = server
+        .tasks()
+        .list_tasks(pb::ListTasksRequest {
+            case_id: id.clone(),
+            state: pb::TaskState::Open.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListTasks")
+        .into_inner()
+        .tasks
+        .into_iter()
+        .find(|t| t.kind == "attachment")
+        .expect("the attachment task");
+    server
+        .tasks()
+        .complete_task(pb::CompleteTaskRequest {
+            task_id: task.id.clone(),
+            request_id: "bank-attached".into(),
+            outcome: "attached".into(),
+            values: [
+                ("laid_on", "2026-06-23"),
+                ("garnishee_name", "ING Bank N.V."),
+                ("garnishee_street", "Bijlmerdreef 106"),
+                ("garnishee_postcode", "1102 CT"),
+                ("garnishee_city", "Amsterdam"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+            ..Default::default()
+        })
+        .await
+        .expect("CompleteTask");
+    drain(&server).await;
 
     // Fri 26 June: 87 days × 0.20 = 17.40 interest; legal costs 657.57 + 165.42 + 315.42
-    // = 1,138.41; total 1,825.00 + 17.40 + 331.24 + 1,138.41 = 3,312.05.
+    // + 109.03 = 1,247.44; total 1,825.00 + 17.40 + 331.24 + 1,247.44 = 3,421.08.
     advance_to(&server, "2026-06-26T08:00:00Z").await;
     let q = quote(&server, &id, "").await;
     assert_eq!(
         figures(&q),
-        ["1825.00", "17.40", "273.75", "57.49", "1138.41", "3312.05"]
+        ["1825.00", "17.40", "273.75", "57.49", "1247.44", "3421.08"]
     );
 
-    // The bank pays the attached 3,312.05: costs 1,138.41 + 331.24 = 1,469.65 first, then
+    // The bank pays the attached 3,421.08: costs 1,247.44 + 331.24 = 1,578.68 first, then
     // interest 17.40, then principal 1,825.00 (art. 6:44 BW).
-    let paid = pay(&server, &id, "bank-1", "2026-06-26", "3312.05").await;
+    let paid = pay(&server, &id, "bank-1", "2026-06-26", "3421.08").await;
     let recorded = paid.recorded.unwrap();
     assert_eq!(
         allocation(&recorded),
-        ["1469.65", "17.40", "1825.00", "0.00"]
+        ["1578.68", "17.40", "1825.00", "0.00"]
     );
     // Recorded at the service's instant: 26 June, 08:00 UTC.
     assert_eq!(
@@ -473,7 +509,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
     );
     let case = paid.case.unwrap();
     assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
-    // The statement adds up: 1,842.40 to the client + 1,469.65 costs = 3,312.05 received.
+    // The statement adds up: 1,842.40 to the client + 1,578.68 costs = 3,421.08 received.
     let s = statement(&case);
     assert_eq!(
         [
@@ -486,7 +522,7 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             &s.outstanding
         ],
         [
-            "3312.05", "1842.40", "1825.00", "17.40", "1469.65", "0.00", "0.00"
+            "3421.08", "1842.40", "1825.00", "17.40", "1578.68", "0.00", "0.00"
         ]
     );
     drain(&server).await;
@@ -506,31 +542,61 @@ async fn consumer_never_pays_and_is_executed(db: TestDb) {
             "summons_served",
             "hearing_held",
             "judgment_registered",
+            // The insolvency register is asked again before every execution act (art. 33
+            // Fw): before the service of the judgment, and before the attachment.
+            "insolvency_recheck",
             "judgment_served",
             "document_stored",
             "document_rendered",
             "order_to_pay_ended",
+            "attachment_due",
             "attachment_made",
+            // The writ to the bank and its notice to the debtor.
+            "document_stored",
+            "document_rendered",
+            "document_stored",
+            "document_rendered",
             "payment_recorded",
+            // The final statement and the release of the attachment.
+            "document_stored",
+            "document_rendered",
             "document_stored",
             "document_rendered",
         ]
     );
-    // The dossier: the 14-dagenbrief as sent, the dagvaarding draft, the writ and the
-    // final statement.
+    // The dossier: the 14-dagenbrief as sent, the dagvaarding draft, the writ, then the
+    // attachment with its notice (both of 23 June) and the final statement with the
+    // release (both of 26 June), each pair in either order.
     let documents = documents_of(&server, &id).await;
+    let mut kinds: Vec<&str> = documents.iter().map(|(kind, _)| kind.as_str()).collect();
+    kinds[3..5].sort_unstable();
+    kinds[5..].sort_unstable();
     assert_eq!(
-        documents
-            .iter()
-            .map(|(kind, _)| kind.as_str())
-            .collect::<Vec<_>>(),
+        kinds,
         [
             "fourteen_day_letter",
             "summons",
             "judgment_service",
-            "final_statement"
+            "attachment_notice",
+            "garnishment",
+            "final_statement",
+            "release"
         ]
     );
+    let text_of = |kind: &str| {
+        documents
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default()
+    };
+    // The release tells the bank the attachment is lifted, the case being paid.
+    assert!(
+        text_of("release").contains("omdat de vordering volledig is voldaan"),
+        "{}",
+        text_of("release")
+    );
+    assert!(text_of("garnishment").contains("ING Bank N.V."));
     // The letter names the last day to pay, Thu 21 May 2026.
     assert!(documents[0].1.contains("21 mei 2026"), "{}", documents[0].1);
     // The writ of 18 June: 79 days' interest (1 April – 18 June) × 0.20 = 15.80; legal

@@ -156,6 +156,7 @@ pub fn policy(raw: Option<&pb::TrackPolicy>) -> Result<(String, TrackPolicy), Ve
             .approve_recoverability_proceed
             .unwrap_or(defaults.approve_recoverability_proceed),
         render_letters: raw.render_letters.unwrap_or(defaults.render_letters),
+        record_service: raw.record_service.unwrap_or(defaults.record_service),
         plan_first_instalment_within_days,
         plan_grace_days,
         attachment_attempts,
@@ -182,6 +183,7 @@ pub fn policy_to_proto(p: &VersionedPolicy) -> pb::TrackPolicy {
         approve_summons: Some(s.approve_summons),
         approve_recoverability_proceed: Some(s.approve_recoverability_proceed),
         render_letters: Some(s.render_letters),
+        record_service: Some(s.record_service),
         plan_first_instalment_within_days: n(s.plan_first_instalment_within_days),
         plan_grace_days: n(s.plan_grace_days),
         attachment_attempts: n(s.attachment_attempts),

@@ -1,19 +1,31 @@
 //! Execution: the judgment served with the order to pay (2 days, art. 439 Rv, Atw), then
 //! attachments — bank, wages, goods — each a task for the bailiff with its result, until
 //! the money is in (payments close the case) or the policy's attempts are spent.
+//!
+//! Before every execution act — the service of the judgment, each attachment — the
+//! insolvency register is asked again (the recoverability check's activity): a
+//! bankruptcy, surseance or WSNP published since the last check ends execution (art. 33
+//! and 301 Fw: execution ends, attachments lapse), and the case closes as the
+//! recoverability check's stop does, with the same advice; any other answer lets the act
+//! go ahead, its verdict in the audit. The act waits in `track.pending_act` meanwhile.
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
-use super::{stay, task_kind};
+use super::{close, stay, task_kind};
+use crate::case::FieldViolation;
 use crate::case::decide::CASE_HANDLER_QUEUE;
 use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
-use crate::case::event::{JobKind, Timer};
+use crate::case::event::{Activity, JobKind, RegisterAnswer, Timer};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
+use crate::case::recoverability::VerdictKind;
 use crate::case::stage::CloseReason;
-use crate::case::track::{AttachmentRecord, ExecutionRecord};
-use crate::law::procedure::{BailiffAct, order_to_pay_ends};
+use crate::case::track::{AttachmentRecord, ExecutionRecord, PendingAct};
+use crate::law::money::Money;
+use crate::law::procedure::{
+    BailiffAct, attachment_notice_due, garnishee_statement_due, order_to_pay_ends,
+};
 
 /// The attachments in the order the office tries them.
 const ORDER: [&str; 3] = ["bank", "wages", "goods"];
@@ -26,14 +38,324 @@ fn act(kind: &str) -> BailiffAct {
     }
 }
 
-fn attachment_task(kind: &str, attempt: usize) -> Effect {
+fn attachment_task(kind: &str, attempt: usize, from: NaiveDate) -> Effect {
     Effect::OpenTask(NewTask {
         kind: task_kind::ATTACHMENT.into(),
         queue: CASE_HANDLER_QUEUE.into(),
         title: format!("Attachment {attempt}: {kind} (beslag)"),
-        details: json!({ "attachment": kind, "attempt": attempt }),
+        details: json!({ "attachment": kind, "attempt": attempt, "from": from.to_string() }),
         outcomes: vec!["attached".into(), "nothing".into()],
     })
+}
+
+/// What the bailiff records of an attachment made (`attached`), read from the task's
+/// values; `nothing` takes none.
+///
+/// | attachment | values |
+/// | --- | --- |
+/// | `bank`, `wages` | `laid_on`, `garnishee_name`, `garnishee_street`, `garnishee_postcode`, `garnishee_city` |
+/// | `wages` besides | `net_monthly_income`, `living_situation` (`single`, `single_parent`, `couple`, `couple_with_children`), `no_fixed_address` (`true`/`false`, optional), `protected_income` (only when the law's tables refuse: the official rekenmodule's figure) |
+/// | `goods` | `laid_on`, `inventory`, `valuation` |
+///
+/// `laid_on` is not before the task was opened. The protected income is the law's
+/// ([`crate::law::protected_income`]); where the law refuses for want of verified amounts,
+/// `protected_income` is required and its absence is named with the law's reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttachmentFacts {
+    /// The day it was laid.
+    pub laid_on: Option<NaiveDate>,
+    /// Name, street, postcode, city of the garnishee.
+    pub garnishee: Vec<String>,
+    /// Wages: net monthly income.
+    pub net_monthly_income: Option<Money>,
+    /// Wages: protected income and how it was found.
+    pub protected: Option<(Money, String)>,
+    /// Goods: inventory.
+    pub inventory: String,
+    /// Goods: valuation.
+    pub valuation: Money,
+}
+
+/// Reads the values of an attachment task's outcome; every bad value named.
+pub fn read_attachment(
+    outcome: &str,
+    details: &serde_json::Value,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<AttachmentFacts, Vec<FieldViolation>> {
+    use crate::law::protected_income::{Debtor as Earner, LivingSituation, protected_income};
+    let field = |k: &str| format!("values[{k:?}]");
+    let kind = details["attachment"].as_str().unwrap_or(ORDER[0]);
+    let garnishee_keys = [
+        "garnishee_name",
+        "garnishee_street",
+        "garnishee_postcode",
+        "garnishee_city",
+    ];
+    let allowed: Vec<&str> = match (outcome, kind) {
+        ("nothing", _) => Vec::new(),
+        ("attached", "goods") => vec!["laid_on", "inventory", "valuation"],
+        ("attached", "wages") => {
+            let mut keys = vec!["laid_on"];
+            keys.extend(garnishee_keys);
+            keys.extend([
+                "net_monthly_income",
+                "living_situation",
+                "no_fixed_address",
+                "protected_income",
+            ]);
+            keys
+        }
+        ("attached", _) => {
+            let mut keys = vec!["laid_on"];
+            keys.extend(garnishee_keys);
+            keys
+        }
+        _ => {
+            return Err(vec![FieldViolation::new(
+                "outcome",
+                "not an outcome of this task: one of attached, nothing",
+            )]);
+        }
+    };
+    let mut bad: Vec<FieldViolation> = values
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| FieldViolation::new(field(k), format!("not a value of {outcome} ({kind})")))
+        .collect();
+    let mut facts = AttachmentFacts::default();
+    if outcome == "nothing" {
+        return if bad.is_empty() { Ok(facts) } else { Err(bad) };
+    }
+    let text = |k: &str, bad: &mut Vec<FieldViolation>| -> String {
+        let v = values
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default();
+        if v.is_empty() {
+            bad.push(FieldViolation::new(
+                field(k),
+                "required for this attachment",
+            ));
+        }
+        v
+    };
+    let money = |k: &str, required: bool, bad: &mut Vec<FieldViolation>| -> Option<Money> {
+        match values.get(k).map(|v| Money::parse(v)) {
+            None if required => {
+                bad.push(FieldViolation::new(
+                    field(k),
+                    "required: euros, e.g. 1200.00",
+                ));
+                None
+            }
+            None => None,
+            Some(Ok(m)) if !m.is_negative() && m <= Money::from_euros(10_000_000) => Some(m),
+            Some(Ok(_)) => {
+                bad.push(FieldViolation::new(
+                    field(k),
+                    "zero or more euros, at most 10000000.00",
+                ));
+                None
+            }
+            Some(Err(e)) => {
+                bad.push(FieldViolation::new(field(k), e.to_string()));
+                None
+            }
+        }
+    };
+    let from = details["from"]
+        .as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    facts.laid_on = match values
+        .get("laid_on")
+        .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
+    {
+        None => {
+            bad.push(FieldViolation::new(
+                field("laid_on"),
+                "required: YYYY-MM-DD",
+            ));
+            None
+        }
+        Some(Err(_)) => {
+            bad.push(FieldViolation::new(field("laid_on"), "a date YYYY-MM-DD"));
+            None
+        }
+        Some(Ok(day)) if from.is_some_and(|f| day < f) => {
+            bad.push(FieldViolation::new(
+                field("laid_on"),
+                format!(
+                    "{day} is before the attachment could be made ({})",
+                    from.unwrap_or(day)
+                ),
+            ));
+            None
+        }
+        Some(Ok(day)) => Some(day),
+    };
+    if kind == "goods" {
+        facts.inventory = text("inventory", &mut bad);
+        facts.valuation = money("valuation", true, &mut bad).unwrap_or_default();
+    } else {
+        facts.garnishee = garnishee_keys.iter().map(|k| text(k, &mut bad)).collect();
+    }
+    if kind == "wages" {
+        let income = money("net_monthly_income", true, &mut bad);
+        let situation = match values.get("living_situation").map(String::as_str) {
+            Some("single") => Some(LivingSituation::Single),
+            Some("single_parent") => Some(LivingSituation::SingleParent),
+            Some("couple") => Some(LivingSituation::Couple),
+            Some("couple_with_children") => Some(LivingSituation::CoupleWithChildren),
+            _ => {
+                bad.push(FieldViolation::new(
+                    field("living_situation"),
+                    "one of single, single_parent, couple, couple_with_children",
+                ));
+                None
+            }
+        };
+        let no_fixed_address = match values.get("no_fixed_address").map(String::as_str) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                bad.push(FieldViolation::new(
+                    field("no_fixed_address"),
+                    "true or false",
+                ));
+                false
+            }
+        };
+        let given = money("protected_income", false, &mut bad);
+        if let (Some(income), Some(situation), Some(on)) = (income, situation, facts.laid_on) {
+            let earner = Earner {
+                situation,
+                net_monthly_income: income,
+                taxable_annual_income: None,
+                no_fixed_address,
+            };
+            facts.protected = match (protected_income(&earner, on), given) {
+                (Ok(p), None) => Some((p.amount, p.explanation)),
+                (Ok(_), Some(_)) => {
+                    bad.push(FieldViolation::new(
+                        field("protected_income"),
+                        "the law computes it for this income and day: leave it out",
+                    ));
+                    None
+                }
+                (Err(e), Some(given)) => Some((
+                    given,
+                    format!("vastgesteld met de rekenmodule beslagvrije voet ({e})"),
+                )),
+                (Err(e), None) => {
+                    bad.push(FieldViolation::new(
+                        field("protected_income"),
+                        format!("required: {e}"),
+                    ));
+                    None
+                }
+            };
+        }
+        facts.net_monthly_income = income;
+    }
+    if bad.is_empty() { Ok(facts) } else { Err(bad) }
+}
+
+/// Asks the insolvency register before `act`; the act waits for the answer.
+fn recheck(case: &CaseRecord, act: PendingAct, kind: &'static str, reason: String) -> Decision {
+    let mut track = case.track.clone();
+    let before = act.act.clone();
+    track.pending_act = Some(act);
+    let mut d = stay(
+        case,
+        track,
+        kind,
+        reason,
+        vec![Effect::ScheduleJob {
+            kind: JobKind::Activity(Activity::RecoverabilityCheck),
+            due: Due::Now,
+            payload: json!({ "before": before }),
+        }],
+    );
+    d.audit.data = json!({ "before": before });
+    d
+}
+
+/// The service day of the judgment: the insolvency register first.
+pub(crate) fn service_due(case: &CaseRecord, today: NaiveDate) -> Decision {
+    recheck(
+        case,
+        PendingAct {
+            act: "judgment_service".into(),
+            ..PendingAct::default()
+        },
+        "insolvency_recheck",
+        format!(
+            "the judgment is to be served on {today}: the insolvency register is asked again              first (art. 33 Fw)"
+        ),
+    )
+}
+
+/// The insolvency register answered before an execution act: stop, or the act.
+pub(crate) fn rechecked(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    answer: &RegisterAnswer,
+) -> Result<Decision, Rejection> {
+    let Some(act) = case.track.pending_act.clone() else {
+        return Err(Rejection::WrongStage {
+            event: "activity_succeeded",
+            stage: case.stage.as_str(),
+        });
+    };
+    let verdict = &answer.verdict;
+    if verdict.kind == VerdictKind::Stop {
+        let mut track = case.track.clone();
+        track.pending_act = None;
+        let reasons: Vec<&str> = verdict.reasons.iter().map(|r| r.text.as_str()).collect();
+        let mut d = close(
+            case,
+            track,
+            policy,
+            today,
+            "insolvency_stop",
+            CloseReason::Uncollectable,
+            format!(
+                "before the {} the insolvency register answered: {}; execution ends (art. 33                  Fw)",
+                act.act.replace('_', " "),
+                reasons.join("; ")
+            ),
+            super::recoverability::stop_advice(verdict),
+        );
+        if let serde_json::Value::Object(map) = &mut d.audit.data {
+            map.insert("verdict".into(), json!(verdict));
+            map.insert("findings".into(), answer.findings.clone());
+        }
+        return Ok(d);
+    }
+    if case.suspension != crate::case::stage::Suspension::None {
+        return Ok(super::recoverability::deferred(case, answer));
+    }
+    let mut waiting = case.clone();
+    waiting.track.pending_act = None;
+    let mut d = if act.act == "judgment_service" {
+        served(&waiting, today)?
+    } else {
+        stay(
+            &waiting,
+            waiting.track.clone(),
+            "attachment_due",
+            format!(
+                "the insolvency register shows nothing new: attachment {} ({}) may be made",
+                act.attempt, act.attachment
+            ),
+            vec![attachment_task(&act.attachment, act.attempt, today)],
+        )
+    };
+    if let serde_json::Value::Object(map) = &mut d.audit.data {
+        map.insert("insolvency_verdict".into(), json!(verdict));
+    }
+    Ok(d)
 }
 
 /// Service day of the judgment with the order to pay.
@@ -72,14 +394,103 @@ pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Re
     Ok(d)
 }
 
-/// The order to pay ran out unpaid: the first attachment.
+fn attachment(kind: &str, attempt: usize) -> PendingAct {
+    PendingAct {
+        act: "attachment".into(),
+        attachment: kind.into(),
+        attempt,
+    }
+}
+
+/// The order to pay ran out unpaid: the first attachment, once the insolvency register
+/// has been asked again.
 pub(crate) fn order_ended(case: &CaseRecord, today: NaiveDate) -> Decision {
+    recheck(
+        case,
+        attachment(ORDER[0], 1),
+        "order_to_pay_ended",
+        format!(
+            "the order to pay ran out unpaid; attachment from {today}, once the insolvency              register has been asked again"
+        ),
+    )
+}
+
+/// The four weeks of a garnishee's statement ran out: a task for each attachment whose
+/// statement is not in (art. 476a Rv; the creditor may then summon the garnishee, art. 477
+/// Rv).
+pub(crate) fn statement_due(case: &CaseRecord, today: NaiveDate) -> Decision {
+    let late: Vec<(usize, &AttachmentRecord)> = case
+        .track
+        .execution
+        .iter()
+        .flat_map(|e| e.attachments.iter().enumerate())
+        .filter(|(_, a)| {
+            a.result == "attached"
+                && !a.statement_received
+                && a.statement_due_on.is_some_and(|due| due < today)
+        })
+        .collect();
+    let effects = late
+        .iter()
+        .map(|(index, a)| {
+            Effect::OpenTask(NewTask {
+                kind: task_kind::GARNISHEE_STATEMENT.into(),
+                queue: CASE_HANDLER_QUEUE.into(),
+                title: format!(
+                    "Garnishee's statement late: {}",
+                    a.garnishee.first().cloned().unwrap_or_default()
+                ),
+                details: json!({
+                    "attachment_index": index,
+                    "garnishee": a.garnishee,
+                    "due_on": a.statement_due_on,
+                }),
+                outcomes: vec!["received".into(), "not_received".into()],
+            })
+        })
+        .collect::<Vec<_>>();
+    let reason = if effects.is_empty() {
+        "the garnishee's statement is in".to_owned()
+    } else {
+        format!(
+            "{} garnishee's statement(s) not in within four weeks (art. 476a Rv)",
+            effects.len()
+        )
+    };
     stay(
         case,
         case.track.clone(),
-        "order_to_pay_ended",
-        format!("the order to pay ran out unpaid; attachment from {today}"),
-        vec![attachment_task(ORDER[0], 1)],
+        "garnishee_statement_due",
+        reason,
+        effects,
+    )
+}
+
+/// A person's answer to a late garnishee's statement.
+pub(crate) fn statement_answered(
+    case: &CaseRecord,
+    details: &serde_json::Value,
+    outcome: &str,
+    note: &str,
+) -> Decision {
+    let mut track = case.track.clone();
+    let index = details["attachment_index"]
+        .as_u64()
+        .and_then(|i| usize::try_from(i).ok());
+    if outcome == "received"
+        && let Some(a) = track
+            .execution
+            .as_mut()
+            .and_then(|e| index.and_then(|i| e.attachments.get_mut(i)))
+    {
+        a.statement_received = true;
+    }
+    stay(
+        case,
+        track,
+        "garnishee_statement_recorded",
+        format!("garnishee's statement {outcome}: {note}"),
+        Vec::new(),
     )
 }
 
@@ -90,6 +501,7 @@ pub(crate) fn attachment_done(
     today: NaiveDate,
     details: &serde_json::Value,
     outcome: &str,
+    values: &std::collections::BTreeMap<String, String>,
 ) -> Result<Decision, Rejection> {
     let kind = details["attachment"]
         .as_str()
@@ -97,24 +509,91 @@ pub(crate) fn attachment_done(
         .to_owned();
     let mut track = case.track.clone();
     let execution = track.execution.as_mut().ok_or(Rejection::NotServed)?;
-    let fee = super::bailiff_fee_owed(case, act(&kind), today).ok_or(Rejection::NoTariff(today))?;
-    execution.attachments.push(AttachmentRecord {
+    let facts = if details.get("from").is_some() {
+        read_attachment(outcome, details, values).map_err(|v| {
+            Rejection::Figures(
+                v.iter()
+                    .map(|v| format!("{}: {}", v.field, v.description))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?
+    } else {
+        // A task opened before attachments were recorded with their facts.
+        AttachmentFacts::default()
+    };
+    let laid_on = facts.laid_on.unwrap_or(today);
+    if laid_on > today {
+        return Err(Rejection::Figures(format!(
+            "values[\"laid_on\"]: {laid_on} is after today, {today}"
+        )));
+    }
+    let fee =
+        super::bailiff_fee_owed(case, act(&kind), laid_on).ok_or(Rejection::NoTariff(laid_on))?;
+    let under_garnishee = outcome == "attached" && !facts.garnishee.is_empty();
+    // The notice to the debtor (overbetekening, Btag art. 2d) goes with a derdenbeslag.
+    let notice_fee = if under_garnishee {
+        super::bailiff_fee_owed(case, BailiffAct::OtherService, laid_on)
+            .ok_or(Rejection::NoTariff(laid_on))?
+    } else {
+        Money::ZERO
+    };
+    let protected = facts.protected.clone();
+    let income = facts.net_monthly_income.unwrap_or_default();
+    let monthly = protected
+        .as_ref()
+        .map(|(p, _)| {
+            crate::law::protected_income::monthly_payment(
+                income,
+                *p,
+                Money::from_euros(1_000_000_000),
+            )
+        })
+        .unwrap_or_default();
+    let cents = |m: Money| m.to_cents().unwrap_or_default();
+    let record = AttachmentRecord {
         kind: kind.clone(),
-        made_on: Some(today),
+        made_on: Some(laid_on),
         result: outcome.to_owned(),
-        fee_cents: fee.to_cents().unwrap_or_default(),
-    });
+        fee_cents: cents(fee + notice_fee),
+        garnishee: facts.garnishee.clone(),
+        statement_due_on: under_garnishee.then(|| garnishee_statement_due(laid_on)),
+        notice_due_on: under_garnishee.then(|| attachment_notice_due(laid_on)),
+        statement_received: false,
+        net_monthly_income_cents: cents(income),
+        protected_income_cents: protected.as_ref().map(|(p, _)| cents(*p)),
+        protected_income_explanation: protected.map(|(_, e)| e).unwrap_or_default(),
+        monthly_payment_cents: cents(monthly),
+        inventory: facts.inventory.clone(),
+        valuation_cents: cents(facts.valuation),
+    };
+    execution.attachments.push(record.clone());
     let attempts = execution.attachments.len();
-    let amounts = vec![("bailiff_fee", fee)];
+    let amounts = vec![("bailiff_fee", fee), ("notice_fee", notice_fee)];
     if outcome == "attached" {
+        let mut effects = Vec::new();
+        if let Some(due) = record.statement_due_on {
+            effects.extend([
+                Effect::ScheduleJob {
+                    kind: JobKind::Timer(Timer::GarnisheeStatementDue),
+                    due: Due::StartOf(due + Days::new(1)),
+                    payload: json!({}),
+                },
+                // The writ to the garnishee and its notice to the debtor, served the same
+                // day (within the eight days of art. 475i Rv).
+                super::render("garnishment", laid_on),
+                super::render("attachment_notice", laid_on),
+            ]);
+        }
         let mut d = stay(
             case,
             track,
             "attachment_made",
-            format!("{kind} attachment made on {today}; waiting for the proceeds"),
-            Vec::new(),
+            format!("{kind} attachment made on {laid_on}; waiting for the proceeds"),
+            effects,
         );
         d.audit.amounts = amounts;
+        d.audit.data = json!({ "attachment": record });
         return Ok(d);
     }
     if attempts >= usize::try_from(policy.attachment_attempts).unwrap_or(usize::MAX) {
@@ -130,12 +609,13 @@ pub(crate) fn attachment_done(
         ));
     }
     let next = ORDER[attempts % ORDER.len()];
-    let mut d = stay(
-        case,
-        track,
+    let mut d = recheck(
+        &super::with_track(case, &track),
+        attachment(next, attempts + 1),
         "attachment_failed",
-        format!("{kind} attachment yielded nothing; next: {next}"),
-        vec![attachment_task(next, attempts + 1)],
+        format!(
+            "{kind} attachment yielded nothing; next: {next}, once the insolvency register has              been asked again"
+        ),
     );
     d.audit.amounts = amounts;
     Ok(d)
@@ -185,43 +665,129 @@ mod tests {
         assert_eq!(execution.service_fee_cents, fee.to_cents().unwrap());
     }
 
+    fn answer(kind: &str) -> RegisterAnswer {
+        RegisterAnswer {
+            verdict: serde_json::from_value(json!({
+                "kind": kind,
+                "reasons": [{ "code": "insolvency_active", "text": "faillissement F.16/26/99" }],
+                "insolvency_number": "F.16/26/99",
+            }))
+            .unwrap(),
+            findings: json!({}),
+        }
+    }
+
+    /// The act waiting for the register, and the register's answer to it: the attachment
+    /// task it opens.
+    fn asked_then_answered(c: &CaseRecord, asked: &Decision, today: NaiveDate) -> Decision {
+        assert!(matches!(
+            asked.effects.as_slice(),
+            [Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RecoverabilityCheck),
+                ..
+            }]
+        ));
+        let waiting = super::super::with_track(c, &asked.track);
+        rechecked(&waiting, &TrackPolicy::default(), today, &answer("proceed")).unwrap()
+    }
+
     #[test]
     fn attachments_go_bank_wages_goods_until_the_attempts_are_spent() {
         let policy = TrackPolicy::default();
         let mut c = in_execution();
         c.track = served(&c, d("2026-06-18")).unwrap().track;
-        let first = order_ended(&c, d("2026-06-23"));
+        let asked = order_ended(&c, d("2026-06-23"));
+        assert_eq!(
+            asked
+                .track
+                .pending_act
+                .as_ref()
+                .map(|a| a.attachment.as_str()),
+            Some("bank")
+        );
+        let first = asked_then_answered(&c, &asked, d("2026-06-23"));
+        assert_eq!(first.audit.kind, "attachment_due");
+        assert!(first.track.pending_act.is_none());
         assert!(matches!(
             first.effects.as_slice(),
             [Effect::OpenTask(t)] if t.kind == task_kind::ATTACHMENT && t.details["attachment"] == "bank"
         ));
+        let none = std::collections::BTreeMap::new();
         let mut details = json!({ "attachment": "bank", "attempt": 1 });
         for (n, next) in ["wages", "goods"].into_iter().enumerate() {
             let nothing =
-                attachment_done(&c, &policy, d("2026-06-24"), &details, "nothing").unwrap();
+                attachment_done(&c, &policy, d("2026-06-24"), &details, "nothing", &none).unwrap();
             assert_eq!(nothing.stage, Stage::Execution);
-            let [Effect::OpenTask(task)] = nothing.effects.as_slice() else {
-                panic!("the next attachment: {:?}", nothing.effects);
+            let opened = asked_then_answered(&c, &nothing, d("2026-06-24"));
+            let [Effect::OpenTask(task)] = opened.effects.as_slice() else {
+                panic!("the next attachment: {:?}", opened.effects);
             };
             assert_eq!(task.details["attachment"], next);
             assert_eq!(
                 nothing.track.execution.as_ref().unwrap().attachments.len(),
                 n + 1
             );
-            c.track = nothing.track;
+            c.track = opened.track;
             details = task.details.clone();
         }
         // The third (policy: 3 attempts) yields nothing either: uncollectable.
-        let spent = attachment_done(&c, &policy, d("2026-06-25"), &details, "nothing").unwrap();
+        let spent =
+            attachment_done(&c, &policy, d("2026-06-25"), &details, "nothing", &none).unwrap();
         assert_eq!(spent.close_reason, Some(CloseReason::Uncollectable));
         // Made instead: the case waits for the proceeds.
-        let attached = attachment_done(&c, &policy, d("2026-06-25"), &details, "attached").unwrap();
+        // Goods on 25 June: the inventory and its valuation recorded.
+        let goods: std::collections::BTreeMap<String, String> = [
+            ("laid_on", "2026-06-25"),
+            ("inventory", "televisie, bank, eettafel"),
+            ("valuation", "450.00"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let attached =
+            attachment_done(&c, &policy, d("2026-06-25"), &details, "attached", &goods).unwrap();
         assert_eq!(
             (attached.stage, attached.suspension, attached.effects.len()),
             (Stage::Execution, Suspension::None, 0)
         );
         let made = attached.track.execution.unwrap().attachments;
         assert_eq!(made.last().map(|a| a.result.as_str()), Some("attached"));
+    }
+
+    #[test]
+    fn an_insolvency_since_the_last_check_stops_the_act_and_the_case() {
+        let policy = TrackPolicy::default();
+        let mut c = in_execution();
+        // Before the service of the judgment: the register first, nothing served yet.
+        let asked = service_due(&c, d("2026-06-18"));
+        assert_eq!(asked.audit.kind, "insolvency_recheck");
+        assert!(asked.track.execution.is_none());
+        c.track = asked.track;
+        let stopped = rechecked(&c, &policy, d("2026-06-18"), &answer("stop")).unwrap();
+        assert_eq!(stopped.audit.kind, "insolvency_stop");
+        assert_eq!(stopped.close_reason, Some(CloseReason::Uncollectable));
+        assert!(stopped.track.execution.is_none(), "nothing served");
+        assert!(
+            stopped
+                .track
+                .statement
+                .as_ref()
+                .unwrap()
+                .advice
+                .iter()
+                .any(|a| a.contains("F.16/26/99")),
+            "{:?}",
+            stopped.track.statement
+        );
+        // Proceed: the judgment is served that day.
+        let served = rechecked(&c, &policy, d("2026-06-18"), &answer("proceed")).unwrap();
+        assert_eq!(served.audit.kind, "judgment_served");
+        assert_eq!(
+            served.track.execution.unwrap().served_on,
+            Some(d("2026-06-18"))
+        );
+        // No act waiting: a stray answer is refused.
+        assert!(rechecked(&in_execution(), &policy, d("2026-06-18"), &answer("stop")).is_err());
     }
 
     #[test]
@@ -234,7 +800,8 @@ mod tests {
                 &TrackPolicy::default(),
                 d("2026-06-24"),
                 &details,
-                "nothing"
+                "nothing",
+                &Default::default()
             ),
             Err(Rejection::NotServed)
         );

@@ -6,7 +6,7 @@
 pub(super) mod activity;
 pub(super) mod desk;
 pub(super) mod document;
-pub(super) mod execution;
+pub mod execution;
 pub(super) mod hold;
 pub(super) mod intake;
 pub(super) mod judgment;
@@ -14,6 +14,7 @@ pub(super) mod letter;
 pub(super) mod payment;
 pub(super) mod plan;
 pub(super) mod recoverability;
+pub mod service;
 pub(super) mod summons;
 
 use chrono::NaiveDate;
@@ -36,6 +37,13 @@ pub mod task_kind {
     pub const SUMMONS_APPROVAL: &str = "summons_approval";
     /// Make an attachment (beslag): `attached` or `nothing`.
     pub const ATTACHMENT: &str = "attachment";
+    /// Record the service of a writ: `in_person`, `housemate`, `closed_envelope`,
+    /// `domicile` or `not_served`, with values (`lifecycle::service`).
+    pub const SERVICE: &str = "service";
+    /// A writ was not served: `new_address`, `replan` or `stop`.
+    pub const SERVICE_FAILED: &str = "service_failed";
+    /// A garnishee's statement is late (art. 476a Rv): `received` or `not_received`.
+    pub const GARNISHEE_STATEMENT: &str = "garnishee_statement";
 }
 
 /// A decision that leaves the standing as it is (a closed case stays closed for the same
@@ -98,6 +106,20 @@ pub(super) fn close(
     let data = json!({ "statement": statement });
     track.statement = Some(statement);
     track.hold = None;
+    let mut effects = vec![
+        Effect::CancelJobs { kind: None },
+        Effect::CloseTasks { kind: None },
+        // The client's final statement (eindafrekening) for the dossier.
+        render("final_statement", today),
+    ];
+    // An attachment under a garnishee is released (opheffing) when the case closes.
+    if track.execution.as_ref().is_some_and(|e| {
+        e.attachments
+            .iter()
+            .any(|a| a.result == "attached" && !a.garnishee.is_empty())
+    }) {
+        effects.push(render("release", today));
+    }
     Decision {
         stage: Stage::Closed,
         suspension: Suspension::None,
@@ -110,12 +132,7 @@ pub(super) fn close(
             data,
         },
         track,
-        effects: vec![
-            Effect::CancelJobs { kind: None },
-            Effect::CloseTasks { kind: None },
-            // The client's final statement (eindafrekening) for the dossier.
-            render("final_statement", today),
-        ],
+        effects,
     }
 }
 

@@ -115,7 +115,7 @@ pub(crate) fn answered(
 /// or in a plan; the registers are asked afresh on resumption. (An insolvency does apply
 /// at once: from its day the debtor may not pay the office and execution ends, art. 23
 /// and 33 Fw.)
-fn deferred(case: &CaseRecord, answer: &RegisterAnswer) -> Decision {
+pub(super) fn deferred(case: &CaseRecord, answer: &RegisterAnswer) -> Decision {
     let check = JobKind::Activity(Activity::RecoverabilityCheck);
     let mut track = case.track.clone();
     track.deferred_timers.push(check.as_str().to_owned());

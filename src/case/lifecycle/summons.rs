@@ -219,19 +219,32 @@ pub(crate) fn reviewed(
     Ok(d)
 }
 
-/// The planned service day: served; the hearing is awaited.
-pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
-    let mut track = case.track.clone();
-    let Some(s) = track
+/// The approved, unserved summons of `track`; the service day's timer is stale otherwise.
+fn to_serve<'a>(
+    case: &CaseRecord,
+    track: &'a mut TrackState,
+) -> Result<&'a mut SummonsRecord, Rejection> {
+    track
         .summons
         .as_mut()
         .filter(|s| s.approved && s.served_on.is_none())
-    else {
-        return Err(Rejection::WrongStage {
+        .ok_or(Rejection::WrongStage {
             event: "timer_fired",
             stage: case.stage.as_str(),
-        });
-    };
+        })
+}
+
+/// The planned service day under a policy that records the service: the bailiff is asked
+/// what happened (`lifecycle::service`).
+pub(crate) fn service_due(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
+    to_serve(case, &mut case.track.clone())?;
+    Ok(super::service::due(case, today))
+}
+
+/// The planned service day: served; the hearing is awaited.
+pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
+    let mut track = case.track.clone();
+    let s = to_serve(case, &mut track)?;
     s.served_on = Some(today);
     let hearing = s.hearing_date.unwrap_or(today + Days::new(8));
     let amounts = vec![("bailiff_fee", Money::from_cents(s.bailiff_fee_cents))];

@@ -108,7 +108,7 @@ struct Behaviour {
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
     behaviour: Mutex<Behaviour>,
-    fixtures: Fixtures,
+    fixtures: Mutex<Fixtures>,
 }
 
 /// Which register a fake plays.
@@ -143,7 +143,7 @@ impl FakeRegister {
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
             behaviour: Mutex::new(Behaviour::default()),
-            fixtures: Fixtures::embedded(),
+            fixtures: Mutex::new(Fixtures::embedded()),
         });
         let serving = shared.clone();
         tokio::spawn(async move {
@@ -175,6 +175,12 @@ impl FakeRegister {
         self.shared.behaviour.lock().unwrap().always = fault;
     }
 
+    /// Publishes an insolvency from now on: later searches find it (a register that
+    /// changes between two checks of one case).
+    pub fn publish(&self, case: exploot::registry::fixture::InsolvencyFixture) {
+        self.shared.fixtures.lock().unwrap().insolvency.push(case);
+    }
+
     /// How many requests have reached the server.
     pub fn count(&self) -> usize {
         self.shared.requests.lock().unwrap().len()
@@ -196,8 +202,8 @@ async fn handle(mut stream: TcpStream, kind: Kind, shared: Arc<Shared>) {
         b.next.pop_front().or(b.always)
     };
     let (status, content_type, mut body) = match kind {
-        Kind::Kvk => kvk_answer(&request, &shared.fixtures),
-        Kind::Cir => cir_answer(&request, &shared.fixtures),
+        Kind::Kvk => kvk_answer(&request, &shared.fixtures.lock().unwrap()),
+        Kind::Cir => cir_answer(&request, &shared.fixtures.lock().unwrap()),
     };
     let mut status = status;
     match fault {

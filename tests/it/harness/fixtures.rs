@@ -162,3 +162,37 @@ pub fn business_claim(client_id: &str, reference: &str, kvk: &str) -> pb::Create
         notes: String::new(),
     }
 }
+
+/// An RFC 3339 instant.
+pub fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&chrono::Utc)
+}
+
+/// Moves the server's manual clock to `to` (RFC 3339); AdvanceClock returns when every job
+/// due on the way has run.
+pub async fn advance_to(server: &super::TestServer, to: &str) {
+    server
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::To(
+                prost_types::Timestamp {
+                    seconds: at(to).timestamp(),
+                    nanos: 0,
+                },
+            )),
+        })
+        .await
+        .expect("AdvanceClock");
+}
+
+/// The case as GetCase answers it.
+pub async fn get_case(server: &super::TestServer, id: &str) -> pb::Case {
+    server
+        .cases()
+        .get_case(pb::GetCaseRequest { case_id: id.into() })
+        .await
+        .expect("GetCase")
+        .into_inner()
+}

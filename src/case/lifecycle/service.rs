@@ -1,0 +1,772 @@
+//! Service (*betekening*) as a record, not an assumption: on the planned day the bailiff
+//! is asked what happened (a `service` task), and answers through `CompleteTask` with an
+//! outcome and typed `values`:
+//!
+//! | outcome | means | values |
+//! | --- | --- | --- |
+//! | `in_person` | handed to the addressee in person | `served_on`; `left_with` optional |
+//! | `housemate` | left with a member of the household (art. 46 lid 1 Rv) | `served_on`, `left_with` (who, in what capacity) |
+//! | `closed_envelope` | left at the address in a closed envelope (art. 47 Rv) | `served_on` |
+//! | `domicile` | at the chosen domicile or office | `served_on`, `left_with` |
+//! | `not_served` | not served | `attempted_on`, `found` (`moved`, `unknown`, `refused`), `remarks` optional |
+//!
+//! Every outcome takes an optional `costs` (euros, whole cents, zero or more): what the
+//! attempt cost the office beyond the tariff of a served writ (a journey in vain; Btag
+//! art. 6's surcharges are UNVERIFIED, so the bailiff states them, never guessed). A date
+//! before the planned day, an unknown outcome or key, a negative or malformed amount: each
+//! is named in the `INVALID_ARGUMENT` (`values["served_on"]` …), and nothing is stored.
+//!
+//! Why `CompleteTask` with values and not a `RecordService` RPC: the service is a person's
+//! answer to a task the track opened on the planned day, exactly what a task is; the values
+//! are checked here, in `case`, by [`read`], before the pipeline runs, and read again by the
+//! decision.
+//!
+//! Served: the writ's Btag fee of the real service day, and the hearing follows the real
+//! service (art. 114/119 Rv: at least a week after it; the drafted date when that is still
+//! far enough). Not served: a `service_failed` task — `new_address` (with `street`,
+//! `postcode`, `city`: the next attempt goes there, audited), `replan` (optionally
+//! `planned_on`), or `stop` (the case goes on hold for a person). Only the dagvaarding is
+//! recorded this way so far, and only under a policy with `record_service` (the judgment's
+//! service is still assumed on its day).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{stay, task_kind};
+use crate::case::decide::CASE_HANDLER_QUEUE;
+use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
+use crate::case::event::{JobKind, Timer};
+use crate::case::record::CaseRecord;
+use crate::case::stage::Suspension;
+use crate::case::track::HoldRecord;
+use crate::case::{Address, FieldViolation, Postcode};
+use crate::law::calendar::add_working_days;
+use crate::law::money::Money;
+use crate::law::procedure::{BailiffAct, earliest_hearing_date};
+
+/// The outcomes of a `service` task.
+pub const SERVICE_OUTCOMES: [&str; 5] = [
+    "in_person",
+    "housemate",
+    "closed_envelope",
+    "domicile",
+    "not_served",
+];
+
+/// The outcomes of a `service_failed` task.
+pub const FAILED_OUTCOMES: [&str; 3] = ["new_address", "replan", "stop"];
+
+/// What the bailiff found when a writ could not be served.
+pub const FOUND: [&str; 3] = ["moved", "unknown", "refused"];
+
+/// The longest free text of a value (the contract's limit for a value).
+const MAX_TEXT: usize = 500;
+
+/// One attempt at serving a writ, as recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServiceAttempt {
+    /// The writ: `summons`.
+    pub act: String,
+    /// 1, 2, … per writ.
+    pub attempt: u32,
+    /// The day it was planned.
+    pub planned_on: Option<NaiveDate>,
+    /// The outcome (one of [`SERVICE_OUTCOMES`]).
+    pub outcome: String,
+    /// The day served or attempted.
+    pub on: Option<NaiveDate>,
+    /// To whom the copy was left, with the capacity (art. 45 lid 3 sub e Rv).
+    pub left_with: String,
+    /// Not served: `moved`, `unknown` or `refused`.
+    pub found: String,
+    /// What else the bailiff noted.
+    pub remarks: String,
+    /// The address it was served or attempted at, in one line.
+    pub address: String,
+    /// The tariff of the writ when served (with VAT where charged), else nothing.
+    pub fee_cents: i64,
+    /// The costs the bailiff stated for the attempt.
+    pub costs_cents: i64,
+}
+
+/// A checked answer to a `service` or `service_failed` task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Served (any outcome but `not_served`).
+    Served {
+        /// The outcome.
+        outcome: String,
+        /// The day.
+        on: NaiveDate,
+        /// To whom the copy was left.
+        left_with: String,
+        /// Stated costs.
+        costs: Money,
+    },
+    /// Not served.
+    NotServed {
+        /// The day attempted.
+        on: NaiveDate,
+        /// What was found.
+        found: String,
+        /// Notes.
+        remarks: String,
+        /// Stated costs.
+        costs: Money,
+    },
+    /// Serve at a new address.
+    NewAddress(Address),
+    /// Plan again, on the day given or the next working day.
+    Replan(Option<NaiveDate>),
+    /// Stop trying: a person takes over.
+    Stop,
+}
+
+fn field(key: &str) -> String {
+    format!("values[{key:?}]")
+}
+
+/// Reads `values` for `outcome` of a `task` (`service` or `service_failed`) opened with
+/// `details`: every bad value named, unknown keys included.
+pub fn read(
+    task: &str,
+    outcome: &str,
+    details: &Value,
+    values: &BTreeMap<String, String>,
+) -> Result<Answer, Vec<FieldViolation>> {
+    let mut bad = Vec::new();
+    let planned = details["planned_on"]
+        .as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    let allowed: &[&str] = match (task, outcome) {
+        (task_kind::SERVICE, "not_served") => &["attempted_on", "found", "remarks", "costs"],
+        (task_kind::SERVICE, "in_person" | "closed_envelope") => {
+            &["served_on", "left_with", "costs"]
+        }
+        (task_kind::SERVICE, "housemate" | "domicile") => &["served_on", "left_with", "costs"],
+        (task_kind::SERVICE_FAILED, "new_address") => &["street", "postcode", "city"],
+        (task_kind::SERVICE_FAILED, "replan") => &["planned_on"],
+        (task_kind::SERVICE_FAILED, "stop") => &[],
+        _ => {
+            let outcomes: &[&str] = if task == task_kind::SERVICE_FAILED {
+                &FAILED_OUTCOMES
+            } else {
+                &SERVICE_OUTCOMES
+            };
+            return Err(vec![FieldViolation::new(
+                "outcome",
+                format!(
+                    "not an outcome of this task: one of {}",
+                    outcomes.join(", ")
+                ),
+            )]);
+        }
+    };
+    for key in values.keys() {
+        if !allowed.contains(&key.as_str()) {
+            bad.push(FieldViolation::new(
+                field(key),
+                format!(
+                    "not a value of outcome {outcome}: {}",
+                    if allowed.is_empty() {
+                        "it takes none".to_owned()
+                    } else {
+                        format!("it takes {}", allowed.join(", "))
+                    }
+                ),
+            ));
+        }
+    }
+    let text = |key: &str, required: bool, bad: &mut Vec<FieldViolation>| -> String {
+        let value = values.get(key).map(|v| v.trim()).unwrap_or_default();
+        if required && value.is_empty() {
+            bad.push(FieldViolation::new(field(key), "required for this outcome"));
+        } else if value.chars().count() > MAX_TEXT {
+            bad.push(FieldViolation::new(
+                field(key),
+                format!("at most {MAX_TEXT} characters"),
+            ));
+        }
+        value.to_owned()
+    };
+    let date = |key: &str, bad: &mut Vec<FieldViolation>| -> Option<NaiveDate> {
+        let Some(raw) = values.get(key) else {
+            bad.push(FieldViolation::new(field(key), "required: YYYY-MM-DD"));
+            return None;
+        };
+        let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
+            bad.push(FieldViolation::new(field(key), "a date YYYY-MM-DD"));
+            return None;
+        };
+        if let Some(planned) = planned.filter(|p| day < *p) {
+            bad.push(FieldViolation::new(
+                field(key),
+                format!("{day} is before the planned service on {planned}"),
+            ));
+            return None;
+        }
+        Some(day)
+    };
+    let costs = |bad: &mut Vec<FieldViolation>| -> Money {
+        let Some(raw) = values.get("costs") else {
+            return Money::ZERO;
+        };
+        match Money::parse(raw) {
+            Ok(m) if m.is_negative() => {
+                bad.push(FieldViolation::new(field("costs"), "zero or more euros"));
+                Money::ZERO
+            }
+            Ok(m) if m > Money::from_euros(100_000) => {
+                bad.push(FieldViolation::new(field("costs"), "at most 100000.00"));
+                Money::ZERO
+            }
+            Ok(m) => m,
+            Err(e) => {
+                bad.push(FieldViolation::new(field("costs"), e.to_string()));
+                Money::ZERO
+            }
+        }
+    };
+    let answer = match outcome {
+        "not_served" => {
+            let on = date("attempted_on", &mut bad);
+            let found = text("found", true, &mut bad);
+            if !found.is_empty() && !FOUND.contains(&found.as_str()) {
+                bad.push(FieldViolation::new(
+                    field("found"),
+                    format!("one of {}", FOUND.join(", ")),
+                ));
+            }
+            let remarks = text("remarks", false, &mut bad);
+            let costs = costs(&mut bad);
+            on.map(|on| Answer::NotServed {
+                on,
+                found,
+                remarks,
+                costs,
+            })
+        }
+        "new_address" => {
+            let street = text("street", true, &mut bad);
+            let raw_postcode = text("postcode", true, &mut bad);
+            let city = text("city", true, &mut bad);
+            let postcode = if raw_postcode.is_empty() {
+                raw_postcode
+            } else {
+                match Postcode::parse_dutch(&raw_postcode) {
+                    Ok(p) => p.as_str().to_owned(),
+                    Err(e) => {
+                        bad.push(FieldViolation::new(field("postcode"), e));
+                        raw_postcode
+                    }
+                }
+            };
+            Some(Answer::NewAddress(Address {
+                street,
+                postcode,
+                city,
+                country: "NL".into(),
+            }))
+        }
+        "replan" => match values.get("planned_on") {
+            None => Some(Answer::Replan(None)),
+            Some(_) => date("planned_on", &mut bad).map(|d| Answer::Replan(Some(d))),
+        },
+        "stop" => Some(Answer::Stop),
+        served => {
+            let on = date("served_on", &mut bad);
+            let left_with = text(
+                "left_with",
+                matches!(served, "housemate" | "domicile"),
+                &mut bad,
+            );
+            let left_with = match (served, left_with.is_empty()) {
+                ("in_person", true) => "de geadresseerde in persoon".to_owned(),
+                ("closed_envelope", true) => {
+                    "niemand: in een gesloten envelop achtergelaten aan het adres (art. 47 Rv)"
+                        .to_owned()
+                }
+                _ => left_with,
+            };
+            let costs = costs(&mut bad);
+            on.map(|on| Answer::Served {
+                outcome: served.to_owned(),
+                on,
+                left_with,
+                costs,
+            })
+        }
+    };
+    match answer {
+        Some(answer) if bad.is_empty() => Ok(answer),
+        _ => Err(bad),
+    }
+}
+
+/// The address a writ of `case` is served at: the last new address recorded, else the
+/// debtor's.
+fn address_line(case: &CaseRecord) -> String {
+    let a = case
+        .track
+        .service_address
+        .clone()
+        .unwrap_or_else(|| case.claim.debtor.address.clone());
+    format!("{}, {} {}", a.street, a.postcode, a.city)
+}
+
+fn attempts(case: &CaseRecord, act: &str) -> u32 {
+    u32::try_from(case.track.services.iter().filter(|a| a.act == act).count()).unwrap_or(u32::MAX)
+}
+
+/// The planned day of the summons has come: the bailiff is asked to record the service.
+pub(crate) fn due(case: &CaseRecord, planned: NaiveDate) -> Decision {
+    let attempt = attempts(case, "summons") + 1;
+    let address = address_line(case);
+    let mut d = stay(
+        case,
+        case.track.clone(),
+        "service_due",
+        format!("dagvaarding to be served on {planned} at {address} (attempt {attempt})"),
+        vec![Effect::OpenTask(NewTask {
+            kind: task_kind::SERVICE.into(),
+            queue: CASE_HANDLER_QUEUE.into(),
+            title: format!("Record the service of the dagvaarding (attempt {attempt})"),
+            details: json!({
+                "act": "summons",
+                "planned_on": planned.to_string(),
+                "attempt": attempt,
+                "address": address,
+            }),
+            outcomes: SERVICE_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
+        })],
+    );
+    d.audit.data = json!({ "planned_on": planned.to_string(), "attempt": attempt });
+    d
+}
+
+fn rejected(violations: Vec<FieldViolation>) -> Rejection {
+    Rejection::Figures(
+        violations
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// The bailiff's record of the summons' service.
+pub(crate) fn recorded(
+    case: &CaseRecord,
+    today: NaiveDate,
+    outcome: &str,
+    details: &Value,
+    values: &BTreeMap<String, String>,
+) -> Result<Decision, Rejection> {
+    let answer = read(task_kind::SERVICE, outcome, details, values).map_err(rejected)?;
+    let mut track = case.track.clone();
+    let Some(s) = track.summons.as_mut().filter(|s| s.served_on.is_none()) else {
+        return Err(Rejection::WrongStage {
+            event: "task_completed",
+            stage: case.stage.as_str(),
+        });
+    };
+    let mut attempt = ServiceAttempt {
+        act: "summons".into(),
+        attempt: attempts(case, "summons") + 1,
+        planned_on: s.planned_service_on,
+        outcome: outcome.to_owned(),
+        address: address_line(case),
+        ..ServiceAttempt::default()
+    };
+    match answer {
+        Answer::Served {
+            on,
+            left_with,
+            costs,
+            ..
+        } => {
+            if on > today {
+                return Err(Rejection::Figures(format!(
+                    "values[\"served_on\"]: {on} is after today, {today}"
+                )));
+            }
+            let fee = super::bailiff_fee_owed(case, BailiffAct::Summons, on)
+                .ok_or(Rejection::NoTariff(on))?;
+            // Art. 114/119 Rv: a week after the real service at the least; the drafted
+            // date stands when it still leaves that week.
+            let earliest = earliest_hearing_date(on);
+            let hearing = s
+                .hearing_date
+                .filter(|h| *h >= earliest)
+                .unwrap_or(earliest);
+            s.served_on = Some(on);
+            s.hearing_date = Some(hearing);
+            s.bailiff_fee_cents = fee.to_cents().unwrap_or_default();
+            attempt.on = Some(on);
+            attempt.left_with = left_with.clone();
+            attempt.fee_cents = s.bailiff_fee_cents;
+            attempt.costs_cents = costs.to_cents().unwrap_or_default();
+            track.services.push(attempt.clone());
+            let mut d = stay(
+                case,
+                track,
+                "summons_served",
+                format!(
+                    "dagvaarding served on {on} ({outcome}, left with {left_with}); hearing on \
+                     {hearing}"
+                ),
+                vec![
+                    Effect::CloseTasks {
+                        kind: Some(task_kind::SERVICE_FAILED.into()),
+                    },
+                    Effect::ScheduleJob {
+                        kind: JobKind::Timer(Timer::HearingHeld),
+                        due: Due::StartOf(hearing),
+                        payload: json!({}),
+                    },
+                ],
+            );
+            d.audit.amounts = vec![("bailiff_fee", fee), ("attempt_costs", costs)];
+            d.audit.data = json!({
+                "served_on": on.to_string(),
+                "hearing_date": hearing.to_string(),
+                "service": attempt,
+            });
+            Ok(d)
+        }
+        Answer::NotServed {
+            on,
+            found,
+            remarks,
+            costs,
+        } => {
+            if on > today {
+                return Err(Rejection::Figures(format!(
+                    "values[\"attempted_on\"]: {on} is after today, {today}"
+                )));
+            }
+            attempt.on = Some(on);
+            attempt.found = found.clone();
+            attempt.remarks = remarks;
+            attempt.costs_cents = costs.to_cents().unwrap_or_default();
+            track.services.push(attempt.clone());
+            let mut d = stay(
+                case,
+                track,
+                "service_failed",
+                format!("dagvaarding not served on {on}: {found}; a person decides"),
+                vec![Effect::OpenTask(NewTask {
+                    kind: task_kind::SERVICE_FAILED.into(),
+                    queue: CASE_HANDLER_QUEUE.into(),
+                    title: format!(
+                        "Dagvaarding not served ({found}): new address, re-plan or stop"
+                    ),
+                    details: json!({
+                        "act": "summons",
+                        "attempt": attempt.attempt,
+                        "found": found,
+                        "planned_on": today.to_string(),
+                    }),
+                    outcomes: FAILED_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
+                })],
+            );
+            d.audit.amounts = vec![("attempt_costs", costs)];
+            d.audit.data = json!({ "service": attempt });
+            Ok(d)
+        }
+        _ => Err(Rejection::Figures(format!(
+            "{outcome} is not an outcome of a service task"
+        ))),
+    }
+}
+
+/// A person's answer after a failed service: a new address, another day, or stop.
+pub(crate) fn failed_resolved(
+    case: &CaseRecord,
+    today: NaiveDate,
+    outcome: &str,
+    details: &Value,
+    values: &BTreeMap<String, String>,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    let answer = read(task_kind::SERVICE_FAILED, outcome, details, values).map_err(rejected)?;
+    let mut track = case.track.clone();
+    let Some(s) = track.summons.as_mut().filter(|s| s.served_on.is_none()) else {
+        return Err(Rejection::NoSummons);
+    };
+    let replan_on = |day: Option<NaiveDate>| day.unwrap_or_else(|| add_working_days(today, 1));
+    let (kind, planned, data) = match answer {
+        Answer::Stop => {
+            track.hold = Some(HoldRecord {
+                reason: "service_failed".into(),
+                note: note.to_owned(),
+                since: Some(today),
+            });
+            let mut d = stay(
+                case,
+                track,
+                "service_stopped",
+                format!("the dagvaarding could not be served; stopped: {note}; on hold"),
+                Vec::new(),
+            );
+            d.suspension = Suspension::OnHold;
+            return Ok(d);
+        }
+        Answer::NewAddress(address) => {
+            let planned = replan_on(None);
+            let data = json!({
+                "old_address": address_line(case),
+                "new_address": address,
+                "planned_on": planned.to_string(),
+            });
+            track.service_address = Some(address);
+            ("service_address_changed", planned, data)
+        }
+        Answer::Replan(day) => {
+            let planned = replan_on(day.filter(|d| *d >= today));
+            (
+                "service_replanned",
+                planned,
+                json!({ "planned_on": planned.to_string() }),
+            )
+        }
+        _ => {
+            return Err(Rejection::Figures(format!(
+                "{outcome} is not an outcome of a service_failed task"
+            )));
+        }
+    };
+    s.planned_service_on = Some(planned);
+    let mut d = stay(
+        case,
+        track,
+        kind,
+        format!("the dagvaarding is to be served again on {planned}"),
+        vec![Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::SummonsServed),
+            due: Due::StartOf(planned),
+            payload: json!({}),
+        }],
+    );
+    d.audit.data = data;
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::claim::DebtorKind;
+    use crate::case::decide::tests::{case, d};
+    use crate::case::stage::Stage;
+    use crate::case::track::SummonsRecord;
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn summoned() -> CaseRecord {
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Summons;
+        c.track.summons = Some(SummonsRecord {
+            court: "Rechtbank Midden-Nederland, kantonrechter, zittingsplaats Utrecht".into(),
+            subdistrict: true,
+            planned_service_on: Some(d("2026-05-26")),
+            hearing_date: Some(earliest_hearing_date(d("2026-05-26"))),
+            approved: true,
+            ..SummonsRecord::default()
+        });
+        c
+    }
+
+    fn apply(c: &mut CaseRecord, decision: &Decision) {
+        c.stage = decision.stage;
+        c.suspension = decision.suspension;
+        c.track = decision.track.clone();
+    }
+
+    #[test]
+    fn bad_values_are_named_one_by_one() {
+        let details = json!({ "planned_on": "2026-05-26" });
+        let bad = read(
+            task_kind::SERVICE,
+            "housemate",
+            &details,
+            &values(&[
+                ("served_on", "2026-05-25"),
+                ("costs", "-1.00"),
+                ("colour", "blue"),
+            ]),
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = bad.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "values[\"colour\"]",
+                "values[\"served_on\"]",
+                "values[\"left_with\"]",
+                "values[\"costs\"]"
+            ]
+        );
+        assert!(bad[1].description.contains("before the planned service"));
+        let unknown = read(task_kind::SERVICE, "posted", &details, &values(&[])).unwrap_err();
+        assert_eq!(unknown[0].field, "outcome");
+        let found = read(
+            task_kind::SERVICE,
+            "not_served",
+            &details,
+            &values(&[("attempted_on", "2026-05-26"), ("found", "asleep")]),
+        )
+        .unwrap_err();
+        assert_eq!(found[0].field, "values[\"found\"]");
+        let postcode = read(
+            task_kind::SERVICE_FAILED,
+            "new_address",
+            &details,
+            &values(&[
+                ("street", "Oudegracht 1"),
+                ("postcode", "35"),
+                ("city", "Utrecht"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(postcode[0].field, "values[\"postcode\"]");
+        // In person needs no left_with: the writ says "in persoon".
+        assert_eq!(
+            read(
+                task_kind::SERVICE,
+                "in_person",
+                &details,
+                &values(&[("served_on", "2026-05-26")])
+            ),
+            Ok(Answer::Served {
+                outcome: "in_person".into(),
+                on: d("2026-05-26"),
+                left_with: "de geadresseerde in persoon".into(),
+                costs: Money::ZERO,
+            })
+        );
+    }
+
+    /// Planned Tue 26 May 2026 (hearing drafted for Wed 3 June, art. 119 Rv). Not served:
+    /// moved (costs € 25,00 stated). New address, re-planned for the next working day,
+    /// Wed 27 May; served there by a housemate a week later, Tue 2 June: the hearing
+    /// follows the real service, Wed 10 June; the Btag 2026 art. 2a fee € 125,57.
+    #[test]
+    fn not_served_then_a_new_address_then_served_moves_the_hearing() {
+        let mut c = summoned();
+        let open = due(&c, d("2026-05-26"));
+        let [Effect::OpenTask(task)] = open.effects.as_slice() else {
+            panic!("{:?}", open.effects);
+        };
+        assert_eq!(task.kind, task_kind::SERVICE);
+        let failed = recorded(
+            &c,
+            d("2026-05-26"),
+            "not_served",
+            &task.details,
+            &values(&[
+                ("attempted_on", "2026-05-26"),
+                ("found", "moved"),
+                ("costs", "25.00"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(failed.audit.kind, "service_failed");
+        assert_eq!(
+            failed.audit.amounts,
+            vec![("attempt_costs", Money::from_cents(2_500))]
+        );
+        let [Effect::OpenTask(failed_task)] = failed.effects.as_slice() else {
+            panic!("{:?}", failed.effects);
+        };
+        apply(&mut c, &failed);
+        let moved = failed_resolved(
+            &c,
+            d("2026-05-26"),
+            "new_address",
+            &failed_task.details,
+            &values(&[
+                ("street", "Nieuwegracht 7"),
+                ("postcode", "3512 LB"),
+                ("city", "Utrecht"),
+            ]),
+            "",
+        )
+        .unwrap();
+        assert_eq!(moved.audit.kind, "service_address_changed");
+        assert_eq!(
+            moved.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::SummonsServed),
+                due: Due::StartOf(d("2026-05-27")),
+                payload: json!({}),
+            }]
+        );
+        apply(&mut c, &moved);
+        let again = due(&c, d("2026-05-27"));
+        let [Effect::OpenTask(task)] = again.effects.as_slice() else {
+            panic!("{:?}", again.effects);
+        };
+        assert_eq!(task.details["address"], "Nieuwegracht 7, 3512 LB Utrecht");
+        assert_eq!(task.details["attempt"], 2);
+        let served = recorded(
+            &c,
+            d("2026-06-02"),
+            "housemate",
+            &task.details,
+            &values(&[
+                ("served_on", "2026-06-02"),
+                ("left_with", "mevrouw De Vries, echtgenote"),
+            ]),
+        )
+        .unwrap();
+        let s = served.track.summons.clone().unwrap();
+        assert_eq!(s.served_on, Some(d("2026-06-02")));
+        assert_eq!(s.hearing_date, Some(d("2026-06-10")));
+        assert_eq!(s.bailiff_fee_cents, 12_557);
+        assert_eq!(served.track.services.len(), 2);
+        assert!(served.effects.contains(&Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::HearingHeld),
+            due: Due::StartOf(d("2026-06-10")),
+            payload: json!({}),
+        }));
+        // A service in the future is refused.
+        assert!(
+            recorded(
+                &c,
+                d("2026-06-01"),
+                "in_person",
+                &task.details,
+                &values(&[("served_on", "2026-06-02")])
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn stop_puts_the_case_on_hold() {
+        let c = summoned();
+        let stopped = failed_resolved(
+            &c,
+            d("2026-05-26"),
+            "stop",
+            &json!({}),
+            &values(&[]),
+            "unknown where he went",
+        )
+        .unwrap();
+        assert_eq!(stopped.suspension, Suspension::OnHold);
+        assert_eq!(
+            stopped.track.hold.map(|h| h.reason),
+            Some("service_failed".into())
+        );
+    }
+}

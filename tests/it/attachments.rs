@@ -1,0 +1,923 @@
+//! The attachment writs (issue 16): the exploot van derdenbeslag under a bank and under an
+//! employer, its overbetekening to the debtor and its opheffing, each read back with
+//! `pdftotext` and checked for the mandatory elements of art. 45 lid 3 Rv — the date, the
+//! requesting party (with its chosen domicile), the bailiff and his office, the addressee
+//! and to whom the copy was left — and the figures of the year of the act.
+
+use chrono::NaiveDate;
+use exploot::documents::{
+    AttachmentNotice, DocumentData, EnforceableTitle, Garnishment, GarnishmentInput,
+    GarnishmentKind, Office, Party, Release, ReleaseReason, render, samples,
+};
+use exploot::law::money::Money;
+use exploot::law::protected_income::{Debtor, LivingSituation, protected_income};
+
+use exploot::proto as pb;
+use tokio_stream::StreamExt;
+
+use crate::documents::pdf_text;
+use crate::harness::fixtures::{advance_to, at, get_case as get};
+use crate::harness::{TestDb, TestServer, bad_fields, fixtures, on_both_backends};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn m(s: &str) -> Money {
+    Money::parse(s).expect("amount")
+}
+
+#[track_caller]
+fn assert_contains_all(text: &str, expected: &[&str]) {
+    let missing: Vec<&&str> = expected.iter().filter(|e| !text.contains(**e)).collect();
+    assert!(missing.is_empty(), "missing {missing:?} in:\n{text}");
+}
+
+fn text_of(data: DocumentData) -> String {
+    let rendered = render(data.kind(), &data).expect("renders");
+    pdf_text(&rendered.bytes)
+}
+
+/// What every writ of the sample office for Acme against J. de Vries shows (art. 45 lid 3
+/// sub b–c Rv): the requesting party with its domicile, the bailiff and his office.
+const PARTIES_AND_BAILIFF: [&str; 3] = [
+    "ten verzoeke van Acme Energie B.V., Stationsplein 1, 1012 AB Amsterdam (KvK 68750110), die voor deze zaak en voor de executie woonplaats kiest ten kantore van de hierna genoemde gerechtsdeurwaarder",
+    "heb ik, mr. P.J. van Dijk, gerechtsdeurwaarder, kantoorhoudende te Utrecht aan Oudegracht 100, 3511 AX Utrecht",
+    "mr. P.J. van Dijk, gerechtsdeurwaarder",
+];
+
+/// The bank attachment of the samples, laid Mon 20 July 2026 for what the served judgment
+/// demanded (€ 2.596,66, the judgment writ's total): Btag 2026 art. 2i € 260,68, VAT 21 %
+/// = 54.7428 → € 54,74 (Acme cannot deduct VAT); laid for 2.596,66 + 260,68 + 54,74 =
+/// € 2.912,08. The statement is due four weeks on, Mon 17 August 2026 (art. 476a Rv). The
+/// notice, served Thu 23 July (within the eight days that end Tue 28 July, art. 475i Rv):
+/// Btag art. 2d € 90,11 + VAT 18.9231 → € 18,92 = € 109,03. The release on 31 August 2026
+/// costs nothing.
+#[test]
+fn attachment_writs_carry_the_elements_of_art_45_rv() {
+    let attachment = samples::garnishment().expect("sample attachment");
+    assert_eq!(attachment.amount_claimed, m("2596.66"));
+    assert_eq!(
+        (attachment.fee, attachment.fee_vat, attachment.total),
+        (m("260.68"), m("54.74"), m("2912.08"))
+    );
+    assert_eq!(attachment.statement_due, d("2026-08-17"));
+    let bank = "ING Bank N.V., Bijlmerdreef 106, 1102 CT Amsterdam (KvK 33031431)";
+    let text = text_of(DocumentData::Garnishment(attachment.clone()));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "EXPLOOT VAN EXECUTORIAAL DERDENBESLAG",
+            "Heden, 20 juli 2026",
+            &format!(
+                "BETEKEND AAN: {bank}, aldaar mijn exploot doende en een afschrift hiervan latende aan: mevrouw S. de Boer, medewerker beslagzaken van de bank"
+            ),
+            "J. de Vries, Kerkstraat 12, 3511 LK Utrecht als gedaagde partij",
+            "17 juni 2026, zaaknummer 11223344 CV EXPL 26-1234",
+            "betekend op 6 juli 2026",
+            "Kosten van dit exploot (Btag art. 2i) € 260,68",
+            "€ 54,74",
+            "Totaal waarvoor beslag is gelegd € 2.912,08",
+            "onder zich te houden",
+            "uiterlijk op maandag 17 augustus 2026",
+            "art. 476a Rv",
+        ],
+    );
+
+    let office = Office::example();
+    let client = samples::client();
+    let case = samples::consumer_case();
+    let notice = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-07-23"),
+        String::new(),
+        None,
+    )
+    .expect("notice");
+    assert_eq!((notice.fee, notice.fee_vat), (m("90.11"), m("18.92")));
+    let text = text_of(DocumentData::AttachmentNotice(notice));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "OVERBETEKENING VAN DERDENBESLAG",
+            "Heden, 23 juli 2026",
+            // Not yet recorded: a line for the bailiff to fill in.
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht, aldaar mijn exploot doende en een afschrift hiervan latende aan: ......",
+            &format!("derdenbeslag van 20 juli 2026, gelegd onder {bank}"),
+            "voor een bedrag van € 2.912,08",
+            "Kosten van dit exploot (Btag art. 2d) € 90,11",
+            "Kosten van deze betekening € 109,03",
+            "uiterlijk op 28 juli 2026 (art. 475i Rv)",
+        ],
+    );
+    // After the eighth day the attachment has lapsed: no notice.
+    let late = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-07-29"),
+        String::new(),
+        None,
+    )
+    .expect_err("too late");
+    assert!(late.to_string().contains("2026-07-28"), "{late}");
+
+    let release = Release::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-08-31"),
+        ReleaseReason::Paid,
+        Some("de heer K. Jansen, medewerker beslagzaken".into()),
+    )
+    .expect("release");
+    let text = text_of(DocumentData::Release(release));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "OPHEFFING VAN DERDENBESLAG",
+            "Heden, 31 augustus 2026",
+            &format!(
+                "BETEKEND AAN: {bank}, aldaar mijn exploot doende en een afschrift hiervan latende aan: de heer K. Jansen, medewerker beslagzaken"
+            ),
+            "op 20 juli 2026 onder haar is gelegd ten laste van J. de Vries",
+            "is opgeheven, omdat de vordering volledig is voldaan",
+            "geen kosten",
+        ],
+    );
+}
+
+/// A wage attachment under an employer on Mon 1 September 2025, with the protected income
+/// of a single debtor earning € 1.200,00 net a month: at or below the single norm of
+/// 1 July 2025 (€ 1.369,06, VERIFIED), so 95 % of the income = € 1.140,00 stays free, and
+/// the employer pays € 60,00 a month. Btag 2025 art. 2j € 175,83 (UNVERIFIED,
+/// back-calculated from 2026), VAT 21 % = 36.9243 → € 36,92.
+#[test]
+fn a_wage_attachment_states_the_protected_income() {
+    let protected = protected_income(
+        &Debtor {
+            situation: LivingSituation::Single,
+            net_monthly_income: m("1200.00"),
+            taxable_annual_income: None,
+            no_fixed_address: false,
+        },
+        d("2025-09-01"),
+    )
+    .expect("low income, verified norm");
+    assert_eq!(protected.amount, m("1140.00"));
+    let office = Office::example();
+    let client = samples::client();
+    let case = samples::consumer_case();
+    let attachment = Garnishment::build(
+        &office,
+        &client,
+        &case,
+        GarnishmentInput {
+            laid_on: d("2025-09-01"),
+            kind: GarnishmentKind::Wages,
+            garnishee: Party {
+                name: "Zorggroep Utrecht B.V.".into(),
+                street: "Catharijnesingel 10".into(),
+                postcode: "3511 GB".into(),
+                city: "Utrecht".into(),
+                country: "NL".into(),
+                kvk_number: String::new(),
+            },
+            title: EnforceableTitle {
+                court: "Rechtbank Midden-Nederland".into(),
+                judgment_on: d("2025-07-16"),
+                court_case_number: "11223344 CV EXPL 25-999".into(),
+                served_on: d("2025-08-04"),
+            },
+            amount_claimed: m("1000.00"),
+            protected_income: Some(protected.amount),
+            left_with: Some("mevrouw A. Smit, salarisadministratie".into()),
+        },
+    )
+    .expect("wage attachment");
+    assert_eq!(
+        (attachment.fee, attachment.fee_vat),
+        (m("175.83"), m("36.92"))
+    );
+    assert_eq!(attachment.total, m("1212.75"));
+    let text = text_of(DocumentData::Garnishment(attachment.clone()));
+    assert_contains_all(
+        &text,
+        &[
+            "Heden, 1 september 2025",
+            "BETEKEND AAN: Zorggroep Utrecht B.V., Catharijnesingel 10, 3511 GB Utrecht, aldaar mijn exploot doende en een afschrift hiervan latende aan: mevrouw A. Smit, salarisadministratie",
+            "op het loon, de uitkering of andere periodieke betalingen",
+            "Kosten van dit exploot (Btag art. 2j) € 175,83",
+            "ten minste € 1.140,00 (beslagvrije voet, art. 475da Rv)",
+        ],
+    );
+    let notice = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2025-09-04"),
+        protected.explanation.clone(),
+        Some("de geadresseerde in persoon".into()),
+    )
+    .expect("notice");
+    let text = text_of(DocumentData::AttachmentNotice(notice));
+    assert_contains_all(
+        &text,
+        &[
+            "Uw beslagvrije voet",
+            "per maand € 1.140,00 vrij van beslag",
+            "laag inkomen: het netto inkomen € 1.200,00 is niet hoger dan de norm € 1.369,06: 95 % van het inkomen = € 1.140,00",
+            "latende aan: de geadresseerde in persoon",
+        ],
+    );
+    // An attachment before the judgment was served is refused (art. 430 lid 3 Rv).
+    let early = Garnishment::build(
+        &office,
+        &client,
+        &case,
+        GarnishmentInput {
+            laid_on: d("2025-08-01"),
+            ..GarnishmentInput {
+                laid_on: attachment.laid_on,
+                kind: GarnishmentKind::Bank,
+                garnishee: attachment.garnishee.clone(),
+                title: attachment.title.clone(),
+                amount_claimed: m("1.00"),
+                protected_income: None,
+                left_with: None,
+            }
+        },
+    );
+    assert!(early.is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Service (betekening) as a record, through the API on the manual clock
+// ---------------------------------------------------------------------------------------
+
+/// The case's one open task of `kind`.
+async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
+    let open = server
+        .tasks()
+        .list_tasks(pb::ListTasksRequest {
+            case_id: id.into(),
+            state: pb::TaskState::Open.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListTasks")
+        .into_inner()
+        .tasks;
+    open.iter()
+        .find(|t| t.kind == kind)
+        .unwrap_or_else(|| panic!("no open {kind} task in {open:?}"))
+        .clone()
+}
+
+/// Completes `task` with `outcome` and `values`; the answer as the service gave it.
+async fn complete_with(
+    server: &TestServer,
+    task: &pb::Task,
+    outcome: &str,
+    values: &[(&str, &str)],
+) -> Result<pb::Task, tonic::Status> {
+    let answer = server
+        .tasks()
+        .complete_task(pb::CompleteTaskRequest {
+            task_id: task.id.clone(),
+            request_id: format!("{}-{outcome}-{}", task.id, values.len()),
+            outcome: outcome.into(),
+            values: values
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..Default::default()
+        })
+        .await
+        .map(tonic::Response::into_inner);
+    // Run what the completion made due now.
+    fixtures::advance_by(server, 60).await;
+    answer
+}
+
+/// The case's audit events so far: kind and payload.
+async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serde_json::Value)> {
+    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
+    let count = crate::engine::count(&db.url, &sql).await;
+    let mut stream = server
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: id.into(),
+            from_sequence: 0,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let mut out = Vec::new();
+    while out.len() < usize::try_from(count).expect("count") {
+        let event = stream.next().await.expect("an event").expect("ok");
+        let payload = serde_json::from_str(&event.payload_json).expect("payload JSON");
+        out.push((event.kind, payload));
+    }
+    out
+}
+
+/// Done when 1 and 5 (issue 16): a dagvaarding not served, then served at the new address
+/// a week later; the hearing follows the real service; bad values are named one by one.
+///
+/// The claim of `track.rs`: consumer J. de Vries, € 1.825,00 due 31 March 2026. The
+/// letter of 4 May runs out on 21 May; on Fri 22 May the dagvaarding is drafted for
+/// service on Tue 26 May (Mon 25 May is Whit Monday), hearing Wed 3 June (26 May + 7 =
+/// Tue 2 June, the hearing the day after: art. 114/119 Rv). Btag 2026 art. 2a € 125,57 +
+/// 21 % VAT 26,37 = € 151,94 (the client cannot deduct VAT).
+///
+/// - Tue 26 May: the bailiff finds the debtor moved (costs of the journey stated: € 25,00):
+///   a `service_failed` task; the new address Nieuwegracht 7, 3512 LB Utrecht; the next
+///   attempt planned on the next working day, Wed 27 May.
+/// - Served there a week after the first attempt, Tue 2 June, to a housemate: the
+///   drafted hearing of 3 June would leave only a day, so the hearing follows the real
+///   service: 2 June + 7 = Tue 9 June, the hearing the day after, Wed 10 June. The fee is
+///   that of 2 June: € 151,94 again.
+/// - The audit: two `service_due`, a `service_failed` with `attempt_costs` 25.00, the
+///   `service_address_changed` with both addresses, and `summons_served` with the fee
+///   151.94 and the hearing date.
+async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
+    let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
+    fixtures::put_client(&server, "acme").await;
+    server
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                record_service: Some(true),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy");
+    let id = create_case(&server, "SERVICE-1").await;
+    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    let s = get(&server, &id).await.summons.expect("drafted");
+    assert_eq!(
+        [&s.planned_service_on, &s.hearing_date, &s.bailiff_fee],
+        ["2026-05-26", "2026-06-03", "151.94"]
+    );
+    let approval = open_task(&server, &id, "summons_approval").await;
+    complete_with(&server, &approval, "approve", &[])
+        .await
+        .expect("approve");
+
+    // Tue 26 May: the planned day asks for the record; nothing is assumed served.
+    advance_to(&server, "2026-05-26T08:00:00Z").await;
+    let first = open_task(&server, &id, "service").await;
+    assert_eq!(
+        first.outcomes,
+        [
+            "in_person",
+            "housemate",
+            "closed_envelope",
+            "domicile",
+            "not_served"
+        ]
+    );
+    assert_eq!(get(&server, &id).await.summons.unwrap().served_on, "");
+
+    // Bad values, each named; nothing stored (the task stays open).
+    let bad = complete_with(
+        &server,
+        &first,
+        "housemate",
+        &[("served_on", "2026-05-20"), ("costs", "-5.00")],
+    )
+    .await
+    .expect_err("bad values");
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument, "{bad:?}");
+    assert_eq!(
+        bad_fields(&bad),
+        [
+            "values[\"costs\"]",
+            "values[\"left_with\"]",
+            "values[\"served_on\"]"
+        ]
+    );
+    let unknown = complete_with(&server, &first, "posted", &[])
+        .await
+        .expect_err("unknown outcome");
+    assert_eq!(unknown.code(), tonic::Code::InvalidArgument);
+    assert_eq!(bad_fields(&unknown), ["outcome"]);
+    assert_eq!(open_task(&server, &id, "service").await.id, first.id);
+
+    complete_with(
+        &server,
+        &first,
+        "not_served",
+        &[
+            ("attempted_on", "2026-05-26"),
+            ("found", "moved"),
+            ("remarks", "buren: verhuisd naar de Nieuwegracht"),
+            ("costs", "25.00"),
+        ],
+    )
+    .await
+    .expect("not served");
+    let failed = open_task(&server, &id, "service_failed").await;
+    assert_eq!(failed.outcomes, ["new_address", "replan", "stop"]);
+    complete_with(
+        &server,
+        &failed,
+        "new_address",
+        &[
+            ("street", "Nieuwegracht 7"),
+            ("postcode", "3512lb"),
+            ("city", "Utrecht"),
+        ],
+    )
+    .await
+    .expect("new address");
+    assert_eq!(
+        get(&server, &id).await.summons.unwrap().planned_service_on,
+        "2026-05-27"
+    );
+
+    // Wed 27 May: the second attempt is asked for, at the new address; served Tue 2 June.
+    advance_to(&server, "2026-05-27T08:00:00Z").await;
+    let second = open_task(&server, &id, "service").await;
+    assert_ne!(second.id, first.id);
+    advance_to(&server, "2026-06-02T08:00:00Z").await;
+    complete_with(
+        &server,
+        &second,
+        "housemate",
+        &[
+            ("served_on", "2026-06-02"),
+            ("left_with", "mevrouw A. de Vries-Smit, echtgenote"),
+        ],
+    )
+    .await
+    .expect("served");
+    let s = get(&server, &id).await.summons.unwrap();
+    assert_eq!(
+        [&s.served_on, &s.hearing_date, &s.bailiff_fee],
+        ["2026-06-02", "2026-06-10", "151.94"]
+    );
+    // The hearing comes on its new date, not the drafted one.
+    advance_to(&server, "2026-06-09T08:00:00Z").await;
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Summons as i32);
+    advance_to(&server, "2026-06-10T08:00:00Z").await;
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
+
+    let audit = events(&server, &db, &id).await;
+    let of = |kind: &str| -> Vec<&serde_json::Value> {
+        audit
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, p)| p)
+            .collect()
+    };
+    assert_eq!(of("service_due").len(), 2, "{audit:?}");
+    let failed = of("service_failed");
+    assert_eq!(failed[0]["amounts"]["attempt_costs"], "25.00");
+    assert_eq!(failed[0]["service"]["found"], "moved");
+    assert_eq!(
+        failed[0]["service"]["address"],
+        "Kerkstraat 12, 3511 LK Utrecht"
+    );
+    let moved = of("service_address_changed");
+    assert_eq!(moved[0]["new_address"]["postcode"], "3512 LB");
+    let served = of("summons_served");
+    assert_eq!(served.len(), 1);
+    assert_eq!(served[0]["amounts"]["bailiff_fee"], "151.94");
+    assert_eq!(served[0]["hearing_date"], "2026-06-10");
+    assert_eq!(served[0]["service"]["attempt"], 2);
+    assert_eq!(
+        served[0]["service"]["address"],
+        "Nieuwegracht 7, 3512 LB Utrecht"
+    );
+    server.stop().await;
+}
+
+on_both_backends!(a_summons_not_served_then_served_at_the_new_address);
+
+// ---------------------------------------------------------------------------------------
+// The insolvency register again before every execution act
+// ---------------------------------------------------------------------------------------
+
+/// A bankruptcy of the fixture consumer J. de Vries (born 29 February 1980), pronounced on
+/// 19 June 2026: the WSNP fixture of the register, made a faillissement of this debtor.
+fn bankruptcy_of_de_vries() -> exploot::registry::fixture::InsolvencyFixture {
+    let mut case = exploot::registry::fixture::Fixtures::embedded()
+        .insolvency
+        .into_iter()
+        .find(|f| f.surname.as_deref() == Some("Vries"))
+        .expect("the WSNP fixture");
+    let kenmerk = "16.mne.26.140.F.1300.1.00";
+    case.date_of_birth = Some(chrono::NaiveDate::from_ymd_opt(1980, 2, 29).expect("date"));
+    case.publicatie_kenmerken = vec![kenmerk.into()];
+    case.insolvente = case
+        .insolvente
+        .replace("R.13/25/88", "F.16/26/140")
+        .replace("13.ams.25.88.R.2301.1.00", kenmerk)
+        .replace("1975-03-14", "1980-02-29")
+        .replace("Pieter", "Jan")
+        .replace("2025-09-01", "2026-06-19")
+        .replace("2025-09-02", "2026-06-19")
+        .replace(
+            "Uitspraak schuldsanering op 1 september 2025",
+            "Uitspraak faillissement op 19 juni 2026",
+        );
+    case
+}
+
+/// Done when 4 (issue 16): a bankruptcy published between the judgment and the attachment
+/// stops the attachment and the case.
+///
+/// The walk of `track.rs`'s executed consumer: summons drafted 22 May 2026, served Tue 26
+/// May, hearing Wed 3 June, default judgment of Wed 17 June. Thu 18 June, the service day
+/// of the judgment: the insolvency register is asked first — nothing — and the judgment is
+/// served (the order to pay ends Mon 22 June). On 19 June the debtor is declared bankrupt
+/// (F.16/26/140). Tue 23 June, before the first attachment: the register is asked again,
+/// finds the bankruptcy, and the case closes as uncollectable (art. 33 Fw) with the
+/// advice to file the claim with the curator, without an attachment task. The register
+/// was searched three times for the debtor: the recoverability check, before the service,
+/// before the attachment.
+async fn a_bankruptcy_after_the_judgment_stops_the_attachment(db: TestDb) {
+    use exploot::registry::{CirConfig, Registers};
+
+    use crate::harness::fake_registers::{CIR_PASSWORD, CIR_USER, FakeRegister};
+
+    let cir = FakeRegister::insolvency().await;
+    let registers = Registers {
+        insolvency: Some(CirConfig {
+            url: cir.cir_url(),
+            username: CIR_USER.into(),
+            password: CIR_PASSWORD.into(),
+        }),
+        ..Registers::default()
+    };
+    let server = TestServer::start_with(&db, at("2026-05-04T08:00:00Z"), registers).await;
+    let id = to_the_judgment(&server, "BANKRUPT-1").await;
+    advance_to(&server, "2026-06-18T08:00:00Z").await;
+    let case = get(&server, &id).await;
+    assert_eq!(case.judgment.unwrap().served_on, "2026-06-18");
+    let searches = || {
+        cir.requests()
+            .iter()
+            .filter(|r| r.body.contains("searchNaturalPerson"))
+            .count()
+    };
+    assert_eq!(
+        searches(),
+        2,
+        "the recoverability check and before the service"
+    );
+
+    cir.publish(bankruptcy_of_de_vries());
+    advance_to(&server, "2026-06-23T08:00:00Z").await;
+    assert_eq!(searches(), 3, "asked again before the attachment");
+    let case = get(&server, &id).await;
+    assert_eq!(case.stage, pb::Stage::Closed as i32);
+    assert_eq!(case.close_reason, pb::CloseReason::Uncollectable as i32);
+    let open = server
+        .tasks()
+        .list_tasks(pb::ListTasksRequest {
+            case_id: id.clone(),
+            state: pb::TaskState::Open.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListTasks")
+        .into_inner()
+        .tasks;
+    assert!(open.is_empty(), "no attachment task: {open:?}");
+    let audit = events(&server, &db, &id).await;
+    let kinds: Vec<&str> = audit.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(!kinds.contains(&"attachment_due"), "{kinds:?}");
+    let (_, stop) = audit
+        .iter()
+        .find(|(k, _)| k == "insolvency_stop")
+        .expect("insolvency_stop");
+    assert_eq!(stop["verdict"]["insolvency_number"], "F.16/26/140");
+    let advice = stop["statement"]["advice"].to_string();
+    assert!(advice.contains("F.16/26/140"), "{advice}");
+    server.stop().await;
+}
+
+on_both_backends!(a_bankruptcy_after_the_judgment_stops_the_attachment);
+
+// ---------------------------------------------------------------------------------------
+// A wage attachment as a record: garnishee, protected income, statement, payments, release
+// ---------------------------------------------------------------------------------------
+
+/// The claim of `track.rs`: consumer J. de Vries (the fixture debtor), one invoice of
+/// € 1.825,00 due 31 March 2026.
+async fn create_case(server: &TestServer, reference: &str) -> String {
+    let mut request = fixtures::consumer_claim("acme", reference);
+    request.invoices = vec![pb::Invoice {
+        number: "F-1".into(),
+        invoice_date: String::new(),
+        due_date: "2026-03-31".into(),
+        amount: "1825.00".into(),
+    }];
+    server
+        .cases()
+        .create_case(request)
+        .await
+        .expect("CreateCase")
+        .into_inner()
+        .id
+}
+
+/// Walks the executed consumer of `track.rs` to its judgment, registered on Wed 17 June
+/// 2026: summons served 26 May, default judgment (legal costs 657.57); it is served with
+/// the order to pay on Thu 18 June (Btag 2b 136.71 + VAT 28.71 = 165.42).
+async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
+    fixtures::put_client(server, "acme").await;
+    let id = create_case(server, reference).await;
+    advance_to(server, "2026-05-22T08:00:00Z").await;
+    let approval = open_task(server, &id, "summons_approval").await;
+    complete_with(server, &approval, "approve", &[])
+        .await
+        .expect("approve");
+    advance_to(server, "2026-06-17T08:00:00Z").await;
+    server
+        .cases()
+        .register_judgment(pb::RegisterJudgmentRequest {
+            case_id: id.clone(),
+            request_id: "vonnis-1".into(),
+            judgment: Some(pb::Judgment {
+                judgment_date: "2026-06-17".into(),
+                kind: pb::judgment::Kind::Default.into(),
+                outcome: pb::judgment::Outcome::Awarded.into(),
+                awarded_principal: "1825.00".into(),
+                interest_from: "2026-04-01".into(),
+                awarded_collection_costs: "331.24".into(),
+                legal_costs: "657.57".into(),
+                court_case_number: "11223344 CV EXPL 26-1234".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RegisterJudgment");
+    id
+}
+
+async fn pay(
+    server: &TestServer,
+    id: &str,
+    n: u32,
+    on: &str,
+    amount: &str,
+) -> pb::RecordPaymentResponse {
+    server
+        .cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: id.into(),
+            request_id: format!("loonbeslag-{n}"),
+            payment: Some(pb::Payment {
+                paid_on: on.into(),
+                amount: amount.into(),
+                reference: "loonbeslag Zorggroep Utrecht".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RecordPayment")
+        .into_inner()
+}
+
+/// Done when 3 (issue 16), with 5's bad values for an attachment.
+///
+/// From Tue 23 June 2026 (the order to pay ended Mon 22 June): the bank attachment yields
+/// nothing (Btag 2i € 260,68 + VAT 54,74 = 315,42, charged as today); the register is
+/// asked again and the wage attachment comes: laid on 23 June under the employer
+/// Zorggroep Utrecht B.V. (Btag 2j € 184,91 + VAT 38,8311 → 38,83 = 223,74; its notice to
+/// the debtor the same day, Btag 2d € 90,11 + VAT 18,92 = 109,03). The debtor, single,
+/// earns € 2.600,00 net a month.
+///
+/// The protected income: the 2026 norms are UNVERIFIED in the law's table, so the law
+/// refuses (never a guess) and the bailiff must state the official rekenmodule's figure —
+/// € 1.400,00 here; the employer then pays 2.600,00 − 1.400,00 = € 1.200,00 a month. (The
+/// worked example from a published source, 47,5 % × 1.536,34 = 729,76 for a debtor without
+/// a fixed address on 1 January 2021, is `law::protected_income`'s unit test, and the low
+/// group of a verified half-year is `a_wage_attachment_states_the_protected_income` above.)
+///
+/// The garnishee's statement was due four weeks after 23 June: Tue 21 July (art. 476a
+/// Rv); on Wed 22 July it is late: a task.
+///
+/// Legal costs: 657,57 + 165,42 + 315,42 + 223,74 + 109,03 = 1.471,18; collection costs
+/// 273,75 + VAT 57,49 = 331,24; interest 4 % on 1.825,00 = € 0,20 a day from 1 April.
+/// The employer pays (art. 6:44 BW: costs, then interest, then principal):
+/// - Sat 25 July € 1.200,00: all to the legal costs (271,18 left).
+/// - Tue 25 Aug € 1.200,00: 271,18 + 331,24 = 602,42 costs; interest 1 April – 25 Aug,
+///   147 days × 0,20 = 29,40; principal 1.200,00 − 602,42 − 29,40 = 568,18 → 1.256,82 left.
+/// - Fri 25 Sep: interest on 1.256,82 for 26 Aug – 25 Sep, 31 days: 1.256,82 × 4 % × 31 /
+///   365 = 4,2698 → 4,27; owed 1.261,09, paid: the case closes paid, the attachment is
+///   released (opheffing) with its document.
+async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
+    let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
+    let id = to_the_judgment(&server, "WAGES-1").await;
+    advance_to(&server, "2026-06-23T08:00:00Z").await;
+    let bank = open_task(&server, &id, "attachment").await;
+    complete_with(&server, &bank, "nothing", &[])
+        .await
+        .expect("bank: nothing");
+    let wages = open_task(&server, &id, "attachment").await;
+    assert_ne!(wages.id, bank.id);
+    let garnishee = [
+        ("laid_on", "2026-06-23"),
+        ("garnishee_name", "Zorggroep Utrecht B.V."),
+        ("garnishee_street", "Catharijnesingel 10"),
+        ("garnishee_postcode", "3511 GB"),
+        ("garnishee_city", "Utrecht"),
+        ("net_monthly_income", "2600.00"),
+        ("living_situation", "single"),
+    ];
+    // Without the rekenmodule's figure: refused with the law's reason; bad values named.
+    let refused = complete_with(&server, &wages, "attached", &garnishee)
+        .await
+        .expect_err("no verified norms for 2026");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert_eq!(bad_fields(&refused), ["values[\"protected_income\"]"]);
+    let reason = {
+        use tonic_types::StatusExt;
+        refused
+            .get_details_bad_request()
+            .expect("BadRequest")
+            .field_violations[0]
+            .description
+            .clone()
+    };
+    assert!(
+        reason.contains("rekenmodule") && reason.contains("2026-01-01"),
+        "{reason}"
+    );
+    let mut bad = garnishee.to_vec();
+    bad[0] = ("laid_on", "2026-06-01");
+    bad.push(("protected_income", "-1.00"));
+    bad.push(("colour", "blue"));
+    let refused = complete_with(&server, &wages, "attached", &bad)
+        .await
+        .expect_err("bad values");
+    assert_eq!(
+        bad_fields(&refused),
+        [
+            "values[\"colour\"]",
+            "values[\"laid_on\"]",
+            "values[\"protected_income\"]"
+        ]
+    );
+    let mut good = garnishee.to_vec();
+    good.push(("protected_income", "1400.00"));
+    complete_with(&server, &wages, "attached", &good)
+        .await
+        .expect("wages attached");
+
+    let case = get(&server, &id).await;
+    assert_eq!(case.stage, pb::Stage::Execution as i32);
+    let q = server
+        .cases()
+        .quote_case(pb::QuoteCaseRequest {
+            case_id: id.clone(),
+            as_of: "2026-06-23".into(),
+        })
+        .await
+        .expect("QuoteCase")
+        .into_inner();
+    assert_eq!(q.legal_costs, "1471.18");
+
+    // Wed 22 July: the garnishee's statement is late.
+    advance_to(&server, "2026-07-21T08:00:00Z").await;
+    assert!(
+        server
+            .tasks()
+            .list_tasks(pb::ListTasksRequest {
+                case_id: id.clone(),
+                state: pb::TaskState::Open.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("ListTasks")
+            .into_inner()
+            .tasks
+            .iter()
+            .all(|t| t.kind != "garnishee_statement"),
+        "not late on its last day"
+    );
+    advance_to(&server, "2026-07-22T08:00:00Z").await;
+    let late = open_task(&server, &id, "garnishee_statement").await;
+    assert_eq!(late.outcomes, ["received", "not_received"]);
+    complete_with(&server, &late, "received", &[])
+        .await
+        .expect("statement in");
+
+    advance_to(&server, "2026-07-25T08:00:00Z").await;
+    let first = pay(&server, &id, 1, "2026-07-25", "1200.00").await;
+    let r = first.recorded.unwrap();
+    assert_eq!(
+        [&r.to_costs, &r.to_interest, &r.to_principal],
+        ["1200.00", "0.00", "0.00"]
+    );
+    advance_to(&server, "2026-08-25T08:00:00Z").await;
+    let second = pay(&server, &id, 2, "2026-08-25", "1200.00").await;
+    let r = second.recorded.unwrap();
+    assert_eq!(
+        [&r.to_costs, &r.to_interest, &r.to_principal],
+        ["602.42", "29.40", "568.18"]
+    );
+    advance_to(&server, "2026-09-25T08:00:00Z").await;
+    let q = server
+        .cases()
+        .quote_case(pb::QuoteCaseRequest {
+            case_id: id.clone(),
+            as_of: "2026-09-25".into(),
+        })
+        .await
+        .expect("QuoteCase")
+        .into_inner();
+    assert_eq!(
+        [&q.principal, &q.interest, &q.total_due],
+        ["1256.82", "4.27", "1261.09"]
+    );
+    let third = pay(&server, &id, 3, "2026-09-25", "1261.09").await;
+    let case = third.case.unwrap();
+    assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
+    fixtures::advance_by(&server, 60).await;
+
+    // The dossier: the writ to the employer, its notice, and the release, each with the
+    // elements of art. 45 lid 3 Rv.
+    let listed = server
+        .documents()
+        .list_documents(pb::ListDocumentsRequest {
+            case_id: id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDocuments")
+        .into_inner()
+        .documents;
+    let mut texts = std::collections::BTreeMap::new();
+    for document in listed {
+        let mut stream = server
+            .documents()
+            .get_document(pb::GetDocumentRequest {
+                document_id: document.id.clone(),
+            })
+            .await
+            .expect("GetDocument")
+            .into_inner();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk.expect("chunk").data);
+        }
+        texts.insert(document.kind, pdf_text(&bytes));
+    }
+    let employer = "Zorggroep Utrecht B.V., Catharijnesingel 10, 3511 GB Utrecht";
+    let writ = &texts["garnishment"];
+    assert_contains_all(
+        writ,
+        &[
+            "EXPLOOT VAN EXECUTORIAAL DERDENBESLAG",
+            "Heden, 23 juni 2026",
+            &format!("BETEKEND AAN: {employer}"),
+            "Kosten van dit exploot (Btag art. 2j) € 184,91",
+            "ten minste € 1.400,00",
+            "uiterlijk op dinsdag 21 juli 2026",
+        ],
+    );
+    let notice = &texts["attachment_notice"];
+    assert_contains_all(
+        notice,
+        &[
+            "OVERBETEKENING VAN DERDENBESLAG",
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht",
+            "per maand € 1.400,00 vrij van beslag",
+            "rekenmodule",
+        ],
+    );
+    let release = &texts["release"];
+    assert_contains_all(
+        release,
+        &[
+            "OPHEFFING VAN DERDENBESLAG",
+            "Heden, 25 september 2026",
+            &format!("BETEKEND AAN: {employer}"),
+            "omdat de vordering volledig is voldaan",
+            "het loon of de uitkering weer geheel aan de schuldenaar betalen",
+        ],
+    );
+    for text in [writ, notice, release] {
+        assert_contains_all(text, &PARTIES_AND_BAILIFF[..1]);
+    }
+    server.stop().await;
+}
+
+on_both_backends!(a_wage_attachment_is_paid_off_and_released);
