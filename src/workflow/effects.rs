@@ -233,13 +233,22 @@ fn max_attempts(policy: &TrackPolicy) -> i32 {
 /// A new row id (cases, jobs, tasks): a UUIDv7 of `at`, the service's time. Time-ordered
 /// ids make a batch of new rows append to the id indexes instead of touching a random page
 /// per row (a large import runs 2–3 times faster); the shared counter keeps them ordered
-/// while a manual clock stands still.
+/// while a manual clock stands still. A time more than a second before the last one (a
+/// clock stepped back, or another service's clock in the same process, as in the tests)
+/// starts the counter afresh: the id keeps its own instant, which is what PostgreSQL
+/// partitions the dossier by, instead of borrowing a later one.
 pub(crate) fn new_id(at: DateTime<Utc>) -> String {
-    static IDS: Mutex<ContextV7> = Mutex::new(ContextV7::new());
-    let context = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    static IDS: Mutex<(ContextV7, i64)> = Mutex::new((ContextV7::new(), i64::MIN));
+    let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let millis = at.timestamp_millis();
+    if millis < ids.1.saturating_sub(1_000) {
+        *ids = (ContextV7::new(), millis);
+    } else {
+        ids.1 = ids.1.max(millis);
+    }
     let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
     Uuid::new_v7(Timestamp::from_unix(
-        &*context,
+        &ids.0,
         seconds,
         at.timestamp_subsec_nanos(),
     ))
@@ -291,5 +300,28 @@ pub(super) fn payment_row(case_id: &str, p: &PaymentRecord, now: DateTime<Utc>) 
         recorded_at: db_instant(p.recorded_at.unwrap_or(now)),
         paid_to_client: p.paid_to_client,
         reversed_on: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_ordered_while_the_clock_stands_and_keep_their_own_time_after_a_step_back() {
+        let december = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+        let may = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
+        let standing: Vec<String> = (0..3).map(|_| new_id(december)).collect();
+        assert!(standing.windows(2).all(|w| w[0] < w[1]), "{standing:?}");
+        // May's instant, not December's borrowed: PostgreSQL files the dossier by it.
+        let stepped_back = new_id(may);
+        let millis = |id: &str| u64::from_str_radix(&id.replace('-', "")[..12], 16).unwrap();
+        assert_eq!(
+            millis(&stepped_back),
+            u64::try_from(may.timestamp_millis()).unwrap()
+        );
+        assert!(new_id(may) > stepped_back, "ordered again from there");
     }
 }
