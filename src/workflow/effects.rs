@@ -232,23 +232,35 @@ fn max_attempts(policy: &TrackPolicy) -> i32 {
 
 /// A new row id (cases, jobs, tasks): a UUIDv7 of `at`, the service's time. Time-ordered
 /// ids make a batch of new rows append to the id indexes instead of touching a random page
-/// per row (a large import runs 2–3 times faster); the shared counter keeps them ordered
-/// while a manual clock stands still. A time more than a second before the last one (a
-/// clock stepped back, or another service's clock in the same process, as in the tests)
-/// starts the counter afresh: the id keeps its own instant, which is what PostgreSQL
-/// partitions the dossier by, instead of borrowing a later one.
+/// per row (a large import runs 2–3 times faster). A counter per millisecond keeps the ids
+/// of one instant ordered while a manual clock stands still; every id keeps its own
+/// instant (PostgreSQL files the dossier by it), even when another service's clock in the
+/// same process (the tests) stands elsewhere — one shared counter would lend it that
+/// clock's later instant.
 pub(crate) fn new_id(at: DateTime<Utc>) -> String {
-    static IDS: Mutex<(ContextV7, i64)> = Mutex::new((ContextV7::new(), i64::MIN));
-    let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    /// Instants with a counter of their own; the least recently used goes first.
+    const KEPT: usize = 64;
+    static IDS: Mutex<Vec<(i64, u64, ContextV7)>> = Mutex::new(Vec::new());
+    static USES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let use_no = USES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let millis = at.timestamp_millis();
-    if millis < ids.1.saturating_sub(1_000) {
-        *ids = (ContextV7::new(), millis);
-    } else {
-        ids.1 = ids.1.max(millis);
-    }
+    let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let index = match ids.iter().position(|(m, ..)| *m == millis) {
+        Some(index) => index,
+        None => {
+            if ids.len() >= KEPT
+                && let Some(oldest) = (0..ids.len()).min_by_key(|&i| ids[i].1)
+            {
+                ids.swap_remove(oldest);
+            }
+            ids.push((millis, use_no, ContextV7::new()));
+            ids.len() - 1
+        }
+    };
+    ids[index].1 = use_no;
     let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
     Uuid::new_v7(Timestamp::from_unix(
-        &ids.0,
+        &ids[index].2,
         seconds,
         at.timestamp_subsec_nanos(),
     ))
@@ -310,18 +322,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_ordered_while_the_clock_stands_and_keep_their_own_time_after_a_step_back() {
+    fn ids_of_two_standing_clocks_keep_their_own_time_and_order() {
         let december = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
         let may = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
-        let standing: Vec<String> = (0..3).map(|_| new_id(december)).collect();
-        assert!(standing.windows(2).all(|w| w[0] < w[1]), "{standing:?}");
-        // May's instant, not December's borrowed: PostgreSQL files the dossier by it.
-        let stepped_back = new_id(may);
         let millis = |id: &str| u64::from_str_radix(&id.replace('-', "")[..12], 16).unwrap();
-        assert_eq!(
-            millis(&stepped_back),
-            u64::try_from(may.timestamp_millis()).unwrap()
+        let (mut decembers, mut mays) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            decembers.push(new_id(december));
+            mays.push(new_id(may));
+        }
+        for ids in [&decembers, &mays] {
+            assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        }
+        // May's instant, not December's borrowed: PostgreSQL files the dossier by it.
+        assert!(
+            mays.iter()
+                .all(|id| millis(id) == u64::try_from(may.timestamp_millis()).unwrap()),
+            "{mays:?}"
         );
-        assert!(new_id(may) > stepped_back, "ordered again from there");
     }
 }
