@@ -167,14 +167,17 @@ pub fn release(conn: &mut DbConnection, worker: &str) -> Result<usize, StoreErro
     )
 }
 
-/// The jobs due by `until`, as (id, attempts): one pair is one run to wait for.
+/// Up to `limit` of the jobs due by `until`, as (id, attempts): one pair is one run to
+/// wait for. A small limit makes a look that costs the same however many are due.
 pub fn due(
     conn: &mut DbConnection,
     until: NaiveDateTime,
+    limit: i64,
 ) -> Result<Vec<(String, i32)>, StoreError> {
     Ok(jobs::table
         .filter(jobs::due_at.le(until))
         .select((jobs::id, jobs::attempts))
+        .limit(limit)
         .load(conn)?)
 }
 

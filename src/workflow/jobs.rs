@@ -75,6 +75,11 @@ impl App {
         }
         let kind = job.kind.clone();
         let due_at = crate::store::utc(job.due_at);
+        let run = super::clock::Ran {
+            job_id: job.id.clone(),
+            attempts: job.attempts,
+            due_at: job.due_at,
+        };
         let _running = telemetry::metrics::job_running(&kind);
         let outcome = self
             .run_job_inner(job, worker.to_owned(), now)
@@ -87,6 +92,12 @@ impl App {
             Ok(JobOutcome::Retried) => telemetry::metrics::job_failed(&kind, false),
             Ok(JobOutcome::GaveUp) => telemetry::metrics::job_failed(&kind, true),
             Ok(JobOutcome::Rejected | JobOutcome::LeaseLost) | Err(_) => {}
+        }
+        // A run another instance took over is theirs to report; an error leaves the job to
+        // its lease.
+        if matches!(&outcome, Ok(o) if *o != JobOutcome::LeaseLost) {
+            // Nobody waiting (no AdvanceClock under way) is not an error.
+            let _unheard = self.engine.ran.send(run);
         }
         outcome
     }
