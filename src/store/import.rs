@@ -311,21 +311,16 @@ pub fn insert_all(
         // PostgreSQL: binary COPY, one per table: no statement to parse or plan, no bind
         // parameters, the rows streamed in PostgreSQL's own format.
         DbConnection::Pg(c) => {
-            diesel::copy_from(cases::table)
-                .from_insertable(&cases_in)
-                .execute(c)?;
-            diesel::copy_from(parties::table)
-                .from_insertable(&parties_in)
-                .execute(c)?;
-            diesel::copy_from(invoices::table)
-                .from_insertable(&invoices_in)
-                .execute(c)?;
-            diesel::copy_from(case_events::table)
-                .from_insertable(&event_rows)
-                .execute(c)?;
-            diesel::copy_from(jobs::table)
-                .from_insertable(&jobs_in)
-                .execute(c)?;
+            macro_rules! copy {
+                ($table:expr, $rows:expr) => {
+                    diesel::copy_from($table).from_insertable(&$rows).execute(c)?
+                };
+            }
+            copy!(cases::table, cases_in);
+            copy!(parties::table, parties_in);
+            copy!(invoices::table, invoices_in);
+            copy!(case_events::table, event_rows);
+            copy!(jobs::table, jobs_in);
         }
         // SQLite: multi-row inserts of a fixed number of rows, so that each table's
         // statement is prepared once per connection and reused (diesel caches a
