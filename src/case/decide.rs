@@ -1,18 +1,15 @@
 //! The track as a pure function: a case, an event, the case's policy and today's date in,
-//! a [`Decision`] out. No I/O and no clock: the engine makes it durable, and anyone can
+//! a [`Decision`] out. No I/O and no clock: the pipeline makes it durable, and anyone can
 //! replay it.
 //!
-//! For now the track knows its first steps only (intake → letter → recoverability), which
-//! is enough to drive the engine's timers, activities and tasks; the rest of the legal
-//! track (letters, registers, summons) grows here.
+//! [`decide`] first asks [`guard`] whether the event applies in the case's stage (every
+//! stage rule in one table), then dispatches in one exhaustive match: every event is
+//! decided in its file under `lifecycle/`, with that file's tests below it.
 
 use chrono::NaiveDate;
-use serde_json::json;
 
-use super::decision::{Decision, Due, Effect, NewTask, Rejection};
-use super::event::{
-    Activity, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, OFFICE_MISSING_TASK, Timer,
-};
+use super::decision::{Decision, Rejection};
+use super::event::{Activity, ActivityOutput, Event, NO_OFFICE, Timer};
 use super::lifecycle::{self, task_kind};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
@@ -21,12 +18,6 @@ use super::stage::{CloseReason, Stage, Suspension};
 /// The queue of tasks for case handlers.
 pub const CASE_HANDLER_QUEUE: &str = "case_handler";
 
-/// Whether a recoverability check's output is a `stop` (faillissement, surseance, WSNP).
-fn says_stop(output: &serde_json::Value) -> bool {
-    serde_json::from_value::<super::recoverability::Verdict>(output["verdict"].clone())
-        .is_ok_and(|v| v.kind == super::recoverability::VerdictKind::Stop)
-}
-
 /// Decides what `event` does to `case` under `policy` on `today` (Europe/Amsterdam).
 pub fn decide(
     case: &CaseRecord,
@@ -34,330 +25,167 @@ pub fn decide(
     policy: &TrackPolicy,
     today: NaiveDate,
 ) -> Result<Decision, Rejection> {
-    if case.stage == Stage::Closed {
-        // The final statement is rendered after the close: its document joins the dossier.
-        if let Event::ActivitySucceeded {
-            activity: Activity::RenderDocument,
-            output,
-            ..
-        } = event
-        {
-            let mut d = lifecycle::stay(
-                case,
-                case.track.clone(),
-                "document_rendered",
-                format!(
-                    "{} {} is in the dossier",
-                    output["kind"].as_str().unwrap_or("document"),
-                    output["document_id"].as_str().unwrap_or("")
-                ),
-                Vec::new(),
-            );
-            d.close_reason = case.close_reason;
-            d.close_note.clone_from(&case.close_note);
-            d.audit.data = output.clone();
-            return Ok(d);
-        }
-        // The bank takes money back whatever the case's standing: recorded, and the final
-        // statement drawn up again (the case is not reopened: a person decides that).
-        if let Event::PaymentReversed {
-            payment_id,
-            reversed_on,
-            reason,
-        } = event
-        {
-            return lifecycle::payment::reversed(
-                case,
-                policy,
-                today,
-                payment_id,
-                *reversed_on,
-                reason,
-            );
-        }
-        return Err(Rejection::Closed(
-            case.close_reason.map_or("no reason", CloseReason::as_str),
-        ));
-    }
-    let wrong_stage = || Rejection::WrongStage {
-        event: event.name(),
-        stage: case.stage.as_str(),
-    };
-    let stay = |kind: &'static str, reason: String, effects: Vec<Effect>| {
-        lifecycle::stay(case, case.track.clone(), kind, reason, effects)
-    };
+    guard(case, event)?;
     match event {
-        Event::ClaimAccepted => {
-            if case.stage != Stage::Intake {
-                return Err(wrong_stage());
-            }
-            // The track starts at the cut-off of the day the claim is handled: that day's
-            // intake is complete, and its letter goes with that day's post.
-            let start = case.accepted_on.max(today);
-            let at = start.and_time(policy.intake_cutoff);
-            let mut d = stay(
-                "claim_accepted",
-                format!(
-                    "the track starts on {start} at {}",
-                    policy.intake_cutoff.format("%H:%M")
-                ),
-                vec![Effect::ScheduleJob {
-                    kind: JobKind::Timer(Timer::StartTrack),
-                    due: Due::Local(at),
-                    payload: json!({}),
-                }],
-            );
-            d.audit.data = json!({ "starts_on": start.to_string() });
-            Ok(d)
+        Event::ClaimAccepted => Ok(lifecycle::intake::accepted(case, policy, today)),
+        Event::TimerFired(timer) if deferred(case, *timer) => {
+            Ok(lifecycle::hold::defer_timer(case, *timer))
         }
-        Event::TimerFired(timer)
-            if case.suspension != Suspension::None && *timer != Timer::InstalmentCheck =>
-        {
-            // Paused: the timer fires again when the track resumes.
-            let mut track = case.track.clone();
-            track
-                .deferred_timers
-                .push(JobKind::Timer(*timer).as_str().to_owned());
-            Ok(lifecycle::stay(
-                case,
-                track,
-                "timer_deferred",
-                format!(
-                    "{} came due while {}; it fires on resumption",
-                    JobKind::Timer(*timer).as_str(),
-                    case.suspension.as_str()
-                ),
-                Vec::new(),
-            ))
-        }
-        Event::TimerFired(Timer::StartTrack) => {
-            if case.stage != Stage::Intake {
-                return Err(wrong_stage());
-            }
-            lifecycle::intake::start_track(case, policy, today)
-        }
-        Event::TimerFired(Timer::LetterTermEnded) => {
-            if case.stage != Stage::Letter {
-                return Err(wrong_stage());
-            }
-            lifecycle::letter::term_ended(case, today)
-        }
-        Event::TimerFired(Timer::SummonsServed) => {
-            if case.stage != Stage::Summons {
-                return Err(wrong_stage());
-            }
-            lifecycle::summons::served(case, today)
-        }
-        Event::TimerFired(Timer::HearingHeld) => {
-            if case.stage != Stage::Summons {
-                return Err(wrong_stage());
-            }
-            lifecycle::summons::hearing(case, today)
-        }
-        Event::TimerFired(Timer::JudgmentServed) => lifecycle::execution::served(case, today),
-        Event::TimerFired(Timer::OrderToPayEnded) => lifecycle::execution::order_ended(case, today),
-        Event::TimerFired(Timer::InstalmentCheck) => lifecycle::plan::check(case, policy, today),
-        Event::ActivitySucceeded {
-            activity: Activity::RecoverabilityCheck,
-            output,
-            ..
-        } if case.suspension != Suspension::None && !says_stop(output) => {
-            // Paused: the answer is kept in the dossier, but a verdict must not move a
-            // case on hold or in a plan; the registers are asked afresh on resumption.
-            // (An insolvency does apply at once: from its day the debtor may not pay the
-            // office and execution ends, art. 23 and 33 Fw.)
-            let check = JobKind::Activity(Activity::RecoverabilityCheck);
-            let mut track = case.track.clone();
-            track.deferred_timers.push(check.as_str().to_owned());
-            let mut d = lifecycle::stay(
-                case,
-                track,
-                "recoverability_deferred",
-                format!(
-                    "the registers answered while {}; they are asked again on resumption",
-                    case.suspension.as_str()
-                ),
-                Vec::new(),
-            );
-            d.audit.data = output.clone();
-            Ok(d)
-        }
-        Event::ActivitySucceeded {
-            activity: Activity::RecoverabilityCheck,
-            output,
-            ..
-        } => lifecycle::recoverability::answered(case, policy, today, output),
-        Event::PaymentReceived(payment) => {
-            lifecycle::payment::received(case, policy, today, payment)
-        }
-        Event::PaymentReversed {
-            payment_id,
-            reversed_on,
-            reason,
-        } => lifecycle::payment::reversed(case, policy, today, payment_id, *reversed_on, reason),
-        Event::PutOnHold { reason, note } => {
-            lifecycle::hold::put_on_hold(case, today, reason, note)
-        }
-        Event::Resume { note } => lifecycle::hold::resume(case, policy, today, note),
-        Event::PlanProposed { instalments } => {
-            lifecycle::plan::proposed(case, policy, today, instalments)
-        }
-        Event::JudgmentRegistered(judgment) => {
-            lifecycle::judgment::registered(case, policy, today, judgment)
-        }
-        Event::ProbeRequested { fail_first } => Ok(stay(
-            "probe_requested",
-            format!("engine self-check, failing its first {fail_first} attempt(s)"),
-            vec![Effect::ScheduleJob {
-                kind: JobKind::Activity(Activity::Probe),
-                due: Due::Now,
-                payload: json!({ "fail_first": fail_first }),
-            }],
-        )),
-        Event::ActivitySucceeded {
-            activity: Activity::RenderDocument,
-            output,
-            ..
-        } => {
-            let kind = output["kind"].as_str().unwrap_or("document");
-            let reason = match output["skipped"].as_str() {
-                Some(why) => format!("{kind} not rendered: {why}"),
-                None => format!(
-                    "{kind} {} is in the dossier",
-                    output["document_id"].as_str().unwrap_or("")
-                ),
-            };
-            let mut d = stay("document_rendered", reason, Vec::new());
-            d.audit.data = output.clone();
-            Ok(d)
-        }
-        Event::ActivitySucceeded {
-            activity, attempt, ..
-        } => {
-            let mut d = stay(
-                "activity_succeeded",
-                format!(
-                    "{} succeeded on attempt {attempt}",
-                    activity_name(*activity)
-                ),
-                Vec::new(),
-            );
-            d.audit.data = json!({ "activity": activity_name(*activity), "attempt": attempt });
-            Ok(d)
-        }
-        Event::ActivityFailed {
-            activity: Activity::RecoverabilityCheck,
-            attempts,
-            error,
-            ..
-        } if case.stage == Stage::Recoverability => Ok(lifecycle::recoverability::unreachable(
-            case, *attempts, error,
-        )),
-        Event::ActivityFailed {
-            activity: activity @ Activity::RenderDocument,
-            error,
-            payload,
-            ..
-        } if error == NO_OFFICE => {
-            let details = json!({
-                "job_kind": JobKind::Activity(*activity).as_str(),
-                "payload": payload,
-                "last_error": error,
-            });
-            let mut d = stay(
-                "office_missing",
-                "no office is configured: no document rendered".into(),
-                vec![Effect::OpenTask(NewTask {
-                    kind: OFFICE_MISSING_TASK.into(),
-                    queue: CASE_HANDLER_QUEUE.into(),
-                    title: format!(
-                        "No office configured: the {} was not rendered (PutOffice, then retry)",
-                        payload["kind"].as_str().unwrap_or("document")
-                    ),
-                    details: details.clone(),
-                    outcomes: vec!["retry".into(), "dismiss".into()],
-                })],
-            );
-            d.audit.data = details;
-            Ok(d)
-        }
+        Event::TimerFired(timer) => match timer {
+            Timer::StartTrack => Ok(lifecycle::intake::start_track(case, policy, today)),
+            Timer::LetterTermEnded => Ok(lifecycle::letter::term_ended(case, today)),
+            Timer::SummonsServed => lifecycle::summons::served(case, today),
+            Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
+            Timer::JudgmentServed => lifecycle::execution::served(case, today),
+            Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
+            Timer::InstalmentCheck => lifecycle::plan::check(case, policy, today),
+        },
+        Event::ActivitySucceeded { attempt, output } => match output {
+            ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
+            ActivityOutput::Recoverability(answer) => Ok(lifecycle::recoverability::answered(
+                case, policy, today, answer,
+            )),
+            ActivityOutput::Document(document) => Ok(lifecycle::document::rendered(case, document)),
+        },
         Event::ActivityFailed {
             activity,
             attempts,
             error,
             payload,
-        } => {
-            let name = activity_name(*activity);
-            let details = json!({
-                "job_kind": JobKind::Activity(*activity).as_str(),
-                "payload": payload,
-                "attempts": attempts,
-                "last_error": error,
-            });
-            let mut d = stay(
-                "activity_failed",
-                format!("{name} failed {attempts} time(s); a person takes over"),
-                vec![Effect::OpenTask(NewTask {
-                    kind: JOB_FAILED_TASK.into(),
-                    queue: CASE_HANDLER_QUEUE.into(),
-                    title: format!("{name} failed after {attempts} attempt(s)"),
-                    details: details.clone(),
-                    outcomes: vec!["retry".into(), "dismiss".into()],
-                })],
-            );
-            d.audit.data = details;
-            Ok(d)
+        } => Ok(match activity {
+            // The registers could not be asked: the review decides (proceed, stop, retry).
+            Activity::RecoverabilityCheck if case.stage == Stage::Recoverability => {
+                lifecycle::recoverability::unreachable(case, *attempts, error)
+            }
+            // No office to sign with: a person is told at once, whatever the attempt.
+            Activity::RenderDocument if error == NO_OFFICE => {
+                lifecycle::activity::office_missing(case, payload)
+            }
+            _ => lifecycle::activity::gave_up(case, *activity, *attempts, error, payload),
+        }),
+        Event::ProbeRequested { fail_first } => {
+            Ok(lifecycle::activity::probe_requested(case, *fail_first))
         }
         Event::TaskCompleted {
             task_kind,
             outcome,
             details,
             note,
-        } => {
-            match task_kind.as_str() {
-                task_kind::INTAKE_REVIEW if case.stage == Stage::Intake => {
-                    return lifecycle::intake::reviewed(case, policy, today, outcome, note);
-                }
-                task_kind::RECOVERABILITY_REVIEW if case.stage == Stage::Recoverability => {
-                    return lifecycle::recoverability::reviewed(case, policy, today, outcome, note);
-                }
-                task_kind::SUMMONS_APPROVAL if case.stage == Stage::Summons => {
-                    return lifecycle::summons::reviewed(case, policy, today, outcome, note);
-                }
-                task_kind::ATTACHMENT if case.stage == Stage::Execution => {
-                    return lifecycle::execution::attachment_done(
-                        case, policy, today, details, outcome,
-                    );
-                }
-                _ => {}
+        } => match (task_kind.as_str(), case.stage) {
+            (task_kind::INTAKE_REVIEW, Stage::Intake) => Ok(lifecycle::intake::reviewed(
+                case, policy, today, outcome, note,
+            )),
+            (task_kind::RECOVERABILITY_REVIEW, Stage::Recoverability) => Ok(
+                lifecycle::recoverability::reviewed(case, policy, today, outcome, note),
+            ),
+            (task_kind::SUMMONS_APPROVAL, Stage::Summons) => {
+                lifecycle::summons::reviewed(case, policy, today, outcome, note)
             }
-            let mut effects = Vec::new();
-            if (task_kind == JOB_FAILED_TASK || task_kind == OFFICE_MISSING_TASK)
-                && outcome == "retry"
-            {
-                let kind = details["job_kind"]
-                    .as_str()
-                    .and_then(JobKind::parse)
-                    .ok_or_else(|| Rejection::Unknown("the task names no known job".into()))?;
-                effects.push(Effect::ScheduleJob {
-                    kind,
-                    due: Due::Now,
-                    payload: details["payload"].clone(),
-                });
+            (task_kind::ATTACHMENT, Stage::Execution) => {
+                lifecycle::execution::attachment_done(case, policy, today, details, outcome)
             }
-            let mut d = stay("task_completed", format!("{task_kind}: {outcome}"), effects);
-            d.audit.data = json!({ "task_kind": task_kind, "outcome": outcome, "note": note });
-            Ok(d)
+            // A job_failed task, or a review whose stage the case has left.
+            _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
+        },
+        Event::Withdraw { note } => Ok(lifecycle::hold::withdraw(case, policy, today, note)),
+        Event::PaymentReceived {
+            payment,
+            recorded_at,
+        } => lifecycle::payment::received(case, policy, today, payment, *recorded_at),
+        Event::PaymentReversed {
+            payment_id,
+            reversed_on,
+            reason,
+        } => lifecycle::payment::reversed(case, policy, today, payment_id, *reversed_on, reason),
+        Event::PutOnHold { reason, note } => {
+            Ok(lifecycle::hold::put_on_hold(case, today, reason, note))
         }
-        Event::Withdraw { note } => lifecycle::hold::withdraw(case, policy, today, note),
+        Event::Resume { note } => Ok(lifecycle::hold::resume(case, policy, today, note)),
+        Event::PlanProposed { instalments } => {
+            lifecycle::plan::proposed(case, policy, today, instalments)
+        }
+        Event::JudgmentRegistered(judgment) => {
+            lifecycle::judgment::registered(case, policy, today, judgment)
+        }
     }
 }
 
-fn activity_name(activity: Activity) -> &'static str {
-    match activity {
-        Activity::Probe => "probe",
-        Activity::RecoverabilityCheck => "recoverability check",
-        Activity::RenderDocument => "render document",
+/// A timer that comes due while the track is paused is kept, and fires on resumption; a
+/// payment plan's own check is not paused by the plan.
+fn deferred(case: &CaseRecord, timer: Timer) -> bool {
+    case.suspension != Suspension::None && timer != Timer::InstalmentCheck
+}
+
+/// Whether `event` applies to `case` as it stands: the stage and suspension each event
+/// needs. A closed case takes nothing but its last documents and the bank taking a payment
+/// back (recorded, and the final statement drawn up again; reopening is a person's call).
+fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
+    use Stage::{Execution, Intake, Judgment, Letter, Recoverability, Summons};
+    if case.stage == Stage::Closed {
+        return match event {
+            Event::ActivitySucceeded {
+                output: ActivityOutput::Document(_),
+                ..
+            }
+            | Event::PaymentReversed { .. } => Ok(()),
+            _ => Err(Rejection::Closed(
+                case.close_reason.map_or("no reason", CloseReason::as_str),
+            )),
+        };
+    }
+    let served = || {
+        case.track
+            .summons
+            .as_ref()
+            .is_some_and(|s| s.served_on.is_some())
+    };
+    // (whether it applies, and whether the suspension rather than the stage decides)
+    let (applies, by_suspension) = match event {
+        Event::ClaimAccepted => (case.stage == Intake, false),
+        Event::TimerFired(timer) if deferred(case, *timer) => (true, false),
+        Event::TimerFired(timer) => match timer {
+            Timer::StartTrack => (case.stage == Intake, false),
+            Timer::LetterTermEnded => (case.stage == Letter, false),
+            Timer::SummonsServed | Timer::HearingHeld => (case.stage == Summons, false),
+            Timer::JudgmentServed => (case.stage == Execution, false),
+            Timer::OrderToPayEnded => (
+                case.stage == Execution && case.track.execution.is_some(),
+                false,
+            ),
+            Timer::InstalmentCheck => (case.suspension == Suspension::PaymentPlan, true),
+        },
+        Event::ActivitySucceeded {
+            output: ActivityOutput::Recoverability(_),
+            ..
+        } => (case.stage == Recoverability, false),
+        Event::JudgmentRegistered(_) => (
+            case.stage == Judgment || (case.stage == Summons && served()),
+            false,
+        ),
+        Event::PutOnHold { .. } | Event::PlanProposed { .. } => {
+            (case.suspension == Suspension::None, true)
+        }
+        Event::Resume { .. } => (case.suspension == Suspension::OnHold, true),
+        // At any stage of an open case.
+        Event::ActivitySucceeded { .. }
+        | Event::ActivityFailed { .. }
+        | Event::ProbeRequested { .. }
+        | Event::TaskCompleted { .. }
+        | Event::Withdraw { .. }
+        | Event::PaymentReceived { .. }
+        | Event::PaymentReversed { .. } => (true, false),
+    };
+    if applies {
+        Ok(())
+    } else {
+        Err(Rejection::WrongStage {
+            event: event.name(),
+            stage: if by_suspension {
+                case.suspension.as_str()
+            } else {
+                case.stage.as_str()
+            },
+        })
     }
 }
 
@@ -366,7 +194,11 @@ pub(crate) mod tests {
     use chrono::{Days, TimeZone, Utc};
     use proptest::prelude::*;
 
+    use serde_json::json;
+
     use super::*;
+    use crate::case::decision::{Due, Effect};
+    use crate::case::event::{JOB_FAILED_TASK, JobKind};
     use crate::case::{Address, Claim, ClientId, Debtor, DebtorKind, Invoice};
     use crate::law::money::Money;
 
@@ -564,51 +396,6 @@ pub(crate) mod tests {
         );
     }
 
-    #[test]
-    fn a_render_without_an_office_opens_the_office_task_at_once_and_its_retry_renders() {
-        let policy = TrackPolicy::default();
-        let c = case(DebtorKind::Consumer);
-        let payload = json!({ "kind": "fourteen_day_letter", "on": "2026-05-04" });
-        let failed = decide(
-            &c,
-            &Event::ActivityFailed {
-                activity: Activity::RenderDocument,
-                attempts: 1,
-                error: NO_OFFICE.into(),
-                payload: payload.clone(),
-            },
-            &policy,
-            d("2026-05-04"),
-        )
-        .unwrap();
-        assert_eq!(failed.stage, c.stage, "the case waits where it is");
-        let [Effect::OpenTask(task)] = failed.effects.as_slice() else {
-            panic!("one task: {:?}", failed.effects);
-        };
-        assert_eq!(task.kind, OFFICE_MISSING_TASK);
-        assert!(task.title.contains("fourteen_day_letter"), "{}", task.title);
-        let retried = decide(
-            &c,
-            &Event::TaskCompleted {
-                task_kind: task.kind.clone(),
-                outcome: "retry".into(),
-                details: task.details.clone(),
-                note: String::new(),
-            },
-            &policy,
-            d("2026-05-05"),
-        )
-        .unwrap();
-        assert_eq!(
-            retried.effects,
-            vec![Effect::ScheduleJob {
-                kind: JobKind::Activity(Activity::RenderDocument),
-                due: Due::Now,
-                payload,
-            }]
-        );
-    }
-
     fn any_event() -> impl Strategy<Value = Event> {
         prop_oneof![
             Just(Event::ClaimAccepted),
@@ -616,9 +403,8 @@ pub(crate) mod tests {
             Just(Event::TimerFired(Timer::LetterTermEnded)),
             (0u32..4).prop_map(|fail_first| Event::ProbeRequested { fail_first }),
             (1u32..6).prop_map(|attempt| Event::ActivitySucceeded {
-                activity: Activity::Probe,
                 attempt,
-                output: json!({}),
+                output: ActivityOutput::Probe,
             }),
             (1u32..6).prop_map(|attempts| Event::ActivityFailed {
                 activity: Activity::Probe,

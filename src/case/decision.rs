@@ -92,7 +92,8 @@ pub struct Decision {
     pub effects: Vec<Effect>,
 }
 
-/// Why an event does not apply to the case as it stands.
+/// Why an event does not apply to the case as it stands. The words are the caller's
+/// FAILED_PRECONDITION message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
     /// The case is closed; nothing moves it any more.
@@ -103,10 +104,94 @@ pub enum Rejection {
     WrongStage {
         /// The event's name.
         event: &'static str,
-        /// The case's stage.
+        /// The case's stage (or its suspension, where that decides).
         stage: &'static str,
     },
-    /// The event names something the track does not know.
+    /// The law's figures could not be computed (no rate or tariff for a day, say).
     #[error("{0}")]
-    Unknown(String),
+    Figures(String),
+    /// No Btag tariff is known for the day of a bailiff's act.
+    #[error("no Btag tariff on {0}")]
+    NoTariff(NaiveDate),
+    /// A `job_failed` task names a job kind this version does not know.
+    #[error("the task names no known job")]
+    UnknownJob,
+    /// A payment dated after today.
+    #[error("a payment dated {0} lies in the future")]
+    PaymentInFuture(NaiveDate),
+    /// A reversal of a payment the case does not have.
+    #[error("the case has no payment {0:?} to reverse")]
+    NoSuchPayment(String),
+    /// A payment dated before the last one recorded: allocations are final.
+    #[error(
+        "a payment dated {paid_on} precedes the last one recorded ({last}); allocations are final"
+    )]
+    PaymentBeforeLast {
+        /// The new payment's day.
+        paid_on: NaiveDate,
+        /// The last recorded payment's day.
+        last: NaiveDate,
+    },
+    /// The instalments of a proposed plan do not hold.
+    #[error("{}", join(.0))]
+    Plan(Vec<PlanProblem>),
+    /// An approval for a dagvaarding that was never drafted.
+    #[error("no dagvaarding was drafted")]
+    NoSummons,
+    /// The dagvaarding could not be drafted again.
+    #[error("{0}")]
+    SummonsDraft(String),
+    /// Attachments before the judgment was served.
+    #[error("the judgment was not served")]
+    NotServed,
+    /// A judgment dated after today, or undated.
+    #[error("the judgment's date must be today or earlier")]
+    JudgmentDate,
+    /// A judgment that differs from the claim names no day interest runs from.
+    #[error(
+        "the judgment differs from the claim ({}): name the day interest runs from on the \
+         awarded principal",
+        .0.join("; ")
+    )]
+    JudgmentNeedsInterestDate(Vec<String>),
+    /// A judgment that differs from the claim and awards costs only.
+    #[error(
+        "the judgment differs from the claim ({}) and awards no principal: an award of \
+         costs alone is not computed by the track yet; keep it in the dossier and close or \
+         hold the case by hand",
+        .0.join("; ")
+    )]
+    CostsOnly(Vec<String>),
+}
+
+/// Why a proposed payment plan is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlanProblem {
+    /// An instalment without a day, or no instalments.
+    #[error("every instalment needs a due date")]
+    NoDueDate,
+    /// The first instalment is not within the policy's days.
+    #[error("the first instalment falls from {from} to {to} (policy: within {days} days)")]
+    FirstOutside {
+        /// Today.
+        from: NaiveDate,
+        /// The last day the policy allows.
+        to: NaiveDate,
+        /// The policy's days.
+        days: u32,
+    },
+    /// Two instalments on one day or out of order.
+    #[error("instalments must be in date order, one per day")]
+    NotInOrder,
+    /// An instalment of zero or less.
+    #[error("every instalment is more than zero")]
+    NotPositive,
+}
+
+fn join(problems: &[PlanProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

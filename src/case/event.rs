@@ -1,8 +1,11 @@
 //! What can happen to a case: the inputs of [`super::decide`]. Timers and activities are
 //! named here because the track sets them; the engine stores them as job kinds.
 
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::recoverability::Verdict;
 use super::track::{InstalmentRecord, JudgmentRecord, PaymentRecord};
 
 /// A timer the track sets: a date on which the case moves by itself.
@@ -88,6 +91,54 @@ impl JobKind {
     }
 }
 
+/// What an activity found: one kind per [`Activity`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActivityOutput {
+    /// The self-check ran.
+    Probe,
+    /// The registers answered.
+    Recoverability(RegisterAnswer),
+    /// A document was rendered and stored (or the law allows none).
+    Document(DocumentRendered),
+}
+
+impl ActivityOutput {
+    /// The activity that produced it.
+    pub fn activity(&self) -> Activity {
+        match self {
+            Self::Probe => Activity::Probe,
+            Self::Recoverability(_) => Activity::RecoverabilityCheck,
+            Self::Document(_) => Activity::RenderDocument,
+        }
+    }
+}
+
+/// The recoverability check's answer: the verdict drawn, and the registers' raw answers as
+/// evidence for the dossier.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegisterAnswer {
+    /// Proceed, review or stop, with the reasons.
+    pub verdict: Verdict,
+    /// What each register said, in its own terms.
+    pub findings: Value,
+}
+
+/// A document of the case rendered into the dossier, or skipped with the reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRendered {
+    /// The document kind (`documents::DocumentKind` name).
+    pub kind: String,
+    /// The stored document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
+    /// Its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Why none was rendered (the law allows no such letter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
 /// The kind of task that a job which ran out of attempts opens.
 pub const JOB_FAILED_TASK: &str = "job_failed";
 
@@ -110,12 +161,10 @@ pub enum Event {
     TimerFired(Timer),
     /// An activity finished; `attempt` is the 1-based attempt that succeeded.
     ActivitySucceeded {
-        /// Which.
-        activity: Activity,
         /// The attempt that succeeded.
         attempt: u32,
-        /// What it found (e.g. the recoverability verdict), as JSON.
-        output: Value,
+        /// What it found (which also names the activity).
+        output: ActivityOutput,
     },
     /// An activity failed on its last attempt: a person must look at it.
     ActivityFailed {
@@ -150,7 +199,12 @@ pub enum Event {
         note: String,
     },
     /// A payment was received (RecordPayment); its allocation is the track's to compute.
-    PaymentReceived(PaymentRecord),
+    PaymentReceived {
+        /// As the caller reported it.
+        payment: PaymentRecord,
+        /// The instant the office recorded it (the service's clock).
+        recorded_at: DateTime<Utc>,
+    },
     /// The bank took a payment back (storno, a returned transfer; ReversePayment): it no
     /// longer counts, and the later payments are allocated again without it.
     PaymentReversed {
@@ -193,7 +247,7 @@ impl Event {
             Self::ProbeRequested { .. } => "probe_requested",
             Self::TaskCompleted { .. } => "task_completed",
             Self::Withdraw { .. } => "withdraw",
-            Self::PaymentReceived(_) => "payment_received",
+            Self::PaymentReceived { .. } => "payment_received",
             Self::PaymentReversed { .. } => "payment_reversed",
             Self::PutOnHold { .. } => "put_on_hold",
             Self::Resume { .. } => "resume",

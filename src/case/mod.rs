@@ -21,8 +21,11 @@ pub mod track;
 pub use claim::{Address, Claim, Debtor, DebtorKind, Invoice};
 pub use client::{Client, StoredClient};
 pub use decide::{CASE_HANDLER_QUEUE, decide};
-pub use decision::{Audit, Decision, Due, Effect, NewTask, Rejection};
-pub use event::{Activity, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, OFFICE_MISSING_TASK, Timer};
+pub use decision::{Audit, Decision, Due, Effect, NewTask, PlanProblem, Rejection};
+pub use event::{
+    Activity, ActivityOutput, DocumentRendered, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE,
+    OFFICE_MISSING_TASK, RegisterAnswer, Timer,
+};
 pub use filter::CaseFilter;
 pub use identifiers::{Bic, ClientId, Iban, KvkNumber, Postcode, VatNumber};
 pub use lifecycle::task_kind;

@@ -26,6 +26,28 @@ pub struct NewCase {
     pub warnings: Vec<String>,
 }
 
+impl NewCase {
+    /// The case as it is stored before its first decision: in intake, at version 1.
+    pub fn record(&self) -> CaseRecord {
+        CaseRecord {
+            id: self.id.clone(),
+            claim: self.claim.clone(),
+            payment_reference: self.payment_reference.clone(),
+            stage: Stage::Intake,
+            suspension: Suspension::None,
+            close_reason: None,
+            close_note: String::new(),
+            accepted_on: self.accepted_on,
+            version: 1,
+            policy_version: self.policy_version,
+            warnings: self.warnings.clone(),
+            track: Default::default(),
+            created_at: self.received_at,
+            updated_at: self.received_at,
+        }
+    }
+}
+
 /// A stored case.
 #[derive(Clone, Debug)]
 pub struct CaseRecord {

@@ -287,6 +287,21 @@ where
     }
 }
 
+/// Runs `f` in a savepoint of the transaction the caller holds ([`transaction`]): an error
+/// rolls back what `f` wrote and nothing else, so one part of a batch can fail alone.
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    E: From<StoreError>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    // Inside a transaction diesel's transaction manager opens a SAVEPOINT.
+    conn.transaction(|conn| f(conn).map_err(Failed::Caller))
+        .map_err(|failed| match failed {
+            Failed::Caller(e) => e,
+            Failed::Database(e) => StoreError::from(e).into(),
+        })
+}
+
 /// A failed transaction: the caller's error, or the database's on begin or commit.
 enum Failed<E> {
     Caller(E),

@@ -11,8 +11,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
-use super::engine::{Applied, apply_in, payment_row};
-use super::{Actor, App, MAX_CONFLICTS, Principal};
+use super::effects::payment_row;
+use super::pipeline::{Applied, Command, apply_in, retrying};
+use super::{Actor, App, Principal};
 use crate::bank::camt053::{self, Direction, Entry, EntryStatus, Statement};
 use crate::case::track::{PaymentRecord, owed};
 use crate::case::{CASE_HANDLER_QUEUE, Event, FieldViolation, Iban, PaymentReference};
@@ -122,15 +123,10 @@ impl App {
         let (import, due_now) = self
             .store
             .run(move |conn| {
-                for _ in 0..MAX_CONFLICTS {
-                    match transaction(conn, |conn| import_in(conn, &statement, &actor, now)) {
-                        Err(AppError::Conflict) => continue,
-                        other => return other,
-                    }
-                }
-                Err(AppError::Unavailable(
-                    "too many concurrent changes to the statement's cases; import it again".into(),
-                ))
+                let subject = format!("bank statement {}", statement.message_id);
+                retrying(&subject, || {
+                    transaction(conn, |conn| import_in(conn, &statement, &actor, now))
+                })
             })
             .await?;
         self.after_commit(due_now);
@@ -364,17 +360,15 @@ fn book(
         reference,
         ..PaymentRecord::default()
     };
-    match apply_in(
-        conn,
-        case_id,
-        &Event::PaymentReceived(payment),
-        actor,
-        now,
-        None,
-    )? {
+    let event = Event::PaymentReceived {
+        payment,
+        recorded_at: now,
+    };
+    let command = Command::new(case_id.to_owned(), event, actor.clone());
+    match apply_in(conn, &command, now)? {
         Applied::Done { due_now, .. } => Ok(Ok((payment_id, due_now))),
         Applied::Rejected(r) => Ok(Err(r.to_string())),
-        Applied::LeaseLost => Err(AppError::Internal("a command holds no lease".into())),
+        Applied::Replayed(_) | Applied::LeaseLost => Err(unkeyed()),
     }
 }
 
@@ -416,13 +410,14 @@ fn reverse_entry(
         reversed_on: entry.booking_date,
         reason: format!("bank entry {}: {reason}", entry.reference),
     };
-    let due_now = match apply_in(conn, &case_id, &event, actor, now, None)? {
+    let command = Command::new(case_id.clone(), event, actor.clone());
+    let due_now = match apply_in(conn, &command, now)? {
         Applied::Done { due_now, .. } => due_now,
         Applied::Rejected(r) => {
             let why = format!("case {case_id} refused the reversal: {r}");
             return open_task(conn, entry, stored, &[case_id], &why, now);
         }
-        Applied::LeaseLost => return Err(AppError::Internal("a command holds no lease".into())),
+        Applied::Replayed(_) | Applied::LeaseLost => return Err(unkeyed()),
     };
     entries::set_outcome(
         conn,
@@ -446,6 +441,12 @@ fn reverse_entry(
     r.case_id = Some(case_id);
     r.payment_id = original.payment_id;
     Ok((r, due_now))
+}
+
+/// A bank entry's command has no request id and drives no job: neither a replay nor a
+/// lost lease can come back.
+fn unkeyed() -> AppError {
+    AppError::Internal("a bank entry's command was answered as a keyed or leased one".into())
 }
 
 /// Stores the entry with an `unmatched_payment` task for a person.

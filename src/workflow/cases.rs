@@ -1,21 +1,20 @@
 //! Entering claims and reading cases.
 
-use std::sync::Mutex;
-
 use chrono::{DateTime, Utc};
-use uuid::{ContextV7, Timestamp, Uuid};
+use uuid::Uuid;
 
+use super::effects::new_id;
+use super::pipeline::{Creation, create_in};
 use super::{App, Principal};
 
 use crate::case::{
-    CaseFilter, CaseRecord, Claim, FieldViolation, NewCase, PaymentReference, Stage, Suspension,
-    VersionedPolicy, accepted_on,
+    CaseFilter, CaseRecord, Claim, FieldViolation, NewCase, PaymentReference, VersionedPolicy,
+    accepted_on,
 };
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
 use crate::page::Cursor;
 use crate::store::cases;
-use crate::store::events::{self, NewEvent};
 use crate::store::{DbConnection, clients, transaction};
 
 /// A page request for [`App::list_cases`].
@@ -80,22 +79,16 @@ impl App {
                         AppError::Internal(format!("client {} has no policy", claim.client_id))
                     })?;
                 let case = new_case(claim, &policy, received_at);
-                cases::insert(conn, &case, received_at)?;
-                events::append(
-                    conn,
-                    &NewEvent {
-                        case_id: &case.id,
-                        kind: "case_created",
-                        actor: &actor.0,
-                        stage: Stage::Intake,
-                        suspension: Suspension::None,
-                        reason: "claim received",
-                        payload: created_payload(&case),
-                        policy_version: case.policy_version,
-                        at: received_at,
-                    },
-                )?;
-                super::engine::accept_new_case(conn, &case.id, &actor, received_at)
+                let case_id = case.id.clone();
+                let content_hash = case.claim.fingerprint();
+                let creation = Creation {
+                    case,
+                    content_hash,
+                    policy: &policy.policy,
+                };
+                create_in(conn, vec![creation], &actor, received_at)?;
+                cases::get(conn, &case_id)?
+                    .ok_or_else(|| AppError::Internal(format!("case {case_id} vanished")))
             })
         };
         // Two requests racing on one reference: the loser's insert breaks the unique key;
@@ -211,22 +204,6 @@ pub(super) fn new_case(
     }
 }
 
-/// A new row id: a UUIDv7 of `at`, the service's time. Time-ordered ids make a batch of
-/// new rows append to the id indexes instead of touching a random page per row (a large
-/// import runs 2–3 times faster); the shared counter keeps them ordered while a manual
-/// clock stands still.
-pub(super) fn new_id(at: DateTime<Utc>) -> String {
-    static IDS: Mutex<ContextV7> = Mutex::new(ContextV7::new());
-    let context = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
-    Uuid::new_v7(Timestamp::from_unix(
-        &*context,
-        seconds,
-        at.timestamp_subsec_nanos(),
-    ))
-    .to_string()
-}
-
 /// A fresh betalingskenmerk for a new case: 15 random digits (from the operating system's
 /// generator, as the v4 UUIDs are) and their check digit. Drawn, not counted, so issuing
 /// one needs no round trip and no shared counter (an import batch draws 500 in memory);
@@ -238,15 +215,4 @@ pub(super) fn new_payment_reference() -> PaymentReference {
         let bits = Uuid::new_v4().as_u128();
         u64::try_from(bits & u128::from(u64::MAX)).expect("masked to 64 bits")
     })
-}
-
-/// The payload of a `case_created` audit event: the figures as computed at intake.
-pub(super) fn created_payload(case: &NewCase) -> String {
-    serde_json::json!({
-        "principal": case.claim.principal().to_string(),
-        "invoices": case.claim.invoices.len(),
-        "accepted_on": case.accepted_on.to_string(),
-        "warnings": case.warnings,
-    })
-    .to_string()
 }

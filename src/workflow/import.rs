@@ -3,7 +3,7 @@
 //! Each row gets exactly the rules of [`App::create_case`] (unknown client, idempotency on
 //! (client, client_reference) by fingerprint, the client's policy for the cut-off and the
 //! minimum for legal action, and the track's claim-accepted decision with its first
-//! timer), but rows are committed in batches of up to [`BATCH_ROWS`] per
+//! timer, through the same `pipeline::create_in`), but rows are committed in batches of up to [`BATCH_ROWS`] per
 //! transaction, and a row's outcome is sent only after its batch has committed. A stream
 //! broken at any point therefore leaves every acknowledged row stored and no half-stored
 //! row; sending the file again finds every stored row and answers `duplicate`.
@@ -15,18 +15,13 @@ use tracing::Instrument as _;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::cases::{created_payload, new_case, new_id};
-use super::engine::{audit_payload, carry_out, due_instant};
+use super::cases::new_case;
+use super::pipeline::{Creation, create_in};
 use super::{Actor, App, Principal};
-use crate::case::{
-    CaseRecord, Claim, ClientId, Effect, Event, FieldViolation, NewCase, Stage, Suspension,
-    TrackPolicy, VersionedPolicy, decide,
-};
-use crate::clock::amsterdam_local;
+use crate::case::{Claim, ClientId, FieldViolation, VersionedPolicy};
 use crate::error::AppError;
-use crate::store::import::{self, ExistingCase, ImportedCase, ImportedEvent};
-use crate::store::jobs::JobRow;
-use crate::store::{DbConnection, clients, db_instant, transaction, utc};
+use crate::store::import::{self, ExistingCase};
+use crate::store::{DbConnection, clients, transaction};
 
 /// Rows per transaction: large enough that a commit's fixed cost is spread thin, small
 /// enough that a batch's rows are acknowledged soon and a retried batch is cheap.
@@ -243,10 +238,7 @@ fn store_batch(
     }
 
     let mut outcomes = Vec::with_capacity(rows.len());
-    let mut new = Vec::new();
-    let mut jobs = Vec::new();
-    let mut other_effects = Vec::new();
-    let mut due_now = false;
+    let mut creations = Vec::new();
     for (row, fingerprint) in rows.iter().zip(fingerprints) {
         let policy = policies
             .get(row.client_id.as_str())
@@ -277,13 +269,11 @@ fn store_batch(
                             case_id: case.id.clone(),
                             warnings: case.warnings.clone(),
                         };
-                        let accepted = accept(&case, fingerprint, policy, received_at)?;
-                        due_now |= accepted.due_now;
-                        jobs.extend(accepted.jobs);
-                        if !accepted.other_effects.is_empty() {
-                            other_effects.push((case.id.clone(), accepted.other_effects));
-                        }
-                        new.push(accepted.case);
+                        creations.push(Creation {
+                            case,
+                            content_hash: fingerprint.clone(),
+                            policy: &policy.policy,
+                        });
                         outcome
                     }
                 }
@@ -302,119 +292,7 @@ fn store_batch(
             outcome,
         });
     }
-    import::insert_all(conn, &new, &jobs, &actor.0, received_at)?;
-    for (case_id, effects) in other_effects {
-        let max_attempts = new
-            .iter()
-            .find(|n| n.case.id == case_id)
-            .and_then(|n| policies.get(n.case.claim.client_id.as_str()))
-            .and_then(Option::as_ref)
-            .map_or(1, |p| max_attempts(&p.policy));
-        due_now |= carry_out(conn, &case_id, &effects, received_at, max_attempts)?;
-    }
+    // The new cases and their first decisions, written as CreateCase writes one.
+    let due_now = create_in(conn, creations, actor, received_at)?;
     Ok((outcomes, due_now))
-}
-
-/// A new case as the engine's claim-accepted hook ([`super::engine::accept_new_case`])
-/// leaves it, decided in memory so the whole batch is written at once: the same pure
-/// `decide` on the case as it is about to be stored, the same standing, audit events and
-/// jobs.
-struct Accepted {
-    case: ImportedCase,
-    jobs: Vec<JobRow>,
-    other_effects: Vec<Effect>,
-    due_now: bool,
-}
-
-fn accept(
-    case: &NewCase,
-    fingerprint: &str,
-    policy: &VersionedPolicy,
-    now: DateTime<Utc>,
-) -> Result<Accepted, AppError> {
-    let stored_at = utc(db_instant(now));
-    let record = CaseRecord {
-        id: case.id.clone(),
-        claim: case.claim.clone(),
-        payment_reference: case.payment_reference.clone(),
-        stage: Stage::Intake,
-        suspension: Suspension::None,
-        close_reason: None,
-        close_note: String::new(),
-        accepted_on: case.accepted_on,
-        version: 1,
-        policy_version: case.policy_version,
-        warnings: case.warnings.clone(),
-        track: Default::default(),
-        created_at: stored_at,
-        updated_at: stored_at,
-    };
-    let today = amsterdam_local(now).date();
-    let decision =
-        decide(&record, &Event::ClaimAccepted, &policy.policy, today).map_err(|rejection| {
-            AppError::Internal(format!("a new case refused its acceptance: {rejection}"))
-        })?;
-    let mut jobs = Vec::new();
-    let mut other_effects = Vec::new();
-    let mut due_now = false;
-    for effect in &decision.effects {
-        match effect {
-            Effect::ScheduleJob { kind, due, payload } => {
-                let due_at = due_instant(due, now);
-                due_now |= due_at <= now;
-                jobs.push(JobRow {
-                    id: new_id(now),
-                    case_id: Some(case.id.clone()),
-                    kind: kind.as_str().to_owned(),
-                    payload: payload.to_string(),
-                    due_at: db_instant(due_at),
-                    attempts: 0,
-                    max_attempts: max_attempts(&policy.policy),
-                    leased_by: None,
-                    lease_until: None,
-                    last_error: None,
-                    // Its run links back to this (the scheduling) span.
-                    trace_context: crate::telemetry::propagation::current_traceparent(),
-                    created_at: db_instant(now),
-                });
-            }
-            other => other_effects.push(other.clone()),
-        }
-    }
-    let events = vec![
-        ImportedEvent {
-            kind: "case_created".into(),
-            stage: Stage::Intake,
-            suspension: Suspension::None,
-            reason: "claim received".into(),
-            payload: created_payload(case),
-        },
-        ImportedEvent {
-            kind: decision.audit.kind.to_owned(),
-            stage: decision.stage,
-            suspension: decision.suspension,
-            reason: decision.audit.reason.clone(),
-            payload: audit_payload(&decision),
-        },
-    ];
-    Ok(Accepted {
-        case: ImportedCase {
-            case: case.clone(),
-            content_hash: fingerprint.to_owned(),
-            stage: decision.stage,
-            suspension: decision.suspension,
-            close_reason: decision.close_reason,
-            close_note: decision.close_note.clone(),
-            version: 2,
-            events,
-        },
-        jobs,
-        other_effects,
-        due_now,
-    })
-}
-
-/// Attempts of a job before it becomes a task, as the engine counts them.
-fn max_attempts(policy: &TrackPolicy) -> i32 {
-    i32::try_from(policy.job_max_attempts.max(1)).unwrap_or(i32::MAX)
 }

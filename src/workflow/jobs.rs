@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::engine::{Applied, ConsumedJob, apply_with_retry};
+use super::effects::ConsumedJob;
+use super::pipeline::{Applied, Command};
 use super::{Actor, App};
-use crate::case::{Event, JobKind};
+use crate::case::{Activity, ActivityOutput, Event, JobKind};
 use crate::error::AppError;
 use crate::store::db_instant;
 use crate::store::jobs::{self, JobRow};
@@ -121,17 +122,14 @@ impl App {
             }
             Some(JobKind::Activity(activity)) => {
                 let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
-                match self
+                let output = self
                     .run_activity(activity, &case_id, &payload, job.attempts)
                     .await
-                {
+                    .and_then(|output| typed_output(activity, output));
+                match output {
                     Ok(output) => {
                         let attempt = u32::try_from(job.attempts + 1).unwrap_or(u32::MAX);
-                        let event = Event::ActivitySucceeded {
-                            activity,
-                            attempt,
-                            output,
-                        };
+                        let event = Event::ActivitySucceeded { attempt, output };
                         self.consume_with(job, worker, case_id, event, now).await
                     }
                     Err(error) => self.fail(job, worker, now, error).await,
@@ -155,27 +153,12 @@ impl App {
     ) -> Result<JobOutcome, AppError> {
         // Dated when it commits, not when the job was leased (a batch takes a while).
         let now = now.max(self.clock.now());
-        let applied = self
-            .store
-            .run(move |conn| {
-                let consumed = ConsumedJob {
-                    id: &job.id,
-                    worker: &worker,
-                };
-                apply_with_retry(
-                    conn,
-                    &case_id,
-                    &event,
-                    &Actor(SYSTEM.into()),
-                    now,
-                    Some(consumed),
-                )
-            })
-            .await?;
+        let mut command = Command::new(case_id, event, Actor(SYSTEM.into()));
+        command.job = Some(ConsumedJob { id: job.id, worker });
+        let applied = self.execute(command, now).await?;
         Ok(match applied {
-            Applied::Done { due_now, case } => {
+            Applied::Done { case, .. } => {
                 tracing::Span::current().record("client.id", case.claim.client_id.as_str());
-                self.after_commit(due_now);
                 JobOutcome::Applied
             }
             Applied::Rejected(rejection) => {
@@ -185,6 +168,9 @@ impl App {
             Applied::LeaseLost => {
                 tracing::info!("lease lost to another instance; its result is theirs");
                 JobOutcome::LeaseLost
+            }
+            Applied::Replayed(_) => {
+                return Err(AppError::Internal("a job carries no request id".into()));
             }
         })
     }
@@ -239,6 +225,20 @@ impl App {
             },
         )
     }
+}
+
+/// An activity's output as the track reads it; one it cannot read fails the attempt.
+fn typed_output(activity: Activity, output: Value) -> Result<ActivityOutput, String> {
+    let unreadable = |e: serde_json::Error| format!("unreadable {activity:?} output: {e}");
+    Ok(match activity {
+        Activity::Probe => ActivityOutput::Probe,
+        Activity::RecoverabilityCheck => {
+            ActivityOutput::Recoverability(serde_json::from_value(output).map_err(unreadable)?)
+        }
+        Activity::RenderDocument => {
+            ActivityOutput::Document(serde_json::from_value(output).map_err(unreadable)?)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! The application: commands and queries over the store, with time from the injected
-//! clock. Every change is one transaction that also appends the case's audit event.
-//! The durable engine (ARCHITECTURE.md → How a case moves): `engine` applies decisions,
-//! `jobs` runs timers and activities, `worker` is the job loop in `serve`, `clock` the
-//! shared manual clock. What the API reads are the workflow's own views (`Task`,
-//! `AuditEntry`, `StoredDocument`, pages by `page::Cursor`): store rows stay in the store.
-//! A document's data comes from `documents::assemble`; the engine only stores it.
+//! clock. Every change to a case — a caller's command, a task completed, a job come due,
+//! a new case — goes through `pipeline`: one transaction that decides, writes the new
+//! standing, the audit event and the decision's effects (`effects`: jobs and tasks as
+//! rows). The durable engine (ARCHITECTURE.md → How a case moves): `jobs` runs timers and
+//! activities through the pipeline, `worker` is the job loop in `serve`, `clock` the shared
+//! manual clock.
+//! What the API reads are the workflow's own views (`Task`, `AuditEntry`,
+//! `StoredDocument`, pages by `page::Cursor`): store rows stay in the store. A document's
+//! data comes from `documents::assemble`; the engine only stores it.
 
 /// How often a transaction is tried again after losing a race on a case's version (or a
 /// payout's settlement) to another transaction: the engine, commands, task completions,
@@ -16,12 +19,13 @@ mod bank;
 mod cases;
 mod clock;
 mod documents;
-mod engine;
+mod effects;
 mod follow;
 mod import;
 mod jobs;
 mod office;
 mod payouts;
+mod pipeline;
 pub mod portal;
 mod principal;
 mod rates;

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::office::office_in_force;
-use super::{App, MAX_CONFLICTS, Principal};
+use super::pipeline::retrying;
+use super::{App, Principal};
 use crate::bank::pain001::{self, Batch, CreditTransfer};
 use crate::bank::payout::{Allocation, Share, share};
 use crate::case::CaseFilter;
@@ -162,15 +163,9 @@ impl App {
         }
         self.store
             .run(move |conn| {
-                for _ in 0..MAX_CONFLICTS {
-                    match transaction(conn, |conn| run_in(conn, up_to, now)) {
-                        Err(AppError::Conflict) => continue,
-                        other => return other,
-                    }
-                }
-                Err(AppError::Unavailable(
-                    "another payout run is settling the same payments; run again".into(),
-                ))
+                retrying("payout run", || {
+                    transaction(conn, |conn| run_in(conn, up_to, now))
+                })
             })
             .await
     }

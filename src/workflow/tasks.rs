@@ -1,16 +1,17 @@
 //! Work for people: list, claim, complete. Completing a task is an event for its case,
-//! applied in the same transaction as the task's own change.
+//! applied through the pipeline in the same transaction as the task's own change.
 
 use serde_json::Value;
 
-use super::engine::{Applied, apply_in};
+use chrono::{DateTime, Utc};
+
+use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
-use super::{App, MAX_CONFLICTS, Principal};
+use super::{App, Principal};
 use crate::case::Event;
 use crate::error::AppError;
-use crate::store::idempotency;
 use crate::store::tasks::{self, state};
-use crate::store::{db_instant, transaction};
+use crate::store::{db_instant, idempotency, transaction};
 
 /// What a person chose.
 #[derive(Clone, Debug)]
@@ -56,11 +57,21 @@ impl App {
             .and_then(Task::try_from)
     }
 
-    /// Completes a task with one of its outcomes; the outcome is applied to the case in the
-    /// same transaction, recorded as done by `who`. Idempotent on `request_id`.
+    /// Completes a task with one of its outcomes; the outcome is an event for the task's
+    /// case, applied through the pipeline in the transaction that completes the task,
+    /// recorded as done by `who`. Idempotent on `request_id`.
     pub async fn complete_task(&self, who: &Principal, c: Completion) -> Result<Task, AppError> {
-        let actor = who.actor();
         let now = self.service_now().await?;
+        let task_id = c.task_id.clone();
+        // A task's case, kind and details never change once it is opened; its state is
+        // checked again in the pipeline's transaction.
+        let task = self
+            .store
+            .run(move |conn| {
+                tasks::get(conn, &task_id)?
+                    .ok_or_else(|| AppError::NotFound(format!("no task {task_id:?}")))
+            })
+            .await?;
         let fingerprint = crate::digest::sha256_hex(
             format!(
                 "{}\u{1f}{}\u{1f}{}\u{1f}{:?}",
@@ -68,67 +79,79 @@ impl App {
             )
             .as_bytes(),
         );
+        let Some(case_id) = task.case_id.clone() else {
+            return self.complete_office_task(who, c, fingerprint, now).await;
+        };
+        let event = Event::TaskCompleted {
+            task_kind: task.kind.clone(),
+            outcome: c.outcome.clone(),
+            details: serde_json::from_str(&task.details).unwrap_or(Value::Null),
+            note: c.note.clone(),
+        };
+        let mut command = Command::new(case_id, event, who.actor()).by(who);
+        command.idempotency_key = Some(IdempotencyKey {
+            scope: COMPLETE_SCOPE,
+            key: c.request_id.clone(),
+            request_id: c.request_id,
+            fingerprint,
+            response: task.id.clone(),
+        });
+        command.task = Some(TaskCompletion {
+            task_id: task.id.clone(),
+            outcome: c.outcome,
+            note: c.note,
+        });
+        self.execute(command, now).await?.changed()?;
+        self.store
+            .run(move |conn| {
+                tasks::get(conn, &task.id)?
+                    .ok_or_else(|| AppError::Internal("task vanished".into()))
+            })
+            .await
+            .and_then(Task::try_from)
+    }
+
+    /// CompleteTask on a task of no case (an `unmatched_payment` of a bank statement): the
+    /// task, what its outcome does (a booking goes through the pipeline onto the case the
+    /// person named) and the request id, in one transaction.
+    async fn complete_office_task(
+        &self,
+        who: &Principal,
+        c: Completion,
+        fingerprint: String,
+        now: DateTime<Utc>,
+    ) -> Result<Task, AppError> {
+        let actor = who.actor();
         let (task, due_now) = self
             .store
             .run(move |conn| {
-                for _ in 0..MAX_CONFLICTS {
-                    let outcome = transaction(conn, |conn| {
-                        if let Some(previous) =
+                pipeline::retrying(&c.task_id, || {
+                    transaction(conn, |conn| {
+                        if let Some(stored) =
                             idempotency::find(conn, COMPLETE_SCOPE, &c.request_id)?
                         {
-                            if previous.request_hash != fingerprint {
+                            if stored.request_hash != fingerprint {
                                 return Err(AppError::AlreadyExists(format!(
-                                    "request_id {:?} was used for a different completion",
+                                    "request_id {:?} was used for a different request",
                                     c.request_id
                                 )));
                             }
-                            let task = tasks::get(conn, &previous.response)?.ok_or_else(|| {
+                            let task = tasks::get(conn, &stored.response)?.ok_or_else(|| {
                                 AppError::Internal("completed task vanished".into())
                             })?;
                             return Ok((task, false));
                         }
-                        let task = tasks::get(conn, &c.task_id)?.ok_or_else(|| {
-                            AppError::NotFound(format!("no task {:?}", c.task_id))
-                        })?;
-                        if task.state != state::OPEN && task.state != state::CLAIMED {
-                            return Err(AppError::FailedPrecondition(format!(
-                                "task {} is {}",
-                                task.id, task.state
-                            )));
-                        }
-                        let outcomes = task.outcome_list()?;
-                        if !outcomes.contains(&c.outcome) {
-                            return Err(AppError::invalid(
-                                "outcome",
-                                &format!("one of {}", outcomes.join(", ")),
-                            ));
-                        }
+                        let completion = TaskCompletion {
+                            task_id: c.task_id.clone(),
+                            outcome: c.outcome.clone(),
+                            note: c.note.clone(),
+                        };
+                        let task = pipeline::check_task(conn, None, &completion)?;
                         tasks::complete(conn, &task.id, &c.outcome, &c.note, db_instant(now))?;
-                        let mut due_now = false;
-                        if task.case_id.is_none() && task.kind == super::UNMATCHED_PAYMENT_TASK {
-                            due_now = super::bank::resolve_unmatched(
+                        let due_now = task.kind == super::UNMATCHED_PAYMENT_TASK
+                            && super::bank::resolve_unmatched(
                                 conn, &task, &c.outcome, &c.values, &actor, now,
                             )?;
-                        }
-                        if let Some(case_id) = &task.case_id {
-                            let event = Event::TaskCompleted {
-                                task_kind: task.kind.clone(),
-                                outcome: c.outcome.clone(),
-                                details: serde_json::from_str(&task.details).unwrap_or(Value::Null),
-                                note: c.note.clone(),
-                            };
-                            match apply_in(conn, case_id, &event, &actor, now, None)? {
-                                Applied::Done { due_now: d, .. } => due_now = d,
-                                Applied::Rejected(r) => {
-                                    return Err(AppError::FailedPrecondition(r.to_string()));
-                                }
-                                Applied::LeaseLost => {
-                                    return Err(AppError::Internal(
-                                        "a command holds no lease".into(),
-                                    ));
-                                }
-                            }
-                        }
                         idempotency::insert(
                             conn,
                             COMPLETE_SCOPE,
@@ -140,15 +163,8 @@ impl App {
                         let task = tasks::get(conn, &task.id)?
                             .ok_or_else(|| AppError::Internal("task vanished".into()))?;
                         Ok((task, due_now))
-                    });
-                    match outcome {
-                        Err(AppError::Conflict) => continue,
-                        other => return other,
-                    }
-                }
-                Err(AppError::Unavailable(
-                    "too many concurrent transitions; retry".into(),
-                ))
+                    })
+                })
             })
             .await?;
         self.after_commit(due_now);

@@ -1,29 +1,28 @@
 //! The track's commands (RecordPayment, ProposePaymentPlan, PutOnHold, Resume,
 //! WithdrawCase, RegisterJudgment), QuoteCase, and the activities the track schedules (the
-//! recoverability check). Every command is an [`Event`] through [`crate::case::decide`]
-//! and the engine: one transaction with the audit event, done once per `request_id`.
+//! recoverability check). Every command is an [`Event`] through the pipeline
+//! (`super::pipeline`): one transaction with the audit event, done once per `request_id`.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::engine::{Applied, apply_in};
-use super::{Actor, App, MAX_CONFLICTS, Principal, SYSTEM};
+use super::pipeline::{Command, IdempotencyKey};
+use super::{Actor, App, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event, NO_OFFICE};
 use crate::clock::amsterdam_local;
 use crate::documents::{Assembled, DocumentKind, Office, assemble};
 use crate::error::AppError;
 use crate::registry::Registry;
-use crate::store::{cases, clients, idempotency, office, transaction};
-
-/// The idempotency scope of the track's commands: one request id, one change.
-const TRACK_SCOPE: &str = "track_command";
+use crate::store::{cases, clients, office};
 
 impl App {
     /// A caller's command on a case `who` may see (NOT_FOUND otherwise, as for a missing
-    /// case), applied once per `request_id`: see [`App::apply_command`].
+    /// case), applied once per `request_id` (empty: no key): a retry with the same id
+    /// answers the case as it stands without deciding again; the same id for a different
+    /// request is ALREADY_EXISTS.
     pub async fn command(
         &self,
         who: &Principal,
@@ -31,85 +30,18 @@ impl App {
         request_id: String,
         event: Event,
     ) -> Result<CaseRecord, AppError> {
-        self.check_case_visible(who, &case_id).await?;
-        self.apply_command(case_id, request_id, event, who.actor())
-            .await
-    }
-
-    /// Applies an event once per `request_id` (empty: no key): a retry with the same id
-    /// answers the case as it stands without deciding again; the same id for a different
-    /// request is ALREADY_EXISTS.
-    pub(super) async fn apply_command(
-        &self,
-        case_id: String,
-        request_id: String,
-        event: Event,
-        actor: Actor,
-    ) -> Result<CaseRecord, AppError> {
         let now = self.service_now().await?;
         let fingerprint = format!("{case_id}:{event:?}");
-        // A request id is the caller's within one case: keyed per case, one client's ids
-        // can neither collide with nor reveal another's.
-        let key = format!("{case_id}\u{1f}{request_id}");
-        let applied = self
-            .store
-            .run(move |conn| {
-                for _ in 0..MAX_CONFLICTS {
-                    let attempt = transaction(conn, |conn| {
-                        if !request_id.is_empty()
-                            && let Some(stored) = idempotency::find(conn, TRACK_SCOPE, &key)?
-                        {
-                            if stored.request_hash != fingerprint {
-                                return Err(AppError::AlreadyExists(format!(
-                                    "request_id {request_id:?} was used for a different request"
-                                )));
-                            }
-                            let case = cases::get(conn, &stored.response)?.ok_or_else(|| {
-                                AppError::Internal(format!("case {} vanished", stored.response))
-                            })?;
-                            return Ok(Applied::Done {
-                                case: Box::new(case),
-                                due_now: false,
-                            });
-                        }
-                        let applied = apply_in(conn, &case_id, &event, &actor, now, None)?;
-                        if !request_id.is_empty() && matches!(applied, Applied::Done { .. }) {
-                            idempotency::insert(
-                                conn,
-                                TRACK_SCOPE,
-                                &key,
-                                &fingerprint,
-                                &case_id,
-                                now,
-                            )?;
-                        }
-                        Ok(applied)
-                    });
-                    match attempt {
-                        Err(AppError::Conflict) => continue,
-                        other => return other,
-                    }
-                }
-                Err(AppError::Unavailable(format!(
-                    "case {case_id}: {MAX_CONFLICTS} concurrent transitions in a row; retry"
-                )))
-            })
-            .await?;
-        match applied {
-            Applied::Done { case, due_now } => {
-                self.after_commit(due_now);
-                Ok(*case)
-            }
-            Applied::Rejected(rejection) => {
-                Err(AppError::FailedPrecondition(rejection.to_string()))
-            }
-            Applied::LeaseLost => Err(AppError::Internal("a command holds no lease".into())),
-        }
+        let key = IdempotencyKey::per_case(&case_id, &request_id, fingerprint);
+        let mut command = Command::new(case_id, event, who.actor()).by(who);
+        command.idempotency_key = key;
+        Ok(self.execute(command, now).await?.changed()?.case)
     }
 
-    /// RecordPayment: the payment is recorded once under its request id and allocated by
-    /// the track; returns the case and the payment as recorded. A client records only what
-    /// the debtor paid it directly.
+    /// RecordPayment: the payment is recorded once under its request id (the payment's
+    /// id) at the service's instant and allocated by the track, in one transaction;
+    /// returns the case and the payment as recorded. A client records only what the
+    /// debtor paid it directly.
     pub async fn record_payment(
         &self,
         who: &Principal,
@@ -117,18 +49,27 @@ impl App {
         mut payment: PaymentRecord,
     ) -> Result<(CaseRecord, PaymentRecord), AppError> {
         payment.paid_to_client |= who.role == super::Role::Client;
+        let now = self.service_now().await?;
         let id = payment.id.clone();
-        let case = self
-            .command(who, case_id, id.clone(), Event::PaymentReceived(payment))
-            .await?;
-        let recorded = case
-            .track
-            .payments
-            .iter()
-            .find(|p| p.id == id)
-            .cloned()
-            .ok_or_else(|| AppError::Internal("the payment was not recorded".into()))?;
-        Ok((case, recorded))
+        // The request, not the instant it happens to be recorded at.
+        let fingerprint = format!("{case_id}:payment_received:{payment:?}");
+        let key = IdempotencyKey::per_case(&case_id, &id, fingerprint);
+        let event = Event::PaymentReceived {
+            payment,
+            recorded_at: now,
+        };
+        let mut command = Command::new(case_id, event, who.actor()).by(who);
+        command.idempotency_key = key;
+        let changed = self.execute(command, now).await?.changed()?;
+        let recorded = match &changed.decision {
+            // The decision's own record: the payment it appended.
+            Some(decision) => decision.track.payments.last(),
+            // Recorded by the first call under this id: the case holds it.
+            None => changed.case.track.payments.iter().find(|p| p.id == id),
+        }
+        .cloned()
+        .ok_or_else(|| AppError::Internal("the payment was not recorded".into()))?;
+        Ok((changed.case, recorded))
     }
 
     /// QuoteCase: what a case `who` may see owes on `as_of` (default: today in

@@ -7,8 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use diesel::sql_types::BigInt;
 use diesel::{QueryableByName, RunQueryDsl};
-use exploot::case::Event;
+use exploot::case::{Event, Stage};
 use exploot::clock::ManualClock;
+use exploot::error::AppError;
 use exploot::proto as pb;
 use exploot::store::Store;
 use exploot::workflow::{Actor, App};
@@ -417,3 +418,70 @@ async fn the_clock_only_moves_forward() {
     assert!(clock.manual);
     server.stop().await;
 }
+
+/// Commands applied as one batch in one transaction (the pipeline's `run_batch`): a case
+/// that is missing or refuses its event fails that command alone; the others commit, and
+/// a later command sees what an earlier one in the batch did.
+async fn a_batch_commits_every_case_that_may_change(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    fixtures::put_client(&server, "acme").await;
+    let mut ids = Vec::new();
+    for reference in ["B-1", "B-2"] {
+        let case = server
+            .cases()
+            .create_case(fixtures::consumer_claim("acme", reference))
+            .await
+            .unwrap()
+            .into_inner();
+        ids.push(case.id);
+    }
+    let clock = server
+        .admin()
+        .get_clock(pb::GetClockRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let store = Store::open(&db.url, 1).expect("store");
+    let app = App::new(
+        store,
+        Arc::new(ManualClock::new(exploot_instant(clock.now.unwrap()))),
+    );
+    let withdraw = || Event::Withdraw {
+        note: "paid directly".into(),
+    };
+    let answers = app
+        .apply_batch(
+            vec![
+                (ids[0].clone(), withdraw()),
+                ("no-such-case".into(), withdraw()),
+                (ids[0].clone(), withdraw()),
+                (ids[1].clone(), withdraw()),
+            ],
+            Actor("test".into()),
+        )
+        .await
+        .expect("the batch commits");
+    assert!(
+        matches!(&answers[0], Ok(case) if case.stage == Stage::Closed),
+        "{}: {:?}",
+        db.backend,
+        answers[0]
+    );
+    assert!(
+        matches!(&answers[1], Err(AppError::NotFound(_))),
+        "{:?}",
+        answers[1]
+    );
+    assert!(
+        matches!(&answers[2], Err(AppError::FailedPrecondition(m)) if m.contains("closed")),
+        "withdrawn by the first command: {:?}",
+        answers[2]
+    );
+    assert!(answers[3].is_ok(), "{:?}", answers[3]);
+    for id in &ids {
+        let case = get_case(&server, id).await;
+        assert_eq!(case.stage, pb::Stage::Closed as i32, "{id}");
+    }
+    server.stop().await;
+}
+on_both_backends!(a_batch_commits_every_case_that_may_change);

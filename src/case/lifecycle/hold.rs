@@ -5,26 +5,20 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::stay;
-use crate::case::decision::{Decision, Due, Effect, Rejection};
-use crate::case::event::JobKind;
+use crate::case::decision::{Decision, Due, Effect};
+use crate::case::event::{JobKind, Timer};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::stage::{CloseReason, Stage, Suspension};
 use crate::case::track::{HoldRecord, TrackState};
 
-/// PutOnHold: only a running track.
+/// PutOnHold (a running track: neither on hold nor in a plan).
 pub(crate) fn put_on_hold(
     case: &CaseRecord,
     today: NaiveDate,
     reason: &str,
     note: &str,
-) -> Result<Decision, Rejection> {
-    if case.suspension != Suspension::None {
-        return Err(Rejection::WrongStage {
-            event: "put_on_hold",
-            stage: case.suspension.as_str(),
-        });
-    }
+) -> Decision {
     let mut track = case.track.clone();
     track.hold = Some(HoldRecord {
         reason: reason.to_owned(),
@@ -40,7 +34,25 @@ pub(crate) fn put_on_hold(
     );
     d.suspension = Suspension::OnHold;
     d.audit.data = json!({ "reason": reason, "note": note });
-    Ok(d)
+    d
+}
+
+/// A timer that came due while the track is paused: kept, it fires on resumption.
+pub(crate) fn defer_timer(case: &CaseRecord, timer: Timer) -> Decision {
+    let kind = JobKind::Timer(timer);
+    let mut track = case.track.clone();
+    track.deferred_timers.push(kind.as_str().to_owned());
+    stay(
+        case,
+        track,
+        "timer_deferred",
+        format!(
+            "{} came due while {}; it fires on resumption",
+            kind.as_str(),
+            case.suspension.as_str()
+        ),
+        Vec::new(),
+    )
 }
 
 /// The deferred timers, due at once; the list is emptied.
@@ -56,20 +68,14 @@ pub(crate) fn refire(track: &mut TrackState) -> Vec<Effect> {
         .collect()
 }
 
-/// Resume: the track goes on where it was; a summons that could not be drafted or was
-/// rejected is drafted again.
+/// Resume (a case on hold): the track goes on where it was; a summons that could not be
+/// drafted or was rejected is drafted again.
 pub(crate) fn resume(
     case: &CaseRecord,
     policy: &TrackPolicy,
     today: NaiveDate,
     note: &str,
-) -> Result<Decision, Rejection> {
-    if case.suspension != Suspension::OnHold {
-        return Err(Rejection::WrongStage {
-            event: "resume",
-            stage: case.suspension.as_str(),
-        });
-    }
+) -> Decision {
     let mut track = case.track.clone();
     let held_for = track.hold.take().map(|h| h.reason).unwrap_or_default();
     let effects = refire(&mut track);
@@ -80,11 +86,11 @@ pub(crate) fn resume(
     {
         let mut d = super::summons::draft(&base, track, policy, today, "resumed");
         d.effects.extend(effects);
-        return Ok(d);
+        return d;
     }
     let mut d = stay(&base, track, "resumed", format!("resumed: {note}"), effects);
     d.audit.data = json!({ "note": note, "held_for": held_for });
-    Ok(d)
+    d
 }
 
 /// The client withdrew the claim.
@@ -93,8 +99,8 @@ pub(crate) fn withdraw(
     policy: &TrackPolicy,
     today: NaiveDate,
     note: &str,
-) -> Result<Decision, Rejection> {
-    Ok(super::close(
+) -> Decision {
+    super::close(
         case,
         case.track.clone(),
         policy,
@@ -107,7 +113,7 @@ pub(crate) fn withdraw(
             format!("the client withdrew the claim: {note}")
         },
         Vec::new(),
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -116,21 +122,28 @@ mod tests {
     use crate::case::claim::DebtorKind;
     use crate::case::decide;
     use crate::case::decide::tests::{case, d};
-    use crate::case::event::{Activity, Event, Timer};
+    use crate::case::event::{Activity, ActivityOutput, Event, RegisterAnswer};
+
+    fn register_answer(verdict: serde_json::Value) -> ActivityOutput {
+        ActivityOutput::Recoverability(RegisterAnswer {
+            verdict: serde_json::from_value(verdict).unwrap(),
+            findings: json!({}),
+        })
+    }
 
     #[test]
     fn a_timer_due_on_hold_fires_on_resumption() {
         let policy = TrackPolicy::default();
         let mut c = case(DebtorKind::Consumer);
         c.stage = Stage::Letter;
-        let held = put_on_hold(&c, d("2026-05-11"), "dispute", "meter reading").unwrap();
+        let held = put_on_hold(&c, d("2026-05-11"), "dispute", "meter reading");
         c.suspension = held.suspension;
         c.track = held.track;
         let timer = Event::TimerFired(Timer::LetterTermEnded);
         let deferred = decide(&c, &timer, &policy, d("2026-05-22")).unwrap();
         assert_eq!(deferred.stage, Stage::Letter, "paused: the stage stays");
         c.track = deferred.track;
-        let resumed = resume(&c, &policy, d("2026-06-01"), "settled").unwrap();
+        let resumed = resume(&c, &policy, d("2026-06-01"), "settled");
         assert_eq!(resumed.suspension, Suspension::None);
         assert!(resumed.track.deferred_timers.is_empty());
         assert_eq!(
@@ -141,10 +154,13 @@ mod tests {
                 payload: json!({}),
             }]
         );
-        assert!(resume(&c, &policy, d("2026-06-01"), "").is_ok());
+        let resume_event = Event::Resume {
+            note: String::new(),
+        };
+        assert!(decide(&c, &resume_event, &policy, d("2026-06-01")).is_ok());
         c.suspension = Suspension::None;
         assert!(
-            resume(&c, &policy, d("2026-06-01"), "").is_err(),
+            decide(&c, &resume_event, &policy, d("2026-06-01")).is_err(),
             "not on hold"
         );
     }
@@ -154,13 +170,12 @@ mod tests {
         let policy = TrackPolicy::default();
         let mut c = case(DebtorKind::Business);
         c.stage = Stage::Recoverability;
-        let held = put_on_hold(&c, d("2026-05-25"), "dispute", "quality").unwrap();
+        let held = put_on_hold(&c, d("2026-05-25"), "dispute", "quality");
         c.suspension = held.suspension;
         c.track = held.track;
         let answer = Event::ActivitySucceeded {
-            activity: Activity::RecoverabilityCheck,
             attempt: 1,
-            output: json!({ "verdict": { "kind": "proceed", "reasons": [] } }),
+            output: register_answer(json!({ "kind": "proceed", "reasons": [] })),
         };
         let deferred = decide(&c, &answer, &policy, d("2026-05-26")).unwrap();
         assert_eq!(
@@ -172,14 +187,13 @@ mod tests {
         assert!(deferred.track.recoverability.is_none());
         // An insolvency, though, applies at once (art. 23 and 33 Fw): closed uncollectable.
         let stop = Event::ActivitySucceeded {
-            activity: Activity::RecoverabilityCheck,
             attempt: 1,
-            output: json!({ "verdict": { "kind": "stop", "reasons": [] } }),
+            output: register_answer(json!({ "kind": "stop", "reasons": [] })),
         };
         let closed = decide(&c, &stop, &policy, d("2026-05-26")).unwrap();
         assert_eq!(closed.close_reason, Some(CloseReason::Uncollectable));
         c.track = deferred.track;
-        let resumed = resume(&c, &policy, d("2026-06-01"), "settled").unwrap();
+        let resumed = resume(&c, &policy, d("2026-06-01"), "settled");
         assert_eq!(
             resumed.effects,
             vec![Effect::ScheduleJob {

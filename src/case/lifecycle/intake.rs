@@ -1,4 +1,4 @@
-//! The track starts: intake checks (limitation, the client's minimum), then the letter —
+//! The claim accepted, and the track starts: intake checks (limitation, the client's minimum), then the letter —
 //! the 14-dagenbrief for a consumer (art. 6:96 lid 6 BW), the sommatie for a business.
 
 use chrono::{Days, NaiveDate};
@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{stay, task_kind};
 use crate::case::claim::DebtorKind;
 use crate::case::decide::CASE_HANDLER_QUEUE;
-use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
+use crate::case::decision::{Decision, Due, Effect, NewTask};
 use crate::case::event::{JobKind, Timer};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
@@ -69,15 +69,35 @@ pub(crate) fn intake_doubts(
     doubts
 }
 
+/// The claim accepted (CreateCase, an import row): the track starts at the cut-off of the
+/// day the claim is handled, when that day's intake is complete and its letter goes with
+/// that day's post.
+pub(crate) fn accepted(case: &CaseRecord, policy: &TrackPolicy, today: NaiveDate) -> Decision {
+    let start = case.accepted_on.max(today);
+    let at = start.and_time(policy.intake_cutoff);
+    let mut d = stay(
+        case,
+        case.track.clone(),
+        "claim_accepted",
+        format!(
+            "the track starts on {start} at {}",
+            policy.intake_cutoff.format("%H:%M")
+        ),
+        vec![Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::StartTrack),
+            due: Due::Local(at),
+            payload: json!({}),
+        }],
+    );
+    d.audit.data = json!({ "starts_on": start.to_string() });
+    d
+}
+
 /// The start-track timer: the intake checks, then the letter.
-pub(crate) fn start_track(
-    case: &CaseRecord,
-    policy: &TrackPolicy,
-    today: NaiveDate,
-) -> Result<Decision, Rejection> {
+pub(crate) fn start_track(case: &CaseRecord, policy: &TrackPolicy, today: NaiveDate) -> Decision {
     let doubts = intake_doubts(case, policy, today);
     if doubts.is_empty() {
-        return Ok(send_letter(case, policy, today));
+        return send_letter(case, policy, today);
     }
     let mut d = stay(
         case,
@@ -93,7 +113,7 @@ pub(crate) fn start_track(
         })],
     );
     d.audit.data = json!({ "doubts": doubts });
-    Ok(d)
+    d
 }
 
 /// Sends the letter today: a consumer's 14-dagenbrief runs 14 days from the day after
@@ -148,10 +168,10 @@ pub(crate) fn reviewed(
     today: NaiveDate,
     outcome: &str,
     note: &str,
-) -> Result<Decision, Rejection> {
+) -> Decision {
     match outcome {
-        "proceed" => Ok(send_letter(case, policy, today)),
-        _ => Ok(super::close(
+        "proceed" => send_letter(case, policy, today),
+        _ => super::close(
             case,
             case.track.clone(),
             policy,
@@ -160,7 +180,7 @@ pub(crate) fn reviewed(
             crate::case::stage::CloseReason::Uncollectable,
             format!("not pursued after the intake review: {note}"),
             Vec::new(),
-        )),
+        ),
     }
 }
 
@@ -168,6 +188,24 @@ pub(crate) fn reviewed(
 mod tests {
     use super::*;
     use crate::case::decide::tests::{case, d};
+
+    #[test]
+    fn an_accepted_claim_starts_at_the_cutoff_of_the_day_it_is_handled() {
+        let policy = TrackPolicy::default();
+        let c = case(DebtorKind::Consumer);
+        // Accepted for Mon 4 May; decided on Wed 6 May (say, after a queue): that day.
+        let d1 = accepted(&c, &policy, d("2026-05-06"));
+        assert_eq!(d1.stage, Stage::Intake);
+        assert_eq!(
+            d1.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::StartTrack),
+                due: Due::Local(d("2026-05-06").and_hms_opt(16, 0, 0).unwrap()),
+                payload: json!({}),
+            }]
+        );
+        assert_eq!(d1.audit.data, json!({ "starts_on": "2026-05-06" }));
+    }
 
     #[test]
     fn a_time_barred_consumer_invoice_opens_a_review() {
@@ -209,7 +247,7 @@ mod tests {
         let doubts = intake_doubts(&c, &at(principal + 1), today);
         assert_eq!(doubts.len(), 1, "{doubts:?}");
         assert!(doubts[0].contains("minimum for legal action"), "{doubts:?}");
-        let decided = start_track(&c, &at(principal + 1), today).expect("decides");
+        let decided = start_track(&c, &at(principal + 1), today);
         assert_eq!(decided.stage, Stage::Intake);
         assert!(matches!(
             decided.effects.as_slice(),

@@ -25,7 +25,7 @@ fn differences(
     judgment: &JudgmentRecord,
 ) -> Result<Vec<String>, Rejection> {
     let on = judgment.judgment_date.unwrap_or_default();
-    let owed = crate::case::track::owed(case, policy, on).map_err(Rejection::Unknown)?;
+    let owed = crate::case::track::owed(case, policy, on).map_err(Rejection::Figures)?;
     let cents = |m: Money| m.to_cents().unwrap_or_default();
     let claimed_costs = owed.quote.collection_costs + owed.quote.collection_costs_vat;
     let mut differences = Vec::new();
@@ -78,46 +78,24 @@ fn differences(
     Ok(differences)
 }
 
-/// RegisterJudgment: in the judgment stage, or once the summons was served.
+/// RegisterJudgment (in the judgment stage, or once the summons was served).
 pub(crate) fn registered(
     case: &CaseRecord,
     policy: &TrackPolicy,
     today: NaiveDate,
     judgment: &JudgmentRecord,
 ) -> Result<Decision, Rejection> {
-    let served = case
-        .track
-        .summons
-        .as_ref()
-        .is_some_and(|s| s.served_on.is_some());
-    if !(case.stage == Stage::Judgment || (case.stage == Stage::Summons && served)) {
-        return Err(Rejection::WrongStage {
-            event: "judgment_registered",
-            stage: case.stage.as_str(),
-        });
-    }
     if judgment.judgment_date.is_none_or(|d| d > today) {
-        return Err(Rejection::Unknown(
-            "the judgment's date must be today or earlier".into(),
-        ));
+        return Err(Rejection::JudgmentDate);
     }
     let mut judgment = judgment.clone();
     if judgment.outcome != "dismissed" {
         let differences = differences(case, policy, &judgment)?;
         if !differences.is_empty() && judgment.interest_from.is_none() {
-            return Err(Rejection::Unknown(format!(
-                "the judgment differs from the claim ({}): name the day interest runs from \
-                 on the awarded principal",
-                differences.join("; ")
-            )));
+            return Err(Rejection::JudgmentNeedsInterestDate(differences));
         }
         if !differences.is_empty() && judgment.awarded_principal_cents == 0 {
-            return Err(Rejection::Unknown(format!(
-                "the judgment differs from the claim ({}) and awards no principal: an award \
-                 of costs alone is not computed by the track yet; keep it in the dossier and \
-                 close or hold the case by hand",
-                differences.join("; ")
-            )));
+            return Err(Rejection::CostsOnly(differences));
         }
         judgment.on_awarded_sums = !differences.is_empty();
         judgment.payments_before = case.track.payments.len();
@@ -250,7 +228,12 @@ mod tests {
         partly.interest_from = None;
         let refused = registered(&c, &policy, d("2026-06-17"), &partly);
         assert!(
-            matches!(&refused, Err(Rejection::Unknown(m)) if m.contains("interest runs from")),
+            matches!(&refused, Err(Rejection::JudgmentNeedsInterestDate(_)))
+                && refused
+                    .as_ref()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("interest runs from"),
             "{refused:?}"
         );
     }
@@ -342,7 +325,12 @@ mod tests {
         costs_only.awarded_principal_cents = 0;
         let refused = registered(&c, &policy, d("2026-06-17"), &costs_only);
         assert!(
-            matches!(&refused, Err(Rejection::Unknown(m)) if m.contains("awards no principal")),
+            matches!(&refused, Err(Rejection::CostsOnly(_)))
+                && refused
+                    .as_ref()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("awards no principal"),
             "{refused:?}"
         );
         // A business claim (6:119a) on which the court awards statutory interest (6:119):

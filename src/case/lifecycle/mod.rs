@@ -1,7 +1,10 @@
 //! The track's steps, one file per event (restate's `lifecycle/*.rs`), each a pure
 //! function from the case as it stands to a [`Decision`], with its tests at the bottom.
-//! [`super::decide`] dispatches to them.
+//! [`super::decide`] checks the stage (its `guard`) and dispatches to them, so a step here
+//! may take the stage its event applies in for granted.
 
+pub(super) mod activity;
+pub(super) mod document;
 pub(super) mod execution;
 pub(super) mod hold;
 pub(super) mod intake;
@@ -34,7 +37,8 @@ pub mod task_kind {
     pub const ATTACHMENT: &str = "attachment";
 }
 
-/// A decision that leaves the standing as it is, with `track` as the new record.
+/// A decision that leaves the standing as it is (a closed case stays closed for the same
+/// reason), with `track` as the new record.
 pub(super) fn stay(
     case: &CaseRecord,
     track: TrackState,
@@ -45,8 +49,8 @@ pub(super) fn stay(
     Decision {
         stage: case.stage,
         suspension: case.suspension,
-        close_reason: None,
-        close_note: String::new(),
+        close_reason: case.close_reason,
+        close_note: case.close_note.clone(),
         audit: Audit {
             kind,
             reason,

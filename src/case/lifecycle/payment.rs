@@ -2,7 +2,7 @@
 //! collection costs, interest, principal) as the law's quote computes it; an overpayment is
 //! recorded as such; paid in full closes the case from wherever it stands.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{stay, with_track};
@@ -20,23 +20,22 @@ pub(crate) fn received(
     policy: &TrackPolicy,
     today: NaiveDate,
     payment: &PaymentRecord,
+    recorded_at: DateTime<Utc>,
 ) -> Result<Decision, Rejection> {
     if payment.paid_on > today {
-        return Err(Rejection::Unknown(format!(
-            "a payment dated {} lies in the future",
-            payment.paid_on
-        )));
+        return Err(Rejection::PaymentInFuture(payment.paid_on));
     }
     if let Some(last) = case.track.payments.last()
         && payment.paid_on < last.paid_on
     {
-        return Err(Rejection::Unknown(format!(
-            "a payment dated {} precedes the last one recorded ({}); allocations are final",
-            payment.paid_on, last.paid_on
-        )));
+        return Err(Rejection::PaymentBeforeLast {
+            paid_on: payment.paid_on,
+            last: last.paid_on,
+        });
     }
-    let mut record = allocate(case, policy, payment).map_err(Rejection::Unknown)?;
+    let mut record = allocate(case, policy, payment).map_err(Rejection::Figures)?;
     record.recorded_on = today;
+    record.recorded_at = Some(recorded_at);
     let mut track = case.track.clone();
     track.payments.push(record.clone());
     let after = owed(
@@ -44,7 +43,7 @@ pub(crate) fn received(
         policy,
         payment.paid_on.max(today),
     )
-    .map_err(Rejection::Unknown)?;
+    .map_err(Rejection::Figures)?;
     let c = Money::from_cents;
     let amounts = vec![
         ("amount", c(record.amount_cents)),
@@ -104,9 +103,7 @@ pub(crate) fn reversed(
         .payments
         .iter()
         .position(|p| p.id == payment_id)
-        .ok_or_else(|| {
-            Rejection::Unknown(format!("the case has no payment {payment_id:?} to reverse"))
-        })?;
+        .ok_or_else(|| Rejection::NoSuchPayment(payment_id.to_owned()))?;
     let gone = case.track.payments[index].clone();
     let mut base = case.clone();
     base.track.payments.truncate(index);
@@ -119,7 +116,7 @@ pub(crate) fn reversed(
             overpaid_cents: 0,
             ..later.clone()
         };
-        let record = allocate(&base, policy, &fresh).map_err(Rejection::Unknown)?;
+        let record = allocate(&base, policy, &fresh).map_err(Rejection::Figures)?;
         base.track.payments.push(record);
     }
     let mut track = base.track;
@@ -139,7 +136,7 @@ pub(crate) fn reversed(
             old.advice.clone(),
         ));
     }
-    let after = owed(&with_track(case, &track), policy, today).map_err(Rejection::Unknown)?;
+    let after = owed(&with_track(case, &track), policy, today).map_err(Rejection::Figures)?;
     let c = Money::from_cents;
     let mut d = stay(
         case,
@@ -172,6 +169,11 @@ mod tests {
     use crate::case::decide::tests::{case, d};
     use crate::case::stage::Stage;
 
+    fn recorded() -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 3, 31, 10, 0, 0).unwrap()
+    }
+
     fn payment(id: &str, on: &str, cents: i64) -> PaymentRecord {
         PaymentRecord {
             id: id.into(),
@@ -193,6 +195,7 @@ mod tests {
             &policy,
             d("2026-03-31"),
             &payment("p1", "2026-03-31", 10_000),
+            recorded(),
         )
         .unwrap();
         let p = &first.track.payments[0];
@@ -213,6 +216,7 @@ mod tests {
             &policy,
             d("2026-03-31"),
             &payment("p2", "2026-03-31", 200_000),
+            recorded(),
         )
         .unwrap();
         let p = &second.track.payments[1];
@@ -234,7 +238,28 @@ mod tests {
             &policy,
             d("2026-04-01"),
             &payment("p3", "2026-03-30", 100),
+            recorded(),
         );
-        assert!(earlier.is_err());
+        assert_eq!(
+            earlier,
+            Err(Rejection::PaymentBeforeLast {
+                paid_on: d("2026-03-30"),
+                last: d("2026-03-31"),
+            })
+        );
+        let future = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &payment("p4", "2026-04-01", 100),
+            recorded(),
+        );
+        assert_eq!(future, Err(Rejection::PaymentInFuture(d("2026-04-01"))));
+        // The instant the office recorded it is the decision's, for the ledger and audit.
+        assert_eq!(second.track.payments[1].recorded_at, Some(recorded()));
+        assert_eq!(
+            second.audit.data["payment"]["recorded_at"],
+            "2026-03-31T10:00:00Z"
+        );
     }
 }

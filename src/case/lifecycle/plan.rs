@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use serde_json::json;
 
 use super::{euros, stay};
-use crate::case::decision::{Decision, Due, Effect, Rejection};
+use crate::case::decision::{Decision, Due, Effect, PlanProblem, Rejection};
 use crate::case::event::{JobKind, Timer};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
@@ -22,42 +22,37 @@ fn check_at(policy: &TrackPolicy, due_on: NaiveDate) -> Effect {
     }
 }
 
-/// ProposePaymentPlan: instalments in date order, each positive, the first within the
-/// policy's days.
+/// ProposePaymentPlan (a running track): instalments in date order, each positive, the
+/// first within the policy's days.
 pub(crate) fn proposed(
     case: &CaseRecord,
     policy: &TrackPolicy,
     today: NaiveDate,
     instalments: &[InstalmentRecord],
 ) -> Result<Decision, Rejection> {
-    if case.suspension != Suspension::None {
-        return Err(Rejection::WrongStage {
-            event: "plan_proposed",
-            stage: case.suspension.as_str(),
-        });
-    }
     let latest_first = today + Days::new(u64::from(policy.plan_first_instalment_within_days));
     let mut problems = Vec::new();
     let dates: Vec<NaiveDate> = instalments.iter().filter_map(|i| i.due_on).collect();
     if instalments.is_empty() || dates.len() != instalments.len() {
-        problems.push("every instalment needs a due date".to_owned());
+        problems.push(PlanProblem::NoDueDate);
     }
     if let Some(first) = dates.first()
         && (*first < today || *first > latest_first)
     {
-        problems.push(format!(
-            "the first instalment falls from {today} to {latest_first} (policy: within {} days)",
-            policy.plan_first_instalment_within_days
-        ));
+        problems.push(PlanProblem::FirstOutside {
+            from: today,
+            to: latest_first,
+            days: policy.plan_first_instalment_within_days,
+        });
     }
     if dates.windows(2).any(|w| w[0] >= w[1]) {
-        problems.push("instalments must be in date order, one per day".to_owned());
+        problems.push(PlanProblem::NotInOrder);
     }
     if instalments.iter().any(|i| i.amount_cents <= 0) {
-        problems.push("every instalment is more than zero".to_owned());
+        problems.push(PlanProblem::NotPositive);
     }
     if !problems.is_empty() {
-        return Err(Rejection::Unknown(problems.join("; ")));
+        return Err(Rejection::Plan(problems));
     }
     let total: i64 = instalments.iter().map(|i| i.amount_cents).sum();
     let mut track = case.track.clone();
@@ -94,7 +89,7 @@ pub(crate) fn proposed(
     Ok(d)
 }
 
-/// The grace days after the next unchecked instalment ran out.
+/// The grace days after the next unchecked instalment ran out (a case in its plan).
 pub(crate) fn check(
     case: &CaseRecord,
     policy: &TrackPolicy,
@@ -106,9 +101,6 @@ pub(crate) fn check(
         event: "timer_fired",
         stage: case.suspension.as_str(),
     };
-    if case.suspension != Suspension::PaymentPlan {
-        return Err(stale());
-    }
     let plan = track.plan.as_mut().ok_or_else(stale)?;
     let index = plan.checked;
     let instalment = plan.instalments.get(index).cloned().ok_or_else(stale)?;
@@ -179,7 +171,24 @@ mod tests {
             &[instalment("2026-06-11", 100)],
         );
         // 11 May + 30 days = 10 June: an 11 June first instalment is too late.
-        assert!(matches!(late, Err(Rejection::Unknown(m)) if m.contains("2026-06-10")));
+        assert!(matches!(
+            late,
+            Err(Rejection::Plan(p)) if p == [PlanProblem::FirstOutside {
+                from: d("2026-05-11"),
+                to: d("2026-06-10"),
+                days: 30,
+            }]
+        ));
+        // Every problem at once, in the caller's words.
+        let refused = proposed(&c, &policy, d("2026-05-11"), &[instalment("2026-05-15", 0)]);
+        assert_eq!(
+            refused.map_err(|r| r.to_string()),
+            Err("every instalment is more than zero".to_owned())
+        );
+        assert_eq!(
+            Rejection::Plan(vec![PlanProblem::NoDueDate, PlanProblem::NotInOrder]).to_string(),
+            "every instalment needs a due date; instalments must be in date order, one per day"
+        );
         let plan = [
             instalment("2026-05-15", 10_000),
             instalment("2026-06-15", 10_000),

@@ -1,17 +1,19 @@
 //! The recoverability check answered: proceed to the summons, a person reviews, or the
-//! case stops (insolvency) and closes as uncollectable with advice for the client.
+//! case stops (insolvency) and closes as uncollectable with advice for the client. An
+//! answer arriving while the track is paused waits for resumption, unless it is an
+//! insolvency; registers that could not be asked go to a person.
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::{stay, task_kind};
 use crate::case::decide::CASE_HANDLER_QUEUE;
-use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
-use crate::case::event::{Activity, JobKind};
+use crate::case::decision::{Decision, Due, Effect, NewTask};
+use crate::case::event::{Activity, JobKind, RegisterAnswer};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::recoverability::{Verdict, VerdictKind};
-use crate::case::stage::{CloseReason, Stage};
+use crate::case::stage::{CloseReason, Suspension};
 use crate::case::track::RecoverabilityRecord;
 
 /// The advice in the statement of a case stopped by an insolvency: file the claim with the
@@ -39,21 +41,17 @@ pub(crate) fn stop_advice(verdict: &Verdict) -> Vec<String> {
     advice
 }
 
-/// The check's output: the verdict as JSON (`{"verdict": …}`).
+/// The check's answer (a case in the recoverability stage).
 pub(crate) fn answered(
     case: &CaseRecord,
     policy: &TrackPolicy,
     today: NaiveDate,
-    output: &Value,
-) -> Result<Decision, Rejection> {
-    if case.stage != Stage::Recoverability {
-        return Err(Rejection::WrongStage {
-            event: "activity_succeeded",
-            stage: case.stage.as_str(),
-        });
+    answer: &RegisterAnswer,
+) -> Decision {
+    let verdict = answer.verdict.clone();
+    if case.suspension != Suspension::None && verdict.kind != VerdictKind::Stop {
+        return deferred(case, answer);
     }
-    let verdict: Verdict = serde_json::from_value(output["verdict"].clone())
-        .map_err(|e| Rejection::Unknown(format!("the check's verdict is unreadable: {e}")))?;
     let mut track = case.track.clone();
     track.recoverability = Some(RecoverabilityRecord {
         verdict: verdict.clone(),
@@ -108,9 +106,31 @@ pub(crate) fn answered(
         map.insert("verdict".into(), data["verdict"].clone());
         map.insert("checked_on".into(), data["checked_on"].clone());
         // The registers' raw answers, for the dossier.
-        map.insert("findings".into(), output["findings"].clone());
+        map.insert("findings".into(), answer.findings.clone());
     }
-    Ok(d)
+    d
+}
+
+/// Paused: the answer is kept in the dossier, but a verdict must not move a case on hold
+/// or in a plan; the registers are asked afresh on resumption. (An insolvency does apply
+/// at once: from its day the debtor may not pay the office and execution ends, art. 23
+/// and 33 Fw.)
+fn deferred(case: &CaseRecord, answer: &RegisterAnswer) -> Decision {
+    let check = JobKind::Activity(Activity::RecoverabilityCheck);
+    let mut track = case.track.clone();
+    track.deferred_timers.push(check.as_str().to_owned());
+    let mut d = stay(
+        case,
+        track,
+        "recoverability_deferred",
+        format!(
+            "the registers answered while {}; they are asked again on resumption",
+            case.suspension.as_str()
+        ),
+        Vec::new(),
+    );
+    d.audit.data = json!(answer);
+    d
 }
 
 /// The registers could not be asked after every retry: a person decides (proceed, stop,
@@ -142,9 +162,9 @@ pub(crate) fn reviewed(
     today: NaiveDate,
     outcome: &str,
     note: &str,
-) -> Result<Decision, Rejection> {
+) -> Decision {
     if outcome == "retry" {
-        return Ok(stay(
+        return stay(
             case,
             case.track.clone(),
             "recoverability_retried",
@@ -154,16 +174,16 @@ pub(crate) fn reviewed(
                 due: Due::Now,
                 payload: json!({}),
             }],
-        ));
+        );
     }
     if outcome == "proceed" {
-        return Ok(super::summons::draft(
+        return super::summons::draft(
             case,
             case.track.clone(),
             policy,
             today,
             "recoverability_reviewed",
-        ));
+        );
     }
     let advice = case
         .track
@@ -172,7 +192,7 @@ pub(crate) fn reviewed(
         .filter(|r| r.verdict.kind == VerdictKind::Stop || r.verdict.administrator.is_some())
         .map(|r| stop_advice(&r.verdict))
         .unwrap_or_default();
-    Ok(super::close(
+    super::close(
         case,
         case.track.clone(),
         policy,
@@ -181,7 +201,7 @@ pub(crate) fn reviewed(
         CloseReason::Uncollectable,
         format!("stopped after the recoverability review: {note}"),
         advice,
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -189,6 +209,7 @@ mod tests {
     use super::*;
     use crate::case::claim::DebtorKind;
     use crate::case::decide::tests::{case, d};
+    use crate::case::stage::Stage;
 
     #[test]
     fn unreachable_registers_become_a_review_whose_retry_looks_again() {
@@ -202,7 +223,7 @@ mod tests {
             [Effect::OpenTask(t)] if t.kind == task_kind::RECOVERABILITY_REVIEW
                 && t.outcomes.contains(&"retry".to_owned())
         ));
-        let retry = reviewed(&c, &policy, d("2026-05-22"), "retry", "").unwrap();
+        let retry = reviewed(&c, &policy, d("2026-05-22"), "retry", "");
         assert_eq!(
             retry.effects,
             vec![Effect::ScheduleJob {
@@ -211,7 +232,7 @@ mod tests {
                 payload: json!({}),
             }]
         );
-        let stop = reviewed(&c, &policy, d("2026-05-22"), "stop", "no assets").unwrap();
+        let stop = reviewed(&c, &policy, d("2026-05-22"), "stop", "no assets");
         assert_eq!(stop.close_reason, Some(CloseReason::Uncollectable));
     }
 
@@ -220,8 +241,11 @@ mod tests {
         let policy = TrackPolicy::default();
         let mut c = case(DebtorKind::Consumer);
         c.stage = Stage::Recoverability;
-        let proceed = json!({ "verdict": { "kind": "proceed", "reasons": [] } });
-        let drafted = answered(&c, &policy, d("2026-05-25"), &proceed).unwrap();
+        let proceed = RegisterAnswer {
+            verdict: serde_json::from_value(json!({ "kind": "proceed", "reasons": [] })).unwrap(),
+            findings: json!({}),
+        };
+        let drafted = answered(&c, &policy, d("2026-05-25"), &proceed);
         assert_eq!(
             drafted.stage,
             Stage::Summons,
@@ -239,7 +263,7 @@ mod tests {
         let paid = crate::case::track::allocate(&c, &policy, &payment).unwrap();
         assert_eq!(paid.to_principal_cents, 78_850);
         c.track.payments.push(paid);
-        let review = answered(&c, &policy, d("2026-05-25"), &proceed).unwrap();
+        let review = answered(&c, &policy, d("2026-05-25"), &proceed);
         assert_eq!(review.stage, Stage::Recoverability);
         assert!(
             review.audit.reason.contains("446,06"),

@@ -181,7 +181,7 @@ pub(crate) fn reviewed(
     note: &str,
 ) -> Result<Decision, Rejection> {
     let Some(current) = case.track.summons.clone() else {
-        return Err(Rejection::Unknown("no dagvaarding was drafted".into()));
+        return Err(Rejection::NoSummons);
     };
     if outcome != "approve" {
         let mut track = case.track.clone();
@@ -202,7 +202,7 @@ pub(crate) fn reviewed(
     }
     let mut track = case.track.clone();
     let mut s = if current.planned_service_on.is_some_and(|p| p <= today) {
-        figures(case, &track, policy, today).map_err(Rejection::Unknown)?
+        figures(case, &track, policy, today).map_err(Rejection::SummonsDraft)?
     } else {
         current
     };
@@ -252,7 +252,7 @@ pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Re
 }
 
 /// The hearing date: the case waits for the vonnis.
-pub(crate) fn hearing(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
+pub(crate) fn hearing(case: &CaseRecord, today: NaiveDate) -> Decision {
     let mut d = stay(
         case,
         case.track.clone(),
@@ -261,5 +261,117 @@ pub(crate) fn hearing(case: &CaseRecord, today: NaiveDate) -> Result<Decision, R
         Vec::new(),
     );
     d.stage = Stage::Judgment;
-    Ok(d)
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::decide::tests::{case, d};
+
+    fn drafted(policy: &TrackPolicy, on: &str) -> (CaseRecord, Decision) {
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Recoverability;
+        let drafted = draft(&c, c.track.clone(), policy, d(on), "recoverability_proceed");
+        c.stage = drafted.stage;
+        c.suspension = drafted.suspension;
+        c.track = drafted.track.clone();
+        (c, drafted)
+    }
+
+    #[test]
+    fn a_draft_waits_for_approval_then_is_served_and_the_hearing_comes() {
+        let policy = TrackPolicy::default();
+        // Drafted Mon 25 May 2026 for service on the next working day, Tue 26 May.
+        let (mut c, draft) = drafted(&policy, "2026-05-25");
+        assert_eq!(draft.stage, Stage::Summons);
+        let s = c.track.summons.clone().unwrap();
+        assert_eq!(s.planned_service_on, Some(d("2026-05-26")));
+        assert!(!s.approved, "the policy asks for approval");
+        assert!(s.court.contains("kantonrechter"), "{}", s.court);
+        assert!(matches!(
+            &draft.effects[0],
+            Effect::OpenTask(t) if t.kind == task_kind::SUMMONS_APPROVAL
+        ));
+        assert!(matches!(
+            &draft.effects[1],
+            Effect::ScheduleJob { payload, .. } if payload["kind"] == "summons"
+        ));
+        // Not approved yet: the service day's timer is stale.
+        assert!(served(&c, d("2026-05-26")).is_err());
+        let approved = reviewed(&c, &policy, d("2026-05-25"), "approve", "ok").unwrap();
+        assert_eq!(
+            approved.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::SummonsServed),
+                due: Due::StartOf(d("2026-05-26")),
+                payload: json!({}),
+            }]
+        );
+        c.track = approved.track;
+        let hearing_date = s.hearing_date.unwrap();
+        let done = served(&c, d("2026-05-26")).unwrap();
+        assert_eq!(
+            done.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::HearingHeld),
+                due: Due::StartOf(hearing_date),
+                payload: json!({}),
+            }]
+        );
+        c.track = done.track;
+        assert!(served(&c, d("2026-05-27")).is_err(), "served once");
+        assert_eq!(hearing(&c, hearing_date).stage, Stage::Judgment);
+    }
+
+    #[test]
+    fn a_late_approval_is_redrafted_and_a_rejection_holds_the_case() {
+        let policy = TrackPolicy::default();
+        let (c, _) = drafted(&policy, "2026-05-25");
+        // Approved on Wed 27 May, after the planned 26th: served the next working day.
+        let late = reviewed(&c, &policy, d("2026-05-27"), "approve", "").unwrap();
+        let s = late.track.summons.unwrap();
+        assert_eq!(s.planned_service_on, Some(d("2026-05-28")));
+        assert!(s.approved);
+        let rejected = reviewed(&c, &policy, d("2026-05-27"), "reject", "wrong court").unwrap();
+        assert_eq!(rejected.suspension, Suspension::OnHold);
+        assert_eq!(
+            rejected.track.hold.map(|h| h.reason),
+            Some("summons_rejected".to_owned())
+        );
+        let mut none = c.clone();
+        none.track.summons = None;
+        assert_eq!(
+            reviewed(&none, &policy, d("2026-05-27"), "approve", ""),
+            Err(Rejection::NoSummons)
+        );
+    }
+
+    #[test]
+    fn a_claim_above_the_kanton_limit_waits_for_a_lawyer() {
+        let policy = TrackPolicy {
+            approve_summons: false,
+            ..TrackPolicy::default()
+        };
+        // A business owes 30,000.00: above the kanton limit of 25,000 (a consumer's claim
+        // stays with the kantonrechter whatever its size).
+        let mut c = case(DebtorKind::Business);
+        c.stage = Stage::Recoverability;
+        c.claim.invoices[0].amount = Money::from_cents(3_000_000);
+        let d1 = draft(
+            &c,
+            c.track.clone(),
+            &policy,
+            d("2026-05-25"),
+            "recoverability_proceed",
+        );
+        assert_eq!(
+            (d1.stage, d1.suspension),
+            (Stage::Summons, Suspension::OnHold)
+        );
+        let hold = d1.track.hold.unwrap();
+        assert_eq!(hold.reason, "summons_draft");
+        assert!(hold.note.contains("advocaat"), "{}", hold.note);
+        assert!(d1.effects.is_empty());
+    }
 }
