@@ -313,7 +313,9 @@ pub fn insert_all(
         DbConnection::Pg(c) => {
             macro_rules! copy {
                 ($table:expr, $rows:expr) => {
-                    diesel::copy_from($table).from_insertable(&$rows).execute(c)?
+                    diesel::copy_from($table)
+                        .from_insertable(&$rows)
+                        .execute(c)?
                 };
             }
             copy!(cases::table, cases_in);

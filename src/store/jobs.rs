@@ -78,7 +78,7 @@ pub fn lease(conn: &mut DbConnection, r: LeaseRequest<'_>) -> Result<Vec<JobRow>
         .load::<JobRow>(lite)?,
     };
     // RETURNING gives no order.
-    rows.sort_by(|a, b| a.due_at.cmp(&b.due_at));
+    rows.sort_by_key(|a| a.due_at);
     Ok(rows)
 }
 
@@ -92,13 +92,21 @@ pub fn insert(conn: &mut DbConnection, rows: &[JobRow]) -> Result<(), StoreError
 
 /// Deletes a job this worker still holds: the job is done. `false` when the lease was lost
 /// (taken over, or the job was cancelled): then the caller must not commit its effects.
-pub fn consume(conn: &mut DbConnection, id: &str, worker: &str) -> Result<bool, StoreError> {
-    let deleted = diesel::delete(
-        jobs::table
-            .filter(jobs::id.eq(id))
-            .filter(jobs::leased_by.eq(worker)),
-    )
-    .execute(conn)?;
+/// `due_at` is the job's as leased: on PostgreSQL, where jobs are partitioned by it, it
+/// leads the delete to the one partition instead of every month's key index.
+pub fn consume(
+    conn: &mut DbConnection,
+    id: &str,
+    due_at: NaiveDateTime,
+    worker: &str,
+) -> Result<bool, StoreError> {
+    let held = jobs::table
+        .filter(jobs::id.eq(id))
+        .filter(jobs::leased_by.eq(worker));
+    let deleted = match conn {
+        DbConnection::Pg(pg) => diesel::delete(held.filter(jobs::due_at.eq(due_at))).execute(pg)?,
+        DbConnection::Sqlite(lite) => diesel::delete(held).execute(lite)?,
+    };
     Ok(deleted == 1)
 }
 

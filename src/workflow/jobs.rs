@@ -9,7 +9,7 @@ use tracing::Instrument;
 use super::effects::ConsumedJob;
 use super::pipeline::{Applied, Command};
 use super::{Actor, App};
-use crate::case::{Activity, ActivityOutput, Event, JobKind};
+use crate::case::{Activity, ActivityOutput, Event, JobKind, Timer};
 use crate::error::AppError;
 use crate::store::db_instant;
 use crate::store::jobs::{self, JobRow};
@@ -103,6 +103,90 @@ impl App {
         outcome
     }
 
+    /// Fires leased timers (each with a case) in one transaction through
+    /// [`super::pipeline::run_batch`]: one commit for the lot, each timer in a savepoint of
+    /// its own, so a timer that fails rolls back alone and is left to its lease (as a
+    /// single run's error would be). Sorted by case, so two instances' batches lock cases
+    /// in the same order. One span for the batch, linked to each job's scheduler.
+    pub(crate) async fn run_timers(
+        &self,
+        timers: Vec<(JobRow, Timer)>,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) {
+        let span = tracing::info_span!("jobs", otel.name = "job batch", jobs = timers.len());
+        for (job, _) in &timers {
+            if let Some(scheduled_by) = &job.trace_context {
+                telemetry::propagation::link_to_traceparent(&span, scheduled_by);
+            }
+        }
+        let mut timers = timers;
+        timers.sort_by(|(a, _), (b, _)| a.case_id.cmp(&b.case_id));
+        let _running: Vec<_> = timers
+            .iter()
+            .map(|(job, _)| telemetry::metrics::job_running(&job.kind))
+            .collect();
+        let commands = timers
+            .iter()
+            .map(|(job, timer)| {
+                let case_id = job.case_id.clone().unwrap_or_default();
+                let mut command =
+                    Command::new(case_id, Event::TimerFired(*timer), Actor(SYSTEM.into()));
+                command.job = Some(ConsumedJob {
+                    id: job.id.clone(),
+                    worker: worker.to_owned(),
+                    due_at: job.due_at,
+                });
+                command
+            })
+            .collect();
+        // Dated when it commits, not when the job was leased.
+        let now = now.max(self.clock.now());
+        let applied = match self
+            .execute_batch(commands, now)
+            .instrument(span.clone())
+            .await
+        {
+            Ok(applied) => applied,
+            Err(e) => {
+                let _in = span.enter();
+                tracing::warn!(error = %e, "timer batch failed; its leases will run out and it will be retried");
+                return;
+            }
+        };
+        let _in = span.enter();
+        let committed = now.max(self.clock.now());
+        for ((job, _), applied) in timers.into_iter().zip(applied) {
+            let ran = match applied {
+                Ok(Applied::Done { .. }) => {
+                    let due_at = crate::store::utc(job.due_at);
+                    telemetry::metrics::job_applied(&job.kind, committed - due_at);
+                    true
+                }
+                Ok(Applied::Rejected(rejection)) => {
+                    tracing::warn!(job.id = %job.id, %rejection, "job's event refused by the track; job dropped");
+                    true
+                }
+                Ok(Applied::LeaseLost) => {
+                    tracing::info!(job.id = %job.id, "lease lost to another instance; its result is theirs");
+                    false
+                }
+                Ok(Applied::Replayed(_)) => false,
+                Err(e) => {
+                    tracing::warn!(job.id = %job.id, error = %e, "timer failed; its lease will run out and it will be retried");
+                    false
+                }
+            };
+            if ran {
+                let _unheard = self.engine.ran.send(super::clock::Ran {
+                    job_id: job.id,
+                    attempts: job.attempts,
+                    due_at: job.due_at,
+                });
+            }
+        }
+    }
+
     async fn run_job_inner(
         &self,
         job: JobRow,
@@ -154,7 +238,11 @@ impl App {
         // Dated when it commits, not when the job was leased (a batch takes a while).
         let now = now.max(self.clock.now());
         let mut command = Command::new(case_id, event, Actor(SYSTEM.into()));
-        command.job = Some(ConsumedJob { id: job.id, worker });
+        command.job = Some(ConsumedJob {
+            id: job.id,
+            worker,
+            due_at: job.due_at,
+        });
         let applied = self.execute(command, now).await?;
         Ok(match applied {
             Applied::Done { case, .. } => {

@@ -7,9 +7,10 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::App;
+use crate::case::JobKind;
 use crate::clock::{Clock, SystemClock};
 use crate::store::db_instant;
-use crate::store::jobs::{self, LeaseRequest};
+use crate::store::jobs::{self, JobRow, LeaseRequest};
 
 /// How the engine runs in one instance.
 #[derive(Clone, Debug)]
@@ -105,12 +106,33 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
             }
             continue;
         }
-        for job in rows {
+        // In due order; each run of timers (two or more) in one transaction, each other
+        // job on its own (an activity calls out before its event is applied).
+        let mut timers = Vec::new();
+        let mut rows = rows.into_iter().peekable();
+        while let Some(job) = rows.next() {
             if *shutdown.borrow() {
                 break;
             }
-            if let Err(e) = app.run_job(job, &worker, now).await {
-                tracing::warn!(error = %e, "job run failed; its lease will run out and it will be retried");
+            match (JobKind::parse(&job.kind), &job.case_id) {
+                (Some(JobKind::Timer(timer)), Some(_)) => timers.push((job, timer)),
+                _ => run_one(&app, job, &worker, now).await,
+            }
+            let timer_next = rows
+                .peek()
+                .is_some_and(|next| matches!(JobKind::parse(&next.kind), Some(JobKind::Timer(_))));
+            if !timer_next {
+                match timers.len() {
+                    0 => {}
+                    1 => {
+                        let (job, _) = timers.remove(0);
+                        run_one(&app, job, &worker, now).await;
+                    }
+                    _ => {
+                        app.run_timers(std::mem::take(&mut timers), &worker, now)
+                            .await
+                    }
+                }
             }
         }
     }
@@ -124,6 +146,13 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
         Err(e) => {
             tracing::warn!(%worker, error = %e, "could not give leases back; they will run out")
         }
+    }
+}
+
+/// Runs one job; an error leaves it to its lease.
+async fn run_one(app: &App, job: JobRow, worker: &str, now: chrono::DateTime<chrono::Utc>) {
+    if let Err(e) = app.run_job(job, worker, now).await {
+        tracing::warn!(error = %e, "job run failed; its lease will run out and it will be retried");
     }
 }
 
