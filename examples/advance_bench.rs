@@ -7,8 +7,18 @@
 //!
 //! ```text
 //! cargo run --release --example advance_bench -- --database-url URL \
-//!     [--cases 20000] [--instances 2] [--workers 2]
+//!     [--cases 20000] [--instances 2] [--workers 2] [--batch 64] [--days 0] \
+//!     [--serve target/release/exploot --kill-after 30000 --lease-seconds 2]
 //! ```
+//!
+//! `--days D` moves the clock D days and 5 hours (the default, 0: 5 hours: the start-track
+//! timers alone; 40: each case also through its letter term, the recoverability check and
+//! what follows, three job-driven transitions a case). With `--serve BIN` the instances
+//! are `BIN serve` processes (PostgreSQL), `AdvanceClock` is called over gRPC on the last
+//! one, and `--kill-after N` SIGKILLs the first once N job-driven transitions have
+//! committed: its leases run out after `--lease-seconds` and the others take them over.
+//! Every run checks that no job's event committed twice (the job id each audit event of
+//! a job records).
 //!
 //! The database must be empty (a fresh `createdb`, or a new SQLite path). For the wait
 //! share the server needs `shared_preload_libraries = 'pg_stat_statements'` and
@@ -21,7 +31,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use diesel::sql_types::{BigInt, Double, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 use exploot::case::{Address, Client, ClientId, TrackPolicy};
-use exploot::clock::SystemClock;
+use exploot::clock::{Clock, SystemClock};
+use exploot::proto::{self as pb, admin_service_client::AdminServiceClient};
 use exploot::store::seed::{SyntheticCases, synthetic_cases};
 use exploot::store::{DbConnection, Store, StoreError};
 use exploot::workflow::{Actor, App, ClockTarget, DbClock, EngineConfig, run_workers};
@@ -40,6 +51,29 @@ struct Statement {
     calls: i64,
     #[diesel(sql_type = Double)]
     ms: f64,
+}
+
+/// Transitions the engine made (events of the `system` actor).
+async fn job_events(store: &Store) -> Result<i64, StoreError> {
+    store
+        .run(|conn| {
+            Ok::<_, StoreError>(
+                diesel::sql_query("SELECT count(*) AS n FROM case_events WHERE actor = 'system'")
+                    .get_result::<Count>(conn)?
+                    .n,
+            )
+        })
+        .await
+}
+
+/// Waits until `n` job-driven transitions have committed; answers how many had.
+async fn reached(store: &Store, n: i64) -> i64 {
+    loop {
+        match job_events(store).await {
+            Ok(done) if done >= n => return done,
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
 }
 
 fn flag(name: &str, default: &str) -> String {
@@ -137,57 +171,149 @@ async fn main() -> Result<(), String> {
             .map_err(|x| e(&x))?;
     }
 
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut apps = Vec::new();
-    let mut engines = Vec::new();
-    for k in 0..instances {
-        let store = Store::open(&url, pool).map_err(|x| e(&x))?;
-        let clock = Arc::new(
-            DbClock::open(store.clone(), start)
+    let reset = || async {
+        if pg {
+            store
+                .run(|conn| {
+                    if let DbConnection::Pg(c) = conn {
+                        diesel::sql_query("SELECT pg_stat_statements_reset()").execute(c)?;
+                    }
+                    Ok::<_, StoreError>(())
+                })
                 .await
-                .map_err(|x| e(&x))?,
-        );
-        let config = EngineConfig {
-            workers,
-            ..EngineConfig::default()
-        };
-        let app = App::with_engine(
-            store,
-            Arc::new(SystemClock),
-            Some(clock),
-            config,
-            stopped.clone(),
-        );
-        apps.push(app.clone());
-        engines.push(tokio::spawn(run_workers(
-            app,
-            format!("advance-{k}"),
-            stopped.clone(),
-        )));
-    }
-    let reset = if pg {
-        store
-            .run(|conn| {
-                if let DbConnection::Pg(c) = conn {
-                    diesel::sql_query("SELECT pg_stat_statements_reset()").execute(c)?;
-                }
-                Ok::<_, StoreError>(())
-            })
-            .await
-            .is_ok()
-    } else {
-        false
+                .is_ok()
+        } else {
+            false
+        }
     };
-    let began = Instant::now();
-    let (now, jobs_run) = apps[0]
-        .advance_clock(bench, ClockTarget::By(chrono::Duration::hours(5)))
+    let by = chrono::Duration::days(number("--days", "0")?) + chrono::Duration::hours(5);
+    let serve = flag("--serve", "");
+    let (took, jobs_run, reset) = if serve.is_empty() {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut apps = Vec::new();
+        let mut engines = Vec::new();
+        for k in 0..instances {
+            let store = Store::open(&url, pool).map_err(|x| e(&x))?;
+            let clock = Arc::new(
+                DbClock::open(store.clone(), start)
+                    .await
+                    .map_err(|x| e(&x))?,
+            );
+            let config = EngineConfig {
+                workers,
+                batch: number("--batch", "64")?,
+                ..EngineConfig::default()
+            };
+            let app = App::with_engine(
+                store,
+                Arc::new(SystemClock),
+                Some(clock),
+                config,
+                stopped.clone(),
+            );
+            apps.push(app.clone());
+            engines.push(tokio::spawn(run_workers(
+                app,
+                format!("advance-{k}"),
+                stopped.clone(),
+            )));
+        }
+        let reset = reset().await;
+        let began = Instant::now();
+        let (_, jobs_run) = apps[0]
+            .advance_clock(bench, ClockTarget::By(by))
+            .await
+            .map_err(|x| e(&x))?;
+        let took = began.elapsed();
+        let _all_stopping = stop.send(true);
+        for engine in engines {
+            engine.await.map_err(|x| e(&x))?;
+        }
+        (took, jobs_run, reset)
+    } else {
+        let token = exploot::workflow::tokens::issue(
+            &store,
+            exploot::workflow::Role::Admin,
+            None,
+            None,
+            SystemClock.now(),
+        )
         .await
-        .map_err(|x| e(&x))?;
-    let took = began.elapsed();
-    let _all_stopping = stop.send(true);
-    for engine in engines {
-        engine.await.map_err(|x| e(&x))?;
-    }
+        .map_err(|x| e(&x))?
+        .secret;
+        let lease = flag("--lease-seconds", "2");
+        let batch = flag("--batch", "64");
+        let mut servers = Vec::new();
+        let mut port = 0;
+        for _ in 0..instances {
+            port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|x| e(&x))?
+                .port();
+            servers.push(
+                std::process::Command::new(&serve)
+                    .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+                    .args(["--database-url", &url])
+                    .arg(format!("--clock=manual:{}", start.to_rfc3339()))
+                    .args(["--lease-seconds", &lease])
+                    .args(["--workers", &workers.to_string()])
+                    .args(["--job-batch", &batch])
+                    .args(["--pool-size", &pool.to_string()])
+                    .args(["--portal-listen", "off"])
+                    .env("RUST_LOG", "error")
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .map_err(|x| format!("{serve}: {x}"))?,
+            );
+        }
+        let channel = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+            .map_err(|x| e(&x))?
+            .connect_lazy();
+        let mut admin =
+            AdminServiceClient::new(exploot::cli::bearer::Bearer::new(&token)?.on(channel));
+        // Until the last instance answers.
+        let ready = Instant::now();
+        while admin.get_clock(pb::GetClockRequest {}).await.is_err() {
+            if ready.elapsed() > Duration::from_secs(60) {
+                return Err("the last instance did not answer in 60 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let reset = reset().await;
+        let kill_after = number("--kill-after", "0")?;
+        let began = Instant::now();
+        let advance = admin.advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::By(
+                prost_types::Duration {
+                    seconds: by.num_seconds(),
+                    nanos: 0,
+                },
+            )),
+        });
+        tokio::pin!(advance);
+        let mut killed = None;
+        let answer = loop {
+            tokio::select! {
+                answer = &mut advance => break answer,
+                at = reached(&store, kill_after), if kill_after > 0 && killed.is_none() => {
+                    servers[0].kill().map_err(|x| e(&x))?;
+                    killed = Some(at);
+                }
+            }
+        };
+        let took = began.elapsed();
+        for mut server in servers {
+            let _ = server.kill();
+            server.wait().map_err(|x| e(&x))?;
+        }
+        let answer = answer.map_err(|x| e(&x))?.into_inner();
+        match killed {
+            Some(at) => println!("instance 0 SIGKILLed after {at} job-driven transitions"),
+            None => println!("no instance killed"),
+        }
+        (took, answer.jobs_run, reset)
+    };
     let fired = store
         .run(|conn| {
             Ok::<_, StoreError>(
@@ -202,11 +328,29 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|x| e(&x))?;
     assert_eq!(fired, cases, "every timer fired, each on its own case");
+    let transitions = job_events(&store).await.map_err(|x| e(&x))?;
+    if pg {
+        let twice = store
+            .run(|conn| {
+                Ok::<_, StoreError>(
+                    diesel::sql_query(
+                        "SELECT count(*) - count(DISTINCT CAST(payload AS json)->'job'->>'id') AS n \
+                         FROM case_events WHERE actor = 'system'",
+                    )
+                    .get_result::<Count>(conn)?
+                    .n,
+                )
+            })
+            .await
+            .map_err(|x| e(&x))?;
+        assert_eq!(twice, 0, "a job's event committed twice");
+        println!("exactly once: {transitions} job-driven events, no job id twice");
+    }
     println!(
-        "AdvanceClock to {now}: {jobs_run} job runs, {fired} timers fired on distinct cases, \
-         {instances} instances × {workers} workers, in {:.2} s = {:.0}/s",
+        "AdvanceClock by {by}: {jobs_run} job runs counted, {transitions} job-driven transitions \
+         ({fired} cases), {instances} instances × {workers} workers, in {:.2} s = {:.0} transitions/s",
         took.as_secs_f64(),
-        cases as f64 / took.as_secs_f64()
+        transitions as f64 / took.as_secs_f64()
     );
     if !reset {
         println!("(no pg_stat_statements: the wait share is not measured)");
@@ -228,6 +372,12 @@ async fn main() -> Result<(), String> {
         })
         .await
         .map_err(|x| e(&x))?;
+    // The benchmark's own looks (its count of transitions, these statistics) are not the
+    // service's.
+    let statements: Vec<Statement> = statements
+        .into_iter()
+        .filter(|s| !s.query.contains("WHERE actor = ") && !s.query.contains("pg_stat_statements"))
+        .collect();
     let total: f64 = statements.iter().map(|s| s.ms).sum();
     // AdvanceClock's own statements: its looks at the due jobs, the next due instant, and
     // the clock row it moves.
