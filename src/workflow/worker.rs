@@ -106,30 +106,25 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
             }
             continue;
         }
-        // In due order; each run of timers (two or more) in one transaction, each other
-        // job on its own (an activity calls out before its event is applied).
-        let mut timers = Vec::new();
+        // In due order; each run of two or more jobs of cases in one transaction (see
+        // `App::run_batch`), anything else on its own.
+        let mut group = Vec::new();
         let mut rows = rows.into_iter().peekable();
         while let Some(job) = rows.next() {
             if *shutdown.borrow() {
                 break;
             }
-            match (JobKind::parse(&job.kind), &job.case_id) {
-                (Some(JobKind::Timer(timer)), Some(_)) => timers.push((job, timer)),
-                _ => run_one(&app, job, &worker, now).await,
+            if batchable(&job) {
+                group.push(job);
+            } else {
+                run_one(&app, job, &worker, now).await;
             }
-            let timer_next = rows
-                .peek()
-                .is_some_and(|next| matches!(JobKind::parse(&next.kind), Some(JobKind::Timer(_))));
-            if !timer_next {
-                match timers.len() {
+            if !rows.peek().is_some_and(batchable) {
+                match group.len() {
                     0 => {}
-                    1 => {
-                        let (job, _) = timers.remove(0);
-                        run_one(&app, job, &worker, now).await;
-                    }
+                    1 => run_one(&app, group.remove(0), &worker, now).await,
                     _ => {
-                        app.run_timers(std::mem::take(&mut timers), &worker, now)
+                        app.run_batch(std::mem::take(&mut group), &worker, now)
                             .await
                     }
                 }
@@ -147,6 +142,11 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
             tracing::warn!(%worker, error = %e, "could not give leases back; they will run out")
         }
     }
+}
+
+/// A job of a case whose kind this version knows: its event can join a batch.
+fn batchable(job: &JobRow) -> bool {
+    job.case_id.is_some() && JobKind::parse(&job.kind).is_some()
 }
 
 /// Runs one job; an error leaves it to its lease.
