@@ -25,9 +25,10 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(600);
 const LOOK_ROWS: i64 = 512;
 
 /// The longest wait between two looks while jobs are due: runs by other instances (and
-/// leases running out) are seen only by looking. No LISTEN/NOTIFY: diesel has no LISTEN,
-/// and a second PostgreSQL client library for it would cost more than one small look per
-/// 100 ms while a drain lasts.
+/// leases running out) are seen only by looking. No LISTEN/NOTIFY: diesel 2.3 reads
+/// notifications only when asked, on a connection held for it (so it would poll too), and
+/// a second PostgreSQL client library for a wake-up costs more than one small look per
+/// 100 ms without a run here while a drain lasts.
 const LOOK_EVERY_MAX: Duration = Duration::from_millis(100);
 
 /// How many finished runs an `AdvanceClock` under way may fall behind on before it loses
@@ -214,7 +215,7 @@ impl App {
     /// Waits until no job is due by `until`, noting each (job, attempt) seen due or run
     /// here. Between two looks it waits until this instance's workers have finished as
     /// many runs as the last look saw due (then all may be done), or a pause that grows to
-    /// [`LOOK_EVERY_MAX`] has passed (other instances' runs).
+    /// [`LOOK_EVERY_MAX`] has passed without a run here (other instances' runs).
     async fn drain(&self, until: DateTime<Utc>, wait: &mut Drain) -> Result<(), AppError> {
         let until = db_instant(until);
         let mut pause = Duration::from_millis(1);
@@ -235,8 +236,7 @@ impl App {
                 ));
             }
             self.engine.wake_workers.notify_waiters();
-            wait.hear(until, expect, tokio::time::Instant::now() + pause)
-                .await;
+            wait.hear(until, expect, pause).await;
             pause = (pause * 2).min(LOOK_EVERY_MAX);
         }
     }
@@ -271,15 +271,18 @@ impl Drain {
         }
     }
 
-    /// Notes runs as they finish until `expect` have, or `deadline`.
-    async fn hear(&mut self, until: NaiveDateTime, expect: usize, deadline: tokio::time::Instant) {
+    /// Notes runs as they finish until `expect` have, or `pause` passed with none (then
+    /// the runs, if any, are another instance's: look).
+    async fn hear(&mut self, until: NaiveDateTime, expect: usize, pause: Duration) {
         let mut finished = 0;
+        let mut deadline = tokio::time::Instant::now() + pause;
         while finished < expect {
             tokio::select! {
                 heard = self.heard.recv() => match heard {
                     Ok(ran) => {
                         self.note(ran, until);
                         finished += 1;
+                        deadline = tokio::time::Instant::now() + pause;
                     }
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
                         finished += usize::try_from(missed).unwrap_or(usize::MAX);
