@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
 
 use crate::api::auth::{AuthLayer, Gate};
 use crate::api::rate_limit::{RateLimit, RateLimiter};
@@ -225,7 +225,7 @@ pub async fn serve(
             app.clone()
         ))))
         .add_service(limited!(AdminServiceServer::new(AdminApi::new(app))))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .serve_with_incoming_shutdown(incoming(listener), shutdown)
         .await?;
     if let Err(e) = workers.await {
         tracing::error!(error = %e, "job workers panicked");
@@ -239,4 +239,12 @@ pub async fn serve(
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The accepted connections, with Nagle's algorithm off: a unary answer goes out in more
+/// than one small segment (headers, data, trailers), and with Nagle on, the later ones
+/// wait for the client's delayed ACK — which rides on its next request. The load curve
+/// showed it: at 50 calls/s the median latency was the 20 ms between calls.
+fn incoming(listener: TcpListener) -> TcpIncoming {
+    TcpIncoming::from(listener).with_nodelay(Some(true))
 }

@@ -57,8 +57,20 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.CaseService/Resume", HANDLERS),
     ("/exploot.v1.CaseService/WithdrawCase", HANDLERS),
     ("/exploot.v1.CaseService/RegisterJudgment", HANDLERS),
+    // The desk: finding a debtor's cases. A client: its own cases only.
+    ("/exploot.v1.CaseService/SearchCases", ANYONE),
+    ("/exploot.v1.CaseService/ListDebtorCases", ANYONE),
+    // The file's contact log and the debtor's details: the office's staff (the front
+    // office takes the calls and hears of a new address).
+    ("/exploot.v1.CaseService/AddNote", OFFICE),
+    ("/exploot.v1.CaseService/ListNotes", OFFICE),
+    ("/exploot.v1.CaseService/UpdateDebtor", OFFICE),
+    // Prevention: a client checks its prospective customers, the office its debtors.
+    ("/exploot.v1.CaseService/CheckDebtor", ANYONE),
     ("/exploot.v1.DocumentService/ListDocuments", ANYONE),
     ("/exploot.v1.DocumentService/GetDocument", ANYONE),
+    // Evidence for the file; a client: to its own cases only.
+    ("/exploot.v1.DocumentService/UploadDocument", ANYONE),
     ("/exploot.v1.IntakeService/ImportClaims", &[Client, Admin]),
     // The office's bank statements: the office's money, not a client's.
     ("/exploot.v1.IntakeService/ImportBankStatement", HANDLERS),
@@ -68,6 +80,9 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.TaskService/ListTasks", HANDLERS),
     ("/exploot.v1.TaskService/ClaimTask", HANDLERS),
     ("/exploot.v1.TaskService/CompleteTask", HANDLERS),
+    ("/exploot.v1.TaskService/UnclaimTask", HANDLERS),
+    ("/exploot.v1.TaskService/ReassignTask", HANDLERS),
+    ("/exploot.v1.TaskService/OpenTask", HANDLERS),
 ];
 
 /// The package whose every method needs a token; health and reflection stay open.

@@ -60,10 +60,7 @@ impl Gate {
                     Status::unauthenticated(refusal.to_string())
                 }
             })?;
-        if !self
-            .limiter
-            .admit(&principal.token_id, std::time::Instant::now())
-        {
+        if !self.limiter.admit(&principal.token_id) {
             let limit = self.limiter.limit();
             return Err(Status::resource_exhausted(format!(
                 "too many calls with this token: at most {} a second (bursts of {}); slow down and retry",

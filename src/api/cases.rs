@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, Violations};
 use super::principal;
+use super::rate_limit::{RateLimit, RateLimiter};
 use super::status::invalid_argument;
 use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
 use crate::case::{CaseFilter, Event};
@@ -22,7 +23,15 @@ const MAX_PAGE: i64 = 1000;
 pub struct CaseApi {
     app: App,
     watches: StreamSlots,
+    /// CheckDebtor's own buckets: each check may cost calls to paid registers.
+    checks: RateLimiter,
 }
+
+/// CheckDebtor per token: 20 at once, then one every 2 seconds.
+const CHECK_LIMIT: RateLimit = RateLimit {
+    per_second: 0.5,
+    burst: 20.0,
+};
 
 impl CaseApi {
     /// Serves `app`.
@@ -30,6 +39,7 @@ impl CaseApi {
         Self {
             app,
             watches: StreamSlots::new(WATCHES_PER_TOKEN),
+            checks: RateLimiter::new(CHECK_LIMIT),
         }
     }
 
@@ -239,6 +249,114 @@ impl CaseService for CaseApi {
         let judgment = convert::judgment(r.judgment.as_ref()).map_err(|v| invalid_argument(&v))?;
         let event = Event::JudgmentRegistered(judgment);
         self.command(&who, r.case_id, r.request_id, event).await
+    }
+
+    async fn search_cases(
+        &self,
+        request: Request<pb::SearchCasesRequest>,
+    ) -> Result<Response<pb::SearchCasesResponse>, Status> {
+        let who = principal(&request)?;
+        let (query, after, page_size) =
+            convert::search_request(request.get_ref(), DEFAULT_PAGE, MAX_PAGE)
+                .map_err(|v| invalid_argument(&v))?;
+        let (cases, next) = self.app.find_cases(&who, query, after, page_size).await?;
+        let iban = self.creditor_iban().await?;
+        Ok(Response::new(pb::SearchCasesResponse {
+            cases: cases
+                .iter()
+                .map(|c| convert::case_to_proto(c, &iban))
+                .collect(),
+            next_page_token: next.map(|c| c.token()).unwrap_or_default(),
+        }))
+    }
+
+    async fn list_debtor_cases(
+        &self,
+        request: Request<pb::ListDebtorCasesRequest>,
+    ) -> Result<Response<pb::ListDebtorCasesResponse>, Status> {
+        let who = principal(&request)?;
+        let found = self
+            .app
+            .list_debtor_cases(&who, request.into_inner().case_id)
+            .await?;
+        let iban = self.creditor_iban().await?;
+        Ok(Response::new(pb::ListDebtorCasesResponse {
+            cases: found
+                .cases
+                .iter()
+                .map(|(case, owed)| pb::DebtorCase {
+                    case: Some(convert::case_to_proto(case, &iban)),
+                    owed: owed.to_string(),
+                })
+                .collect(),
+            total_owed: found.total.to_string(),
+            as_of: found.as_of.to_string(),
+        }))
+    }
+
+    async fn check_debtor(
+        &self,
+        request: Request<pb::CheckDebtorRequest>,
+    ) -> Result<Response<pb::CheckDebtorResponse>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let subject = convert::check_subject(&r).map_err(|v| invalid_argument(&v))?;
+        if !self.checks.admit(&who.token_id) {
+            return Err(Status::resource_exhausted(
+                "too many debtor checks with this token: at most 20 at once, then one every 2 seconds",
+            ));
+        }
+        let check = self
+            .app
+            .check_debtor(&who, subject, r.postcode.trim().to_owned())
+            .await?;
+        Ok(Response::new(convert::check_to_proto(&check)))
+    }
+
+    async fn add_note(
+        &self,
+        request: Request<pb::AddNoteRequest>,
+    ) -> Result<Response<pb::Note>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let note = convert::new_note(&r).map_err(|v| invalid_argument(&v))?;
+        let listed = self
+            .app
+            .add_note(&who, r.case_id.clone(), r.request_id, note)
+            .await?;
+        Ok(Response::new(convert::note_to_proto(&r.case_id, &listed)))
+    }
+
+    async fn list_notes(
+        &self,
+        request: Request<pb::ListNotesRequest>,
+    ) -> Result<Response<pb::ListNotesResponse>, Status> {
+        let who = principal(&request)?;
+        let case_id = request.into_inner().case_id;
+        let notes = self.app.list_notes(&who, case_id.clone()).await?;
+        Ok(Response::new(pb::ListNotesResponse {
+            notes: notes
+                .iter()
+                .map(|n| convert::note_to_proto(&case_id, n))
+                .collect(),
+        }))
+    }
+
+    async fn update_debtor(
+        &self,
+        request: Request<pb::UpdateDebtorRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let change = convert::debtor_change(&r).map_err(|v| invalid_argument(&v))?;
+        let case = self
+            .app
+            .update_debtor(&who, r.case_id, r.request_id, change)
+            .await?;
+        Ok(Response::new(convert::case_to_proto(
+            &case,
+            &self.creditor_iban().await?,
+        )))
     }
 }
 

@@ -3,13 +3,14 @@
 use std::pin::Pin;
 
 use tokio_stream::Stream;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
 
 use super::convert::{self, Violations};
 use super::status::invalid_argument;
+use crate::case::evidence::{EvidenceKind, MAX_BYTES};
 use crate::page::Cursor;
 use crate::proto::{self as pb, document_service_server::DocumentService};
-use crate::workflow::{App, StoredDocument};
+use crate::workflow::{App, StoredDocument, Upload};
 
 /// Default and largest page of `ListDocuments`.
 const DEFAULT_PAGE: i64 = 50;
@@ -70,6 +71,60 @@ impl DocumentService for DocumentApi {
         Ok(Response::new(Box::pin(tokio_stream::iter(chunks(
             &document, &bytes,
         )))))
+    }
+
+    async fn upload_document(
+        &self,
+        request: Request<Streaming<pb::UploadDocumentRequest>>,
+    ) -> Result<Response<pb::Document>, Status> {
+        let who = super::principal(&request)?;
+        let upload = gather_upload(request.into_inner()).await?;
+        let document = self.app.upload_document(&who, upload).await?;
+        Ok(Response::new(document_to_proto(&document)))
+    }
+}
+
+/// Reads an upload's stream: the first message's fields (their text checked as the codec
+/// checks a unary request's) and every message's bytes, stopping once they pass
+/// [`MAX_BYTES`] (the rest is not read, and the answer names `data`).
+async fn gather_upload(mut stream: Streaming<pb::UploadDocumentRequest>) -> Result<Upload, Status> {
+    let mut first: Option<pb::UploadDocumentRequest> = None;
+    let mut bytes = Vec::new();
+    while let Some(mut message) = stream.message().await? {
+        if bytes.len() + message.data.len() > MAX_BYTES {
+            return Err(invalid_argument(&[crate::case::FieldViolation::new(
+                "data",
+                format!("the file is larger than {} MiB", MAX_BYTES >> 20),
+            )]));
+        }
+        bytes.append(&mut message.data);
+        if first.is_none() {
+            first = Some(message);
+        }
+    }
+    let first = first.unwrap_or_default();
+    let bad_text = super::text::violations(&first);
+    if !bad_text.is_empty() {
+        return Err(invalid_argument(&bad_text));
+    }
+    Ok(Upload {
+        case_id: first.case_id,
+        kind: evidence_kind(first.kind),
+        title: first.title,
+        file_name: first.file_name,
+        bytes,
+    })
+}
+
+/// The proto evidence kind; `None` for UNSPECIFIED or an unknown number.
+fn evidence_kind(raw: i32) -> Option<EvidenceKind> {
+    match pb::EvidenceKind::try_from(raw).ok()? {
+        pb::EvidenceKind::Unspecified => None,
+        pb::EvidenceKind::Invoice => Some(EvidenceKind::Invoice),
+        pb::EvidenceKind::Contract => Some(EvidenceKind::Contract),
+        pb::EvidenceKind::Correspondence => Some(EvidenceKind::Correspondence),
+        pb::EvidenceKind::JudgmentCopy => Some(EvidenceKind::JudgmentCopy),
+        pb::EvidenceKind::Other => Some(EvidenceKind::Other),
     }
 }
 

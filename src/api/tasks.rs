@@ -33,8 +33,9 @@ impl TaskService for TaskApi {
     ) -> Result<Response<pb::ListTasksResponse>, Status> {
         let query = list_query(request.into_inner()).map_err(|v| invalid_argument(&v))?;
         let (tasks, next) = self.app.list_tasks(query).await?;
+        let today = self.today().await?;
         Ok(Response::new(pb::ListTasksResponse {
-            tasks: tasks.iter().map(task_to_proto).collect(),
+            tasks: tasks.iter().map(|t| task_to_proto(t, today)).collect(),
             next_page_token: next.map(|c| c.token()).unwrap_or_default(),
         }))
     }
@@ -44,16 +45,9 @@ impl TaskService for TaskApi {
         request: Request<pb::ClaimTaskRequest>,
     ) -> Result<Response<pb::Task>, Status> {
         let r = request.into_inner();
-        let mut v = Violations::default();
-        if r.task_id.is_empty() {
-            v.add("task_id", "required");
-        }
-        if r.assignee.trim().is_empty() {
-            v.add("assignee", "required: who takes the task");
-        }
-        v.into_result(|| ()).map_err(|v| invalid_argument(&v))?;
+        task_and_assignee(&r.task_id, &r.assignee)?;
         let task = self.app.claim_task(r.task_id, r.assignee).await?;
-        Ok(Response::new(task_to_proto(&task)))
+        self.answer(&task).await
     }
 
     async fn complete_task(
@@ -82,8 +76,69 @@ impl TaskService for TaskApi {
             })
             .map_err(|v| invalid_argument(&v))?;
         let task = self.app.complete_task(&who, completion).await?;
-        Ok(Response::new(task_to_proto(&task)))
+        self.answer(&task).await
     }
+
+    async fn unclaim_task(
+        &self,
+        request: Request<pb::UnclaimTaskRequest>,
+    ) -> Result<Response<pb::Task>, Status> {
+        let r = request.into_inner();
+        if r.task_id.is_empty() {
+            return Err(invalid_argument(&[crate::case::FieldViolation::new(
+                "task_id", "required",
+            )]));
+        }
+        let task = self.app.unclaim_task(r.task_id).await?;
+        self.answer(&task).await
+    }
+
+    async fn reassign_task(
+        &self,
+        request: Request<pb::ReassignTaskRequest>,
+    ) -> Result<Response<pb::Task>, Status> {
+        let r = request.into_inner();
+        task_and_assignee(&r.task_id, &r.assignee)?;
+        let task = self.app.reassign_task(r.task_id, r.assignee).await?;
+        self.answer(&task).await
+    }
+
+    async fn open_task(
+        &self,
+        request: Request<pb::OpenTaskRequest>,
+    ) -> Result<Response<pb::Task>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        let task = convert::opened_task(&r).map_err(|v| invalid_argument(&v))?;
+        let task = self
+            .app
+            .open_task(&who, r.case_id, r.request_id, task)
+            .await?;
+        self.answer(&task).await
+    }
+}
+
+impl TaskApi {
+    /// Today in Amsterdam by the service clock: what "overdue" is judged by.
+    async fn today(&self) -> Result<chrono::NaiveDate, Status> {
+        Ok(crate::clock::amsterdam_local(self.app.service_now().await?).date())
+    }
+
+    async fn answer(&self, task: &Task) -> Result<Response<pb::Task>, Status> {
+        Ok(Response::new(task_to_proto(task, self.today().await?)))
+    }
+}
+
+/// ClaimTask's and ReassignTask's fields: a task and who takes it.
+fn task_and_assignee(task_id: &str, assignee: &str) -> Result<(), Status> {
+    let mut v = Violations::default();
+    if task_id.is_empty() {
+        v.add("task_id", "required");
+    }
+    if assignee.trim().is_empty() {
+        v.add("assignee", "required: who takes the task");
+    }
+    v.into_result(|| ()).map_err(|v| invalid_argument(&v))
 }
 
 fn list_query(r: pb::ListTasksRequest) -> Result<TaskQuery, Vec<crate::case::FieldViolation>> {
@@ -105,17 +160,26 @@ fn list_query(r: pb::ListTasksRequest) -> Result<TaskQuery, Vec<crate::case::Fie
     } else {
         v.check("page_token", Cursor::from_token(&r.page_token, "ListTasks"))
     };
+    let due_by = v
+        .check(
+            "due_on_or_before",
+            convert::optional_date(&r.due_on_or_before),
+        )
+        .flatten();
     let non_empty = |s: String| if s.is_empty() { None } else { Some(s) };
     v.into_result(|| TaskQuery {
         queue: non_empty(r.queue),
         case_id: non_empty(r.case_id),
         state,
+        assignee: non_empty(r.assignee),
+        due_by,
+        overdue: r.overdue,
         after,
         page_size,
     })
 }
 
-fn task_to_proto(t: &Task) -> pb::Task {
+fn task_to_proto(t: &Task, today: chrono::NaiveDate) -> pb::Task {
     let state = match t.state {
         TaskState::Open => pb::TaskState::Open,
         TaskState::Claimed => pb::TaskState::Claimed,
@@ -136,5 +200,7 @@ fn task_to_proto(t: &Task) -> pb::Task {
         note: t.note.clone(),
         created_at: Some(convert::timestamp(t.created_at)),
         updated_at: Some(convert::timestamp(t.updated_at)),
+        due_on: t.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        overdue: t.overdue(today),
     }
 }

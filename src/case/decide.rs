@@ -107,6 +107,9 @@ pub fn decide(
         Event::JudgmentRegistered(judgment) => {
             lifecycle::judgment::registered(case, policy, today, judgment)
         }
+        Event::NoteAdded(note) => Ok(lifecycle::desk::note_added(case, note)),
+        Event::TaskOpened(task) => Ok(lifecycle::desk::task_opened(case, task)),
+        Event::DebtorUpdated(change) => Ok(lifecycle::desk::debtor_updated(case, change)),
     }
 }
 
@@ -127,7 +130,11 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
                 output: ActivityOutput::Document(_),
                 ..
             }
-            | Event::PaymentReversed { .. } => Ok(()),
+            | Event::PaymentReversed { .. }
+            // The file stays open to the desk: a call about a closed case, a new address.
+            | Event::NoteAdded(_)
+            | Event::TaskOpened(_)
+            | Event::DebtorUpdated(_) => Ok(()),
             _ => Err(Rejection::Closed(
                 case.close_reason.map_or("no reason", CloseReason::as_str),
             )),
@@ -171,6 +178,9 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
         | Event::ActivityFailed { .. }
         | Event::ProbeRequested { .. }
         | Event::TaskCompleted { .. }
+        | Event::NoteAdded(_)
+        | Event::TaskOpened(_)
+        | Event::DebtorUpdated(_)
         | Event::Withdraw { .. }
         | Event::PaymentReceived { .. }
         | Event::PaymentReversed { .. } => (true, false),

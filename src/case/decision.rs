@@ -53,6 +53,17 @@ pub enum Effect {
     },
     /// Open a task.
     OpenTask(NewTask),
+    /// Open a task due on a day, taken by a person (`assignee` empty: open in its queue).
+    OpenDueTask {
+        /// The task.
+        task: NewTask,
+        /// Due on.
+        due_on: chrono::NaiveDate,
+        /// Who has it.
+        assignee: String,
+    },
+    /// Store the debtor's new details (and the case's search keys with them).
+    ChangeDebtor(Box<super::Debtor>),
     /// Cancel the case's open tasks of a kind (`None`: all of them).
     CloseTasks {
         /// Which.

@@ -234,6 +234,78 @@ pub enum Event {
     },
     /// The court's judgment was registered.
     JudgmentRegistered(JudgmentRecord),
+    /// A note on the file (AddNote): a contact, a promise to pay, a defence, a remark.
+    NoteAdded(NoteRecord),
+    /// A person opened a task on the case by hand (TaskService.OpenTask).
+    TaskOpened(OpenedTask),
+    /// The debtor's address, e-mail, phone or IBAN changed (UpdateDebtor).
+    DebtorUpdated(DebtorChange),
+}
+
+/// A note as recorded: who wrote it is the event's actor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRecord {
+    /// `call_in`, `call_out`, `email_in`, `email_out`, `letter_in`, `letter_out`, `visit`,
+    /// `promise_to_pay`, `defence` or `internal` ([`NOTE_KINDS`]).
+    pub kind: String,
+    /// When it happened (may be before it was written down).
+    pub at: DateTime<Utc>,
+    /// The text.
+    pub text: String,
+    /// A follow-up on this day: a task in the author's queue.
+    pub follow_up_on: Option<chrono::NaiveDate>,
+    /// For a promise to pay: the day promised; a check on that day.
+    pub promised_on: Option<chrono::NaiveDate>,
+    /// The author (the actor), for the tasks and the defence record.
+    pub author: String,
+    /// The author's role: the queue its tasks wait in.
+    pub queue: String,
+}
+
+/// The kinds of note.
+pub const NOTE_KINDS: [&str; 10] = [
+    "call_in",
+    "call_out",
+    "email_in",
+    "email_out",
+    "letter_in",
+    "letter_out",
+    "visit",
+    "promise_to_pay",
+    "defence",
+    "internal",
+];
+
+/// A task a person opens by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedTask {
+    /// A short kind, e.g. `call_back`.
+    pub kind: String,
+    /// One line for the work list.
+    pub title: String,
+    /// Due on.
+    pub due_on: chrono::NaiveDate,
+    /// The queue (a role) it waits in.
+    pub queue: String,
+    /// Assigned to (empty: open in the queue).
+    pub assignee: String,
+}
+
+/// New contact details of the debtor; `None` leaves a field as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DebtorChange {
+    /// The new address.
+    pub address: Option<super::Address>,
+    /// The new e-mail.
+    pub email: Option<String>,
+    /// The new phone.
+    pub phone: Option<String>,
+    /// The new IBAN.
+    pub iban: Option<super::Iban>,
+    /// Why (e.g. "verhuisd").
+    pub reason: String,
+    /// Where the office learnt it (e.g. "BRP", "debiteur telefonisch").
+    pub source: String,
 }
 
 impl Event {
@@ -253,6 +325,9 @@ impl Event {
             Self::Resume { .. } => "resume",
             Self::PlanProposed { .. } => "plan_proposed",
             Self::JudgmentRegistered(_) => "judgment_registered",
+            Self::NoteAdded(_) => "note_added",
+            Self::TaskOpened(_) => "task_opened",
+            Self::DebtorUpdated(_) => "debtor_updated",
         }
     }
 }

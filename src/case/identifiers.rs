@@ -58,35 +58,45 @@ impl KvkNumber {
     }
 }
 
-/// An IBAN whose ISO 13616 mod-97 checksum holds, stored without spaces in upper case.
+/// An IBAN whose ISO 13616 mod-97 checksum holds and whose length and account part are
+/// those of its country, stored without spaces in upper case.
+///
+/// The check is `iban_validate`'s, not written here: it carries the SWIFT IBAN registry
+/// (each country's length and account format, e.g. `NL` = 4 letters and 10 digits), which a
+/// hand-written checksum cannot know, and it refuses the check digits 00 and 01 that no
+/// bank issues. This type only keeps the office's texts for what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Iban(String);
 
 impl Iban {
-    /// Checks the form and the checksum; spaces are ignored, letters may be lower case.
+    /// Checks the form, the checksum and the country's format; spaces are ignored,
+    /// letters may be lower case.
     pub fn parse(raw: &str) -> Result<Self, String> {
+        use iban::{ParseBaseIbanError, ParseIbanError};
+
         let compact = compact(raw, &[]);
-        let bytes = compact.as_bytes();
-        let well_formed = (15..=34).contains(&bytes.len())
-            && bytes[..2].iter().all(u8::is_ascii_uppercase)
-            && bytes[2..4].iter().all(u8::is_ascii_digit)
-            && bytes[4..].iter().all(u8::is_ascii_alphanumeric);
-        if !well_formed {
-            return Err(
-                "an IBAN is a country code, 2 check digits and up to 30 letters or digits".into(),
-            );
-        }
-        if compact.starts_with("NL") && bytes.len() != 18 {
-            return Err("a Dutch IBAN has 18 characters".into());
-        }
-        // Move the first four characters to the end; mod 97 must be 1.
-        let rearranged: Vec<u8> = bytes[4..].iter().chain(&bytes[..4]).copied().collect();
-        if mod97(&rearranged) == 1 {
-            Ok(Self(compact))
-        } else {
-            Err("the IBAN's check digits do not match (typo?)".into())
-        }
+        let refusal = match compact.parse::<iban::Iban>() {
+            Ok(_) => return Ok(Self(compact)),
+            Err(refusal) => refusal,
+        };
+        let country = compact.get(..2).unwrap_or_default();
+        Err(match refusal {
+            ParseIbanError::InvalidBaseIban {
+                source: ParseBaseIbanError::InvalidFormat,
+            } => "an IBAN is a country code, 2 check digits and up to 30 letters or digits".into(),
+            _ if country == "NL" && compact.len() != 18 => "a Dutch IBAN has 18 characters".into(),
+            ParseIbanError::InvalidBaseIban {
+                source: ParseBaseIbanError::InvalidChecksum,
+            } => "the IBAN's check digits do not match (typo?)".into(),
+            ParseIbanError::InvalidBban(_) => format!(
+                "the account part does not have the form of an IBAN of {country} \
+                 (a letter where a digit belongs, or the wrong length)"
+            ),
+            ParseIbanError::UnknownCountry(_) => {
+                format!("{country} is not a country that issues IBANs")
+            }
+        })
     }
 
     /// The IBAN without spaces.
@@ -96,7 +106,7 @@ impl Iban {
 }
 
 /// ISO 7064 mod 97-10 of upper-case letters and digits, letters counting as 10 … 35: the
-/// check of an IBAN (rearranged) and of a sole trader's VAT number.
+/// check of a sole trader's VAT number (the IBAN's is `iban_validate`'s).
 fn mod97(text: &[u8]) -> u32 {
     text.iter().fold(0u32, |acc, &b| {
         let value = if b.is_ascii_digit() {
@@ -253,10 +263,29 @@ mod tests {
             Iban::parse("NL91 ABNA 0417 1643 00").unwrap().as_str(),
             "NL91ABNA0417164300"
         );
+        assert_eq!(
+            Iban::parse("nl91abna0417164300").unwrap().as_str(),
+            "NL91ABNA0417164300"
+        );
         assert!(Iban::parse("GB82 WEST 1234 5698 7654 32").is_ok());
-        assert!(Iban::parse("NL92ABNA0417164300").is_err());
-        assert!(Iban::parse("NL91ABNA041716430").is_err());
-        assert!(Iban::parse("").is_err());
+        assert!(Iban::parse("BE68 5390 0754 7034").is_ok(), "15 characters");
+        let refused = |raw: &str| Iban::parse(raw).unwrap_err();
+        assert!(refused("NL92ABNA0417164300").contains("check digits"));
+        assert!(refused("NL91ABNA041716430").contains("18 characters"));
+        assert!(refused("").contains("country code, 2 check digits"));
+        assert!(refused("NL91-ABNA-0417").contains("country code, 2 check digits"));
+    }
+
+    #[test]
+    fn iban_country_formats() {
+        // Checksums that hold on accounts that do not exist in that form: a German IBAN is
+        // 22 characters, a Dutch account is 4 letters and 10 digits, XX is no country.
+        // Each was made by computing its check digits (ISO 13616, mod 97 = 1).
+        let refused = |raw: &str| Iban::parse(raw).unwrap_err();
+        assert!(refused("DE5137040044053201300").contains("form of an IBAN of DE"));
+        assert!(refused("NL92ABNA04171643AB").contains("form of an IBAN of NL"));
+        assert!(refused("XX0900012345678").contains("XX is not a country"));
+        assert!(Iban::parse("DE89370400440532013000").is_ok());
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod client;
 mod decide;
 mod decision;
 mod event;
+pub mod evidence;
 mod filter;
 mod identifiers;
 mod lifecycle;
@@ -14,6 +15,7 @@ mod payment_reference;
 mod policy;
 mod record;
 pub mod recoverability;
+pub mod search;
 mod stage;
 pub mod text;
 pub mod track;
@@ -23,8 +25,8 @@ pub use client::{Client, StoredClient};
 pub use decide::{CASE_HANDLER_QUEUE, decide};
 pub use decision::{Audit, Decision, Due, Effect, NewTask, PlanProblem, Rejection};
 pub use event::{
-    Activity, ActivityOutput, DocumentRendered, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE,
-    OFFICE_MISSING_TASK, RegisterAnswer, Timer,
+    Activity, ActivityOutput, DebtorChange, DocumentRendered, Event, JOB_FAILED_TASK, JobKind,
+    NO_OFFICE, NOTE_KINDS, NoteRecord, OFFICE_MISSING_TASK, OpenedTask, RegisterAnswer, Timer,
 };
 pub use filter::CaseFilter;
 pub use identifiers::{Bic, ClientId, Iban, KvkNumber, Postcode, VatNumber};

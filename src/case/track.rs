@@ -51,6 +51,9 @@ pub struct TrackState {
     pub plan: Option<PlanRecord>,
     /// The client's final statement, once closed.
     pub statement: Option<Statement>,
+    /// The defences the debtor raised (notes of kind `defence`), oldest first: the
+    /// dagvaarding states them (art. 111 lid 3 Rv).
+    pub defences: Vec<DefenceRecord>,
     /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
     /// from the client with the case, never stored here.
     #[serde(skip)]
@@ -104,6 +107,18 @@ pub struct ReversedPayment {
     pub reversed_on: Option<NaiveDate>,
     /// Why (the bank's return reason, or a person's words).
     pub reason: String,
+}
+
+/// A defence the debtor raised, as a note recorded it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DefenceRecord {
+    /// When the debtor raised it.
+    pub raised_on: Option<NaiveDate>,
+    /// What the debtor said, in the note's words.
+    pub text: String,
+    /// Who recorded it.
+    pub recorded_by: String,
 }
 
 /// Why and since when the track is on hold.

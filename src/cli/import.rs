@@ -3,17 +3,21 @@
 //! end, and `FILE.rejects.csv` holding the rows that need the client's attention (rejected
 //! or conflicting) with the reason in an `errors` column — fix them there and import that
 //! file again: rows already stored come back as duplicates, never twice.
+//!
+//! The progress bar is `indicatif`'s (it was escape codes written here): its stderr target
+//! draws nothing when stderr is not a terminal (or `TERM=dumb`), limits redrawing to 20 a
+//! second, and clears its line at the end; what is written here is only what it shows.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use csv::StringRecord;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -113,20 +117,6 @@ pub fn rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.rejects.csv"))
 }
 
-/// Counts the bytes read, for the progress bar's percentage and ETA.
-struct Counting<R> {
-    inner: R,
-    read: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
 /// A claim that will not be sent, with its reason.
 struct LocalReject {
     records: Vec<StringRecord>,
@@ -145,14 +135,9 @@ pub async fn import(
     let bearer = Bearer::new(token)?;
     let opened = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
-    let read = Arc::new(AtomicU64::new(0));
-    let input = BufReader::with_capacity(
-        1 << 16,
-        Counting {
-            inner: opened,
-            read: Arc::clone(&read),
-        },
-    );
+    // The bar counts the bytes read, for the percentage and the ETA.
+    let progress = Progress::new(size, ProgressDrawTarget::stderr());
+    let input = BufReader::with_capacity(1 << 16, progress.bar.wrap_read(opened));
     let mut csv =
         ClaimsCsv::new(input, client_id).map_err(|e| format!("{}: {e}", file.display()))?;
     for column in csv.ignored_columns() {
@@ -232,7 +217,6 @@ pub async fn import(
         file: file.to_owned(),
         ..Summary::default()
     };
-    let mut progress = Progress::new(size, read);
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let broken = loop {
         tokio::select! {
@@ -244,7 +228,7 @@ pub async fn import(
                 Ok(None) => break None,
                 Err(status) => break Some(status),
             },
-            _ = tick.tick() => progress.draw(summary.claims()),
+            _ = tick.tick() => progress.show(summary.claims()),
         }
         for reject in lock(&local).drain(..) {
             summary.rejected += 1;
@@ -409,55 +393,112 @@ impl Rejects {
     }
 }
 
-/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+/// A one-line progress bar: the percentage of the file's bytes read, the claims answered,
+/// claims a second and the time left (from the bytes).
 struct Progress {
+    bar: ProgressBar,
     started: Instant,
-    size: u64,
-    read: Arc<AtomicU64>,
-    terminal: bool,
 }
 
 impl Progress {
-    fn new(size: u64, read: Arc<AtomicU64>) -> Self {
+    /// A bar of `size` bytes drawn on `target` (stderr in use: hidden unless a terminal).
+    fn new(size: u64, target: ProgressDrawTarget) -> Self {
+        let style =
+            ProgressStyle::with_template("[{bar:30}] {percent:>3}%  {msg}  ETA {eta_precise}")
+                .expect("a valid template")
+                .progress_chars("#-");
+        let bar = ProgressBar::with_draw_target(Some(size), target).with_style(style);
         Self {
+            bar,
             started: Instant::now(),
-            size,
-            read,
-            terminal: std::io::stderr().is_terminal(),
         }
     }
 
-    fn draw(&mut self, claims: u64) {
-        if !self.terminal {
-            return;
-        }
-        const WIDTH: usize = 30;
-        let fraction = if self.size == 0 {
-            0.0
-        } else {
-            (self.read.load(Ordering::Relaxed) as f64 / self.size as f64).min(1.0)
-        };
-        let elapsed = self.started.elapsed().as_secs_f64();
-        let rate = claims as f64 / elapsed.max(1e-3);
-        let eta = if fraction > 0.0 {
-            let left = (elapsed * (1.0 - fraction) / fraction).round() as u64;
-            format!("{}:{:02}", left / 60, left % 60)
-        } else {
-            "-:--".to_owned()
-        };
-        let filled = (fraction * WIDTH as f64) as usize;
-        eprint!(
-            "\r\x1b[2K[{}{}] {:>3.0}%  {claims} claims  {rate:.0} claims/s  ETA {eta}",
-            "#".repeat(filled),
-            "-".repeat(WIDTH - filled),
-            fraction * 100.0
-        );
-        let _ = std::io::stderr().flush();
+    /// Shows `claims` answered so far and their rate.
+    fn show(&self, claims: u64) {
+        let rate = claims as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar
+            .set_message(format!("{claims} claims  {rate:.0} claims/s"));
     }
 
+    /// Takes the bar off the screen, before the summary is printed.
     fn clear(&self) {
-        if self.terminal {
-            eprint!("\r\x1b[2K");
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use indicatif::TermLike;
+
+    use super::*;
+
+    /// A terminal 80 columns wide that keeps what is written to it.
+    #[derive(Debug, Default, Clone)]
+    struct Screen(Arc<Mutex<String>>);
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            80
         }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, line: &str) -> std::io::Result<()> {
+            lock(&self.0).push_str(line);
+            lock(&self.0).push('\n');
+            Ok(())
+        }
+        fn write_str(&self, text: &str) -> std::io::Result<()> {
+            lock(&self.0).push_str(text);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            lock(&self.0).clear();
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_bar_shows_the_bytes_read_the_claims_and_their_rate() {
+        let screen = Screen::default();
+        let progress = Progress::new(200, ProgressDrawTarget::term_like(Box::new(screen.clone())));
+        let mut file = progress.bar.wrap_read(&[b'x'; 200][..]);
+        file.read_exact(&mut [0; 50]).expect("50 bytes");
+        progress.show(7);
+        let line = lock(&screen.0).clone();
+        assert!(
+            line.starts_with(&format!(
+                "[{}{}]  25%  7 claims  ",
+                "#".repeat(7),
+                "-".repeat(23)
+            )),
+            "{line:?}"
+        );
+        assert!(line.contains(" claims/s  ETA "), "{line:?}");
+        progress.clear();
+        assert_eq!(*lock(&screen.0), "", "cleared before the summary");
+    }
+
+    #[test]
+    fn on_stderr_the_bar_is_hidden_unless_it_is_a_terminal() {
+        use std::io::IsTerminal;
+
+        let progress = Progress::new(100, ProgressDrawTarget::stderr());
+        assert_eq!(progress.bar.is_hidden(), !std::io::stderr().is_terminal());
     }
 }

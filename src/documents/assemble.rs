@@ -244,7 +244,15 @@ fn summons_draft(
             letter_sent_on: case.track.letter_sent_on,
             delivery_days: policy.letter_delivery_days,
             payments,
-            defences: Vec::new(),
+            defences: case
+                .track
+                .defences
+                .iter()
+                .map(|d| match d.raised_on {
+                    Some(on) => format!("{} ({})", d.text, crate::law::format_date_nl(on)),
+                    None => d.text.clone(),
+                })
+                .collect(),
             evidence,
             witnesses: Vec::new(),
         },

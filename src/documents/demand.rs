@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::{BODY, Style};
 use super::{
     BuildError, InvoiceLine, Office, Parties, RenderError, amount, amount_row,
-    amount_row_if_positive, invoice_table, letter_opening, nl, nl_weekday, payment_instructions,
+    amount_row_if_positive, invoice_table, letter_opening_to, nl, nl_weekday, payment_instructions,
     quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
@@ -107,12 +107,10 @@ impl Demand {
             self.sent_on,
             &self.reference,
         );
-        let mut to = self.parties.debtor.clone();
-        to.name = format!(
-            "{} — ter attentie van de directie",
-            self.parties.debtor.name
-        );
-        letter_opening(
+        // A company's board is addressed on a line of its own, under the name.
+        let mut to = self.parties.debtor.address_lines();
+        to.insert(1, "t.a.v. de directie".to_owned());
+        letter_opening_to(
             &mut doc,
             &self.parties.office,
             &to,

@@ -156,15 +156,36 @@ pub fn text_width(text: &str, style: Style, size: f32) -> f32 {
     units * size / per_em
 }
 
+/// The space between two blocks set side by side.
+const GUTTER: f32 = 12.0;
+
+/// `lines` as set in a block `width` wide: a line that fits is kept as it is (spacing and
+/// all), a longer one wrapped.
+fn fitted(lines: &[String], style: Style, size: f32, width: f32) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|line| {
+            if text_width(line, style, size) <= width {
+                vec![line.clone()]
+            } else {
+                wrap(line, style, size, width)
+            }
+        })
+        .collect()
+}
+
 /// Splits `text` into lines no wider than `width`; explicit newlines break too. A word
-/// wider than the line stands alone on its line.
+/// wider than the line is broken between its characters.
 pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let space = text_width(" ", style, size);
     for paragraph in text.split('\n') {
         let mut line = String::new();
         let mut line_width = 0.0;
-        for word in glue_euro_signs(paragraph) {
+        for word in glue_euro_signs(paragraph)
+            .iter()
+            .flat_map(|word| split_wide(word, style, size, width))
+        {
             let word = word.as_str();
             let w = text_width(word, style, size);
             if !line.is_empty() && line_width + space + w > width {
@@ -181,6 +202,27 @@ pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// `word` in pieces no wider than `width` (a hostile or unusual name with no spaces);
+/// a word that fits is one piece.
+fn split_wide(word: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+    if text_width(word, style, size) <= width {
+        return vec![word.to_owned()];
+    }
+    let mut pieces = vec![String::new()];
+    for c in word.chars() {
+        let mut buf = [0u8; 4];
+        let piece = pieces.last_mut().expect("never empty");
+        if !piece.is_empty()
+            && text_width(piece, style, size) + text_width(c.encode_utf8(&mut buf), style, size)
+                > width
+        {
+            pieces.push(String::new());
+        }
+        pieces.last_mut().expect("never empty").push(c);
+    }
+    pieces
 }
 
 /// The words of `text`, a lone euro sign kept with the amount after it, so `€ 42,04` never
@@ -287,6 +329,11 @@ impl Doc {
 
     /// A block of lines (an address) set without gaps.
     pub fn lines(&mut self, left: f32, lines: &[String], style: Style, size: f32) {
+        let lines = fitted(lines, style, size, RIGHT - left);
+        self.set_lines(left, &lines, style, size);
+    }
+
+    fn set_lines(&mut self, left: f32, lines: &[String], style: Style, size: f32) {
         let line_height = size * LEADING;
         self.need(line_height * lines.len() as f32);
         for line in lines {
@@ -298,16 +345,19 @@ impl Doc {
     }
 
     /// Two blocks side by side (e.g. the debtor's address and the letter's details), the
-    /// cursor ending below the longer one.
+    /// cursor ending below the longer one. A line too long for its block wraps within it,
+    /// so a long name never runs into the details beside it.
     pub fn side_by_side(&mut self, left: &[String], right_x: f32, right: &[String], size: f32) {
         let line_height = size * LEADING;
+        let left = fitted(left, Style::Regular, size, right_x - LEFT - GUTTER);
+        let right = fitted(right, Style::Regular, size, RIGHT - right_x);
         let rows = left.len().max(right.len());
         self.need(line_height * rows as f32);
         let top = self.y;
-        self.lines(LEFT, left, Style::Regular, size);
+        self.set_lines(LEFT, &left, Style::Regular, size);
         let after_left = self.y;
         self.y = top;
-        self.lines(right_x, right, Style::Regular, size);
+        self.set_lines(right_x, &right, Style::Regular, size);
         self.y = self.y.min(after_left);
     }
 
@@ -635,6 +685,34 @@ mod tests {
             assert!(text_width(line, Style::Regular, 10.0) <= 150.0, "{line}");
         }
         assert_eq!(lines.join(" "), text);
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_broken_between_its_characters() {
+        let name = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessen";
+        let lines = wrap(&format!("B.V. {name}"), Style::Regular, 10.0, 120.0);
+        assert!(lines.len() > 2, "{lines:?}");
+        for line in &lines {
+            assert!(text_width(line, Style::Regular, 10.0) <= 120.0, "{line}");
+        }
+        assert_eq!(lines.concat(), format!("B.V.{name}"));
+    }
+
+    #[test]
+    fn a_line_that_fits_keeps_its_spacing_and_a_long_one_wraps_in_its_block() {
+        let short = "1234 AB  Utrecht".to_owned();
+        assert_eq!(
+            fitted(std::slice::from_ref(&short), Style::Regular, 10.0, 200.0),
+            vec![short]
+        );
+        let long = "Stichting ".repeat(20);
+        let lines = fitted(&[long], Style::Regular, 10.0, 200.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| text_width(l, Style::Regular, 10.0) <= 200.0)
+        );
     }
 
     #[test]

@@ -732,11 +732,30 @@ fn letter_opening(
     subject: &str,
     salutation: &str,
 ) {
+    letter_opening_to(
+        doc,
+        office,
+        &to.address_lines(),
+        details,
+        subject,
+        salutation,
+    );
+}
+
+/// [`letter_opening`] to an address block of its own (e.g. with an attention line).
+fn letter_opening_to(
+    doc: &mut Doc,
+    office: &Office,
+    to: &[String],
+    details: &[(&str, String)],
+    subject: &str,
+    salutation: &str,
+) {
     let right_x = 345.0;
     doc.lines(right_x, &office.address_lines(), Style::Regular, 8.5);
     doc.space(34.0);
     let detail_lines: Vec<String> = details.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-    doc.side_by_side(&to.address_lines(), right_x, &detail_lines, layout::BODY);
+    doc.side_by_side(to, right_x, &detail_lines, layout::BODY);
     doc.space(26.0);
     doc.paragraph(subject, Style::Bold, layout::BODY);
     doc.space(8.0);

@@ -23,6 +23,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 
 use crate::api::rate_limit::{RateLimit, RateLimiter};
@@ -74,8 +75,14 @@ pub async fn serve(
         imports: Arc::default(),
     };
     tracing::info!(address = %config.listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "portal serving");
+    // Nagle off, as for the gRPC server: a page's last segment must not wait for an ACK.
+    let listener = config.listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::warn!(error = %e, "TCP_NODELAY not set on a portal connection");
+        }
+    });
     axum::serve(
-        config.listener,
+        listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)

@@ -187,10 +187,7 @@ pub(crate) async fn sign_in(
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         return forbidden(lang);
     }
-    if !state
-        .sign_in_limit
-        .admit(&peer.ip().to_string(), std::time::Instant::now())
-    {
+    if !state.sign_in_limit.admit(&peer.ip().to_string()) {
         let page = sign_in_page(
             lang,
             &form.csrf,

@@ -2,11 +2,24 @@
 //! backoff on timeouts, dropped connections and 5xx only; a circuit breaker that stops
 //! calling a register that keeps failing; the database cache that makes a batch of cases of
 //! one debtor cost one call; and one tracing span per lookup without personal data.
+//!
+//! The retries are `backon`'s (its exponential backoff and retry loop, on tokio's timer, so
+//! a test with paused time skips the waits). No jitter: an instance has at most its job
+//! workers' lookups in flight and identical requests already wait for the first, so there
+//! is no herd of clients to spread, and the waits stay the ones `RetryPolicy` documents.
+//!
+//! The circuit breaker is written here: the crates that offer one are either single
+//! releases without users (`nobreak`, `rssafecircuit`, `circuitbreaker-rs`) or, like
+//! `failsafe` (last release July 2024), let every call through a half-open circuit rather
+//! than one trial, measure time with `std::time::Instant` (not pausable in tests) and bring
+//! `rand` 0.8 and `pin-project` into the build, for what is sixty lines here.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -246,35 +259,40 @@ impl Transport {
             .map_err(|()| LookupError::CircuitOpen {
                 register: self.register,
             })?;
-        let attempts = self.retry.attempts.max(1);
-        let mut backoff = self.retry.first_backoff;
-        let mut last = String::new();
-        for attempt in 1..=attempts {
-            if attempt > 1 {
-                tracing::debug!(attempt, error = %last, "retrying");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(self.retry.max_backoff);
-            }
+        let sent = AtomicU32::new(0);
+        // Every failure `attempt` reports is a retryable one: a transport error or a 5xx.
+        let attempt = || async {
+            sent.fetch_add(1, Ordering::Relaxed);
             match self.send_once(request).await {
-                Ok((status, body)) if status < 500 => {
-                    self.breaker.succeeded();
-                    return Ok(Reply {
-                        status,
-                        body,
-                        fetched_at: self.clock.now(),
-                        attempts: attempt,
-                    });
-                }
-                Ok((status, _)) => last = format!("HTTP {status}"),
-                Err(e) => last = e,
+                Ok((status, body)) if status < 500 => Ok((status, body)),
+                Ok((status, _)) => Err(format!("HTTP {status}")),
+                Err(e) => Err(e),
+            }
+        };
+        let answered = attempt
+            .retry(backoff(&self.retry))
+            .notify(|error, wait| tracing::debug!(error = %error, ?wait, "retrying"))
+            .await;
+        let attempts = sent.load(Ordering::Relaxed);
+        match answered {
+            Ok((status, body)) => {
+                self.breaker.succeeded();
+                Ok(Reply {
+                    status,
+                    body,
+                    fetched_at: self.clock.now(),
+                    attempts,
+                })
+            }
+            Err(last) => {
+                self.breaker.failed(trial);
+                Err(LookupError::Unavailable {
+                    register: self.register,
+                    attempts,
+                    last,
+                })
             }
         }
-        self.breaker.failed(trial);
-        Err(LookupError::Unavailable {
-            register: self.register,
-            attempts,
-            last,
-        })
     }
 
     async fn send_once<B>(&self, request: &Request<B>) -> Result<(u16, String), String>
@@ -312,6 +330,16 @@ fn describe(error: reqwest::Error) -> String {
     } else {
         format!("{kind}: {detail}")
     }
+}
+
+/// The waits between the attempts of `policy`: `first_backoff`, then twice as long each
+/// time up to `max_backoff`; `attempts - 1` of them.
+fn backoff(policy: &RetryPolicy) -> ExponentialBuilder {
+    ExponentialBuilder::new()
+        .with_min_delay(policy.first_backoff)
+        .with_max_delay(policy.max_backoff)
+        .with_factor(2.0)
+        .with_max_times(policy.attempts.max(1) as usize - 1)
 }
 
 fn error_kind(error: &LookupError) -> &'static str {
@@ -395,6 +423,8 @@ pub(crate) fn http_client(
 
 #[cfg(test)]
 mod tests {
+    use backon::BackoffBuilder;
+
     use super::*;
 
     #[test]
@@ -415,6 +445,27 @@ mod tests {
         breaker.succeeded();
         assert_eq!(breaker.admit(), Ok(false));
         assert_eq!(breaker.admit(), Ok(false));
+    }
+
+    #[test]
+    fn the_waits_double_up_to_the_cap_and_stop_with_the_attempts() {
+        let waits = |attempts, first, max| -> Vec<Duration> {
+            backoff(&RetryPolicy {
+                attempts,
+                first_backoff: Duration::from_millis(first),
+                max_backoff: Duration::from_millis(max),
+            })
+            .build()
+            .collect()
+        };
+        let ms = Duration::from_millis;
+        assert_eq!(
+            waits(6, 500, 5_000),
+            [ms(500), ms(1_000), ms(2_000), ms(4_000), ms(5_000)]
+        );
+        assert_eq!(waits(3, 5, 20), [ms(5), ms(10)]);
+        assert_eq!(waits(1, 500, 5_000), [], "one attempt: no retry");
+        assert_eq!(waits(0, 500, 5_000), [], "zero counts as one");
     }
 
     #[test]

@@ -64,7 +64,18 @@ pub fn insert(
         DbConnection::Sqlite(c) => insert.execute(c)?,
         DbConnection::Pg(c) => insert.execute(c)?,
     };
-    Ok(())
+    super::search::insert(conn, &[search_keys(case)])
+}
+
+/// The search keys of a new case (`store::search`).
+pub(super) fn search_keys(case: &NewCase) -> super::search::CaseKeys {
+    super::search::CaseKeys::of(
+        &case.id,
+        &case.claim.debtor,
+        &case.claim.client_reference,
+        case.payment_reference.as_str(),
+        None,
+    )
 }
 
 /// The rows that store a new case: one place decides how a case is written, whether it
@@ -452,5 +463,35 @@ pub fn update_standing(
         cases::updated_at.eq(db_instant(now)),
     ))
     .execute(conn)?;
+    if updated == 1
+        && let Some(judgment) = &standing.track.judgment
+    {
+        super::search::set_court_case(conn, id, &judgment.court_case_number)?;
+    }
     Ok(updated == 1)
+}
+
+/// Writes the debtor's new details (UpdateDebtor), inside the caller's transaction.
+pub fn update_debtor(
+    conn: &mut DbConnection,
+    case_id: &str,
+    debtor: &Debtor,
+) -> Result<(), StoreError> {
+    let row = party_row(case_id, debtor);
+    diesel::update(
+        parties::table
+            .filter(parties::case_id.eq(case_id))
+            .filter(parties::role.eq(DEBTOR)),
+    )
+    .set((
+        parties::street.eq(row.street),
+        parties::postcode.eq(row.postcode),
+        parties::city.eq(row.city),
+        parties::country.eq(row.country),
+        parties::email.eq(row.email),
+        parties::phone.eq(row.phone),
+        parties::iban.eq(row.iban),
+    ))
+    .execute(conn)?;
+    Ok(())
 }

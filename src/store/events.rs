@@ -85,3 +85,17 @@ pub fn list_from(
         .select(EventRow::as_select())
         .load(conn)?)
 }
+
+/// A case's audit events of one kind, oldest first.
+pub fn list_kind(
+    conn: &mut DbConnection,
+    case_id: &str,
+    kind: &str,
+) -> Result<Vec<EventRow>, StoreError> {
+    Ok(case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .filter(case_events::kind.eq(kind))
+        .order(case_events::sequence.asc())
+        .select(EventRow::as_select())
+        .load(conn)?)
+}

@@ -350,5 +350,9 @@ pub fn insert_all(
             insert_prepared!(jobs::table, jobs_in);
         }
     }
-    Ok(())
+    let keys: Vec<_> = new
+        .iter()
+        .map(|imported| super::cases::search_keys(&imported.case))
+        .collect();
+    super::search::insert(conn, &keys)
 }

@@ -24,6 +24,7 @@ pub mod rates;
 pub mod register_cache;
 pub mod rows;
 pub mod schema;
+pub mod search;
 pub mod seed;
 pub mod tasks;
 pub mod tokens;
@@ -183,7 +184,10 @@ impl Store {
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|v| v.len()),
         };
-        applied.map_err(|e| StoreError::Migration(e.to_string()))
+        let applied = applied.map_err(|e| StoreError::Migration(e.to_string()))?;
+        // Cases stored before the search keys existed (or seeded in bulk) get theirs.
+        search::backfill(&mut conn)?;
+        Ok(applied)
     }
 
     fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {

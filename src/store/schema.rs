@@ -219,6 +219,7 @@ diesel::table! {
         note -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        due_on -> Nullable<Date>,
     }
 }
 
@@ -306,3 +307,22 @@ diesel::joinable!(portal_sessions -> portal_users (user_id));
 
 // The portal's case search filters cases by subqueries on their debtor and payments.
 diesel::allow_tables_to_appear_in_same_query!(cases, parties, payments);
+
+diesel::table! {
+    /// The debtor's name key of each case (`store::search`), full-text indexed.
+    case_search (id) {
+        id -> BigInt,
+        case_id -> Text,
+        name_key -> Text,
+    }
+}
+
+diesel::table! {
+    /// The exact search keys of each case (`store::search`).
+    case_keys (kind, value, case_id) {
+        kind -> Text,
+        value -> Text,
+        case_id -> Text,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(cases, case_search, case_keys);

@@ -1,6 +1,6 @@
 //! Tasks for people: open, claim, complete, list with keyset paging.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::tasks;
@@ -36,6 +36,8 @@ pub struct TaskRow {
     pub note: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The day it is due (tasks opened by hand or by a note); `None`: no date.
+    pub due_on: Option<NaiveDate>,
 }
 
 impl TaskRow {
@@ -116,6 +118,43 @@ pub fn claim(
     Ok(updated == 1)
 }
 
+/// Gives a claimed task back to its queue. `false` when it was not claimed.
+pub fn unclaim(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        tasks::table
+            .filter(tasks::id.eq(id))
+            .filter(tasks::state.eq(state::CLAIMED)),
+    )
+    .set((
+        tasks::state.eq(state::OPEN),
+        tasks::claimed_by.eq(""),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Gives an open or claimed task to `assignee`. `false` when it was neither.
+pub fn reassign(
+    conn: &mut DbConnection,
+    id: &str,
+    assignee: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        tasks::table
+            .filter(tasks::id.eq(id))
+            .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED])),
+    )
+    .set((
+        tasks::state.eq(state::CLAIMED),
+        tasks::claimed_by.eq(assignee),
+        tasks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
 /// Marks an open or claimed task completed. `false` when it was neither.
 pub fn complete(
     conn: &mut DbConnection,
@@ -148,6 +187,12 @@ pub struct TaskFilter {
     pub case_id: Option<String>,
     /// Only in this state.
     pub state: Option<&'static str>,
+    /// Only taken by this person (`claimed_by`).
+    pub assignee: Option<String>,
+    /// Only due on or before this day.
+    pub due_by: Option<NaiveDate>,
+    /// Only overdue on this day: due before it and still open or claimed.
+    pub overdue_on: Option<NaiveDate>,
 }
 
 /// One page of tasks in creation order (oldest first) after the cursor (created_at, id),
@@ -167,6 +212,17 @@ pub fn list(
     }
     if let Some(state) = filter.state {
         query = query.filter(tasks::state.eq(state));
+    }
+    if let Some(assignee) = &filter.assignee {
+        query = query.filter(tasks::claimed_by.eq(assignee.clone()));
+    }
+    if let Some(day) = filter.due_by {
+        query = query.filter(tasks::due_on.le(day));
+    }
+    if let Some(day) = filter.overdue_on {
+        query = query
+            .filter(tasks::due_on.lt(day))
+            .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED]));
     }
     if let Some(cursor) = after {
         let at = db_instant(cursor.created_at);

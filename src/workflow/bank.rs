@@ -516,6 +516,7 @@ fn open_task(
             note: String::new(),
             created_at: db_instant(now),
             updated_at: db_instant(now),
+            due_on: None,
         },
     )?;
     stored.outcome = if ambiguous {

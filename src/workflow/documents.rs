@@ -78,7 +78,13 @@ pub struct DocumentPage {
 /// The id of the document of `kind` with `data_json` in case `case_id`: a UUID made of the
 /// first 16 bytes of their SHA-256, so the same render request always names the same row.
 pub fn document_id(case_id: &str, kind: DocumentKind, data_json: &str) -> String {
-    let text = format!("{case_id}\u{1f}{}\u{1f}{data_json}", kind.as_str());
+    upload_id(case_id, kind.as_str(), data_json)
+}
+
+/// The id of a document of `kind` named by `what` (its data, or an upload's SHA-256) in
+/// case `case_id`: the same request always names the same row.
+pub(super) fn upload_id(case_id: &str, kind: &str, what: &str) -> String {
+    let text = format!("{case_id}\u{1f}{kind}\u{1f}{what}");
     let hex = crate::digest::sha256_hex(text.as_bytes());
     format!(
         "{}-{}-{}-{}-{}",
@@ -247,7 +253,7 @@ impl App {
 
 /// The case's stage, suspension and policy version (for the audit event); NOT_FOUND when
 /// there is no such case.
-fn case_standing(
+pub(super) fn case_standing(
     conn: &mut DbConnection,
     case_id: &str,
 ) -> Result<(Stage, Suspension, i64), AppError> {

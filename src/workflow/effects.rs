@@ -11,10 +11,12 @@ use serde_json::{Map, Value, json};
 use uuid::{ContextV7, Timestamp, Uuid};
 
 use crate::case::track::PaymentRecord;
-use crate::case::{CaseRecord, Decision, Due, Effect, JobKind, TrackPolicy};
+use crate::case::{CaseRecord, Debtor, Decision, Due, Effect, JobKind, TrackPolicy};
 use crate::clock::{amsterdam_instant, amsterdam_start_of};
+use crate::store::cases;
 use crate::store::jobs::{self, JobRow};
 use crate::store::payments::PaymentRow;
+use crate::store::search::{self, CaseKeys};
 use crate::store::tasks::{self, TaskRow, state};
 use crate::store::{DbConnection, StoreError, db_instant};
 
@@ -42,6 +44,8 @@ pub(crate) enum Write {
     Task(TaskRow),
     /// Cancel the case's open tasks of a kind (`None`: all).
     CloseTasks(Option<String>),
+    /// Store the debtor's new details and the case's search keys that follow from them.
+    Debtor(Box<CaseKeys>, Box<Debtor>),
 }
 
 /// The audit event of a decision, as appended to `case_events`.
@@ -84,7 +88,7 @@ impl Rows {
             .effects
             .iter()
             .map(|effect| {
-                let write = write_of(&case.id, effect, now, max_attempts);
+                let write = write_of(case, effect, now, max_attempts);
                 if let Write::Job(job) = &write {
                     due_now |= job.due_at <= db_instant(now);
                 }
@@ -136,12 +140,17 @@ pub(crate) fn write(
             Write::CloseTasks(kind) => {
                 tasks::cancel(conn, case_id, kind.as_deref(), db_instant(now))?;
             }
+            Write::Debtor(keys, debtor) => {
+                cases::update_debtor(conn, case_id, debtor)?;
+                search::replace(conn, keys)?;
+            }
         }
     }
     Ok(())
 }
 
-fn write_of(case_id: &str, effect: &Effect, now: DateTime<Utc>, max_attempts: i32) -> Write {
+fn write_of(case: &CaseRecord, effect: &Effect, now: DateTime<Utc>, max_attempts: i32) -> Write {
+    let case_id = case.id.as_str();
     match effect {
         Effect::ScheduleJob { kind, due, payload } => Write::Job(JobRow {
             id: new_id(now),
@@ -173,7 +182,38 @@ fn write_of(case_id: &str, effect: &Effect, now: DateTime<Utc>, max_attempts: i3
             note: String::new(),
             created_at: db_instant(now),
             updated_at: db_instant(now),
+            due_on: None,
         }),
+        Effect::OpenDueTask {
+            task,
+            due_on,
+            assignee,
+        } => Write::Task(TaskRow {
+            id: new_id(now),
+            case_id: Some(case_id.to_owned()),
+            kind: task.kind.clone(),
+            queue: task.queue.clone(),
+            state: if assignee.is_empty() {
+                state::OPEN
+            } else {
+                state::CLAIMED
+            }
+            .to_owned(),
+            title: task.title.clone(),
+            details: task.details.to_string(),
+            outcomes: json!(task.outcomes).to_string(),
+            claimed_by: assignee.clone(),
+            outcome: String::new(),
+            note: String::new(),
+            created_at: db_instant(now),
+            updated_at: db_instant(now),
+            due_on: Some(*due_on),
+        }),
+        Effect::ChangeDebtor(debtor) => {
+            let mut changed = case.clone();
+            changed.claim.debtor = (**debtor).clone();
+            Write::Debtor(Box::new(CaseKeys::of_record(&changed)), debtor.clone())
+        }
         Effect::CloseTasks { kind } => Write::CloseTasks(kind.clone()),
     }
 }

@@ -371,6 +371,7 @@ impl App {
                         queue: None,
                         case_id: case_id.clone(),
                         state: Some(open),
+                        ..TaskFilter::default()
                     };
                     let mut after = None;
                     loop {

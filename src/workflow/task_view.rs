@@ -1,7 +1,7 @@
 //! Tasks as the callers see them: typed state, the outcomes as a list, instants in UTC;
 //! and the page request of `ListTasks`. The `tasks` rows stay in the store.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::App;
 use crate::error::AppError;
@@ -69,6 +69,16 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Due on (tasks opened by hand or by a note).
+    pub due_on: Option<NaiveDate>,
+}
+
+impl Task {
+    /// Whether it is overdue on `today`: due before it and not done.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        matches!(self.state, TaskState::Open | TaskState::Claimed)
+            && self.due_on.is_some_and(|due| due < today)
+    }
 }
 
 impl TryFrom<TaskRow> for Task {
@@ -92,6 +102,7 @@ impl TryFrom<TaskRow> for Task {
             note: row.note,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
+            due_on: row.due_on,
         })
     }
 }
@@ -105,6 +116,12 @@ pub struct TaskQuery {
     pub case_id: Option<String>,
     /// Only in this state.
     pub state: Option<TaskState>,
+    /// Only taken by this person.
+    pub assignee: Option<String>,
+    /// Only due on or before this day.
+    pub due_by: Option<NaiveDate>,
+    /// Only the overdue ones (due before today, not done).
+    pub overdue: bool,
     /// Continue after this task.
     pub after: Option<Cursor>,
     /// At most this many.
@@ -117,10 +134,14 @@ impl App {
         &self,
         query: TaskQuery,
     ) -> Result<(Vec<Task>, Option<Cursor>), AppError> {
+        let today = crate::clock::amsterdam_local(self.service_now().await?).date();
         let filter = TaskFilter {
             queue: query.queue,
             case_id: query.case_id,
             state: query.state.map(TaskState::as_str),
+            assignee: query.assignee,
+            due_by: query.due_by,
+            overdue_on: query.overdue.then_some(today),
         };
         let (rows, next) = self
             .store

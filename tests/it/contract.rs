@@ -31,6 +31,12 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "QuoteCase",
                 "WatchCase",
                 "RegisterJudgment",
+                "SearchCases",
+                "ListDebtorCases",
+                "AddNote",
+                "ListNotes",
+                "UpdateDebtor",
+                "CheckDebtor",
             ],
         ),
         (
@@ -43,11 +49,18 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
         ),
         (
             "exploot.v1.TaskService",
-            vec!["ListTasks", "ClaimTask", "CompleteTask"],
+            vec![
+                "ListTasks",
+                "ClaimTask",
+                "CompleteTask",
+                "UnclaimTask",
+                "ReassignTask",
+                "OpenTask",
+            ],
         ),
         (
             "exploot.v1.DocumentService",
-            vec!["ListDocuments", "GetDocument"],
+            vec!["ListDocuments", "GetDocument", "UploadDocument"],
         ),
         ("exploot.v1.CalculatorService", vec!["QuoteClaim"]),
         (

@@ -9,6 +9,7 @@ mod binary;
 mod calculator;
 mod cases;
 mod contract;
+mod desk;
 mod documents;
 mod engine;
 mod faults;

@@ -14,7 +14,7 @@ use crate::harness::server::default_start;
 use crate::harness::{TestDb, TestServer, on_both_backends};
 
 /// The real clients against the fakes, with short timeouts, backoffs and breaker.
-fn registers(kvk: &FakeRegister, cir: &FakeRegister) -> Registers {
+pub(crate) fn registers(kvk: &FakeRegister, cir: &FakeRegister) -> Registers {
     Registers {
         kvk: Some(KvkConfig {
             base_url: kvk.kvk_base_url(),

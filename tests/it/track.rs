@@ -21,7 +21,7 @@ fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-async fn advance_to(server: &TestServer, to: &str) {
+pub(crate) async fn advance_to(server: &TestServer, to: &str) {
     server
         .admin()
         .advance_clock(pb::AdvanceClockRequest {
@@ -38,18 +38,18 @@ async fn advance_to(server: &TestServer, to: &str) {
 
 /// Runs whatever a command made due now: the clock moves a minute and AdvanceClock
 /// returns when every due job has run.
-async fn drain(server: &TestServer) {
+pub(crate) async fn drain(server: &TestServer) {
     fixtures::advance_by(server, 60).await;
 }
 
-async fn start(db: &TestDb, now: &str) -> TestServer {
+pub(crate) async fn start(db: &TestDb, now: &str) -> TestServer {
     let server = TestServer::start_at(db, at(now)).await;
     fixtures::put_client(&server, "acme").await;
     server
 }
 
 /// The consumer claim of the module comment, with the invoice due on `due`.
-async fn consumer_case(server: &TestServer, reference: &str, due: &str) -> String {
+pub(crate) async fn consumer_case(server: &TestServer, reference: &str, due: &str) -> String {
     let mut request = fixtures::consumer_claim("acme", reference);
     request.invoices = vec![pb::Invoice {
         number: "F-1".into(),
@@ -66,7 +66,7 @@ async fn consumer_case(server: &TestServer, reference: &str, due: &str) -> Strin
         .id
 }
 
-async fn get(server: &TestServer, id: &str) -> pb::Case {
+pub(crate) async fn get(server: &TestServer, id: &str) -> pb::Case {
     server
         .cases()
         .get_case(pb::GetCaseRequest { case_id: id.into() })
@@ -128,7 +128,7 @@ fn allocation(p: &pb::RecordedPayment) -> [&str; 4] {
 }
 
 /// Completes the case's one open task of `kind` with `outcome`.
-async fn complete(server: &TestServer, id: &str, kind: &str, outcome: &str) -> pb::Task {
+pub(crate) async fn complete(server: &TestServer, id: &str, kind: &str, outcome: &str) -> pb::Task {
     let mut tasks = server.tasks();
     let open = tasks
         .list_tasks(pb::ListTasksRequest {
@@ -168,7 +168,7 @@ async fn complete(server: &TestServer, id: &str, kind: &str, outcome: &str) -> p
 
 /// Every audit event of the case so far from WatchCase (as many as the dossier holds).
 /// The case's documents, oldest first.
-async fn documents_listed(server: &TestServer, id: &str) -> Vec<pb::Document> {
+pub(crate) async fn documents_listed(server: &TestServer, id: &str) -> Vec<pb::Document> {
     server
         .documents()
         .list_documents(pb::ListDocumentsRequest {
@@ -191,7 +191,7 @@ async fn document_kinds(server: &TestServer, id: &str) -> Vec<String> {
 }
 
 /// The case's documents, oldest first: each kind with its text.
-async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
+pub(crate) async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
     let listed = documents_listed(server, id).await;
     let mut out = Vec::new();
     for document in listed {

@@ -66,3 +66,28 @@ pub(super) fn proto_close_reason(r: Option<CloseReason>) -> pb::CloseReason {
         Some(CloseReason::Dismissed) => pb::CloseReason::Dismissed,
     }
 }
+
+/// A proto suspension filter; UNSPECIFIED means any.
+pub fn suspension_filter(raw: i32) -> Result<Option<Suspension>, String> {
+    Ok(
+        match pb::Suspension::try_from(raw).map_err(|_| format!("unknown suspension {raw}"))? {
+            pb::Suspension::Unspecified => None,
+            pb::Suspension::None => Some(Suspension::None),
+            pb::Suspension::OnHold => Some(Suspension::OnHold),
+            pb::Suspension::PaymentPlan => Some(Suspension::PaymentPlan),
+        },
+    )
+}
+
+/// A proto close reason filter; UNSPECIFIED means any.
+pub fn close_reason_filter(raw: i32) -> Result<Option<CloseReason>, String> {
+    Ok(
+        match pb::CloseReason::try_from(raw).map_err(|_| format!("unknown close reason {raw}"))? {
+            pb::CloseReason::Unspecified => None,
+            pb::CloseReason::Paid => Some(CloseReason::Paid),
+            pb::CloseReason::Uncollectable => Some(CloseReason::Uncollectable),
+            pb::CloseReason::Withdrawn => Some(CloseReason::Withdrawn),
+            pb::CloseReason::Dismissed => Some(CloseReason::Dismissed),
+        },
+    )
+}

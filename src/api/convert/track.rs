@@ -204,27 +204,36 @@ pub fn owed_to_proto(owed: &Owed, as_of: NaiveDate) -> pb::ClaimQuote {
     q
 }
 
+/// A verdict drawn on a day as the proto message (a case's check, or CheckDebtor's).
+pub(super) fn verdict_to_proto(
+    verdict: &crate::case::recoverability::Verdict,
+    checked_on: NaiveDate,
+) -> pb::Recoverability {
+    use pb::recoverability::Verdict;
+    pb::Recoverability {
+        verdict: match verdict.kind {
+            VerdictKind::Proceed => Verdict::Proceed,
+            VerdictKind::Review => Verdict::Review,
+            VerdictKind::Stop => Verdict::Stop,
+        }
+        .into(),
+        reasons: verdict.reasons.iter().map(|x| x.text.clone()).collect(),
+        checked_on: checked_on.to_string(),
+        insolvency_number: verdict.insolvency_number.clone().unwrap_or_default(),
+        administrator_name: verdict.administrator_name(),
+        administrator_address: verdict.administrator_address(),
+    }
+}
+
 /// The track's fields of a `Case`.
 pub fn fill(case: &mut pb::Case, track: &TrackState) {
     case.letter_sent_on = date_text(track.letter_sent_on);
     case.letter_term_ends_on = date_text(track.letter_term_ends_on);
     case.payments = track.payments.iter().map(recorded_payment).collect();
-    case.recoverability = track.recoverability.as_ref().map(|r| {
-        use pb::recoverability::Verdict;
-        pb::Recoverability {
-            verdict: match r.verdict.kind {
-                VerdictKind::Proceed => Verdict::Proceed,
-                VerdictKind::Review => Verdict::Review,
-                VerdictKind::Stop => Verdict::Stop,
-            }
-            .into(),
-            reasons: r.verdict.reasons.iter().map(|x| x.text.clone()).collect(),
-            checked_on: r.checked_on.to_string(),
-            insolvency_number: r.verdict.insolvency_number.clone().unwrap_or_default(),
-            administrator_name: r.verdict.administrator_name(),
-            administrator_address: r.verdict.administrator_address(),
-        }
-    });
+    case.recoverability = track
+        .recoverability
+        .as_ref()
+        .map(|r| verdict_to_proto(&r.verdict, r.checked_on));
     case.summons = track.summons.as_ref().map(|s| pb::Summons {
         court: s.court.clone(),
         subdistrict: s.subdistrict,

@@ -262,4 +262,51 @@ mod tests {
             "2026-03-31T10:00:00Z"
         );
     }
+
+    #[test]
+    fn a_reversed_payment_no_longer_counts_and_the_later_one_is_allocated_again() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Letter;
+        for (id, on, cents) in [("p1", "2026-03-31", 10_000), ("p2", "2026-04-15", 5_000)] {
+            let today = d(on);
+            c.track = received(&c, &policy, today, &payment(id, on, cents), recorded())
+                .unwrap()
+                .track;
+        }
+        // Before: p2 met 1,138.62 after p1, 15 days at 4 %: 1,138.62 × 0.04 × 15 / 365
+        // = 1.8717 → 1.87 interest, 48.13 principal.
+        assert_eq!(
+            (
+                c.track.payments[1].to_interest_cents,
+                c.track.payments[1].to_principal_cents
+            ),
+            (187, 4_813)
+        );
+        let after = reversed(
+            &c,
+            &policy,
+            d("2026-04-20"),
+            "p1",
+            d("2026-04-20"),
+            "storno",
+        )
+        .expect("reversed");
+        // After: as if p1 never came: p2 meets 1,234.56 from 1 March, 45 days:
+        // 1,234.56 × 0.04 × 45 / 365 = 6.0883 → 6.09 interest, 43.91 principal.
+        let [p2] = after.track.payments.as_slice() else {
+            panic!("one payment left: {:?}", after.track.payments);
+        };
+        assert_eq!(
+            (p2.id.as_str(), p2.to_interest_cents, p2.to_principal_cents),
+            ("p2", 609, 4_391)
+        );
+        assert_eq!(after.track.reversed_payments.len(), 1);
+        assert_eq!(after.track.reversed_payments[0].payment.id, "p1");
+        assert_eq!(after.stage, Stage::Letter);
+        assert_eq!(
+            reversed(&c, &policy, d("2026-04-20"), "nope", d("2026-04-20"), "x"),
+            Err(Rejection::NoSuchPayment("nope".into()))
+        );
+    }
 }

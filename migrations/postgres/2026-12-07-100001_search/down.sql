@@ -1,0 +1,2 @@
+DROP TABLE case_keys;
+DROP TABLE case_search;

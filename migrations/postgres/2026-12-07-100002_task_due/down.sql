@@ -1,0 +1,2 @@
+DROP INDEX tasks_assignee_due;
+ALTER TABLE tasks DROP COLUMN due_on;
