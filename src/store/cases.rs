@@ -146,6 +146,20 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRecord>, Stor
     Ok(assemble(conn, vec![row])?.pop())
 }
 
+/// The cases of `ids` that exist, by id: four queries however many.
+pub fn get_many(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<HashMap<String, CaseRecord>, StoreError> {
+    let rows = cases::table
+        .filter(cases::id.eq_any(ids))
+        .load::<CaseRow>(conn)?;
+    Ok(assemble(conn, rows)?
+        .into_iter()
+        .map(|case| (case.id.clone(), case))
+        .collect())
+}
+
 /// The client a case belongs to; `None` when there is no such case.
 pub fn client_of(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
     Ok(cases::table
@@ -238,26 +252,43 @@ pub(super) fn assemble(
     let client_ids: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
     // Whether the client deducts VAT decides the VAT on collection costs in every quote.
     // So does whether it is a legal person (a KvK number) the court fee it pays.
-    let client_facts: HashMap<String, (bool, bool)> = clients::table
-        .filter(clients::id.eq_any(&client_ids))
+    // One case (the engine's and every command's read) filters with `=`, which diesel
+    // keeps prepared; a list's `IN (…)` it prepares again on every call on SQLite.
+    let one = match ids[..] {
+        [id] => Some((id, client_ids[0])),
+        _ => None,
+    };
+    let clients_of = clients::table
         .select((clients::id, clients::vat_deductible, clients::kvk_number))
+        .into_boxed();
+    let clients_of = match one {
+        Some((_, client)) => clients_of.filter(clients::id.eq(client)),
+        None => clients_of.filter(clients::id.eq_any(&client_ids)),
+    };
+    let client_facts: HashMap<String, (bool, bool)> = clients_of
         .load::<(String, bool, String)>(conn)?
         .into_iter()
         .map(|(id, deducts_vat, kvk)| (id, (deducts_vat, !kvk.trim().is_empty())))
         .collect();
-    let mut debtors: HashMap<String, PartyRow> = parties::table
-        .filter(parties::case_id.eq_any(&ids))
-        .filter(parties::role.eq(DEBTOR))
+    let debtors_of = parties::table.filter(parties::role.eq(DEBTOR)).into_boxed();
+    let debtors_of = match one {
+        Some((id, _)) => debtors_of.filter(parties::case_id.eq(id)),
+        None => debtors_of.filter(parties::case_id.eq_any(&ids)),
+    };
+    let mut debtors: HashMap<String, PartyRow> = debtors_of
         .load::<PartyRow>(conn)?
         .into_iter()
         .map(|p| (p.case_id.clone(), p))
         .collect();
-    let mut invoices_by_case: HashMap<String, Vec<InvoiceRow>> = HashMap::new();
-    for invoice in invoices::table
-        .filter(invoices::case_id.eq_any(&ids))
+    let invoices_of = invoices::table
         .order((invoices::case_id, invoices::position))
-        .load::<InvoiceRow>(conn)?
-    {
+        .into_boxed();
+    let invoices_of = match one {
+        Some((id, _)) => invoices_of.filter(invoices::case_id.eq(id)),
+        None => invoices_of.filter(invoices::case_id.eq_any(&ids)),
+    };
+    let mut invoices_by_case: HashMap<String, Vec<InvoiceRow>> = HashMap::new();
+    for invoice in invoices_of.load::<InvoiceRow>(conn)? {
         invoices_by_case
             .entry(invoice.case_id.clone())
             .or_default()

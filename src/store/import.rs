@@ -15,8 +15,9 @@ use super::schema::{case_events, cases, invoices, jobs, parties};
 use super::{DbConnection, StoreError, db_instant};
 use crate::case::{CloseReason, NewCase, Stage, Suspension};
 
-/// Bind parameters per statement, under SQLite's limit (32,766) and PostgreSQL's (65,535).
-const MAX_PARAMS: usize = 30_000;
+/// Rows per prepared multi-row insert on SQLite (at most 20 columns: 1,280 parameters,
+/// far under SQLite's limit of 32,766).
+const ROWS_PER_STATEMENT: usize = 64;
 
 /// References looked up per query.
 const REFERENCES_PER_QUERY: usize = 1_000;
@@ -90,121 +91,121 @@ pub struct ImportedEvent {
     pub payload: String,
 }
 
-/// The rows below borrow from the row types of `cases::rows` and `jobs`, and write `None`
-/// as NULL rather than as "the column's default": diesel can then write a whole chunk in
-/// one multi-row INSERT on SQLite too (with defaults it falls back to one statement per
-/// row, building each statement's SQL again).
+/// The rows below are the row types of `cases::rows` and `jobs` that write `None` as NULL
+/// rather than as "the column's default" (with defaults diesel falls back to one statement
+/// per row on SQLite, and cannot COPY on PostgreSQL), and own their data (a statement of
+/// borrowed rows has no fixed type, so diesel would not keep it prepared).
 #[derive(Insertable)]
 #[diesel(table_name = cases, treat_none_as_default_value = false)]
-struct CaseInsert<'a> {
-    id: &'a str,
-    client_id: &'a str,
-    client_reference: &'a str,
-    content_hash: &'a str,
-    stage: &'a str,
-    suspension: &'a str,
-    close_reason: Option<&'a str>,
-    close_note: &'a str,
-    debtor_kind: &'a str,
-    debtor_kvk_number: Option<&'a str>,
+struct CaseInsert {
+    id: String,
+    client_id: String,
+    client_reference: String,
+    content_hash: String,
+    stage: String,
+    suspension: String,
+    close_reason: Option<String>,
+    close_note: String,
+    debtor_kind: String,
+    debtor_kvk_number: Option<String>,
     principal_cents: i64,
     received_at: chrono::NaiveDateTime,
     accepted_on: chrono::NaiveDate,
     policy_version: i64,
     version: i64,
-    notes: &'a str,
-    state: &'a str,
+    notes: String,
+    state: String,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
-    payment_reference: Option<&'a str>,
+    payment_reference: Option<String>,
 }
 
-impl<'a> From<&'a CaseRow> for CaseInsert<'a> {
-    fn from(r: &'a CaseRow) -> Self {
+impl From<CaseRow> for CaseInsert {
+    fn from(r: CaseRow) -> Self {
         Self {
-            id: &r.id,
-            client_id: &r.client_id,
-            client_reference: &r.client_reference,
-            content_hash: &r.content_hash,
-            stage: &r.stage,
-            suspension: &r.suspension,
-            close_reason: r.close_reason.as_deref(),
-            close_note: &r.close_note,
-            debtor_kind: &r.debtor_kind,
-            debtor_kvk_number: r.debtor_kvk_number.as_deref(),
+            id: r.id,
+            client_id: r.client_id,
+            client_reference: r.client_reference,
+            content_hash: r.content_hash,
+            stage: r.stage,
+            suspension: r.suspension,
+            close_reason: r.close_reason,
+            close_note: r.close_note,
+            debtor_kind: r.debtor_kind,
+            debtor_kvk_number: r.debtor_kvk_number,
             principal_cents: r.principal_cents,
             received_at: r.received_at,
             accepted_on: r.accepted_on,
             policy_version: r.policy_version,
             version: r.version,
-            notes: &r.notes,
-            state: &r.state,
+            notes: r.notes,
+            state: r.state,
             created_at: r.created_at,
             updated_at: r.updated_at,
-            payment_reference: r.payment_reference.as_deref(),
+            payment_reference: r.payment_reference,
         }
     }
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = parties, treat_none_as_default_value = false)]
-struct PartyInsert<'a> {
-    case_id: &'a str,
-    role: &'a str,
-    kind: &'a str,
-    name: &'a str,
-    family_name: &'a str,
-    family_name_prefix: &'a str,
-    street: &'a str,
-    postcode: &'a str,
-    city: &'a str,
-    country: &'a str,
-    email: &'a str,
-    phone: &'a str,
-    kvk_number: &'a str,
+struct PartyInsert {
+    case_id: String,
+    role: String,
+    kind: String,
+    name: String,
+    family_name: String,
+    family_name_prefix: String,
+    street: String,
+    postcode: String,
+    city: String,
+    country: String,
+    email: String,
+    phone: String,
+    kvk_number: String,
     date_of_birth: Option<chrono::NaiveDate>,
-    iban: &'a str,
+    iban: String,
 }
 
-impl<'a> From<&'a PartyRow> for PartyInsert<'a> {
-    fn from(r: &'a PartyRow) -> Self {
+impl From<PartyRow> for PartyInsert {
+    fn from(r: PartyRow) -> Self {
         Self {
-            case_id: &r.case_id,
-            role: &r.role,
-            kind: &r.kind,
-            name: &r.name,
-            family_name: &r.family_name,
-            family_name_prefix: &r.family_name_prefix,
-            street: &r.street,
-            postcode: &r.postcode,
-            city: &r.city,
-            country: &r.country,
-            email: &r.email,
-            phone: &r.phone,
-            kvk_number: &r.kvk_number,
+            case_id: r.case_id,
+            role: r.role,
+            kind: r.kind,
+            name: r.name,
+            family_name: r.family_name,
+            family_name_prefix: r.family_name_prefix,
+            street: r.street,
+            postcode: r.postcode,
+            city: r.city,
+            country: r.country,
+            email: r.email,
+            phone: r.phone,
+            kvk_number: r.kvk_number,
             date_of_birth: r.date_of_birth,
-            iban: &r.iban,
+            iban: r.iban,
         }
     }
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = invoices, treat_none_as_default_value = false)]
-struct InvoiceInsert<'a> {
-    case_id: &'a str,
+struct InvoiceInsert {
+    case_id: String,
     position: i32,
-    number: &'a str,
+    number: String,
     invoice_date: Option<chrono::NaiveDate>,
     due_date: chrono::NaiveDate,
     amount_cents: i64,
 }
 
-impl<'a> From<&'a InvoiceRow> for InvoiceInsert<'a> {
-    fn from(r: &'a InvoiceRow) -> Self {
+impl From<InvoiceRow> for InvoiceInsert {
+    fn from(r: InvoiceRow) -> Self {
         Self {
-            case_id: &r.case_id,
+            case_id: r.case_id,
             position: r.position,
-            number: &r.number,
+            number: r.number,
             invoice_date: r.invoice_date,
             due_date: r.due_date,
             amount_cents: r.amount_cents,
@@ -214,35 +215,35 @@ impl<'a> From<&'a InvoiceRow> for InvoiceInsert<'a> {
 
 #[derive(Insertable)]
 #[diesel(table_name = jobs, treat_none_as_default_value = false)]
-struct JobInsert<'a> {
-    id: &'a str,
-    case_id: Option<&'a str>,
-    kind: &'a str,
-    payload: &'a str,
+struct JobInsert {
+    id: String,
+    case_id: Option<String>,
+    kind: String,
+    payload: String,
     due_at: chrono::NaiveDateTime,
     attempts: i32,
     max_attempts: i32,
-    leased_by: Option<&'a str>,
+    leased_by: Option<String>,
     lease_until: Option<chrono::NaiveDateTime>,
-    last_error: Option<&'a str>,
-    trace_context: Option<&'a str>,
+    last_error: Option<String>,
+    trace_context: Option<String>,
     created_at: chrono::NaiveDateTime,
 }
 
-impl<'a> From<&'a JobRow> for JobInsert<'a> {
-    fn from(r: &'a JobRow) -> Self {
+impl From<JobRow> for JobInsert {
+    fn from(r: JobRow) -> Self {
         Self {
-            id: &r.id,
-            case_id: r.case_id.as_deref(),
-            kind: &r.kind,
-            payload: &r.payload,
+            id: r.id,
+            case_id: r.case_id,
+            kind: r.kind,
+            payload: r.payload,
             due_at: r.due_at,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
-            leased_by: r.leased_by.as_deref(),
+            leased_by: r.leased_by,
             lease_until: r.lease_until,
-            last_error: r.last_error.as_deref(),
-            trace_context: r.trace_context.as_deref(),
+            last_error: r.last_error,
+            trace_context: r.trace_context,
             created_at: r.created_at,
         }
     }
@@ -250,17 +251,17 @@ impl<'a> From<&'a JobRow> for JobInsert<'a> {
 
 /// A `case_events` row as written for a new case.
 #[derive(Insertable)]
-#[diesel(table_name = case_events)]
-struct EventRow<'a> {
-    case_id: &'a str,
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
+struct EventRow {
+    case_id: String,
     sequence: i64,
-    kind: &'a str,
+    kind: String,
     at: chrono::NaiveDateTime,
-    actor: &'a str,
-    stage: &'static str,
-    suspension: &'static str,
-    reason: &'a str,
-    payload: &'a str,
+    actor: String,
+    stage: String,
+    suspension: String,
+    reason: String,
+    payload: String,
     policy_version: i64,
 }
 
@@ -275,9 +276,9 @@ pub fn insert_all(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut case_rows = Vec::with_capacity(new.len());
-    let mut party_rows = Vec::with_capacity(new.len());
-    let mut invoice_rows = Vec::with_capacity(new.len() * 2);
+    let mut cases_in: Vec<CaseInsert> = Vec::with_capacity(new.len());
+    let mut parties_in: Vec<PartyInsert> = Vec::with_capacity(new.len());
+    let mut invoices_in: Vec<InvoiceInsert> = Vec::with_capacity(new.len() * 2);
     let mut event_rows = Vec::with_capacity(new.len() * 2);
     for imported in new {
         let (mut case, party, invoices) =
@@ -287,46 +288,68 @@ pub fn insert_all(
         case.close_reason = imported.close_reason.map(|r| r.as_str().to_owned());
         case.close_note = imported.close_note.clone();
         case.version = imported.version;
-        case_rows.push(case);
-        party_rows.push(party);
-        invoice_rows.extend(invoices);
+        cases_in.push(case.into());
+        parties_in.push(party.into());
+        invoices_in.extend(invoices.into_iter().map(InvoiceInsert::from));
         for (sequence, event) in (1..).zip(&imported.events) {
             event_rows.push(EventRow {
-                case_id: &imported.case.id,
+                case_id: imported.case.id.clone(),
                 sequence,
-                kind: &event.kind,
+                kind: event.kind.clone(),
                 at: db_instant(now),
-                actor,
-                stage: event.stage.as_str(),
-                suspension: event.suspension.as_str(),
-                reason: &event.reason,
-                payload: &event.payload,
+                actor: actor.to_owned(),
+                stage: event.stage.as_str().to_owned(),
+                suspension: event.suspension.as_str().to_owned(),
+                reason: event.reason.clone(),
+                payload: event.payload.clone(),
                 policy_version: imported.case.policy_version,
             });
         }
     }
-    // Multi-row inserts are backend-specific in diesel: each statement is built on the
-    // concrete connection, in chunks that stay under the bind-parameter limits.
-    macro_rules! insert_chunks {
-        ($table:expr, $rows:expr, $columns:expr) => {
-            for chunk in $rows.chunks(MAX_PARAMS / $columns) {
-                let insert = diesel::insert_into($table).values(chunk);
-                match &mut *conn {
-                    DbConnection::Sqlite(c) => insert.execute(c)?,
-                    DbConnection::Pg(c) => insert.execute(c)?,
+    let jobs_in: Vec<JobInsert> = jobs.iter().cloned().map(Into::into).collect();
+    match conn {
+        // PostgreSQL: binary COPY, one per table: no statement to parse or plan, no bind
+        // parameters, the rows streamed in PostgreSQL's own format.
+        DbConnection::Pg(c) => {
+            macro_rules! copy {
+                ($table:expr, $rows:expr) => {
+                    diesel::copy_from($table)
+                        .from_insertable(&$rows)
+                        .execute(c)?
                 };
             }
-        };
+            copy!(cases::table, cases_in);
+            copy!(parties::table, parties_in);
+            copy!(invoices::table, invoices_in);
+            copy!(case_events::table, event_rows);
+            copy!(jobs::table, jobs_in);
+        }
+        // SQLite: multi-row inserts of a fixed number of rows, so that each table's
+        // statement is prepared once per connection and reused (diesel caches a
+        // statement only when its shape is fixed: an array, not a slice); the rest of a
+        // batch one cached single-row statement each.
+        DbConnection::Sqlite(c) => {
+            macro_rules! insert_prepared {
+                ($table:expr, $rows:expr) => {{
+                    let mut chunks = $rows.chunks_exact(ROWS_PER_STATEMENT);
+                    for chunk in &mut chunks {
+                        let chunk: &[_; ROWS_PER_STATEMENT] = chunk
+                            .try_into()
+                            .map_err(|_| StoreError::Corrupt("chunk".into()))?;
+                        diesel::insert_into($table).values(chunk).execute(c)?;
+                    }
+                    for row in chunks.remainder() {
+                        diesel::insert_into($table).values(row).execute(c)?;
+                    }
+                }};
+            }
+            insert_prepared!(cases::table, cases_in);
+            insert_prepared!(parties::table, parties_in);
+            insert_prepared!(invoices::table, invoices_in);
+            insert_prepared!(case_events::table, event_rows);
+            insert_prepared!(jobs::table, jobs_in);
+        }
     }
-    let cases_in: Vec<CaseInsert<'_>> = case_rows.iter().map(Into::into).collect();
-    let parties_in: Vec<PartyInsert<'_>> = party_rows.iter().map(Into::into).collect();
-    let invoices_in: Vec<InvoiceInsert<'_>> = invoice_rows.iter().map(Into::into).collect();
-    let jobs_in: Vec<JobInsert<'_>> = jobs.iter().map(Into::into).collect();
-    insert_chunks!(cases::table, cases_in, 20);
-    insert_chunks!(parties::table, parties_in, 15);
-    insert_chunks!(invoices::table, invoices_in, 6);
-    insert_chunks!(case_events::table, event_rows, 10);
-    insert_chunks!(jobs::table, jobs_in, 12);
     let keys: Vec<_> = new
         .iter()
         .map(|imported| super::cases::search_keys(&imported.case))

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::schema::jobs;
-use super::{DbConnection, StoreError, transaction};
+use super::{DbConnection, StoreError};
 
 /// A `jobs` row.
 #[derive(Queryable, QueryableByName, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
@@ -44,54 +44,42 @@ pub struct LeaseRequest<'a> {
     pub limit: i64,
 }
 
-/// Leases up to `limit` due jobs, earliest first. PostgreSQL skips rows another instance
-/// has locked (`FOR UPDATE SKIP LOCKED`), so instances never wait on each other; SQLite has
-/// one writer, so an immediate transaction is enough.
+/// Leases up to `limit` due jobs, earliest first, with one `UPDATE … RETURNING`.
+/// PostgreSQL skips rows another instance has locked (`FOR UPDATE SKIP LOCKED`), so
+/// instances never wait on each other; SQLite has one writer, so the statement alone is
+/// atomic.
 pub fn lease(conn: &mut DbConnection, r: LeaseRequest<'_>) -> Result<Vec<JobRow>, StoreError> {
-    if let DbConnection::Pg(pg) = conn {
-        let rows = diesel::sql_query(
+    const RETURNING: &str = " RETURNING id, case_id, kind, payload, due_at, attempts, \
+        max_attempts, leased_by, lease_until, last_error, trace_context, created_at";
+    let mut rows = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(format!(
             "UPDATE jobs SET leased_by = $1, lease_until = $2 WHERE id IN ( \
                SELECT id FROM jobs WHERE due_at <= $3 \
                  AND (lease_until IS NULL OR lease_until < $4) \
-               ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, case_id, kind, payload, due_at, attempts, max_attempts, leased_by, \
-               lease_until, last_error, trace_context, created_at",
-        )
+               ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED){RETURNING}"
+        ))
         .bind::<Text, _>(r.worker)
         .bind::<Timestamp, _>(r.lease_until)
         .bind::<Timestamp, _>(r.due_by)
         .bind::<Timestamp, _>(r.wall_now)
         .bind::<BigInt, _>(r.limit)
-        .load::<JobRow>(pg)?;
-        return Ok(rows);
-    }
-    transaction(conn, |conn| {
-        let ids: Vec<String> = jobs::table
-            .filter(jobs::due_at.le(r.due_by))
-            .filter(
-                jobs::lease_until
-                    .is_null()
-                    .or(jobs::lease_until.lt(r.wall_now)),
-            )
-            .order(jobs::due_at.asc())
-            .limit(r.limit)
-            .select(jobs::id)
-            .load(conn)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
-            .set((
-                jobs::leased_by.eq(r.worker),
-                jobs::lease_until.eq(r.lease_until),
-            ))
-            .execute(conn)?;
-        Ok(jobs::table
-            .filter(jobs::id.eq_any(&ids))
-            .order(jobs::due_at.asc())
-            .select(JobRow::as_select())
-            .load(conn)?)
-    })
+        .load::<JobRow>(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(format!(
+            "UPDATE jobs SET leased_by = ?, lease_until = ? WHERE id IN ( \
+               SELECT id FROM jobs WHERE due_at <= ? \
+                 AND (lease_until IS NULL OR lease_until < ?) \
+               ORDER BY due_at LIMIT ?){RETURNING}"
+        ))
+        .bind::<Text, _>(r.worker)
+        .bind::<Timestamp, _>(r.lease_until)
+        .bind::<Timestamp, _>(r.due_by)
+        .bind::<Timestamp, _>(r.wall_now)
+        .bind::<BigInt, _>(r.limit)
+        .load::<JobRow>(lite)?,
+    };
+    // RETURNING gives no order.
+    rows.sort_by_key(|a| a.due_at);
+    Ok(rows)
 }
 
 /// Inserts new jobs (inside the transaction of the decision that scheduled them).
@@ -104,13 +92,21 @@ pub fn insert(conn: &mut DbConnection, rows: &[JobRow]) -> Result<(), StoreError
 
 /// Deletes a job this worker still holds: the job is done. `false` when the lease was lost
 /// (taken over, or the job was cancelled): then the caller must not commit its effects.
-pub fn consume(conn: &mut DbConnection, id: &str, worker: &str) -> Result<bool, StoreError> {
-    let deleted = diesel::delete(
-        jobs::table
-            .filter(jobs::id.eq(id))
-            .filter(jobs::leased_by.eq(worker)),
-    )
-    .execute(conn)?;
+/// `due_at` is the job's as leased: on PostgreSQL, where jobs are partitioned by it, it
+/// leads the delete to the one partition instead of every month's key index.
+pub fn consume(
+    conn: &mut DbConnection,
+    id: &str,
+    due_at: NaiveDateTime,
+    worker: &str,
+) -> Result<bool, StoreError> {
+    let held = jobs::table
+        .filter(jobs::id.eq(id))
+        .filter(jobs::leased_by.eq(worker));
+    let deleted = match conn {
+        DbConnection::Pg(pg) => diesel::delete(held.filter(jobs::due_at.eq(due_at))).execute(pg)?,
+        DbConnection::Sqlite(lite) => diesel::delete(held).execute(lite)?,
+    };
     Ok(deleted == 1)
 }
 
@@ -167,14 +163,17 @@ pub fn release(conn: &mut DbConnection, worker: &str) -> Result<usize, StoreErro
     )
 }
 
-/// The jobs due by `until`, as (id, attempts): one pair is one run to wait for.
+/// Up to `limit` of the jobs due by `until`, as (id, attempts): one pair is one run to
+/// wait for. A small limit makes a look that costs the same however many are due.
 pub fn due(
     conn: &mut DbConnection,
     until: NaiveDateTime,
+    limit: i64,
 ) -> Result<Vec<(String, i32)>, StoreError> {
     Ok(jobs::table
         .filter(jobs::due_at.le(until))
         .select((jobs::id, jobs::attempts))
+        .limit(limit)
         .load(conn)?)
 }
 

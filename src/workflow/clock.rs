@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use tokio::sync::broadcast;
 
 use super::{Actor, App};
 use crate::clock::Clock;
@@ -16,6 +17,35 @@ use crate::store::{Store, StoreError, admin_events, clock as stored, db_instant,
 /// How long `AdvanceClock` waits for due jobs before it gives up (a job stuck behind a
 /// dead instance's lease waits for the lease to run out).
 const DRAIN_LIMIT: Duration = Duration::from_secs(600);
+
+/// While jobs are due, `AdvanceClock` looks at the jobs table only at most this many at a
+/// time, and looks again once this instance's workers have finished that many runs: a
+/// look costs the same whether 10 or 100,000 are due, and 20,000 due jobs take about 40
+/// looks instead of a poll every few milliseconds that fetched them all.
+const LOOK_ROWS: i64 = 512;
+
+/// The longest wait between two looks while jobs are due: runs by other instances (and
+/// leases running out) are seen only by looking. No LISTEN/NOTIFY: diesel 2.3 reads
+/// notifications only when asked, on a connection held for it (so it would poll too), and
+/// a second PostgreSQL client library for a wake-up costs more than one small look per
+/// 100 ms without a run here while a drain lasts.
+const LOOK_EVERY_MAX: Duration = Duration::from_millis(100);
+
+/// How many finished runs an `AdvanceClock` under way may fall behind on before it loses
+/// their names (it still counts them).
+pub(super) const RAN_BACKLOG: usize = 4096;
+
+/// A job run this instance's worker finished (applied, refused, failed for a retry or for
+/// good): what `AdvanceClock` waits on instead of polling.
+#[derive(Clone, Debug)]
+pub(crate) struct Ran {
+    /// The job.
+    pub job_id: String,
+    /// Its attempts before this run.
+    pub attempts: i32,
+    /// When it was due.
+    pub due_at: NaiveDateTime,
+}
 
 /// A manual clock kept in the database. [`Clock::now`] answers from this instance's last
 /// reading (refreshed by every worker poll and every move), so a request never waits on
@@ -104,8 +134,9 @@ impl App {
     /// the way (so each timer fires on its own day, and retries due in between run), and
     /// returns once every job due by the target has run — by this instance or any other —
     /// with the time and the number of job runs waited for: each (job, attempt) due when
-    /// the clock reached a step, or seen due while waiting (a job scheduled due-now by a
-    /// transition and run between two looks is not counted).
+    /// the clock reached a step, seen due at a look while waiting, or run by this
+    /// instance's workers meanwhile (a job scheduled due-now by a transition and run by
+    /// another instance between two looks is not counted).
     pub async fn advance_clock(
         &self,
         actor: Actor,
@@ -131,20 +162,21 @@ impl App {
             }
             ClockTarget::To(to) => to,
         };
-        let give_up = tokio::time::Instant::now() + DRAIN_LIMIT;
-        let mut runs: HashSet<(String, i32)> = HashSet::new();
+        let mut wait = Drain {
+            runs: HashSet::new(),
+            heard: self.engine.ran.subscribe(),
+            give_up: tokio::time::Instant::now() + DRAIN_LIMIT,
+        };
         loop {
             let next = self.store.run(jobs::next_due).await?.map(utc);
             let step = match next {
                 Some(due) if due <= target => due.max(clock.now()),
                 _ => break,
             };
-            self.move_and_drain(&clock, step, &mut runs, give_up)
-                .await?;
+            self.move_and_drain(&clock, step, &mut wait).await?;
         }
-        let now = self
-            .move_and_drain(&clock, target, &mut runs, give_up)
-            .await?;
+        let now = self.move_and_drain(&clock, target, &mut wait).await?;
+        let runs = wait.runs;
         let jobs_run = i64::try_from(runs.len()).unwrap_or(i64::MAX);
         // Who moved the office's time, from when to when.
         let payload = serde_json::json!({
@@ -166,40 +198,102 @@ impl App {
         &self,
         clock: &DbClock,
         to: DateTime<Utc>,
-        runs: &mut HashSet<(String, i32)>,
-        give_up: tokio::time::Instant,
+        wait: &mut Drain,
     ) -> Result<DateTime<Utc>, AppError> {
         let until = db_instant(to);
-        runs.extend(self.store.run(move |conn| jobs::due(conn, until)).await?);
+        let due = self
+            .store
+            .run(move |conn| jobs::due(conn, until, i64::MAX))
+            .await?;
+        wait.runs.extend(due);
         let now = clock.set(to).await?;
         self.engine.wake_workers.notify_waiters();
-        self.drain(now, runs, give_up).await?;
+        self.drain(now, wait).await?;
         Ok(now)
     }
 
-    /// Waits until no job is due by `until`, noting each (job, attempt) seen due.
-    async fn drain(
-        &self,
-        until: DateTime<Utc>,
-        runs: &mut HashSet<(String, i32)>,
-        give_up: tokio::time::Instant,
-    ) -> Result<(), AppError> {
+    /// Waits until no job is due by `until`, noting each (job, attempt) seen due or run
+    /// here. Between two looks it waits until this instance's workers have finished as
+    /// many runs as the last look saw due (then all may be done), or a pause that grows to
+    /// [`LOOK_EVERY_MAX`] has passed without a run here (other instances' runs).
+    async fn drain(&self, until: DateTime<Utc>, wait: &mut Drain) -> Result<(), AppError> {
         let until = db_instant(until);
         let mut pause = Duration::from_millis(1);
         loop {
-            let due = self.store.run(move |conn| jobs::due(conn, until)).await?;
+            let due = self
+                .store
+                .run(move |conn| jobs::due(conn, until, LOOK_ROWS))
+                .await?;
+            wait.hear_all(until);
             if due.is_empty() {
                 return Ok(());
             }
-            runs.extend(due);
-            if tokio::time::Instant::now() > give_up {
+            let expect = due.len();
+            wait.runs.extend(due);
+            if tokio::time::Instant::now() > wait.give_up {
                 return Err(AppError::Unavailable(
                     "jobs due by the new time did not finish in time".into(),
                 ));
             }
             self.engine.wake_workers.notify_waiters();
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(25));
+            wait.hear(until, expect, pause).await;
+            pause = (pause * 2).min(LOOK_EVERY_MAX);
+        }
+    }
+}
+
+/// What one `AdvanceClock` has seen so far.
+struct Drain {
+    /// Each (job, attempts) run waited for.
+    runs: HashSet<(String, i32)>,
+    /// The runs this instance's workers finish.
+    heard: broadcast::Receiver<Ran>,
+    /// When to stop waiting.
+    give_up: tokio::time::Instant,
+}
+
+impl Drain {
+    /// Notes a run of a job due by `until`.
+    fn note(&mut self, ran: Ran, until: NaiveDateTime) {
+        if ran.due_at <= until {
+            self.runs.insert((ran.job_id, ran.attempts));
+        }
+    }
+
+    /// Notes the runs finished since the last hearing, without waiting.
+    fn hear_all(&mut self, until: NaiveDateTime) {
+        loop {
+            match self.heard.try_recv() {
+                Ok(ran) => self.note(ran, until),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Notes runs as they finish until `expect` have, or `pause` passed with none (then
+    /// the runs, if any, are another instance's: look).
+    async fn hear(&mut self, until: NaiveDateTime, expect: usize, pause: Duration) {
+        let mut finished = 0;
+        let mut deadline = tokio::time::Instant::now() + pause;
+        while finished < expect {
+            tokio::select! {
+                heard = self.heard.recv() => match heard {
+                    Ok(ran) => {
+                        self.note(ran, until);
+                        finished += 1;
+                        deadline = tokio::time::Instant::now() + pause;
+                    }
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        finished += usize::try_from(missed).unwrap_or(usize::MAX);
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {
+                        tokio::time::sleep_until(deadline).await;
+                        return;
+                    }
+                },
+                () = tokio::time::sleep_until(deadline) => return,
+            }
         }
     }
 }

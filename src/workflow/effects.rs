@@ -29,6 +29,8 @@ pub(crate) struct ConsumedJob {
     pub id: String,
     /// The worker holding it.
     pub worker: String,
+    /// When it was due, as leased.
+    pub due_at: chrono::NaiveDateTime,
 }
 
 /// One effect as a write, in the decision's order.

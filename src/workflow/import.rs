@@ -8,12 +8,13 @@
 //! broken at any point therefore leaves every acknowledged row stored and no half-stored
 //! row; sending the file again finds every stored row and answers `duplicate`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use tracing::Instrument as _;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use super::cases::new_case;
 use super::pipeline::{Creation, create_in};
@@ -110,40 +111,60 @@ impl App {
         // In the call's span, so its transactions are part of the caller's trace.
         tokio::spawn(
             async move {
-                // Rows keep arriving (and are parsed by the caller) while a batch commits;
-                // the next batch is whatever arrived meanwhile, up to BATCH_ROWS.
-                while let Some(first) = rows.recv().await {
-                    let mut batch = Vec::with_capacity(BATCH_ROWS);
-                    let mut next = Some(first);
-                    while let Some(input) = next.take() {
-                        match input {
-                            ImportInput::Row(row) => {
-                                if let Err(refused) = who.may_act_for(&row.client_id)
-                                    && !row.client_id.is_empty()
-                                {
-                                    let _caller_gone = send.send(Err(refused)).await;
-                                    return;
-                                }
-                                batch.push(*row);
+                let mut import = Stream {
+                    app,
+                    actor,
+                    send,
+                    committing: VecDeque::new(),
+                };
+                // Rows keep arriving (and are parsed by the caller) while batches commit;
+                // a batch starts once it is full, or with whatever has arrived when
+                // nothing is committing, or when the rows end.
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let mut open = true;
+                loop {
+                    if import.committing.is_empty() {
+                        while open && batch.len() < BATCH_ROWS {
+                            match rows.try_recv() {
+                                Ok(input) => match take(&who, input, &mut batch) {
+                                    Taken::Row => {}
+                                    Taken::Broken => return,
+                                    Taken::Refused(refused) => return import.refuse(refused).await,
+                                },
+                                Err(mpsc::error::TryRecvError::Empty) => break,
+                                Err(mpsc::error::TryRecvError::Disconnected) => open = false,
                             }
-                            ImportInput::Broken => return,
-                        }
-                        if batch.len() < BATCH_ROWS {
-                            next = rows.try_recv().ok();
                         }
                     }
-                    match app.import_batch(batch, actor.clone()).await {
-                        Ok(done) => {
-                            for outcome in done {
-                                if send.send(Ok(outcome)).await.is_err() {
-                                    return; // the caller is gone; the batch is stored
-                                }
+                    let start = !batch.is_empty()
+                        && import.committing.len() < IN_FLIGHT
+                        && (batch.len() >= BATCH_ROWS || import.committing.is_empty() || !open);
+                    if start {
+                        import.commit(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(BATCH_ROWS),
+                        ));
+                        continue;
+                    }
+                    let taking = open && batch.len() < BATCH_ROWS;
+                    tokio::select! {
+                        biased;
+                        done = async { import.committing.front_mut().expect("a batch").await },
+                            if !import.committing.is_empty() => {
+                            import.committing.pop_front();
+                            if !import.answer(done).await {
+                                return;
                             }
                         }
-                        Err(e) => {
-                            let _caller_gone = send.send(Err(e)).await;
-                            return;
-                        }
+                        input = rows.recv(), if taking => match input {
+                            Some(input) => match take(&who, input, &mut batch) {
+                                Taken::Row => {}
+                                Taken::Broken => return,
+                                Taken::Refused(refused) => return import.refuse(refused).await,
+                            },
+                            None => open = false,
+                        },
+                        else => return,
                     }
                 }
             }
@@ -188,6 +209,88 @@ impl App {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+/// Batches of one stream committing at once: on PostgreSQL the next batch is decided and
+/// written while the one before it commits (a reference both take waits for the first
+/// and is found by the second's retry); on SQLite the second waits for the write lock.
+/// Outcomes still go out in row order.
+const IN_FLIGHT: usize = 2;
+
+/// One import stream's commits under way, oldest first, and where their outcomes go.
+struct Stream {
+    app: App,
+    actor: Actor,
+    send: mpsc::Sender<Result<RowOutcome, AppError>>,
+    committing: VecDeque<JoinHandle<Result<Vec<RowOutcome>, AppError>>>,
+}
+
+impl Stream {
+    /// Starts committing `batch`.
+    fn commit(&mut self, batch: Vec<ImportRow>) {
+        let (app, actor) = (self.app.clone(), self.actor.clone());
+        self.committing.push_back(tokio::spawn(
+            async move { app.import_batch(batch, actor).await }.in_current_span(),
+        ));
+    }
+
+    /// Sends a committed batch's outcomes; `false` when the import ends (an error, or the
+    /// caller gone: the batch is stored all the same).
+    async fn answer(
+        &self,
+        done: Result<Result<Vec<RowOutcome>, AppError>, tokio::task::JoinError>,
+    ) -> bool {
+        let done = done.unwrap_or_else(|e| Err(AppError::Internal(format!("import batch: {e}"))));
+        match done {
+            Ok(outcomes) => {
+                for outcome in outcomes {
+                    if self.send.send(Ok(outcome)).await.is_err() {
+                        return false;
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                let _caller_gone = self.send.send(Err(e)).await;
+                false
+            }
+        }
+    }
+
+    /// Answers the batches under way, then the refusal that ends the import.
+    async fn refuse(mut self, refused: AppError) {
+        while let Some(commit) = self.committing.pop_front() {
+            if !self.answer(commit.await).await {
+                return;
+            }
+        }
+        let _caller_gone = self.send.send(Err(refused)).await;
+    }
+}
+
+/// What an input was.
+enum Taken {
+    /// A row, added to the batch.
+    Row,
+    /// The caller's stream broke.
+    Broken,
+    /// A row for a client `who` may not act for.
+    Refused(AppError),
+}
+
+fn take(who: &Principal, input: ImportInput, batch: &mut Vec<ImportRow>) -> Taken {
+    match input {
+        ImportInput::Row(row) => {
+            if let Err(refused) = who.may_act_for(&row.client_id)
+                && !row.client_id.is_empty()
+            {
+                return Taken::Refused(refused);
+            }
+            batch.push(*row);
+            Taken::Row
+        }
+        ImportInput::Broken => Taken::Broken,
     }
 }
 

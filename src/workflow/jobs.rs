@@ -76,6 +76,11 @@ impl App {
         }
         let kind = job.kind.clone();
         let due_at = crate::store::utc(job.due_at);
+        let run = super::clock::Ran {
+            job_id: job.id.clone(),
+            attempts: job.attempts,
+            due_at: job.due_at,
+        };
         let _running = telemetry::metrics::job_running(&kind);
         let outcome = self
             .run_job_inner(job, worker.to_owned(), now)
@@ -89,7 +94,176 @@ impl App {
             Ok(JobOutcome::GaveUp) => telemetry::metrics::job_failed(&kind, true),
             Ok(JobOutcome::Rejected | JobOutcome::LeaseLost) | Err(_) => {}
         }
+        // A run another instance took over is theirs to report; an error leaves the job to
+        // its lease.
+        if matches!(&outcome, Ok(o) if *o != JobOutcome::LeaseLost) {
+            // Nobody waiting (no AdvanceClock under way) is not an error.
+            let _unheard = self.engine.ran.send(run);
+        }
         outcome
+    }
+
+    /// Runs leased jobs of cases (timers, and activities: each activity runs first, as
+    /// alone) and applies their events in one transaction through
+    /// [`super::pipeline::run_batch`]: one commit for the lot, each event in a savepoint
+    /// of its own, so one that fails rolls back alone and is left to its lease (as a
+    /// single run's error would be); an activity that fails takes the retry path alone.
+    /// Sorted by case, so two instances' batches lock cases in the same order. Activities
+    /// stop being added after a quarter of the lease, so the lease still holds at the
+    /// commit. One span for the batch, linked to each job's scheduler.
+    pub(crate) async fn run_batch(&self, jobs: Vec<JobRow>, worker: &str, now: DateTime<Utc>) {
+        let span = tracing::info_span!("jobs", otel.name = "job batch", jobs = jobs.len());
+        for job in &jobs {
+            if let Some(scheduled_by) = &job.trace_context {
+                telemetry::propagation::link_to_traceparent(&span, scheduled_by);
+            }
+        }
+        let budget = self.engine.config.lease / 4;
+        let mut jobs = jobs.into_iter().peekable();
+        while jobs.peek().is_some() {
+            let started = std::time::Instant::now();
+            let mut ready = Vec::new();
+            let mut taken = 0;
+            while (taken == 0 || started.elapsed() < budget)
+                && let Some(job) = jobs.next_if(|job| {
+                    // An activity runs on its case as committed: not after an event of
+                    // its case still waiting in this batch.
+                    !is_activity(job)
+                        || !ready
+                            .iter()
+                            .any(|(r, _): &(JobRow, Event)| r.case_id == job.case_id)
+                })
+            {
+                taken += 1;
+                if let Some(event) = self
+                    .event_of(&job, worker, now)
+                    .instrument(span.clone())
+                    .await
+                {
+                    ready.push((job, event));
+                }
+            }
+            self.commit_batch(ready, worker, now)
+                .instrument(span.clone())
+                .await;
+        }
+    }
+
+    /// The event a job of a case brings: a timer's, or an activity's outcome. `None` when
+    /// the activity failed (then its failure was handled alone).
+    async fn event_of(&self, job: &JobRow, worker: &str, now: DateTime<Utc>) -> Option<Event> {
+        let case_id = job.case_id.as_deref().unwrap_or_default();
+        match JobKind::parse(&job.kind) {
+            Some(JobKind::Timer(timer)) => Some(Event::TimerFired(timer)),
+            Some(JobKind::Activity(activity)) => {
+                let _running = telemetry::metrics::job_running(&job.kind);
+                let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
+                let output = self
+                    .run_activity(activity, case_id, &payload, job.attempts)
+                    .await
+                    .and_then(|output| typed_output(activity, output));
+                match output {
+                    Ok(output) => {
+                        let attempt = u32::try_from(job.attempts + 1).unwrap_or(u32::MAX);
+                        Some(Event::ActivitySucceeded { attempt, output })
+                    }
+                    Err(error) => {
+                        let outcome = self.fail(job.clone(), worker.to_owned(), now, error).await;
+                        match &outcome {
+                            Ok(JobOutcome::Retried) => {
+                                telemetry::metrics::job_failed(&job.kind, false)
+                            }
+                            Ok(JobOutcome::GaveUp) => {
+                                telemetry::metrics::job_failed(&job.kind, true)
+                            }
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::warn!(job.id = %job.id, error = %e, "job run failed; its lease will run out and it will be retried")
+                            }
+                        }
+                        if matches!(&outcome, Ok(o) if *o != JobOutcome::LeaseLost) {
+                            self.ran(job);
+                        }
+                        None
+                    }
+                }
+            }
+            None => None,
+        }
+    }
+
+    /// Applies the events of `ready` in one transaction.
+    async fn commit_batch(
+        &self,
+        mut ready: Vec<(JobRow, Event)>,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) {
+        if ready.is_empty() {
+            return;
+        }
+        ready.sort_by(|(a, _), (b, _)| a.case_id.cmp(&b.case_id));
+        let _running: Vec<_> = ready
+            .iter()
+            .map(|(job, _)| telemetry::metrics::job_running(&job.kind))
+            .collect();
+        let commands = ready
+            .iter()
+            .map(|(job, event)| {
+                let case_id = job.case_id.clone().unwrap_or_default();
+                let mut command = Command::new(case_id, event.clone(), Actor(SYSTEM.into()));
+                command.job = Some(ConsumedJob {
+                    id: job.id.clone(),
+                    worker: worker.to_owned(),
+                    due_at: job.due_at,
+                });
+                command
+            })
+            .collect();
+        // Dated when it commits, not when the job was leased.
+        let now = now.max(self.clock.now());
+        let applied = match self.execute_batch(commands, now).await {
+            Ok(applied) => applied,
+            Err(e) => {
+                tracing::warn!(error = %e, "job batch failed; its leases will run out and it will be retried");
+                return;
+            }
+        };
+        let committed = now.max(self.clock.now());
+        for ((job, _), applied) in ready.into_iter().zip(applied) {
+            let ran = match applied {
+                Ok(Applied::Done { .. }) => {
+                    let due_at = crate::store::utc(job.due_at);
+                    telemetry::metrics::job_applied(&job.kind, committed - due_at);
+                    true
+                }
+                Ok(Applied::Rejected(rejection)) => {
+                    tracing::warn!(job.id = %job.id, %rejection, "job's event refused by the track; job dropped");
+                    true
+                }
+                Ok(Applied::LeaseLost) => {
+                    tracing::info!(job.id = %job.id, "lease lost to another instance; its result is theirs");
+                    false
+                }
+                Ok(Applied::Replayed(_)) => false,
+                Err(e) => {
+                    tracing::warn!(job.id = %job.id, error = %e, "job failed; its lease will run out and it will be retried");
+                    false
+                }
+            };
+            if ran {
+                self.ran(&job);
+            }
+        }
+    }
+
+    /// Tells an `AdvanceClock` under way that this job ran (nobody listening: nothing).
+    fn ran(&self, job: &JobRow) {
+        let _unheard = self.engine.ran.send(super::clock::Ran {
+            job_id: job.id.clone(),
+            attempts: job.attempts,
+            due_at: job.due_at,
+        });
     }
 
     async fn run_job_inner(
@@ -143,7 +317,11 @@ impl App {
         // Dated when it commits, not when the job was leased (a batch takes a while).
         let now = now.max(self.clock.now());
         let mut command = Command::new(case_id, event, Actor(SYSTEM.into()));
-        command.job = Some(ConsumedJob { id: job.id, worker });
+        command.job = Some(ConsumedJob {
+            id: job.id,
+            worker,
+            due_at: job.due_at,
+        });
         let applied = self.execute(command, now).await?;
         Ok(match applied {
             Applied::Done { case, .. } => {
@@ -214,6 +392,10 @@ impl App {
             },
         )
     }
+}
+
+fn is_activity(job: &JobRow) -> bool {
+    matches!(JobKind::parse(&job.kind), Some(JobKind::Activity(_)))
 }
 
 /// An activity's output as the track reads it; one it cannot read fails the attempt.

@@ -41,7 +41,7 @@ mod worker;
 
 use std::sync::Arc;
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, broadcast, watch};
 
 use crate::clock::Clock;
 use crate::store::Store;
@@ -88,6 +88,9 @@ struct Engine {
     wake_workers: Notify,
     /// Wakes watchers: an event was committed here.
     appended: Notify,
+    /// Each job run this instance finished (`AdvanceClock` waits on these instead of
+    /// polling the jobs table; nobody listening costs nothing).
+    ran: broadcast::Sender<clock::Ran>,
     /// Turns true when the server shuts down.
     shutdown: watch::Receiver<bool>,
     /// Keeps `shutdown` open when nobody else holds its sender (an App without a server).
@@ -126,6 +129,7 @@ impl App {
                 config,
                 wake_workers: Notify::new(),
                 appended: Notify::new(),
+                ran: broadcast::channel(clock::RAN_BACKLOG).0,
                 shutdown,
                 _never_shut: None,
             }),

@@ -17,6 +17,8 @@
 //! [`run_batch`] applies many commands in one transaction, each in a savepoint, so one
 //! case's failure leaves the others' changes to commit.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::cases::case_not_found;
@@ -32,7 +34,7 @@ use crate::store::events::{self, NewEvent};
 use crate::store::import::{self, ImportedCase, ImportedEvent};
 use crate::store::tasks::{self, TaskRow, state};
 use crate::store::{
-    DbConnection, clients, db_instant, idempotency, jobs, payments, savepoint, transaction,
+    DbConnection, clients, db_instant, idempotency, jobs, payments, savepoint, transaction, utc,
 };
 
 /// One change to a case.
@@ -186,15 +188,31 @@ pub(crate) fn run_batch(
     now: DateTime<Utc>,
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
     transaction(conn, |conn| {
+        // The batch's cases in one read, and each policy version once.
+        let ids: Vec<&str> = commands.iter().map(|c| c.case_id.as_str()).collect();
+        let mut read = Read {
+            cases: cases::get_many(conn, &ids)?,
+            policies: HashMap::new(),
+        };
         Ok(commands
             .iter()
             .map(|command| {
                 retrying(&command.case_id, || {
-                    savepoint(conn, |conn| apply_in(conn, command, now))
+                    savepoint(conn, |conn| apply_read(conn, command, now, &mut read))
                 })
             })
             .collect())
     })
+}
+
+/// What a batch read before its commands: the cases as they stood at the start (each
+/// used once, by the first command for it; a retry or a second command reads afresh, and
+/// the update against the version read catches a change since), and the policy versions
+/// it has used (immutable; their rates are the ones in force for the whole transaction).
+#[derive(Default)]
+pub(super) struct Read {
+    cases: HashMap<String, CaseRecord>,
+    policies: HashMap<(String, i64), TrackPolicy>,
 }
 
 /// Runs `attempt` (one transaction or savepoint) again while it loses the version race.
@@ -223,14 +241,28 @@ pub(super) fn apply_in(
     command: &Command,
     now: DateTime<Utc>,
 ) -> Result<Applied, AppError> {
+    apply_read(conn, command, now, &mut Read::default())
+}
+
+/// [`apply_in`] with what the caller has read already.
+fn apply_read(
+    conn: &mut DbConnection,
+    command: &Command,
+    now: DateTime<Utc>,
+    read: &mut Read,
+) -> Result<Applied, AppError> {
     if let Some(job) = &command.job {
         jobs::relaxed_commit(conn)?;
-        if !jobs::consume(conn, &job.id, &job.worker)? {
+        if !jobs::consume(conn, &job.id, job.due_at, &job.worker)? {
             return Ok(Applied::LeaseLost);
         }
     }
     let case_id = command.case_id.as_str();
-    let case = cases::get(conn, case_id)?
+    let case = match read.cases.remove(case_id) {
+        Some(case) => Some(case),
+        None => cases::get(conn, case_id)?,
+    };
+    let case = case
         .filter(|case| {
             let tenant = command.tenant.as_deref();
             tenant.is_none_or(|own| own == case.claim.client_id.as_str())
@@ -250,19 +282,22 @@ pub(super) fn apply_in(
     if let Some(task) = &command.task {
         check_task(conn, Some(case_id), task)?;
     }
-    let policy = clients::get_policy(
-        conn,
-        case.claim.client_id.as_str(),
-        Some(case.policy_version),
-    )?
-    .ok_or_else(|| {
-        AppError::Internal(format!(
-            "case {case_id}: policy version {} is missing",
-            case.policy_version
-        ))
-    })?;
+    let key = (
+        case.claim.client_id.as_str().to_owned(),
+        case.policy_version,
+    );
+    if !read.policies.contains_key(&key) {
+        let stored = clients::get_policy(conn, &key.0, Some(key.1))?.ok_or_else(|| {
+            AppError::Internal(format!(
+                "case {case_id}: policy version {} is missing",
+                case.policy_version
+            ))
+        })?;
+        read.policies.insert(key.clone(), stored.policy);
+    }
+    let policy = &read.policies[&key];
     let today = amsterdam_local(now).date();
-    let decision = match decide(&case, &command.event, &policy.policy, today) {
+    let decision = match decide(&case, &command.event, policy, today) {
         Ok(decision) => decision,
         Err(rejection) => return Ok(Applied::Rejected(rejection)),
     };
@@ -282,7 +317,7 @@ pub(super) fn apply_in(
             task.task_id
         )));
     }
-    let rows = Rows::of(&case, &decision, &policy.policy, now, command.job.as_ref());
+    let rows = Rows::of(&case, &decision, policy, now, command.job.as_ref());
     let standing = Standing {
         stage: decision.stage,
         suspension: decision.suspension,
@@ -337,8 +372,24 @@ pub(super) fn apply_in(
             now,
         )?;
     }
-    let case = cases::get(conn, case_id)?
-        .ok_or_else(|| AppError::Internal(format!("case {case_id} vanished")))?;
+    // A job's run answers nobody, so its case is not read back: it is the case as read
+    // with what `update_standing` wrote (one read per transition). A caller gets the case
+    // as stored.
+    let case = if command.job.is_some() {
+        CaseRecord {
+            stage: decision.stage,
+            suspension: decision.suspension,
+            close_reason: decision.close_reason,
+            close_note: decision.close_note.clone(),
+            track: decision.track.clone(),
+            version: case.version + 1,
+            updated_at: utc(db_instant(now)),
+            ..case
+        }
+    } else {
+        cases::get(conn, case_id)?
+            .ok_or_else(|| AppError::Internal(format!("case {case_id} vanished")))?
+    };
     Ok(Applied::Done {
         case: Box::new(case),
         decision: Box::new(decision),

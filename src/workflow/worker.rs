@@ -7,9 +7,10 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::App;
+use crate::case::JobKind;
 use crate::clock::{Clock, SystemClock};
 use crate::store::db_instant;
-use crate::store::jobs::{self, LeaseRequest};
+use crate::store::jobs::{self, JobRow, LeaseRequest};
 
 /// How the engine runs in one instance.
 #[derive(Clone, Debug)]
@@ -105,12 +106,28 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
             }
             continue;
         }
-        for job in rows {
+        // In due order; each run of two or more jobs of cases in one transaction (see
+        // `App::run_batch`), anything else on its own.
+        let mut group = Vec::new();
+        let mut rows = rows.into_iter().peekable();
+        while let Some(job) = rows.next() {
             if *shutdown.borrow() {
                 break;
             }
-            if let Err(e) = app.run_job(job, &worker, now).await {
-                tracing::warn!(error = %e, "job run failed; its lease will run out and it will be retried");
+            if batchable(&job) {
+                group.push(job);
+            } else {
+                run_one(&app, job, &worker, now).await;
+            }
+            if !rows.peek().is_some_and(batchable) {
+                match group.len() {
+                    0 => {}
+                    1 => run_one(&app, group.remove(0), &worker, now).await,
+                    _ => {
+                        app.run_batch(std::mem::take(&mut group), &worker, now)
+                            .await
+                    }
+                }
             }
         }
     }
@@ -124,6 +141,18 @@ async fn work(app: App, worker: String, mut shutdown: watch::Receiver<bool>) {
         Err(e) => {
             tracing::warn!(%worker, error = %e, "could not give leases back; they will run out")
         }
+    }
+}
+
+/// A job of a case whose kind this version knows: its event can join a batch.
+fn batchable(job: &JobRow) -> bool {
+    job.case_id.is_some() && JobKind::parse(&job.kind).is_some()
+}
+
+/// Runs one job; an error leaves it to its lease.
+async fn run_one(app: &App, job: JobRow, worker: &str, now: chrono::DateTime<chrono::Utc>) {
+    if let Err(e) = app.run_job(job, worker, now).await {
+        tracing::warn!(error = %e, "job run failed; its lease will run out and it will be retried");
     }
 }
 
