@@ -118,6 +118,40 @@ impl IdempotencyKey {
     }
 }
 
+impl IdempotencyKey {
+    /// The stored answer when this key was used before for the same request;
+    /// ALREADY_EXISTS when it was used for another one.
+    pub(super) fn answered(&self, conn: &mut DbConnection) -> Result<Option<String>, AppError> {
+        let Some(stored) = idempotency::find(conn, self.scope, &self.key)? else {
+            return Ok(None);
+        };
+        if stored.request_hash != self.fingerprint {
+            return Err(AppError::AlreadyExists(format!(
+                "request_id {:?} was used for a different request",
+                self.request_id
+            )));
+        }
+        Ok(Some(stored.response))
+    }
+
+    /// Records the key with its answer, in the transaction that did the work.
+    pub(super) fn store(
+        &self,
+        conn: &mut DbConnection,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        idempotency::insert(
+            conn,
+            self.scope,
+            &self.key,
+            &self.fingerprint,
+            &self.response,
+            now,
+        )?;
+        Ok(())
+    }
+}
+
 /// What became of a command.
 #[derive(Debug)]
 pub(crate) enum Applied {
@@ -269,14 +303,8 @@ fn apply_read(
         })
         .ok_or_else(|| case_not_found(case_id))?;
     if let Some(key) = &command.idempotency_key
-        && let Some(stored) = idempotency::find(conn, key.scope, &key.key)?
+        && key.answered(conn)?.is_some()
     {
-        if stored.request_hash != key.fingerprint {
-            return Err(AppError::AlreadyExists(format!(
-                "request_id {:?} was used for a different request",
-                key.request_id
-            )));
-        }
         return Ok(Applied::Replayed(Box::new(case)));
     }
     if let Some(task) = &command.task {
@@ -363,14 +391,7 @@ fn apply_read(
     )?;
     effects::write(conn, case_id, &rows.writes, now)?;
     if let Some(key) = &command.idempotency_key {
-        idempotency::insert(
-            conn,
-            key.scope,
-            &key.key,
-            &key.fingerprint,
-            &key.response,
-            now,
-        )?;
+        key.store(conn, now)?;
     }
     // A job's run answers nobody, so its case is not read back: it is the case as read
     // with what `update_standing` wrote (one read per transition). A caller gets the case

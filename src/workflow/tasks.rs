@@ -12,7 +12,7 @@ use crate::case::lifecycle::{execution, service};
 use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
-use crate::store::{db_instant, idempotency, transaction};
+use crate::store::{db_instant, transaction};
 
 /// What a person chose.
 #[derive(Clone, Debug)]
@@ -140,16 +140,15 @@ impl App {
             .run(move |conn| {
                 pipeline::retrying(&c.task_id, || {
                     transaction(conn, |conn| {
-                        if let Some(stored) =
-                            idempotency::find(conn, COMPLETE_SCOPE, &c.request_id)?
-                        {
-                            if stored.request_hash != fingerprint {
-                                return Err(AppError::AlreadyExists(format!(
-                                    "request_id {:?} was used for a different request",
-                                    c.request_id
-                                )));
-                            }
-                            let task = tasks::get(conn, &stored.response)?.ok_or_else(|| {
+                        let key = IdempotencyKey {
+                            scope: COMPLETE_SCOPE,
+                            key: c.request_id.clone(),
+                            request_id: c.request_id.clone(),
+                            fingerprint: fingerprint.clone(),
+                            response: c.task_id.clone(),
+                        };
+                        if let Some(task_id) = key.answered(conn)? {
+                            let task = tasks::get(conn, &task_id)?.ok_or_else(|| {
                                 AppError::Internal("completed task vanished".into())
                             })?;
                             return Ok((task, false));
@@ -165,14 +164,7 @@ impl App {
                             && super::bank::resolve_unmatched(
                                 conn, &task, &c.outcome, &c.values, &actor, now,
                             )?;
-                        idempotency::insert(
-                            conn,
-                            COMPLETE_SCOPE,
-                            &c.request_id,
-                            &fingerprint,
-                            &task.id,
-                            now,
-                        )?;
+                        key.store(conn, now)?;
                         let task = tasks::get(conn, &task.id)?
                             .ok_or_else(|| AppError::Internal("task vanished".into()))?;
                         Ok((task, due_now))
