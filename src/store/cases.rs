@@ -1,12 +1,13 @@
 //! Cases: insert, read back, list with filters and keyset paging.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::clients::optional;
+use super::prepared::Prepared;
 use super::rows::{CaseRow, InvoiceRow, PartyRow};
 use super::schema::{cases, clients, invoices, parties};
 use super::{DbConnection, StoreError, db_instant, utc};
@@ -443,11 +444,6 @@ pub fn update_standing(
     standing: Standing<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let state = serde_json::to_string(&CaseState {
-        warnings: standing.warnings.to_vec(),
-        track: standing.track.clone(),
-    })
-    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let updated = diesel::update(
         cases::table
             .filter(cases::id.eq(id))
@@ -458,7 +454,7 @@ pub fn update_standing(
         cases::suspension.eq(standing.suspension.as_str()),
         cases::close_reason.eq(standing.close_reason.map(CloseReason::as_str)),
         cases::close_note.eq(standing.close_note),
-        cases::state.eq(state),
+        cases::state.eq(standing.state()?),
         cases::version.eq(read_version + 1),
         cases::updated_at.eq(db_instant(now)),
     ))
@@ -469,6 +465,103 @@ pub fn update_standing(
         super::search::set_court_case(conn, id, &judgment.court_case_number)?;
     }
     Ok(updated == 1)
+}
+
+/// One case's new standing against the version it was read at, for [`update_standings`].
+#[derive(Clone, Copy, Debug)]
+pub struct StandingUpdate<'a> {
+    /// The case.
+    pub id: &'a str,
+    /// Its version as read.
+    pub read_version: i64,
+    /// What it becomes.
+    pub standing: Standing<'a>,
+}
+
+/// [`update_standing`] for many cases at once: the ids of those still at the version read
+/// (the others lost their race). One prepared `UPDATE … FROM unnest(…)` on PostgreSQL.
+pub fn update_standings(
+    conn: &mut DbConnection,
+    updates: &[StandingUpdate<'_>],
+    now: DateTime<Utc>,
+) -> Result<HashSet<String>, StoreError> {
+    use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+
+    #[derive(QueryableByName)]
+    struct Updated {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    let DbConnection::Pg(pg) = conn else {
+        let mut updated = HashSet::with_capacity(updates.len());
+        for u in updates {
+            if update_standing(conn, u.id, u.read_version, u.standing, now)? {
+                updated.insert(u.id.to_owned());
+            }
+        }
+        return Ok(updated);
+    };
+    let states = updates
+        .iter()
+        .map(|u| u.standing.state())
+        .collect::<Result<Vec<_>, _>>()?;
+    let updated = Prepared(
+        diesel::sql_query(
+            "UPDATE cases AS c SET stage = u.stage, suspension = u.suspension, \
+               close_reason = u.close_reason, close_note = u.close_note, state = u.state, \
+               version = u.version + 1, updated_at = $8 \
+             FROM unnest($1, $2, $3, $4, $5, $6, $7) \
+               AS u(id, version, stage, suspension, close_reason, close_note, state) \
+             WHERE c.id = u.id AND c.version = u.version RETURNING c.id",
+        )
+        .bind::<Array<Text>, _>(updates.iter().map(|u| u.id).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(updates.iter().map(|u| u.read_version).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(column(updates, |s| s.stage.as_str()))
+        .bind::<Array<Text>, _>(column(updates, |s| s.suspension.as_str()))
+        .bind::<Array<Nullable<Text>>, _>(
+            updates
+                .iter()
+                .map(|u| u.standing.close_reason.map(CloseReason::as_str))
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(
+            updates
+                .iter()
+                .map(|u| u.standing.close_note)
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(states)
+        .bind::<Timestamp, _>(db_instant(now)),
+    )
+    .load::<Updated>(pg)?;
+    let updated: HashSet<String> = updated.into_iter().map(|row| row.id).collect();
+    for u in updates {
+        if let Some(judgment) = &u.standing.track.judgment
+            && updated.contains(u.id)
+        {
+            super::search::set_court_case(conn, u.id, &judgment.court_case_number)?;
+        }
+    }
+    Ok(updated)
+}
+
+/// One column of `updates`' standings, as an array to bind.
+fn column(
+    updates: &[StandingUpdate<'_>],
+    f: fn(&Standing<'_>) -> &'static str,
+) -> Vec<&'static str> {
+    updates.iter().map(|u| f(&u.standing)).collect()
+}
+
+impl Standing<'_> {
+    /// The `state` column of this standing.
+    fn state(&self) -> Result<String, StoreError> {
+        serde_json::to_string(&CaseState {
+            warnings: self.warnings.to_vec(),
+            track: self.track.clone(),
+        })
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
 }
 
 /// Writes the debtor's new details (UpdateDebtor), inside the caller's transaction.

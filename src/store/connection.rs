@@ -124,8 +124,10 @@ impl r2d2::ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(StoreError::Query)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose link or transaction state broke under a statement (libpq lost
+    /// the server, a transaction left open by a panic): dropped instead of pooled again.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 

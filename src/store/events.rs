@@ -1,7 +1,10 @@
 //! The append-only audit log of each case (`case_events`): the dossier.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
+use super::import::EventRow as EventInsert;
 use super::schema::case_events;
 use super::{DbConnection, StoreError, db_instant};
 use crate::case::{Stage, Suspension};
@@ -52,6 +55,59 @@ pub fn append(conn: &mut DbConnection, event: &NewEvent<'_>) -> Result<i64, Stor
         ))
         .execute(conn)?;
     Ok(sequence)
+}
+
+/// [`append`] for many events (of several cases, in order per case): the last sequence of
+/// every case read in one query, the rows written in one binary `COPY` on PostgreSQL.
+pub fn append_many(conn: &mut DbConnection, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
+    let mut ids: Vec<&str> = events.iter().map(|e| e.case_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut last: HashMap<String, i64> = case_events::table
+        .filter(case_events::case_id.eq_any(&ids))
+        .group_by(case_events::case_id)
+        .select((
+            case_events::case_id,
+            diesel::dsl::max(case_events::sequence),
+        ))
+        .load::<(String, Option<i64>)>(conn)?
+        .into_iter()
+        .map(|(id, last)| (id, last.unwrap_or(0)))
+        .collect();
+    let rows: Vec<EventInsert> = events
+        .iter()
+        .map(|event| {
+            let sequence = last.entry(event.case_id.to_owned()).or_insert(0);
+            *sequence += 1;
+            EventInsert {
+                case_id: event.case_id.to_owned(),
+                sequence: *sequence,
+                kind: event.kind.to_owned(),
+                at: db_instant(event.at),
+                actor: event.actor.to_owned(),
+                stage: event.stage.as_str().to_owned(),
+                suspension: event.suspension.as_str().to_owned(),
+                reason: event.reason.to_owned(),
+                payload: event.payload.clone(),
+                policy_version: event.policy_version,
+            }
+        })
+        .collect();
+    match conn {
+        DbConnection::Pg(pg) => {
+            diesel::copy_from(case_events::table)
+                .from_insertable(&rows)
+                .execute(pg)?;
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in &rows {
+                diesel::insert_into(case_events::table)
+                    .values(row)
+                    .execute(lite)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A stored audit event.

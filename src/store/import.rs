@@ -215,7 +215,7 @@ impl From<InvoiceRow> for InvoiceInsert {
 
 #[derive(Insertable)]
 #[diesel(table_name = jobs, treat_none_as_default_value = false)]
-struct JobInsert {
+pub(super) struct JobInsert {
     id: String,
     case_id: Option<String>,
     kind: String,
@@ -249,20 +249,20 @@ impl From<JobRow> for JobInsert {
     }
 }
 
-/// A `case_events` row as written for a new case.
+/// A `case_events` row as written in bulk: a new case's, or a job batch's (`events`).
 #[derive(Insertable)]
 #[diesel(table_name = case_events, treat_none_as_default_value = false)]
-struct EventRow {
-    case_id: String,
-    sequence: i64,
-    kind: String,
-    at: chrono::NaiveDateTime,
-    actor: String,
-    stage: String,
-    suspension: String,
-    reason: String,
-    payload: String,
-    policy_version: i64,
+pub(super) struct EventRow {
+    pub(super) case_id: String,
+    pub(super) sequence: i64,
+    pub(super) kind: String,
+    pub(super) at: chrono::NaiveDateTime,
+    pub(super) actor: String,
+    pub(super) stage: String,
+    pub(super) suspension: String,
+    pub(super) reason: String,
+    pub(super) payload: String,
+    pub(super) policy_version: i64,
 }
 
 /// Inserts new cases with their debtors, invoices, audit events and first jobs in a

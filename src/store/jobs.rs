@@ -4,10 +4,14 @@
 //! Lease instants are wall-clock time (the machine's clock), not the service's clock: a
 //! lease says whether a process is alive, which a manual clock standing still cannot tell.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Text, Timestamp};
 
+use super::import::JobInsert;
+use super::prepared::Prepared;
 use super::schema::jobs;
 use super::{DbConnection, StoreError};
 
@@ -52,17 +56,19 @@ pub fn lease(conn: &mut DbConnection, r: LeaseRequest<'_>) -> Result<Vec<JobRow>
     const RETURNING: &str = " RETURNING id, case_id, kind, payload, due_at, attempts, \
         max_attempts, leased_by, lease_until, last_error, trace_context, created_at";
     let mut rows = match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(format!(
-            "UPDATE jobs SET leased_by = $1, lease_until = $2 WHERE id IN ( \
-               SELECT id FROM jobs WHERE due_at <= $3 \
-                 AND (lease_until IS NULL OR lease_until < $4) \
-               ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED){RETURNING}"
-        ))
-        .bind::<Text, _>(r.worker)
-        .bind::<Timestamp, _>(r.lease_until)
-        .bind::<Timestamp, _>(r.due_by)
-        .bind::<Timestamp, _>(r.wall_now)
-        .bind::<BigInt, _>(r.limit)
+        DbConnection::Pg(pg) => Prepared(
+            diesel::sql_query(format!(
+                "UPDATE jobs SET leased_by = $1, lease_until = $2 WHERE id IN ( \
+                   SELECT id FROM jobs WHERE due_at <= $3 \
+                     AND (lease_until IS NULL OR lease_until < $4) \
+                   ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED){RETURNING}"
+            ))
+            .bind::<Text, _>(r.worker)
+            .bind::<Timestamp, _>(r.lease_until)
+            .bind::<Timestamp, _>(r.due_by)
+            .bind::<Timestamp, _>(r.wall_now)
+            .bind::<BigInt, _>(r.limit),
+        )
         .load::<JobRow>(pg)?,
         DbConnection::Sqlite(lite) => diesel::sql_query(format!(
             "UPDATE jobs SET leased_by = ?, lease_until = ? WHERE id IN ( \
@@ -82,8 +88,16 @@ pub fn lease(conn: &mut DbConnection, r: LeaseRequest<'_>) -> Result<Vec<JobRow>
     Ok(rows)
 }
 
-/// Inserts new jobs (inside the transaction of the decision that scheduled them).
+/// Inserts new jobs (inside the transaction of the decision that scheduled them): on
+/// PostgreSQL several in one binary `COPY`.
 pub fn insert(conn: &mut DbConnection, rows: &[JobRow]) -> Result<(), StoreError> {
+    if let (DbConnection::Pg(pg), [_, _, ..]) = (&mut *conn, rows) {
+        let rows: Vec<JobInsert> = rows.iter().cloned().map(Into::into).collect();
+        diesel::copy_from(jobs::table)
+            .from_insertable(&rows)
+            .execute(pg)?;
+        return Ok(());
+    }
     for row in rows {
         diesel::insert_into(jobs::table).values(row).execute(conn)?;
     }
@@ -108,6 +122,46 @@ pub fn consume(
         DbConnection::Sqlite(lite) => diesel::delete(held).execute(lite)?,
     };
     Ok(deleted == 1)
+}
+
+/// [`consume`] for many jobs `worker` holds, as (id, due_at): the ids deleted, in one
+/// statement on PostgreSQL. A job missing from the answer was lost to another instance.
+pub fn consume_many(
+    conn: &mut DbConnection,
+    held: &[(&str, NaiveDateTime)],
+    worker: &str,
+) -> Result<HashSet<String>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Deleted {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    match conn {
+        DbConnection::Pg(pg) => {
+            let (ids, due): (Vec<&str>, Vec<NaiveDateTime>) = held.iter().copied().unzip();
+            // `due_at` too, so only the partitions of those months are looked at.
+            let deleted = Prepared(
+                diesel::sql_query(
+                    "DELETE FROM jobs WHERE id = ANY($1) AND due_at = ANY($2) \
+                     AND leased_by = $3 RETURNING id",
+                )
+                .bind::<Array<Text>, _>(ids)
+                .bind::<Array<Timestamp>, _>(due)
+                .bind::<Text, _>(worker),
+            )
+            .load::<Deleted>(pg)?;
+            Ok(deleted.into_iter().map(|row| row.id).collect())
+        }
+        DbConnection::Sqlite(_) => {
+            let mut deleted = HashSet::with_capacity(held.len());
+            for (id, due_at) in held {
+                if consume(conn, id, *due_at, worker)? {
+                    deleted.insert((*id).to_owned());
+                }
+            }
+            Ok(deleted)
+        }
+    }
 }
 
 /// Puts a failed job back for another attempt at `due_at`, if this worker still holds it.

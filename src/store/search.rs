@@ -150,6 +150,7 @@ pub fn set_court_case(
 /// `store::seed`), a thousand at a time; returns how many.
 pub fn backfill(conn: &mut DbConnection) -> Result<usize, StoreError> {
     let mut done = 0;
+    let mut raced: Option<String> = None;
     loop {
         let rows: Vec<CaseRow> = cases::table
             .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -165,8 +166,16 @@ pub fn backfill(conn: &mut DbConnection) -> Result<usize, StoreError> {
         }
         let records = super::cases::assemble(conn, rows)?;
         let keys: Vec<CaseKeys> = records.iter().map(CaseKeys::of_record).collect();
-        super::transaction(conn, |conn| insert(conn, &keys))?;
-        done += keys.len();
+        match super::transaction(conn, |conn| insert(conn, &keys)) {
+            Ok(()) => done += keys.len(),
+            // Another instance starting beside this one wrote some of them first: look
+            // again for what is left (the same cases again: not a race, a real error).
+            Err(StoreError::Conflict(e)) if raced.as_deref() != Some(keys[0].case_id.as_str()) => {
+                tracing::debug!(error = %e, "another instance indexes the same cases");
+                raced = Some(keys[0].case_id.clone());
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 

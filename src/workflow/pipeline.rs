@@ -213,9 +213,11 @@ pub(crate) fn run(
     })
 }
 
-/// Applies `commands` in one transaction, each in a savepoint: a command that fails (or
-/// loses its race too often) is rolled back alone and answered with its error, the
-/// others' changes commit together. `Err` only when the transaction itself fails.
+/// Applies `commands` in one transaction. The jobs' events of cases that come once in the
+/// batch are written together ([`together`]: a few statements for the lot); the rest, and
+/// all of them should writing together fail, each in a savepoint: a command that fails (or
+/// loses its race too often) is rolled back alone and answered with its error, the others'
+/// changes commit together. `Err` only when the transaction itself fails.
 pub(crate) fn run_batch(
     conn: &mut DbConnection,
     commands: &[Command],
@@ -228,15 +230,151 @@ pub(crate) fn run_batch(
             cases: cases::get_many(conn, &ids)?,
             policies: HashMap::new(),
         };
+        let answers = match savepoint(conn, |conn| together(conn, commands, now, &mut read)) {
+            Ok(answers) => answers,
+            Err(e) => {
+                // A lost race or a failing row: nothing of it stays; one at a time finds
+                // which (the cases are read afresh).
+                tracing::debug!(error = %e, "batch not written together; one command at a time");
+                commands.iter().map(|_| None).collect()
+            }
+        };
         Ok(commands
             .iter()
-            .map(|command| {
-                retrying(&command.case_id, || {
-                    savepoint(conn, |conn| apply_read(conn, command, now, &mut read))
+            .zip(answers)
+            .map(|(command, answer)| {
+                answer.unwrap_or_else(|| {
+                    retrying(&command.case_id, || {
+                        savepoint(conn, |conn| apply_read(conn, command, now, &mut read))
+                    })
                 })
             })
             .collect())
     })
+}
+
+/// Writes the events jobs bring to cases read in `read`, each case's only command in the
+/// batch, together: the jobs consumed in one statement, the decisions taken in memory, the
+/// cases' new standings in one update against the versions read, the audit events and the
+/// new jobs in one `COPY` each on PostgreSQL. What each command's [`apply_read`] would
+/// write, in the same order per case. The answers of the commands it took (`None` for the
+/// rest); `Err` (a lost race, a failing row) rolls the lot back for the caller's savepoint.
+fn together(
+    conn: &mut DbConnection,
+    commands: &[Command],
+    now: DateTime<Utc>,
+    read: &mut Read,
+) -> Result<Vec<Option<Result<Applied, AppError>>>, AppError> {
+    let mut per_case: HashMap<&str, usize> = HashMap::new();
+    for command in commands {
+        *per_case.entry(command.case_id.as_str()).or_default() += 1;
+    }
+    let taken: Vec<(usize, &Command, &ConsumedJob)> = commands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, command)| {
+            let simple = command.idempotency_key.is_none()
+                && command.task.is_none()
+                && command.tenant.is_none()
+                && !matches!(command.event, Event::PaymentReversed { .. })
+                && per_case[command.case_id.as_str()] == 1
+                && read.cases.contains_key(&command.case_id);
+            command
+                .job
+                .as_ref()
+                .filter(|_| simple)
+                .map(|job| (i, command, job))
+        })
+        .collect();
+    let mut answers: Vec<Option<Result<Applied, AppError>>> =
+        commands.iter().map(|_| None).collect();
+    let Some((_, _, first)) = taken.first() else {
+        return Ok(answers);
+    };
+    jobs::relaxed_commit(conn)?;
+    let held: Vec<(&str, chrono::NaiveDateTime)> = taken
+        .iter()
+        .filter(|(_, _, job)| job.worker == first.worker)
+        .map(|(_, _, job)| (job.id.as_str(), job.due_at))
+        .collect();
+    if held.len() != taken.len() {
+        return Err(AppError::Internal(
+            "a batch of several workers' jobs".into(),
+        ));
+    }
+    let consumed = jobs::consume_many(conn, &held, &first.worker)?;
+    let today = amsterdam_local(now).date();
+    let mut decided = Vec::with_capacity(taken.len());
+    for (i, command, job) in taken {
+        if !consumed.contains(&job.id) {
+            answers[i] = Some(Ok(Applied::LeaseLost));
+            continue;
+        }
+        let case = read
+            .cases
+            .remove(&command.case_id)
+            .ok_or_else(|| AppError::Internal(format!("case {} was not read", command.case_id)))?;
+        let policy = read.policy(conn, &case)?;
+        match decide(&case, &command.event, policy, today) {
+            Ok(decision) => {
+                let rows = Rows::of(&case, &decision, policy, now, Some(job));
+                decided.push((i, command, case, decision, rows));
+            }
+            Err(rejection) => answers[i] = Some(Ok(Applied::Rejected(rejection))),
+        }
+    }
+    let updates: Vec<cases::StandingUpdate<'_>> = decided
+        .iter()
+        .map(|(_, _, case, decision, _)| cases::StandingUpdate {
+            id: &case.id,
+            read_version: case.version,
+            standing: standing(case, decision),
+        })
+        .collect();
+    if cases::update_standings(conn, &updates, now)?.len() != updates.len() {
+        return Err(AppError::Conflict);
+    }
+    let audit: Vec<NewEvent<'_>> = decided
+        .iter()
+        .map(|(_, command, case, decision, rows)| NewEvent {
+            case_id: &case.id,
+            kind: rows.audit.kind,
+            actor: &command.actor.0,
+            stage: decision.stage,
+            suspension: decision.suspension,
+            reason: &rows.audit.reason,
+            payload: rows.audit.payload.clone(),
+            policy_version: case.policy_version,
+            at: now,
+        })
+        .collect();
+    events::append_many(conn, &audit)?;
+    let mut new_jobs = Vec::new();
+    for (_, _, case, _, rows) in &decided {
+        for payment in &rows.payments {
+            payments::insert(conn, payment)?;
+        }
+        if rows.inserts_only() {
+            // Inserts only: the jobs go into the batch's one insert.
+            for write in &rows.writes {
+                match write {
+                    Write::Job(job) => new_jobs.push(job.clone()),
+                    other => effects::write(conn, &case.id, std::slice::from_ref(other), now)?,
+                }
+            }
+        } else {
+            effects::write(conn, &case.id, &rows.writes, now)?;
+        }
+    }
+    jobs::insert(conn, &new_jobs)?;
+    for (i, _, case, decision, rows) in decided {
+        answers[i] = Some(Ok(Applied::Done {
+            case: Box::new(as_written(case, &decision, now)),
+            decision: Box::new(decision),
+            due_now: rows.due_now,
+        }));
+    }
+    Ok(answers)
 }
 
 /// What a batch read before its commands: the cases as they stood at the start (each
@@ -247,6 +385,57 @@ pub(crate) fn run_batch(
 pub(super) struct Read {
     cases: HashMap<String, CaseRecord>,
     policies: HashMap<(String, i64), TrackPolicy>,
+}
+
+impl Read {
+    /// The policy version `case` runs under, read once per batch.
+    fn policy(
+        &mut self,
+        conn: &mut DbConnection,
+        case: &CaseRecord,
+    ) -> Result<&TrackPolicy, AppError> {
+        let key = (
+            case.claim.client_id.as_str().to_owned(),
+            case.policy_version,
+        );
+        if !self.policies.contains_key(&key) {
+            let stored = clients::get_policy(conn, &key.0, Some(key.1))?.ok_or_else(|| {
+                AppError::Internal(format!(
+                    "case {}: policy version {} is missing",
+                    case.id, case.policy_version
+                ))
+            })?;
+            self.policies.insert(key.clone(), stored.policy);
+        }
+        Ok(&self.policies[&key])
+    }
+}
+
+/// The standing `decision` gives `case`.
+fn standing<'a>(case: &'a CaseRecord, decision: &'a Decision) -> Standing<'a> {
+    Standing {
+        stage: decision.stage,
+        suspension: decision.suspension,
+        close_reason: decision.close_reason,
+        close_note: &decision.close_note,
+        warnings: &case.warnings,
+        track: &decision.track,
+    }
+}
+
+/// The case as `decision` left it, without reading it back: what `update_standing` wrote
+/// on the case as read (a job's run answers nobody, so one read per transition).
+fn as_written(case: CaseRecord, decision: &Decision, now: DateTime<Utc>) -> CaseRecord {
+    CaseRecord {
+        stage: decision.stage,
+        suspension: decision.suspension,
+        close_reason: decision.close_reason,
+        close_note: decision.close_note.clone(),
+        track: decision.track.clone(),
+        version: case.version + 1,
+        updated_at: utc(db_instant(now)),
+        ..case
+    }
 }
 
 /// Runs `attempt` (one transaction or savepoint) again while it loses the version race.
@@ -310,20 +499,7 @@ fn apply_read(
     if let Some(task) = &command.task {
         check_task(conn, Some(case_id), task)?;
     }
-    let key = (
-        case.claim.client_id.as_str().to_owned(),
-        case.policy_version,
-    );
-    if !read.policies.contains_key(&key) {
-        let stored = clients::get_policy(conn, &key.0, Some(key.1))?.ok_or_else(|| {
-            AppError::Internal(format!(
-                "case {case_id}: policy version {} is missing",
-                case.policy_version
-            ))
-        })?;
-        read.policies.insert(key.clone(), stored.policy);
-    }
-    let policy = &read.policies[&key];
+    let policy = read.policy(conn, &case)?;
     let today = amsterdam_local(now).date();
     let decision = match decide(&case, &command.event, policy, today) {
         Ok(decision) => decision,
@@ -346,15 +522,7 @@ fn apply_read(
         )));
     }
     let rows = Rows::of(&case, &decision, policy, now, command.job.as_ref());
-    let standing = Standing {
-        stage: decision.stage,
-        suspension: decision.suspension,
-        close_reason: decision.close_reason,
-        close_note: &decision.close_note,
-        warnings: &case.warnings,
-        track: &decision.track,
-    };
-    if !cases::update_standing(conn, case_id, case.version, standing, now)? {
+    if !cases::update_standing(conn, case_id, case.version, standing(&case, &decision), now)? {
         return Err(AppError::Conflict);
     }
     for payment in &rows.payments {
@@ -397,16 +565,7 @@ fn apply_read(
     // with what `update_standing` wrote (one read per transition). A caller gets the case
     // as stored.
     let case = if command.job.is_some() {
-        CaseRecord {
-            stage: decision.stage,
-            suspension: decision.suspension,
-            close_reason: decision.close_reason,
-            close_note: decision.close_note.clone(),
-            track: decision.track.clone(),
-            version: case.version + 1,
-            updated_at: utc(db_instant(now)),
-            ..case
-        }
+        as_written(case, &decision, now)
     } else {
         cases::get(conn, case_id)?
             .ok_or_else(|| AppError::Internal(format!("case {case_id} vanished")))?
