@@ -19,9 +19,10 @@ pub mod state {
     pub const CANCELLED: &str = "cancelled";
 }
 
-/// A `tasks` row; `details` is JSON, `outcomes` a JSON array of strings.
+/// A `tasks` row; `details` is JSON, `outcomes` a JSON array of strings. `None` is
+/// written as NULL (the columns' default too), so rows can be `COPY`ed.
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
-#[diesel(table_name = tasks)]
+#[diesel(table_name = tasks, treat_none_as_default_value = false)]
 pub struct TaskRow {
     pub id: String,
     pub case_id: Option<String>,
@@ -53,6 +54,20 @@ pub fn insert(conn: &mut DbConnection, row: &TaskRow) -> Result<(), StoreError> 
     diesel::insert_into(tasks::table)
         .values(row)
         .execute(conn)?;
+    Ok(())
+}
+
+/// Inserts tasks: on PostgreSQL several in one binary `COPY`.
+pub fn insert_many(conn: &mut DbConnection, rows: &[TaskRow]) -> Result<(), StoreError> {
+    if let (DbConnection::Pg(pg), [_, _, ..]) = (&mut *conn, rows) {
+        diesel::copy_from(tasks::table)
+            .from_insertable(rows)
+            .execute(pg)?;
+        return Ok(());
+    }
+    for row in rows {
+        insert(conn, row)?;
+    }
     Ok(())
 }
 

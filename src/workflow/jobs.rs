@@ -2,6 +2,8 @@
 //! becomes an event. A failing activity is tried again later with exponential backoff and
 //! jitter; after its last attempt it becomes a task for a person.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tracing::Instrument;
@@ -9,10 +11,10 @@ use tracing::Instrument;
 use super::effects::ConsumedJob;
 use super::pipeline::{Applied, Command};
 use super::{Actor, App};
-use crate::case::{Activity, ActivityOutput, Event, JobKind};
+use crate::case::{Activity, ActivityOutput, CaseRecord, Event, JobKind};
 use crate::error::AppError;
-use crate::store::db_instant;
 use crate::store::jobs::{self, JobRow};
+use crate::store::{cases, db_instant};
 use crate::telemetry;
 
 /// The actor of everything the engine does by itself.
@@ -119,6 +121,7 @@ impl App {
             }
         }
         let budget = self.engine.config.lease / 4;
+        let mut read = self.activities_cases(&jobs).instrument(span.clone()).await;
         let mut jobs = jobs.into_iter().peekable();
         while jobs.peek().is_some() {
             let started = std::time::Instant::now();
@@ -135,12 +138,19 @@ impl App {
                 })
             {
                 taken += 1;
+                let case = job.case_id.as_ref().and_then(|id| read.remove(id));
                 if let Some(event) = self
-                    .event_of(&job, worker, now)
+                    .event_of(&job, worker, now, case)
                     .instrument(span.clone())
                     .await
                 {
                     ready.push((job, event));
+                }
+            }
+            // Those cases change now: an activity of one of them later reads it again.
+            for (job, _) in &ready {
+                if let Some(id) = &job.case_id {
+                    read.remove(id);
                 }
             }
             self.commit_batch(ready, worker, now)
@@ -149,9 +159,40 @@ impl App {
         }
     }
 
-    /// The event a job of a case brings: a timer's, or an activity's outcome. `None` when
-    /// the activity failed (then its failure was handled alone).
-    async fn event_of(&self, job: &JobRow, worker: &str, now: DateTime<Utc>) -> Option<Event> {
+    /// The cases of a batch's activities, read in one query before they run (instead of
+    /// one read each); empty when there are none or the read failed (each reads its own).
+    async fn activities_cases(&self, jobs: &[JobRow]) -> HashMap<String, CaseRecord> {
+        let ids: Vec<String> = jobs
+            .iter()
+            .filter(|job| is_activity(job))
+            .filter_map(|job| job.case_id.clone())
+            .collect();
+        if ids.len() < 2 {
+            return HashMap::new();
+        }
+        let read = self
+            .store
+            .run(move |conn| {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                cases::get_many(conn, &ids)
+            })
+            .await;
+        read.unwrap_or_else(|e| {
+            tracing::debug!(error = %e, "reading the activities' cases failed; one at a time");
+            HashMap::new()
+        })
+    }
+
+    /// The event a job of a case brings: a timer's, or an activity's outcome (on `case`
+    /// when it was read already). `None` when the activity failed (then its failure was
+    /// handled alone).
+    async fn event_of(
+        &self,
+        job: &JobRow,
+        worker: &str,
+        now: DateTime<Utc>,
+        case: Option<CaseRecord>,
+    ) -> Option<Event> {
         let case_id = job.case_id.as_deref().unwrap_or_default();
         match JobKind::parse(&job.kind) {
             Some(JobKind::Timer(timer)) => Some(Event::TimerFired(timer)),
@@ -159,7 +200,7 @@ impl App {
                 let _running = telemetry::metrics::job_running(&job.kind);
                 let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
                 let output = self
-                    .run_activity(activity, case_id, &payload, job.attempts)
+                    .run_activity(activity, case_id, case, &payload, job.attempts)
                     .await
                     .and_then(|output| typed_output(activity, output));
                 match output {
@@ -286,7 +327,7 @@ impl App {
             Some(JobKind::Activity(activity)) => {
                 let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
                 let output = self
-                    .run_activity(activity, &case_id, &payload, job.attempts)
+                    .run_activity(activity, &case_id, None, &payload, job.attempts)
                     .await
                     .and_then(|output| typed_output(activity, output));
                 match output {

@@ -349,16 +349,17 @@ fn together(
         })
         .collect();
     events::append_many(conn, &audit)?;
-    let mut new_jobs = Vec::new();
+    let (mut new_jobs, mut new_tasks) = (Vec::new(), Vec::new());
     for (_, _, case, _, rows) in &decided {
         for payment in &rows.payments {
             payments::insert(conn, payment)?;
         }
         if rows.inserts_only() {
-            // Inserts only: the jobs go into the batch's one insert.
+            // Inserts only: they go into the batch's one insert per table.
             for write in &rows.writes {
                 match write {
                     Write::Job(job) => new_jobs.push(job.clone()),
+                    Write::Task(task) => new_tasks.push(task.clone()),
                     other => effects::write(conn, &case.id, std::slice::from_ref(other), now)?,
                 }
             }
@@ -367,6 +368,7 @@ fn together(
         }
     }
     jobs::insert(conn, &new_jobs)?;
+    tasks::insert_many(conn, &new_tasks)?;
     for (i, _, case, decision, rows) in decided {
         answers[i] = Some(Ok(Applied::Done {
             case: Box::new(as_written(case, &decision, now)),

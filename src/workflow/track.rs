@@ -153,12 +153,13 @@ impl App {
         Ok(json!({ "kind": kind.as_str(), "document_id": stored.id, "sha256": stored.sha256 }))
     }
 
-    /// Runs an activity of a case; `previous_attempts` is how often it failed before. Its
-    /// output is the event's data.
+    /// Runs an activity of a case (`case`: the case when the caller has read it already);
+    /// `previous_attempts` is how often it failed before. Its output is the event's data.
     pub(crate) async fn run_activity(
         &self,
         activity: Activity,
         case_id: &str,
+        case: Option<CaseRecord>,
         payload: &Value,
         previous_attempts: i32,
     ) -> Result<Value, String> {
@@ -175,10 +176,13 @@ impl App {
                 }
             }
             Activity::RecoverabilityCheck => {
-                let case = self
-                    .load_case(case_id.to_owned())
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let case = match case {
+                    Some(case) => case,
+                    None => self
+                        .load_case(case_id.to_owned())
+                        .await
+                        .map_err(|e| e.to_string())?,
+                };
                 let registry = match &self.registry {
                     Some(registry) => registry.clone(),
                     None => Arc::new(Registry::fixture(self.clock.clone())),
