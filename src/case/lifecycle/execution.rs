@@ -338,7 +338,11 @@ pub(crate) fn rechecked(
     }
     let mut waiting = case.clone();
     waiting.track.pending_act = None;
-    let mut d = if act.act == "judgment_service" {
+    let mut d = if act.act == "judgment_service" && policy.record_service {
+        // The bailiff records the service (`lifecycle::service`); the order to pay runs
+        // from the real service.
+        super::service::due_for(&waiting, super::service::Writ::Judgment, today)
+    } else if act.act == "judgment_service" {
         served(&waiting, today)?
     } else {
         stay(

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
+use super::service::ServiceAttempt;
 use super::stay;
 use crate::case::claim::DebtorKind;
 use crate::case::decision::{Decision, Due, Effect, Rejection};
@@ -122,6 +123,12 @@ pub(crate) fn registered(
         return Ok(d);
     }
     let service = add_working_days(today, 1);
+    let mut effects = vec![Effect::ScheduleJob {
+        kind: JobKind::Timer(Timer::JudgmentServed),
+        due: Due::StartOf(service),
+        payload: json!({}),
+    }];
+    effects.extend(super::hearing::judged(case));
     let mut d = stay(
         case,
         track,
@@ -131,11 +138,7 @@ pub(crate) fn registered(
             judgment.judgment_date.unwrap_or(today),
             judgment.kind
         ),
-        vec![Effect::ScheduleJob {
-            kind: JobKind::Timer(Timer::JudgmentServed),
-            due: Due::StartOf(service),
-            payload: json!({}),
-        }],
+        effects,
     );
     d.stage = Stage::Execution;
     d.audit.amounts = vec![
@@ -150,6 +153,28 @@ pub(crate) fn registered(
         ("legal_costs", Money::from_cents(judgment.legal_costs_cents)),
     ];
     d.audit.data = data;
+    Ok(d)
+}
+
+/// The judgment served with the order to pay as the bailiff recorded it
+/// (`lifecycle::service`, policy `record_service`): the Btag fee of the real service day,
+/// and the order's two days counted from it (art. 439 Rv), so the attachments wait for
+/// the real service, never a planned one.
+pub(crate) fn served_recorded(
+    case: &CaseRecord,
+    attempt: &mut ServiceAttempt,
+) -> Result<Decision, Rejection> {
+    let on = attempt.on.unwrap_or_default();
+    let mut d = super::execution::served(case, on)?;
+    attempt.fee_cents = d
+        .track
+        .execution
+        .as_ref()
+        .map_or(0, |e| e.service_fee_cents);
+    d.audit.reason = format!(
+        "{} ({}, left with {})",
+        d.audit.reason, attempt.outcome, attempt.left_with
+    );
     Ok(d)
 }
 
