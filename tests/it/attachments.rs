@@ -17,7 +17,9 @@ use tokio_stream::StreamExt;
 
 use crate::documents::pdf_text;
 use crate::harness::fixtures::{advance_to, at, get_case as get};
-use crate::harness::walk::{complete_with, create_case, events, open_task, to_the_judgment};
+use crate::harness::walk::{
+    complete_with, create_case, events, open_task, put_recording_client, to_the_judgment,
+};
 use crate::harness::{TestDb, TestServer, bad_fields, fixtures, on_both_backends};
 
 fn d(s: &str) -> NaiveDate {
@@ -286,18 +288,7 @@ fn a_wage_attachment_states_the_protected_income() {
 ///   151.94 and the hearing date.
 async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
     let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
-    fixtures::put_client(&server, "acme").await;
-    server
-        .admin()
-        .put_track_policy(pb::PutTrackPolicyRequest {
-            policy: Some(pb::TrackPolicy {
-                client_id: "acme".into(),
-                record_service: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("PutTrackPolicy");
+    put_recording_client(&server).await;
     let id = create_case(&server, "SERVICE-1").await;
     advance_to(&server, "2026-05-22T08:00:00Z").await;
     let s = get(&server, &id).await.summons.expect("drafted");

@@ -21,13 +21,17 @@
 //! are checked here, in `case`, by [`read`], before the pipeline runs, and read again by the
 //! decision.
 //!
-//! Served: the writ's Btag fee of the real service day, and the hearing follows the real
-//! service (art. 114/119 Rv: at least a week after it; the drafted date when that is still
-//! far enough). Not served: a `service_failed` task — `new_address` (with `street`,
+//! Two writs are recorded this way, under a policy with `record_service`, each named by its
+//! task's `act` ([`Writ`]): the dagvaarding (`summons`) and the vonnis with the order to
+//! pay (`judgment`, asked for once the insolvency register has been asked again before it,
+//! `lifecycle::execution`). Served: the writ's Btag fee of the real service day, and what
+//! follows counts from the real service — the hearing (art. 114/119 Rv: at least a week
+//! after it; the drafted date when that is still far enough; then the filing with the
+//! registry, `lifecycle::hearing`), or the order to pay's two days (art. 439 Rv) before any
+//! attachment. Not served: a `service_failed` task — `new_address` (with `street`,
 //! `postcode`, `city`: the next attempt goes there, audited), `replan` (optionally
-//! `planned_on`), or `stop` (the case goes on hold for a person). Only the dagvaarding is
-//! recorded this way so far, and only under a policy with `record_service` (the judgment's
-//! service is still assumed on its day).
+//! `planned_on`), or `stop` (the case goes on hold for a person); the next attempt at the
+//! judgment is preceded by the register again, as every execution act is.
 
 use std::collections::BTreeMap;
 

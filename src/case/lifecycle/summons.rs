@@ -1,6 +1,8 @@
 //! The dagvaarding: drafted with the competent court, the hearing date (art. 114 Rv), the
 //! claim as of the hearing date and the fees of that year; approved by a person when the
-//! policy says so; served on the planned day; the hearing comes.
+//! policy says so; served on the planned day (or recorded by the bailiff under
+//! `record_service`: [`served_recorded`], then filed and heard as `lifecycle::hearing`
+//! records); the hearing comes.
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;

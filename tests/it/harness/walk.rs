@@ -8,9 +8,9 @@ use tokio_stream::StreamExt;
 use super::fixtures::{self, advance_to};
 use super::{TestDb, TestServer};
 
-/// The case's one open task of `kind`.
-pub async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
-    let open = server
+/// The case's open tasks.
+pub async fn open_tasks(server: &TestServer, id: &str) -> Vec<pb::Task> {
+    server
         .tasks()
         .list_tasks(pb::ListTasksRequest {
             case_id: id.into(),
@@ -20,7 +20,12 @@ pub async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
         .await
         .expect("ListTasks")
         .into_inner()
-        .tasks;
+        .tasks
+}
+
+/// The case's one open task of `kind`.
+pub async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
+    let open = open_tasks(server, id).await;
     open.iter()
         .find(|t| t.kind == kind)
         .unwrap_or_else(|| panic!("no open {kind} task in {open:?}"))
@@ -103,21 +108,24 @@ pub async fn create_case(server: &TestServer, reference: &str) -> String {
 /// the order to pay on Thu 18 June (Btag 2b 136.71 + VAT 28.71 = 165.42).
 pub async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
     fixtures::put_client(server, "acme").await;
-    let id = create_case(server, reference).await;
-    advance_to(server, "2026-05-22T08:00:00Z").await;
-    let approval = open_task(server, &id, "summons_approval").await;
-    complete_with(server, &approval, "approve", &[])
-        .await
-        .expect("approve");
+    let id = to_the_approved_summons(server, reference).await;
     advance_to(server, "2026-06-17T08:00:00Z").await;
+    register_judgment(server, &id, "2026-06-17", pb::judgment::Kind::Default).await;
+    id
+}
+
+/// Registers the judgment of the claim of [`create_case`] given on `on`, of `kind`, awarded
+/// as claimed: € 1.825,00 with interest from 1 April 2026, collection costs € 331,24 (273,75
+/// + VAT), legal costs € 657,57.
+pub async fn register_judgment(server: &TestServer, id: &str, on: &str, kind: pb::judgment::Kind) {
     server
         .cases()
         .register_judgment(pb::RegisterJudgmentRequest {
-            case_id: id.clone(),
-            request_id: "vonnis-1".into(),
+            case_id: id.into(),
+            request_id: format!("vonnis-{on}"),
             judgment: Some(pb::Judgment {
-                judgment_date: "2026-06-17".into(),
-                kind: pb::judgment::Kind::Default.into(),
+                judgment_date: on.into(),
+                kind: kind.into(),
                 outcome: pb::judgment::Outcome::Awarded.into(),
                 awarded_principal: "1825.00".into(),
                 interest_from: "2026-04-01".into(),
@@ -129,5 +137,34 @@ pub async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
         })
         .await
         .expect("RegisterJudgment");
+}
+
+/// The claim of [`create_case`] entered on the server's day (4 May 2026 in the walks of
+/// `track.rs`), its dagvaarding drafted on Fri 22 May for service on Tue 26 May and
+/// approved that day.
+pub async fn to_the_approved_summons(server: &TestServer, reference: &str) -> String {
+    let id = create_case(server, reference).await;
+    advance_to(server, "2026-05-22T08:00:00Z").await;
+    let approval = open_task(server, &id, "summons_approval").await;
+    complete_with(server, &approval, "approve", &[])
+        .await
+        .expect("approve");
     id
+}
+
+/// The client `acme` with a policy that records the bailiff's and the court's acts
+/// (`record_service`).
+pub async fn put_recording_client(server: &TestServer) {
+    fixtures::put_client(server, "acme").await;
+    server
+        .admin()
+        .put_track_policy(pb::PutTrackPolicyRequest {
+            policy: Some(pb::TrackPolicy {
+                client_id: "acme".into(),
+                record_service: Some(true),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("PutTrackPolicy");
 }
