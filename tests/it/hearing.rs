@@ -135,6 +135,17 @@ async fn a_judgment_not_served_then_served_at_the_new_address(db: TestDb) {
     )
     .await
     .expect("new address");
+    // The debtor's own record follows the address found (letters, search), audited.
+    let address = get(&server, &id)
+        .await
+        .debtor
+        .expect("debtor")
+        .address
+        .expect("address");
+    assert_eq!(
+        [&address.street, &address.postcode, &address.city],
+        ["Nieuwegracht 7", "3512 LB", "Utrecht"]
+    );
     advance_to(&server, "2026-06-19T08:00:00Z").await;
     let second = open_task(&server, &id, "service").await;
     assert_ne!(second.id, first.id);

@@ -576,6 +576,7 @@ pub(crate) fn failed_resolved(
     let mut track = case.track.clone();
     let title = writ.title();
     let replan_on = |day: Option<NaiveDate>| day.unwrap_or_else(|| add_working_days(today, 1));
+    let mut effects = Vec::new();
     let (kind, planned, data) = match answer {
         Answer::Stop => {
             track.hold = Some(HoldRecord {
@@ -602,6 +603,11 @@ pub(crate) fn failed_resolved(
                 "new_address": address,
                 "planned_on": planned.to_string(),
             });
+            // The debtor lives there now: the case's own record follows (letters, search),
+            // not only the next attempt.
+            let mut debtor = case.claim.debtor.clone();
+            debtor.address = address.clone();
+            effects.push(Effect::ChangeDebtor(Box::new(debtor)));
             track.service_address = Some(address);
             ("service_address_changed", planned, data)
         }
@@ -627,11 +633,14 @@ pub(crate) fn failed_resolved(
         track,
         kind,
         format!("the {title} is to be served again on {planned}"),
-        vec![Effect::ScheduleJob {
-            kind: JobKind::Timer(writ.timer()),
-            due: Due::StartOf(planned),
-            payload: json!({}),
-        }],
+        effects
+            .into_iter()
+            .chain([Effect::ScheduleJob {
+                kind: JobKind::Timer(writ.timer()),
+                due: Due::StartOf(planned),
+                payload: json!({}),
+            }])
+            .collect(),
     );
     d.audit.data = data;
     Ok(d)
@@ -785,13 +794,18 @@ pub(super) mod tests {
         )
         .unwrap();
         assert_eq!(moved.audit.kind, "service_address_changed");
+        let mut moved_debtor = c.claim.debtor.clone();
+        moved_debtor.address = Address::nl("Nieuwegracht 7", "3512 LB", "Utrecht");
         assert_eq!(
             moved.effects,
-            vec![Effect::ScheduleJob {
-                kind: JobKind::Timer(Timer::SummonsServed),
-                due: Due::StartOf(d("2026-05-27")),
-                payload: json!({}),
-            }]
+            vec![
+                Effect::ChangeDebtor(Box::new(moved_debtor)),
+                Effect::ScheduleJob {
+                    kind: JobKind::Timer(Timer::SummonsServed),
+                    due: Due::StartOf(d("2026-05-27")),
+                    payload: json!({}),
+                }
+            ]
         );
         apply(&mut c, &moved);
         let again = due(&c, d("2026-05-27"));
