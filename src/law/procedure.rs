@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use super::calendar::{extend_term, is_working_day, next_working_day};
+use super::calendar::{extend_term, is_equated_day, is_holiday, is_working_day, next_working_day};
 use super::money::Money;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -583,6 +583,24 @@ pub fn limitation_last_day(kind: Limitation, start: NaiveDate) -> NaiveDate {
         .expect("date in range")
 }
 
+/// Why no writ may be served on `date` without the court's leave, if so: art. 64 lid 2 Rv
+/// forbids an exploot on a Sunday or a recognised holiday (with the days equated with
+/// them, art. 3 Atw); Saturdays are allowed. Leave (art. 64 lid 3) is not modelled.
+pub fn writ_day_refusal(date: NaiveDate) -> Option<String> {
+    let what = if date.weekday() == chrono::Weekday::Sun {
+        "a Sunday"
+    } else if is_holiday(date) {
+        "a recognised holiday"
+    } else if is_equated_day(date) {
+        "a day equated with the holidays (art. 3 lid 3 Atw)"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{date} is {what}: no writ is served then without the court's leave (art. 64 lid 2 Rv)"
+    ))
+}
+
 /// True when `date` is a court's working day; hearing dates must be.
 pub fn is_court_day(date: NaiveDate) -> bool {
     is_working_day(date)
@@ -591,6 +609,23 @@ pub fn is_court_day(date: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_writ_on_sundays_and_holidays() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(writ_day_refusal(d("2026-05-16")), None); // a Saturday is allowed
+        assert_eq!(writ_day_refusal(d("2026-05-13")), None);
+        for day in [
+            "2026-05-17",
+            "2026-05-14",
+            "2026-05-15",
+            "2026-05-25",
+            "2026-01-02",
+        ] {
+            let why = writ_day_refusal(d(day)).expect(day);
+            assert!(why.contains("art. 64 lid 2 Rv"), "{why}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

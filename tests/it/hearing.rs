@@ -230,25 +230,26 @@ on_both_backends!(a_judgment_not_served_then_served_at_the_new_address);
 ///
 /// Two cases of the same claim entered Mon 20 April 2026: the letter is sent that day,
 /// received on the second delivery day, Wed 22 April, and its fourteen days end Wed 6 May;
-/// on Thu 7 May the dagvaarding is drafted for service on Fri 8 May, hearing Mon 18 May
-/// (8 + 7 = Fri 15 May, the hearing the next working day). On 8 May the debtor refuses the
-/// writ; re-planned for Fri 15 May and served then in person. The drafted hearing of 18
-/// May would leave less than the week, so the hearing follows the real service: 15 + 7 =
-/// Fri 22 May, the hearing the next working day — not Mon 25 May, Whit Monday — Tue 26
-/// May. The registry's last open day before Tue 26 May: Mon 25 (Whit Monday), Sun 24 and
-/// Sat 23 are closed: Fri 22 May.
+/// on Thu 7 May the dagvaarding is drafted for service on Fri 8 May, hearing Tue 19 May
+/// (8 + 7 = Fri 15 May, a day equated with the holidays by decree (art. 3 lid 3 Atw), so
+/// the week runs to Mon 18 May; the hearing the next working day). On 8 May the debtor
+/// refuses the writ; a new attempt on Fri 15 May is refused, named (no writ on an equated
+/// day, art. 64 lid 2 Rv); re-planned for Mon 18 May and served then in person. The drafted
+/// hearing of 19 May would leave less than the week, so the hearing follows the real
+/// service: 18 + 7 = Mon 25 May, Whit Monday, so the week runs to Tue 26 May; the hearing
+/// the next working day, Wed 27 May. The registry's last open day before it: Tue 26 May.
 ///
-/// - The first case is filed on Fri 22 May, the last day (a filing dated Tue 26 May, or
+/// - The first case is filed on Tue 26 May, the last day (a filing dated Wed 27 May, or
 ///   before the service, is refused, named). The audit states the griffierecht the claimant
 ///   owes from the filing, the draft's figure unchanged: the claim at the planned service
 ///   of 8 May, 1.825,00 + 38 days' interest (1 April – 8 May, 0,20 a day) 7,60 + collection
 ///   costs 273,75 + VAT 57,49 = 2.163,84, is in the class 1.500–2.500; the hearing falls in
 ///   2026; Acme has a KvK number (a legal person): € 397,00. (The draft's claim as of its
-///   hearing of 18 May, 1.825,00 + 48 days 9,60 + 331,24 = 2.165,84, stays the draft's too.)
-///   On Tue 26 May its `hearing` task opens.
-/// - The second is not filed: on Tue 26 May its `enrol` task is cancelled and an
+///   hearing of 19 May, 1.825,00 + 49 days 9,80 + 331,24 = 2.166,04, stays the draft's too.)
+///   On Wed 27 May its `hearing` task opens.
+/// - The second is not filed: on Wed 27 May its `enrol` task is cancelled and an
 ///   `enrolment_lapsed` task says the aanhangigheid lapses unless a herstelexploot is
-///   served within two weeks after the roldatum: by Tue 9 June (26 May + 14). It is served
+///   served within two weeks after the roldatum: by Wed 10 June (27 May + 14). It is served
 ///   Mon 1 June for the roldatum Tue 9 June (1 + 7 = Mon 8 June, the hearing the day
 ///   after; a roldatum of Mon 8 June is refused, named), to be filed by Mon 8 June.
 async fn the_summons_filed_in_time_and_one_not_filed(db: TestDb) {
@@ -261,7 +262,7 @@ async fn the_summons_filed_in_time_and_one_not_filed(db: TestDb) {
         let s = get(&server, id).await.summons.expect("drafted");
         assert_eq!(
             [&s.planned_service_on, &s.hearing_date],
-            ["2026-05-08", "2026-05-18"]
+            ["2026-05-08", "2026-05-19"]
         );
         let approval = open_task(&server, id, "summons_approval").await;
         complete_with(&server, &approval, "approve", &[])
@@ -280,34 +281,38 @@ async fn the_summons_filed_in_time_and_one_not_filed(db: TestDb) {
         .await
         .expect("refused");
         let failed = open_task(&server, id, "service_failed").await;
-        complete_with(&server, &failed, "replan", &[("planned_on", "2026-05-15")])
+        let equated = complete_with(&server, &failed, "replan", &[("planned_on", "2026-05-15")])
+            .await
+            .expect_err("no writ on a day equated with the holidays");
+        assert_eq!(bad_fields(&equated), ["values[\"planned_on\"]"]);
+        complete_with(&server, &failed, "replan", &[("planned_on", "2026-05-18")])
             .await
             .expect("replanned");
     }
-    advance_to(&server, "2026-05-15T08:00:00Z").await;
+    advance_to(&server, "2026-05-18T08:00:00Z").await;
     for id in [&filed, &lapsed] {
         let service = open_task(&server, id, "service").await;
         complete_with(
             &server,
             &service,
             "in_person",
-            &[("served_on", "2026-05-15")],
+            &[("served_on", "2026-05-18")],
         )
         .await
         .expect("served");
         let s = get(&server, id).await.summons.expect("served");
         assert_eq!(
             [&s.served_on, &s.hearing_date],
-            ["2026-05-15", "2026-05-26"]
+            ["2026-05-18", "2026-05-27"]
         );
         let enrol = open_task(&server, id, "enrol").await;
-        assert_eq!(enrol.due_on, "2026-05-22");
+        assert_eq!(enrol.due_on, "2026-05-26");
     }
 
     // The first: filed on the last day.
-    advance_to(&server, "2026-05-22T08:00:00Z").await;
+    advance_to(&server, "2026-05-26T08:00:00Z").await;
     let enrol = open_task(&server, &filed, "enrol").await;
-    let late = complete_with(&server, &enrol, "filed", &[("filed_on", "2026-05-26")])
+    let late = complete_with(&server, &enrol, "filed", &[("filed_on", "2026-05-27")])
         .await
         .expect_err("after the last day");
     assert_eq!(bad_fields(&late), ["values[\"filed_on\"]"]);
@@ -315,28 +320,28 @@ async fn the_summons_filed_in_time_and_one_not_filed(db: TestDb) {
         .await
         .expect_err("before the service");
     assert_eq!(bad_fields(&early), ["values[\"filed_on\"]"]);
-    complete_with(&server, &enrol, "filed", &[("filed_on", "2026-05-22")])
+    complete_with(&server, &enrol, "filed", &[("filed_on", "2026-05-26")])
         .await
         .expect("filed");
     let enrolled = audit_of(&server, &db, &filed, "summons_enrolled").await;
     assert_eq!(enrolled.len(), 1);
-    assert_eq!(enrolled[0]["filed_on"], "2026-05-22");
-    assert_eq!(enrolled[0]["enrol_by"], "2026-05-22");
-    assert_eq!(enrolled[0]["hearing_date"], "2026-05-26");
+    assert_eq!(enrolled[0]["filed_on"], "2026-05-26");
+    assert_eq!(enrolled[0]["enrol_by"], "2026-05-26");
+    assert_eq!(enrolled[0]["hearing_date"], "2026-05-27");
     assert_eq!(enrolled[0]["amounts"]["court_fee"], "397.00");
     let s = get(&server, &filed).await.summons.expect("summons");
-    assert_eq!([&s.claim_total, &s.court_fee], ["2165.84", "397.00"]);
+    assert_eq!([&s.claim_total, &s.court_fee], ["2166.04", "397.00"]);
 
-    advance_to(&server, "2026-05-26T08:00:00Z").await;
+    advance_to(&server, "2026-05-27T08:00:00Z").await;
     assert_eq!(open_kinds(&server, &filed).await, ["hearing"]);
 
     // The second: not filed; the roldatum finds it so.
     assert_eq!(open_kinds(&server, &lapsed).await, ["enrolment_lapsed"]);
     let lapse = open_task(&server, &lapsed, "enrolment_lapsed").await;
-    assert!(lapse.title.contains("2026-06-09"), "{}", lapse.title);
+    assert!(lapse.title.contains("2026-06-10"), "{}", lapse.title);
     let notice = audit_of(&server, &db, &lapsed, "enrolment_lapsed").await;
-    assert_eq!(notice[0]["enrol_by"], "2026-05-22");
-    assert_eq!(notice[0]["restore_by"], "2026-06-09");
+    assert_eq!(notice[0]["enrol_by"], "2026-05-26");
+    assert_eq!(notice[0]["restore_by"], "2026-06-10");
     assert!(
         audit_of(&server, &db, &lapsed, "summons_enrolled")
             .await

@@ -55,7 +55,7 @@ use crate::case::stage::{Stage, Suspension};
 use crate::case::track::{DefenceRecord, HoldRecord, SummonsRecord};
 use crate::clock::amsterdam_start_of;
 use crate::law::procedure::{
-    earliest_hearing_date, enrolment_deadline, is_court_day, restoration_deadline,
+    earliest_hearing_date, enrolment_deadline, is_court_day, restoration_deadline, writ_day_refusal,
 };
 
 /// The outcomes of an `enrol` task.
@@ -230,7 +230,14 @@ pub fn read(
                 hearing.map(|d| (d, "the roldatum the writ was not filed for")),
                 restore_by,
                 &mut bad,
-            );
+            )
+            .filter(|&day| match writ_day_refusal(day) {
+                Some(why) => {
+                    bad.push(FieldViolation::new(field("served_on"), why));
+                    false
+                }
+                None => true,
+            });
             let earliest = served.map(|s| {
                 (
                     earliest_hearing_date(s),

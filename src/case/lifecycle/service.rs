@@ -49,6 +49,7 @@ use crate::case::track::HoldRecord;
 use crate::case::{Address, FieldViolation, Postcode};
 use crate::law::calendar::add_working_days;
 use crate::law::money::Money;
+use crate::law::procedure::writ_day_refusal;
 
 /// The outcomes of a `service` task.
 pub const SERVICE_OUTCOMES: [&str; 5] = [
@@ -210,6 +211,10 @@ pub fn read(
                 field(key),
                 format!("{day} is before the planned service on {planned}"),
             ));
+            return None;
+        }
+        if let Some(why) = writ_day_refusal(day) {
+            bad.push(FieldViolation::new(field(key), why));
             return None;
         }
         Some(day)
