@@ -102,6 +102,9 @@ pub struct PaymentRecord {
     /// The debtor paid the client directly (rechtstreekse betaling): allocated the same
     /// way, but the office holds none of it; the office's share is invoiced to the client.
     pub paid_to_client: bool,
+    /// Paid by the garnishee of this attachment (its number, 1-based, in the case's
+    /// order): the attachment's yield ([`AttachmentYield`]).
+    pub attachment: Option<u32>,
 }
 
 /// A payment taken back by the bank, and why.
@@ -282,6 +285,87 @@ pub struct AttachmentRecord {
     pub inventory: String,
     /// Goods: their valuation.
     pub valuation_cents: i64,
+    /// The garnishee's statement (derdenverklaring, art. 476a Rv), once recorded.
+    pub statement: Option<GarnisheeStatement>,
+    /// A `garnishee_statement` task was opened when it was laid (due on the statement's
+    /// last day), so the four weeks' timer opens no second one.
+    pub statement_task: bool,
+}
+
+/// What the garnishee declared (art. 476a lid 2 Rv): what it holds or will pay for the
+/// debtor, and the attachments ahead of ours; or that it holds nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GarnisheeStatement {
+    /// The day it came in.
+    pub received_on: Option<NaiveDate>,
+    /// `holds` (money held or to be paid) or `nothing`.
+    pub result: String,
+    /// A bank: the balance held under the attachment.
+    pub held_cents: i64,
+    /// An employer or benefits agency: what it will pay over each month.
+    pub monthly_cents: i64,
+    /// Other attachments or rights that go before ours, in the garnishee's words.
+    pub ahead: String,
+    /// Anything else it said.
+    pub remarks: String,
+}
+
+/// What a garnishee paid in under one attachment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttachmentYield {
+    /// Everything received (payments not taken back).
+    pub received_cents: i64,
+    /// How many payments.
+    pub payments: usize,
+    /// The day of the last one.
+    pub last_paid_on: Option<NaiveDate>,
+}
+
+impl TrackState {
+    /// The yield of attachment `number` (1-based): the payments recorded against it.
+    pub fn attachment_yield(&self, number: u32) -> AttachmentYield {
+        self.payments
+            .iter()
+            .filter(|p| p.attachment == Some(number))
+            .fold(AttachmentYield::default(), |y, p| AttachmentYield {
+                received_cents: y.received_cents + p.amount_cents,
+                payments: y.payments + 1,
+                last_paid_on: y.last_paid_on.max(Some(p.paid_on)),
+            })
+    }
+
+    /// The attachment whose garnishee is `payer` (a bank statement's payer name): the one
+    /// laid under a garnishee of that name, compared on letters and digits only, case
+    /// folded ("ZORGGROEP UTRECHT BV" is "Zorggroep Utrecht B.V."), or one name
+    /// beginning the other; `None` when none or more than one fits.
+    pub fn garnishee_paying(&self, payer: &str) -> Option<u32> {
+        let key = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let payer = key(payer);
+        if payer.len() < 4 {
+            return None;
+        }
+        let fits: Vec<u32> = self
+            .execution
+            .iter()
+            .flat_map(|e| e.attachments.iter().enumerate())
+            .filter(|(_, a)| a.result == "attached")
+            .filter(|(_, a)| {
+                let name = key(a.garnishee.first().map_or("", String::as_str));
+                name.len() >= 4 && (name.starts_with(&payer) || payer.starts_with(&name))
+            })
+            .filter_map(|(i, _)| u32::try_from(i + 1).ok())
+            .collect();
+        match fits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
 }
 
 /// An execution act that waits for the insolvency register.

@@ -264,9 +264,9 @@ fn a_wage_attachment_states_the_protected_income() {
 // Service (betekening) as a record, through the API on the manual clock
 // ---------------------------------------------------------------------------------------
 
-/// The case's one open task of `kind`.
-async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
-    let open = server
+/// The case's open tasks.
+async fn open_tasks(server: &TestServer, id: &str) -> Vec<pb::Task> {
+    server
         .tasks()
         .list_tasks(pb::ListTasksRequest {
             case_id: id.into(),
@@ -276,7 +276,12 @@ async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
         .await
         .expect("ListTasks")
         .into_inner()
-        .tasks;
+        .tasks
+}
+
+/// The case's one open task of `kind`.
+async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
+    let open = open_tasks(server, id).await;
     open.iter()
         .find(|t| t.kind == kind)
         .unwrap_or_else(|| panic!("no open {kind} task in {open:?}"))
@@ -586,17 +591,7 @@ async fn a_bankruptcy_after_the_judgment_stops_the_attachment(db: TestDb) {
     let case = get(&server, &id).await;
     assert_eq!(case.stage, pb::Stage::Closed as i32);
     assert_eq!(case.close_reason, pb::CloseReason::Uncollectable as i32);
-    let open = server
-        .tasks()
-        .list_tasks(pb::ListTasksRequest {
-            case_id: id.clone(),
-            state: pb::TaskState::Open.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListTasks")
-        .into_inner()
-        .tasks;
+    let open = open_tasks(&server, &id).await;
     assert!(open.is_empty(), "no attachment task: {open:?}");
     let audit = events(&server, &db, &id).await;
     let kinds: Vec<&str> = audit.iter().map(|(k, _)| k.as_str()).collect();
@@ -670,6 +665,7 @@ async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
     id
 }
 
+/// The employer pays over under attachment 2 (the wage attachment).
 async fn pay(
     server: &TestServer,
     id: &str,
@@ -686,12 +682,84 @@ async fn pay(
                 paid_on: on.into(),
                 amount: amount.into(),
                 reference: "loonbeslag Zorggroep Utrecht".into(),
+                attachment: 2,
                 ..Default::default()
             }),
         })
         .await
         .expect("RecordPayment")
         .into_inner()
+}
+
+/// A day statement of the office's third-party account with one credit: `amount` from
+/// `payer` on `on`, quoting the case's payment `reference` as a structured reference.
+fn statement_with_one_credit(payer: &str, reference: &str, on: &str, amount: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+  <BkToCstmrStmt>
+    <GrpHdr><MsgId>053D{day}</MsgId><CreDtTm>{on}T22:00:00</CreDtTm></GrpHdr>
+    <Stmt>
+      <Id>00002/{on}</Id>
+      <CreDtTm>{on}T22:00:00</CreDtTm>
+      <Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id><Ccy>EUR</Ccy></Acct>
+      <Ntry>
+        <Amt Ccy="EUR">{amount}</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts>BOOK</Sts>
+        <BookgDt><Dt>{on}</Dt></BookgDt>
+        <ValDt><Dt>{on}</Dt></ValDt>
+        <AcctSvcrRef>{day}00000042</AcctSvcrRef>
+        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+        <NtryDtls>
+          <TxDtls>
+            <Refs><EndToEndId>LOON-{day}</EndToEndId></Refs>
+            <AmtDtls><TxAmt><Amt Ccy="EUR">{amount}</Amt></TxAmt></AmtDtls>
+            <RltdPties>
+              <Dbtr><Nm>{payer}</Nm></Dbtr>
+              <DbtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></DbtrAcct>
+            </RltdPties>
+            <RmtInf>
+              <Strd>
+                <CdtrRefInf>
+                  <Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp>
+                  <Ref>{reference}</Ref>
+                </CdtrRefInf>
+              </Strd>
+            </RmtInf>
+          </TxDtls>
+        </NtryDtls>
+      </Ntry>
+    </Stmt>
+  </BkToCstmrStmt>
+</Document>
+"#,
+        day = on.replace('-', "")
+    )
+}
+
+/// Imports `xml` as a bank statement.
+async fn import_statement(server: &TestServer, xml: &str) -> pb::ImportBankStatementResponse {
+    let chunks = vec![pb::ImportBankStatementRequest {
+        chunk: xml.as_bytes().to_vec(),
+        file_name: String::new(),
+    }];
+    server
+        .intake()
+        .import_bank_statement(tokio_stream::iter(chunks))
+        .await
+        .expect("ImportBankStatement")
+        .into_inner()
+}
+
+/// Attachment `number` of the case as GetCase shows it.
+async fn attachment(server: &TestServer, id: &str, number: u32) -> pb::Attachment {
+    get(server, id)
+        .await
+        .attachments
+        .into_iter()
+        .find(|a| a.number == number)
+        .unwrap_or_else(|| panic!("no attachment {number}"))
 }
 
 /// Done when 3 (issue 16), with 5's bad values for an attachment.
@@ -710,8 +778,13 @@ async fn pay(
 /// a fixed address on 1 January 2021, is `law::protected_income`'s unit test, and the low
 /// group of a verified half-year is `a_wage_attachment_states_the_protected_income` above.)
 ///
-/// The garnishee's statement was due four weeks after 23 June: Tue 21 July (art. 476a
-/// Rv); on Wed 22 July it is late: a task.
+/// The garnishee's statement is due four weeks after 23 June: Tue 21 July (art. 476a
+/// Rv). Its task opens the day the attachment is laid, due that day; on Wed 22 July it is
+/// late (overdue), and the employer's statement comes in: € 1.200,00 a month, the
+/// Belastingdienst's attachment ahead of ours. Each payment is recorded against attachment
+/// 2 (the bank's, attachment 1, yielded nothing); the second arrives on the bank statement
+/// from "ZORGGROEP UTRECHT BV" with the case's payment reference and is matched to the
+/// employer. The employer's yield: 1.200,00 + 1.200,00 + 1.261,09 = € 3.661,09.
 ///
 /// Legal costs: 657,57 + 165,42 + 315,42 + 223,74 + 109,03 = 1.471,18; collection costs
 /// 273,75 + VAT 57,49 = 331,24; interest 4 % on 1.825,00 = € 0,20 a day from 1 April.
@@ -794,30 +867,77 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
         .into_inner();
     assert_eq!(q.legal_costs, "1471.18");
 
-    // Wed 22 July: the garnishee's statement is late.
+    // The garnishee's statement is awaited from the day the attachment is laid, due on
+    // its last day, Tue 21 July: in the case handler's list, not overdue on that day.
+    let statement = open_task(&server, &id, "garnishee_statement").await;
+    assert_eq!(statement.outcomes, ["received", "nothing", "not_received"]);
+    assert_eq!(statement.due_on, "2026-07-21");
     advance_to(&server, "2026-07-21T08:00:00Z").await;
-    assert!(
-        server
-            .tasks()
-            .list_tasks(pb::ListTasksRequest {
-                case_id: id.clone(),
-                state: pb::TaskState::Open.into(),
-                ..Default::default()
-            })
-            .await
-            .expect("ListTasks")
-            .into_inner()
-            .tasks
-            .iter()
-            .all(|t| t.kind != "garnishee_statement"),
-        "not late on its last day"
-    );
+    assert!(!open_task(&server, &id, "garnishee_statement").await.overdue);
+    // Wed 22 July: late; the same task is overdue, no second one is opened.
     advance_to(&server, "2026-07-22T08:00:00Z").await;
     let late = open_task(&server, &id, "garnishee_statement").await;
-    assert_eq!(late.outcomes, ["received", "not_received"]);
-    complete_with(&server, &late, "received", &[])
-        .await
-        .expect("statement in");
+    assert_eq!(
+        (late.id.as_str(), late.overdue),
+        (statement.id.as_str(), true)
+    );
+    // Bad values, each named; nothing stored.
+    let refused = complete_with(
+        &server,
+        &late,
+        "received",
+        &[
+            ("received_on", "2026-06-22"),
+            ("monthly", "-5.00"),
+            ("held", "10.00"),
+        ],
+    )
+    .await
+    .expect_err("bad statement values");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&refused),
+        [
+            "values[\"held\"]",
+            "values[\"monthly\"]",
+            "values[\"received_on\"]"
+        ]
+    );
+    // The employer declares: € 1.200,00 a month, an earlier attachment of the
+    // Belastingdienst ahead of ours.
+    complete_with(
+        &server,
+        &late,
+        "received",
+        &[
+            ("received_on", "2026-07-22"),
+            ("monthly", "1200.00"),
+            ("ahead", "beslag Belastingdienst, afgelost per juli 2026"),
+        ],
+    )
+    .await
+    .expect("statement in");
+    let wage = attachment(&server, &id, 2).await;
+    let declared = wage.statement.clone().expect("statement recorded");
+    assert_eq!(
+        [
+            &declared.received_on,
+            &declared.result,
+            &declared.monthly,
+            &declared.ahead
+        ],
+        [
+            "2026-07-22",
+            "holds",
+            "1200.00",
+            "beslag Belastingdienst, afgelost per juli 2026"
+        ]
+    );
+    assert_eq!(
+        [&wage.kind, &wage.protected_income, &wage.monthly_payment],
+        ["wages", "1400.00", "1200.00"]
+    );
+    assert_eq!(attachment(&server, &id, 1).await.result, "nothing");
 
     advance_to(&server, "2026-07-25T08:00:00Z").await;
     let first = pay(&server, &id, 1, "2026-07-25", "1200.00").await;
@@ -826,12 +946,48 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
         [&r.to_costs, &r.to_interest, &r.to_principal],
         ["1200.00", "0.00", "0.00"]
     );
+    assert_eq!(r.payment.unwrap().attachment, 2);
+    // A payment against an attachment the case never laid is refused.
+    let stray = server
+        .cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: id.clone(),
+            request_id: "stray".into(),
+            payment: Some(pb::Payment {
+                paid_on: "2026-07-25".into(),
+                amount: "1.00".into(),
+                attachment: 7,
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect_err("no attachment 7");
+    assert_eq!(stray.code(), tonic::Code::FailedPrecondition, "{stray:?}");
+    // Tue 25 August the employer's transfer comes in on the bank statement, quoting the
+    // case's payment reference, from "ZORGGROEP UTRECHT BV": the garnishee of attachment 2.
     advance_to(&server, "2026-08-25T08:00:00Z").await;
-    let second = pay(&server, &id, 2, "2026-08-25", "1200.00").await;
-    let r = second.recorded.unwrap();
+    let reference = get(&server, &id).await.payment_reference;
+    let imported = import_statement(
+        &server,
+        &statement_with_one_credit("ZORGGROEP UTRECHT BV", &reference, "2026-08-25", "1200.00"),
+    )
+    .await;
+    assert_eq!((imported.booked, imported.unmatched), (1, 0));
+    let case = get(&server, &id).await;
+    let second = case.payments.last().expect("booked").clone();
     assert_eq!(
-        [&r.to_costs, &r.to_interest, &r.to_principal],
+        [&second.to_costs, &second.to_interest, &second.to_principal],
         ["602.42", "29.40", "568.18"]
+    );
+    assert_eq!(second.payment.unwrap().attachment, 2);
+    let wage = attachment(&server, &id, 2).await;
+    assert_eq!(
+        (
+            wage.received.as_str(),
+            wage.payments,
+            wage.last_payment_on.as_str()
+        ),
+        ("2400.00", 2, "2026-08-25")
     );
     advance_to(&server, "2026-09-25T08:00:00Z").await;
     let q = server
@@ -850,36 +1006,25 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
     let third = pay(&server, &id, 3, "2026-09-25", "1261.09").await;
     let case = third.case.unwrap();
     assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
+    // The employer's yield: 1.200,00 + 1.200,00 + 1.261,09 = 3.661,09 in three payments.
+    let wage = &case.attachments[1];
+    assert_eq!(
+        (
+            wage.received.as_str(),
+            wage.payments,
+            wage.last_payment_on.as_str()
+        ),
+        ("3661.09", 3, "2026-09-25")
+    );
     fixtures::advance_by(&server, 60).await;
 
     // The dossier: the writ to the employer, its notice, and the release, each with the
     // elements of art. 45 lid 3 Rv.
-    let listed = server
-        .documents()
-        .list_documents(pb::ListDocumentsRequest {
-            case_id: id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListDocuments")
-        .into_inner()
-        .documents;
-    let mut texts = std::collections::BTreeMap::new();
-    for document in listed {
-        let mut stream = server
-            .documents()
-            .get_document(pb::GetDocumentRequest {
-                document_id: document.id.clone(),
-            })
+    let texts: std::collections::BTreeMap<String, String> =
+        crate::track::documents_of(&server, &id)
             .await
-            .expect("GetDocument")
-            .into_inner();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            bytes.extend_from_slice(&chunk.expect("chunk").data);
-        }
-        texts.insert(document.kind, pdf_text(&bytes));
-    }
+            .into_iter()
+            .collect();
     let employer = "Zorggroep Utrecht B.V., Catharijnesingel 10, 3511 GB Utrecht";
     let writ = &texts["garnishment"];
     assert_contains_all(
@@ -921,3 +1066,160 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
 }
 
 on_both_backends!(a_wage_attachment_is_paid_off_and_released);
+
+/// The sample proces-verbaal of beslag op roerende zaken (art. 439 ff. Rv) of Mon 20 July
+/// 2026, for what the served judgment demanded (€ 2.596,66): Btag 2026 art. 2e € 164,86,
+/// VAT 21 % = 34.6206 → € 34,62 (Acme cannot deduct VAT); laid for 2.596,66 + 164,86 +
+/// 34,62 = € 2.796,14. Three goods, valued together at € 450,00, the copy left with the
+/// debtor in person: the elements of art. 45 lid 3 Rv and the description of art. 443 Rv.
+#[test]
+fn a_goods_attachment_carries_the_elements_and_the_inventory() {
+    let goods = samples::goods_attachment().expect("sample goods attachment");
+    assert_eq!(
+        (goods.fee, goods.fee_vat, goods.total),
+        (m("164.86"), m("34.62"), m("2796.14"))
+    );
+    let text = text_of(DocumentData::GoodsAttachment(goods));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "PROCES-VERBAAL VAN EXECUTORIAAL BESLAG OP ROERENDE ZAKEN",
+            "Heden, 20 juli 2026",
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht, aldaar mijn exploot doende en een afschrift hiervan latende aan: de geadresseerde in persoon",
+            "17 juni 2026, zaaknummer 11223344 CV EXPL 26-1234",
+            "Kosten van dit exploot (Btag art. 2e) € 164,86",
+            "€ 34,62",
+            "Totaal waarvoor beslag is gelegd € 2.796,14",
+            "(art. 443 Rv)",
+            "1. televisie Samsung 55 inch, zwart",
+            "2. bankstel, drie zits, grijze stof",
+            "3. eettafel met zes stoelen, eiken",
+            "€ 450,00",
+            "art. 198",
+        ],
+    );
+}
+
+/// Done when 3 and 5 (issue 16) for the garnishee's statement and goods: a bank
+/// attachment whose garnishee declares on time that it holds nothing moves the track on,
+/// and the goods attachment that follows has its proces-verbaal.
+///
+/// The executed consumer of `to_the_judgment`: the order to pay ends Mon 22 June 2026.
+/// - Tue 23 June: the bank attachment under ING Bank N.V. (Btag 2i € 260,68 + VAT 54,74 =
+///   315,42; its notice 2d € 90,11 + 18,92 = 109,03); the statement task opens, due four
+///   weeks on, Tue 21 July.
+/// - Mon 29 June, on time: ING declares it holds nothing (a balance below the protected
+///   amount, say): the register is asked again and the wage attachment follows (the
+///   policy's second attempt) — it yields nothing too (2j € 184,91 + 38,83 = 223,74).
+/// - Fri 3 July: the goods (2e € 164,86 + VAT 34,6206 → 34,62 = 199,48). Owed that day
+///   before it: principal 1.825,00; interest 4 % on it from 1 April, 94 days × 0,20 =
+///   18,80; collection costs 331,24; legal costs 657,57 + 165,42 (service) + 315,42 +
+///   109,03 + 223,74 = 1.471,18; 3.646,22 in all, laid for 3.646,22 + 199,48 = € 3.845,70.
+async fn a_garnishee_with_nothing_then_goods_seized(db: TestDb) {
+    let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
+    let id = to_the_judgment(&server, "GOODS-1").await;
+    advance_to(&server, "2026-06-23T08:00:00Z").await;
+    let bank = open_task(&server, &id, "attachment").await;
+    complete_with(
+        &server,
+        &bank,
+        "attached",
+        &[
+            ("laid_on", "2026-06-23"),
+            ("garnishee_name", "ING Bank N.V."),
+            ("garnishee_street", "Bijlmerdreef 106"),
+            ("garnishee_postcode", "1102 CT"),
+            ("garnishee_city", "Amsterdam"),
+        ],
+    )
+    .await
+    .expect("bank attached");
+    let statement = open_task(&server, &id, "garnishee_statement").await;
+    assert_eq!(statement.due_on, "2026-07-21");
+    advance_to(&server, "2026-06-29T08:00:00Z").await;
+    let unknown = complete_with(&server, &statement, "nothing", &[("monthly", "1.00")])
+        .await
+        .expect_err("bad values");
+    assert_eq!(
+        bad_fields(&unknown),
+        ["values[\"monthly\"]", "values[\"received_on\"]"]
+    );
+    complete_with(
+        &server,
+        &statement,
+        "nothing",
+        &[
+            ("received_on", "2026-06-29"),
+            ("remarks", "saldo onder de beslagvrije voet"),
+        ],
+    )
+    .await
+    .expect("nothing declared");
+    let bank = attachment(&server, &id, 1).await;
+    let declared = bank.statement.expect("statement");
+    assert_eq!(
+        [&declared.result, &declared.received_on, &declared.remarks],
+        ["nothing", "2026-06-29", "saldo onder de beslagvrije voet"]
+    );
+    let wages = open_task(&server, &id, "attachment").await;
+    assert!(wages.title.contains("wages"), "{}", wages.title);
+    complete_with(&server, &wages, "nothing", &[])
+        .await
+        .expect("wages: nothing");
+    let goods = open_task(&server, &id, "attachment").await;
+    assert!(goods.title.contains("goods"), "{}", goods.title);
+    advance_to(&server, "2026-07-03T08:00:00Z").await;
+    complete_with(
+        &server,
+        &goods,
+        "attached",
+        &[
+            ("laid_on", "2026-07-03"),
+            (
+                "inventory",
+                "televisie Philips 50 inch; bankstel, leer, bruin; racefiets Gazelle",
+            ),
+            ("valuation", "450.00"),
+        ],
+    )
+    .await
+    .expect("goods attached");
+    let seized = attachment(&server, &id, 3).await;
+    assert_eq!(
+        [&seized.kind, &seized.result, &seized.valuation, &seized.fee],
+        ["goods", "attached", "450.00", "199.48"]
+    );
+    // No garnishee, so no statement to wait for.
+    assert!(
+        open_tasks(&server, &id)
+            .await
+            .iter()
+            .all(|t| t.kind != "garnishee_statement")
+    );
+    let documents = crate::track::documents_of(&server, &id).await;
+    let (_, text) = documents
+        .iter()
+        .find(|(kind, _)| kind == "goods_attachment")
+        .expect("the goods_attachment document");
+    assert_contains_all(text, &PARTIES_AND_BAILIFF[..1]);
+    assert_contains_all(
+        text,
+        &[
+            "PROCES-VERBAAL VAN EXECUTORIAAL BESLAG OP ROERENDE ZAKEN",
+            "Heden, 3 juli 2026",
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht",
+            "Verschuldigd volgens vonnis op 3 juli 2026 € 3.646,22",
+            "Kosten van dit exploot (Btag art. 2e) € 164,86",
+            "€ 34,62",
+            "Totaal waarvoor beslag is gelegd € 3.845,70",
+            "1. televisie Philips 50 inch",
+            "2. bankstel, leer, bruin",
+            "3. racefiets Gazelle",
+            "€ 450,00",
+        ],
+    );
+    server.stop().await;
+}
+
+on_both_backends!(a_garnishee_with_nothing_then_goods_seized);

@@ -7,6 +7,7 @@ pub(super) mod activity;
 pub(super) mod desk;
 pub(super) mod document;
 pub mod execution;
+pub mod garnishee;
 pub(super) mod hold;
 pub(super) mod intake;
 pub(super) mod judgment;
@@ -16,6 +17,7 @@ pub(super) mod plan;
 pub(super) mod recoverability;
 pub mod service;
 pub(super) mod summons;
+mod values;
 
 use chrono::NaiveDate;
 use serde_json::json;
@@ -42,7 +44,8 @@ pub mod task_kind {
     pub const SERVICE: &str = "service";
     /// A writ was not served: `new_address`, `replan` or `stop`.
     pub const SERVICE_FAILED: &str = "service_failed";
-    /// A garnishee's statement is late (art. 476a Rv): `received` or `not_received`.
+    /// A garnishee's statement awaited (art. 476a Rv): `received`, `nothing` or
+    /// `not_received`, with values (`lifecycle::garnishee`).
     pub const GARNISHEE_STATEMENT: &str = "garnishee_statement";
 }
 
