@@ -322,7 +322,45 @@ pub struct AttachmentYield {
     pub last_paid_on: Option<NaiveDate>,
 }
 
+/// A cost of the case for the client's own account, never the debtor's: the bailiff's
+/// costs of a writ that could not be served. The Btag fixes the fee of a writ served
+/// (art. 2) and has no tariff for an attempt that failed, so nothing of it is charged to
+/// the debtor; the office charges it to its client, on the client's next payout
+/// (afdracht).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientCharge {
+    /// Unique within the case, e.g. `service:summons-1`.
+    pub id: String,
+    /// The day it was incurred.
+    pub incurred_on: NaiveDate,
+    /// What it costs.
+    pub amount_cents: i64,
+    /// In Dutch, for the client's statement.
+    pub description: String,
+}
+
 impl TrackState {
+    /// The costs of the case for the client's account ([`ClientCharge`]), oldest first:
+    /// each service attempt that failed with costs stated.
+    pub fn client_charges(&self) -> Vec<ClientCharge> {
+        self.services
+            .iter()
+            .filter(|s| s.outcome == "not_served" && s.costs_cents > 0)
+            .filter_map(|s| {
+                let on = s.on?;
+                Some(ClientCharge {
+                    id: format!("service:{}-{}", s.act, s.attempt),
+                    incurred_on: on,
+                    amount_cents: s.costs_cents,
+                    description: format!(
+                        "kosten niet betekend exploot ({}, poging {}, {})",
+                        s.act, s.attempt, s.found
+                    ),
+                })
+            })
+            .collect()
+    }
+
     /// The yield of attachment `number` (1-based): the payments recorded against it.
     pub fn attachment_yield(&self, number: u32) -> AttachmentYield {
         self.payments
@@ -465,6 +503,9 @@ pub struct Statement {
     pub overpaid_cents: i64,
     /// Still owed on the closing day (written off, or for the curator).
     pub outstanding_cents: i64,
+    /// Costs for the client's own account ([`ClientCharge`]: failed service attempts),
+    /// not part of what the debtor owed; settled on the client's payout.
+    pub client_costs_cents: i64,
     /// Advice for the client (file with the curator, reclaim VAT).
     pub advice: Vec<String>,
 }
@@ -713,6 +754,12 @@ pub fn statement(
         office_costs_cents: sum(|p| p.to_costs_cents + p.to_legal_costs_cents),
         overpaid_cents: sum(|p| p.overpaid_cents),
         outstanding_cents: outstanding,
+        client_costs_cents: case
+            .track
+            .client_charges()
+            .iter()
+            .map(|c| c.amount_cents)
+            .sum(),
         advice,
     }
 }

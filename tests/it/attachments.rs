@@ -355,6 +355,8 @@ async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serd
 /// - The audit: two `service_due`, a `service_failed` with `attempt_costs` 25.00, the
 ///   `service_address_changed` with both addresses, and `summons_served` with the fee
 ///   151.94 and the hearing date.
+/// - The failed attempt's € 25,00 has no Btag tariff, so the debtor does not owe it: it is
+///   the client's cost (`Case.client_costs`), deducted on the client's payout.
 async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
     let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
     fixtures::put_client(&server, "acme").await;
@@ -507,6 +509,58 @@ async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
         served[0]["service"]["address"],
         "Nieuwegracht 7, 3512 LB Utrecht"
     );
+    // Both attempts with their costs: the failed one's € 25,00, the served one's none.
+    assert_eq!(failed[0]["service"]["attempt"], 1);
+    assert_eq!(failed[0]["service"]["costs_cents"], 2500);
+    assert_eq!(served[0]["amounts"]["attempt_costs"], "0.00");
+
+    // The failed attempt is the client's cost, not the debtor's: on the case, but not in
+    // what the debtor owes on 10 June — 1.825,00 + interest 1 April – 10 June, 71 days ×
+    // 0,20 = 14,20 + collection costs 331,24 = 2.170,44, no legal costs yet.
+    let case = get(&server, &id).await;
+    assert_eq!(case.client_costs, "25.00");
+    let q = crate::track::quote(&server, &id, "2026-06-10").await;
+    assert_eq!(
+        [&q.interest, &q.legal_costs, &q.total_due],
+        ["14.20", "0.00", "2170.44"]
+    );
+    // The debtor pays € 100,00 on 10 June: all to the collection costs (art. 6:44 BW), so
+    // nothing is the client's; the payout run of that day takes the € 25,00 from the
+    // client: to the office 100,00 + 25,00 = 125,00, invoiced 25,00, transferred nothing.
+    record(&server, &id, "debtor-1", "2026-06-10", "100.00", 0)
+        .await
+        .expect("RecordPayment");
+    let run = crate::bank::run(&server, "2026-06-10").await;
+    let payout = &run.payouts[0];
+    assert_eq!(
+        [
+            &payout.received,
+            &payout.to_client,
+            &payout.to_office,
+            &payout.invoiced,
+            &payout.amount
+        ],
+        ["100.00", "0.00", "125.00", "25.00", "0.00"]
+    );
+    let csv = server
+        .payouts()
+        .get_payout_statement(pb::GetPayoutStatementRequest {
+            payout_id: payout.id.clone(),
+            format: pb::get_payout_statement_request::Format::Csv.into(),
+        })
+        .await
+        .expect("statement CSV")
+        .into_inner();
+    let csv = String::from_utf8(csv.content).expect("UTF-8");
+    assert!(
+        csv.lines().any(|l| l.contains(&format!(
+            "{id}/service:summons-1,2026-05-26,0.00,-25.00,25.00"
+        ))),
+        "{csv}"
+    );
+    // A second run charges it no more.
+    let again = crate::bank::run(&server, "2026-06-10").await;
+    assert!(again.payouts.is_empty(), "{again:?}");
     server.stop().await;
 }
 
@@ -665,6 +719,32 @@ async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
     id
 }
 
+/// RecordPayment of `amount` paid on `on`, against `attachment` (0: none).
+async fn record(
+    server: &TestServer,
+    id: &str,
+    request_id: &str,
+    on: &str,
+    amount: &str,
+    attachment: u32,
+) -> Result<pb::RecordPaymentResponse, tonic::Status> {
+    server
+        .cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: id.into(),
+            request_id: request_id.into(),
+            payment: Some(pb::Payment {
+                paid_on: on.into(),
+                amount: amount.into(),
+                reference: "loonbeslag Zorggroep Utrecht".into(),
+                attachment,
+                ..Default::default()
+            }),
+        })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
 /// The employer pays over under attachment 2 (the wage attachment).
 async fn pay(
     server: &TestServer,
@@ -673,22 +753,9 @@ async fn pay(
     on: &str,
     amount: &str,
 ) -> pb::RecordPaymentResponse {
-    server
-        .cases()
-        .record_payment(pb::RecordPaymentRequest {
-            case_id: id.into(),
-            request_id: format!("loonbeslag-{n}"),
-            payment: Some(pb::Payment {
-                paid_on: on.into(),
-                amount: amount.into(),
-                reference: "loonbeslag Zorggroep Utrecht".into(),
-                attachment: 2,
-                ..Default::default()
-            }),
-        })
+    record(server, id, &format!("loonbeslag-{n}"), on, amount, 2)
         .await
         .expect("RecordPayment")
-        .into_inner()
 }
 
 /// A day statement of the office's third-party account with one credit: `amount` from
@@ -856,15 +923,7 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
 
     let case = get(&server, &id).await;
     assert_eq!(case.stage, pb::Stage::Execution as i32);
-    let q = server
-        .cases()
-        .quote_case(pb::QuoteCaseRequest {
-            case_id: id.clone(),
-            as_of: "2026-06-23".into(),
-        })
-        .await
-        .expect("QuoteCase")
-        .into_inner();
+    let q = crate::track::quote(&server, &id, "2026-06-23").await;
     assert_eq!(q.legal_costs, "1471.18");
 
     // The garnishee's statement is awaited from the day the attachment is laid, due on
@@ -948,18 +1007,7 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
     );
     assert_eq!(r.payment.unwrap().attachment, 2);
     // A payment against an attachment the case never laid is refused.
-    let stray = server
-        .cases()
-        .record_payment(pb::RecordPaymentRequest {
-            case_id: id.clone(),
-            request_id: "stray".into(),
-            payment: Some(pb::Payment {
-                paid_on: "2026-07-25".into(),
-                amount: "1.00".into(),
-                attachment: 7,
-                ..Default::default()
-            }),
-        })
+    let stray = record(&server, &id, "stray", "2026-07-25", "1.00", 7)
         .await
         .expect_err("no attachment 7");
     assert_eq!(stray.code(), tonic::Code::FailedPrecondition, "{stray:?}");
@@ -990,15 +1038,7 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
         ("2400.00", 2, "2026-08-25")
     );
     advance_to(&server, "2026-09-25T08:00:00Z").await;
-    let q = server
-        .cases()
-        .quote_case(pb::QuoteCaseRequest {
-            case_id: id.clone(),
-            as_of: "2026-09-25".into(),
-        })
-        .await
-        .expect("QuoteCase")
-        .into_inner();
+    let q = crate::track::quote(&server, &id, "2026-09-25").await;
     assert_eq!(
         [&q.principal, &q.interest, &q.total_due],
         ["1256.82", "4.27", "1261.09"]

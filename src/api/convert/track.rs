@@ -360,5 +360,7 @@ pub fn fill(case: &mut pb::Case, track: &TrackState) {
         overpaid: euros(s.overpaid_cents),
         outstanding: euros(s.outstanding_cents),
         advice: s.advice.clone(),
+        client_costs: euros(s.client_costs_cents),
     });
+    case.client_costs = euros(track.client_charges().iter().map(|c| c.amount_cents).sum());
 }
