@@ -48,11 +48,16 @@ pub fn decide(
             ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
             ActivityOutput::Recoverability(answer) if case.stage == Stage::Execution => {
                 lifecycle::execution::rechecked(case, policy, today, answer)
+                    .map(|d| lifecycle::dbr::consulted(d, answer.attachment_register.as_deref()))
             }
-            ActivityOutput::Recoverability(answer) => Ok(lifecycle::recoverability::answered(
-                case, policy, today, answer,
+            ActivityOutput::Recoverability(answer) => Ok(lifecycle::dbr::consulted(
+                lifecycle::recoverability::answered(case, policy, today, answer),
+                answer.attachment_register.as_deref(),
             )),
             ActivityOutput::Document(document) => Ok(lifecycle::document::rendered(case, document)),
+            ActivityOutput::AttachmentRegistered(step) => {
+                Ok(lifecycle::dbr::registered(case, step))
+            }
         },
         Event::ActivityFailed {
             activity,

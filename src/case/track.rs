@@ -61,6 +61,9 @@ pub struct TrackState {
     /// The defences the debtor raised (notes of kind `defence`), oldest first: the
     /// dagvaarding states them (art. 111 lid 3 Rv).
     pub defences: Vec<DefenceRecord>,
+    /// Every consultation of the attachment register (Digitaal Beslagregister) and every
+    /// income attachment registered in it, oldest first (`lifecycle::dbr`).
+    pub attachment_register: Vec<DbrStep>,
     /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
     /// from the client with the case, never stored here.
     #[serde(skip)]
@@ -309,6 +312,41 @@ pub struct GarnisheeStatement {
     pub ahead: String,
     /// Anything else it said.
     pub remarks: String,
+}
+
+/// One step with the attachment register (the KBvG's Digitaal Beslagregister): a
+/// consultation before a summons for recovery or before an income attachment, or the
+/// registration of an income attachment laid.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbrStep {
+    /// `summons` or `income_attachment` (consulted before it), or `registration`.
+    pub purpose: String,
+    /// The day it was asked.
+    pub on: Option<NaiveDate>,
+    /// Which register answered: `fixture` (the embedded stand-in) until a real client
+    /// exists — never the DBR itself.
+    pub register: String,
+    /// Consulted: the attachments the register holds against the debtor, oldest first.
+    pub attachments: Vec<DbrAttachment>,
+    /// Registered: the attachment's number in the case and its rank in the register.
+    pub attachment: Option<u32>,
+    /// Registered: its rank (1 is the oldest, whose bailiff coordinates, art. 478 Rv).
+    pub priority: Option<u32>,
+}
+
+/// An attachment the register holds against the debtor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbrAttachment {
+    /// `loonbeslag`, `bankbeslag`, …
+    pub kind: String,
+    /// The day it was laid.
+    pub laid_on: Option<NaiveDate>,
+    /// The office that laid it.
+    pub office: String,
+    /// Its rank: 1 is the oldest.
+    pub priority: u32,
 }
 
 /// What a garnishee paid in under one attachment.

@@ -213,12 +213,32 @@ impl Findings {
 pub struct Registry {
     trade: Arc<dyn TradeRegister>,
     insolvency: Arc<dyn InsolvencyRegister>,
+    /// The attachment register (DBR); `None`: the embedded fixture.
+    attachments: Option<Arc<dyn dbr::AttachmentRegister>>,
 }
 
 impl Registry {
     /// A registry over any two implementations.
     pub fn new(trade: Arc<dyn TradeRegister>, insolvency: Arc<dyn InsolvencyRegister>) -> Self {
-        Self { trade, insolvency }
+        Self {
+            trade,
+            insolvency,
+            attachments: None,
+        }
+    }
+
+    /// The same registers with `attachments` as the attachment register (DBR).
+    pub fn with_attachment_register(
+        mut self,
+        attachments: Arc<dyn dbr::AttachmentRegister>,
+    ) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// The attachment register, when one other than the fixture is configured.
+    pub fn attachment_register(&self) -> Option<&Arc<dyn dbr::AttachmentRegister>> {
+        self.attachments.as_ref()
     }
 
     /// The embedded fixture register for both (development, demos, `serve` without URLs);

@@ -829,7 +829,8 @@ async fn attachment(server: &TestServer, id: &str, number: u32) -> pb::Attachmen
         .unwrap_or_else(|| panic!("no attachment {number}"))
 }
 
-/// Done when 3 (issue 16), with 5's bad values for an attachment.
+/// Done when 3 (issue 16), with 5's bad values for an attachment, and the attachment
+/// register (issue 16, 4) consulted and the income attachment registered.
 ///
 /// From Tue 23 June 2026 (the order to pay ended Mon 22 June): the bank attachment yields
 /// nothing (Btag 2i € 260,68 + VAT 54,74 = 315,42, charged as today); the register is
@@ -920,6 +921,41 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
     complete_with(&server, &wages, "attached", &good)
         .await
         .expect("wages attached");
+    // The attachment register: consulted with the recoverability check before the
+    // summons (22 May) and again before the wage attachment (23 June), and the wage
+    // attachment registered — each a step of the case, each saying that the fixture, not
+    // the Digitaal Beslagregister, answered. J. de Vries has no other attachments there,
+    // so ours ranks first.
+    let audit = events(&server, &db, &id).await;
+    let steps: Vec<(&str, &serde_json::Value)> = audit
+        .iter()
+        .filter_map(|(kind, p)| p.get("attachment_register").map(|s| (kind.as_str(), s)))
+        .collect();
+    let purposes: Vec<(&str, &str, &str)> = steps
+        .iter()
+        .map(|(kind, s)| {
+            (
+                *kind,
+                s["purpose"].as_str().unwrap_or_default(),
+                s["on"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        purposes,
+        [
+            ("recoverability_proceed", "summons", "2026-05-22"),
+            ("attachment_due", "income_attachment", "2026-06-23"),
+            ("attachment_registered", "registration", "2026-06-23"),
+        ],
+        "{audit:?}"
+    );
+    assert!(steps.iter().all(|(_, s)| s["register"] == "fixture"));
+    assert_eq!(steps[1].1["attachments"], serde_json::json!([]));
+    assert_eq!(
+        (&steps[2].1["attachment"], &steps[2].1["priority"]),
+        (&serde_json::json!(2), &serde_json::json!(1))
+    );
 
     let case = get(&server, &id).await;
     assert_eq!(case.stage, pb::Stage::Execution as i32);

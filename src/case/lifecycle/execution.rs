@@ -456,6 +456,10 @@ pub(crate) fn attachment_done(
             ]);
             // The garnishee's statement awaited, in the case handler's list from today.
             effects.extend(super::garnishee::statement_task(index, &record));
+            if kind == "wages" {
+                // An income attachment is registered in the attachment register.
+                effects.push(super::dbr::registration(index + 1, laid_on));
+            }
         } else if kind == "goods" {
             // The proces-verbaal with the inventory, left with the debtor.
             effects.push(super::render("goods_attachment", laid_on));
@@ -569,6 +573,7 @@ mod tests {
             }))
             .unwrap(),
             findings: json!({}),
+            attachment_register: None,
         }
     }
 

@@ -4,6 +4,7 @@
 //! may take the stage its event applies in for granted.
 
 pub(super) mod activity;
+pub(super) mod dbr;
 pub(super) mod desk;
 pub(super) mod document;
 pub mod execution;
