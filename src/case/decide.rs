@@ -38,6 +38,7 @@ pub fn decide(
                 lifecycle::summons::service_due(case, today)
             }
             Timer::SummonsServed => lifecycle::summons::served(case, today),
+            Timer::HearingHeld if policy.record_service => lifecycle::hearing::held(case, today),
             Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
             Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),
             Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
@@ -84,6 +85,7 @@ pub fn decide(
             details,
             note,
             values,
+            actor,
         } => match (task_kind.as_str(), case.stage) {
             (task_kind::INTAKE_REVIEW, Stage::Intake) => Ok(lifecycle::intake::reviewed(
                 case, policy, today, outcome, note,
@@ -94,11 +96,20 @@ pub fn decide(
             (task_kind::SUMMONS_APPROVAL, Stage::Summons) => {
                 lifecycle::summons::reviewed(case, policy, today, outcome, note)
             }
-            (task_kind::SERVICE, Stage::Summons) => {
+            (task_kind::SERVICE, Stage::Summons | Stage::Execution) => {
                 lifecycle::service::recorded(case, today, outcome, details, values)
             }
-            (task_kind::SERVICE_FAILED, Stage::Summons) => {
+            (task_kind::SERVICE_FAILED, Stage::Summons | Stage::Execution) => {
                 lifecycle::service::failed_resolved(case, today, outcome, details, values, note)
+            }
+            (task_kind::ENROL, Stage::Summons) => {
+                lifecycle::hearing::enrolled(case, today, outcome, details, values)
+            }
+            (task_kind::ENROLMENT_LAPSED, Stage::Summons) => {
+                lifecycle::hearing::lapse_resolved(case, today, outcome, details, values, note)
+            }
+            (task_kind::HEARING, Stage::Summons) => {
+                lifecycle::hearing::recorded(case, outcome, details, values, actor)
             }
             (task_kind::ATTACHMENT, Stage::Execution) => {
                 lifecycle::execution::attachment_done(case, policy, today, details, outcome, values)
@@ -421,6 +432,7 @@ pub(crate) mod tests {
                 details: task.details.clone(),
                 note: String::new(),
                 values: Default::default(),
+                actor: String::new(),
             },
             &policy,
             d("2026-05-04"),
@@ -458,6 +470,7 @@ pub(crate) mod tests {
                 details: json!({ "job_kind": "activity.probe", "payload": {} }),
                 note: String::new(),
                 values: Default::default(),
+                actor: String::new(),
             }),
             Just(Event::Withdraw {
                 note: String::new()

@@ -212,6 +212,9 @@ pub enum Event {
         /// The typed values the outcome takes (e.g. `served_on`), checked by the task's
         /// own reader before the event is made.
         values: std::collections::BTreeMap<String, String>,
+        /// Who completed it (the audit event's actor): the author of what the outcome
+        /// records, e.g. a defence noted at the hearing.
+        actor: String,
     },
     /// The client withdrew the claim.
     Withdraw {

@@ -64,6 +64,9 @@ pub struct TrackState {
     /// Every consultation of the attachment register (Digitaal Beslagregister) and every
     /// income attachment registered in it, oldest first (`lifecycle::dbr`).
     pub attachment_register: Vec<DbrStep>,
+    /// The hearings (roldata) as recorded: default, contested or adjourned
+    /// (`lifecycle::hearing`), oldest first.
+    pub hearings: Vec<crate::case::lifecycle::hearing::HearingRecord>,
     /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
     /// from the client with the case, never stored here.
     #[serde(skip)]
@@ -177,6 +180,11 @@ pub struct SummonsRecord {
     pub bailiff_fee_cents: i64,
     /// A person approved it (or the policy needs no approval).
     pub approved: bool,
+    /// The last day to file it with the court's registry for its hearing (art. 125 lid 2
+    /// Rv), once served under a policy that records the service (`lifecycle::hearing`).
+    pub enrol_by: Option<NaiveDate>,
+    /// The day it was filed with the registry (aanbrengen), as recorded.
+    pub enrolled_on: Option<NaiveDate>,
 }
 
 /// The registered vonnis.

@@ -521,6 +521,28 @@ pub fn attachment_notice_due(laid_on: NaiveDate) -> NaiveDate {
     extend_term(laid_on + Days::new(8))
 }
 
+/// The last day the claimant may file (*aanbrengen*) a served dagvaarding with the court's
+/// registry for the hearing (roldatum) of `hearing`: "uiterlijk op de laatste dag die de
+/// griffie voor de roldatum geopend is" (art. 125 lid 2 Rv) — the last working day in the
+/// sense of the Atw strictly before the roldatum (a registry is closed on weekends and the
+/// Atw holidays). Court rolreglementen may ask earlier filing (UNVERIFIED, procedure.md):
+/// this is the statute's last day, never later.
+pub fn enrolment_deadline(hearing: NaiveDate) -> NaiveDate {
+    let mut day = hearing - Days::new(1);
+    while !is_working_day(day) {
+        day = day - Days::new(1);
+    }
+    day
+}
+
+/// The last day a herstelexploot repairs a dagvaarding that was not filed in time: "binnen
+/// twee weken na de in de dagvaarding vermelde roldatum" (art. 125 lid 5 Rv), counted from
+/// the day after the roldatum and extended by the Atw (art. 1; a term of weeks, art. 4).
+/// Without it the aanhangigheid lapses.
+pub fn restoration_deadline(hearing: NaiveDate) -> NaiveDate {
+    extend_term(hearing + Days::new(14))
+}
+
 // ---------------------------------------------------------------------------------------
 // Limitation (verjaring)
 // ---------------------------------------------------------------------------------------
@@ -576,6 +598,20 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn enrolment_is_due_the_last_registry_day_before_the_roldatum() {
+        // Roldatum Wed 10 June 2026: filed by Tue 9 June.
+        assert_eq!(enrolment_deadline(d("2026-06-10")), d("2026-06-09"));
+        // Roldatum Tue 26 May 2026: Mon 25 May is Whit Monday, the weekend before it too:
+        // filed by Fri 22 May.
+        assert_eq!(enrolment_deadline(d("2026-05-26")), d("2026-05-22"));
+        // Two weeks after Wed 10 June: Wed 24 June; after Wed 13 May 2026: Wed 27 May.
+        assert_eq!(restoration_deadline(d("2026-06-10")), d("2026-06-24"));
+        // After Tue 12 May 2026: Tue 26 May; after Mon 11 May: Mon 25 May is Whit Monday,
+        // so Tue 26 May (Atw art. 1).
+        assert_eq!(restoration_deadline(d("2026-05-11")), d("2026-05-26"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod connection;
 pub mod documents;
 pub mod events;
 pub mod idempotency;
+pub mod ids;
 pub mod import;
 pub mod jobs;
 pub mod office;

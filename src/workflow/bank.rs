@@ -187,7 +187,7 @@ fn result(entry: &Entry, outcome: EntryOutcome, note: impl Into<String>) -> Entr
 
 fn row(statement: &Statement, entry: &Entry, outcome: &str, now: DateTime<Utc>) -> BankEntryRow {
     BankEntryRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: crate::store::ids::new_id(now),
         account: statement.account.as_str().to_owned(),
         reference: entry.reference.clone(),
         message_id: statement.message_id.clone(),
@@ -483,7 +483,7 @@ fn open_task(
 ) -> Result<(EntryResult, bool), AppError> {
     let money_in = entry.direction == Direction::Credit;
     let ambiguous = candidates.len() > 1;
-    let task_id = uuid::Uuid::now_v7().to_string();
+    let task_id = crate::store::ids::new_id(now);
     let amount = Money::from_cents(entry.amount_cents).format_nl();
     let payer = if entry.debtor_name.is_empty() {
         entry

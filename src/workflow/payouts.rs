@@ -260,7 +260,7 @@ fn run_in(
     if due.is_empty() {
         return Ok(run);
     }
-    run.id = uuid::Uuid::now_v7().to_string();
+    run.id = crate::store::ids::new_id(now);
     run.message_id = format!("AFDR-{}-{}", up_to.format("%Y%m%d"), &run.id[..8]);
     let today = amsterdam_local(now).date();
     let mut rows = Vec::new();
@@ -276,7 +276,7 @@ fn run_in(
             ));
             continue;
         };
-        let payout_id = uuid::Uuid::now_v7().to_string();
+        let payout_id = crate::store::ids::new_id(now);
         let end_to_end_id = format!("AFDR-{}", &payout_id.replace('-', "")[..30]);
         let mut row = PayoutRow {
             id: payout_id.clone(),

@@ -13,10 +13,13 @@ use exploot::law::money::Money;
 use exploot::law::protected_income::{Debtor, LivingSituation, protected_income};
 
 use exploot::proto as pb;
-use tokio_stream::StreamExt;
 
 use crate::documents::pdf_text;
 use crate::harness::fixtures::{advance_to, at, get_case as get};
+use crate::harness::walk::{
+    complete_with, create_case, events, open_task, open_tasks, put_recording_client,
+    to_the_judgment,
+};
 use crate::harness::{TestDb, TestServer, bad_fields, fixtures, on_both_backends};
 
 fn d(s: &str) -> NaiveDate {
@@ -264,78 +267,6 @@ fn a_wage_attachment_states_the_protected_income() {
 // Service (betekening) as a record, through the API on the manual clock
 // ---------------------------------------------------------------------------------------
 
-/// The case's open tasks.
-async fn open_tasks(server: &TestServer, id: &str) -> Vec<pb::Task> {
-    server
-        .tasks()
-        .list_tasks(pb::ListTasksRequest {
-            case_id: id.into(),
-            state: pb::TaskState::Open.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListTasks")
-        .into_inner()
-        .tasks
-}
-
-/// The case's one open task of `kind`.
-async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
-    let open = open_tasks(server, id).await;
-    open.iter()
-        .find(|t| t.kind == kind)
-        .unwrap_or_else(|| panic!("no open {kind} task in {open:?}"))
-        .clone()
-}
-
-/// Completes `task` with `outcome` and `values`; the answer as the service gave it.
-async fn complete_with(
-    server: &TestServer,
-    task: &pb::Task,
-    outcome: &str,
-    values: &[(&str, &str)],
-) -> Result<pb::Task, tonic::Status> {
-    let answer = server
-        .tasks()
-        .complete_task(pb::CompleteTaskRequest {
-            task_id: task.id.clone(),
-            request_id: format!("{}-{outcome}-{}", task.id, values.len()),
-            outcome: outcome.into(),
-            values: values
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            ..Default::default()
-        })
-        .await
-        .map(tonic::Response::into_inner);
-    // Run what the completion made due now.
-    fixtures::advance_by(server, 60).await;
-    answer
-}
-
-/// The case's audit events so far: kind and payload.
-async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serde_json::Value)> {
-    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
-    let count = crate::engine::count(&db.url, &sql).await;
-    let mut stream = server
-        .cases()
-        .watch_case(pb::WatchCaseRequest {
-            case_id: id.into(),
-            from_sequence: 0,
-        })
-        .await
-        .expect("WatchCase")
-        .into_inner();
-    let mut out = Vec::new();
-    while out.len() < usize::try_from(count).expect("count") {
-        let event = stream.next().await.expect("an event").expect("ok");
-        let payload = serde_json::from_str(&event.payload_json).expect("payload JSON");
-        out.push((event.kind, payload));
-    }
-    out
-}
-
 /// Done when 1 and 5 (issue 16): a dagvaarding not served, then served at the new address
 /// a week later; the hearing follows the real service; bad values are named one by one.
 ///
@@ -359,18 +290,7 @@ async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serd
 ///   the client's cost (`Case.client_costs`), deducted on the client's payout.
 async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
     let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
-    fixtures::put_client(&server, "acme").await;
-    server
-        .admin()
-        .put_track_policy(pb::PutTrackPolicyRequest {
-            policy: Some(pb::TrackPolicy {
-                client_id: "acme".into(),
-                record_service: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("PutTrackPolicy");
+    put_recording_client(&server).await;
     let id = create_case(&server, "SERVICE-1").await;
     advance_to(&server, "2026-05-22T08:00:00Z").await;
     let s = get(&server, &id).await.summons.expect("drafted");
@@ -476,10 +396,21 @@ async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
         [&s.served_on, &s.hearing_date, &s.bailiff_fee],
         ["2026-06-02", "2026-06-10", "151.94"]
     );
+    // Filed with the registry by the last day it is open before the roldatum, Tue 9 June
+    // (art. 125 lid 2 Rv; `hearing.rs` has the rest of the court side).
+    let enrol = open_task(&server, &id, "enrol").await;
+    assert_eq!(enrol.due_on, "2026-06-09");
+    complete_with(&server, &enrol, "filed", &[("filed_on", "2026-06-02")])
+        .await
+        .expect("filed");
     // The hearing comes on its new date, not the drafted one.
     advance_to(&server, "2026-06-09T08:00:00Z").await;
     assert_eq!(get(&server, &id).await.stage, pb::Stage::Summons as i32);
     advance_to(&server, "2026-06-10T08:00:00Z").await;
+    let hearing = open_task(&server, &id, "hearing").await;
+    complete_with(&server, &hearing, "default", &[])
+        .await
+        .expect("verstek");
     assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
 
     let audit = events(&server, &db, &id).await;
@@ -665,59 +596,6 @@ on_both_backends!(a_bankruptcy_after_the_judgment_stops_the_attachment);
 // ---------------------------------------------------------------------------------------
 // A wage attachment as a record: garnishee, protected income, statement, payments, release
 // ---------------------------------------------------------------------------------------
-
-/// The claim of `track.rs`: consumer J. de Vries (the fixture debtor), one invoice of
-/// € 1.825,00 due 31 March 2026.
-async fn create_case(server: &TestServer, reference: &str) -> String {
-    let mut request = fixtures::consumer_claim("acme", reference);
-    request.invoices = vec![pb::Invoice {
-        number: "F-1".into(),
-        invoice_date: String::new(),
-        due_date: "2026-03-31".into(),
-        amount: "1825.00".into(),
-    }];
-    server
-        .cases()
-        .create_case(request)
-        .await
-        .expect("CreateCase")
-        .into_inner()
-        .id
-}
-
-/// Walks the executed consumer of `track.rs` to its judgment, registered on Wed 17 June
-/// 2026: summons served 26 May, default judgment (legal costs 657.57); it is served with
-/// the order to pay on Thu 18 June (Btag 2b 136.71 + VAT 28.71 = 165.42).
-async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
-    fixtures::put_client(server, "acme").await;
-    let id = create_case(server, reference).await;
-    advance_to(server, "2026-05-22T08:00:00Z").await;
-    let approval = open_task(server, &id, "summons_approval").await;
-    complete_with(server, &approval, "approve", &[])
-        .await
-        .expect("approve");
-    advance_to(server, "2026-06-17T08:00:00Z").await;
-    server
-        .cases()
-        .register_judgment(pb::RegisterJudgmentRequest {
-            case_id: id.clone(),
-            request_id: "vonnis-1".into(),
-            judgment: Some(pb::Judgment {
-                judgment_date: "2026-06-17".into(),
-                kind: pb::judgment::Kind::Default.into(),
-                outcome: pb::judgment::Outcome::Awarded.into(),
-                awarded_principal: "1825.00".into(),
-                interest_from: "2026-04-01".into(),
-                awarded_collection_costs: "331.24".into(),
-                legal_costs: "657.57".into(),
-                court_case_number: "11223344 CV EXPL 26-1234".into(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("RegisterJudgment");
-    id
-}
 
 /// RecordPayment of `amount` paid on `on`, against `attachment` (0: none).
 async fn record(

@@ -1,6 +1,8 @@
-//! Execution: the judgment served with the order to pay (2 days, art. 439 Rv, Atw), then
-//! attachments — bank, wages, goods — each a task for the bailiff with its result, until
-//! the money is in (payments close the case) or the policy's attempts are spent.
+//! Execution: the judgment served with the order to pay (2 days, art. 439 Rv, Atw) — on its
+//! planned day, or, under a policy with `record_service`, when the bailiff records it
+//! (`lifecycle::service`; the two days then run from the real service) — then attachments
+//! — bank, wages, goods — each a task for the bailiff with its result, until the money is
+//! in (payments close the case) or the policy's attempts are spent.
 //!
 //! Before every execution act — the service of the judgment, each attachment — the
 //! insolvency register is asked again (the recoverability check's activity): a
@@ -292,7 +294,11 @@ pub(crate) fn rechecked(
     }
     let mut waiting = case.clone();
     waiting.track.pending_act = None;
-    let mut d = if act.act == "judgment_service" {
+    let mut d = if act.act == "judgment_service" && policy.record_service {
+        // The bailiff records the service (`lifecycle::service`); the order to pay runs
+        // from the real service.
+        super::service::due_for(&waiting, super::service::Writ::Judgment, today)
+    } else if act.act == "judgment_service" {
         served(&waiting, today)?
     } else {
         stay(

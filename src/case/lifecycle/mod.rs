@@ -9,6 +9,7 @@ pub(super) mod desk;
 pub(super) mod document;
 pub mod execution;
 pub mod garnishee;
+pub mod hearing;
 pub(super) mod hold;
 pub(super) mod intake;
 pub(super) mod judgment;
@@ -48,6 +49,16 @@ pub mod task_kind {
     /// A garnishee's statement awaited (art. 476a Rv): `received`, `nothing` or
     /// `not_received`, with values (`lifecycle::garnishee`).
     pub const GARNISHEE_STATEMENT: &str = "garnishee_statement";
+    /// File the served dagvaarding with the registry (art. 125 lid 2 Rv): `filed`
+    /// (`lifecycle::hearing`).
+    pub const ENROL: &str = "enrol";
+    /// Not filed in time (art. 125 lid 5 Rv): `restored` (a herstelexploot) or `stop`.
+    pub const ENROLMENT_LAPSED: &str = "enrolment_lapsed";
+    /// Record the hearing (roldatum): `default`, `contested` or `adjourned`.
+    pub const HEARING: &str = "hearing";
+    /// A contested case waits for the judgment on the day the court named: `done` or
+    /// `dismiss` (`RegisterJudgment` closes it).
+    pub const JUDGMENT_EXPECTED: &str = "judgment_expected";
 }
 
 /// A decision that leaves the standing as it is (a closed case stays closed for the same
