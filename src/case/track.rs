@@ -814,3 +814,72 @@ pub fn statement(
 pub fn resumes_stage(plan: &PlanRecord) -> Option<Stage> {
     Stage::parse(&plan.resumes_stage)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attached(kind: &str, garnishee: &str) -> AttachmentRecord {
+        AttachmentRecord {
+            kind: kind.into(),
+            result: "attached".into(),
+            garnishee: vec![garnishee.into()],
+            ..AttachmentRecord::default()
+        }
+    }
+
+    /// A bank statement's payer is the garnishee whose name it is, letters and digits
+    /// compared; none when two fit or the name is too short to tell.
+    #[test]
+    fn a_payer_is_matched_to_one_garnishee_or_none() {
+        let mut track = TrackState {
+            execution: Some(ExecutionRecord {
+                attachments: vec![
+                    attached("bank", "ING Bank N.V."),
+                    AttachmentRecord {
+                        result: "nothing".into(),
+                        ..attached("wages", "Gemeente Utrecht")
+                    },
+                    attached("wages", "Zorggroep Utrecht B.V."),
+                ],
+                ..ExecutionRecord::default()
+            }),
+            ..TrackState::default()
+        };
+        assert_eq!(track.garnishee_paying("ZORGGROEP UTRECHT BV"), Some(3));
+        assert_eq!(track.garnishee_paying("Zorggroep Utrecht"), Some(3));
+        assert_eq!(track.garnishee_paying("ING BANK NV"), Some(1));
+        // Nothing was laid under the municipality; a short or unknown name fits none.
+        assert_eq!(track.garnishee_paying("Gemeente Utrecht"), None);
+        assert_eq!(track.garnishee_paying("ING"), None);
+        assert_eq!(track.garnishee_paying("J. de Vries"), None);
+        // Two garnishees of one name: the payment is not guessed.
+        if let Some(e) = track.execution.as_mut() {
+            e.attachments.push(attached("bank", "ING Bank N.V."));
+        }
+        assert_eq!(track.garnishee_paying("ING Bank N.V."), None);
+        // The yield of an attachment: its payments only.
+        track.payments = vec![
+            PaymentRecord {
+                amount_cents: 120_000,
+                paid_on: NaiveDate::from_ymd_opt(2026, 7, 25).unwrap(),
+                attachment: Some(3),
+                ..PaymentRecord::default()
+            },
+            PaymentRecord {
+                amount_cents: 5_000,
+                paid_on: NaiveDate::from_ymd_opt(2026, 7, 30).unwrap(),
+                ..PaymentRecord::default()
+            },
+        ];
+        assert_eq!(
+            track.attachment_yield(3),
+            AttachmentYield {
+                received_cents: 120_000,
+                payments: 1,
+                last_paid_on: NaiveDate::from_ymd_opt(2026, 7, 25),
+            }
+        );
+        assert_eq!(track.attachment_yield(1), AttachmentYield::default());
+    }
+}

@@ -57,7 +57,7 @@ fn attachment_task(kind: &str, attempt: usize, from: NaiveDate) -> Effect {
 /// | --- | --- |
 /// | `bank`, `wages` | `laid_on`, `garnishee_name`, `garnishee_street`, `garnishee_postcode`, `garnishee_city` |
 /// | `wages` besides | `net_monthly_income`, `living_situation` (`single`, `single_parent`, `couple`, `couple_with_children`), `no_fixed_address` (`true`/`false`, optional), `protected_income` (only when the law's tables refuse: the official rekenmodule's figure) |
-/// | `goods` | `laid_on`, `inventory`, `valuation` |
+/// | `goods` | `laid_on`, `inventory` (the goods, separated by `;`: one line each in the proces-verbaal), `valuation` |
 ///
 /// `laid_on` is not before the task was opened. The protected income is the law's
 /// ([`crate::law::protected_income`]); where the law refuses for want of verified amounts,
