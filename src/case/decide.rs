@@ -43,17 +43,22 @@ pub fn decide(
             Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),
             Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
             Timer::InstalmentCheck => lifecycle::plan::check(case, policy, today),
-            Timer::GarnisheeStatementDue => Ok(lifecycle::execution::statement_due(case, today)),
+            Timer::GarnisheeStatementDue => Ok(lifecycle::garnishee::statement_due(case, today)),
         },
         Event::ActivitySucceeded { attempt, output } => match output {
             ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
             ActivityOutput::Recoverability(answer) if case.stage == Stage::Execution => {
                 lifecycle::execution::rechecked(case, policy, today, answer)
+                    .map(|d| lifecycle::dbr::consulted(d, answer.attachment_register.as_deref()))
             }
-            ActivityOutput::Recoverability(answer) => Ok(lifecycle::recoverability::answered(
-                case, policy, today, answer,
+            ActivityOutput::Recoverability(answer) => Ok(lifecycle::dbr::consulted(
+                lifecycle::recoverability::answered(case, policy, today, answer),
+                answer.attachment_register.as_deref(),
             )),
             ActivityOutput::Document(document) => Ok(lifecycle::document::rendered(case, document)),
+            ActivityOutput::AttachmentRegistered(step) => {
+                Ok(lifecycle::dbr::registered(case, step))
+            }
         },
         Event::ActivityFailed {
             activity,
@@ -109,9 +114,11 @@ pub fn decide(
             (task_kind::ATTACHMENT, Stage::Execution) => {
                 lifecycle::execution::attachment_done(case, policy, today, details, outcome, values)
             }
-            (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => Ok(
-                lifecycle::execution::statement_answered(case, details, outcome, note),
-            ),
+            (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => {
+                lifecycle::garnishee::statement_answered(
+                    case, policy, today, details, outcome, note, values,
+                )
+            }
             // A job_failed task, or a review whose stage the case has left.
             _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
         },

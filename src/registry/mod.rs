@@ -213,6 +213,8 @@ impl Findings {
 pub struct Registry {
     trade: Arc<dyn TradeRegister>,
     insolvency: Arc<dyn InsolvencyRegister>,
+    /// The attachment register (DBR); `None`: the embedded fixture.
+    attachments: Option<Arc<dyn dbr::AttachmentRegister>>,
     /// The insolvency register without the answers cache, for the check before an
     /// execution act: a bankruptcy ends execution the day it is pronounced (art. 33 Fw), so
     /// yesterday's "nothing" may not stand in for today's answer.
@@ -226,6 +228,7 @@ impl Registry {
             trade,
             insolvency: insolvency.clone(),
             insolvency_uncached: insolvency,
+            attachments: None,
         }
     }
 
@@ -234,6 +237,20 @@ impl Registry {
     pub fn with_uncached_insolvency(mut self, uncached: Arc<dyn InsolvencyRegister>) -> Self {
         self.insolvency_uncached = uncached;
         self
+    }
+
+    /// The same registers with `attachments` as the attachment register (DBR).
+    pub fn with_attachment_register(
+        mut self,
+        attachments: Arc<dyn dbr::AttachmentRegister>,
+    ) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// The attachment register, when one other than the fixture is configured.
+    pub fn attachment_register(&self) -> Option<&Arc<dyn dbr::AttachmentRegister>> {
+        self.attachments.as_ref()
     }
 
     /// The embedded fixture register for both (development, demos, `serve` without URLs);

@@ -8,6 +8,7 @@
 pub mod admin_events;
 pub mod bank;
 pub mod cases;
+pub mod client_charges;
 pub mod clients;
 pub mod clock;
 mod connection;

@@ -257,9 +257,13 @@ fn import_entry(
             false,
         ));
     }
-    let (candidates, how) = candidates(conn, entry)?;
+    let (candidates, mut how) = candidates(conn, entry)?;
     if let [case_id] = candidates.as_slice() {
-        match book(conn, case_id, &stored, actor, now)? {
+        let attachment = garnishee_of(conn, case_id, entry, &how)?;
+        if let Some(number) = attachment {
+            how = format!("{how}; paid by the garnishee of attachment {number}");
+        }
+        match book(conn, case_id, &stored, attachment, actor, now)? {
             Ok((payment_id, due_now)) => {
                 stored.outcome = outcome::BOOKED.into();
                 stored.case_id = Some(case_id.clone());
@@ -339,11 +343,29 @@ fn candidates(conn: &mut DbConnection, entry: &Entry) -> Result<(Vec<String>, St
     Ok((fits, format!("by the payer's IBAN {iban} and the amount")))
 }
 
-/// Books `entry` on `case_id` as RecordPayment would: `Err` is the track's refusal.
+/// The attachment of `case_id` whose garnishee paid `entry`: only where the entry carries
+/// the case's own payment reference (a garnishee pays over quoting the bailiff's kenmerk),
+/// and its payer's name is that of exactly one garnishee of the case
+/// ([`crate::case::track::TrackState::garnishee_paying`]).
+fn garnishee_of(
+    conn: &mut DbConnection,
+    case_id: &str,
+    entry: &Entry,
+    how: &str,
+) -> Result<Option<u32>, AppError> {
+    if !how.starts_with("by payment reference") || entry.debtor_name.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(cases::get(conn, case_id)?.and_then(|c| c.track.garnishee_paying(&entry.debtor_name)))
+}
+
+/// Books `entry` on `case_id` as RecordPayment would (against `attachment` when its
+/// garnishee paid it): `Err` is the track's refusal.
 fn book(
     conn: &mut DbConnection,
     case_id: &str,
     entry: &BankEntryRow,
+    attachment: Option<u32>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Result<(String, bool), String>, AppError> {
@@ -358,6 +380,7 @@ fn book(
         paid_on: entry.booking_date,
         amount_cents: entry.amount_cents,
         reference,
+        attachment,
         ..PaymentRecord::default()
     };
     let event = Event::PaymentReceived {
@@ -568,7 +591,7 @@ pub(super) fn resolve_unmatched(
                     &format!("no case {case_id:?}"),
                 ));
             }
-            match book(conn, &case_id, &entry, actor, now)? {
+            match book(conn, &case_id, &entry, None, actor, now)? {
                 Ok((payment_id, due_now)) => {
                     entries::set_outcome(
                         conn,

@@ -11,6 +11,7 @@ use crate::case::track::PaymentRecord;
 use crate::case::{CaseRecord, Debtor, Decision, Due, Effect, JobKind, TrackPolicy};
 use crate::clock::{amsterdam_instant, amsterdam_start_of};
 use crate::store::cases;
+use crate::store::client_charges::{self, ChargeRow};
 use crate::store::ids::new_id;
 use crate::store::jobs::{self, JobRow};
 use crate::store::payments::PaymentRow;
@@ -44,6 +45,8 @@ pub(crate) enum Write {
     CloseTasks(Option<String>),
     /// Store the debtor's new details and the case's search keys that follow from them.
     Debtor(Box<CaseKeys>, Box<Debtor>),
+    /// Record a cost for the client's account (a writ not served), once.
+    Charge(ChargeRow),
 }
 
 /// The audit event of a decision, as appended to `case_events`.
@@ -82,7 +85,7 @@ impl Rows {
     ) -> Self {
         let max_attempts = max_attempts(policy);
         let mut due_now = false;
-        let writes = decision
+        let mut writes: Vec<Write> = decision
             .effects
             .iter()
             .map(|effect| {
@@ -93,6 +96,30 @@ impl Rows {
                 write
             })
             .collect();
+        // The client's costs the decision recorded (a failed service's), for its payouts.
+        let known: Vec<String> = case
+            .track
+            .client_charges()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        writes.extend(
+            decision
+                .track
+                .client_charges()
+                .into_iter()
+                .filter(|c| !known.contains(&c.id))
+                .map(|c| {
+                    Write::Charge(ChargeRow {
+                        id: format!("{}/{}", case.id, c.id),
+                        case_id: case.id.clone(),
+                        incurred_on: c.incurred_on,
+                        amount_cents: c.amount_cents,
+                        description: c.description,
+                        recorded_at: db_instant(now),
+                    })
+                }),
+        );
         let payments = decision
             .track
             .payments
@@ -117,7 +144,7 @@ impl Rows {
     pub(crate) fn inserts_only(&self) -> bool {
         self.writes
             .iter()
-            .all(|w| matches!(w, Write::Job(_) | Write::Task(_)))
+            .all(|w| matches!(w, Write::Job(_) | Write::Task(_) | Write::Charge(_)))
     }
 }
 
@@ -142,6 +169,7 @@ pub(crate) fn write(
                 cases::update_debtor(conn, case_id, debtor)?;
                 search::replace(conn, keys)?;
             }
+            Write::Charge(row) => client_charges::insert(conn, row)?,
         }
     }
     Ok(())

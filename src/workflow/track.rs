@@ -192,9 +192,16 @@ impl App {
                 }
                 .map_err(|e| format!("register lookup: {e}"))?;
                 let verdict = findings.verdict(&case.claim.debtor);
-                Ok(json!({ "verdict": verdict, "findings": findings }))
+                // The attachment register, where the act asks for it (`lifecycle::dbr`).
+                let attachments = self.consult_attachment_register(&case).await?;
+                Ok(json!({
+                    "verdict": verdict,
+                    "findings": findings,
+                    "attachment_register": attachments,
+                }))
             }
             Activity::RenderDocument => self.render_letter(case_id, payload).await,
+            Activity::AttachmentRegistration => self.register_attachment(case_id, payload).await,
         }
     }
 }
