@@ -362,7 +362,7 @@ fn answered(
     details: &Value,
     values: &BTreeMap<String, String>,
 ) -> Result<Answer, Rejection> {
-    read(task, outcome, details, values).map_err(super::service::rejected)
+    read(task, outcome, details, values).map_err(|v| super::values::refused(&v))
 }
 
 fn not_after_today(key: &str, day: NaiveDate, today: NaiveDate) -> Result<(), Rejection> {

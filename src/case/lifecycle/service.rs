@@ -424,17 +424,6 @@ pub(crate) fn due_for(case: &CaseRecord, writ: Writ, planned: NaiveDate) -> Deci
     d
 }
 
-/// `values[…]: what` as the track's refusal, for a value only the decision can judge.
-pub(super) fn rejected(violations: Vec<FieldViolation>) -> Rejection {
-    Rejection::Figures(
-        violations
-            .iter()
-            .map(|v| format!("{}: {}", v.field, v.description))
-            .collect::<Vec<_>>()
-            .join("; "),
-    )
-}
-
 /// The bailiff's record of a writ's service: served goes to the writ's own step
 /// (`summons::served_recorded`, `judgment::served_recorded`) with the attempt as recorded;
 /// not served opens a `service_failed` task.
@@ -445,7 +434,8 @@ pub(crate) fn recorded(
     details: &Value,
     values: &BTreeMap<String, String>,
 ) -> Result<Decision, Rejection> {
-    let answer = read(task_kind::SERVICE, outcome, details, values).map_err(rejected)?;
+    let answer = read(task_kind::SERVICE, outcome, details, values)
+        .map_err(|v| super::values::refused(&v))?;
     let writ = Writ::of(details);
     if !writ.unserved(case) {
         return Err(Rejection::WrongStage {
@@ -567,7 +557,8 @@ pub(crate) fn failed_resolved(
     values: &BTreeMap<String, String>,
     note: &str,
 ) -> Result<Decision, Rejection> {
-    let answer = read(task_kind::SERVICE_FAILED, outcome, details, values).map_err(rejected)?;
+    let answer = read(task_kind::SERVICE_FAILED, outcome, details, values)
+        .map_err(|v| super::values::refused(&v))?;
     let writ = Writ::of(details);
     if !writ.unserved(case) {
         return Err(match writ {
