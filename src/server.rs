@@ -114,7 +114,11 @@ pub async fn serve(
         tokio::task::spawn_blocking(move || {
             let store = Store::open_with(&url, pool_size, sqlite_sync)?;
             let applied = store.migrate()?;
-            tracing::info!(applied, backend = ?std::mem::discriminant(store.backend()), "database ready");
+            tracing::info!(
+                applied,
+                backend = store.backend().system_name(),
+                "database ready"
+            );
             Ok::<_, StoreError>(store)
         })
         .await

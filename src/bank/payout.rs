@@ -17,6 +17,9 @@ pub struct Allocation {
     pub principal: i64,
     /// Beyond everything owed.
     pub overpaid: i64,
+    /// A cost for the client's own account (a writ not served): the client pays it to
+    /// the office out of its payout.
+    pub client_costs: i64,
 }
 
 /// What a payment comes to for the payout, in cents.
@@ -48,18 +51,19 @@ impl Share {
 
 /// The share a payment of `amount` cents allocated as `a` comes to: paid to the office,
 /// the client gets principal and interest; paid to the client directly, the client owes
-/// the office its costs (invoiced, a negative line); taken back, nothing at all.
+/// the office its costs (invoiced, a negative line); taken back, nothing at all. A cost
+/// for the client's account is the office's, out of the client's share.
 pub fn share(amount: i64, a: Allocation, paid_to_client: bool, reversed: bool) -> Share {
     if reversed {
         return Share::default();
     }
-    let office = a.costs + a.legal_costs;
+    let office = a.costs + a.legal_costs + a.client_costs;
     Share {
         received: amount,
         to_client: if paid_to_client {
             -office
         } else {
-            a.principal + a.interest
+            a.principal + a.interest - a.client_costs
         },
         to_office: office,
     }
@@ -77,6 +81,7 @@ mod tests {
             interest: 1_200,
             principal: 50_000,
             overpaid: 676,
+            client_costs: 0,
         };
         let s = share(95_000, a, false, false);
         assert_eq!((s.to_client, s.to_office), (51_200, 43_124));
@@ -85,6 +90,20 @@ mod tests {
         let direct = share(95_000, a, true, false);
         assert_eq!((direct.to_client, direct.to_office), (-43_124, 43_124));
         assert!(share(95_000, a, false, true).is_zero());
+        // A failed service's € 25,00 for the client's account: nothing received, the client
+        // pays it to the office.
+        let charge = Allocation {
+            client_costs: 2_500,
+            ..Allocation::default()
+        };
+        assert_eq!(
+            share(0, charge, false, false),
+            Share {
+                received: 0,
+                to_client: -2_500,
+                to_office: 2_500
+            }
+        );
         assert_eq!(
             share(95_000, a, false, true).minus(s),
             Share {

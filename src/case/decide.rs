@@ -38,21 +38,27 @@ pub fn decide(
                 lifecycle::summons::service_due(case, today)
             }
             Timer::SummonsServed => lifecycle::summons::served(case, today),
+            Timer::HearingHeld if policy.record_service => lifecycle::hearing::held(case, today),
             Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
             Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),
             Timer::OrderToPayEnded => Ok(lifecycle::execution::order_ended(case, today)),
             Timer::InstalmentCheck => lifecycle::plan::check(case, policy, today),
-            Timer::GarnisheeStatementDue => Ok(lifecycle::execution::statement_due(case, today)),
+            Timer::GarnisheeStatementDue => Ok(lifecycle::garnishee::statement_due(case, today)),
         },
         Event::ActivitySucceeded { attempt, output } => match output {
             ActivityOutput::Probe => Ok(lifecycle::activity::probe_succeeded(case, *attempt)),
             ActivityOutput::Recoverability(answer) if case.stage == Stage::Execution => {
                 lifecycle::execution::rechecked(case, policy, today, answer)
+                    .map(|d| lifecycle::dbr::consulted(d, answer.attachment_register.as_deref()))
             }
-            ActivityOutput::Recoverability(answer) => Ok(lifecycle::recoverability::answered(
-                case, policy, today, answer,
+            ActivityOutput::Recoverability(answer) => Ok(lifecycle::dbr::consulted(
+                lifecycle::recoverability::answered(case, policy, today, answer),
+                answer.attachment_register.as_deref(),
             )),
             ActivityOutput::Document(document) => Ok(lifecycle::document::rendered(case, document)),
+            ActivityOutput::AttachmentRegistered(step) => {
+                Ok(lifecycle::dbr::registered(case, step))
+            }
         },
         Event::ActivityFailed {
             activity,
@@ -79,6 +85,7 @@ pub fn decide(
             details,
             note,
             values,
+            actor,
         } => match (task_kind.as_str(), case.stage) {
             (task_kind::INTAKE_REVIEW, Stage::Intake) => Ok(lifecycle::intake::reviewed(
                 case, policy, today, outcome, note,
@@ -89,18 +96,29 @@ pub fn decide(
             (task_kind::SUMMONS_APPROVAL, Stage::Summons) => {
                 lifecycle::summons::reviewed(case, policy, today, outcome, note)
             }
-            (task_kind::SERVICE, Stage::Summons) => {
+            (task_kind::SERVICE, Stage::Summons | Stage::Execution) => {
                 lifecycle::service::recorded(case, today, outcome, details, values)
             }
-            (task_kind::SERVICE_FAILED, Stage::Summons) => {
+            (task_kind::SERVICE_FAILED, Stage::Summons | Stage::Execution) => {
                 lifecycle::service::failed_resolved(case, today, outcome, details, values, note)
+            }
+            (task_kind::ENROL, Stage::Summons) => {
+                lifecycle::hearing::enrolled(case, today, outcome, details, values)
+            }
+            (task_kind::ENROLMENT_LAPSED, Stage::Summons) => {
+                lifecycle::hearing::lapse_resolved(case, today, outcome, details, values, note)
+            }
+            (task_kind::HEARING, Stage::Summons) => {
+                lifecycle::hearing::recorded(case, outcome, details, values, actor)
             }
             (task_kind::ATTACHMENT, Stage::Execution) => {
                 lifecycle::execution::attachment_done(case, policy, today, details, outcome, values)
             }
-            (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => Ok(
-                lifecycle::execution::statement_answered(case, details, outcome, note),
-            ),
+            (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => {
+                lifecycle::garnishee::statement_answered(
+                    case, policy, today, details, outcome, note, values,
+                )
+            }
             // A job_failed task, or a review whose stage the case has left.
             _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
         },
@@ -414,6 +432,7 @@ pub(crate) mod tests {
                 details: task.details.clone(),
                 note: String::new(),
                 values: Default::default(),
+                actor: String::new(),
             },
             &policy,
             d("2026-05-04"),
@@ -451,6 +470,7 @@ pub(crate) mod tests {
                 details: json!({ "job_kind": "activity.probe", "payload": {} }),
                 note: String::new(),
                 values: Default::default(),
+                actor: String::new(),
             }),
             Just(Event::Withdraw {
                 note: String::new()

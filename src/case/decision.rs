@@ -152,6 +152,9 @@ pub enum Rejection {
     /// The dagvaarding could not be drafted again.
     #[error("{0}")]
     SummonsDraft(String),
+    /// A payment recorded against an attachment the case has not made.
+    #[error("the case has no attachment {0} that was laid (attached) to be paid under")]
+    NoSuchAttachment(u32),
     /// Attachments before the judgment was served.
     #[error("the judgment was not served")]
     NotServed,

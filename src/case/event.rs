@@ -44,6 +44,10 @@ pub enum Activity {
     /// Render a letter of the case (payload `kind`, `on`) with `documents::render` and
     /// store it in the dossier.
     RenderDocument,
+    /// Register an income attachment laid (payload `attachment`, its number) in the
+    /// attachment register (Digitaal Beslagregister; the fixture register until a real
+    /// client exists).
+    AttachmentRegistration,
 }
 
 /// What a job does when it comes due: the `jobs.kind` column.
@@ -58,7 +62,7 @@ pub enum JobKind {
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 11] = [
+    pub const ALL: [JobKind; 12] = [
         Self::Timer(Timer::StartTrack),
         Self::Timer(Timer::LetterTermEnded),
         Self::Timer(Timer::SummonsServed),
@@ -70,6 +74,7 @@ impl JobKind {
         Self::Activity(Activity::Probe),
         Self::Activity(Activity::RecoverabilityCheck),
         Self::Activity(Activity::RenderDocument),
+        Self::Activity(Activity::AttachmentRegistration),
     ];
 
     /// The stored name; part of the database contract.
@@ -86,6 +91,7 @@ impl JobKind {
             Self::Activity(Activity::Probe) => "activity.probe",
             Self::Activity(Activity::RecoverabilityCheck) => "activity.recoverability_check",
             Self::Activity(Activity::RenderDocument) => "activity.render_document",
+            Self::Activity(Activity::AttachmentRegistration) => "activity.attachment_registration",
         }
     }
 
@@ -104,6 +110,8 @@ pub enum ActivityOutput {
     Recoverability(RegisterAnswer),
     /// A document was rendered and stored (or the law allows none).
     Document(DocumentRendered),
+    /// An income attachment was registered in the attachment register.
+    AttachmentRegistered(super::track::DbrStep),
 }
 
 impl ActivityOutput {
@@ -113,6 +121,7 @@ impl ActivityOutput {
             Self::Probe => Activity::Probe,
             Self::Recoverability(_) => Activity::RecoverabilityCheck,
             Self::Document(_) => Activity::RenderDocument,
+            Self::AttachmentRegistered(_) => Activity::AttachmentRegistration,
         }
     }
 }
@@ -125,6 +134,10 @@ pub struct RegisterAnswer {
     pub verdict: Verdict,
     /// What each register said, in its own terms.
     pub findings: Value,
+    /// The attachment register consulted with it (before a summons for recovery, or
+    /// before an income attachment), when the act asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_register: Option<Box<super::track::DbrStep>>,
 }
 
 /// A document of the case rendered into the dossier, or skipped with the reason.
@@ -199,6 +212,9 @@ pub enum Event {
         /// The typed values the outcome takes (e.g. `served_on`), checked by the task's
         /// own reader before the event is made.
         values: std::collections::BTreeMap<String, String>,
+        /// Who completed it (the audit event's actor): the author of what the outcome
+        /// records, e.g. a defence noted at the hearing.
+        actor: String,
     },
     /// The client withdrew the claim.
     Withdraw {

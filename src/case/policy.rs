@@ -25,8 +25,10 @@ pub struct TrackPolicy {
     pub approve_summons: bool,
     /// A person confirms a `proceed` recoverability verdict too.
     pub approve_recoverability_proceed: bool,
-    /// The bailiff records each service of the dagvaarding (a `service` task on the planned
-    /// day, answered with its outcome) instead of the track assuming it on that day.
+    /// The bailiff records each service of the dagvaarding and of the judgment (a `service`
+    /// task on the planned day, answered with its outcome) instead of the track assuming it
+    /// on that day; the court side is recorded too: the filing with the registry and what
+    /// happened at the hearing (`lifecycle::hearing`).
     pub record_service: bool,
     /// The office renders each 14-dagenbrief / sommatie as a PDF document of the case;
     /// off when a print house makes the letters from the case's data.

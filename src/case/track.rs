@@ -61,6 +61,12 @@ pub struct TrackState {
     /// The defences the debtor raised (notes of kind `defence`), oldest first: the
     /// dagvaarding states them (art. 111 lid 3 Rv).
     pub defences: Vec<DefenceRecord>,
+    /// Every consultation of the attachment register (Digitaal Beslagregister) and every
+    /// income attachment registered in it, oldest first (`lifecycle::dbr`).
+    pub attachment_register: Vec<DbrStep>,
+    /// The hearings (roldata) as recorded: default, contested or adjourned
+    /// (`lifecycle::hearing`), oldest first.
+    pub hearings: Vec<crate::case::lifecycle::hearing::HearingRecord>,
     /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
     /// from the client with the case, never stored here.
     #[serde(skip)]
@@ -102,6 +108,9 @@ pub struct PaymentRecord {
     /// The debtor paid the client directly (rechtstreekse betaling): allocated the same
     /// way, but the office holds none of it; the office's share is invoiced to the client.
     pub paid_to_client: bool,
+    /// Paid by the garnishee of this attachment (its number, 1-based, in the case's
+    /// order): the attachment's yield ([`AttachmentYield`]).
+    pub attachment: Option<u32>,
 }
 
 /// A payment taken back by the bank, and why.
@@ -171,6 +180,11 @@ pub struct SummonsRecord {
     pub bailiff_fee_cents: i64,
     /// A person approved it (or the policy needs no approval).
     pub approved: bool,
+    /// The last day to file it with the court's registry for its hearing (art. 125 lid 2
+    /// Rv), once served under a policy that records the service (`lifecycle::hearing`).
+    pub enrol_by: Option<NaiveDate>,
+    /// The day it was filed with the registry (aanbrengen), as recorded.
+    pub enrolled_on: Option<NaiveDate>,
 }
 
 /// The registered vonnis.
@@ -282,6 +296,160 @@ pub struct AttachmentRecord {
     pub inventory: String,
     /// Goods: their valuation.
     pub valuation_cents: i64,
+    /// The garnishee's statement (derdenverklaring, art. 476a Rv), once recorded.
+    pub statement: Option<GarnisheeStatement>,
+    /// A `garnishee_statement` task was opened when it was laid (due on the statement's
+    /// last day), so the four weeks' timer opens no second one.
+    pub statement_task: bool,
+}
+
+/// What the garnishee declared (art. 476a lid 2 Rv): what it holds or will pay for the
+/// debtor, and the attachments ahead of ours; or that it holds nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GarnisheeStatement {
+    /// The day it came in.
+    pub received_on: Option<NaiveDate>,
+    /// `holds` (money held or to be paid) or `nothing`.
+    pub result: String,
+    /// A bank: the balance held under the attachment.
+    pub held_cents: i64,
+    /// An employer or benefits agency: what it will pay over each month.
+    pub monthly_cents: i64,
+    /// Other attachments or rights that go before ours, in the garnishee's words.
+    pub ahead: String,
+    /// Anything else it said.
+    pub remarks: String,
+}
+
+/// One step with the attachment register (the KBvG's Digitaal Beslagregister): a
+/// consultation before a summons for recovery or before an income attachment, or the
+/// registration of an income attachment laid.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbrStep {
+    /// `summons` or `income_attachment` (consulted before it), or `registration`.
+    pub purpose: String,
+    /// The day it was asked.
+    pub on: Option<NaiveDate>,
+    /// Which register answered: `fixture` (the embedded stand-in) until a real client
+    /// exists — never the DBR itself.
+    pub register: String,
+    /// Consulted: the attachments the register holds against the debtor, oldest first.
+    pub attachments: Vec<DbrAttachment>,
+    /// Registered: the attachment's number in the case and its rank in the register.
+    pub attachment: Option<u32>,
+    /// Registered: its rank (1 is the oldest, whose bailiff coordinates, art. 478 Rv).
+    pub priority: Option<u32>,
+}
+
+/// An attachment the register holds against the debtor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbrAttachment {
+    /// `loonbeslag`, `bankbeslag`, …
+    pub kind: String,
+    /// The day it was laid.
+    pub laid_on: Option<NaiveDate>,
+    /// The office that laid it.
+    pub office: String,
+    /// Its rank: 1 is the oldest.
+    pub priority: u32,
+}
+
+/// What a garnishee paid in under one attachment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttachmentYield {
+    /// Everything received (payments not taken back).
+    pub received_cents: i64,
+    /// How many payments.
+    pub payments: usize,
+    /// The day of the last one.
+    pub last_paid_on: Option<NaiveDate>,
+}
+
+/// A cost of the case for the client's own account, never the debtor's: the bailiff's
+/// costs of a writ that could not be served. The Btag fixes the fee of a writ served
+/// (art. 2) and has no tariff for an attempt that failed, so nothing of it is charged to
+/// the debtor; the office charges it to its client, on the client's next payout
+/// (afdracht).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientCharge {
+    /// Unique within the case, e.g. `service:summons-1`.
+    pub id: String,
+    /// The day it was incurred.
+    pub incurred_on: NaiveDate,
+    /// What it costs.
+    pub amount_cents: i64,
+    /// In Dutch, for the client's statement.
+    pub description: String,
+}
+
+impl TrackState {
+    /// The costs of the case for the client's account ([`ClientCharge`]), oldest first:
+    /// each service attempt that failed with costs stated.
+    pub fn client_charges(&self) -> Vec<ClientCharge> {
+        self.services
+            .iter()
+            .filter(|s| s.outcome == "not_served" && s.costs_cents > 0)
+            .filter_map(|s| {
+                let on = s.on?;
+                Some(ClientCharge {
+                    id: format!("service:{}-{}", s.act, s.attempt),
+                    incurred_on: on,
+                    amount_cents: s.costs_cents,
+                    description: format!(
+                        "kosten niet betekend exploot ({}, poging {}, {})",
+                        s.act, s.attempt, s.found
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// The yield of attachment `number` (1-based): the payments recorded against it.
+    pub fn attachment_yield(&self, number: u32) -> AttachmentYield {
+        self.payments
+            .iter()
+            .filter(|p| p.attachment == Some(number))
+            .fold(AttachmentYield::default(), |y, p| AttachmentYield {
+                received_cents: y.received_cents + p.amount_cents,
+                payments: y.payments + 1,
+                last_paid_on: y.last_paid_on.max(Some(p.paid_on)),
+            })
+    }
+
+    /// The attachment whose garnishee is `payer` (a bank statement's payer name): the one
+    /// laid under a garnishee of that name, compared on letters and digits only, case
+    /// folded ("ZORGGROEP UTRECHT BV" is "Zorggroep Utrecht B.V."), or one name
+    /// beginning the other; `None` when none or more than one fits.
+    pub fn garnishee_paying(&self, payer: &str) -> Option<u32> {
+        let key = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let payer = key(payer);
+        if payer.len() < 4 {
+            return None;
+        }
+        let fits: Vec<u32> = self
+            .execution
+            .iter()
+            .flat_map(|e| e.attachments.iter().enumerate())
+            .filter(|(_, a)| a.result == "attached")
+            .filter(|(_, a)| {
+                let name = key(a.garnishee.first().map_or("", String::as_str));
+                name.len() >= 4 && (name.starts_with(&payer) || payer.starts_with(&name))
+            })
+            .filter_map(|(i, _)| u32::try_from(i + 1).ok())
+            .collect();
+        match fits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
 }
 
 /// An execution act that waits for the insolvency register.
@@ -381,6 +549,9 @@ pub struct Statement {
     pub overpaid_cents: i64,
     /// Still owed on the closing day (written off, or for the curator).
     pub outstanding_cents: i64,
+    /// Costs for the client's own account ([`ClientCharge`]: failed service attempts),
+    /// not part of what the debtor owed; settled on the client's payout.
+    pub client_costs_cents: i64,
     /// Advice for the client (file with the curator, reclaim VAT).
     pub advice: Vec<String>,
 }
@@ -629,6 +800,12 @@ pub fn statement(
         office_costs_cents: sum(|p| p.to_costs_cents + p.to_legal_costs_cents),
         overpaid_cents: sum(|p| p.overpaid_cents),
         outstanding_cents: outstanding,
+        client_costs_cents: case
+            .track
+            .client_charges()
+            .iter()
+            .map(|c| c.amount_cents)
+            .sum(),
         advice,
     }
 }
@@ -636,4 +813,73 @@ pub fn statement(
 /// The stage a paused track resumes in, read back.
 pub fn resumes_stage(plan: &PlanRecord) -> Option<Stage> {
     Stage::parse(&plan.resumes_stage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attached(kind: &str, garnishee: &str) -> AttachmentRecord {
+        AttachmentRecord {
+            kind: kind.into(),
+            result: "attached".into(),
+            garnishee: vec![garnishee.into()],
+            ..AttachmentRecord::default()
+        }
+    }
+
+    /// A bank statement's payer is the garnishee whose name it is, letters and digits
+    /// compared; none when two fit or the name is too short to tell.
+    #[test]
+    fn a_payer_is_matched_to_one_garnishee_or_none() {
+        let mut track = TrackState {
+            execution: Some(ExecutionRecord {
+                attachments: vec![
+                    attached("bank", "ING Bank N.V."),
+                    AttachmentRecord {
+                        result: "nothing".into(),
+                        ..attached("wages", "Gemeente Utrecht")
+                    },
+                    attached("wages", "Zorggroep Utrecht B.V."),
+                ],
+                ..ExecutionRecord::default()
+            }),
+            ..TrackState::default()
+        };
+        assert_eq!(track.garnishee_paying("ZORGGROEP UTRECHT BV"), Some(3));
+        assert_eq!(track.garnishee_paying("Zorggroep Utrecht"), Some(3));
+        assert_eq!(track.garnishee_paying("ING BANK NV"), Some(1));
+        // Nothing was laid under the municipality; a short or unknown name fits none.
+        assert_eq!(track.garnishee_paying("Gemeente Utrecht"), None);
+        assert_eq!(track.garnishee_paying("ING"), None);
+        assert_eq!(track.garnishee_paying("J. de Vries"), None);
+        // Two garnishees of one name: the payment is not guessed.
+        if let Some(e) = track.execution.as_mut() {
+            e.attachments.push(attached("bank", "ING Bank N.V."));
+        }
+        assert_eq!(track.garnishee_paying("ING Bank N.V."), None);
+        // The yield of an attachment: its payments only.
+        track.payments = vec![
+            PaymentRecord {
+                amount_cents: 120_000,
+                paid_on: NaiveDate::from_ymd_opt(2026, 7, 25).unwrap(),
+                attachment: Some(3),
+                ..PaymentRecord::default()
+            },
+            PaymentRecord {
+                amount_cents: 5_000,
+                paid_on: NaiveDate::from_ymd_opt(2026, 7, 30).unwrap(),
+                ..PaymentRecord::default()
+            },
+        ];
+        assert_eq!(
+            track.attachment_yield(3),
+            AttachmentYield {
+                received_cents: 120_000,
+                payments: 1,
+                last_paid_on: NaiveDate::from_ymd_opt(2026, 7, 25),
+            }
+        );
+        assert_eq!(track.attachment_yield(1), AttachmentYield::default());
+    }
 }

@@ -8,8 +8,9 @@ use chrono::{Days, NaiveDate, NaiveTime};
 use super::{
     AttachmentNotice, CourtLocation, Demand, DocumentData, DocumentKind, EnforceableTitle,
     FinalStatement, FinalStatementInput, FourteenDayLetter, Garnishment, GarnishmentInput,
-    GarnishmentKind, Insolvency, JudgmentInput, JudgmentService, Office, Party,
-    PaymentPlanConfirmation, Receipt, Release, ReleaseReason, SummonsDraft, SummonsInput,
+    GarnishmentKind, GoodsAttachment, GoodsAttachmentInput, Insolvency, JudgmentInput,
+    JudgmentService, Office, Party, PaymentPlanConfirmation, Receipt, Release, ReleaseReason,
+    SummonsDraft, SummonsInput,
 };
 use crate::case::recoverability::InsolvencyKind;
 use crate::case::track::{PaymentRecord, owed};
@@ -104,6 +105,9 @@ pub fn assemble(
         // Built from the last attachment under a garnishee (its record: who, the day laid).
         DocumentKind::Garnishment | DocumentKind::AttachmentNotice | DocumentKind::Release => {
             attachment_document(kind, office, client, case, policy, on)?
+        }
+        DocumentKind::GoodsAttachment => {
+            DocumentData::GoodsAttachment(goods_document(office, client, case, policy)?)
         }
     };
     Ok(Assembled::Data(Box::new(data)))
@@ -314,6 +318,82 @@ fn judgment_writ(
     .map_err(|e| e.to_string())
 }
 
+/// What an attachment's writ rests on: the day the `index`th attachment was laid, the
+/// served judgment, and the case as it stood before it (whose figures it is laid for).
+fn laid(
+    case: &CaseRecord,
+    index: usize,
+) -> Result<(NaiveDate, EnforceableTitle, CaseRecord), String> {
+    let execution = case
+        .track
+        .execution
+        .as_ref()
+        .ok_or("the judgment was not served")?;
+    let laid_on = execution
+        .attachments
+        .get(index)
+        .and_then(|a| a.made_on)
+        .ok_or("no day laid")?;
+    let judgment = case
+        .track
+        .judgment
+        .as_ref()
+        .ok_or("no judgment registered")?;
+    let title = EnforceableTitle {
+        court: case
+            .track
+            .summons
+            .as_ref()
+            .map(|s| s.court.clone())
+            .unwrap_or_default(),
+        judgment_on: judgment.judgment_date.ok_or("no judgment date")?,
+        court_case_number: judgment.court_case_number.clone(),
+        served_on: execution.served_on.ok_or("no service day")?,
+    };
+    let mut before = case.clone();
+    if let Some(e) = before.track.execution.as_mut() {
+        e.attachments.truncate(index);
+    }
+    Ok((laid_on, title, before))
+}
+
+/// The proces-verbaal of the last attachment of goods, from its record: the day laid, the
+/// inventory and valuation; the amount claimed is the law's figure that day before the
+/// attachment's own costs.
+fn goods_document(
+    office: &Office,
+    client: &Client,
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+) -> Result<GoodsAttachment, String> {
+    let execution = case
+        .track
+        .execution
+        .as_ref()
+        .ok_or("the judgment was not served")?;
+    let index = execution
+        .attachments
+        .iter()
+        .rposition(|a| a.result == "attached" && a.kind == "goods")
+        .ok_or("no attachment of goods")?;
+    let record = &execution.attachments[index];
+    let (laid_on, title, before) = laid(case, index)?;
+    GoodsAttachment::build(
+        office,
+        client,
+        case,
+        GoodsAttachmentInput {
+            laid_on,
+            title,
+            amount_claimed: owed(&before, policy, laid_on)?.total,
+            inventory: record.inventory.clone(),
+            valuation: Money::from_cents(record.valuation_cents),
+            left_with: None,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
 /// The writ of the last attachment under a garnishee, its notice to the debtor, or its
 /// release, from the attachment's record: the garnishee, the day laid, the protected
 /// income; the amount claimed is the law's figure that day before the attachment's own
@@ -337,16 +417,7 @@ fn attachment_document(
         .rposition(|a| a.result == "attached" && a.garnishee.len() == 4)
         .ok_or("no attachment under a garnishee")?;
     let record = &execution.attachments[index];
-    let laid_on = record.made_on.ok_or("no day laid")?;
-    let judgment = case
-        .track
-        .judgment
-        .as_ref()
-        .ok_or("no judgment registered")?;
-    let mut before = case.clone();
-    if let Some(e) = before.track.execution.as_mut() {
-        e.attachments.truncate(index);
-    }
+    let (laid_on, title, before) = laid(case, index)?;
     let field = |i: usize| record.garnishee.get(i).cloned().unwrap_or_default();
     let attachment = Garnishment::build(
         office,
@@ -367,17 +438,7 @@ fn attachment_document(
                 country: "NL".into(),
                 kvk_number: String::new(),
             },
-            title: EnforceableTitle {
-                court: case
-                    .track
-                    .summons
-                    .as_ref()
-                    .map(|s| s.court.clone())
-                    .unwrap_or_default(),
-                judgment_on: judgment.judgment_date.ok_or("no judgment date")?,
-                court_case_number: judgment.court_case_number.clone(),
-                served_on: execution.served_on.ok_or("no service day")?,
-            },
+            title,
             amount_claimed: owed(&before, policy, laid_on)?.total,
             protected_income: record.protected_income_cents.map(Money::from_cents),
             left_with: None,

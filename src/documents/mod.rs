@@ -26,6 +26,7 @@ pub mod demand;
 pub mod final_statement;
 pub mod fourteen_day_letter;
 pub mod garnishment;
+pub mod goods_attachment;
 pub mod judgment_service;
 pub mod layout;
 pub mod payment_plan;
@@ -49,6 +50,7 @@ pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};
 pub use fourteen_day_letter::FourteenDayLetter;
 pub use garnishment::{EnforceableTitle, Garnishment, GarnishmentInput, GarnishmentKind};
+pub use goods_attachment::{GoodsAttachment, GoodsAttachmentInput};
 pub use judgment_service::{JudgmentInput, JudgmentService};
 pub use payment_plan::{Instalment, PaymentPlanConfirmation};
 pub use release::{Release, ReleaseReason};
@@ -79,11 +81,13 @@ pub enum DocumentKind {
     AttachmentNotice,
     /// Opheffing of an attachment, to the garnishee.
     Release,
+    /// Proces-verbaal van beslag op roerende zaken (art. 439 ff. Rv), to the debtor.
+    GoodsAttachment,
 }
 
 impl DocumentKind {
     /// Every kind, e.g. for rendering one example of each.
-    pub const ALL: [DocumentKind; 9] = [
+    pub const ALL: [DocumentKind; 10] = [
         DocumentKind::FourteenDayLetter,
         DocumentKind::Demand,
         DocumentKind::PaymentPlan,
@@ -93,6 +97,7 @@ impl DocumentKind {
         DocumentKind::Garnishment,
         DocumentKind::AttachmentNotice,
         DocumentKind::Release,
+        DocumentKind::GoodsAttachment,
     ];
 
     /// The stored name, as in `document.proto`.
@@ -107,6 +112,7 @@ impl DocumentKind {
             DocumentKind::Garnishment => "garnishment",
             DocumentKind::AttachmentNotice => "attachment_notice",
             DocumentKind::Release => "release",
+            DocumentKind::GoodsAttachment => "goods_attachment",
         }
     }
 
@@ -128,6 +134,7 @@ impl DocumentKind {
             DocumentKind::Garnishment => "garnishment/1",
             DocumentKind::AttachmentNotice => "attachment_notice/1",
             DocumentKind::Release => "release/1",
+            DocumentKind::GoodsAttachment => "goods_attachment/1",
         }
     }
 }
@@ -153,6 +160,8 @@ pub enum DocumentData {
     AttachmentNotice(AttachmentNotice),
     /// Opheffing.
     Release(Release),
+    /// Proces-verbaal van beslag op roerende zaken.
+    GoodsAttachment(GoodsAttachment),
 }
 
 impl DocumentData {
@@ -168,6 +177,7 @@ impl DocumentData {
             DocumentData::Garnishment(_) => DocumentKind::Garnishment,
             DocumentData::AttachmentNotice(_) => DocumentKind::AttachmentNotice,
             DocumentData::Release(_) => DocumentKind::Release,
+            DocumentData::GoodsAttachment(_) => DocumentKind::GoodsAttachment,
         }
     }
 
@@ -183,6 +193,7 @@ impl DocumentData {
             DocumentData::Garnishment(d) => d.title(),
             DocumentData::AttachmentNotice(d) => d.title(),
             DocumentData::Release(d) => d.title(),
+            DocumentData::GoodsAttachment(d) => d.title(),
         }
     }
 
@@ -199,6 +210,7 @@ impl DocumentData {
             DocumentData::Garnishment(d) => serde_json::to_string(d),
             DocumentData::AttachmentNotice(d) => serde_json::to_string(d),
             DocumentData::Release(d) => serde_json::to_string(d),
+            DocumentData::GoodsAttachment(d) => serde_json::to_string(d),
         };
         // Plain structs of strings, numbers and dates always serialise.
         value.unwrap_or_default()
@@ -224,6 +236,9 @@ impl DocumentData {
                 DocumentData::AttachmentNotice(serde_json::from_str(json)?)
             }
             DocumentKind::Release => DocumentData::Release(serde_json::from_str(json)?),
+            DocumentKind::GoodsAttachment => {
+                DocumentData::GoodsAttachment(serde_json::from_str(json)?)
+            }
         })
     }
 }
@@ -292,6 +307,7 @@ pub fn render(kind: DocumentKind, data: &DocumentData) -> Result<Rendered, Rende
         DocumentData::Garnishment(d) => d.render()?,
         DocumentData::AttachmentNotice(d) => d.render()?,
         DocumentData::Release(d) => d.render()?,
+        DocumentData::GoodsAttachment(d) => d.render()?,
     };
     Ok(Rendered {
         sha256: crate::digest::sha256_hex(&bytes),

@@ -12,8 +12,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use super::{
     AttachmentNotice, BuildError, CourtLocation, Demand, DocumentData, EnforceableTitle,
     FinalStatement, FinalStatementInput, FourteenDayLetter, Garnishment, GarnishmentInput,
-    GarnishmentKind, Insolvency, JudgmentInput, JudgmentService, Office, Party,
-    PaymentPlanConfirmation, Payout, Receipt, Release, ReleaseReason, SummonsDraft, SummonsInput,
+    GarnishmentKind, GoodsAttachment, GoodsAttachmentInput, Insolvency, JudgmentInput,
+    JudgmentService, Office, Party, PaymentPlanConfirmation, Payout, Receipt, Release,
+    ReleaseReason, SummonsDraft, SummonsInput,
 };
 use crate::case::track::TrackState;
 use crate::case::{
@@ -190,6 +191,16 @@ fn judgment_service() -> Result<JudgmentService, BuildError> {
     )
 }
 
+/// The served judgment an attachment rests on.
+fn title_of(service: &JudgmentService) -> EnforceableTitle {
+    EnforceableTitle {
+        court: service.court.clone(),
+        judgment_on: service.judgment_on,
+        court_case_number: service.court_case_number.clone(),
+        served_on: service.served_on,
+    }
+}
+
 /// The attachment under the consumer's bank on Monday 20 July 2026, for what the served
 /// judgment demanded; the copy left with a clerk of the bank.
 pub fn garnishment() -> Result<Garnishment, BuildError> {
@@ -209,15 +220,31 @@ pub fn garnishment() -> Result<Garnishment, BuildError> {
                 country: "NL".into(),
                 kvk_number: "33031431".into(),
             },
-            title: EnforceableTitle {
-                court: service.court.clone(),
-                judgment_on: service.judgment_on,
-                court_case_number: service.court_case_number.clone(),
-                served_on: service.served_on,
-            },
+            title: title_of(&service),
             amount_claimed: service.total,
             protected_income: None,
             left_with: Some("mevrouw S. de Boer, medewerker beslagzaken van de bank".into()),
+        },
+    )
+}
+
+/// The consumer's movables seized at home on Monday 20 July 2026, for what the served
+/// judgment demanded; the copy left with the debtor in person.
+pub fn goods_attachment() -> Result<GoodsAttachment, BuildError> {
+    let service = judgment_service()?;
+    GoodsAttachment::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        GoodsAttachmentInput {
+            laid_on: d(2026, 7, 20),
+            title: title_of(&service),
+            amount_claimed: service.total,
+            inventory: "televisie Samsung 55 inch, zwart\nbankstel, drie zits, grijze stof\n\
+                        eettafel met zes stoelen, eiken"
+                .into(),
+            valuation: euros(45_000),
+            left_with: Some("de geadresseerde in persoon".into()),
         },
     )
 }
@@ -333,6 +360,7 @@ pub fn all() -> Result<Vec<DocumentData>, BuildError> {
         DocumentData::Garnishment(attachment),
         DocumentData::AttachmentNotice(notice),
         DocumentData::Release(release),
+        DocumentData::GoodsAttachment(goods_attachment()?),
     ])
 }
 
@@ -368,6 +396,7 @@ mod tests {
                 DocumentData::Garnishment(d) => &d.parties,
                 DocumentData::AttachmentNotice(d) => &d.parties,
                 DocumentData::Release(d) => &d.parties,
+                DocumentData::GoodsAttachment(d) => &d.parties,
             };
             let json = sample.to_json();
             let parties_json = serde_json::to_string(parties).expect("serialises");

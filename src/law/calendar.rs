@@ -9,7 +9,11 @@
 //!   ([`extend_term`]). Not for terms counted backwards (art. 1 lid 2).
 //! - art. 2: a term of at least three days is extended, if needed, so that it contains at
 //!   least two working days ([`statutory_term_end`]).
-//! - art. 3: the holidays ([`is_holiday`]); Good Friday is equated by art. 3 lid 2.
+//! - art. 3: the holidays ([`is_holiday`]); Good Friday is equated by art. 3 lid 2; the
+//!   days a royal decree equates with them under art. 3 lid 3 ([`EQUATED_DAYS`], usually
+//!   the Friday after Ascension and a Friday after a Thursday holiday) count as holidays
+//!   for every term ([`is_working_day`]), but not for the post ([`is_holiday`] alone: the
+//!   post delivers on them).
 //! - art. 4: it does NOT apply to terms in hours, of more than 90 days, more than twelve
 //!   weeks, more than three months, or of one or more years — so limitation periods
 //!   (*verjaringstermijnen*, 2/5/20 years) are never extended ([`atw_applies`]).
@@ -95,10 +99,80 @@ pub fn is_holiday(date: NaiveDate) -> bool {
     matches!(offset, -2 | 1 | 39 | 50)
 }
 
-/// A working day in the sense of the Atw: not a Saturday, not a Sunday, not a holiday.
-/// Terms may not end on any other day.
+/// A day a royal decree equates with the holidays for the Atw (art. 3 lid 3), with the
+/// decree that does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EquatedDay {
+    /// The day (year, month, day).
+    pub date: (i32, u32, u32),
+    /// The decree, by its title.
+    pub decree: &'static str,
+    /// Where the decree was read, and whether its text was.
+    pub source: &'static str,
+}
+
+const DECREE_2019: &str = "Besluit gelijkstelling van 31 mei 2019 en 27 december 2019 met een \
+     algemeen erkende feestdag";
+const DECREE_2020_2022: &str = "Besluit van 20 september 2019, gelijkstelling van 22 mei 2020, \
+     14 mei 2021 en 27 mei 2022 met een algemeen erkende feestdag";
+const DECREE_2023_2025: &str = "Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei \
+     2024, 27 december 2024 en 30 mei 2025 met een algemeen erkende feestdag";
+const DECREE_2026_2028: &str = "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei \
+     2027, 28 april 2028 en 26 mei 2028 met een algemeen erkende feestdag";
+const SOURCE: &str = "secondary, independent sources agree; the Staatscourant text was not \
+     retrieved: 2019 houwelingen-partners.nl (bailiffs, 24-05-2019); 2020-2022 \
+     legal-support-office.nl (the decree of 20 September 2019), wvhl.nl (27 May 2022); \
+     2023 houwelingen-partners.nl and digideur.nl (bailiffs' explootvrije dagen); \
+     2023-2028 the decrees' titles quoted by mr. W.G.H.M. van der Putten, sterfgeval.nl \
+     vraag 70745 (4 October 2025)";
+
+/// The equated days of art. 3 lid 3 Atw from 2019 on (the track's dates lie there).
+/// `law.md`'s software rule leaves them out; the law does not (art. 3 lid 3, VERIFIED as a
+/// rule there), and bailiffs treat them as days without writs (art. 64 lid 2 Rv).
+///
+/// Used although the decrees' text was not read: an extra non-working day only makes a
+/// term end later (a letter's, the order to pay's), a day counted back earlier (the
+/// filing before the roldatum) and a planned act later, so it never makes the office act
+/// too early; leaving a real one out would. Years after 2028 get their decree's days here
+/// when it is published.
+pub const EQUATED_DAYS: [EquatedDay; 15] = [
+    equated((2019, 5, 31), DECREE_2019),
+    equated((2019, 12, 27), DECREE_2019),
+    equated((2020, 5, 22), DECREE_2020_2022),
+    equated((2021, 5, 14), DECREE_2020_2022),
+    equated((2022, 5, 27), DECREE_2020_2022),
+    equated((2023, 4, 28), DECREE_2023_2025),
+    equated((2023, 5, 19), DECREE_2023_2025),
+    equated((2024, 5, 10), DECREE_2023_2025),
+    equated((2024, 12, 27), DECREE_2023_2025),
+    equated((2025, 5, 30), DECREE_2023_2025),
+    equated((2026, 1, 2), DECREE_2026_2028),
+    equated((2026, 5, 15), DECREE_2026_2028),
+    equated((2027, 5, 7), DECREE_2026_2028),
+    equated((2028, 4, 28), DECREE_2026_2028),
+    equated((2028, 5, 26), DECREE_2026_2028),
+];
+
+const fn equated(date: (i32, u32, u32), decree: &'static str) -> EquatedDay {
+    EquatedDay {
+        date,
+        decree,
+        source: SOURCE,
+    }
+}
+
+/// True on a day equated with the holidays by royal decree (art. 3 lid 3 Atw).
+pub fn is_equated_day(date: NaiveDate) -> bool {
+    let ymd = (date.year(), date.month(), date.day());
+    EQUATED_DAYS.iter().any(|e| e.date == ymd)
+}
+
+/// A working day in the sense of the Atw: not a Saturday, not a Sunday, not a holiday, not
+/// a day equated with one. Terms may not end on any other day.
 pub fn is_working_day(date: NaiveDate) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !is_holiday(date)
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+        && !is_holiday(date)
+        && !is_equated_day(date)
 }
 
 /// The first working day strictly after `date`.
@@ -302,12 +376,37 @@ mod tests {
     fn extension_by_atw_art_1() {
         assert_eq!(extend_term(d("2024-06-15")), d("2024-06-17")); // Saturday → Monday
         assert_eq!(extend_term(d("2024-03-29")), d("2024-04-02")); // Good Friday → Tuesday
-        assert_eq!(extend_term(d("2024-12-25")), d("2024-12-27"));
-        assert_eq!(extend_term(d("2023-04-27")), d("2023-04-28")); // King's Day
+        assert_eq!(extend_term(d("2024-12-24")), d("2024-12-24")); // Christmas Eve stays
+        // Christmas, Boxing Day, then Fri 27 December 2024 equated by decree (art. 3 lid 3).
+        assert_eq!(extend_term(d("2024-12-25")), d("2024-12-30"));
+        // King's Day on a Thursday, the Friday after it equated: Monday 1 May 2023.
+        assert_eq!(extend_term(d("2023-04-27")), d("2023-05-01"));
+        assert_eq!(extend_term(d("2022-04-27")), d("2022-04-28")); // no decree day then
         assert_eq!(extend_term(d("2024-06-14")), d("2024-06-14")); // Friday stays
         assert_eq!(next_working_day(d("2024-06-14")), d("2024-06-17"));
         assert_eq!(add_working_days(d("2024-03-28"), 2), d("2024-04-03"));
         assert_eq!(add_working_days(d("2024-03-28"), 0), d("2024-03-28"));
+    }
+
+    #[test]
+    fn equated_days_are_no_working_days_but_the_post_delivers() {
+        for e in EQUATED_DAYS {
+            let (y, m, day) = e.date;
+            let date = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            // Every decree day is a Friday or a Monday next to a holiday, never a holiday
+            // already.
+            assert!(
+                matches!(date.weekday(), Weekday::Fri | Weekday::Mon),
+                "{date}"
+            );
+            assert!(!is_holiday(date) && !is_working_day(date), "{date}");
+        }
+        // Ascension Thu 14 May 2026, the Friday equated: a term ending that Thursday runs
+        // to Monday 18 May; the working day after Wednesday 13 May is Monday.
+        assert_eq!(extend_term(d("2026-05-14")), d("2026-05-18"));
+        assert_eq!(next_working_day(d("2026-05-13")), d("2026-05-18"));
+        // New Year 2026 on a Thursday, Fri 2 January equated.
+        assert_eq!(extend_term(d("2026-01-01")), d("2026-01-05"));
     }
 
     #[test]

@@ -86,11 +86,14 @@ mod tests {
     #[test]
     fn term_ending_on_kings_day() {
         // Sent Tue 2023-04-11; delivery days Wed 12 (1), Thu 13 (2) → received Thu 13 April;
-        // 14 days end Thu 27 April 2023 = Koningsdag → extended to Fri 28 April (Atw art. 1).
+        // 14 days end Thu 27 April 2023 = Koningsdag; Fri 28 April was equated with the
+        // holidays by decree (art. 3 lid 3 Atw), then the weekend → extended to Mon 1 May.
         let t = letter_term(d("2023-04-11"), 2);
         assert_eq!(t.received_on, d("2023-04-13"));
-        assert_eq!(t.last_day_to_pay, d("2023-04-28"));
-        assert_eq!(t.costs_due_from(), d("2023-04-29"));
+        assert_eq!(t.last_day_to_pay, d("2023-05-01"));
+        assert_eq!(t.costs_due_from(), d("2023-05-02"));
+        // The same in 2022, without a decree day: Wed 27 April → Thu 28 April.
+        assert_eq!(last_day_to_pay(d("2022-04-13")), d("2022-04-28"));
     }
 
     #[test]

@@ -23,8 +23,9 @@ pub mod rates;
 
 pub use allocation::{Allocation, InvoiceApplication, OpenCosts, OpenInvoice, allocate};
 pub use calendar::{
-    TermLength, add_working_days, atw_applies, easter_sunday, extend_term, format_date_nl,
-    holidays, is_holiday, is_working_day, kings_day, next_working_day, statutory_term_end,
+    EQUATED_DAYS, EquatedDay, TermLength, add_working_days, atw_applies, easter_sunday,
+    extend_term, format_date_nl, holidays, is_equated_day, is_holiday, is_working_day, kings_day,
+    next_working_day, statutory_term_end,
 };
 pub use collection_costs::{
     CollectionCosts, collection_costs, collection_costs_vat, collection_costs_with_vat, vat_rate_on,

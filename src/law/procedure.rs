@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use super::calendar::{extend_term, is_working_day, next_working_day};
+use super::calendar::{extend_term, is_equated_day, is_holiday, is_working_day, next_working_day};
 use super::money::Money;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -521,6 +521,28 @@ pub fn attachment_notice_due(laid_on: NaiveDate) -> NaiveDate {
     extend_term(laid_on + Days::new(8))
 }
 
+/// The last day the claimant may file (*aanbrengen*) a served dagvaarding with the court's
+/// registry for the hearing (roldatum) of `hearing`: "uiterlijk op de laatste dag die de
+/// griffie voor de roldatum geopend is" (art. 125 lid 2 Rv) — the last working day in the
+/// sense of the Atw strictly before the roldatum (a registry is closed on weekends and the
+/// Atw holidays). Court rolreglementen may ask earlier filing (UNVERIFIED, procedure.md):
+/// this is the statute's last day, never later.
+pub fn enrolment_deadline(hearing: NaiveDate) -> NaiveDate {
+    let mut day = hearing - Days::new(1);
+    while !is_working_day(day) {
+        day = day - Days::new(1);
+    }
+    day
+}
+
+/// The last day a herstelexploot repairs a dagvaarding that was not filed in time: "binnen
+/// twee weken na de in de dagvaarding vermelde roldatum" (art. 125 lid 5 Rv), counted from
+/// the day after the roldatum and extended by the Atw (art. 1; a term of weeks, art. 4).
+/// Without it the aanhangigheid lapses.
+pub fn restoration_deadline(hearing: NaiveDate) -> NaiveDate {
+    extend_term(hearing + Days::new(14))
+}
+
 // ---------------------------------------------------------------------------------------
 // Limitation (verjaring)
 // ---------------------------------------------------------------------------------------
@@ -561,6 +583,24 @@ pub fn limitation_last_day(kind: Limitation, start: NaiveDate) -> NaiveDate {
         .expect("date in range")
 }
 
+/// Why no writ may be served on `date` without the court's leave, if so: art. 64 lid 2 Rv
+/// forbids an exploot on a Sunday or a recognised holiday (with the days equated with
+/// them, art. 3 Atw); Saturdays are allowed. Leave (art. 64 lid 3) is not modelled.
+pub fn writ_day_refusal(date: NaiveDate) -> Option<String> {
+    let what = if date.weekday() == chrono::Weekday::Sun {
+        "a Sunday"
+    } else if is_holiday(date) {
+        "a recognised holiday"
+    } else if is_equated_day(date) {
+        "a day equated with the holidays (art. 3 lid 3 Atw)"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{date} is {what}: no writ is served then without the court's leave (art. 64 lid 2 Rv)"
+    ))
+}
+
 /// True when `date` is a court's working day; hearing dates must be.
 pub fn is_court_day(date: NaiveDate) -> bool {
     is_working_day(date)
@@ -570,12 +610,43 @@ pub fn is_court_day(date: NaiveDate) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn no_writ_on_sundays_and_holidays() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(writ_day_refusal(d("2026-05-16")), None); // a Saturday is allowed
+        assert_eq!(writ_day_refusal(d("2026-05-13")), None);
+        for day in [
+            "2026-05-17",
+            "2026-05-14",
+            "2026-05-15",
+            "2026-05-25",
+            "2026-01-02",
+        ] {
+            let why = writ_day_refusal(d(day)).expect(day);
+            assert!(why.contains("art. 64 lid 2 Rv"), "{why}");
+        }
+    }
+
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn enrolment_is_due_the_last_registry_day_before_the_roldatum() {
+        // Roldatum Wed 10 June 2026: filed by Tue 9 June.
+        assert_eq!(enrolment_deadline(d("2026-06-10")), d("2026-06-09"));
+        // Roldatum Tue 26 May 2026: Mon 25 May is Whit Monday, the weekend before it too:
+        // filed by Fri 22 May.
+        assert_eq!(enrolment_deadline(d("2026-05-26")), d("2026-05-22"));
+        // Two weeks after Wed 10 June: Wed 24 June; after Wed 13 May 2026: Wed 27 May.
+        assert_eq!(restoration_deadline(d("2026-06-10")), d("2026-06-24"));
+        // After Tue 12 May 2026: Tue 26 May; after Mon 11 May: Mon 25 May is Whit Monday,
+        // so Tue 26 May (Atw art. 1).
+        assert_eq!(restoration_deadline(d("2026-05-11")), d("2026-05-26"));
     }
 
     #[test]

@@ -179,6 +179,10 @@ pub fn event(l: Lang, kind: &str) -> &'static str {
         ),
         "attachment_made" => l.t("Beslag gelegd", "Attachment made"),
         "attachment_failed" => l.t("Beslag leverde niets op", "Attachment yielded nothing"),
+        "garnishee_statement_recorded" => l.t(
+            "Verklaring van de derde ontvangen",
+            "Garnishee's statement received",
+        ),
         "payment_recorded" => l.t("Betaling ontvangen", "Payment received"),
         "plan_agreed" | "plan_proposed" => {
             l.t("Betalingsregeling afgesproken", "Payment plan agreed")

@@ -197,18 +197,19 @@ impl Registers {
             }),
             _ => None,
         };
-        let transport = |register: &'static str| -> Result<Transport, ConfigError> {
-            let http =
-                http_client(self.timeout, &roots).map_err(|e| ConfigError::Http(e.to_string()))?;
-            Ok(Transport::new(
-                register,
-                http,
-                self.retry,
-                self.breaker,
-                cache.clone(),
-                clock.clone(),
-            ))
-        };
+        let transport =
+            |register: &'static str, cache: Option<Cache>| -> Result<Transport, ConfigError> {
+                let http = http_client(self.timeout, &roots)
+                    .map_err(|e| ConfigError::Http(e.to_string()))?;
+                Ok(Transport::new(
+                    register,
+                    http,
+                    self.retry,
+                    self.breaker,
+                    cache,
+                    clock.clone(),
+                ))
+            };
         let fixture = Arc::new(FixtureRegister::embedded(clock.clone()));
         let trade: Arc<dyn TradeRegister> = match &self.kvk {
             None => fixture.clone(),
@@ -219,27 +220,31 @@ impl Registers {
                         "--kvk-url needs --kvk-api-key (the test environment's public key is in the README)",
                     ));
                 }
-                Arc::new(KvkClient::new(kvk, transport("kvk")?))
+                Arc::new(KvkClient::new(kvk, transport("kvk", cache.clone())?))
             }
         };
-        let insolvency: Arc<dyn InsolvencyRegister> = match &self.insolvency {
-            None => fixture,
-            Some(cir) => {
-                check_url("--insolvency-url", &cir.url)?;
-                if cir.url.starts_with("http://") {
-                    tracing::warn!(
-                        "the insolvency register is configured over plain HTTP: its password travels in clear text"
-                    );
+        let (insolvency, uncached): (Arc<dyn InsolvencyRegister>, Arc<dyn InsolvencyRegister>) =
+            match &self.insolvency {
+                None => (fixture.clone(), fixture),
+                Some(cir) => {
+                    check_url("--insolvency-url", &cir.url)?;
+                    if cir.url.starts_with("http://") {
+                        tracing::warn!(
+                            "the insolvency register is configured over plain HTTP: its password travels in clear text"
+                        );
+                    }
+                    if cir.username.is_empty() || cir.password.is_empty() {
+                        return Err(ConfigError::MissingCredentials(
+                            "--insolvency-url needs --insolvency-username and --insolvency-password",
+                        ));
+                    }
+                    (
+                        Arc::new(CirClient::new(cir, transport("insolvency", cache.clone())?)),
+                        Arc::new(CirClient::new(cir, transport("insolvency", None)?)),
+                    )
                 }
-                if cir.username.is_empty() || cir.password.is_empty() {
-                    return Err(ConfigError::MissingCredentials(
-                        "--insolvency-url needs --insolvency-username and --insolvency-password",
-                    ));
-                }
-                Arc::new(CirClient::new(cir, transport("insolvency")?))
-            }
-        };
-        Ok(Registry::new(trade, insolvency))
+            };
+        Ok(Registry::new(trade, insolvency).with_uncached_insolvency(uncached))
     }
 
     /// In words, for the start-up log: which registers are real and which are fixtures.

@@ -10,6 +10,7 @@
 //! a real client will implement and the [`FixtureAttachmentRegister`] the service uses by
 //! default. A consultation answered by the fixture is marked `fixture` in its evidence and
 //! is never a consultation of the register: see the README (The Digitaal Beslagregister).
+//! The track asks it through `workflow::attachment_register` (`case::lifecycle::dbr`).
 
 use std::sync::Arc;
 

@@ -213,12 +213,44 @@ impl Findings {
 pub struct Registry {
     trade: Arc<dyn TradeRegister>,
     insolvency: Arc<dyn InsolvencyRegister>,
+    /// The attachment register (DBR); `None`: the embedded fixture.
+    attachments: Option<Arc<dyn dbr::AttachmentRegister>>,
+    /// The insolvency register without the answers cache, for the check before an
+    /// execution act: a bankruptcy ends execution the day it is pronounced (art. 33 Fw), so
+    /// yesterday's "nothing" may not stand in for today's answer.
+    insolvency_uncached: Arc<dyn InsolvencyRegister>,
 }
 
 impl Registry {
     /// A registry over any two implementations.
     pub fn new(trade: Arc<dyn TradeRegister>, insolvency: Arc<dyn InsolvencyRegister>) -> Self {
-        Self { trade, insolvency }
+        Self {
+            trade,
+            insolvency: insolvency.clone(),
+            insolvency_uncached: insolvency,
+            attachments: None,
+        }
+    }
+
+    /// The same registry, asking `uncached` (the insolvency register without the answers
+    /// cache) in [`Registry::check_before_execution`].
+    pub fn with_uncached_insolvency(mut self, uncached: Arc<dyn InsolvencyRegister>) -> Self {
+        self.insolvency_uncached = uncached;
+        self
+    }
+
+    /// The same registers with `attachments` as the attachment register (DBR).
+    pub fn with_attachment_register(
+        mut self,
+        attachments: Arc<dyn dbr::AttachmentRegister>,
+    ) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// The attachment register, when one other than the fixture is configured.
+    pub fn attachment_register(&self) -> Option<&Arc<dyn dbr::AttachmentRegister>> {
+        self.attachments.as_ref()
     }
 
     /// The embedded fixture register for both (development, demos, `serve` without URLs);
@@ -245,6 +277,23 @@ impl Registry {
     /// (answers already received are in the cache and cost nothing the second time).
     #[tracing::instrument(name = "registry.check", skip_all, fields(debtor.kind = debtor.kind.as_str()))]
     pub async fn check(&self, debtor: &Debtor) -> Result<Findings, LookupError> {
+        self.check_with(debtor, self.insolvency.as_ref()).await
+    }
+
+    /// [`Registry::check`] before an execution act (the judgment's service, an
+    /// attachment): the insolvency register is asked afresh, never answered from the cache;
+    /// the Handelsregister's cached answer still serves.
+    #[tracing::instrument(name = "registry.check_before_execution", skip_all, fields(debtor.kind = debtor.kind.as_str()))]
+    pub async fn check_before_execution(&self, debtor: &Debtor) -> Result<Findings, LookupError> {
+        self.check_with(debtor, self.insolvency_uncached.as_ref())
+            .await
+    }
+
+    async fn check_with(
+        &self,
+        debtor: &Debtor,
+        insolvency: &dyn InsolvencyRegister,
+    ) -> Result<Findings, LookupError> {
         let mut evidence = Vec::new();
         let trade = match (debtor.kind, trade_query(debtor)) {
             (DebtorKind::Business, Some(query)) => {
@@ -267,11 +316,11 @@ impl Registry {
                 .map(UndertakingQuery::KvkNumber)
                 .or_else(|| undertaking_query(debtor))
             {
-                Some(query) => Some(self.insolvency.search_undertaking(&query).await?),
+                Some(query) => Some(insolvency.search_undertaking(&query).await?),
                 None => None,
             },
             DebtorKind::Consumer => match person_query(debtor) {
-                Some(query) => Some(self.insolvency.search_person(&query).await?),
+                Some(query) => Some(insolvency.search_person(&query).await?),
                 None => None,
             },
         };
@@ -293,7 +342,7 @@ impl Registry {
                     if known {
                         continue;
                     }
-                    let case = self.insolvency.get_case(&reference).await?;
+                    let case = insolvency.get_case(&reference).await?;
                     evidence.extend(case.evidence);
                     if let Some(case) = case.value
                         && !record

@@ -49,7 +49,7 @@ pub fn append(
 ) -> Result<(), StoreError> {
     diesel::insert_into(admin_events::table)
         .values(AdminEventRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: super::ids::new_id(at),
             at: db_instant(at),
             actor: actor.to_owned(),
             kind: kind.to_owned(),

@@ -8,12 +8,14 @@
 pub mod admin_events;
 pub mod bank;
 pub mod cases;
+pub mod client_charges;
 pub mod clients;
 pub mod clock;
 mod connection;
 pub mod documents;
 pub mod events;
 pub mod idempotency;
+pub mod ids;
 pub mod import;
 pub mod jobs;
 pub mod office;

@@ -79,6 +79,9 @@ pub struct LedgerPayment {
     pub client_id: String,
     /// The client's reference of the case.
     pub client_reference: String,
+    /// Not a payment but a cost for the client's account (`client_charges`), carried as a
+    /// payment of nothing whose allocation is `client_costs`: its description.
+    pub charge: Option<String>,
 }
 
 /// Every payment paid on or before `up_to`, with its case's client, in payment order.
@@ -91,7 +94,63 @@ pub fn payments_up_to(
         .order((payments::paid_on, payments::recorded_at, payments::id))
         .select(PaymentRow::as_select())
         .load(conn)?;
-    let mut case_ids: Vec<&str> = rows.iter().map(|r| r.case_id.as_str()).collect();
+    let owners = owners(conn, rows.iter().map(|r| r.case_id.as_str()))?;
+    rows.into_iter()
+        .map(|payment| ledger(&owners, payment, None))
+        .collect()
+}
+
+/// Every cost for the client's account incurred on or before `up_to`, as ledger entries:
+/// a payment of nothing allocated to `client_costs` (so a payout run settles it once, as
+/// it settles a payment), paid on the day incurred.
+pub fn charges_up_to(
+    conn: &mut DbConnection,
+    up_to: NaiveDate,
+) -> Result<Vec<LedgerPayment>, StoreError> {
+    let rows = super::client_charges::up_to(conn, up_to)?;
+    let owners = owners(conn, rows.iter().map(|r| r.case_id.as_str()))?;
+    rows.into_iter()
+        .map(|c| {
+            let payment = PaymentRow {
+                id: c.id,
+                case_id: c.case_id,
+                paid_on: c.incurred_on,
+                amount_cents: 0,
+                invoice_number: String::new(),
+                reference: c.description.clone(),
+                allocation: format!("{{\"client_costs\":{}}}", c.amount_cents),
+                recorded_at: c.recorded_at,
+                paid_to_client: false,
+                reversed_on: None,
+            };
+            ledger(&owners, payment, Some(c.description))
+        })
+        .collect()
+}
+
+fn ledger(
+    owners: &HashMap<String, (String, String)>,
+    payment: PaymentRow,
+    charge: Option<String>,
+) -> Result<LedgerPayment, StoreError> {
+    let (client_id, client_reference) = owners
+        .get(&payment.case_id)
+        .cloned()
+        .ok_or_else(|| StoreError::Corrupt(format!("payment {} has no case", payment.id)))?;
+    Ok(LedgerPayment {
+        payment,
+        client_id,
+        client_reference,
+        charge,
+    })
+}
+
+/// The client and the client's reference of each case.
+fn owners<'a>(
+    conn: &mut DbConnection,
+    case_ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, (String, String)>, StoreError> {
+    let mut case_ids: Vec<&str> = case_ids.collect();
     case_ids.sort_unstable();
     case_ids.dedup();
     let mut owners: HashMap<String, (String, String)> = HashMap::new();
@@ -102,19 +161,7 @@ pub fn payments_up_to(
             .load(conn)?;
         owners.extend(found.into_iter().map(|(id, c, r)| (id, (c, r))));
     }
-    rows.into_iter()
-        .map(|payment| {
-            let (client_id, client_reference) =
-                owners.get(&payment.case_id).cloned().ok_or_else(|| {
-                    StoreError::Corrupt(format!("payment {} has no case", payment.id))
-                })?;
-            Ok(LedgerPayment {
-                payment,
-                client_id,
-                client_reference,
-            })
-        })
-        .collect()
+    Ok(owners)
 }
 
 /// What the lines so far settled of each of `payment_ids`.

@@ -309,6 +309,19 @@ diesel::joinable!(portal_sessions -> portal_users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(cases, parties, payments);
 
 diesel::table! {
+    /// Costs of a case for the client's own account (`store::client_charges`).
+    client_charges (id) {
+        id -> Text,
+        case_id -> Text,
+        incurred_on -> Date,
+        amount_cents -> BigInt,
+        description -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(cases, client_charges);
+
+diesel::table! {
     /// The debtor's name key of each case (`store::search`), full-text indexed.
     case_search (id) {
         id -> BigInt,

@@ -187,7 +187,7 @@ fn result(entry: &Entry, outcome: EntryOutcome, note: impl Into<String>) -> Entr
 
 fn row(statement: &Statement, entry: &Entry, outcome: &str, now: DateTime<Utc>) -> BankEntryRow {
     BankEntryRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: crate::store::ids::new_id(now),
         account: statement.account.as_str().to_owned(),
         reference: entry.reference.clone(),
         message_id: statement.message_id.clone(),
@@ -257,9 +257,13 @@ fn import_entry(
             false,
         ));
     }
-    let (candidates, how) = candidates(conn, entry)?;
+    let (candidates, mut how) = candidates(conn, entry)?;
     if let [case_id] = candidates.as_slice() {
-        match book(conn, case_id, &stored, actor, now)? {
+        let attachment = garnishee_of(conn, case_id, entry, &how)?;
+        if let Some(number) = attachment {
+            how = format!("{how}; paid by the garnishee of attachment {number}");
+        }
+        match book(conn, case_id, &stored, attachment, actor, now)? {
             Ok((payment_id, due_now)) => {
                 stored.outcome = outcome::BOOKED.into();
                 stored.case_id = Some(case_id.clone());
@@ -339,11 +343,29 @@ fn candidates(conn: &mut DbConnection, entry: &Entry) -> Result<(Vec<String>, St
     Ok((fits, format!("by the payer's IBAN {iban} and the amount")))
 }
 
-/// Books `entry` on `case_id` as RecordPayment would: `Err` is the track's refusal.
+/// The attachment of `case_id` whose garnishee paid `entry`: only where the entry carries
+/// the case's own payment reference (a garnishee pays over quoting the bailiff's kenmerk),
+/// and its payer's name is that of exactly one garnishee of the case
+/// ([`crate::case::track::TrackState::garnishee_paying`]).
+fn garnishee_of(
+    conn: &mut DbConnection,
+    case_id: &str,
+    entry: &Entry,
+    how: &str,
+) -> Result<Option<u32>, AppError> {
+    if !how.starts_with("by payment reference") || entry.debtor_name.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(cases::get(conn, case_id)?.and_then(|c| c.track.garnishee_paying(&entry.debtor_name)))
+}
+
+/// Books `entry` on `case_id` as RecordPayment would (against `attachment` when its
+/// garnishee paid it): `Err` is the track's refusal.
 fn book(
     conn: &mut DbConnection,
     case_id: &str,
     entry: &BankEntryRow,
+    attachment: Option<u32>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Result<(String, bool), String>, AppError> {
@@ -358,6 +380,7 @@ fn book(
         paid_on: entry.booking_date,
         amount_cents: entry.amount_cents,
         reference,
+        attachment,
         ..PaymentRecord::default()
     };
     let event = Event::PaymentReceived {
@@ -460,7 +483,7 @@ fn open_task(
 ) -> Result<(EntryResult, bool), AppError> {
     let money_in = entry.direction == Direction::Credit;
     let ambiguous = candidates.len() > 1;
-    let task_id = uuid::Uuid::now_v7().to_string();
+    let task_id = crate::store::ids::new_id(now);
     let amount = Money::from_cents(entry.amount_cents).format_nl();
     let payer = if entry.debtor_name.is_empty() {
         entry
@@ -568,7 +591,7 @@ pub(super) fn resolve_unmatched(
                     &format!("no case {case_id:?}"),
                 ));
             }
-            match book(conn, &case_id, &entry, actor, now)? {
+            match book(conn, &case_id, &entry, None, actor, now)? {
                 Ok((payment_id, due_now)) => {
                     entries::set_outcome(
                         conn,

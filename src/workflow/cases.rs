@@ -3,10 +3,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::effects::new_id;
 use super::pipeline::{Creation, create_in};
 use super::{App, Principal};
-
 use crate::case::{
     CaseFilter, CaseRecord, Claim, FieldViolation, NewCase, PaymentReference, VersionedPolicy,
     accepted_on,
@@ -15,6 +13,7 @@ use crate::clock::amsterdam_local;
 use crate::error::AppError;
 use crate::page::Cursor;
 use crate::store::cases;
+use crate::store::ids::new_id;
 use crate::store::{DbConnection, clients, transaction};
 
 /// A page request for [`App::list_cases`].

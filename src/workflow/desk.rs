@@ -80,9 +80,15 @@ impl App {
         case_id: String,
     ) -> Result<Vec<ListedNote>, AppError> {
         self.check_case_visible(who, &case_id).await?;
+        // A defence recorded at the hearing (`hearing_contested`) is a note of the file too.
         let rows = self
             .store
-            .run(move |conn| Ok::<_, AppError>(events::list_kind(conn, &case_id, "note_added")?))
+            .run(move |conn| {
+                let mut rows = events::list_kind(conn, &case_id, "note_added")?;
+                rows.extend(events::list_kind(conn, &case_id, "hearing_contested")?);
+                rows.sort_by_key(|row| row.sequence);
+                Ok::<_, AppError>(rows)
+            })
             .await?;
         rows.into_iter()
             .map(|row| {

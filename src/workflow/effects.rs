@@ -4,16 +4,15 @@
 //! statements. Both build them here, so a case accepted by CreateCase, by an import row or
 //! moved by any later event is written the same way.
 
-use std::sync::Mutex;
-
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
-use uuid::{ContextV7, Timestamp, Uuid};
 
 use crate::case::track::PaymentRecord;
 use crate::case::{CaseRecord, Debtor, Decision, Due, Effect, JobKind, TrackPolicy};
 use crate::clock::{amsterdam_instant, amsterdam_start_of};
 use crate::store::cases;
+use crate::store::client_charges::{self, ChargeRow};
+use crate::store::ids::new_id;
 use crate::store::jobs::{self, JobRow};
 use crate::store::payments::PaymentRow;
 use crate::store::search::{self, CaseKeys};
@@ -46,6 +45,8 @@ pub(crate) enum Write {
     CloseTasks(Option<String>),
     /// Store the debtor's new details and the case's search keys that follow from them.
     Debtor(Box<CaseKeys>, Box<Debtor>),
+    /// Record a cost for the client's account (a writ not served), once.
+    Charge(ChargeRow),
 }
 
 /// The audit event of a decision, as appended to `case_events`.
@@ -84,7 +85,7 @@ impl Rows {
     ) -> Self {
         let max_attempts = max_attempts(policy);
         let mut due_now = false;
-        let writes = decision
+        let mut writes: Vec<Write> = decision
             .effects
             .iter()
             .map(|effect| {
@@ -95,6 +96,30 @@ impl Rows {
                 write
             })
             .collect();
+        // The client's costs the decision recorded (a failed service's), for its payouts.
+        let known: Vec<String> = case
+            .track
+            .client_charges()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        writes.extend(
+            decision
+                .track
+                .client_charges()
+                .into_iter()
+                .filter(|c| !known.contains(&c.id))
+                .map(|c| {
+                    Write::Charge(ChargeRow {
+                        id: format!("{}/{}", case.id, c.id),
+                        case_id: case.id.clone(),
+                        incurred_on: c.incurred_on,
+                        amount_cents: c.amount_cents,
+                        description: c.description,
+                        recorded_at: db_instant(now),
+                    })
+                }),
+        );
         let payments = decision
             .track
             .payments
@@ -119,7 +144,7 @@ impl Rows {
     pub(crate) fn inserts_only(&self) -> bool {
         self.writes
             .iter()
-            .all(|w| matches!(w, Write::Job(_) | Write::Task(_)))
+            .all(|w| matches!(w, Write::Job(_) | Write::Task(_) | Write::Charge(_)))
     }
 }
 
@@ -144,6 +169,7 @@ pub(crate) fn write(
                 cases::update_debtor(conn, case_id, debtor)?;
                 search::replace(conn, keys)?;
             }
+            Write::Charge(row) => client_charges::insert(conn, row)?,
         }
     }
     Ok(())
@@ -230,43 +256,6 @@ fn due_instant(due: &Due, now: DateTime<Utc>) -> DateTime<Utc> {
 /// Attempts of a job before it becomes a task.
 fn max_attempts(policy: &TrackPolicy) -> i32 {
     i32::try_from(policy.job_max_attempts.max(1)).unwrap_or(i32::MAX)
-}
-
-/// A new row id (cases, jobs, tasks): a UUIDv7 of `at`, the service's time. Time-ordered
-/// ids make a batch of new rows append to the id indexes instead of touching a random page
-/// per row (a large import runs 2–3 times faster). A counter per millisecond keeps the ids
-/// of one instant ordered while a manual clock stands still; every id keeps its own
-/// instant (PostgreSQL files the dossier by it), even when another service's clock in the
-/// same process (the tests) stands elsewhere — one shared counter would lend it that
-/// clock's later instant.
-pub(crate) fn new_id(at: DateTime<Utc>) -> String {
-    /// Instants with a counter of their own; the least recently used goes first.
-    const KEPT: usize = 64;
-    static IDS: Mutex<Vec<(i64, u64, ContextV7)>> = Mutex::new(Vec::new());
-    static USES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let use_no = USES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let millis = at.timestamp_millis();
-    let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let index = match ids.iter().position(|(m, ..)| *m == millis) {
-        Some(index) => index,
-        None => {
-            if ids.len() >= KEPT
-                && let Some(oldest) = (0..ids.len()).min_by_key(|&i| ids[i].1)
-            {
-                ids.swap_remove(oldest);
-            }
-            ids.push((millis, use_no, ContextV7::new()));
-            ids.len() - 1
-        }
-    };
-    ids[index].1 = use_no;
-    let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
-    Uuid::new_v7(Timestamp::from_unix(
-        &ids[index].2,
-        seconds,
-        at.timestamp_subsec_nanos(),
-    ))
-    .to_string()
 }
 
 /// The audit payload: the decision's data with the amounts as computed then, and for an

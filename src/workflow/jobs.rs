@@ -450,6 +450,9 @@ fn typed_output(activity: Activity, output: Value) -> Result<ActivityOutput, Str
         Activity::RenderDocument => {
             ActivityOutput::Document(serde_json::from_value(output).map_err(unreadable)?)
         }
+        Activity::AttachmentRegistration => ActivityOutput::AttachmentRegistered(
+            serde_json::from_value(output).map_err(unreadable)?,
+        ),
     })
 }
 

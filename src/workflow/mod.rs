@@ -15,6 +15,7 @@
 const MAX_CONFLICTS: usize = 8;
 
 mod admin;
+mod attachment_register;
 mod bank;
 mod cases;
 mod clock;

@@ -222,7 +222,9 @@ fn run_in(
         "the third-party account (derdengeldenrekening) the payouts are made from",
     )?
     .office;
-    let ledger = payouts::payments_up_to(conn, up_to)?;
+    let mut ledger = payouts::payments_up_to(conn, up_to)?;
+    // The client's own costs (writs not served), settled like payments of nothing.
+    ledger.extend(payouts::charges_up_to(conn, up_to)?);
     let ids: Vec<&str> = ledger.iter().map(|l| l.payment.id.as_str()).collect();
     let settled = payouts::settled(conn, &ids)?;
     // Per client, the payments with something left to settle.
@@ -258,7 +260,7 @@ fn run_in(
     if due.is_empty() {
         return Ok(run);
     }
-    run.id = uuid::Uuid::now_v7().to_string();
+    run.id = crate::store::ids::new_id(now);
     run.message_id = format!("AFDR-{}-{}", up_to.format("%Y%m%d"), &run.id[..8]);
     let today = amsterdam_local(now).date();
     let mut rows = Vec::new();
@@ -274,7 +276,7 @@ fn run_in(
             ));
             continue;
         };
-        let payout_id = uuid::Uuid::now_v7().to_string();
+        let payout_id = crate::store::ids::new_id(now);
         let end_to_end_id = format!("AFDR-{}", &payout_id.replace('-', "")[..30]);
         let mut row = PayoutRow {
             id: payout_id.clone(),
@@ -309,7 +311,7 @@ fn run_in(
             let p = &l.payment;
             row.received_cents += delta.received;
             row.to_office_cents += delta.to_office;
-            if p.paid_to_client {
+            if p.paid_to_client || l.charge.is_some() {
                 row.invoiced_cents -= delta.to_client;
             } else {
                 row.to_client_cents += delta.to_client;
@@ -326,7 +328,14 @@ fn run_in(
             ])
             .map_err(|e| AppError::Internal(e.to_string()))?;
             table.push(vec![
-                format!("{} {}", l.client_reference, p.paid_on.format("%d-%m-%Y")),
+                match &l.charge {
+                    Some(what) => format!(
+                        "{} {} {what}",
+                        l.client_reference,
+                        p.paid_on.format("%d-%m-%Y")
+                    ),
+                    None => format!("{} {}", l.client_reference, p.paid_on.format("%d-%m-%Y")),
+                },
                 nl(delta.received),
                 nl(delta.to_client),
                 nl(delta.to_office),
@@ -357,7 +366,8 @@ fn run_in(
         ];
         if row.invoiced_cents != 0 {
             outro.push(format!(
-                "Kosten over rechtstreeks aan u betaalde bedragen, verrekend: {}",
+                "Kosten over rechtstreeks aan u betaalde bedragen en kosten voor uw rekening \
+                 (niet betekende exploten), verrekend: {}",
                 nl(row.invoiced_cents)
             ));
         }

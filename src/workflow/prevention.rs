@@ -105,7 +105,7 @@ impl App {
             .map_err(|e| AppError::Unavailable(format!("register lookup: {e}")))?;
         let verdict = findings.verdict(&debtor);
         let checked_at = self.service_now().await?;
-        let id = super::effects::new_id(checked_at);
+        let id = crate::store::ids::new_id(checked_at);
         let payload = json!({
             "subject": format!("{subject:?}"),
             "postcode": postcode,

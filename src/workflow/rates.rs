@@ -102,7 +102,7 @@ impl App {
             )]));
         }
         let row = OfficeRate {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::store::ids::new_id(now),
             series: rate.series,
             valid_from: rate.valid_from,
             rate: rate.rate,

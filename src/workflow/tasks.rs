@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
 use super::{App, Principal};
-use crate::case::lifecycle::{execution, service};
+use crate::case::lifecycle::{execution, garnishee, hearing, service};
 use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
@@ -90,8 +90,22 @@ impl App {
             service::read(&task.kind, &c.outcome, &details, &c.values)
                 .map_err(AppError::Invalid)?;
         }
+        if [
+            task_kind::ENROL,
+            task_kind::ENROLMENT_LAPSED,
+            task_kind::HEARING,
+        ]
+        .contains(&task.kind.as_str())
+        {
+            hearing::read(&task.kind, &c.outcome, &details, &c.values)
+                .map_err(AppError::Invalid)?;
+        }
         if task.kind == task_kind::ATTACHMENT && details.get("from").is_some() {
             execution::read_attachment(&c.outcome, &details, &c.values)
+                .map_err(AppError::Invalid)?;
+        }
+        if task.kind == task_kind::GARNISHEE_STATEMENT && details.get("laid_on").is_some() {
+            garnishee::read_statement(&c.outcome, &details, &c.values)
                 .map_err(AppError::Invalid)?;
         }
         let event = Event::TaskCompleted {
@@ -100,6 +114,7 @@ impl App {
             details,
             note: c.note.clone(),
             values: c.values.clone(),
+            actor: who.actor().0,
         };
         let mut command = Command::new(case_id, event, who.actor()).by(who);
         command.idempotency_key = Some(IdempotencyKey {

@@ -187,14 +187,25 @@ impl App {
                     Some(registry) => registry.clone(),
                     None => Arc::new(Registry::fixture(self.clock.clone())),
                 };
-                let findings = registry
-                    .check(&case.claim.debtor)
-                    .await
-                    .map_err(|e| format!("register lookup: {e}"))?;
+                // Before an execution act (`before` names it) the insolvency register is
+                // asked afresh: the act must not rest on a cached "nothing".
+                let findings = if payload.get("before").is_some_and(Value::is_string) {
+                    registry.check_before_execution(&case.claim.debtor).await
+                } else {
+                    registry.check(&case.claim.debtor).await
+                }
+                .map_err(|e| format!("register lookup: {e}"))?;
                 let verdict = findings.verdict(&case.claim.debtor);
-                Ok(json!({ "verdict": verdict, "findings": findings }))
+                // The attachment register, where the act asks for it (`lifecycle::dbr`).
+                let attachments = self.consult_attachment_register(&case).await?;
+                Ok(json!({
+                    "verdict": verdict,
+                    "findings": findings,
+                    "attachment_register": attachments,
+                }))
             }
             Activity::RenderDocument => self.render_letter(case_id, payload).await,
+            Activity::AttachmentRegistration => self.register_attachment(case_id, payload).await,
         }
     }
 }

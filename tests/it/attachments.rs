@@ -13,10 +13,13 @@ use exploot::law::money::Money;
 use exploot::law::protected_income::{Debtor, LivingSituation, protected_income};
 
 use exploot::proto as pb;
-use tokio_stream::StreamExt;
 
 use crate::documents::pdf_text;
 use crate::harness::fixtures::{advance_to, at, get_case as get};
+use crate::harness::walk::{
+    complete_with, create_case, events, open_task, open_tasks, put_recording_client,
+    to_the_judgment,
+};
 use crate::harness::{TestDb, TestServer, bad_fields, fixtures, on_both_backends};
 
 fn d(s: &str) -> NaiveDate {
@@ -264,73 +267,6 @@ fn a_wage_attachment_states_the_protected_income() {
 // Service (betekening) as a record, through the API on the manual clock
 // ---------------------------------------------------------------------------------------
 
-/// The case's one open task of `kind`.
-async fn open_task(server: &TestServer, id: &str, kind: &str) -> pb::Task {
-    let open = server
-        .tasks()
-        .list_tasks(pb::ListTasksRequest {
-            case_id: id.into(),
-            state: pb::TaskState::Open.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListTasks")
-        .into_inner()
-        .tasks;
-    open.iter()
-        .find(|t| t.kind == kind)
-        .unwrap_or_else(|| panic!("no open {kind} task in {open:?}"))
-        .clone()
-}
-
-/// Completes `task` with `outcome` and `values`; the answer as the service gave it.
-async fn complete_with(
-    server: &TestServer,
-    task: &pb::Task,
-    outcome: &str,
-    values: &[(&str, &str)],
-) -> Result<pb::Task, tonic::Status> {
-    let answer = server
-        .tasks()
-        .complete_task(pb::CompleteTaskRequest {
-            task_id: task.id.clone(),
-            request_id: format!("{}-{outcome}-{}", task.id, values.len()),
-            outcome: outcome.into(),
-            values: values
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            ..Default::default()
-        })
-        .await
-        .map(tonic::Response::into_inner);
-    // Run what the completion made due now.
-    fixtures::advance_by(server, 60).await;
-    answer
-}
-
-/// The case's audit events so far: kind and payload.
-async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serde_json::Value)> {
-    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
-    let count = crate::engine::count(&db.url, &sql).await;
-    let mut stream = server
-        .cases()
-        .watch_case(pb::WatchCaseRequest {
-            case_id: id.into(),
-            from_sequence: 0,
-        })
-        .await
-        .expect("WatchCase")
-        .into_inner();
-    let mut out = Vec::new();
-    while out.len() < usize::try_from(count).expect("count") {
-        let event = stream.next().await.expect("an event").expect("ok");
-        let payload = serde_json::from_str(&event.payload_json).expect("payload JSON");
-        out.push((event.kind, payload));
-    }
-    out
-}
-
 /// Done when 1 and 5 (issue 16): a dagvaarding not served, then served at the new address
 /// a week later; the hearing follows the real service; bad values are named one by one.
 ///
@@ -350,20 +286,11 @@ async fn events(server: &TestServer, db: &TestDb, id: &str) -> Vec<(String, serd
 /// - The audit: two `service_due`, a `service_failed` with `attempt_costs` 25.00, the
 ///   `service_address_changed` with both addresses, and `summons_served` with the fee
 ///   151.94 and the hearing date.
+/// - The failed attempt's € 25,00 has no Btag tariff, so the debtor does not owe it: it is
+///   the client's cost (`Case.client_costs`), deducted on the client's payout.
 async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
     let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
-    fixtures::put_client(&server, "acme").await;
-    server
-        .admin()
-        .put_track_policy(pb::PutTrackPolicyRequest {
-            policy: Some(pb::TrackPolicy {
-                client_id: "acme".into(),
-                record_service: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("PutTrackPolicy");
+    put_recording_client(&server).await;
     let id = create_case(&server, "SERVICE-1").await;
     advance_to(&server, "2026-05-22T08:00:00Z").await;
     let s = get(&server, &id).await.summons.expect("drafted");
@@ -469,10 +396,21 @@ async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
         [&s.served_on, &s.hearing_date, &s.bailiff_fee],
         ["2026-06-02", "2026-06-10", "151.94"]
     );
+    // Filed with the registry by the last day it is open before the roldatum, Tue 9 June
+    // (art. 125 lid 2 Rv; `hearing.rs` has the rest of the court side).
+    let enrol = open_task(&server, &id, "enrol").await;
+    assert_eq!(enrol.due_on, "2026-06-09");
+    complete_with(&server, &enrol, "filed", &[("filed_on", "2026-06-02")])
+        .await
+        .expect("filed");
     // The hearing comes on its new date, not the drafted one.
     advance_to(&server, "2026-06-09T08:00:00Z").await;
     assert_eq!(get(&server, &id).await.stage, pb::Stage::Summons as i32);
     advance_to(&server, "2026-06-10T08:00:00Z").await;
+    let hearing = open_task(&server, &id, "hearing").await;
+    complete_with(&server, &hearing, "default", &[])
+        .await
+        .expect("verstek");
     assert_eq!(get(&server, &id).await.stage, pb::Stage::Judgment as i32);
 
     let audit = events(&server, &db, &id).await;
@@ -502,6 +440,58 @@ async fn a_summons_not_served_then_served_at_the_new_address(db: TestDb) {
         served[0]["service"]["address"],
         "Nieuwegracht 7, 3512 LB Utrecht"
     );
+    // Both attempts with their costs: the failed one's € 25,00, the served one's none.
+    assert_eq!(failed[0]["service"]["attempt"], 1);
+    assert_eq!(failed[0]["service"]["costs_cents"], 2500);
+    assert_eq!(served[0]["amounts"]["attempt_costs"], "0.00");
+
+    // The failed attempt is the client's cost, not the debtor's: on the case, but not in
+    // what the debtor owes on 10 June — 1.825,00 + interest 1 April – 10 June, 71 days ×
+    // 0,20 = 14,20 + collection costs 331,24 = 2.170,44, no legal costs yet.
+    let case = get(&server, &id).await;
+    assert_eq!(case.client_costs, "25.00");
+    let q = crate::track::quote(&server, &id, "2026-06-10").await;
+    assert_eq!(
+        [&q.interest, &q.legal_costs, &q.total_due],
+        ["14.20", "0.00", "2170.44"]
+    );
+    // The debtor pays € 100,00 on 10 June: all to the collection costs (art. 6:44 BW), so
+    // nothing is the client's; the payout run of that day takes the € 25,00 from the
+    // client: to the office 100,00 + 25,00 = 125,00, invoiced 25,00, transferred nothing.
+    record(&server, &id, "debtor-1", "2026-06-10", "100.00", 0)
+        .await
+        .expect("RecordPayment");
+    let run = crate::bank::run(&server, "2026-06-10").await;
+    let payout = &run.payouts[0];
+    assert_eq!(
+        [
+            &payout.received,
+            &payout.to_client,
+            &payout.to_office,
+            &payout.invoiced,
+            &payout.amount
+        ],
+        ["100.00", "0.00", "125.00", "25.00", "0.00"]
+    );
+    let csv = server
+        .payouts()
+        .get_payout_statement(pb::GetPayoutStatementRequest {
+            payout_id: payout.id.clone(),
+            format: pb::get_payout_statement_request::Format::Csv.into(),
+        })
+        .await
+        .expect("statement CSV")
+        .into_inner();
+    let csv = String::from_utf8(csv.content).expect("UTF-8");
+    assert!(
+        csv.lines().any(|l| l.contains(&format!(
+            "{id}/service:summons-1,2026-05-26,0.00,-25.00,25.00"
+        ))),
+        "{csv}"
+    );
+    // A second run charges it no more.
+    let again = crate::bank::run(&server, "2026-06-10").await;
+    assert!(again.payouts.is_empty(), "{again:?}");
     server.stop().await;
 }
 
@@ -586,17 +576,7 @@ async fn a_bankruptcy_after_the_judgment_stops_the_attachment(db: TestDb) {
     let case = get(&server, &id).await;
     assert_eq!(case.stage, pb::Stage::Closed as i32);
     assert_eq!(case.close_reason, pb::CloseReason::Uncollectable as i32);
-    let open = server
-        .tasks()
-        .list_tasks(pb::ListTasksRequest {
-            case_id: id.clone(),
-            state: pb::TaskState::Open.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListTasks")
-        .into_inner()
-        .tasks;
+    let open = open_tasks(&server, &id).await;
     assert!(open.is_empty(), "no attachment task: {open:?}");
     let audit = events(&server, &db, &id).await;
     let kinds: Vec<&str> = audit.iter().map(|(k, _)| k.as_str()).collect();
@@ -617,59 +597,33 @@ on_both_backends!(a_bankruptcy_after_the_judgment_stops_the_attachment);
 // A wage attachment as a record: garnishee, protected income, statement, payments, release
 // ---------------------------------------------------------------------------------------
 
-/// The claim of `track.rs`: consumer J. de Vries (the fixture debtor), one invoice of
-/// € 1.825,00 due 31 March 2026.
-async fn create_case(server: &TestServer, reference: &str) -> String {
-    let mut request = fixtures::consumer_claim("acme", reference);
-    request.invoices = vec![pb::Invoice {
-        number: "F-1".into(),
-        invoice_date: String::new(),
-        due_date: "2026-03-31".into(),
-        amount: "1825.00".into(),
-    }];
+/// RecordPayment of `amount` paid on `on`, against `attachment` (0: none).
+async fn record(
+    server: &TestServer,
+    id: &str,
+    request_id: &str,
+    on: &str,
+    amount: &str,
+    attachment: u32,
+) -> Result<pb::RecordPaymentResponse, tonic::Status> {
     server
         .cases()
-        .create_case(request)
-        .await
-        .expect("CreateCase")
-        .into_inner()
-        .id
-}
-
-/// Walks the executed consumer of `track.rs` to its judgment, registered on Wed 17 June
-/// 2026: summons served 26 May, default judgment (legal costs 657.57); it is served with
-/// the order to pay on Thu 18 June (Btag 2b 136.71 + VAT 28.71 = 165.42).
-async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
-    fixtures::put_client(server, "acme").await;
-    let id = create_case(server, reference).await;
-    advance_to(server, "2026-05-22T08:00:00Z").await;
-    let approval = open_task(server, &id, "summons_approval").await;
-    complete_with(server, &approval, "approve", &[])
-        .await
-        .expect("approve");
-    advance_to(server, "2026-06-17T08:00:00Z").await;
-    server
-        .cases()
-        .register_judgment(pb::RegisterJudgmentRequest {
-            case_id: id.clone(),
-            request_id: "vonnis-1".into(),
-            judgment: Some(pb::Judgment {
-                judgment_date: "2026-06-17".into(),
-                kind: pb::judgment::Kind::Default.into(),
-                outcome: pb::judgment::Outcome::Awarded.into(),
-                awarded_principal: "1825.00".into(),
-                interest_from: "2026-04-01".into(),
-                awarded_collection_costs: "331.24".into(),
-                legal_costs: "657.57".into(),
-                court_case_number: "11223344 CV EXPL 26-1234".into(),
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: id.into(),
+            request_id: request_id.into(),
+            payment: Some(pb::Payment {
+                paid_on: on.into(),
+                amount: amount.into(),
+                reference: "loonbeslag Zorggroep Utrecht".into(),
+                attachment,
                 ..Default::default()
             }),
         })
         .await
-        .expect("RegisterJudgment");
-    id
+        .map(tonic::Response::into_inner)
 }
 
+/// The employer pays over under attachment 2 (the wage attachment).
 async fn pay(
     server: &TestServer,
     id: &str,
@@ -677,24 +631,84 @@ async fn pay(
     on: &str,
     amount: &str,
 ) -> pb::RecordPaymentResponse {
-    server
-        .cases()
-        .record_payment(pb::RecordPaymentRequest {
-            case_id: id.into(),
-            request_id: format!("loonbeslag-{n}"),
-            payment: Some(pb::Payment {
-                paid_on: on.into(),
-                amount: amount.into(),
-                reference: "loonbeslag Zorggroep Utrecht".into(),
-                ..Default::default()
-            }),
-        })
+    record(server, id, &format!("loonbeslag-{n}"), on, amount, 2)
         .await
         .expect("RecordPayment")
+}
+
+/// A day statement of the office's third-party account with one credit: `amount` from
+/// `payer` on `on`, quoting the case's payment `reference` as a structured reference.
+fn statement_with_one_credit(payer: &str, reference: &str, on: &str, amount: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+  <BkToCstmrStmt>
+    <GrpHdr><MsgId>053D{day}</MsgId><CreDtTm>{on}T22:00:00</CreDtTm></GrpHdr>
+    <Stmt>
+      <Id>00002/{on}</Id>
+      <CreDtTm>{on}T22:00:00</CreDtTm>
+      <Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id><Ccy>EUR</Ccy></Acct>
+      <Ntry>
+        <Amt Ccy="EUR">{amount}</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts>BOOK</Sts>
+        <BookgDt><Dt>{on}</Dt></BookgDt>
+        <ValDt><Dt>{on}</Dt></ValDt>
+        <AcctSvcrRef>{day}00000042</AcctSvcrRef>
+        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+        <NtryDtls>
+          <TxDtls>
+            <Refs><EndToEndId>LOON-{day}</EndToEndId></Refs>
+            <AmtDtls><TxAmt><Amt Ccy="EUR">{amount}</Amt></TxAmt></AmtDtls>
+            <RltdPties>
+              <Dbtr><Nm>{payer}</Nm></Dbtr>
+              <DbtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></DbtrAcct>
+            </RltdPties>
+            <RmtInf>
+              <Strd>
+                <CdtrRefInf>
+                  <Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp>
+                  <Ref>{reference}</Ref>
+                </CdtrRefInf>
+              </Strd>
+            </RmtInf>
+          </TxDtls>
+        </NtryDtls>
+      </Ntry>
+    </Stmt>
+  </BkToCstmrStmt>
+</Document>
+"#,
+        day = on.replace('-', "")
+    )
+}
+
+/// Imports `xml` as a bank statement.
+async fn import_statement(server: &TestServer, xml: &str) -> pb::ImportBankStatementResponse {
+    let chunks = vec![pb::ImportBankStatementRequest {
+        chunk: xml.as_bytes().to_vec(),
+        file_name: String::new(),
+    }];
+    server
+        .intake()
+        .import_bank_statement(tokio_stream::iter(chunks))
+        .await
+        .expect("ImportBankStatement")
         .into_inner()
 }
 
-/// Done when 3 (issue 16), with 5's bad values for an attachment.
+/// Attachment `number` of the case as GetCase shows it.
+async fn attachment(server: &TestServer, id: &str, number: u32) -> pb::Attachment {
+    get(server, id)
+        .await
+        .attachments
+        .into_iter()
+        .find(|a| a.number == number)
+        .unwrap_or_else(|| panic!("no attachment {number}"))
+}
+
+/// Done when 3 (issue 16), with 5's bad values for an attachment, and the attachment
+/// register (issue 16, 4) consulted and the income attachment registered.
 ///
 /// From Tue 23 June 2026 (the order to pay ended Mon 22 June): the bank attachment yields
 /// nothing (Btag 2i € 260,68 + VAT 54,74 = 315,42, charged as today); the register is
@@ -710,8 +724,13 @@ async fn pay(
 /// a fixed address on 1 January 2021, is `law::protected_income`'s unit test, and the low
 /// group of a verified half-year is `a_wage_attachment_states_the_protected_income` above.)
 ///
-/// The garnishee's statement was due four weeks after 23 June: Tue 21 July (art. 476a
-/// Rv); on Wed 22 July it is late: a task.
+/// The garnishee's statement is due four weeks after 23 June: Tue 21 July (art. 476a
+/// Rv). Its task opens the day the attachment is laid, due that day; on Wed 22 July it is
+/// late (overdue), and the employer's statement comes in: € 1.200,00 a month, the
+/// Belastingdienst's attachment ahead of ours. Each payment is recorded against attachment
+/// 2 (the bank's, attachment 1, yielded nothing); the second arrives on the bank statement
+/// from "ZORGGROEP UTRECHT BV" with the case's payment reference and is matched to the
+/// employer. The employer's yield: 1.200,00 + 1.200,00 + 1.261,09 = € 3.661,09.
 ///
 /// Legal costs: 657,57 + 165,42 + 315,42 + 223,74 + 109,03 = 1.471,18; collection costs
 /// 273,75 + VAT 57,49 = 331,24; interest 4 % on 1.825,00 = € 0,20 a day from 1 April.
@@ -780,44 +799,118 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
     complete_with(&server, &wages, "attached", &good)
         .await
         .expect("wages attached");
+    // The attachment register: consulted with the recoverability check before the
+    // summons (22 May) and again before the wage attachment (23 June), and the wage
+    // attachment registered — each a step of the case, each saying that the fixture, not
+    // the Digitaal Beslagregister, answered. J. de Vries has no other attachments there,
+    // so ours ranks first.
+    let audit = events(&server, &db, &id).await;
+    let steps: Vec<(&str, &serde_json::Value)> = audit
+        .iter()
+        .filter_map(|(kind, p)| p.get("attachment_register").map(|s| (kind.as_str(), s)))
+        .collect();
+    let purposes: Vec<(&str, &str, &str)> = steps
+        .iter()
+        .map(|(kind, s)| {
+            (
+                *kind,
+                s["purpose"].as_str().unwrap_or_default(),
+                s["on"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        purposes,
+        [
+            ("recoverability_proceed", "summons", "2026-05-22"),
+            ("attachment_due", "income_attachment", "2026-06-23"),
+            ("attachment_registered", "registration", "2026-06-23"),
+        ],
+        "{audit:?}"
+    );
+    assert!(steps.iter().all(|(_, s)| s["register"] == "fixture"));
+    assert_eq!(steps[1].1["attachments"], serde_json::json!([]));
+    assert_eq!(
+        (&steps[2].1["attachment"], &steps[2].1["priority"]),
+        (&serde_json::json!(2), &serde_json::json!(1))
+    );
 
     let case = get(&server, &id).await;
     assert_eq!(case.stage, pb::Stage::Execution as i32);
-    let q = server
-        .cases()
-        .quote_case(pb::QuoteCaseRequest {
-            case_id: id.clone(),
-            as_of: "2026-06-23".into(),
-        })
-        .await
-        .expect("QuoteCase")
-        .into_inner();
+    let q = crate::track::quote(&server, &id, "2026-06-23").await;
     assert_eq!(q.legal_costs, "1471.18");
 
-    // Wed 22 July: the garnishee's statement is late.
+    // The garnishee's statement is awaited from the day the attachment is laid, due on
+    // its last day, Tue 21 July: in the case handler's list, not overdue on that day.
+    let statement = open_task(&server, &id, "garnishee_statement").await;
+    assert_eq!(statement.outcomes, ["received", "nothing", "not_received"]);
+    assert_eq!(statement.due_on, "2026-07-21");
     advance_to(&server, "2026-07-21T08:00:00Z").await;
-    assert!(
-        server
-            .tasks()
-            .list_tasks(pb::ListTasksRequest {
-                case_id: id.clone(),
-                state: pb::TaskState::Open.into(),
-                ..Default::default()
-            })
-            .await
-            .expect("ListTasks")
-            .into_inner()
-            .tasks
-            .iter()
-            .all(|t| t.kind != "garnishee_statement"),
-        "not late on its last day"
-    );
+    assert!(!open_task(&server, &id, "garnishee_statement").await.overdue);
+    // Wed 22 July: late; the same task is overdue, no second one is opened.
     advance_to(&server, "2026-07-22T08:00:00Z").await;
     let late = open_task(&server, &id, "garnishee_statement").await;
-    assert_eq!(late.outcomes, ["received", "not_received"]);
-    complete_with(&server, &late, "received", &[])
-        .await
-        .expect("statement in");
+    assert_eq!(
+        (late.id.as_str(), late.overdue),
+        (statement.id.as_str(), true)
+    );
+    // Bad values, each named; nothing stored.
+    let refused = complete_with(
+        &server,
+        &late,
+        "received",
+        &[
+            ("received_on", "2026-06-22"),
+            ("monthly", "-5.00"),
+            ("held", "10.00"),
+        ],
+    )
+    .await
+    .expect_err("bad statement values");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&refused),
+        [
+            "values[\"held\"]",
+            "values[\"monthly\"]",
+            "values[\"received_on\"]"
+        ]
+    );
+    // The employer declares: € 1.200,00 a month, an earlier attachment of the
+    // Belastingdienst ahead of ours.
+    complete_with(
+        &server,
+        &late,
+        "received",
+        &[
+            ("received_on", "2026-07-22"),
+            ("monthly", "1200.00"),
+            ("ahead", "beslag Belastingdienst, afgelost per juli 2026"),
+        ],
+    )
+    .await
+    .expect("statement in");
+    let wage = attachment(&server, &id, 2).await;
+    let declared = wage.statement.clone().expect("statement recorded");
+    assert_eq!(
+        [
+            &declared.received_on,
+            &declared.result,
+            &declared.monthly,
+            &declared.ahead
+        ],
+        [
+            "2026-07-22",
+            "holds",
+            "1200.00",
+            "beslag Belastingdienst, afgelost per juli 2026"
+        ]
+    );
+    assert_eq!(
+        [&wage.kind, &wage.protected_income, &wage.monthly_payment],
+        ["wages", "1400.00", "1200.00"]
+    );
+    assert_eq!(attachment(&server, &id, 1).await.result, "nothing");
 
     advance_to(&server, "2026-07-25T08:00:00Z").await;
     let first = pay(&server, &id, 1, "2026-07-25", "1200.00").await;
@@ -826,23 +919,40 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
         [&r.to_costs, &r.to_interest, &r.to_principal],
         ["1200.00", "0.00", "0.00"]
     );
+    assert_eq!(r.payment.unwrap().attachment, 2);
+    // A payment against an attachment the case never laid is refused.
+    let stray = record(&server, &id, "stray", "2026-07-25", "1.00", 7)
+        .await
+        .expect_err("no attachment 7");
+    assert_eq!(stray.code(), tonic::Code::FailedPrecondition, "{stray:?}");
+    // Tue 25 August the employer's transfer comes in on the bank statement, quoting the
+    // case's payment reference, from "ZORGGROEP UTRECHT BV": the garnishee of attachment 2.
     advance_to(&server, "2026-08-25T08:00:00Z").await;
-    let second = pay(&server, &id, 2, "2026-08-25", "1200.00").await;
-    let r = second.recorded.unwrap();
+    let reference = get(&server, &id).await.payment_reference;
+    let imported = import_statement(
+        &server,
+        &statement_with_one_credit("ZORGGROEP UTRECHT BV", &reference, "2026-08-25", "1200.00"),
+    )
+    .await;
+    assert_eq!((imported.booked, imported.unmatched), (1, 0));
+    let case = get(&server, &id).await;
+    let second = case.payments.last().expect("booked").clone();
     assert_eq!(
-        [&r.to_costs, &r.to_interest, &r.to_principal],
+        [&second.to_costs, &second.to_interest, &second.to_principal],
         ["602.42", "29.40", "568.18"]
     );
+    assert_eq!(second.payment.unwrap().attachment, 2);
+    let wage = attachment(&server, &id, 2).await;
+    assert_eq!(
+        (
+            wage.received.as_str(),
+            wage.payments,
+            wage.last_payment_on.as_str()
+        ),
+        ("2400.00", 2, "2026-08-25")
+    );
     advance_to(&server, "2026-09-25T08:00:00Z").await;
-    let q = server
-        .cases()
-        .quote_case(pb::QuoteCaseRequest {
-            case_id: id.clone(),
-            as_of: "2026-09-25".into(),
-        })
-        .await
-        .expect("QuoteCase")
-        .into_inner();
+    let q = crate::track::quote(&server, &id, "2026-09-25").await;
     assert_eq!(
         [&q.principal, &q.interest, &q.total_due],
         ["1256.82", "4.27", "1261.09"]
@@ -850,36 +960,25 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
     let third = pay(&server, &id, 3, "2026-09-25", "1261.09").await;
     let case = third.case.unwrap();
     assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
+    // The employer's yield: 1.200,00 + 1.200,00 + 1.261,09 = 3.661,09 in three payments.
+    let wage = &case.attachments[1];
+    assert_eq!(
+        (
+            wage.received.as_str(),
+            wage.payments,
+            wage.last_payment_on.as_str()
+        ),
+        ("3661.09", 3, "2026-09-25")
+    );
     fixtures::advance_by(&server, 60).await;
 
     // The dossier: the writ to the employer, its notice, and the release, each with the
     // elements of art. 45 lid 3 Rv.
-    let listed = server
-        .documents()
-        .list_documents(pb::ListDocumentsRequest {
-            case_id: id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListDocuments")
-        .into_inner()
-        .documents;
-    let mut texts = std::collections::BTreeMap::new();
-    for document in listed {
-        let mut stream = server
-            .documents()
-            .get_document(pb::GetDocumentRequest {
-                document_id: document.id.clone(),
-            })
+    let texts: std::collections::BTreeMap<String, String> =
+        crate::track::documents_of(&server, &id)
             .await
-            .expect("GetDocument")
-            .into_inner();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            bytes.extend_from_slice(&chunk.expect("chunk").data);
-        }
-        texts.insert(document.kind, pdf_text(&bytes));
-    }
+            .into_iter()
+            .collect();
     let employer = "Zorggroep Utrecht B.V., Catharijnesingel 10, 3511 GB Utrecht";
     let writ = &texts["garnishment"];
     assert_contains_all(
@@ -921,3 +1020,160 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
 }
 
 on_both_backends!(a_wage_attachment_is_paid_off_and_released);
+
+/// The sample proces-verbaal of beslag op roerende zaken (art. 439 ff. Rv) of Mon 20 July
+/// 2026, for what the served judgment demanded (€ 2.596,66): Btag 2026 art. 2e € 164,86,
+/// VAT 21 % = 34.6206 → € 34,62 (Acme cannot deduct VAT); laid for 2.596,66 + 164,86 +
+/// 34,62 = € 2.796,14. Three goods, valued together at € 450,00, the copy left with the
+/// debtor in person: the elements of art. 45 lid 3 Rv and the description of art. 443 Rv.
+#[test]
+fn a_goods_attachment_carries_the_elements_and_the_inventory() {
+    let goods = samples::goods_attachment().expect("sample goods attachment");
+    assert_eq!(
+        (goods.fee, goods.fee_vat, goods.total),
+        (m("164.86"), m("34.62"), m("2796.14"))
+    );
+    let text = text_of(DocumentData::GoodsAttachment(goods));
+    assert_contains_all(&text, &PARTIES_AND_BAILIFF);
+    assert_contains_all(
+        &text,
+        &[
+            "PROCES-VERBAAL VAN EXECUTORIAAL BESLAG OP ROERENDE ZAKEN",
+            "Heden, 20 juli 2026",
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht, aldaar mijn exploot doende en een afschrift hiervan latende aan: de geadresseerde in persoon",
+            "17 juni 2026, zaaknummer 11223344 CV EXPL 26-1234",
+            "Kosten van dit exploot (Btag art. 2e) € 164,86",
+            "€ 34,62",
+            "Totaal waarvoor beslag is gelegd € 2.796,14",
+            "(art. 443 Rv)",
+            "1. televisie Samsung 55 inch, zwart",
+            "2. bankstel, drie zits, grijze stof",
+            "3. eettafel met zes stoelen, eiken",
+            "€ 450,00",
+            "art. 198",
+        ],
+    );
+}
+
+/// Done when 3 and 5 (issue 16) for the garnishee's statement and goods: a bank
+/// attachment whose garnishee declares on time that it holds nothing moves the track on,
+/// and the goods attachment that follows has its proces-verbaal.
+///
+/// The executed consumer of `to_the_judgment`: the order to pay ends Mon 22 June 2026.
+/// - Tue 23 June: the bank attachment under ING Bank N.V. (Btag 2i € 260,68 + VAT 54,74 =
+///   315,42; its notice 2d € 90,11 + 18,92 = 109,03); the statement task opens, due four
+///   weeks on, Tue 21 July.
+/// - Mon 29 June, on time: ING declares it holds nothing (a balance below the protected
+///   amount, say): the register is asked again and the wage attachment follows (the
+///   policy's second attempt) — it yields nothing too (2j € 184,91 + 38,83 = 223,74).
+/// - Fri 3 July: the goods (2e € 164,86 + VAT 34,6206 → 34,62 = 199,48). Owed that day
+///   before it: principal 1.825,00; interest 4 % on it from 1 April, 94 days × 0,20 =
+///   18,80; collection costs 331,24; legal costs 657,57 + 165,42 (service) + 315,42 +
+///   109,03 + 223,74 = 1.471,18; 3.646,22 in all, laid for 3.646,22 + 199,48 = € 3.845,70.
+async fn a_garnishee_with_nothing_then_goods_seized(db: TestDb) {
+    let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
+    let id = to_the_judgment(&server, "GOODS-1").await;
+    advance_to(&server, "2026-06-23T08:00:00Z").await;
+    let bank = open_task(&server, &id, "attachment").await;
+    complete_with(
+        &server,
+        &bank,
+        "attached",
+        &[
+            ("laid_on", "2026-06-23"),
+            ("garnishee_name", "ING Bank N.V."),
+            ("garnishee_street", "Bijlmerdreef 106"),
+            ("garnishee_postcode", "1102 CT"),
+            ("garnishee_city", "Amsterdam"),
+        ],
+    )
+    .await
+    .expect("bank attached");
+    let statement = open_task(&server, &id, "garnishee_statement").await;
+    assert_eq!(statement.due_on, "2026-07-21");
+    advance_to(&server, "2026-06-29T08:00:00Z").await;
+    let unknown = complete_with(&server, &statement, "nothing", &[("monthly", "1.00")])
+        .await
+        .expect_err("bad values");
+    assert_eq!(
+        bad_fields(&unknown),
+        ["values[\"monthly\"]", "values[\"received_on\"]"]
+    );
+    complete_with(
+        &server,
+        &statement,
+        "nothing",
+        &[
+            ("received_on", "2026-06-29"),
+            ("remarks", "saldo onder de beslagvrije voet"),
+        ],
+    )
+    .await
+    .expect("nothing declared");
+    let bank = attachment(&server, &id, 1).await;
+    let declared = bank.statement.expect("statement");
+    assert_eq!(
+        [&declared.result, &declared.received_on, &declared.remarks],
+        ["nothing", "2026-06-29", "saldo onder de beslagvrije voet"]
+    );
+    let wages = open_task(&server, &id, "attachment").await;
+    assert!(wages.title.contains("wages"), "{}", wages.title);
+    complete_with(&server, &wages, "nothing", &[])
+        .await
+        .expect("wages: nothing");
+    let goods = open_task(&server, &id, "attachment").await;
+    assert!(goods.title.contains("goods"), "{}", goods.title);
+    advance_to(&server, "2026-07-03T08:00:00Z").await;
+    complete_with(
+        &server,
+        &goods,
+        "attached",
+        &[
+            ("laid_on", "2026-07-03"),
+            (
+                "inventory",
+                "televisie Philips 50 inch; bankstel, leer, bruin; racefiets Gazelle",
+            ),
+            ("valuation", "450.00"),
+        ],
+    )
+    .await
+    .expect("goods attached");
+    let seized = attachment(&server, &id, 3).await;
+    assert_eq!(
+        [&seized.kind, &seized.result, &seized.valuation, &seized.fee],
+        ["goods", "attached", "450.00", "199.48"]
+    );
+    // No garnishee, so no statement to wait for.
+    assert!(
+        open_tasks(&server, &id)
+            .await
+            .iter()
+            .all(|t| t.kind != "garnishee_statement")
+    );
+    let documents = crate::track::documents_of(&server, &id).await;
+    let (_, text) = documents
+        .iter()
+        .find(|(kind, _)| kind == "goods_attachment")
+        .expect("the goods_attachment document");
+    assert_contains_all(text, &PARTIES_AND_BAILIFF[..1]);
+    assert_contains_all(
+        text,
+        &[
+            "PROCES-VERBAAL VAN EXECUTORIAAL BESLAG OP ROERENDE ZAKEN",
+            "Heden, 3 juli 2026",
+            "BETEKEND AAN: J. de Vries, Kerkstraat 12, 3511 LK Utrecht",
+            "Verschuldigd volgens vonnis op 3 juli 2026 € 3.646,22",
+            "Kosten van dit exploot (Btag art. 2e) € 164,86",
+            "€ 34,62",
+            "Totaal waarvoor beslag is gelegd € 3.845,70",
+            "1. televisie Philips 50 inch",
+            "2. bankstel, leer, bruin",
+            "3. racefiets Gazelle",
+            "€ 450,00",
+        ],
+    );
+    server.stop().await;
+}
+
+on_both_backends!(a_garnishee_with_nothing_then_goods_seized);

@@ -474,7 +474,7 @@ fn cents(amount: &str) -> i64 {
     i64::try_from((d * rust_decimal::Decimal::ONE_HUNDRED).trunc().mantissa()).unwrap()
 }
 
-async fn run(server: &TestServer, up_to: &str) -> pb::PayoutRun {
+pub(crate) async fn run(server: &TestServer, up_to: &str) -> pb::PayoutRun {
     server
         .payouts()
         .run_payouts(pb::RunPayoutsRequest {

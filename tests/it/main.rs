@@ -14,6 +14,7 @@ mod desk;
 mod documents;
 mod engine;
 mod faults;
+mod hearing;
 mod hostile;
 mod intake;
 mod office;

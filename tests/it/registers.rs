@@ -519,6 +519,49 @@ async fn a_second_case_of_the_same_debtor_makes_no_call(db: TestDb) {
 }
 on_both_backends!(a_second_case_of_the_same_debtor_makes_no_call);
 
+/// Before an execution act the insolvency register is asked afresh: an hour after the
+/// recoverability check cached "nothing" for the company, a bankruptcy may have been
+/// pronounced (art. 33 Fw ends execution that day). The Handelsregister's answer still
+/// comes from the cache.
+async fn an_execution_act_asks_the_insolvency_register_afresh(db: TestDb) {
+    let setup = Setup::new(Some(db), quick()).await;
+    let debtor = business(Some("99098123"), "Company B.V.", "2012 ES", "Haarlem");
+    let first = setup.registry.check(&debtor).await.unwrap();
+    assert_eq!(setup.counts(), (1, 2));
+
+    setup
+        .clock
+        .set(default_start() + chrono::Duration::hours(1));
+    let cached = setup.registry.check(&debtor).await.unwrap();
+    assert_eq!(setup.counts(), (1, 2), "the ordinary check: from the cache");
+    assert!(cached.evidence.iter().all(|e| e.from_cache));
+
+    let fresh = setup
+        .registry
+        .check_before_execution(&debtor)
+        .await
+        .unwrap();
+    assert_eq!(
+        setup.counts(),
+        (1, 4),
+        "searchUndertaking and getCase asked again; basisprofiel from the cache"
+    );
+    let insolvency: Vec<_> = fresh
+        .evidence
+        .iter()
+        .filter(|e| e.register == "insolvency")
+        .collect();
+    assert_eq!(insolvency.len(), 2);
+    assert!(insolvency.iter().all(|e| !e.from_cache));
+    assert!(
+        insolvency
+            .iter()
+            .all(|e| e.fetched_at == default_start() + chrono::Duration::hours(1))
+    );
+    assert_eq!(fresh.verdict(&debtor), first.verdict(&debtor));
+}
+on_both_backends!(an_execution_act_asks_the_insolvency_register_afresh);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_of_one_debtor_makes_one_call() {
     let setup = Setup::new(Some(TestDb::sqlite()), quick()).await;

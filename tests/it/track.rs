@@ -75,7 +75,7 @@ pub(crate) async fn get(server: &TestServer, id: &str) -> pb::Case {
         .into_inner()
 }
 
-async fn quote(server: &TestServer, id: &str, as_of: &str) -> pb::ClaimQuote {
+pub(crate) async fn quote(server: &TestServer, id: &str, as_of: &str) -> pb::ClaimQuote {
     server
         .cases()
         .quote_case(pb::QuoteCaseRequest {

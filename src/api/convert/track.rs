@@ -39,6 +39,7 @@ pub fn payment(r: &pb::RecordPaymentRequest) -> Result<PaymentRecord, Vec<FieldV
         invoice_number: Some(p.invoice_number.trim().to_owned()).filter(|n| !n.is_empty()),
         reference: p.reference,
         paid_to_client: p.paid_to_client,
+        attachment: Some(p.attachment).filter(|n| *n > 0),
         ..PaymentRecord::default()
     })
 }
@@ -53,6 +54,7 @@ pub fn recorded_payment(p: &PaymentRecord) -> pb::RecordedPayment {
             invoice_number: p.invoice_number.clone().unwrap_or_default(),
             reference: p.reference.clone(),
             paid_to_client: p.paid_to_client,
+            attachment: p.attachment.unwrap_or_default(),
         }),
         // Post-judgment legal costs are costs too (art. 6:44 BW).
         to_costs: euros(p.to_costs_cents + p.to_legal_costs_cents),
@@ -225,8 +227,59 @@ pub(super) fn verdict_to_proto(
     }
 }
 
+/// The attachments of a case, each with its statement and yield.
+fn attachments(track: &TrackState) -> Vec<pb::Attachment> {
+    let Some(execution) = track.execution.as_ref() else {
+        return Vec::new();
+    };
+    execution
+        .attachments
+        .iter()
+        .zip(1u32..)
+        .map(|(a, number)| {
+            let y = track.attachment_yield(number);
+            let garnishee = match a.garnishee.as_slice() {
+                [name, street, postcode, city] => format!("{name}, {street}, {postcode} {city}"),
+                other => other.join(", "),
+            };
+            let amount = |cents: i64| {
+                if cents == 0 {
+                    String::new()
+                } else {
+                    euros(cents)
+                }
+            };
+            pb::Attachment {
+                number,
+                kind: a.kind.clone(),
+                made_on: date_text(a.made_on),
+                result: a.result.clone(),
+                garnishee,
+                fee: euros(a.fee_cents),
+                statement_due_on: date_text(a.statement_due_on),
+                statement: a.statement.as_ref().map(|s| pb::GarnisheeStatement {
+                    received_on: date_text(s.received_on),
+                    result: s.result.clone(),
+                    held: amount(s.held_cents),
+                    monthly: amount(s.monthly_cents),
+                    ahead: s.ahead.clone(),
+                    remarks: s.remarks.clone(),
+                }),
+                protected_income: a.protected_income_cents.map(euros).unwrap_or_default(),
+                monthly_payment: amount(a.monthly_payment_cents),
+                inventory: a.inventory.clone(),
+                valuation: amount(a.valuation_cents),
+                received: euros(y.received_cents),
+                payments: i32::try_from(y.payments).unwrap_or(i32::MAX),
+                last_payment_on: date_text(y.last_paid_on),
+            }
+        })
+        .collect()
+}
+
 /// The track's fields of a `Case`.
 pub fn fill(case: &mut pb::Case, track: &TrackState) {
+    case.attachments = attachments(track);
     case.letter_sent_on = date_text(track.letter_sent_on);
     case.letter_term_ends_on = date_text(track.letter_term_ends_on);
     case.payments = track.payments.iter().map(recorded_payment).collect();
@@ -307,5 +360,7 @@ pub fn fill(case: &mut pb::Case, track: &TrackState) {
         overpaid: euros(s.overpaid_cents),
         outstanding: euros(s.outstanding_cents),
         advice: s.advice.clone(),
+        client_costs: euros(s.client_costs_cents),
     });
+    case.client_costs = euros(track.client_charges().iter().map(|c| c.amount_cents).sum());
 }

@@ -17,6 +17,7 @@ pub(crate) fn name(activity: Activity) -> &'static str {
         Activity::Probe => "probe",
         Activity::RecoverabilityCheck => "recoverability check",
         Activity::RenderDocument => "render document",
+        Activity::AttachmentRegistration => "attachment registration",
     }
 }
 

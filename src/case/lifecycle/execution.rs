@@ -1,6 +1,8 @@
-//! Execution: the judgment served with the order to pay (2 days, art. 439 Rv, Atw), then
-//! attachments — bank, wages, goods — each a task for the bailiff with its result, until
-//! the money is in (payments close the case) or the policy's attempts are spent.
+//! Execution: the judgment served with the order to pay (2 days, art. 439 Rv, Atw) — on its
+//! planned day, or, under a policy with `record_service`, when the bailiff records it
+//! (`lifecycle::service`; the two days then run from the real service) — then attachments
+//! — bank, wages, goods — each a task for the bailiff with its result, until the money is
+//! in (payments close the case) or the policy's attempts are spent.
 //!
 //! Before every execution act — the service of the judgment, each attachment — the
 //! insolvency register is asked again (the recoverability check's activity): a
@@ -12,7 +14,7 @@
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
-use super::{close, stay, task_kind};
+use super::{close, stay, task_kind, values};
 use crate::case::FieldViolation;
 use crate::case::decide::CASE_HANDLER_QUEUE;
 use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
@@ -55,7 +57,7 @@ fn attachment_task(kind: &str, attempt: usize, from: NaiveDate) -> Effect {
 /// | --- | --- |
 /// | `bank`, `wages` | `laid_on`, `garnishee_name`, `garnishee_street`, `garnishee_postcode`, `garnishee_city` |
 /// | `wages` besides | `net_monthly_income`, `living_situation` (`single`, `single_parent`, `couple`, `couple_with_children`), `no_fixed_address` (`true`/`false`, optional), `protected_income` (only when the law's tables refuse: the official rekenmodule's figure) |
-/// | `goods` | `laid_on`, `inventory`, `valuation` |
+/// | `goods` | `laid_on`, `inventory` (the goods, separated by `;`: one line each in the proces-verbaal), `valuation` |
 ///
 /// `laid_on` is not before the task was opened. The protected income is the law's
 /// ([`crate::law::protected_income`]); where the law refuses for want of verified amounts,
@@ -83,7 +85,7 @@ pub fn read_attachment(
     values: &std::collections::BTreeMap<String, String>,
 ) -> Result<AttachmentFacts, Vec<FieldViolation>> {
     use crate::law::protected_income::{Debtor as Earner, LivingSituation, protected_income};
-    let field = |k: &str| format!("values[{k:?}]");
+    let field = values::field;
     let kind = details["attachment"].as_str().unwrap_or(ORDER[0]);
     let garnishee_keys = [
         "garnishee_name",
@@ -117,11 +119,7 @@ pub fn read_attachment(
             )]);
         }
     };
-    let mut bad: Vec<FieldViolation> = values
-        .keys()
-        .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| FieldViolation::new(field(k), format!("not a value of {outcome} ({kind})")))
-        .collect();
+    let mut bad = values::unknown(values, &allowed, outcome, kind);
     let mut facts = AttachmentFacts::default();
     if outcome == "nothing" {
         return if bad.is_empty() { Ok(facts) } else { Err(bad) };
@@ -139,60 +137,18 @@ pub fn read_attachment(
         }
         v
     };
-    let money = |k: &str, required: bool, bad: &mut Vec<FieldViolation>| -> Option<Money> {
-        match values.get(k).map(|v| Money::parse(v)) {
-            None if required => {
-                bad.push(FieldViolation::new(
-                    field(k),
-                    "required: euros, e.g. 1200.00",
-                ));
-                None
-            }
-            None => None,
-            Some(Ok(m)) if !m.is_negative() && m <= Money::from_euros(10_000_000) => Some(m),
-            Some(Ok(_)) => {
-                bad.push(FieldViolation::new(
-                    field(k),
-                    "zero or more euros, at most 10000000.00",
-                ));
-                None
-            }
-            Some(Err(e)) => {
-                bad.push(FieldViolation::new(field(k), e.to_string()));
-                None
-            }
-        }
+    let money = |k: &str, required: bool, bad: &mut Vec<FieldViolation>| {
+        values::money(values, k, required, bad)
     };
     let from = details["from"]
         .as_str()
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    facts.laid_on = match values
-        .get("laid_on")
-        .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
-    {
-        None => {
-            bad.push(FieldViolation::new(
-                field("laid_on"),
-                "required: YYYY-MM-DD",
-            ));
-            None
-        }
-        Some(Err(_)) => {
-            bad.push(FieldViolation::new(field("laid_on"), "a date YYYY-MM-DD"));
-            None
-        }
-        Some(Ok(day)) if from.is_some_and(|f| day < f) => {
-            bad.push(FieldViolation::new(
-                field("laid_on"),
-                format!(
-                    "{day} is before the attachment could be made ({})",
-                    from.unwrap_or(day)
-                ),
-            ));
-            None
-        }
-        Some(Ok(day)) => Some(day),
-    };
+    facts.laid_on = values::day(
+        values,
+        "laid_on",
+        from.map(|f| (f, "the attachment could be made")),
+        &mut bad,
+    );
     if kind == "goods" {
         facts.inventory = text("inventory", &mut bad);
         facts.valuation = money("valuation", true, &mut bad).unwrap_or_default();
@@ -338,7 +294,11 @@ pub(crate) fn rechecked(
     }
     let mut waiting = case.clone();
     waiting.track.pending_act = None;
-    let mut d = if act.act == "judgment_service" {
+    let mut d = if act.act == "judgment_service" && policy.record_service {
+        // The bailiff records the service (`lifecycle::service`); the order to pay runs
+        // from the real service.
+        super::service::due_for(&waiting, super::service::Writ::Judgment, today)
+    } else if act.act == "judgment_service" {
         served(&waiting, today)?
     } else {
         stay(
@@ -415,85 +375,6 @@ pub(crate) fn order_ended(case: &CaseRecord, today: NaiveDate) -> Decision {
     )
 }
 
-/// The four weeks of a garnishee's statement ran out: a task for each attachment whose
-/// statement is not in (art. 476a Rv; the creditor may then summon the garnishee, art. 477
-/// Rv).
-pub(crate) fn statement_due(case: &CaseRecord, today: NaiveDate) -> Decision {
-    let late: Vec<(usize, &AttachmentRecord)> = case
-        .track
-        .execution
-        .iter()
-        .flat_map(|e| e.attachments.iter().enumerate())
-        .filter(|(_, a)| {
-            a.result == "attached"
-                && !a.statement_received
-                && a.statement_due_on.is_some_and(|due| due < today)
-        })
-        .collect();
-    let effects = late
-        .iter()
-        .map(|(index, a)| {
-            Effect::OpenTask(NewTask {
-                kind: task_kind::GARNISHEE_STATEMENT.into(),
-                queue: CASE_HANDLER_QUEUE.into(),
-                title: format!(
-                    "Garnishee's statement late: {}",
-                    a.garnishee.first().cloned().unwrap_or_default()
-                ),
-                details: json!({
-                    "attachment_index": index,
-                    "garnishee": a.garnishee,
-                    "due_on": a.statement_due_on,
-                }),
-                outcomes: vec!["received".into(), "not_received".into()],
-            })
-        })
-        .collect::<Vec<_>>();
-    let reason = if effects.is_empty() {
-        "the garnishee's statement is in".to_owned()
-    } else {
-        format!(
-            "{} garnishee's statement(s) not in within four weeks (art. 476a Rv)",
-            effects.len()
-        )
-    };
-    stay(
-        case,
-        case.track.clone(),
-        "garnishee_statement_due",
-        reason,
-        effects,
-    )
-}
-
-/// A person's answer to a late garnishee's statement.
-pub(crate) fn statement_answered(
-    case: &CaseRecord,
-    details: &serde_json::Value,
-    outcome: &str,
-    note: &str,
-) -> Decision {
-    let mut track = case.track.clone();
-    let index = details["attachment_index"]
-        .as_u64()
-        .and_then(|i| usize::try_from(i).ok());
-    if outcome == "received"
-        && let Some(a) = track
-            .execution
-            .as_mut()
-            .and_then(|e| index.and_then(|i| e.attachments.get_mut(i)))
-    {
-        a.statement_received = true;
-    }
-    stay(
-        case,
-        track,
-        "garnishee_statement_recorded",
-        format!("garnishee's statement {outcome}: {note}"),
-        Vec::new(),
-    )
-}
-
 /// The bailiff's result of an attachment.
 pub(crate) fn attachment_done(
     case: &CaseRecord,
@@ -510,14 +391,7 @@ pub(crate) fn attachment_done(
     let mut track = case.track.clone();
     let execution = track.execution.as_mut().ok_or(Rejection::NotServed)?;
     let facts = if details.get("from").is_some() {
-        read_attachment(outcome, details, values).map_err(|v| {
-            Rejection::Figures(
-                v.iter()
-                    .map(|v| format!("{}: {}", v.field, v.description))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?
+        read_attachment(outcome, details, values).map_err(|v| values::refused(&v))?
     } else {
         // A task opened before attachments were recorded with their facts.
         AttachmentFacts::default()
@@ -560,6 +434,8 @@ pub(crate) fn attachment_done(
         statement_due_on: under_garnishee.then(|| garnishee_statement_due(laid_on)),
         notice_due_on: under_garnishee.then(|| attachment_notice_due(laid_on)),
         statement_received: false,
+        statement: None,
+        statement_task: under_garnishee,
         net_monthly_income_cents: cents(income),
         protected_income_cents: protected.as_ref().map(|(p, _)| cents(*p)),
         protected_income_explanation: protected.map(|(_, e)| e).unwrap_or_default(),
@@ -568,7 +444,7 @@ pub(crate) fn attachment_done(
         valuation_cents: cents(facts.valuation),
     };
     execution.attachments.push(record.clone());
-    let attempts = execution.attachments.len();
+    let index = execution.attachments.len() - 1;
     let amounts = vec![("bailiff_fee", fee), ("notice_fee", notice_fee)];
     if outcome == "attached" {
         let mut effects = Vec::new();
@@ -584,6 +460,15 @@ pub(crate) fn attachment_done(
                 super::render("garnishment", laid_on),
                 super::render("attachment_notice", laid_on),
             ]);
+            // The garnishee's statement awaited, in the case handler's list from today.
+            effects.extend(super::garnishee::statement_task(index, &record));
+            if kind == "wages" {
+                // An income attachment is registered in the attachment register.
+                effects.push(super::dbr::registration(index + 1, laid_on));
+            }
+        } else if kind == "goods" {
+            // The proces-verbaal with the inventory, left with the debtor.
+            effects.push(super::render("goods_attachment", laid_on));
         }
         let mut d = stay(
             case,
@@ -596,29 +481,49 @@ pub(crate) fn attachment_done(
         d.audit.data = json!({ "attachment": record });
         return Ok(d);
     }
+    let mut d = next_attachment(
+        case,
+        track,
+        policy,
+        today,
+        &kind,
+        format!("{kind} attachment yielded nothing"),
+    );
+    d.audit.amounts = amounts;
+    Ok(d)
+}
+
+/// An attachment yielded nothing (the bailiff found nothing, or the garnishee declared it
+/// holds nothing): the next kind, once the insolvency register has been asked again, or,
+/// the policy's attempts spent, the case closes as uncollectable.
+pub(crate) fn next_attachment(
+    case: &CaseRecord,
+    track: crate::case::track::TrackState,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    kind: &str,
+    why: String,
+) -> Decision {
+    let attempts = track.execution.as_ref().map_or(0, |e| e.attachments.len());
     if attempts >= usize::try_from(policy.attachment_attempts).unwrap_or(usize::MAX) {
-        return Ok(super::close(
+        return super::close(
             case,
             track,
             policy,
             today,
             "closed",
             CloseReason::Uncollectable,
-            format!("{attempts} attachment(s) yielded nothing; nothing to recover"),
+            format!("{why}; {attempts} attachment(s) yielded nothing; nothing to recover"),
             Vec::new(),
-        ));
+        );
     }
     let next = ORDER[attempts % ORDER.len()];
-    let mut d = recheck(
+    recheck(
         &super::with_track(case, &track),
         attachment(next, attempts + 1),
         "attachment_failed",
-        format!(
-            "{kind} attachment yielded nothing; next: {next}, once the insolvency register has              been asked again"
-        ),
-    );
-    d.audit.amounts = amounts;
-    Ok(d)
+        format!("{why} ({kind}); next: {next}, once the insolvency register has been asked again"),
+    )
 }
 
 #[cfg(test)]
@@ -674,6 +579,7 @@ mod tests {
             }))
             .unwrap(),
             findings: json!({}),
+            attachment_register: None,
         }
     }
 
@@ -747,9 +653,14 @@ mod tests {
         let attached =
             attachment_done(&c, &policy, d("2026-06-25"), &details, "attached", &goods).unwrap();
         assert_eq!(
-            (attached.stage, attached.suspension, attached.effects.len()),
-            (Stage::Execution, Suspension::None, 0)
+            (attached.stage, attached.suspension),
+            (Stage::Execution, Suspension::None)
         );
+        // Its proces-verbaal, and no garnishee's statement to wait for.
+        assert!(matches!(
+            attached.effects.as_slice(),
+            [Effect::ScheduleJob { payload, .. }] if payload["kind"] == "goods_attachment"
+        ));
         let made = attached.track.execution.unwrap().attachments;
         assert_eq!(made.last().map(|a| a.result.as_str()), Some("attached"));
     }

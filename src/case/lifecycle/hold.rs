@@ -128,6 +128,7 @@ mod tests {
         ActivityOutput::Recoverability(RegisterAnswer {
             verdict: serde_json::from_value(verdict).unwrap(),
             findings: json!({}),
+            attachment_register: None,
         })
     }
 

@@ -1,9 +1,13 @@
-//! The vonnis registered: dismissed closes the case; awarded goes to execution, the
-//! judgment served with the order to pay on the next working day.
+//! The vonnis registered (default or contested): dismissed closes the case; awarded goes
+//! to execution, the judgment to be served with the order to pay on the next working day
+//! (assumed served then, or recorded by the bailiff under `record_service`:
+//! [`served_recorded`]). A registered judgment ends the court side's open tasks
+//! (`lifecycle::hearing`).
 
 use chrono::NaiveDate;
 use serde_json::json;
 
+use super::service::ServiceAttempt;
 use super::stay;
 use crate::case::claim::DebtorKind;
 use crate::case::decision::{Decision, Due, Effect, Rejection};
@@ -122,6 +126,12 @@ pub(crate) fn registered(
         return Ok(d);
     }
     let service = add_working_days(today, 1);
+    let mut effects = vec![Effect::ScheduleJob {
+        kind: JobKind::Timer(Timer::JudgmentServed),
+        due: Due::StartOf(service),
+        payload: json!({}),
+    }];
+    effects.extend(super::hearing::judged(case));
     let mut d = stay(
         case,
         track,
@@ -131,11 +141,7 @@ pub(crate) fn registered(
             judgment.judgment_date.unwrap_or(today),
             judgment.kind
         ),
-        vec![Effect::ScheduleJob {
-            kind: JobKind::Timer(Timer::JudgmentServed),
-            due: Due::StartOf(service),
-            payload: json!({}),
-        }],
+        effects,
     );
     d.stage = Stage::Execution;
     d.audit.amounts = vec![
@@ -150,6 +156,28 @@ pub(crate) fn registered(
         ("legal_costs", Money::from_cents(judgment.legal_costs_cents)),
     ];
     d.audit.data = data;
+    Ok(d)
+}
+
+/// The judgment served with the order to pay as the bailiff recorded it
+/// (`lifecycle::service`, policy `record_service`): the Btag fee of the real service day,
+/// and the order's two days counted from it (art. 439 Rv), so the attachments wait for
+/// the real service, never a planned one.
+pub(crate) fn served_recorded(
+    case: &CaseRecord,
+    attempt: &mut ServiceAttempt,
+) -> Result<Decision, Rejection> {
+    let on = attempt.on.unwrap_or_default();
+    let mut d = super::execution::served(case, on)?;
+    attempt.fee_cents = d
+        .track
+        .execution
+        .as_ref()
+        .map_or(0, |e| e.service_fee_cents);
+    d.audit.reason = format!(
+        "{} ({}, left with {})",
+        d.audit.reason, attempt.outcome, attempt.left_with
+    );
     Ok(d)
 }
 
@@ -195,6 +223,51 @@ mod tests {
         dismissed.outcome = "dismissed".into();
         let closed = registered(&c, &policy, d("2026-06-17"), &dismissed).unwrap();
         assert_eq!(closed.close_reason, Some(CloseReason::Dismissed));
+    }
+
+    /// Planned Thu 18 June 2026, served Tue 23 June: the order to pay runs Wed 24 and Thu
+    /// 25 June, the attachments wait for Fri 26 June; the Btag 2026 art. 2b fee € 136,71.
+    #[test]
+    fn a_recorded_service_of_the_judgment_counts_from_the_real_day() {
+        use crate::case::lifecycle::service::{self, Writ, tests::values};
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Execution;
+        let asked = service::due_for(&c, Writ::Judgment, d("2026-06-18"));
+        let [Effect::OpenTask(task)] = asked.effects.as_slice() else {
+            panic!("{:?}", asked.effects);
+        };
+        assert_eq!(task.details["act"], "judgment");
+        let served = service::recorded(
+            &c,
+            d("2026-06-23"),
+            "in_person",
+            &task.details,
+            &values(&[("served_on", "2026-06-23")]),
+        )
+        .unwrap();
+        let e = served.track.execution.clone().unwrap();
+        assert_eq!(
+            (e.served_on, e.order_to_pay_ends_on, e.service_fee_cents),
+            (Some(d("2026-06-23")), Some(d("2026-06-25")), 13_671)
+        );
+        assert!(served.effects.contains(&Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::OrderToPayEnded),
+            due: Due::StartOf(d("2026-06-26")),
+            payload: json!({}),
+        }));
+        assert_eq!(served.track.services[0].act, "judgment");
+        c.track = served.track;
+        // Served once: a second record is refused.
+        assert!(
+            service::recorded(
+                &c,
+                d("2026-06-24"),
+                "in_person",
+                &task.details,
+                &values(&[("served_on", "2026-06-24")]),
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -4,9 +4,12 @@
 //! may take the stage its event applies in for granted.
 
 pub(super) mod activity;
+pub(super) mod dbr;
 pub(super) mod desk;
 pub(super) mod document;
 pub mod execution;
+pub mod garnishee;
+pub mod hearing;
 pub(super) mod hold;
 pub(super) mod intake;
 pub(super) mod judgment;
@@ -16,6 +19,7 @@ pub(super) mod plan;
 pub(super) mod recoverability;
 pub mod service;
 pub(super) mod summons;
+mod values;
 
 use chrono::NaiveDate;
 use serde_json::json;
@@ -42,8 +46,19 @@ pub mod task_kind {
     pub const SERVICE: &str = "service";
     /// A writ was not served: `new_address`, `replan` or `stop`.
     pub const SERVICE_FAILED: &str = "service_failed";
-    /// A garnishee's statement is late (art. 476a Rv): `received` or `not_received`.
+    /// A garnishee's statement awaited (art. 476a Rv): `received`, `nothing` or
+    /// `not_received`, with values (`lifecycle::garnishee`).
     pub const GARNISHEE_STATEMENT: &str = "garnishee_statement";
+    /// File the served dagvaarding with the registry (art. 125 lid 2 Rv): `filed`
+    /// (`lifecycle::hearing`).
+    pub const ENROL: &str = "enrol";
+    /// Not filed in time (art. 125 lid 5 Rv): `restored` (a herstelexploot) or `stop`.
+    pub const ENROLMENT_LAPSED: &str = "enrolment_lapsed";
+    /// Record the hearing (roldatum): `default`, `contested` or `adjourned`.
+    pub const HEARING: &str = "hearing";
+    /// A contested case waits for the judgment on the day the court named: `done` or
+    /// `dismiss` (`RegisterJudgment` closes it).
+    pub const JUDGMENT_EXPECTED: &str = "judgment_expected";
 }
 
 /// A decision that leaves the standing as it is (a closed case stays closed for the same

@@ -33,6 +33,16 @@ pub(crate) fn received(
             last: last.paid_on,
         });
     }
+    if let Some(number) = payment.attachment {
+        let laid = usize::try_from(number)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| case.track.execution.as_ref()?.attachments.get(i))
+            .is_some_and(|a| a.result == "attached");
+        if !laid {
+            return Err(Rejection::NoSuchAttachment(number));
+        }
+    }
     let mut record = allocate(case, policy, payment).map_err(Rejection::Figures)?;
     record.recorded_on = today;
     record.recorded_at = Some(recorded_at);
@@ -54,7 +64,17 @@ pub(crate) fn received(
         ("overpaid", c(record.overpaid_cents)),
         ("still_owed", after.total),
     ];
-    let data = json!({ "payment": record });
+    let mut data = json!({ "payment": record });
+    if let Some(number) = record.attachment {
+        // The garnishee's yield so far, with this payment.
+        let y = track.attachment_yield(number);
+        data["attachment_yield"] = json!({
+            "attachment": number,
+            "received": super::euros(y.received_cents),
+            "payments": y.payments,
+            "last_paid_on": y.last_paid_on,
+        });
+    }
     if after.total.is_zero() {
         let mut d = super::close(
             case,
@@ -68,6 +88,9 @@ pub(crate) fn received(
         );
         d.audit.amounts = amounts;
         d.audit.data["payment"] = data["payment"].clone();
+        if let Some(y) = data.get("attachment_yield") {
+            d.audit.data["attachment_yield"] = y.clone();
+        }
         return Ok(d);
     }
     let mut d = stay(

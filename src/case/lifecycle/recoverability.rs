@@ -244,6 +244,7 @@ mod tests {
         let proceed = RegisterAnswer {
             verdict: serde_json::from_value(json!({ "kind": "proceed", "reasons": [] })).unwrap(),
             findings: json!({}),
+            attachment_register: None,
         };
         let drafted = answered(&c, &policy, d("2026-05-25"), &proceed);
         assert_eq!(

@@ -21,13 +21,17 @@
 //! are checked here, in `case`, by [`read`], before the pipeline runs, and read again by the
 //! decision.
 //!
-//! Served: the writ's Btag fee of the real service day, and the hearing follows the real
-//! service (art. 114/119 Rv: at least a week after it; the drafted date when that is still
-//! far enough). Not served: a `service_failed` task — `new_address` (with `street`,
+//! Two writs are recorded this way, under a policy with `record_service`, each named by its
+//! task's `act` ([`Writ`]): the dagvaarding (`summons`) and the vonnis with the order to
+//! pay (`judgment`, asked for once the insolvency register has been asked again before it,
+//! `lifecycle::execution`). Served: the writ's Btag fee of the real service day, and what
+//! follows counts from the real service — the hearing (art. 114/119 Rv: at least a week
+//! after it; the drafted date when that is still far enough; then the filing with the
+//! registry, `lifecycle::hearing`), or the order to pay's two days (art. 439 Rv) before any
+//! attachment. Not served: a `service_failed` task — `new_address` (with `street`,
 //! `postcode`, `city`: the next attempt goes there, audited), `replan` (optionally
-//! `planned_on`), or `stop` (the case goes on hold for a person). Only the dagvaarding is
-//! recorded this way so far, and only under a policy with `record_service` (the judgment's
-//! service is still assumed on its day).
+//! `planned_on`), or `stop` (the case goes on hold for a person); the next attempt at the
+//! judgment is preceded by the register again, as every execution act is.
 
 use std::collections::BTreeMap;
 
@@ -40,12 +44,12 @@ use crate::case::decide::CASE_HANDLER_QUEUE;
 use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
 use crate::case::event::{JobKind, Timer};
 use crate::case::record::CaseRecord;
-use crate::case::stage::Suspension;
+use crate::case::stage::{Stage, Suspension};
 use crate::case::track::HoldRecord;
 use crate::case::{Address, FieldViolation, Postcode};
 use crate::law::calendar::add_working_days;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, earliest_hearing_date};
+use crate::law::procedure::writ_day_refusal;
 
 /// The outcomes of a `service` task.
 pub const SERVICE_OUTCOMES: [&str; 5] = [
@@ -209,6 +213,10 @@ pub fn read(
             ));
             return None;
         }
+        if let Some(why) = writ_day_refusal(day) {
+            bad.push(FieldViolation::new(field(key), why));
+            return None;
+        }
         Some(day)
     };
     let costs = |bad: &mut Vec<FieldViolation>| -> Money {
@@ -307,6 +315,67 @@ pub fn read(
     }
 }
 
+/// The writs served through a `service` task, named by its details' `act`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Writ {
+    /// The dagvaarding (`summons`).
+    Summons,
+    /// The vonnis with the order to pay (`judgment`).
+    Judgment,
+}
+
+impl Writ {
+    /// The writ a task's details name (the dagvaarding when they name none).
+    pub fn of(details: &Value) -> Self {
+        if details["act"] == "judgment" {
+            Self::Judgment
+        } else {
+            Self::Summons
+        }
+    }
+
+    /// Its name in a task's details and a [`ServiceAttempt`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Summons => "summons",
+            Self::Judgment => "judgment",
+        }
+    }
+
+    /// Its name in a title or a reason.
+    fn title(self) -> &'static str {
+        match self {
+            Self::Summons => "dagvaarding",
+            Self::Judgment => "vonnis met bevel tot betaling",
+        }
+    }
+
+    /// The timer of its planned service day.
+    fn timer(self) -> Timer {
+        match self {
+            Self::Summons => Timer::SummonsServed,
+            Self::Judgment => Timer::JudgmentServed,
+        }
+    }
+
+    /// Whether `case` still has this writ to serve: the approved, unserved summons, or an
+    /// awarded judgment in execution not yet served (nor waiting for the register).
+    fn unserved(self, case: &CaseRecord) -> bool {
+        match self {
+            Self::Summons => case
+                .track
+                .summons
+                .as_ref()
+                .is_some_and(|s| s.served_on.is_none()),
+            Self::Judgment => {
+                case.stage == Stage::Execution
+                    && case.track.execution.is_none()
+                    && case.track.pending_act.is_none()
+            }
+        }
+    }
+}
+
 /// The address a writ of `case` is served at: the last new address recorded, else the
 /// debtor's.
 fn address_line(case: &CaseRecord) -> String {
@@ -324,19 +393,25 @@ fn attempts(case: &CaseRecord, act: &str) -> u32 {
 
 /// The planned day of the summons has come: the bailiff is asked to record the service.
 pub(crate) fn due(case: &CaseRecord, planned: NaiveDate) -> Decision {
-    let attempt = attempts(case, "summons") + 1;
+    due_for(case, Writ::Summons, planned)
+}
+
+/// The planned day of `writ` has come: the bailiff is asked to record its service.
+pub(crate) fn due_for(case: &CaseRecord, writ: Writ, planned: NaiveDate) -> Decision {
+    let attempt = attempts(case, writ.as_str()) + 1;
     let address = address_line(case);
+    let title = writ.title();
     let mut d = stay(
         case,
         case.track.clone(),
         "service_due",
-        format!("dagvaarding to be served on {planned} at {address} (attempt {attempt})"),
+        format!("{title} to be served on {planned} at {address} (attempt {attempt})"),
         vec![Effect::OpenTask(NewTask {
             kind: task_kind::SERVICE.into(),
             queue: CASE_HANDLER_QUEUE.into(),
-            title: format!("Record the service of the dagvaarding (attempt {attempt})"),
+            title: format!("Record the service of the {title} (attempt {attempt})"),
             details: json!({
-                "act": "summons",
+                "act": writ.as_str(),
                 "planned_on": planned.to_string(),
                 "attempt": attempt,
                 "address": address,
@@ -344,21 +419,14 @@ pub(crate) fn due(case: &CaseRecord, planned: NaiveDate) -> Decision {
             outcomes: SERVICE_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
         })],
     );
-    d.audit.data = json!({ "planned_on": planned.to_string(), "attempt": attempt });
+    d.audit.data =
+        json!({ "act": writ.as_str(), "planned_on": planned.to_string(), "attempt": attempt });
     d
 }
 
-fn rejected(violations: Vec<FieldViolation>) -> Rejection {
-    Rejection::Figures(
-        violations
-            .iter()
-            .map(|v| format!("{}: {}", v.field, v.description))
-            .collect::<Vec<_>>()
-            .join("; "),
-    )
-}
-
-/// The bailiff's record of the summons' service.
+/// The bailiff's record of a writ's service: served goes to the writ's own step
+/// (`summons::served_recorded`, `judgment::served_recorded`) with the attempt as recorded;
+/// not served opens a `service_failed` task.
 pub(crate) fn recorded(
     case: &CaseRecord,
     today: NaiveDate,
@@ -366,18 +434,29 @@ pub(crate) fn recorded(
     details: &Value,
     values: &BTreeMap<String, String>,
 ) -> Result<Decision, Rejection> {
-    let answer = read(task_kind::SERVICE, outcome, details, values).map_err(rejected)?;
-    let mut track = case.track.clone();
-    let Some(s) = track.summons.as_mut().filter(|s| s.served_on.is_none()) else {
+    let answer = read(task_kind::SERVICE, outcome, details, values)
+        .map_err(|v| super::values::refused(&v))?;
+    let writ = Writ::of(details);
+    if !writ.unserved(case) {
         return Err(Rejection::WrongStage {
             event: "task_completed",
             stage: case.stage.as_str(),
         });
+    }
+    let planned_on = match writ {
+        Writ::Summons => case
+            .track
+            .summons
+            .as_ref()
+            .and_then(|s| s.planned_service_on),
+        Writ::Judgment => details["planned_on"]
+            .as_str()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()),
     };
     let mut attempt = ServiceAttempt {
-        act: "summons".into(),
-        attempt: attempts(case, "summons") + 1,
-        planned_on: s.planned_service_on,
+        act: writ.as_str().into(),
+        attempt: attempts(case, writ.as_str()) + 1,
+        planned_on,
         outcome: outcome.to_owned(),
         address: address_line(case),
         ..ServiceAttempt::default()
@@ -394,48 +473,22 @@ pub(crate) fn recorded(
                     "values[\"served_on\"]: {on} is after today, {today}"
                 )));
             }
-            let fee = super::bailiff_fee_owed(case, BailiffAct::Summons, on)
-                .ok_or(Rejection::NoTariff(on))?;
-            // Art. 114/119 Rv: a week after the real service at the least; the drafted
-            // date stands when it still leaves that week.
-            let earliest = earliest_hearing_date(on);
-            let hearing = s
-                .hearing_date
-                .filter(|h| *h >= earliest)
-                .unwrap_or(earliest);
-            s.served_on = Some(on);
-            s.hearing_date = Some(hearing);
-            s.bailiff_fee_cents = fee.to_cents().unwrap_or_default();
             attempt.on = Some(on);
-            attempt.left_with = left_with.clone();
-            attempt.fee_cents = s.bailiff_fee_cents;
+            attempt.left_with = left_with;
             attempt.costs_cents = costs.to_cents().unwrap_or_default();
-            track.services.push(attempt.clone());
-            let mut d = stay(
-                case,
-                track,
-                "summons_served",
-                format!(
-                    "dagvaarding served on {on} ({outcome}, left with {left_with}); hearing on \
-                     {hearing}"
-                ),
-                vec![
-                    Effect::CloseTasks {
-                        kind: Some(task_kind::SERVICE_FAILED.into()),
-                    },
-                    Effect::ScheduleJob {
-                        kind: JobKind::Timer(Timer::HearingHeld),
-                        due: Due::StartOf(hearing),
-                        payload: json!({}),
-                    },
-                ],
+            let mut d = match writ {
+                Writ::Summons => super::summons::served_recorded(case, &mut attempt)?,
+                Writ::Judgment => super::judgment::served_recorded(case, &mut attempt)?,
+            };
+            d.track.services.push(attempt.clone());
+            d.effects.insert(
+                0,
+                Effect::CloseTasks {
+                    kind: Some(task_kind::SERVICE_FAILED.into()),
+                },
             );
-            d.audit.amounts = vec![("bailiff_fee", fee), ("attempt_costs", costs)];
-            d.audit.data = json!({
-                "served_on": on.to_string(),
-                "hearing_date": hearing.to_string(),
-                "service": attempt,
-            });
+            d.audit.amounts.push(("attempt_costs", costs));
+            d.audit.data["service"] = json!(attempt);
             Ok(d)
         }
         Answer::NotServed {
@@ -453,20 +506,23 @@ pub(crate) fn recorded(
             attempt.found = found.clone();
             attempt.remarks = remarks;
             attempt.costs_cents = costs.to_cents().unwrap_or_default();
+            let mut track = case.track.clone();
             track.services.push(attempt.clone());
+            let title = writ.title();
             let mut d = stay(
                 case,
                 track,
                 "service_failed",
-                format!("dagvaarding not served on {on}: {found}; a person decides"),
+                format!("{title} not served on {on}: {found}; a person decides"),
                 vec![Effect::OpenTask(NewTask {
                     kind: task_kind::SERVICE_FAILED.into(),
                     queue: CASE_HANDLER_QUEUE.into(),
                     title: format!(
-                        "Dagvaarding not served ({found}): new address, re-plan or stop"
+                        "{} not served ({found}): new address, re-plan or stop",
+                        upper_first(title)
                     ),
                     details: json!({
-                        "act": "summons",
+                        "act": writ.as_str(),
                         "attempt": attempt.attempt,
                         "found": found,
                         "planned_on": today.to_string(),
@@ -484,6 +540,14 @@ pub(crate) fn recorded(
     }
 }
 
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A person's answer after a failed service: a new address, another day, or stop.
 pub(crate) fn failed_resolved(
     case: &CaseRecord,
@@ -493,12 +557,22 @@ pub(crate) fn failed_resolved(
     values: &BTreeMap<String, String>,
     note: &str,
 ) -> Result<Decision, Rejection> {
-    let answer = read(task_kind::SERVICE_FAILED, outcome, details, values).map_err(rejected)?;
+    let answer = read(task_kind::SERVICE_FAILED, outcome, details, values)
+        .map_err(|v| super::values::refused(&v))?;
+    let writ = Writ::of(details);
+    if !writ.unserved(case) {
+        return Err(match writ {
+            Writ::Summons => Rejection::NoSummons,
+            Writ::Judgment => Rejection::WrongStage {
+                event: "task_completed",
+                stage: case.stage.as_str(),
+            },
+        });
+    }
     let mut track = case.track.clone();
-    let Some(s) = track.summons.as_mut().filter(|s| s.served_on.is_none()) else {
-        return Err(Rejection::NoSummons);
-    };
+    let title = writ.title();
     let replan_on = |day: Option<NaiveDate>| day.unwrap_or_else(|| add_working_days(today, 1));
+    let mut effects = Vec::new();
     let (kind, planned, data) = match answer {
         Answer::Stop => {
             track.hold = Some(HoldRecord {
@@ -510,19 +584,26 @@ pub(crate) fn failed_resolved(
                 case,
                 track,
                 "service_stopped",
-                format!("the dagvaarding could not be served; stopped: {note}; on hold"),
+                format!("the {title} could not be served; stopped: {note}; on hold"),
                 Vec::new(),
             );
             d.suspension = Suspension::OnHold;
+            d.audit.data = json!({ "act": writ.as_str(), "note": note });
             return Ok(d);
         }
         Answer::NewAddress(address) => {
             let planned = replan_on(None);
             let data = json!({
+                "act": writ.as_str(),
                 "old_address": address_line(case),
                 "new_address": address,
                 "planned_on": planned.to_string(),
             });
+            // The debtor lives there now: the case's own record follows (letters, search),
+            // not only the next attempt.
+            let mut debtor = case.claim.debtor.clone();
+            debtor.address = address.clone();
+            effects.push(Effect::ChangeDebtor(Box::new(debtor)));
             track.service_address = Some(address);
             ("service_address_changed", planned, data)
         }
@@ -531,7 +612,7 @@ pub(crate) fn failed_resolved(
             (
                 "service_replanned",
                 planned,
-                json!({ "planned_on": planned.to_string() }),
+                json!({ "act": writ.as_str(), "planned_on": planned.to_string() }),
             )
         }
         _ => {
@@ -540,31 +621,38 @@ pub(crate) fn failed_resolved(
             )));
         }
     };
-    s.planned_service_on = Some(planned);
+    if let Some(s) = track.summons.as_mut().filter(|_| writ == Writ::Summons) {
+        s.planned_service_on = Some(planned);
+    }
     let mut d = stay(
         case,
         track,
         kind,
-        format!("the dagvaarding is to be served again on {planned}"),
-        vec![Effect::ScheduleJob {
-            kind: JobKind::Timer(Timer::SummonsServed),
-            due: Due::StartOf(planned),
-            payload: json!({}),
-        }],
+        format!("the {title} is to be served again on {planned}"),
+        effects
+            .into_iter()
+            .chain([Effect::ScheduleJob {
+                kind: JobKind::Timer(writ.timer()),
+                due: Due::StartOf(planned),
+                payload: json!({}),
+            }])
+            .collect(),
     );
     d.audit.data = data;
     Ok(d)
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::case::claim::DebtorKind;
     use crate::case::decide::tests::{case, d};
     use crate::case::stage::Stage;
     use crate::case::track::SummonsRecord;
+    use crate::law::procedure::earliest_hearing_date;
 
-    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    /// A task's values from pairs.
+    pub(in crate::case::lifecycle) fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -702,13 +790,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(moved.audit.kind, "service_address_changed");
+        let mut moved_debtor = c.claim.debtor.clone();
+        moved_debtor.address = Address::nl("Nieuwegracht 7", "3512 LB", "Utrecht");
         assert_eq!(
             moved.effects,
-            vec![Effect::ScheduleJob {
-                kind: JobKind::Timer(Timer::SummonsServed),
-                due: Due::StartOf(d("2026-05-27")),
-                payload: json!({}),
-            }]
+            vec![
+                Effect::ChangeDebtor(Box::new(moved_debtor)),
+                Effect::ScheduleJob {
+                    kind: JobKind::Timer(Timer::SummonsServed),
+                    due: Due::StartOf(d("2026-05-27")),
+                    payload: json!({}),
+                }
+            ]
         );
         apply(&mut c, &moved);
         let again = due(&c, d("2026-05-27"));

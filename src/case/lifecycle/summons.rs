@@ -1,10 +1,13 @@
 //! The dagvaarding: drafted with the competent court, the hearing date (art. 114 Rv), the
 //! claim as of the hearing date and the fees of that year; approved by a person when the
-//! policy says so; served on the planned day; the hearing comes.
+//! policy says so; served on the planned day (or recorded by the bailiff under
+//! `record_service`: [`served_recorded`], then filed and heard as `lifecycle::hearing`
+//! records); the hearing comes.
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
+use super::service::ServiceAttempt;
 use super::{euros, stay, task_kind, with_track};
 use crate::case::claim::DebtorKind;
 use crate::case::decide::CASE_HANDLER_QUEUE;
@@ -91,6 +94,8 @@ pub(crate) fn figures(
         court_fee_cents: cents(court_fee),
         bailiff_fee_cents: cents(bailiff),
         approved: false,
+        enrol_by: None,
+        enrolled_on: None,
     })
 }
 
@@ -239,6 +244,57 @@ fn to_serve<'a>(
 pub(crate) fn service_due(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
     to_serve(case, &mut case.track.clone())?;
     Ok(super::service::due(case, today))
+}
+
+/// The summons served as the bailiff recorded it (`lifecycle::service`): the Btag fee of
+/// the real service day; the hearing follows the real service (art. 114/119 Rv: a week
+/// after it at the least; the drafted date stands when it still leaves that week); the
+/// writ is to be filed with the registry before it (`lifecycle::hearing`).
+pub(crate) fn served_recorded(
+    case: &CaseRecord,
+    attempt: &mut ServiceAttempt,
+) -> Result<Decision, Rejection> {
+    let on = attempt.on.unwrap_or_default();
+    let mut track = case.track.clone();
+    let s = to_serve(case, &mut track)?;
+    let fee =
+        super::bailiff_fee_owed(case, BailiffAct::Summons, on).ok_or(Rejection::NoTariff(on))?;
+    let earliest = earliest_hearing_date(on);
+    let hearing = s
+        .hearing_date
+        .filter(|h| *h >= earliest)
+        .unwrap_or(earliest);
+    s.served_on = Some(on);
+    s.hearing_date = Some(hearing);
+    s.bailiff_fee_cents = cents(fee);
+    attempt.fee_cents = s.bailiff_fee_cents;
+    let enrol = super::hearing::enrolment(s);
+    let enrol_by = s.enrol_by.unwrap_or(hearing);
+    let mut d = stay(
+        case,
+        track,
+        "summons_served",
+        format!(
+            "dagvaarding served on {on} ({}, left with {}); hearing on {hearing}; to be filed \
+             with the registry by {enrol_by}",
+            attempt.outcome, attempt.left_with
+        ),
+        vec![
+            Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::HearingHeld),
+                due: Due::StartOf(hearing),
+                payload: json!({}),
+            },
+            enrol,
+        ],
+    );
+    d.audit.amounts = vec![("bailiff_fee", fee)];
+    d.audit.data = json!({
+        "served_on": on.to_string(),
+        "hearing_date": hearing.to_string(),
+        "enrol_by": enrol_by.to_string(),
+    });
+    Ok(d)
 }
 
 /// The planned service day: served; the hearing is awaited.

@@ -7,6 +7,7 @@ pub mod fixtures;
 pub mod pg;
 pub mod proxy;
 pub mod server;
+pub mod walk;
 
 pub use db::TestDb;
 pub use server::TestServer;

@@ -1,0 +1,106 @@
+//! Reading a task's typed `values` (all strings, as `CompleteTaskRequest.values` carries
+//! them): the pieces the attachment and garnishee's-statement readers share, each bad value
+//! named as `values["key"]`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::case::FieldViolation;
+use crate::case::decision::Rejection;
+use crate::law::money::Money;
+
+/// The field path of value `key`.
+pub(super) fn field(key: &str) -> String {
+    format!("values[{key:?}]")
+}
+
+/// The values not `allowed` for `outcome` of a `kind` task, each named.
+pub(super) fn unknown(
+    values: &BTreeMap<String, String>,
+    allowed: &[&str],
+    outcome: &str,
+    kind: &str,
+) -> Vec<FieldViolation> {
+    values
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| FieldViolation::new(field(k), format!("not a value of {outcome} ({kind})")))
+        .collect()
+}
+
+/// Euros at `key`: zero or more, at most ten million; absent is `None`, named when
+/// `required`.
+pub(super) fn money(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    required: bool,
+    bad: &mut Vec<FieldViolation>,
+) -> Option<Money> {
+    match values.get(key).map(|v| Money::parse(v)) {
+        None if required => {
+            bad.push(FieldViolation::new(
+                field(key),
+                "required: euros, e.g. 1200.00",
+            ));
+            None
+        }
+        None => None,
+        Some(Ok(m)) if !m.is_negative() && m <= Money::from_euros(10_000_000) => Some(m),
+        Some(Ok(_)) => {
+            bad.push(FieldViolation::new(
+                field(key),
+                "zero or more euros, at most 10000000.00",
+            ));
+            None
+        }
+        Some(Err(e)) => {
+            bad.push(FieldViolation::new(field(key), e.to_string()));
+            None
+        }
+    }
+}
+
+/// A required day at `key`, not before `not_before` (named `what`).
+pub(super) fn day(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    not_before: Option<(NaiveDate, &str)>,
+    bad: &mut Vec<FieldViolation>,
+) -> Option<NaiveDate> {
+    match values
+        .get(key)
+        .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
+    {
+        None => {
+            bad.push(FieldViolation::new(field(key), "required: YYYY-MM-DD"));
+            None
+        }
+        Some(Err(_)) => {
+            bad.push(FieldViolation::new(field(key), "a date YYYY-MM-DD"));
+            None
+        }
+        Some(Ok(d)) => match not_before {
+            Some((first, what)) if d < first => {
+                bad.push(FieldViolation::new(
+                    field(key),
+                    format!("{d} is before {what} ({first})"),
+                ));
+                None
+            }
+            _ => Some(d),
+        },
+    }
+}
+
+/// The violations of a reader as the track's refusal (the service read them first, so this
+/// is only met by a stale or replayed event).
+pub(super) fn refused(violations: &[FieldViolation]) -> Rejection {
+    Rejection::Figures(
+        violations
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
