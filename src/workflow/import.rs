@@ -3,10 +3,11 @@
 //! Each row gets exactly the rules of [`App::create_case`] (unknown client, idempotency on
 //! (client, client_reference) by fingerprint, the client's policy for the cut-off and the
 //! minimum for legal action, and the track's claim-accepted decision with its first
-//! timer, through the same `pipeline::create_in`), but rows are committed in batches of up to [`BATCH_ROWS`] per
-//! transaction, and a row's outcome is sent only after its batch has committed. A stream
-//! broken at any point therefore leaves every acknowledged row stored and no half-stored
-//! row; sending the file again finds every stored row and answers `duplicate`.
+//! timer, through the same `pipeline::create_in`), but rows are committed in batches of
+//! up to [`BATCH_ROWS`] (SQLite: 2,000) per transaction, and a row's outcome is sent only
+//! after its batch has committed. A stream broken at any point therefore leaves every
+//! acknowledged row stored and no half-stored row; sending the file again finds every
+//! stored row and answers `duplicate`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -22,11 +23,18 @@ use super::{Actor, App, Principal};
 use crate::case::{Claim, ClientId, FieldViolation, VersionedPolicy};
 use crate::error::AppError;
 use crate::store::import::{self, ExistingCase};
-use crate::store::{DbConnection, clients, transaction};
+use crate::store::{Backend, DbConnection, clients, transaction};
 
 /// Rows per transaction: large enough that a commit's fixed cost is spread thin, small
 /// enough that a batch's rows are acknowledged soon and a retried batch is cheap.
 pub const BATCH_ROWS: usize = 500;
+
+/// Rows per transaction on SQLite. Each row's search keys land on random pages of one
+/// index, and SQLite's WAL writes every page a commit changed: four times the rows put
+/// about four times as many keys on each page written (100,000 claims: +35 % claims/s,
+/// peak RSS 90 → 160 MB; BENCHMARKS.md issue 19). PostgreSQL gained 14 % for the same
+/// doubling of memory, and keeps [`BATCH_ROWS`].
+const SQLITE_BATCH_ROWS: usize = 2_000;
 
 /// Times a batch is tried when a concurrent writer took one of its references first.
 const ATTEMPTS: usize = 3;
@@ -103,8 +111,12 @@ impl App {
         mpsc::Sender<ImportInput>,
         mpsc::Receiver<Result<RowOutcome, AppError>>,
     ) {
-        let (input, mut rows) = mpsc::channel::<ImportInput>(2 * BATCH_ROWS);
-        let (send, outcomes) = mpsc::channel(2 * BATCH_ROWS);
+        let batch_rows = match self.store.backend() {
+            Backend::Sqlite(_) => SQLITE_BATCH_ROWS,
+            Backend::Postgres(_) => BATCH_ROWS,
+        };
+        let (input, mut rows) = mpsc::channel::<ImportInput>(2 * batch_rows);
+        let (send, outcomes) = mpsc::channel(2 * batch_rows);
         let app = self.clone();
         let who = who.clone();
         let actor = who.actor();
@@ -120,11 +132,11 @@ impl App {
                 // Rows keep arriving (and are parsed by the caller) while batches commit;
                 // a batch starts once it is full, or with whatever has arrived when
                 // nothing is committing, or when the rows end.
-                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let mut batch = Vec::with_capacity(batch_rows);
                 let mut open = true;
                 loop {
                     if import.committing.is_empty() {
-                        while open && batch.len() < BATCH_ROWS {
+                        while open && batch.len() < batch_rows {
                             match rows.try_recv() {
                                 Ok(input) => match take(&who, input, &mut batch) {
                                     Taken::Row => {}
@@ -138,15 +150,15 @@ impl App {
                     }
                     let start = !batch.is_empty()
                         && import.committing.len() < IN_FLIGHT
-                        && (batch.len() >= BATCH_ROWS || import.committing.is_empty() || !open);
+                        && (batch.len() >= batch_rows || import.committing.is_empty() || !open);
                     if start {
                         import.commit(std::mem::replace(
                             &mut batch,
-                            Vec::with_capacity(BATCH_ROWS),
+                            Vec::with_capacity(batch_rows),
                         ));
                         continue;
                     }
-                    let taking = open && batch.len() < BATCH_ROWS;
+                    let taking = open && batch.len() < batch_rows;
                     tokio::select! {
                         biased;
                         done = async { import.committing.front_mut().expect("a batch").await },
