@@ -114,6 +114,9 @@ pub fn decide(
             (task_kind::ATTACHMENT, Stage::Execution) => {
                 lifecycle::execution::attachment_done(case, policy, today, details, outcome, values)
             }
+            (task_kind::NO_APPEAL_STATEMENT, Stage::Execution) => {
+                lifecycle::enforceability::answered(case, today, outcome, details, values, note)
+            }
             (task_kind::GARNISHEE_STATEMENT, Stage::Execution) => {
                 lifecycle::garnishee::statement_answered(
                     case, policy, today, details, outcome, note, values,

@@ -218,9 +218,22 @@ pub struct JudgmentRecord {
     /// The interest the court awarded on the principal: `statutory` (art. 6:119 BW),
     /// `commercial` (art. 6:119a BW), or empty: as claimed (by the debtor's kind).
     pub interest_kind: String,
+    /// Whether the court declared it *uitvoerbaar bij voorraad* (art. 233 Rv); absent is
+    /// yes, the kanton practice for default judgments. When not, execution against a third
+    /// party waits (art. 432 Rv, `lifecycle::enforceability`).
+    pub provisionally_enforceable: Option<bool>,
+    /// The registry's statement that no verzet or appeal was lodged, received on.
+    pub no_appeal_statement_on: Option<NaiveDate>,
+    /// An attachment under a third party that waits for that statement.
+    pub waiting_attachment: Option<PendingAct>,
 }
 
 impl JudgmentRecord {
+    /// Whether it may be executed notwithstanding verzet or appeal (absent: yes).
+    pub fn provisional(&self) -> bool {
+        self.provisionally_enforceable != Some(false)
+    }
+
     /// Whether what is owed on `as_of` is computed over the awarded sums.
     fn governs(&self, as_of: NaiveDate) -> bool {
         self.on_awarded_sums && self.judgment_date.is_some_and(|d| as_of >= d)

@@ -109,6 +109,16 @@ pub fn assemble(
         DocumentKind::GoodsAttachment => {
             DocumentData::GoodsAttachment(goods_document(office, client, case, policy)?)
         }
+        // The release of the last attachment of goods, to the debtor.
+        DocumentKind::GoodsRelease => DocumentData::GoodsRelease(
+            Release::of_goods(
+                &goods_document(office, client, case, policy)?,
+                on,
+                release_reason(case),
+                None,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
     };
     Ok(Assembled::Data(Box::new(data)))
 }
@@ -465,15 +475,20 @@ fn attachment_document(
                 case,
                 &attachment,
                 on,
-                if case.close_reason == Some(CloseReason::Paid) {
-                    ReleaseReason::Paid
-                } else {
-                    ReleaseReason::Closed
-                },
+                release_reason(case),
                 None,
             )
             .map_err(|e| e.to_string())?,
         ),
         _ => DocumentData::Garnishment(attachment),
     })
+}
+
+/// Why an attachment of `case` is released: paid, or closed otherwise.
+fn release_reason(case: &CaseRecord) -> ReleaseReason {
+    if case.close_reason == Some(CloseReason::Paid) {
+        ReleaseReason::Paid
+    } else {
+        ReleaseReason::Closed
+    }
 }

@@ -83,11 +83,13 @@ pub enum DocumentKind {
     Release,
     /// Proces-verbaal van beslag op roerende zaken (art. 439 ff. Rv), to the debtor.
     GoodsAttachment,
+    /// Opheffing of an attachment of goods, to the debtor.
+    GoodsRelease,
 }
 
 impl DocumentKind {
     /// Every kind, e.g. for rendering one example of each.
-    pub const ALL: [DocumentKind; 10] = [
+    pub const ALL: [DocumentKind; 11] = [
         DocumentKind::FourteenDayLetter,
         DocumentKind::Demand,
         DocumentKind::PaymentPlan,
@@ -98,6 +100,7 @@ impl DocumentKind {
         DocumentKind::AttachmentNotice,
         DocumentKind::Release,
         DocumentKind::GoodsAttachment,
+        DocumentKind::GoodsRelease,
     ];
 
     /// The stored name, as in `document.proto`.
@@ -113,6 +116,7 @@ impl DocumentKind {
             DocumentKind::AttachmentNotice => "attachment_notice",
             DocumentKind::Release => "release",
             DocumentKind::GoodsAttachment => "goods_attachment",
+            DocumentKind::GoodsRelease => "goods_release",
         }
     }
 
@@ -135,6 +139,7 @@ impl DocumentKind {
             DocumentKind::AttachmentNotice => "attachment_notice/1",
             DocumentKind::Release => "release/1",
             DocumentKind::GoodsAttachment => "goods_attachment/1",
+            DocumentKind::GoodsRelease => "goods_release/1",
         }
     }
 }
@@ -162,6 +167,8 @@ pub enum DocumentData {
     Release(Release),
     /// Proces-verbaal van beslag op roerende zaken.
     GoodsAttachment(GoodsAttachment),
+    /// Opheffing van beslag op roerende zaken (the release's data, of goods).
+    GoodsRelease(Release),
 }
 
 impl DocumentData {
@@ -178,6 +185,7 @@ impl DocumentData {
             DocumentData::AttachmentNotice(_) => DocumentKind::AttachmentNotice,
             DocumentData::Release(_) => DocumentKind::Release,
             DocumentData::GoodsAttachment(_) => DocumentKind::GoodsAttachment,
+            DocumentData::GoodsRelease(_) => DocumentKind::GoodsRelease,
         }
     }
 
@@ -192,7 +200,7 @@ impl DocumentData {
             DocumentData::FinalStatement(d) => d.title(),
             DocumentData::Garnishment(d) => d.title(),
             DocumentData::AttachmentNotice(d) => d.title(),
-            DocumentData::Release(d) => d.title(),
+            DocumentData::Release(d) | DocumentData::GoodsRelease(d) => d.title(),
             DocumentData::GoodsAttachment(d) => d.title(),
         }
     }
@@ -209,7 +217,7 @@ impl DocumentData {
             DocumentData::FinalStatement(d) => serde_json::to_string(d),
             DocumentData::Garnishment(d) => serde_json::to_string(d),
             DocumentData::AttachmentNotice(d) => serde_json::to_string(d),
-            DocumentData::Release(d) => serde_json::to_string(d),
+            DocumentData::Release(d) | DocumentData::GoodsRelease(d) => serde_json::to_string(d),
             DocumentData::GoodsAttachment(d) => serde_json::to_string(d),
         };
         // Plain structs of strings, numbers and dates always serialise.
@@ -239,6 +247,7 @@ impl DocumentData {
             DocumentKind::GoodsAttachment => {
                 DocumentData::GoodsAttachment(serde_json::from_str(json)?)
             }
+            DocumentKind::GoodsRelease => DocumentData::GoodsRelease(serde_json::from_str(json)?),
         })
     }
 }
@@ -306,7 +315,7 @@ pub fn render(kind: DocumentKind, data: &DocumentData) -> Result<Rendered, Rende
         DocumentData::FinalStatement(d) => d.render()?,
         DocumentData::Garnishment(d) => d.render()?,
         DocumentData::AttachmentNotice(d) => d.render()?,
-        DocumentData::Release(d) => d.render()?,
+        DocumentData::Release(d) | DocumentData::GoodsRelease(d) => d.render()?,
         DocumentData::GoodsAttachment(d) => d.render()?,
     };
     Ok(Rendered {

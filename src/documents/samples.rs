@@ -361,6 +361,12 @@ pub fn all() -> Result<Vec<DocumentData>, BuildError> {
         DocumentData::AttachmentNotice(notice),
         DocumentData::Release(release),
         DocumentData::GoodsAttachment(goods_attachment()?),
+        DocumentData::GoodsRelease(Release::of_goods(
+            &goods_attachment()?,
+            d(2026, 8, 31),
+            ReleaseReason::Paid,
+            Some("de geadresseerde in persoon".into()),
+        )?),
     ])
 }
 
@@ -395,7 +401,7 @@ mod tests {
                 DocumentData::FinalStatement(d) => &d.parties,
                 DocumentData::Garnishment(d) => &d.parties,
                 DocumentData::AttachmentNotice(d) => &d.parties,
-                DocumentData::Release(d) => &d.parties,
+                DocumentData::Release(d) | DocumentData::GoodsRelease(d) => &d.parties,
                 DocumentData::GoodsAttachment(d) => &d.parties,
             };
             let json = sample.to_json();

@@ -505,6 +505,15 @@ pub fn earliest_attachment_date(served_on: NaiveDate) -> NaiveDate {
     order_to_pay_ends(served_on) + Days::new(1)
 }
 
+/// The last of the eight days after the service on `served_on` of a judgment not declared
+/// provisionally enforceable, before which it may not be executed against a third party
+/// (art. 432 Rv), extended by the Atw (art. 1; a term of days, art. 4): a bank or wage
+/// attachment may be laid from the day after, with the registry's statement that no verzet
+/// or appeal was lodged.
+pub fn third_party_wait_ends(served_on: NaiveDate) -> NaiveDate {
+    crate::law::calendar::statutory_term_end(served_on, crate::law::calendar::TermLength::Days(8))
+}
+
 /// The last day the garnishee (*derde-beslagene*) has for its statement
 /// (*derdenverklaring*): four weeks after the attachment was laid (art. 476a lid 1 Rv),
 /// extended by the Atw (art. 1) when it ends on a weekend day or holiday. A statement not

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
 use super::{App, Principal};
-use crate::case::lifecycle::{execution, garnishee, hearing, service};
+use crate::case::lifecycle::{enforceability, execution, garnishee, hearing, service};
 use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
@@ -103,6 +103,9 @@ impl App {
         if task.kind == task_kind::ATTACHMENT && details.get("from").is_some() {
             execution::read_attachment(&c.outcome, &details, &c.values)
                 .map_err(AppError::Invalid)?;
+        }
+        if task.kind == task_kind::NO_APPEAL_STATEMENT {
+            enforceability::read(&c.outcome, &details, &c.values).map_err(AppError::Invalid)?;
         }
         if task.kind == task_kind::GARNISHEE_STATEMENT && details.get("laid_on").is_some() {
             garnishee::read_statement(&c.outcome, &details, &c.values)

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod acts;
 mod attachments;
 mod auth;
 mod bank;

@@ -192,6 +192,7 @@ pub fn judgment(raw: Option<&pb::Judgment>) -> Result<JudgmentRecord, Vec<FieldV
         legal_costs_cents: legal_costs,
         court_case_number: j.court_case_number.clone(),
         interest_kind: interest_kind.into(),
+        provisionally_enforceable: j.provisionally_enforceable,
         // The track decides these when it registers the judgment.
         ..JudgmentRecord::default()
     })
@@ -321,6 +322,7 @@ pub fn fill(case: &mut pb::Case, track: &TrackState) {
             legal_costs: euros(j.legal_costs_cents),
             court_case_number: j.court_case_number.clone(),
             served_on: date_text(j.served_on),
+            provisionally_enforceable: Some(j.provisional()),
             interest_kind: match j.interest_kind.as_str() {
                 "statutory" => pb::judgment::InterestKind::Statutory,
                 "commercial" => pb::judgment::InterestKind::Commercial,

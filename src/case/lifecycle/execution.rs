@@ -216,9 +216,35 @@ pub fn read_attachment(
     if bad.is_empty() { Ok(facts) } else { Err(bad) }
 }
 
-/// Asks the insolvency register before `act`; the act waits for the answer.
-fn recheck(case: &CaseRecord, act: PendingAct, kind: &'static str, reason: String) -> Decision {
+/// Asks the insolvency register before `act`; the act waits for the answer. An attachment
+/// under a third party of a judgment not provisionally enforceable waits for the
+/// registry's statement first (art. 432 Rv, `lifecycle::enforceability`).
+pub(super) fn recheck(
+    case: &CaseRecord,
+    act: PendingAct,
+    kind: &'static str,
+    reason: String,
+) -> Decision {
     let mut track = case.track.clone();
+    if act.act == "attachment" && super::enforceability::barred(&track, &act.attachment) {
+        let what = act.attachment.clone();
+        if let Some(j) = track.judgment.as_mut() {
+            j.waiting_attachment = Some(act);
+        }
+        let mut d = stay(
+            case,
+            track,
+            kind,
+            format!(
+                "{reason}; the {what} attachment waits for the registry's statement that no \
+                 verzet or appeal was lodged (art. 432 Rv: the judgment is not provisionally \
+                 enforceable)"
+            ),
+            Vec::new(),
+        );
+        d.audit.data = json!({ "waits_for": "no_appeal_statement", "attachment": what });
+        return d;
+    }
     let before = act.act.clone();
     track.pending_act = Some(act);
     let mut d = stay(
@@ -309,7 +335,11 @@ pub(crate) fn rechecked(
                 "the insolvency register shows nothing new: attachment {} ({}) may be made",
                 act.attempt, act.attachment
             ),
-            vec![attachment_task(&act.attachment, act.attempt, today)],
+            vec![attachment_task(
+                &act.attachment,
+                act.attempt,
+                super::enforceability::first_day(&waiting.track, &act.attachment, today),
+            )],
         )
     };
     if let serde_json::Value::Object(map) = &mut d.audit.data {
@@ -333,20 +363,26 @@ pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Re
     if let Some(j) = track.judgment.as_mut() {
         j.served_on = Some(today);
     }
+    let mut effects = vec![
+        Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::OrderToPayEnded),
+            due: Due::StartOf(ends + Days::new(1)),
+            payload: json!({}),
+        },
+        // The writ as served, in the dossier.
+        super::render("judgment_service", today),
+    ];
+    // Not provisionally enforceable: the registry's statement asked (art. 432 Rv).
+    effects.extend(super::enforceability::on_service(
+        track.judgment.as_ref(),
+        today,
+    ));
     let mut d = stay(
         case,
         track,
         "judgment_served",
         format!("judgment served with the order to pay on {today}; it ends on {ends}"),
-        vec![
-            Effect::ScheduleJob {
-                kind: JobKind::Timer(Timer::OrderToPayEnded),
-                due: Due::StartOf(ends + Days::new(1)),
-                payload: json!({}),
-            },
-            // The writ as served, in the dossier.
-            super::render("judgment_service", today),
-        ],
+        effects,
     );
     d.audit.amounts = vec![("bailiff_fee", fee)];
     d.audit.data =

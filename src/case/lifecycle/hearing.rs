@@ -8,6 +8,7 @@
 //! | --- | --- | --- |
 //! | `enrol` | `filed` | `filed_on` (not before the service, not after the last day) |
 //! | `enrolment_lapsed` | `restored` | `served_on` (the herstelexploot, by two weeks after the roldatum), `hearing_date` (its new roldatum, a week after it at the least) |
+//! | `enrolment_lapsed` | `filed` | `filed_on` (not before the service, not after the last day): filed in time, recorded late — the case goes on to its hearing |
 //! | `enrolment_lapsed` | `stop` | none: on hold for a person |
 //! | `hearing` | `default` | none: verstek, the case waits for the judgment |
 //! | `hearing` | `contested` | `defence` (what the debtor said), `judgment_expected_on` (after the hearing) |
@@ -62,7 +63,7 @@ use crate::law::procedure::{
 pub const ENROL_OUTCOMES: [&str; 1] = ["filed"];
 
 /// The outcomes of an `enrolment_lapsed` task.
-pub const LAPSED_OUTCOMES: [&str; 2] = ["restored", "stop"];
+pub const LAPSED_OUTCOMES: [&str; 3] = ["restored", "filed", "stop"];
 
 /// The outcomes of a `hearing` task.
 pub const HEARING_OUTCOMES: [&str; 3] = ["default", "contested", "adjourned"];
@@ -166,7 +167,7 @@ pub fn read(
     values: &BTreeMap<String, String>,
 ) -> Result<Answer, Vec<FieldViolation>> {
     let allowed: &[&str] = match (task, outcome) {
-        (task_kind::ENROL, "filed") => &["filed_on"],
+        (task_kind::ENROL | task_kind::ENROLMENT_LAPSED, "filed") => &["filed_on"],
         (task_kind::ENROLMENT_LAPSED, "restored") => &["served_on", "hearing_date"],
         (task_kind::ENROLMENT_LAPSED, "stop") | (task_kind::HEARING, "default") => &[],
         (task_kind::HEARING, "contested") => &["defence", "judgment_expected_on"],
@@ -206,14 +207,16 @@ pub fn read(
     let answer = match outcome {
         "filed" => {
             let served = day_of(details, "served_on").map(|d| (d, "the service of the writ"));
-            let last = day_of(details, "enrol_by").map(|d| {
-                (
-                    d,
-                    "the last day the registry was open before the roldatum (art. 125 lid 2 \
-                     Rv): the filing is late, and the enrolment_lapsed task follows on the \
-                     roldatum",
-                )
-            });
+            let late = if task == task_kind::ENROL {
+                "the filing is late, and the enrolment_lapsed task follows on the roldatum"
+            } else {
+                "the filing was late and the aanhangigheid lapsed: restored or stop"
+            };
+            let words = format!(
+                "the last day the registry was open before the roldatum (art. 125 lid 2 Rv): \
+                 {late}"
+            );
+            let last = day_of(details, "enrol_by").map(|d| (d, words.as_str()));
             date_in(values, "filed_on", served, last, &mut bad).map(Answer::Filed)
         }
         "restored" => {
@@ -385,6 +388,44 @@ pub(crate) fn enrolled(
     let Answer::Filed(on) = answered(task_kind::ENROL, outcome, details, values)? else {
         return Err(Rejection::Figures(format!("{outcome} is not an outcome")));
     };
+    filed(case, today, on, details, "")
+}
+
+/// A filing done in time but recorded only after the roldatum, when the `enrolment_lapsed`
+/// task was open: the aanhangigheid never lapsed, so the case goes on to its hearing as if
+/// the filing had been recorded in time — the hearing's task opens now, its audit says it
+/// was recorded late.
+fn filed_late(
+    case: &CaseRecord,
+    today: NaiveDate,
+    on: NaiveDate,
+    details: &Value,
+) -> Result<Decision, Rejection> {
+    let mut d = filed(
+        case,
+        today,
+        on,
+        details,
+        "; recorded late, after the roldatum: the filing was in time, only its record was \
+         missing, so the aanhangigheid did not lapse",
+    )?;
+    let summons = d.track.summons.as_ref();
+    let hearing = summons.and_then(|s| s.hearing_date).unwrap_or(today);
+    let court = summons.map(|s| s.court.clone()).unwrap_or_default();
+    d.effects.push(hearing_task(hearing, &court));
+    d.audit.data["recorded_late"] = json!(true);
+    Ok(d)
+}
+
+/// The summons filed on `on` as recorded (`late`: what the audit adds when it was recorded
+/// after the roldatum).
+fn filed(
+    case: &CaseRecord,
+    today: NaiveDate,
+    on: NaiveDate,
+    details: &Value,
+    late: &str,
+) -> Result<Decision, Rejection> {
     not_after_today("filed_on", on, today)?;
     let mut track = case.track.clone();
     let s = current(case, &mut track, details)?;
@@ -404,7 +445,7 @@ pub(crate) fn enrolled(
         "summons_enrolled",
         format!(
             "dagvaarding filed with the registry on {on} (due by {enrol_by}) for the roldatum \
-             {hearing}; the griffierecht {} is owed from now on",
+             {hearing}; the griffierecht {} is owed from now on{late}",
             court_fee.format_nl()
         ),
         Vec::new(),
@@ -458,6 +499,7 @@ pub(crate) fn held(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Reje
                          a herstelexploot is served by {restore_by}"
                     ),
                     details: json!({
+                        "served_on": s.served_on.map(|d| d.to_string()),
                         "hearing_date": hearing.to_string(),
                         "enrol_by": s.enrol_by.map(|d| d.to_string()),
                         "restore_by": restore_by.to_string(),
@@ -478,20 +520,26 @@ pub(crate) fn held(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Reje
         case.track.clone(),
         "hearing_due",
         format!("roldatum {hearing}: the case handler records what happened"),
-        vec![Effect::OpenTask(NewTask {
-            kind: task_kind::HEARING.into(),
-            queue: CASE_HANDLER_QUEUE.into(),
-            title: format!("Record the hearing of {hearing}: default, contested or adjourned"),
-            details: json!({ "hearing_date": hearing.to_string(), "court": s.court }),
-            outcomes: HEARING_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
-        })],
+        vec![hearing_task(hearing, &s.court)],
     );
     d.audit.data = json!({ "hearing_date": hearing.to_string() });
     Ok(d)
 }
 
+/// The task to record what happened at the hearing of `hearing` before `court`.
+fn hearing_task(hearing: NaiveDate, court: &str) -> Effect {
+    Effect::OpenTask(NewTask {
+        kind: task_kind::HEARING.into(),
+        queue: CASE_HANDLER_QUEUE.into(),
+        title: format!("Record the hearing of {hearing}: default, contested or adjourned"),
+        details: json!({ "hearing_date": hearing.to_string(), "court": court }),
+        outcomes: HEARING_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
+    })
+}
+
 /// The `enrolment_lapsed` task answered: a herstelexploot for a new roldatum (to be filed
-/// before it in turn), or stop (on hold for a person).
+/// before it in turn), filed in time after all (the lapse was only a missing record: the
+/// hearing's task follows), or stop (on hold for a person).
 pub(crate) fn lapse_resolved(
     case: &CaseRecord,
     today: NaiveDate,
@@ -501,6 +549,9 @@ pub(crate) fn lapse_resolved(
     note: &str,
 ) -> Result<Decision, Rejection> {
     let answer = answered(task_kind::ENROLMENT_LAPSED, outcome, details, values)?;
+    if let Answer::Filed(on) = answer {
+        return filed_late(case, today, on, details);
+    }
     let mut track = case.track.clone();
     let s = current(case, &mut track, details)?;
     let old = s.hearing_date.unwrap_or_default();
@@ -840,6 +891,55 @@ mod tests {
             (task_kind::JUDGMENT_EXPECTED, d("2026-07-08"))
         );
         assert_eq!(contested.track.hearings.len(), 2);
+    }
+
+    /// Filed Mon 8 June, in time, but not recorded by the roldatum Wed 10 June: the lapse
+    /// task opens; on Thu 11 June the filing is recorded with its day. Its bounds: not
+    /// before the service (Tue 2 June), not after the last filing day (Tue 9 June). The
+    /// case goes on to the hearing of 10 June as if the filing had been recorded in time.
+    #[test]
+    fn a_filing_in_time_recorded_late_goes_on_to_the_hearing() {
+        let (c, _) = served();
+        let lapsed = held(&c, d("2026-06-10")).unwrap();
+        let task = task_of(&lapsed, task_kind::ENROLMENT_LAPSED);
+        assert!(task.outcomes.contains(&"filed".to_owned()));
+        assert_eq!(task.details["served_on"], "2026-06-02");
+        for (day, why) in [("2026-06-01", "before"), ("2026-06-10", "restored or stop")] {
+            let bad = read(
+                task_kind::ENROLMENT_LAPSED,
+                "filed",
+                &task.details,
+                &values(&[("filed_on", day), ("hearing_date", "2026-06-24")]),
+            )
+            .unwrap_err();
+            let mut fields: Vec<&str> = bad.iter().map(|v| v.field.as_str()).collect();
+            fields.sort_unstable();
+            assert_eq!(fields, ["values[\"filed_on\"]", "values[\"hearing_date\"]"]);
+            assert!(bad.iter().any(|v| v.description.contains(why)), "{bad:?}");
+        }
+        let filed = lapse_resolved(
+            &c,
+            d("2026-06-11"),
+            "filed",
+            &task.details,
+            &values(&[("filed_on", "2026-06-08")]),
+            "",
+        )
+        .unwrap();
+        assert_eq!(filed.audit.kind, "summons_enrolled");
+        assert_eq!(filed.audit.data["recorded_late"], true);
+        assert!(
+            filed.audit.reason.contains("recorded late"),
+            "{}",
+            filed.audit.reason
+        );
+        assert_eq!(filed.suspension, Suspension::None);
+        assert_eq!(
+            filed.track.summons.as_ref().unwrap().enrolled_on,
+            Some(d("2026-06-08"))
+        );
+        let hearing = task_of(&filed, task_kind::HEARING);
+        assert_eq!(hearing.details["hearing_date"], "2026-06-10");
     }
 
     /// Not filed by Tue 9 June: on the roldatum, Wed 10 June, the aanhangigheid lapses

@@ -78,7 +78,8 @@ pub(crate) fn resume(
 ) -> Decision {
     let mut track = case.track.clone();
     let held_for = track.hold.take().map(|h| h.reason).unwrap_or_default();
-    let effects = refire(&mut track);
+    let mut effects = refire(&mut track);
+    effects.extend(super::enforceability::on_resume(&track, &held_for, today));
     let mut base = case.clone();
     base.suspension = Suspension::None;
     if case.stage == Stage::Summons

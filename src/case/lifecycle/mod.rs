@@ -7,6 +7,7 @@ pub(super) mod activity;
 pub(super) mod dbr;
 pub(super) mod desk;
 pub(super) mod document;
+pub mod enforceability;
 pub mod execution;
 pub mod garnishee;
 pub mod hearing;
@@ -59,6 +60,10 @@ pub mod task_kind {
     /// A contested case waits for the judgment on the day the court named: `done` or
     /// `dismiss` (`RegisterJudgment` closes it).
     pub const JUDGMENT_EXPECTED: &str = "judgment_expected";
+    /// A judgment not provisionally enforceable: the registry's statement that no verzet
+    /// or appeal was lodged (art. 432 Rv): `received` or `appealed`
+    /// (`lifecycle::enforceability`).
+    pub const NO_APPEAL_STATEMENT: &str = "no_appeal_statement";
 }
 
 /// A decision that leaves the standing as it is (a closed case stays closed for the same
@@ -127,13 +132,22 @@ pub(super) fn close(
         // The client's final statement (eindafrekening) for the dossier.
         render("final_statement", today),
     ];
-    // An attachment under a garnishee is released (opheffing) when the case closes.
-    if track.execution.as_ref().is_some_and(|e| {
-        e.attachments
-            .iter()
-            .any(|a| a.result == "attached" && !a.garnishee.is_empty())
-    }) {
+    // An attachment is released (opheffing) when the case closes: under a garnishee, to
+    // the garnishee; of goods, to the debtor.
+    let laid = |of: fn(&track::AttachmentRecord) -> bool| {
+        track.execution.as_ref().is_some_and(|e| {
+            e.attachments
+                .iter()
+                .any(|a| a.result == "attached" && of(a))
+        })
+    };
+    if laid(|a| a.kind != "goods" && !a.garnishee.is_empty()) {
         effects.push(render("release", today));
+    }
+    // (An attachment of goods recorded before its inventory was has no proces-verbaal to
+    // release by.)
+    if laid(|a| a.kind == "goods" && !a.inventory.is_empty()) {
+        effects.push(render("goods_release", today));
     }
     Decision {
         stage: Stage::Closed,

@@ -120,23 +120,32 @@ pub async fn to_the_judgment(server: &TestServer, reference: &str) -> String {
 pub async fn register_judgment(server: &TestServer, id: &str, on: &str, kind: pb::judgment::Kind) {
     server
         .cases()
-        .register_judgment(pb::RegisterJudgmentRequest {
-            case_id: id.into(),
-            request_id: format!("vonnis-{on}"),
-            judgment: Some(pb::Judgment {
-                judgment_date: on.into(),
-                kind: kind.into(),
-                outcome: pb::judgment::Outcome::Awarded.into(),
-                awarded_principal: "1825.00".into(),
-                interest_from: "2026-04-01".into(),
-                awarded_collection_costs: "331.24".into(),
-                legal_costs: "657.57".into(),
-                court_case_number: "11223344 CV EXPL 26-1234".into(),
-                ..Default::default()
-            }),
-        })
+        .register_judgment(judgment_request(id, on, kind))
         .await
         .expect("RegisterJudgment");
+}
+
+/// The request [`register_judgment`] sends.
+pub fn judgment_request(
+    id: &str,
+    on: &str,
+    kind: pb::judgment::Kind,
+) -> pb::RegisterJudgmentRequest {
+    pb::RegisterJudgmentRequest {
+        case_id: id.into(),
+        request_id: format!("vonnis-{on}"),
+        judgment: Some(pb::Judgment {
+            judgment_date: on.into(),
+            kind: kind.into(),
+            outcome: pb::judgment::Outcome::Awarded.into(),
+            awarded_principal: "1825.00".into(),
+            interest_from: "2026-04-01".into(),
+            awarded_collection_costs: "331.24".into(),
+            legal_costs: "657.57".into(),
+            court_case_number: "11223344 CV EXPL 26-1234".into(),
+            ..Default::default()
+        }),
+    }
 }
 
 /// The claim of [`create_case`] entered on the server's day (4 May 2026 in the walks of
