@@ -97,7 +97,7 @@ pub fn decide(
                 lifecycle::summons::reviewed(case, policy, today, outcome, note)
             }
             (task_kind::SERVICE, Stage::Summons | Stage::Execution) => {
-                lifecycle::service::recorded(case, today, outcome, details, values)
+                lifecycle::service::recorded(case, policy, today, outcome, details, values)
             }
             (task_kind::SERVICE_FAILED, Stage::Summons | Stage::Execution) => {
                 lifecycle::service::failed_resolved(case, today, outcome, details, values, note)

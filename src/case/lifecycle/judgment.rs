@@ -239,6 +239,7 @@ mod tests {
         assert_eq!(task.details["act"], "judgment");
         let served = service::recorded(
             &c,
+            &TrackPolicy::default(),
             d("2026-06-23"),
             "in_person",
             &task.details,
@@ -261,6 +262,7 @@ mod tests {
         assert!(
             service::recorded(
                 &c,
+                &TrackPolicy::default(),
                 d("2026-06-24"),
                 "in_person",
                 &task.details,

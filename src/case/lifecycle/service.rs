@@ -43,6 +43,7 @@ use super::{stay, task_kind};
 use crate::case::decide::CASE_HANDLER_QUEUE;
 use crate::case::decision::{Decision, Due, Effect, NewTask, Rejection};
 use crate::case::event::{JobKind, Timer};
+use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::stage::{Stage, Suspension};
 use crate::case::track::HoldRecord;
@@ -429,6 +430,7 @@ pub(crate) fn due_for(case: &CaseRecord, writ: Writ, planned: NaiveDate) -> Deci
 /// not served opens a `service_failed` task.
 pub(crate) fn recorded(
     case: &CaseRecord,
+    policy: &TrackPolicy,
     today: NaiveDate,
     outcome: &str,
     details: &Value,
@@ -477,7 +479,7 @@ pub(crate) fn recorded(
             attempt.left_with = left_with;
             attempt.costs_cents = costs.to_cents().unwrap_or_default();
             let mut d = match writ {
-                Writ::Summons => super::summons::served_recorded(case, &mut attempt)?,
+                Writ::Summons => super::summons::served_recorded(case, policy, &mut attempt)?,
                 Writ::Judgment => super::judgment::served_recorded(case, &mut attempt)?,
             };
             d.track.services.push(attempt.clone());
@@ -679,6 +681,56 @@ pub(super) mod tests {
         c.track = decision.track.clone();
     }
 
+    /// A claim of € 2.000,00 due 30 September 2025 (with interest and collection costs
+    /// still in the fee class 1.500–2.500). Its summons drafted on Fri 19 December 2025
+    /// for service on Mon 22 December, hearing Tue 30 December 2025 (22 + 7 = Mon 29), its
+    /// court fee from the 2025 table (natural person: € 257). Served late, Wed 24 December: 24 + 7 = Wed 31
+    /// December, the hearing the next working day — Thu 1 January is New Year, Fri 2
+    /// January 2026 equated by decree — Mon 5 January 2026. The first roldatum now falls in
+    /// 2026, so the 2026 table applies: € 265. The same late service a year on (hearing
+    /// Mon 4 January 2027) finds no 2027 table: the draft's figure stands, said in the audit.
+    #[test]
+    fn a_roldatum_moved_into_the_next_year_takes_that_years_court_fee() {
+        let serve = |planned: &str, hearing: &str, fee: i64, on: &str| {
+            let mut c = summoned();
+            c.claim.invoices[0].due_date = d("2025-09-30");
+            c.claim.invoices[0].amount = Money::from_cents(200_000);
+            let s = c.track.summons.as_mut().unwrap();
+            s.planned_service_on = Some(d(planned));
+            s.hearing_date = Some(d(hearing));
+            s.court_fee_cents = fee;
+            let open = due(&c, d(planned));
+            let [Effect::OpenTask(task)] = open.effects.as_slice() else {
+                panic!("{:?}", open.effects);
+            };
+            recorded(
+                &c,
+                &TrackPolicy::default(),
+                d(on),
+                "in_person",
+                &task.details,
+                &values(&[("served_on", on)]),
+            )
+            .unwrap()
+        };
+        let served = serve("2025-12-22", "2025-12-30", 25_700, "2025-12-24");
+        let s = served.track.summons.clone().unwrap();
+        assert_eq!(s.hearing_date, Some(d("2026-01-05")));
+        assert_eq!(s.court_fee_cents, 26_500);
+        assert!(served.audit.data.get("court_fee_note").is_none());
+
+        let unknown = serve("2026-12-22", "2026-12-30", 26_500, "2026-12-24");
+        let s = unknown.track.summons.clone().unwrap();
+        assert_eq!(s.hearing_date, Some(d("2027-01-04")));
+        assert_eq!(s.court_fee_cents, 26_500);
+        assert!(
+            unknown.audit.data["court_fee_note"]
+                .as_str()
+                .unwrap()
+                .contains("2027")
+        );
+    }
+
     #[test]
     fn bad_values_are_named_one_by_one() {
         let details = json!({ "planned_on": "2026-05-26" });
@@ -757,6 +809,7 @@ pub(super) mod tests {
         assert_eq!(task.kind, task_kind::SERVICE);
         let failed = recorded(
             &c,
+            &TrackPolicy::default(),
             d("2026-05-26"),
             "not_served",
             &task.details,
@@ -812,6 +865,7 @@ pub(super) mod tests {
         assert_eq!(task.details["attempt"], 2);
         let served = recorded(
             &c,
+            &TrackPolicy::default(),
             d("2026-06-02"),
             "housemate",
             &task.details,
@@ -835,6 +889,7 @@ pub(super) mod tests {
         assert!(
             recorded(
                 &c,
+                &TrackPolicy::default(),
                 d("2026-06-01"),
                 "in_person",
                 &task.details,

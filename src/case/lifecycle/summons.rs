@@ -4,7 +4,7 @@
 //! `record_service`: [`served_recorded`], then filed and heard as `lifecycle::hearing`
 //! records); the hearing comes.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde_json::json;
 
 use super::service::ServiceAttempt;
@@ -29,6 +29,18 @@ fn cents(m: Money) -> i64 {
     m.to_cents().unwrap_or_default()
 }
 
+/// The kanton court fee for a claim of `value`: the table of the first roldatum's year
+/// (Wgbz; procedure.md §3), the client's party type (a client with a KvK number pays as a
+/// legal person, as the draft document says).
+fn court_fee(legal_person: bool, value: Money, hearing: NaiveDate) -> Option<Money> {
+    let payer = if legal_person {
+        FeePayer::LegalPerson
+    } else {
+        FeePayer::NaturalPerson
+    };
+    kanton_court_fee(hearing, ClaimValue::Amount(value), payer)
+}
+
 /// The draft for service on the next working day after `today`: court, hearing date,
 /// claim as of the hearing date, court fee of the hearing year for the client's party type
 /// (a client with a KvK number pays as a legal person, as the draft document says) and the
@@ -50,16 +62,8 @@ pub(crate) fn figures(
     let court = competent_court(at_service.total, consumer, planned)
         .ok_or("no kanton limit known for the service date")?;
     let court_fee = match court {
-        Court::Kantonrechter => kanton_court_fee(
-            hearing,
-            ClaimValue::Amount(at_service.total),
-            if track.client_is_legal_person {
-                FeePayer::LegalPerson
-            } else {
-                FeePayer::NaturalPerson
-            },
-        )
-        .ok_or_else(|| format!("no kanton court fee table for {}", hearing.format("%Y")))?,
+        Court::Kantonrechter => court_fee(track.client_is_legal_person, at_service.total, hearing)
+            .ok_or_else(|| format!("no kanton court fee table for {}", hearing.format("%Y")))?,
         Court::Rechtbank => {
             // Above the kanton limit the claimant appears by an advocaat (art. 111 lid 2
             // sub c and h Rv): the office drafts no summons of its own.
@@ -252,24 +256,43 @@ pub(crate) fn service_due(case: &CaseRecord, today: NaiveDate) -> Result<Decisio
 /// writ is to be filed with the registry before it (`lifecycle::hearing`).
 pub(crate) fn served_recorded(
     case: &CaseRecord,
+    policy: &TrackPolicy,
     attempt: &mut ServiceAttempt,
 ) -> Result<Decision, Rejection> {
     let on = attempt.on.unwrap_or_default();
     let mut track = case.track.clone();
+    let legal_person = track.client_is_legal_person;
     let s = to_serve(case, &mut track)?;
     let fee =
         super::bailiff_fee_owed(case, BailiffAct::Summons, on).ok_or(Rejection::NoTariff(on))?;
     let earliest = earliest_hearing_date(on);
-    let hearing = s
-        .hearing_date
-        .filter(|h| *h >= earliest)
-        .unwrap_or(earliest);
+    let drafted = s.hearing_date;
+    let hearing = drafted.filter(|h| *h >= earliest).unwrap_or(earliest);
+    // A roldatum moved into another year takes that year's court fee table (Wgbz: the table
+    // of the first roldatum's year), over the claim at the real service; without that
+    // year's table the draft's figure stands and the audit says so (the registry's nota
+    // decides), rather than the service going unrecorded.
+    let mut fee_note = None;
+    if drafted.is_some_and(|d| d.year() != hearing.year()) && s.court_fee_cents > 0 {
+        let value = owed(case, policy, on).map_err(Rejection::Figures)?.total;
+        match court_fee(legal_person, value, hearing) {
+            Some(new_fee) => s.court_fee_cents = cents(new_fee),
+            None => {
+                fee_note = Some(format!(
+                    "the roldatum moved into {}, whose court fee table is not in the law \
+                     tables: the draft's figure stands until the registry's nota",
+                    hearing.year()
+                ));
+            }
+        }
+    }
     s.served_on = Some(on);
     s.hearing_date = Some(hearing);
     s.bailiff_fee_cents = cents(fee);
     attempt.fee_cents = s.bailiff_fee_cents;
     let enrol = super::hearing::enrolment(s);
     let enrol_by = s.enrol_by.unwrap_or(hearing);
+    let court_fee_cents = s.court_fee_cents;
     let mut d = stay(
         case,
         track,
@@ -288,12 +311,18 @@ pub(crate) fn served_recorded(
             enrol,
         ],
     );
-    d.audit.amounts = vec![("bailiff_fee", fee)];
+    d.audit.amounts = vec![
+        ("bailiff_fee", fee),
+        ("court_fee", Money::from_cents(court_fee_cents)),
+    ];
     d.audit.data = json!({
         "served_on": on.to_string(),
         "hearing_date": hearing.to_string(),
         "enrol_by": enrol_by.to_string(),
     });
+    if let Some(note) = fee_note {
+        d.audit.data["court_fee_note"] = json!(note);
+    }
     Ok(d)
 }
 
