@@ -32,10 +32,11 @@ async fn register(server: &TestServer, id: &str, provisionally_enforceable: Opti
 /// 432 Rv run 19 – 26 June and end Fri 26 June (a working day), so the
 /// `no_appeal_statement` task is due Fri 26 June and a bank attachment may be laid from
 /// Sat 27 June. On Tue 23 June the bank attachment waits: no attachment task. Bad values
-/// are named (a day before the service, an unknown key). The registry's statement comes
-/// in on Wed 24 June: the insolvency register is asked, and the bank attachment's task
-/// opens; laying it on Fri 26 June is refused (before the ninth day), on Mon 29 June
-/// accepted.
+/// are named (a day before the service, an unknown key). A statement dated Wed 24 June,
+/// inside the eight days, is refused (it cannot speak of an appeal lodged by 26 June). The
+/// registry's statement of Mon 29 June: the insolvency register is asked, and the bank
+/// attachment's task opens from that day; laying it on Fri 26 June is refused (before
+/// it), on Mon 29 June accepted.
 async fn a_judgment_not_provisionally_enforceable_waits_for_the_registry(db: TestDb) {
     let server = TestServer::start_at(&db, at("2026-05-04T08:00:00Z")).await;
     fixtures::put_client(&server, "acme").await;
@@ -78,11 +79,21 @@ async fn a_judgment_not_provisionally_enforceable_waits_for_the_registry(db: Tes
     );
 
     advance_to(&server, "2026-06-24T08:00:00Z").await;
-    complete_with(
+    let early = complete_with(
         &server,
         &statement,
         "received",
         &[("received_on", "2026-06-24")],
+    )
+    .await
+    .expect_err("inside the eight days");
+    assert_eq!(bad_fields(&early), ["values[\"received_on\"]"]);
+    advance_to(&server, "2026-06-29T08:00:00Z").await;
+    complete_with(
+        &server,
+        &statement,
+        "received",
+        &[("received_on", "2026-06-29")],
     )
     .await
     .expect("received");
@@ -90,7 +101,7 @@ async fn a_judgment_not_provisionally_enforceable_waits_for_the_registry(db: Tes
     let details: serde_json::Value = serde_json::from_str(&bank.details_json).expect("details");
     assert_eq!(
         (details["attachment"].as_str(), details["from"].as_str()),
-        (Some("bank"), Some("2026-06-27"))
+        (Some("bank"), Some("2026-06-29"))
     );
     let garnishee = |laid_on: &'static str| {
         [
@@ -101,7 +112,6 @@ async fn a_judgment_not_provisionally_enforceable_waits_for_the_registry(db: Tes
             ("garnishee_city", "Amsterdam"),
         ]
     };
-    advance_to(&server, "2026-06-29T08:00:00Z").await;
     let early = complete_with(&server, &bank, "attached", &garnishee("2026-06-26"))
         .await
         .expect_err("before the ninth day");

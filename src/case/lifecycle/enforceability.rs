@@ -120,10 +120,17 @@ pub fn read(
     let served = details["served_on"]
         .as_str()
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    // The statement speaks of the registers after the eight days (art. 432 Rv): one
+    // received before they ended cannot cover a verzet or appeal lodged on their last day.
     let on = values::day(
         values,
         "received_on",
-        served.map(|s| (s, "the judgment was served")),
+        served.map(|s| {
+            (
+                third_party_wait_ends(s) + Days::new(1),
+                "the eight days after the judgment's service ended (art. 432 Rv)",
+            )
+        }),
         &mut bad,
     );
     if bad.is_empty() { Ok(on) } else { Err(bad) }
@@ -271,14 +278,23 @@ mod tests {
         let fields: Vec<&str> = bad.iter().map(|v| v.field.as_str()).collect();
         assert_eq!(fields, ["values[\"by\"]", "values[\"received_on\"]"]);
         assert!(read("granted", &task.0.details, &values(&[])).is_err());
-        // Received Wed 24 June: the register first, then the bank attachment, its first day
-        // Sat 27 June, the ninth day after the service.
-        let received = answered(
-            &c,
-            d("2026-06-24"),
+        // A statement dated Wed 24 June, inside the eight days (they end Fri 26 June), cannot
+        // speak of an appeal lodged on their last day: refused, named.
+        let early = read(
             "received",
             &task.0.details,
             &values(&[("received_on", "2026-06-24")]),
+        )
+        .unwrap_err();
+        assert_eq!(early[0].field, "values[\"received_on\"]");
+        // Received Mon 29 June: the register first, then the bank attachment, from that day
+        // (the ninth day after the service, Sat 27 June, has passed).
+        let received = answered(
+            &c,
+            d("2026-06-29"),
+            "received",
+            &task.0.details,
+            &values(&[("received_on", "2026-06-29")]),
             "",
         )
         .unwrap();
@@ -291,13 +307,17 @@ mod tests {
             }]
         ));
         let j = received.track.judgment.clone().unwrap();
-        assert_eq!(j.no_appeal_statement_on, Some(d("2026-06-24")));
+        assert_eq!(j.no_appeal_statement_on, Some(d("2026-06-29")));
         assert!(j.waiting_attachment.is_none());
         c.track = received.track;
         assert!(!barred(&c.track, "bank"));
         assert_eq!(
             first_day(&c.track, "bank", d("2026-06-24")),
             d("2026-06-27")
+        );
+        assert_eq!(
+            first_day(&c.track, "bank", d("2026-06-29")),
+            d("2026-06-29")
         );
         assert_eq!(
             first_day(&c.track, "goods", d("2026-06-24")),

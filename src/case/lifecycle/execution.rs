@@ -26,7 +26,7 @@ use crate::case::stage::CloseReason;
 use crate::case::track::{AttachmentRecord, ExecutionRecord, PendingAct};
 use crate::law::money::Money;
 use crate::law::procedure::{
-    BailiffAct, attachment_notice_due, garnishee_statement_due, order_to_pay_ends,
+    BailiffAct, attachment_notice_due, garnishee_statement_due, order_to_pay_ends, writ_day_refusal,
 };
 
 /// The attachments in the order the office tries them.
@@ -148,7 +148,15 @@ pub fn read_attachment(
         "laid_on",
         from.map(|f| (f, "the attachment could be made")),
         &mut bad,
-    );
+    )
+    // An attachment is an exploot too: not on a Sunday or holiday (art. 64 lid 2, 438b Rv).
+    .filter(|&day| match writ_day_refusal(day) {
+        Some(why) => {
+            bad.push(FieldViolation::new("values[\"laid_on\"]", why));
+            false
+        }
+        None => true,
+    });
     if kind == "goods" {
         facts.inventory = text("inventory", &mut bad);
         facts.valuation = money("valuation", true, &mut bad).unwrap_or_default();
@@ -573,6 +581,32 @@ mod tests {
         let mut c = case(DebtorKind::Consumer);
         c.stage = Stage::Execution;
         c
+    }
+
+    /// A goods attachment from Mon 11 May 2026: laid on Ascension Day (Thu 14 May), the
+    /// equated Friday after it or Sunday 17 May is refused (art. 64 lid 2 with 438b Rv);
+    /// on Saturday 16 May it stands.
+    #[test]
+    fn no_attachment_on_a_sunday_or_holiday() {
+        let details =
+            serde_json::json!({ "attachment": "goods", "attempt": 1, "from": "2026-05-11" });
+        let laid = |day: &str| {
+            let values = [
+                ("laid_on", day),
+                ("inventory", "tv"),
+                ("valuation", "100.00"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+            read_attachment("attached", &details, &values)
+        };
+        for day in ["2026-05-14", "2026-05-15", "2026-05-17"] {
+            let bad = laid(day).unwrap_err();
+            assert_eq!(bad[0].field, "values[\"laid_on\"]", "{day}");
+            assert!(bad[0].description.contains("art. 64 lid 2 Rv"), "{day}");
+        }
+        assert_eq!(laid("2026-05-16").unwrap().laid_on, Some(d("2026-05-16")));
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! | --- | --- |
 //! | `received` | `received_on`; a bank: `held` (euros held under the attachment); an employer: `monthly` (euros a month it will pay over); `ahead`, `remarks` optional |
 //! | `nothing` | `received_on`; `ahead`, `remarks` optional — the garnishee holds and owes nothing: the next attachment follows, as an attachment answered `nothing` does |
-//! | `not_received` | none: the office stops waiting (it may summon the garnishee, art. 477 Rv) |
+//! | `not_received` | none: the office stops waiting (it may summon the garnishee, art. 477a Rv) |
 
 use std::collections::BTreeMap;
 
@@ -138,7 +138,7 @@ pub fn read_statement(
 
 /// The four weeks of a garnishee's statement ran out: for each attachment whose statement
 /// is not in, the lateness in the audit; a task for those laid before the statement had a
-/// task of its own (art. 476a Rv; the creditor may then summon the garnishee, art. 477 Rv).
+/// task of its own (art. 476a Rv; the creditor may then summon the garnishee, art. 477a Rv).
 pub(crate) fn statement_due(case: &CaseRecord, today: NaiveDate) -> Decision {
     let late: Vec<(usize, &AttachmentRecord)> = case
         .track
