@@ -1,8 +1,10 @@
 //! The notice of an attachment to the debtor (*overbetekening*): the bailiff serves the
-//! attachment writ on the debtor within eight days after it was laid (art. 475i Rv; the
-//! article and term are UNVERIFIED best knowledge in procedure.md), on pain of nullity of
-//! the attachment. For wages and benefits it tells the debtor the protected income and how
-//! it was computed (art. 475g Rv).
+//! attachment writ on the debtor within eight days after it was laid (art. 475i Rv). Missing
+//! the eight days does not void the attachment: the court may lift it at the debtor's
+//! request (art. 475i Rv, per beslagrecht.nl and the 2015 text; procedure.md marked the
+//! term UNVERIFIED), so a late notice is still served, and says the term has passed. For
+//! wages and benefits it tells the debtor the protected income and how it was computed
+//! (art. 475g Rv).
 //!
 //! Its contents: the elements of every writ (art. 45 lid 3 Rv: date, requesting party,
 //! bailiff, addressee — here the debtor — and to whom the copy was left), the attachment
@@ -61,8 +63,8 @@ pub struct AttachmentNotice {
 }
 
 impl AttachmentNotice {
-    /// The notice of `attachment` in `case`, served on `served_on`; refused after the
-    /// eighth day, when the attachment has lapsed and must be laid again.
+    /// The notice of `attachment` in `case`, served on `served_on` (not before the day it
+    /// was laid; after the eighth day it says so).
     pub fn build(
         office: &Office,
         client: &Client,
@@ -73,10 +75,10 @@ impl AttachmentNotice {
         left_with: Option<String>,
     ) -> Result<AttachmentNotice, BuildError> {
         let due_on = attachment_notice_due(attachment.laid_on);
-        if served_on < attachment.laid_on || served_on > due_on {
+        if served_on < attachment.laid_on {
             return Err(BuildError::Invalid(format!(
-                "the notice of an attachment laid on {} must be served from that day up to \
-                 and including {due_on} (art. 475i Rv), not on {served_on}",
+                "the notice of an attachment laid on {} cannot be served before it, on \
+                 {served_on}",
                 attachment.laid_on
             )));
         }
@@ -156,11 +158,19 @@ impl AttachmentNotice {
             "Kosten van deze betekening",
             self.fee + self.fee_vat,
         );
-        doc.body(&format!(
-            "Deze betekening geschiedt binnen acht dagen na de beslaglegging, uiterlijk op {} \
-             (art. 475i Rv).",
-            nl(self.due_on)
-        ));
+        doc.body(&if self.served_on <= self.due_on {
+            format!(
+                "Deze betekening geschiedt binnen acht dagen na de beslaglegging, uiterlijk \
+                 op {} (art. 475i Rv).",
+                nl(self.due_on)
+            )
+        } else {
+            format!(
+                "De termijn van acht dagen na de beslaglegging eindigde op {} (art. 475i Rv); \
+                 u kunt de voorzieningenrechter vragen het beslag op te heffen.",
+                nl(self.due_on)
+            )
+        });
         super::writ_signature(&mut doc, &self.parties.office, None);
         doc.finish()
     }

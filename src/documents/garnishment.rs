@@ -6,8 +6,8 @@
 //! requesting party with its chosen domicile at the bailiff's office, the bailiff and his
 //! office, the addressee — here the garnishee — and to whom the copy was left) and what art.
 //! 475 lid 1 Rv adds: the title it rests on, the amount for which it is laid, and the order
-//! to the garnishee to hold what it owes; the garnishee's statement within four weeks (art.
-//! 476a Rv) and, for wages or benefits, the protected income the garnishee must leave the
+//! to the garnishee to hold what it owes; the garnishee's statement, owed once four weeks
+//! have passed (art. 476a lid 1 Rv: "zodra vier weken zijn verstreken") and, for wages or benefits, the protected income the garnishee must leave the
 //! debtor (art. 475da Rv), which the bailiff tells the debtor (art. 475g Rv).
 //!
 //! Figures from [`crate::law`]: the bailiff's fee of the year it is laid (Btag art. 2i
@@ -253,10 +253,10 @@ impl Garnishment {
         }
         doc.heading("Verklaring van de derde", 11.0);
         doc.body(&format!(
-            "U bent verplicht binnen vier weken na heden, dat is uiterlijk op {}, aan mij een \
-             verklaring af te leggen van wat u aan de schuldenaar verschuldigd bent of onder u \
-             heeft, met de beslagen die al onder u liggen (art. 476a Rv). Wie niet of niet \
-             tijdig verklaart, kan worden veroordeeld tot betaling van het bedrag waarvoor \
+            "Zodra vier weken na heden zijn verstreken, dat is op {}, bent u verplicht aan \
+             mij een verklaring af te leggen van wat u aan de schuldenaar verschuldigd bent of \
+             onder u heeft, met de beslagen die al onder u liggen (art. 476a Rv). Wie niet of \
+             niet tijdig verklaart, kan worden veroordeeld tot betaling van het bedrag waarvoor \
              beslag is gelegd (art. 477a Rv).",
             nl_weekday(self.statement_due)
         ));

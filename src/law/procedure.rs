@@ -514,18 +514,19 @@ pub fn third_party_wait_ends(served_on: NaiveDate) -> NaiveDate {
     crate::law::calendar::statutory_term_end(served_on, crate::law::calendar::TermLength::Days(8))
 }
 
-/// The last day the garnishee (*derde-beslagene*) has for its statement
-/// (*derdenverklaring*): four weeks after the attachment was laid (art. 476a lid 1 Rv),
-/// extended by the Atw (art. 1) when it ends on a weekend day or holiday. A statement not
-/// in by the end of this day is late: the track opens a task.
+/// The day the garnishee's (*derde-beslagene*) statement (*derdenverklaring*) is owed: once
+/// four weeks have passed since the attachment was laid (art. 476a lid 1 Rv, "zodra vier
+/// weken zijn verstreken" — the duty begins then; it is not a last day), extended by the
+/// Atw (art. 1) when it falls on a weekend day or holiday. A statement not in by the end of
+/// this day is followed up: the track notes it (a task for older attachments).
 pub fn garnishee_statement_due(laid_on: NaiveDate) -> NaiveDate {
     extend_term(laid_on + Days::new(28))
 }
 
 /// The last day the attachment must be served on the debtor (*overbetekening*): within
-/// eight days after it was laid (art. 475i Rv; procedure.md marks the article and term
-/// UNVERIFIED best knowledge), extended by the Atw (art. 1). Missing it voids the
-/// attachment, so the track plans the notice well before.
+/// eight days after it was laid (art. 475i Rv), extended by the Atw (art. 1). Missing it
+/// lets the court lift the attachment at the debtor's request (it is not void), so the
+/// track serves the notice the day the attachment is laid.
 pub fn attachment_notice_due(laid_on: NaiveDate) -> NaiveDate {
     extend_term(laid_on + Days::new(8))
 }

@@ -83,7 +83,7 @@ fn attachment_writs_carry_the_elements_of_art_45_rv() {
             "€ 54,74",
             "Totaal waarvoor beslag is gelegd € 2.912,08",
             "onder zich te houden",
-            "uiterlijk op maandag 17 augustus 2026",
+            "Zodra vier weken na heden zijn verstreken, dat is op maandag 17 augustus 2026",
             "art. 476a Rv",
         ],
     );
@@ -118,7 +118,8 @@ fn attachment_writs_carry_the_elements_of_art_45_rv() {
             "uiterlijk op 28 juli 2026 (art. 475i Rv)",
         ],
     );
-    // After the eighth day the attachment has lapsed: no notice.
+    // After the eighth day the attachment still stands (the court may lift it at the
+    // debtor's request, art. 475i Rv): the notice is served and says the term has passed.
     let late = AttachmentNotice::build(
         &office,
         &client,
@@ -128,8 +129,26 @@ fn attachment_writs_carry_the_elements_of_art_45_rv() {
         String::new(),
         None,
     )
-    .expect_err("too late");
-    assert!(late.to_string().contains("2026-07-28"), "{late}");
+    .expect("late, but served");
+    let text = text_of(DocumentData::AttachmentNotice(late));
+    assert_contains_all(
+        &text,
+        &[
+            "De termijn van acht dagen na de beslaglegging eindigde op 28 juli 2026",
+            "voorzieningenrechter vragen het beslag op te heffen",
+        ],
+    );
+    let before = AttachmentNotice::build(
+        &office,
+        &client,
+        &case,
+        &attachment,
+        d("2026-07-19"),
+        String::new(),
+        None,
+    )
+    .expect_err("before the attachment");
+    assert!(before.to_string().contains("2026-07-20"), "{before}");
 
     let release = Release::build(
         &office,
@@ -989,7 +1008,7 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
             &format!("BETEKEND AAN: {employer}"),
             "Kosten van dit exploot (Btag art. 2j) € 184,91",
             "ten minste € 1.400,00",
-            "uiterlijk op dinsdag 21 juli 2026",
+            "Zodra vier weken na heden zijn verstreken, dat is op dinsdag 21 juli 2026",
         ],
     );
     let notice = &texts["attachment_notice"];

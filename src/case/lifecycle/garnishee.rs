@@ -1,6 +1,7 @@
 //! The garnishee's statement (derdenverklaring, art. 476a Rv): what the bank or employer
-//! under whom an attachment was laid declares within four weeks — what it holds or will
-//! pay over for the debtor, and the attachments ahead of ours — or that it holds nothing.
+//! under whom an attachment was laid declares once four weeks have passed (lid 1: the duty
+//! begins then) — what it holds or will pay over for the debtor, and the attachments ahead
+//! of ours — or that it holds nothing.
 //!
 //! Why a task and not a `RecordGarnisheeStatement` RPC: the statement answers an
 //! attachment the track itself laid, on a day the law fixes, so the track opens a
