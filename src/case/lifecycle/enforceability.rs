@@ -168,11 +168,7 @@ pub(crate) fn answered(
         d.suspension = Suspension::OnHold;
         return Ok(d);
     };
-    if on > today {
-        return Err(Rejection::Figures(format!(
-            "values[\"received_on\"]: {on} is after today, {today}"
-        )));
-    }
+    values::not_after_today("received_on", on, today)?;
     judgment.no_appeal_statement_on = Some(on);
     let waiting = judgment.waiting_attachment.take();
     let reason = format!(

@@ -441,11 +441,7 @@ pub(crate) fn attachment_done(
         AttachmentFacts::default()
     };
     let laid_on = facts.laid_on.unwrap_or(today);
-    if laid_on > today {
-        return Err(Rejection::Figures(format!(
-            "values[\"laid_on\"]: {laid_on} is after today, {today}"
-        )));
-    }
+    values::not_after_today("laid_on", laid_on, today)?;
     let fee =
         super::bailiff_fee_owed(case, act(&kind), laid_on).ok_or(Rejection::NoTariff(laid_on))?;
     let under_garnishee = outcome == "attached" && !facts.garnishee.is_empty();

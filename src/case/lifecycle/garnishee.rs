@@ -218,12 +218,8 @@ pub(crate) fn statement_answered(
         // The late task of an attachment laid before statements had values.
         None
     };
-    if let Some(day) = statement.as_ref().and_then(|s| s.received_on)
-        && day > today
-    {
-        return Err(Rejection::Figures(format!(
-            "values[\"received_on\"]: {day} is after today, {today}"
-        )));
+    if let Some(day) = statement.as_ref().and_then(|s| s.received_on) {
+        values::not_after_today("received_on", day, today)?;
     }
     let Some(attachment) = track
         .execution

@@ -127,37 +127,6 @@ fn day_of(details: &Value, key: &str) -> Option<NaiveDate> {
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
-/// The date `values[key]`, required, within `from ..= to` (each named in its words when
-/// given); `None` with the violation pushed otherwise.
-fn date_in(
-    values: &BTreeMap<String, String>,
-    key: &str,
-    from: Option<(NaiveDate, &str)>,
-    to: Option<(NaiveDate, &str)>,
-    bad: &mut Vec<FieldViolation>,
-) -> Option<NaiveDate> {
-    let Some(raw) = values.get(key) else {
-        bad.push(FieldViolation::new(field(key), "required: YYYY-MM-DD"));
-        return None;
-    };
-    let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
-        bad.push(FieldViolation::new(field(key), "a date YYYY-MM-DD"));
-        return None;
-    };
-    let outside = match (from, to) {
-        (Some((first, words)), _) if day < first => Some(format!("{day} is before {words}")),
-        (_, Some((last, words))) if day > last => Some(format!("{day} is after {words}")),
-        _ => None,
-    };
-    match outside {
-        Some(why) => {
-            bad.push(FieldViolation::new(field(key), why));
-            None
-        }
-        None => Some(day),
-    }
-}
-
 /// Reads `values` for `outcome` of a `task` (`enrol`, `enrolment_lapsed` or `hearing`)
 /// opened with `details`: every bad value named, unknown keys included.
 pub fn read(
@@ -217,7 +186,7 @@ pub fn read(
                  {late}"
             );
             let last = day_of(details, "enrol_by").map(|d| (d, words.as_str()));
-            date_in(values, "filed_on", served, last, &mut bad).map(Answer::Filed)
+            super::values::day_within(values, "filed_on", served, last, &mut bad).map(Answer::Filed)
         }
         "restored" => {
             let restore_by = day_of(details, "restore_by").map(|d| {
@@ -227,7 +196,7 @@ pub fn read(
                      lapsed; summon again",
                 )
             });
-            let served = date_in(
+            let served = super::values::day_within(
                 values,
                 "served_on",
                 hearing.map(|d| (d, "the roldatum the writ was not filed for")),
@@ -247,7 +216,7 @@ pub fn read(
                     "a week after the herstelexploot (art. 114/119 Rv)",
                 )
             });
-            let next = date_in(values, "hearing_date", earliest, None, &mut bad);
+            let next = super::values::day_within(values, "hearing_date", earliest, None, &mut bad);
             let next = court_day(next, "hearing_date", &mut bad);
             served
                 .zip(next)
@@ -268,7 +237,7 @@ pub fn read(
                     format!("at most {MAX_TEXT} characters"),
                 ));
             }
-            let expected = date_in(
+            let expected = super::values::day_within(
                 values,
                 "judgment_expected_on",
                 after(hearing).map(|d| (d, "the day after the hearing")),
@@ -281,7 +250,7 @@ pub fn read(
             })
         }
         _ => {
-            let new = date_in(
+            let new = super::values::day_within(
                 values,
                 "new_date",
                 after(hearing).map(|d| (d, "the day after the hearing")),
@@ -368,15 +337,6 @@ fn answered(
     read(task, outcome, details, values).map_err(|v| super::values::refused(&v))
 }
 
-fn not_after_today(key: &str, day: NaiveDate, today: NaiveDate) -> Result<(), Rejection> {
-    if day > today {
-        return Err(Rejection::Figures(format!(
-            "values[{key:?}]: {day} is after today, {today}"
-        )));
-    }
-    Ok(())
-}
-
 /// The `enrol` task answered: the summons was filed on the day recorded.
 pub(crate) fn enrolled(
     case: &CaseRecord,
@@ -426,7 +386,7 @@ fn filed(
     details: &Value,
     late: &str,
 ) -> Result<Decision, Rejection> {
-    not_after_today("filed_on", on, today)?;
+    super::values::not_after_today("filed_on", on, today)?;
     let mut track = case.track.clone();
     let s = current(case, &mut track, details)?;
     if s.enrolled_on.is_some() {
@@ -576,7 +536,7 @@ pub(crate) fn lapse_resolved(
         d.suspension = Suspension::OnHold;
         return Ok(d);
     };
-    not_after_today("served_on", served_on, today)?;
+    super::values::not_after_today("served_on", served_on, today)?;
     s.hearing_date = Some(hearing);
     let enrol = enrolment(s);
     let enrol_by = s.enrol_by.unwrap_or(hearing);

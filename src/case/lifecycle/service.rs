@@ -199,21 +199,12 @@ pub fn read(
         value.to_owned()
     };
     let date = |key: &str, bad: &mut Vec<FieldViolation>| -> Option<NaiveDate> {
-        let Some(raw) = values.get(key) else {
-            bad.push(FieldViolation::new(field(key), "required: YYYY-MM-DD"));
-            return None;
-        };
-        let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
-            bad.push(FieldViolation::new(field(key), "a date YYYY-MM-DD"));
-            return None;
-        };
-        if let Some(planned) = planned.filter(|p| day < *p) {
-            bad.push(FieldViolation::new(
-                field(key),
-                format!("{day} is before the planned service on {planned}"),
-            ));
-            return None;
-        }
+        let day = super::values::day(
+            values,
+            key,
+            planned.map(|p| (p, "the planned service")),
+            bad,
+        )?;
         if let Some(why) = writ_day_refusal(day) {
             bad.push(FieldViolation::new(field(key), why));
             return None;
@@ -470,11 +461,7 @@ pub(crate) fn recorded(
             costs,
             ..
         } => {
-            if on > today {
-                return Err(Rejection::Figures(format!(
-                    "values[\"served_on\"]: {on} is after today, {today}"
-                )));
-            }
+            super::values::not_after_today("served_on", on, today)?;
             attempt.on = Some(on);
             attempt.left_with = left_with;
             attempt.costs_cents = costs.to_cents().unwrap_or_default();
@@ -499,11 +486,7 @@ pub(crate) fn recorded(
             remarks,
             costs,
         } => {
-            if on > today {
-                return Err(Rejection::Figures(format!(
-                    "values[\"attempted_on\"]: {on} is after today, {today}"
-                )));
-            }
+            super::values::not_after_today("attempted_on", on, today)?;
             attempt.on = Some(on);
             attempt.found = found.clone();
             attempt.remarks = remarks;

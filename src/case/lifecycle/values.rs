@@ -68,29 +68,46 @@ pub(super) fn day(
     not_before: Option<(NaiveDate, &str)>,
     bad: &mut Vec<FieldViolation>,
 ) -> Option<NaiveDate> {
-    match values
+    day_within(values, key, not_before, None, bad)
+}
+
+/// A required day at `key` within `from ..= to`, each bound named in its words.
+pub(super) fn day_within(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    from: Option<(NaiveDate, &str)>,
+    to: Option<(NaiveDate, &str)>,
+    bad: &mut Vec<FieldViolation>,
+) -> Option<NaiveDate> {
+    let outside = match values
         .get(key)
         .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
     {
-        None => {
-            bad.push(FieldViolation::new(field(key), "required: YYYY-MM-DD"));
-            None
-        }
-        Some(Err(_)) => {
-            bad.push(FieldViolation::new(field(key), "a date YYYY-MM-DD"));
-            None
-        }
-        Some(Ok(d)) => match not_before {
-            Some((first, what)) if d < first => {
-                bad.push(FieldViolation::new(
-                    field(key),
-                    format!("{d} is before {what} ({first})"),
-                ));
-                None
-            }
-            _ => Some(d),
+        None => "required: YYYY-MM-DD".to_owned(),
+        Some(Err(_)) => "a date YYYY-MM-DD".to_owned(),
+        Some(Ok(d)) => match (from, to) {
+            (Some((first, what)), _) if d < first => format!("{d} is before {what} ({first})"),
+            (_, Some((last, what))) if d > last => format!("{d} is after {what} ({last})"),
+            _ => return Some(d),
         },
+    };
+    bad.push(FieldViolation::new(field(key), outside));
+    None
+}
+
+/// A recorded day may not lie after the day it is recorded on: met only by a stale or
+/// replayed event (the readers check against the task, not the clock).
+pub(super) fn not_after_today(
+    key: &str,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Rejection> {
+    if day > today {
+        return Err(Rejection::Figures(format!(
+            "values[{key:?}]: {day} is after today, {today}"
+        )));
     }
+    Ok(())
 }
 
 /// The violations of a reader as the track's refusal (the service read them first, so this
