@@ -291,7 +291,7 @@ pub struct AttachmentRecord {
     pub fee_cents: i64,
     /// Under whom (bank, employer): name, street, postcode, city.
     pub garnishee: Vec<String>,
-    /// The garnishee's statement is due by (art. 476a Rv: four weeks).
+    /// The day the garnishee's statement becomes owed: four weeks passed (art. 476a lid 1 Rv).
     pub statement_due_on: Option<NaiveDate>,
     /// The notice to the debtor is due by (art. 475i Rv: eight days).
     pub notice_due_on: Option<NaiveDate>,

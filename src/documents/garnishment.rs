@@ -11,7 +11,7 @@
 //! debtor (art. 475da Rv), which the bailiff tells the debtor (art. 475g Rv).
 //!
 //! Figures from [`crate::law`]: the bailiff's fee of the year it is laid (Btag art. 2i
-//! bank, 2j periodic payments) and the statement's last day (`garnishee_statement_due`).
+//! bank, 2j periodic payments) and the day the statement becomes owed (`garnishee_statement_due`).
 //! The amount claimed and the protected income are computed by `law` before the data is
 //! built (`quote`, `protected_income`) and only printed here.
 
@@ -134,7 +134,7 @@ pub struct Garnishment {
     /// The protected income per month (wages).
     #[serde(with = "optional_amount")]
     pub protected_income: Option<Money>,
-    /// The last day of the garnishee's statement.
+    /// The day the garnishee's statement becomes owed (four weeks passed, art. 476a Rv).
     pub statement_due: NaiveDate,
     /// To whom the copy was left.
     pub left_with: Option<String>,
