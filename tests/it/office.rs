@@ -9,6 +9,7 @@ use exploot::proto as pb;
 use tokio_stream::StreamExt;
 use tonic::Code;
 
+use crate::harness::walk::open_tasks;
 use crate::harness::{TestDb, TestServer, bad_fields, fixtures, on_both_backends};
 
 /// After the letter's timer: the 14-dagenbrief of a claim entered Monday 4 May 2026 at
@@ -85,20 +86,6 @@ async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
         ));
     }
     out
-}
-
-async fn open_tasks(server: &TestServer, case_id: &str) -> Vec<pb::Task> {
-    server
-        .tasks()
-        .list_tasks(pb::ListTasksRequest {
-            case_id: case_id.into(),
-            state: pb::TaskState::Open.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("ListTasks")
-        .into_inner()
-        .tasks
 }
 
 /// What the example office of the sample documents prints; no served document may.

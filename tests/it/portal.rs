@@ -143,17 +143,8 @@ impl Setup {
 
     /// The case's open task of `kind`.
     async fn open_task(&self, case_id: &str, kind: &str) -> Option<pb::Task> {
-        self.server
-            .tasks()
-            .list_tasks(pb::ListTasksRequest {
-                case_id: case_id.into(),
-                state: pb::TaskState::Open.into(),
-                ..Default::default()
-            })
+        crate::harness::walk::open_tasks(&self.server, case_id)
             .await
-            .expect("ListTasks")
-            .into_inner()
-            .tasks
             .into_iter()
             .find(|t| t.kind == kind)
     }

@@ -11,6 +11,7 @@ use exploot::registry::{BreakerPolicy, CirConfig, KvkConfig, Registers, RetryPol
 use crate::harness::fake_registers::{CIR_PASSWORD, CIR_USER, FakeRegister, Fault, KVK_TEST_KEY};
 use crate::harness::fixtures::{business_claim, consumer_claim, put_client};
 use crate::harness::server::default_start;
+use crate::harness::walk::open_tasks;
 use crate::harness::{TestDb, TestServer, on_both_backends};
 
 /// The real clients against the fakes, with short timeouts, backoffs and breaker.
@@ -62,20 +63,6 @@ async fn case(server: &TestServer, id: &str) -> pb::Case {
         .await
         .unwrap()
         .into_inner()
-}
-
-async fn open_tasks(server: &TestServer, id: &str) -> Vec<pb::Task> {
-    server
-        .tasks()
-        .list_tasks(pb::ListTasksRequest {
-            case_id: id.into(),
-            state: pb::TaskState::Open.into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tasks
 }
 
 async fn registers_down_become_a_review_and_a_retry_finishes_the_check(db: TestDb) {

@@ -212,24 +212,13 @@ pub(crate) async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, 
     out
 }
 
+/// The kinds of the case's audit events so far.
 async fn event_kinds(server: &TestServer, db: &TestDb, id: &str) -> Vec<String> {
-    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
-    let version = crate::engine::count(&db.url, &sql).await;
-    let mut stream = server
-        .cases()
-        .watch_case(pb::WatchCaseRequest {
-            case_id: id.into(),
-            from_sequence: 0,
-        })
+    crate::harness::walk::events(server, db, id)
         .await
-        .expect("WatchCase")
-        .into_inner();
-    let mut kinds = Vec::new();
-    while kinds.len() < usize::try_from(version).unwrap() {
-        let event = stream.next().await.expect("an event").expect("ok");
-        kinds.push(event.kind);
-    }
-    kinds
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect()
 }
 
 fn statement(case: &pb::Case) -> &pb::FinalStatement {
