@@ -1,5 +1,5 @@
 //! Search benchmark (issue 17): N generated cases written through the import's write path
-//! (`store::import::insert_all`, which stores every case's search keys as `CreateCase`
+//! (`store::import::NewRows`, which stores every case's search keys as `CreateCase`
 //! does), then searches by each key, timed one by one as the desk's RPC runs them
 //! (`store::search::search`, page of 50, the cases assembled), p50/p99/max per key.
 //!
@@ -23,7 +23,7 @@ use exploot::case::{
 };
 use exploot::clock::{Clock, SystemClock};
 use exploot::law::money::Money;
-use exploot::store::import::{ImportedCase, ImportedEvent, insert_all};
+use exploot::store::import::{ImportedCase, ImportedEvent, NewRows};
 use exploot::store::search::search;
 use exploot::store::{Store, StoreError, transaction};
 
@@ -265,7 +265,7 @@ async fn main() -> Result<(), String> {
         store
             .run(move |conn| {
                 transaction(conn, |conn| {
-                    insert_all(conn, &batch, &[], "bench", SystemClock.now())
+                    NewRows::build(&batch, &[], "bench", SystemClock.now())?.insert(conn)
                 })
             })
             .await

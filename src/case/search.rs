@@ -145,6 +145,8 @@ pub mod kind {
     pub const NAME: &str = "name";
     /// `1234AB:12`: postcode without space, house number digits.
     pub const ADDRESS: &str = "address";
+    /// `1234AB`: the postcode alone, for a search without a house number.
+    pub const POSTCODE: &str = "postcode";
     /// `YYYY-MM-DD`.
     pub const BIRTH: &str = "birth";
     /// Upper case, no spaces.
@@ -251,6 +253,7 @@ pub fn case_keys(
     };
     push(kind::NAME, words.join(" "));
     if !debtor.address.postcode.is_empty() {
+        push(kind::POSTCODE, postcode(&debtor.address.postcode));
         push(
             kind::ADDRESS,
             address(
@@ -288,8 +291,6 @@ pub struct SearchQuery {
     pub name: Option<NameQuery>,
     /// Exact keys, (kind, normalised value).
     pub keys: Vec<(&'static str, String)>,
-    /// A postcode without a house number: every address key under it.
-    pub postcode_only: Option<String>,
     /// Only this client's cases.
     pub client_id: Option<String>,
     /// Only cases in this stage.
@@ -303,7 +304,7 @@ pub struct SearchQuery {
 impl SearchQuery {
     /// Whether the query has a key to search by.
     pub fn has_key(&self) -> bool {
-        self.name.is_some() || !self.keys.is_empty() || self.postcode_only.is_some()
+        self.name.is_some() || !self.keys.is_empty()
     }
 }
 

@@ -265,94 +265,116 @@ pub(super) struct EventRow {
     pub(super) policy_version: i64,
 }
 
-/// Inserts new cases with their debtors, invoices, audit events and first jobs in a
-/// handful of multi-row statements. The caller holds the transaction; a reference already
-/// taken breaks the unique key and fails the whole call, so the caller can roll back and
-/// look again.
-pub fn insert_all(
-    conn: &mut DbConnection,
-    new: &[ImportedCase],
-    jobs: &[JobRow],
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let mut cases_in: Vec<CaseInsert> = Vec::with_capacity(new.len());
-    let mut parties_in: Vec<PartyInsert> = Vec::with_capacity(new.len());
-    let mut invoices_in: Vec<InvoiceInsert> = Vec::with_capacity(new.len() * 2);
-    let mut event_rows = Vec::with_capacity(new.len() * 2);
-    for imported in new {
-        let (mut case, party, invoices) =
-            super::cases::rows(&imported.case, imported.content_hash.clone(), now)?;
-        case.stage = imported.stage.as_str().to_owned();
-        case.suspension = imported.suspension.as_str().to_owned();
-        case.close_reason = imported.close_reason.map(|r| r.as_str().to_owned());
-        case.close_note = imported.close_note.clone();
-        case.version = imported.version;
-        cases_in.push(case.into());
-        parties_in.push(party.into());
-        invoices_in.extend(invoices.into_iter().map(InvoiceInsert::from));
-        for (sequence, event) in (1..).zip(&imported.events) {
-            event_rows.push(EventRow {
-                case_id: imported.case.id.clone(),
-                sequence,
-                kind: event.kind.clone(),
-                at: db_instant(now),
-                actor: actor.to_owned(),
-                stage: event.stage.as_str().to_owned(),
-                suspension: event.suspension.as_str().to_owned(),
-                reason: event.reason.clone(),
-                payload: event.payload.clone(),
-                policy_version: imported.case.policy_version,
-            });
-        }
-    }
-    let jobs_in: Vec<JobInsert> = jobs.iter().cloned().map(Into::into).collect();
-    match conn {
-        // PostgreSQL: binary COPY, one per table: no statement to parse or plan, no bind
-        // parameters, the rows streamed in PostgreSQL's own format.
-        DbConnection::Pg(c) => {
-            macro_rules! copy {
-                ($table:expr, $rows:expr) => {
-                    diesel::copy_from($table)
-                        .from_insertable(&$rows)
-                        .execute(c)?
-                };
+/// New cases with their debtors, invoices, audit events, first jobs and search keys, as
+/// the rows to write. Built before the write transaction ([`NewRows::build`], no database)
+/// so that on SQLite, where one writer at a time holds the lock, the next batch is
+/// decided and turned into rows while this one is written.
+pub struct NewRows {
+    cases: Vec<CaseInsert>,
+    parties: Vec<PartyInsert>,
+    invoices: Vec<InvoiceInsert>,
+    events: Vec<EventRow>,
+    jobs: Vec<JobInsert>,
+    search: Vec<super::search::SearchRow>,
+}
+
+impl NewRows {
+    /// The rows of `new` and their first `jobs`, written by `actor` at `now`.
+    pub fn build(
+        new: &[ImportedCase],
+        jobs: &[JobRow],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, StoreError> {
+        let mut rows = Self {
+            cases: Vec::with_capacity(new.len()),
+            parties: Vec::with_capacity(new.len()),
+            invoices: Vec::with_capacity(new.len() * 2),
+            events: Vec::with_capacity(new.len() * 2),
+            jobs: jobs.iter().cloned().map(Into::into).collect(),
+            search: Vec::with_capacity(new.len()),
+        };
+        for imported in new {
+            let (mut case, party, invoices) =
+                super::cases::rows(&imported.case, imported.content_hash.clone(), now)?;
+            case.stage = imported.stage.as_str().to_owned();
+            case.suspension = imported.suspension.as_str().to_owned();
+            case.close_reason = imported.close_reason.map(|r| r.as_str().to_owned());
+            case.close_note = imported.close_note.clone();
+            case.version = imported.version;
+            rows.cases.push(case.into());
+            rows.parties.push(party.into());
+            rows.invoices
+                .extend(invoices.into_iter().map(InvoiceInsert::from));
+            for (sequence, event) in (1..).zip(&imported.events) {
+                rows.events.push(EventRow {
+                    case_id: imported.case.id.clone(),
+                    sequence,
+                    kind: event.kind.clone(),
+                    at: db_instant(now),
+                    actor: actor.to_owned(),
+                    stage: event.stage.as_str().to_owned(),
+                    suspension: event.suspension.as_str().to_owned(),
+                    reason: event.reason.clone(),
+                    payload: event.payload.clone(),
+                    policy_version: imported.case.policy_version,
+                });
             }
-            copy!(cases::table, cases_in);
-            copy!(parties::table, parties_in);
-            copy!(invoices::table, invoices_in);
-            copy!(case_events::table, event_rows);
-            copy!(jobs::table, jobs_in);
+            rows.search
+                .push(super::search::SearchRow::of(&super::cases::search_keys(
+                    &imported.case,
+                )));
         }
-        // SQLite: multi-row inserts of a fixed number of rows, so that each table's
-        // statement is prepared once per connection and reused (diesel caches a
-        // statement only when its shape is fixed: an array, not a slice); the rest of a
-        // batch one cached single-row statement each.
-        DbConnection::Sqlite(c) => {
-            macro_rules! insert_prepared {
-                ($table:expr, $rows:expr) => {{
-                    let mut chunks = $rows.chunks_exact(ROWS_PER_STATEMENT);
-                    for chunk in &mut chunks {
-                        let chunk: &[_; ROWS_PER_STATEMENT] = chunk
-                            .try_into()
-                            .map_err(|_| StoreError::Corrupt("chunk".into()))?;
-                        diesel::insert_into($table).values(chunk).execute(c)?;
-                    }
-                    for row in chunks.remainder() {
-                        diesel::insert_into($table).values(row).execute(c)?;
-                    }
-                }};
-            }
-            insert_prepared!(cases::table, cases_in);
-            insert_prepared!(parties::table, parties_in);
-            insert_prepared!(invoices::table, invoices_in);
-            insert_prepared!(case_events::table, event_rows);
-            insert_prepared!(jobs::table, jobs_in);
-        }
+        Ok(rows)
     }
-    let keys: Vec<_> = new
-        .iter()
-        .map(|imported| super::cases::search_keys(&imported.case))
-        .collect();
-    super::search::insert(conn, &keys)
+
+    /// Writes the rows in a handful of multi-row statements. The caller holds the
+    /// transaction; a reference already taken breaks the unique key and fails the whole
+    /// call, so the caller can roll back and look again.
+    pub fn insert(self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        match &mut *conn {
+            // PostgreSQL: binary COPY, one per table: no statement to parse or plan, no
+            // bind parameters, the rows streamed in PostgreSQL's own format.
+            DbConnection::Pg(c) => {
+                macro_rules! copy {
+                    ($table:expr, $rows:expr) => {
+                        diesel::copy_from($table)
+                            .from_insertable(&$rows)
+                            .execute(c)?
+                    };
+                }
+                copy!(cases::table, self.cases);
+                copy!(parties::table, self.parties);
+                copy!(invoices::table, self.invoices);
+                copy!(case_events::table, self.events);
+                copy!(jobs::table, self.jobs);
+            }
+            // SQLite: multi-row inserts of a fixed number of rows, so that each table's
+            // statement is prepared once per connection and reused (diesel caches a
+            // statement only when its shape is fixed: an array, not a slice); the rest of
+            // a batch one cached single-row statement each.
+            DbConnection::Sqlite(c) => {
+                macro_rules! insert_prepared {
+                    ($table:expr, $rows:expr) => {{
+                        let mut chunks = $rows.chunks_exact(ROWS_PER_STATEMENT);
+                        for chunk in &mut chunks {
+                            let chunk: &[_; ROWS_PER_STATEMENT] = chunk
+                                .try_into()
+                                .map_err(|_| StoreError::Corrupt("chunk".into()))?;
+                            diesel::insert_into($table).values(chunk).execute(c)?;
+                        }
+                        for row in chunks.remainder() {
+                            diesel::insert_into($table).values(row).execute(c)?;
+                        }
+                    }};
+                }
+                insert_prepared!(cases::table, self.cases);
+                insert_prepared!(parties::table, self.parties);
+                insert_prepared!(invoices::table, self.invoices);
+                insert_prepared!(case_events::table, self.events);
+                insert_prepared!(jobs::table, self.jobs);
+            }
+        }
+        super::search::insert_rows(conn, self.search)
+    }
 }

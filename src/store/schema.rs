@@ -322,20 +322,13 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(cases, client_charges);
 
 diesel::table! {
-    /// The debtor's name key of each case (`store::search`), full-text indexed.
+    /// The debtor's name key and the exact keys' tokens of each case (`store::search`),
+    /// full-text indexed.
     case_search (id) {
         id -> BigInt,
         case_id -> Text,
         name_key -> Text,
+        keys -> Text,
     }
 }
-
-diesel::table! {
-    /// The exact search keys of each case (`store::search`).
-    case_keys (kind, value, case_id) {
-        kind -> Text,
-        value -> Text,
-        case_id -> Text,
-    }
-}
-diesel::allow_tables_to_appear_in_same_query!(cases, case_search, case_keys);
+diesel::allow_tables_to_appear_in_same_query!(cases, case_search);

@@ -1,15 +1,19 @@
 //! The desk's search: each case's keys as `case::search` normalises them, written with the
 //! case and rewritten when its debtor changes, and the one query that searches them on
-//! either backend (SQLite FTS5, PostgreSQL full text over the same name key; the exact keys
-//! in one B-tree).
+//! either backend. One `case_search` row per case holds the debtor's name key and the
+//! exact keys as tokens ([`token`]); SQLite indexes both columns with FTS5, PostgreSQL
+//! the name with full text and the tokens with a GIN index of their array. Both are
+//! inverted indexes that take a transaction's entries in sorted bulk, where a B-tree row
+//! per key cost an import half its time (issue 19).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Text, Timestamp};
 
 use super::rows::CaseRow;
-use super::schema::{case_keys, case_search, cases, parties};
+use super::schema::{case_search, cases};
 use super::{DbConnection, StoreError, db_instant, utc};
 use crate::case::search::{self, SearchQuery, kind};
 use crate::case::{CaseRecord, Debtor};
@@ -60,57 +64,118 @@ impl CaseKeys {
                 .map(|j| j.court_case_number.as_str()),
         )
     }
+
+    /// The `keys` column: the tokens of the exact keys, space-separated.
+    fn tokens(&self) -> String {
+        let tokens: Vec<String> = self.keys.iter().map(|(k, v)| token(k, v)).collect();
+        tokens.join(" ")
+    }
+
+    /// The value of the key of `kind`, if the case has one.
+    fn value(&self, kind: &str) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
-/// Bind parameters per insert statement (under both backends' limits).
-const MAX_PARAMS: usize = 30_000;
-
-/// Writes the keys of new cases (no keys stored for them yet), in multi-row inserts.
-pub fn insert(conn: &mut DbConnection, all: &[CaseKeys]) -> Result<(), StoreError> {
-    let names: Vec<_> = all
-        .iter()
-        .map(|k| {
-            (
-                case_search::case_id.eq(k.case_id.as_str()),
-                case_search::name_key.eq(k.name_key.as_str()),
-            )
-        })
-        .collect();
-    let keys: Vec<_> = all
-        .iter()
-        .flat_map(|k| {
-            k.keys.iter().map(|(kind, value)| {
-                (
-                    case_keys::kind.eq(*kind),
-                    case_keys::value.eq(value.as_str()),
-                    case_keys::case_id.eq(k.case_id.as_str()),
-                )
-            })
-        })
-        .collect();
-    for chunk in names.chunks(MAX_PARAMS / 2) {
-        let insert = diesel::insert_into(case_search::table).values(chunk);
-        match &mut *conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Pg(c) => insert.execute(c)?,
-        };
+/// One letter per kind of key: the first character of its tokens.
+fn kind_letter(kind: &str) -> char {
+    match kind {
+        kind::NAME => 'n',
+        kind::ADDRESS => 'a',
+        kind::POSTCODE => 'p',
+        kind::BIRTH => 'b',
+        kind::IBAN => 'i',
+        kind::EMAIL => 'e',
+        kind::PHONE => 't',
+        kind::KVK => 'k',
+        kind::CLIENT_REFERENCE => 'c',
+        kind::PAYMENT_REFERENCE => 'r',
+        kind::COURT_CASE => 'g',
+        _ => 'x',
     }
-    for chunk in keys.chunks(MAX_PARAMS / 3) {
-        let insert = diesel::insert_into(case_keys::table).values(chunk);
-        match &mut *conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Pg(c) => insert.execute(c)?,
-        };
+}
+
+/// A key as one token: its kind's letter, then the value with every byte but a lower-case
+/// letter before `z` or a digit written as `z` and two hex digits ("1234AB:12" →
+/// `a1234abz3a12`). Any value (an e-mail address, a name key with spaces) is then one
+/// word of letters and digits to FTS5's tokenizer and to `string_to_array`, and the kind
+/// can never be mistaken. Upper case is written as lower case: every kind's values are
+/// already of one case (`case::search` normalises them), and FTS5 folds case anyway.
+pub fn token(kind: &str, value: &str) -> String {
+    let mut token = String::with_capacity(1 + value.len() + value.len() / 2);
+    token.push(kind_letter(kind));
+    for byte in value.bytes().map(|b| b.to_ascii_lowercase()) {
+        if matches!(byte, b'a'..=b'y' | b'0'..=b'9') {
+            token.push(char::from(byte));
+        } else {
+            let _infallible = write!(token, "z{byte:02x}");
+        }
+    }
+    token
+}
+
+/// Rows per multi-row insert on SQLite (3 parameters each).
+const ROWS_PER_INSERT: usize = 1_000;
+
+/// A `case_search` row as written (owned, and no column defaulted: what diesel can COPY).
+#[derive(Insertable)]
+#[diesel(table_name = case_search, treat_none_as_default_value = false)]
+pub struct SearchRow {
+    case_id: String,
+    name_key: String,
+    keys: String,
+}
+
+impl SearchRow {
+    /// The row of a case's keys.
+    pub fn of(keys: &CaseKeys) -> Self {
+        Self {
+            case_id: keys.case_id.clone(),
+            name_key: keys.name_key.clone(),
+            keys: keys.tokens(),
+        }
+    }
+}
+
+/// Writes the keys of new cases (no row stored for them yet).
+pub fn insert(conn: &mut DbConnection, all: &[CaseKeys]) -> Result<(), StoreError> {
+    insert_rows(conn, all.iter().map(SearchRow::of).collect())
+}
+
+/// Writes built rows of new cases' keys.
+pub fn insert_rows(conn: &mut DbConnection, rows: Vec<SearchRow>) -> Result<(), StoreError> {
+    match conn {
+        DbConnection::Pg(c) => {
+            diesel::copy_from(case_search::table)
+                .from_insertable(&rows)
+                .execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                diesel::insert_into(case_search::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
 
 /// Replaces a case's keys (its debtor or references changed).
 pub fn replace(conn: &mut DbConnection, keys: &CaseKeys) -> Result<(), StoreError> {
-    diesel::delete(case_keys::table.filter(case_keys::case_id.eq(&keys.case_id))).execute(conn)?;
-    diesel::delete(case_search::table.filter(case_search::case_id.eq(&keys.case_id)))
+    let updated = diesel::update(case_search::table.filter(case_search::case_id.eq(&keys.case_id)))
+        .set((
+            case_search::name_key.eq(&keys.name_key),
+            case_search::keys.eq(keys.tokens()),
+        ))
         .execute(conn)?;
-    insert(conn, std::slice::from_ref(keys))
+    if updated == 0 {
+        insert(conn, std::slice::from_ref(keys))?;
+    }
+    Ok(())
 }
 
 /// Keeps the court case number key in step with the judgment the track recorded.
@@ -120,27 +185,27 @@ pub fn set_court_case(
     number: &str,
 ) -> Result<(), StoreError> {
     let value = search::compact(number);
-    let current: Vec<String> = case_keys::table
-        .filter(case_keys::case_id.eq(case_id))
-        .filter(case_keys::kind.eq(kind::COURT_CASE))
-        .select(case_keys::value)
-        .load(conn)?;
-    if current == [value.clone()] || (current.is_empty() && value.is_empty()) {
-        return Ok(());
-    }
-    diesel::delete(
-        case_keys::table
-            .filter(case_keys::case_id.eq(case_id))
-            .filter(case_keys::kind.eq(kind::COURT_CASE)),
-    )
-    .execute(conn)?;
+    let Some(current) = case_search::table
+        .filter(case_search::case_id.eq(case_id))
+        .select(case_search::keys)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(()); // not indexed yet: the backfill writes every key
+    };
+    let letter = kind_letter(kind::COURT_CASE);
+    let mut tokens: Vec<String> = current
+        .split(' ')
+        .filter(|t| !t.is_empty() && !t.starts_with(letter))
+        .map(str::to_owned)
+        .collect();
     if !value.is_empty() {
-        diesel::insert_into(case_keys::table)
-            .values((
-                case_keys::kind.eq(kind::COURT_CASE),
-                case_keys::value.eq(value),
-                case_keys::case_id.eq(case_id),
-            ))
+        tokens.push(token(kind::COURT_CASE, &value));
+    }
+    let keys = tokens.join(" ");
+    if keys != current {
+        diesel::update(case_search::table.filter(case_search::case_id.eq(case_id)))
+            .set(case_search::keys.eq(keys))
             .execute(conn)?;
     }
     Ok(())
@@ -157,7 +222,7 @@ pub fn backfill(conn: &mut DbConnection) -> Result<usize, StoreError> {
                 case_search::table.filter(case_search::case_id.eq(cases::id)),
             )))
             .filter(diesel::dsl::exists(
-                parties::table.filter(parties::case_id.eq(cases::id)),
+                super::schema::parties::table.filter(super::schema::parties::case_id.eq(cases::id)),
             ))
             .limit(1000)
             .load(conn)?;
@@ -182,6 +247,8 @@ pub fn backfill(conn: &mut DbConnection) -> Result<usize, StoreError> {
 /// One bind parameter of the search's SQL.
 enum Bind {
     Text(String),
+    /// PostgreSQL only.
+    Texts(Vec<String>),
     Int(i64),
     At(chrono::NaiveDateTime),
 }
@@ -222,100 +289,53 @@ pub fn search(
     after: Option<&RankedCursor>,
     page_size: i64,
 ) -> Result<(Vec<CaseRecord>, Option<RankedCursor>), StoreError> {
-    let pg = matches!(conn, DbConnection::Pg(_));
+    if !query.has_key() {
+        return Err(StoreError::Corrupt("a search without a key".into()));
+    }
     let mut sql = Sql {
         text: String::new(),
         binds: Vec::new(),
     };
-    let mut from;
     let mut wheres: Vec<String> = Vec::new();
-    let rank;
-    if let Some(name) = &query.name {
-        let exact = sql.param(Bind::Text(name.key.clone()));
-        let within = sql.param(Bind::Text(format!("% {} %", name.key)));
-        rank = format!(
-            "CAST(CASE WHEN s.name_key = {exact} THEN 2 \
-             WHEN (' ' || s.name_key || ' ') LIKE {within} THEN 1 ELSE 0 END AS BIGINT)"
-        );
-        if pg {
-            let terms: Vec<String> = name
-                .words
-                .iter()
-                .map(|w| format!("{w}:*"))
-                .chain(name.particles.iter().cloned())
-                .collect();
-            let p = sql.param(Bind::Text(terms.join(" & ")));
-            from = "case_search s JOIN cases c ON c.id = s.case_id".to_owned();
-            wheres.push(format!(
-                "to_tsvector('simple', s.name_key) @@ to_tsquery('simple', {p})"
-            ));
-        } else {
-            let terms: Vec<String> = name
-                .words
-                .iter()
-                .map(|w| format!("\"{w}\"*"))
-                .chain(name.particles.iter().map(|w| format!("\"{w}\"")))
-                .collect();
-            let p = sql.param(Bind::Text(terms.join(" AND ")));
-            from = "case_search_fts f JOIN case_search s ON s.id = f.rowid \
-                    JOIN cases c ON c.id = s.case_id"
-                .to_owned();
-            wheres.push(format!("case_search_fts MATCH {p}"));
+    let rank = match &query.name {
+        Some(name) => {
+            let exact = sql.param(Bind::Text(name.key.clone()));
+            let within = sql.param(Bind::Text(format!("% {} %", name.key)));
+            format!(
+                "CAST(CASE WHEN s.name_key = {exact} THEN 2 \
+                 WHEN (' ' || s.name_key || ' ') LIKE {within} THEN 1 ELSE 0 END AS BIGINT)"
+            )
         }
-    } else {
-        rank = "CAST(0 AS BIGINT)".to_owned();
-        from = String::new();
-    }
-    let mut key_tables = 0;
-    let mut key_clause = |sql: &mut Sql,
-                          from: &mut String,
-                          wheres: &mut Vec<String>,
-                          kind: &str,
-                          range: (String, Option<String>)| {
-        key_tables += 1;
-        let k = format!("k{key_tables}");
-        let kind = sql.param(Bind::Text(kind.to_owned()));
-        let value = match range {
-            (exact, None) => format!("{k}.value = {}", sql.param(Bind::Text(exact))),
-            (low, Some(high)) => format!(
-                "{k}.value >= {} AND {k}.value < {}",
-                sql.param(Bind::Text(low)),
-                sql.param(Bind::Text(high))
-            ),
-        };
-        if from.is_empty() {
-            *from = format!(
-                "case_keys {k} JOIN cases c ON c.id = {k}.case_id \
-                 LEFT JOIN case_search s ON s.case_id = c.id"
-            );
-            wheres.push(format!("{k}.kind = {kind} AND {value}"));
-        } else {
-            wheres.push(format!(
-                "c.id IN (SELECT {k}.case_id FROM case_keys {k} WHERE {k}.kind = {kind} AND {value})"
-            ));
+        None => "CAST(0 AS BIGINT)".to_owned(),
+    };
+    let tokens: Vec<String> = query.keys.iter().map(|(k, v)| token(k, v)).collect();
+    let from = match conn {
+        DbConnection::Pg(_) => {
+            if let Some(name) = &query.name {
+                let terms: Vec<String> = name
+                    .words
+                    .iter()
+                    .map(|w| format!("{w}:*"))
+                    .chain(name.particles.iter().cloned())
+                    .collect();
+                let p = sql.param(Bind::Text(terms.join(" & ")));
+                wheres.push(format!(
+                    "to_tsvector('simple', s.name_key) @@ to_tsquery('simple', {p})"
+                ));
+            }
+            if !tokens.is_empty() {
+                let p = sql.param(Bind::Texts(tokens));
+                wheres.push(format!("string_to_array(s.keys, ' ') @> {p}"));
+            }
+            "case_search s JOIN cases c ON c.id = s.case_id"
+        }
+        DbConnection::Sqlite(_) => {
+            let p = sql.param(Bind::Text(fts_match(query.name.as_ref(), &tokens)));
+            wheres.push(format!("case_search_fts MATCH {p}"));
+            "case_search_fts f JOIN case_search s ON s.id = f.rowid \
+             JOIN cases c ON c.id = s.case_id"
         }
     };
-    for (kind, value) in &query.keys {
-        key_clause(
-            &mut sql,
-            &mut from,
-            &mut wheres,
-            kind,
-            (value.clone(), None),
-        );
-    }
-    if let Some(postcode) = &query.postcode_only {
-        key_clause(
-            &mut sql,
-            &mut from,
-            &mut wheres,
-            kind::ADDRESS,
-            (format!("{postcode}:"), Some(format!("{postcode};"))),
-        );
-    }
-    if from.is_empty() {
-        return Err(StoreError::Corrupt("a search without a key".into()));
-    }
     if let Some(client) = &query.client_id {
         let p = sql.param(Bind::Text(client.clone()));
         wheres.push(format!("c.client_id = {p}"));
@@ -382,25 +402,73 @@ pub(super) fn in_order(
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+/// An FTS5 query for the `case_search_fts` table: the name's words as prefixes and its
+/// tussenvoegsels whole in the `name_key` column, each token whole in `keys`; all of them.
+fn fts_match(name: Option<&search::NameQuery>, tokens: &[String]) -> String {
+    let mut terms: Vec<String> = Vec::new();
+    if let Some(name) = name {
+        terms.extend(name.words.iter().map(|w| format!("name_key : \"{w}\"*")));
+        terms.extend(name.particles.iter().map(|w| format!("name_key : \"{w}\"")));
+    }
+    terms.extend(tokens.iter().map(|t| format!("keys : \"{t}\"")));
+    terms.join(" AND ")
+}
+
 /// Runs a built query on either backend.
 fn run(conn: &mut DbConnection, sql: Sql) -> Result<Vec<Hit>, StoreError> {
-    macro_rules! bound {
-        ($backend:ty, $c:expr) => {{
-            let mut q = diesel::sql_query(sql.text).into_boxed::<$backend>();
+    Ok(match conn {
+        DbConnection::Sqlite(c) => {
+            let mut q = diesel::sql_query(sql.text).into_boxed::<diesel::sqlite::Sqlite>();
             for bind in sql.binds {
                 q = match bind {
                     Bind::Text(v) => q.bind::<Text, _>(v),
                     Bind::Int(v) => q.bind::<BigInt, _>(v),
                     Bind::At(v) => q.bind::<Timestamp, _>(v),
+                    Bind::Texts(_) => {
+                        return Err(StoreError::Corrupt("an array bound on SQLite".into()));
+                    }
                 };
             }
-            q.load::<Hit>($c)?
-        }};
-    }
-    Ok(match conn {
-        DbConnection::Sqlite(c) => bound!(diesel::sqlite::Sqlite, c),
-        DbConnection::Pg(c) => bound!(diesel::pg::Pg, c),
+            q.load::<Hit>(c)?
+        }
+        DbConnection::Pg(c) => {
+            let mut q = diesel::sql_query(sql.text).into_boxed::<diesel::pg::Pg>();
+            for bind in sql.binds {
+                q = match bind {
+                    Bind::Text(v) => q.bind::<Text, _>(v),
+                    Bind::Int(v) => q.bind::<BigInt, _>(v),
+                    Bind::At(v) => q.bind::<Timestamp, _>(v),
+                    Bind::Texts(v) => q.bind::<Array<Text>, _>(v),
+                };
+            }
+            q.load::<Hit>(c)?
+        }
     })
+}
+
+/// A case id found by its keys.
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = Text)]
+    case_id: String,
+}
+
+/// The cases whose keys hold every one of `tokens`.
+fn cases_with(conn: &mut DbConnection, tokens: &[String]) -> Result<Vec<String>, StoreError> {
+    let found: Vec<Found> = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT s.case_id FROM case_search_fts f JOIN case_search s ON s.id = f.rowid \
+             WHERE case_search_fts MATCH $1",
+        )
+        .bind::<Text, _>(fts_match(None, tokens))
+        .load(c)?,
+        DbConnection::Pg(c) => diesel::sql_query(
+            "SELECT case_id FROM case_search WHERE string_to_array(keys, ' ') @> $1",
+        )
+        .bind::<Array<Text>, _>(tokens)
+        .load(c)?,
+    };
+    Ok(found.into_iter().map(|f| f.case_id).collect())
 }
 
 /// The cases of the debtor of `case`: the same KvK number, or the same name and date of
@@ -412,43 +480,20 @@ pub fn debtor_cases(
     client_id: Option<&str>,
     limit: i64,
 ) -> Result<Vec<CaseRecord>, StoreError> {
-    let value_of = |kind: &str| {
-        keys.keys
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, v)| v.clone())
-    };
     let mut matches: Vec<String> = vec![keys.case_id.clone()];
-    if let Some(kvk) = value_of(kind::KVK) {
-        matches.extend(
-            case_keys::table
-                .filter(case_keys::kind.eq(kind::KVK))
-                .filter(case_keys::value.eq(kvk))
-                .select(case_keys::case_id)
-                .load::<String>(conn)?,
-        );
+    if let Some(kvk) = keys.value(kind::KVK) {
+        matches.extend(cases_with(conn, &[token(kind::KVK, kvk)])?);
     }
-    let ids_with = |conn: &mut DbConnection, kind: &str, value: &str| {
-        case_keys::table
-            .filter(case_keys::kind.eq(kind.to_owned()))
-            .filter(case_keys::value.eq(value.to_owned()))
-            .select(case_keys::case_id)
-            .load::<String>(conn)
-    };
-    if let Some(name) = value_of(kind::NAME) {
+    if let Some(name) = keys.value(kind::NAME) {
         for kind in [kind::BIRTH, kind::ADDRESS] {
-            let Some(value) = value_of(kind) else {
+            let Some(value) = keys.value(kind) else {
                 continue;
             };
             if value.ends_with(':') {
                 continue; // an address without a house number: too vague
             }
-            let same_key = ids_with(conn, kind, &value)?;
-            if same_key.len() > 1 {
-                let same_name: HashSet<String> =
-                    ids_with(conn, kind::NAME, &name)?.into_iter().collect();
-                matches.extend(same_key.into_iter().filter(|id| same_name.contains(id)));
-            }
+            let both = [token(kind::NAME, name), token(kind, value)];
+            matches.extend(cases_with(conn, &both)?);
         }
     }
     matches.sort_unstable();
@@ -463,4 +508,30 @@ pub fn debtor_cases(
     }
     let rows: Vec<CaseRow> = query.load(conn)?;
     super::cases::assemble(conn, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_the_kind_letter_and_the_value_with_all_but_letters_and_digits_escaped() {
+        assert_eq!(token(kind::ADDRESS, "1234AB:12"), "a1234abz3a12");
+        assert_eq!(token(kind::POSTCODE, "1234AB"), "p1234ab");
+        assert_eq!(
+            token(kind::EMAIL, "j.de-vries@xyz.nl"),
+            "ejz2edez2dvriesz40xyz7az2enl"
+        );
+        assert_eq!(token(kind::NAME, "jan vries de"), "njanz20vriesz20de");
+        // A literal z is escaped too, so an escape can never be read into a value.
+        assert_eq!(token(kind::CLIENT_REFERENCE, "z3a"), "cz7a3a");
+        assert_ne!(
+            token(kind::CLIENT_REFERENCE, "z3a"),
+            token(kind::CLIENT_REFERENCE, ":")
+        );
+        // The same value under two kinds is two tokens.
+        assert_ne!(token(kind::KVK, "12345678"), token(kind::PHONE, "12345678"));
+        // Bytes beyond ASCII each escaped.
+        assert_eq!(token(kind::EMAIL, "é"), "ezc3za9");
+    }
 }

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::cases::new_case;
-use super::pipeline::{Creation, create_in};
+use super::pipeline::{Creation, prepare, write};
 use super::{Actor, App, Principal};
 use crate::case::{Claim, ClientId, FieldViolation, VersionedPolicy};
 use crate::error::AppError;
@@ -201,15 +201,7 @@ impl App {
             let (rows, actor) = (Arc::clone(&rows), Arc::clone(&actor));
             let result = self
                 .store
-                .run(move |conn| {
-                    let fingerprints: Vec<Option<String>> = rows
-                        .iter()
-                        .map(|r| r.claim.as_ref().ok().map(Claim::fingerprint))
-                        .collect();
-                    transaction(conn, |conn| {
-                        store_batch(conn, &rows, &fingerprints, &actor, received_at)
-                    })
-                })
+                .run(move |conn| store_batch(conn, &rows, &actor, received_at))
                 .await;
             match result {
                 Err(AppError::Conflict) if attempt < ATTEMPTS => attempt += 1,
@@ -306,14 +298,22 @@ fn take(who: &Principal, input: ImportInput, batch: &mut Vec<ImportRow>) -> Take
     }
 }
 
-/// Decides every row of a batch and inserts the new cases, inside the caller's transaction.
+/// Decides every row of a batch and stores the new cases. Everything but the writes
+/// happens before the write transaction: the clients' policies and the references
+/// already stored are read, each claim fingerprinted, decided and turned into rows, so
+/// that on SQLite (one writer at a time) the next batch does this while one is written.
+/// A reference another writer stores in between breaks the unique key inside the
+/// transaction (`Conflict`), and the caller tries the batch again, reading afresh.
 fn store_batch(
     conn: &mut DbConnection,
     rows: &[ImportRow],
-    fingerprints: &[Option<String>],
     actor: &Actor,
     received_at: DateTime<Utc>,
 ) -> Result<(Vec<RowOutcome>, bool), AppError> {
+    let fingerprints: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| r.claim.as_ref().ok().map(Claim::fingerprint))
+        .collect();
     // The batch's clients and their current policies (None: no such client).
     let mut policies: HashMap<&str, Option<VersionedPolicy>> = HashMap::new();
     for row in rows {
@@ -354,7 +354,7 @@ fn store_batch(
 
     let mut outcomes = Vec::with_capacity(rows.len());
     let mut creations = Vec::new();
-    for (row, fingerprint) in rows.iter().zip(fingerprints) {
+    for (row, fingerprint) in rows.iter().zip(&fingerprints) {
         let policy = policies
             .get(row.client_id.as_str())
             .and_then(Option::as_ref);
@@ -408,6 +408,7 @@ fn store_batch(
         });
     }
     // The new cases and their first decisions, written as CreateCase writes one.
-    let due_now = create_in(conn, creations, actor, received_at)?;
+    let prepared = prepare(creations, actor, received_at)?;
+    let due_now = transaction(conn, |conn| write(conn, prepared, received_at))?;
     Ok((outcomes, due_now))
 }

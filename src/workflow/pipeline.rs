@@ -615,17 +615,25 @@ pub(crate) struct Creation<'a> {
     pub policy: &'a TrackPolicy,
 }
 
-/// Creates new cases inside the caller's transaction: each gets its `case_created` event
-/// and the track's [`Event::ClaimAccepted`] decision, on the case as it is about to be
-/// stored, written with the same rows as any decision ([`Rows`]); the whole batch goes in
-/// with a few multi-row statements. Returns whether a job due at once was scheduled. A
-/// reference already taken breaks the unique key (`Conflict`): roll back and look again.
-pub(crate) fn create_in(
-    conn: &mut DbConnection,
+/// New cases decided and turned into rows, not written yet ([`prepare`]).
+pub(crate) struct Prepared {
+    /// The batch's rows for its multi-row statements.
+    rows: import::NewRows,
+    /// Per case, what the multi-row statements do not write (a decision's other writes
+    /// and payments).
+    later: Vec<(String, Vec<Write>, Vec<payments::PaymentRow>)>,
+    /// Whether a job due at once was scheduled.
+    due_now: bool,
+}
+
+/// Decides new cases without the database: each gets its `case_created` event and the
+/// track's [`Event::ClaimAccepted`] decision, on the case as it is about to be stored,
+/// turned into the same rows as any decision ([`Rows`]); written by [`write`].
+pub(crate) fn prepare(
     creations: Vec<Creation<'_>>,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Prepared, AppError> {
     let today = amsterdam_local(now).date();
     let mut new = Vec::with_capacity(creations.len());
     let mut jobs = Vec::with_capacity(creations.len());
@@ -680,14 +688,39 @@ pub(crate) fn create_in(
             later.push((case.id, writes, rows.payments));
         }
     }
-    import::insert_all(conn, &new, &jobs, &actor.0, now)?;
-    for (case_id, writes, rows) in later {
+    Ok(Prepared {
+        rows: import::NewRows::build(&new, &jobs, &actor.0, now)?,
+        later,
+        due_now,
+    })
+}
+
+/// Writes prepared new cases inside the caller's transaction, the whole batch with a few
+/// multi-row statements. Returns whether a job due at once was scheduled. A reference
+/// already taken breaks the unique key (`Conflict`): roll back and look again.
+pub(crate) fn write(
+    conn: &mut DbConnection,
+    prepared: Prepared,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    prepared.rows.insert(conn)?;
+    for (case_id, writes, rows) in prepared.later {
         for payment in &rows {
             payments::insert(conn, payment)?;
         }
         effects::write(conn, &case_id, &writes, now)?;
     }
-    Ok(due_now)
+    Ok(prepared.due_now)
+}
+
+/// Creates new cases inside the caller's transaction: [`prepare`], then [`write`].
+pub(crate) fn create_in(
+    conn: &mut DbConnection,
+    creations: Vec<Creation<'_>>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    write(conn, prepare(creations, actor, now)?, now)
 }
 
 /// The payload of a `case_created` audit event: the figures as computed at intake.

@@ -45,7 +45,7 @@ pub fn search_request(
     }
     if !postcode.is_empty() {
         if house.is_empty() {
-            query.postcode_only = Some(postcode);
+            query.keys.push((kind::POSTCODE, postcode));
         } else {
             query
                 .keys
