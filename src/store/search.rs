@@ -309,8 +309,14 @@ pub fn search(
         None => "CAST(0 AS BIGINT)".to_owned(),
     };
     let tokens: Vec<String> = query.keys.iter().map(|(k, v)| token(k, v)).collect();
-    let from = match conn {
+    // PostgreSQL: the keys matched first, in a materialised CTE, whatever the statistics
+    // say. Left to itself, the planner guesses a GIN match at 0.5 % of the table on fresh
+    // data and walks every case newest first instead (3 s over a million cases, where the
+    // index answers in under a millisecond). Its parameters may come after the rank's in
+    // the text: PostgreSQL numbers them, SQLite (which takes them in order) has no CTE.
+    let (with, from) = match conn {
         DbConnection::Pg(_) => {
+            let mut matched = Vec::new();
             if let Some(name) = &query.name {
                 let terms: Vec<String> = name
                     .words
@@ -319,21 +325,31 @@ pub fn search(
                     .chain(name.particles.iter().cloned())
                     .collect();
                 let p = sql.param(Bind::Text(terms.join(" & ")));
-                wheres.push(format!(
-                    "to_tsvector('simple', s.name_key) @@ to_tsquery('simple', {p})"
+                matched.push(format!(
+                    "to_tsvector('simple', name_key) @@ to_tsquery('simple', {p})"
                 ));
             }
             if !tokens.is_empty() {
                 let p = sql.param(Bind::Texts(tokens));
-                wheres.push(format!("string_to_array(s.keys, ' ') @> {p}"));
+                matched.push(format!("string_to_array(keys, ' ') @> {p}"));
             }
-            "case_search s JOIN cases c ON c.id = s.case_id"
+            (
+                format!(
+                    "WITH s AS MATERIALIZED (SELECT case_id, name_key FROM case_search \
+                     WHERE {}) ",
+                    matched.join(" AND ")
+                ),
+                "s JOIN cases c ON c.id = s.case_id",
+            )
         }
         DbConnection::Sqlite(_) => {
             let p = sql.param(Bind::Text(fts_match(query.name.as_ref(), &tokens)));
             wheres.push(format!("case_search_fts MATCH {p}"));
-            "case_search_fts f JOIN case_search s ON s.id = f.rowid \
-             JOIN cases c ON c.id = s.case_id"
+            (
+                String::new(),
+                "case_search_fts f JOIN case_search s ON s.id = f.rowid \
+                 JOIN cases c ON c.id = s.case_id",
+            )
         }
     };
     if let Some(client) = &query.client_id {
@@ -365,8 +381,11 @@ pub fn search(
         );
     }
     let limit = sql.param(Bind::Int(page_size + 1));
+    if wheres.is_empty() {
+        wheres.push("TRUE".to_owned());
+    }
     sql.text = format!(
-        "SELECT m.id, m.rank, m.created_at FROM (\
+        "{with}SELECT m.id, m.rank, m.created_at FROM (\
            SELECT c.id AS id, {rank} AS rank, c.created_at AS created_at FROM {from} \
            WHERE {wheres}) m {outer} \
          ORDER BY m.rank DESC, m.created_at DESC, m.id DESC LIMIT {limit}",
