@@ -5,6 +5,9 @@
 //! table, the comments and the descriptor to one another, so a new text field without a
 //! limit fails the build's tests.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use prost_reflect::{DynamicMessage, MapKey, MessageDescriptor, Value};
 
 use crate::case::FieldViolation;
@@ -266,12 +269,15 @@ pub const RULES: &[(&str, TextRule)] = &[
 /// A field this table forgot (a test keeps it from happening): one line of at most this.
 const FALLBACK: TextRule = TextRule::line(1000);
 
-/// The rule of a field by its full proto name.
+/// The rule of a field by its full proto name (looked up for every text field of every
+/// imported row: a map, not a walk down the table).
 pub fn rule(full_name: &str) -> TextRule {
-    RULES
-        .iter()
-        .find(|(name, _)| *name == full_name)
-        .map_or(FALLBACK, |(_, rule)| *rule)
+    static BY_NAME: OnceLock<HashMap<&'static str, TextRule>> = OnceLock::new();
+    BY_NAME
+        .get_or_init(|| RULES.iter().copied().collect())
+        .get(full_name)
+        .copied()
+        .unwrap_or(FALLBACK)
 }
 
 /// Every text field of `message` that breaks its rule, by its path in the request
@@ -293,19 +299,28 @@ pub fn violations_in(descriptor: MessageDescriptor, bytes: &[u8]) -> Vec<FieldVi
     found
 }
 
+/// Checks every text field of `message`; a field's path is written out only for a
+/// violation (an imported row has some twenty text fields, nearly always fine).
 fn walk(message: &DynamicMessage, prefix: &str, found: &mut Vec<FieldViolation>) {
     for (field, value) in message.fields() {
-        let path = format!("{prefix}{}", field.name());
+        let path = || format!("{prefix}{}", field.name());
         match value {
             Value::String(text) => check(field.full_name(), text, path, found),
-            Value::Message(inner) => walk(inner, &format!("{path}."), found),
+            Value::Message(inner) => walk(inner, &format!("{}.", path()), found),
             Value::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     match item {
                         Value::String(text) => {
-                            check(field.full_name(), text, format!("{path}[{i}]"), found);
+                            check(
+                                field.full_name(),
+                                text,
+                                || format!("{}[{i}]", path()),
+                                found,
+                            );
                         }
-                        Value::Message(inner) => walk(inner, &format!("{path}[{i}]."), found),
+                        Value::Message(inner) => {
+                            walk(inner, &format!("{}[{i}].", path()), found);
+                        }
                         _ => {}
                     }
                 }
@@ -317,17 +332,17 @@ fn walk(message: &DynamicMessage, prefix: &str, found: &mut Vec<FieldViolation>)
                 };
                 for (key, value) in entries {
                     let shown = match key {
-                        MapKey::String(k) => format!("{path}[{:?}]", shorten(k)),
-                        other => format!("{path}[{other:?}]"),
+                        MapKey::String(k) => format!("{}[{:?}]", path(), shorten(k)),
+                        other => format!("{}[{other:?}]", path()),
                     };
                     if let MapKey::String(k) = key {
                         let key_field = format!("{}.key", entry.full_name());
-                        check(&key_field, k, format!("{shown} (key)"), found);
+                        check(&key_field, k, || format!("{shown} (key)"), found);
                     }
                     match value {
                         Value::String(text) => {
                             let value_field = format!("{}.value", entry.full_name());
-                            check(&value_field, text, shown, found);
+                            check(&value_field, text, || shown.clone(), found);
                         }
                         Value::Message(inner) => walk(inner, &format!("{shown}."), found),
                         _ => {}
@@ -339,9 +354,14 @@ fn walk(message: &DynamicMessage, prefix: &str, found: &mut Vec<FieldViolation>)
     }
 }
 
-fn check(full_name: &str, text: &str, path: String, found: &mut Vec<FieldViolation>) {
+fn check(
+    full_name: &str,
+    text: &str,
+    path: impl FnOnce() -> String,
+    found: &mut Vec<FieldViolation>,
+) {
     if let Err(description) = rule(full_name).check(text) {
-        found.push(FieldViolation::new(path, description));
+        found.push(FieldViolation::new(path(), description));
     }
 }
 

@@ -21,51 +21,70 @@ use crate::law::money::Money;
 use crate::law::quote::{self, AwardedCosts, ClaimQuote, InvoiceInput, PaymentInput, QuoteRequest};
 
 /// The recorded track of a case. Missing keys read as empty, so a new field needs no
-/// migration.
+/// migration; empty ones are not written (a new case's track is `{}`, not 350 bytes of
+/// nulls in every imported row).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TrackState {
     /// The day the 14-dagenbrief (consumer) or sommatie (business) was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_sent_on: Option<NaiveDate>,
     /// The last day to pay without collection costs (consumer) / the demand's last day.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_term_ends_on: Option<NaiveDate>,
     /// Payments received, in the order recorded, with their allocation as computed then
     /// (recomputed for the later ones when an earlier one is reversed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<PaymentRecord>,
     /// Payments the bank took back (storno, a returned transfer), as they stood when
     /// reversed; they no longer count.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reversed_payments: Vec<ReversedPayment>,
     /// The open hold, if on hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hold: Option<HoldRecord>,
     /// Timers that came due while the track was paused; they fire again on resumption.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deferred_timers: Vec<String>,
     /// The recoverability verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverability: Option<RecoverabilityRecord>,
     /// The dagvaarding as drafted, approved and served.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summons: Option<SummonsRecord>,
     /// Every recorded attempt at serving a writ, in order (`lifecycle::service`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<crate::case::lifecycle::service::ServiceAttempt>,
     /// The address the next writ is served at, when a failed service found a new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_address: Option<crate::case::Address>,
     /// The execution act waiting for the insolvency register's answer (art. 33 Fw: asked
     /// again before every act): `judgment_service`, or an attachment of a kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_act: Option<PendingAct>,
     /// The registered vonnis.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub judgment: Option<JudgmentRecord>,
     /// Service of the judgment and attachments.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<ExecutionRecord>,
     /// The payment plan, current or lapsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanRecord>,
     /// The client's final statement, once closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<Statement>,
     /// The defences the debtor raised (notes of kind `defence`), oldest first: the
     /// dagvaarding states them (art. 111 lid 3 Rv).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub defences: Vec<DefenceRecord>,
     /// Every consultation of the attachment register (Digitaal Beslagregister) and every
     /// income attachment registered in it, oldest first (`lifecycle::dbr`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachment_register: Vec<DbrStep>,
     /// The hearings (roldata) as recorded: default, contested or adjourned
     /// (`lifecycle::hearing`), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hearings: Vec<crate::case::lifecycle::hearing::HearingRecord>,
     /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
     /// from the client with the case, never stored here.

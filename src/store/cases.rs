@@ -26,6 +26,7 @@ pub(crate) const DEBTOR: &str = "debtor";
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 struct CaseState {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
     track: TrackState,
 }
