@@ -138,7 +138,7 @@ impl NameQuery {
     }
 }
 
-/// The kinds of exact keys (`case_keys.kind`).
+/// The kinds of exact keys (each stored as a token of `case_search.keys`).
 pub mod kind {
     /// The name key's words sorted: the same name however it is written ("J. de Vries",
     /// "Vries, J. de"), for matching a debtor's cases.

@@ -289,6 +289,63 @@ async fn search_by_court_case_number(db: TestDb) {
 }
 on_both_backends!(search_by_court_case_number);
 
+/// A case without a search row (stored before its keys were written there: the migration
+/// that moved them into `case_search` empties it) is indexed when the service starts, and
+/// every key finds it again.
+async fn cases_without_search_keys_are_indexed_at_start(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    fixtures::put_client(&server, "acme").await;
+    let vries = create(
+        &server,
+        claim(
+            "acme",
+            "A-1",
+            "Vries, de",
+            "Kerkstraat 12",
+            "3511 LK",
+            "1980-02-29",
+        ),
+    )
+    .await;
+    server
+        .store
+        .run(|conn| {
+            use diesel::RunQueryDsl;
+            let delete = diesel::sql_query("DELETE FROM case_search");
+            match conn {
+                exploot::store::DbConnection::Sqlite(c) => delete.execute(c),
+                exploot::store::DbConnection::Pg(c) => delete.execute(c),
+            }
+            .map_err(exploot::store::StoreError::from)
+        })
+        .await
+        .expect("delete the search rows");
+    assert!(found(&server, by_name("Vries")).await.is_empty());
+    server.stop().await;
+
+    let server = TestServer::start(&db).await;
+    let keyed = |request: pb::SearchCasesRequest| found(&server, request);
+    assert_eq!(keyed(by_name("de Vries")).await, ["A-1"]);
+    let at = pb::SearchCasesRequest {
+        postcode: "3511LK".into(),
+        house_number: "12".into(),
+        ..Default::default()
+    };
+    assert_eq!(keyed(at).await, ["A-1"]);
+    let born = pb::SearchCasesRequest {
+        date_of_birth: "1980-02-29".into(),
+        ..Default::default()
+    };
+    assert_eq!(keyed(born).await, ["A-1"]);
+    let paid_with = pb::SearchCasesRequest {
+        payment_reference: vries.payment_reference.clone(),
+        ..Default::default()
+    };
+    assert_eq!(keyed(paid_with).await, ["A-1"]);
+    server.stop().await;
+}
+on_both_backends!(cases_without_search_keys_are_indexed_at_start);
+
 async fn debtor_cases(caller: &Caller, case_id: &str) -> pb::ListDebtorCasesResponse {
     caller
         .cases()
