@@ -14,11 +14,11 @@ use std::sync::Arc;
 use tracing::Instrument as _;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::cases::new_case;
-use super::pipeline::{Creation, prepare, write};
+use super::pipeline::{Creation, Prepared, prepare, write};
 use super::{Actor, App, Principal};
 use crate::case::{Claim, ClientId, FieldViolation, VersionedPolicy};
 use crate::error::AppError;
@@ -128,6 +128,7 @@ impl App {
                     actor,
                     send,
                     committing: VecDeque::new(),
+                    last_written: None,
                 };
                 // Rows keep arriving (and are parsed by the caller) while batches commit;
                 // a batch starts once it is full, or with whatever has arrived when
@@ -185,13 +186,17 @@ impl App {
         (input, outcomes)
     }
 
-    /// Stores one batch in one transaction and returns the rows' outcomes in order. When
-    /// a concurrent writer takes one of the batch's references first, the batch is rolled
-    /// back and tried again: the second look finds that case, so no row is lost.
+    /// Stores one batch in one transaction and returns the rows' outcomes in order. The
+    /// batch is read and decided first, then written once `previous` (the stream's batch
+    /// before it) has been written, so a stream's batches write in file order: of two
+    /// rows with one reference, the earlier creates the case. When another writer took
+    /// one of the batch's references first, the batch is rolled back and tried again:
+    /// the second look finds that case, so no row is lost.
     pub async fn import_batch(
         &self,
         rows: Vec<ImportRow>,
         actor: Actor,
+        mut previous: Option<oneshot::Receiver<()>>,
     ) -> Result<Vec<RowOutcome>, AppError> {
         let rows = Arc::new(rows);
         let actor = Arc::new(actor);
@@ -199,13 +204,21 @@ impl App {
         loop {
             let received_at = self.clock.now();
             let (rows, actor) = (Arc::clone(&rows), Arc::clone(&actor));
+            let (outcomes, prepared) = self
+                .store
+                .run(move |conn| decide_batch(conn, &rows, &actor, received_at))
+                .await?;
+            if let Some(previous) = previous.take() {
+                // Written or failed: either way this batch's turn (a failed stream ends).
+                let _written = previous.await;
+            }
             let result = self
                 .store
-                .run(move |conn| store_batch(conn, &rows, &actor, received_at))
+                .run(move |conn| transaction(conn, |conn| write(conn, prepared, received_at)))
                 .await;
             match result {
                 Err(AppError::Conflict) if attempt < ATTEMPTS => attempt += 1,
-                Ok((outcomes, due_now)) => {
+                Ok(due_now) => {
                     // The new cases' first timers may be due at once (accepted today).
                     self.after_commit(due_now);
                     return Ok(outcomes);
@@ -216,10 +229,9 @@ impl App {
     }
 }
 
-/// Batches of one stream committing at once: on PostgreSQL the next batch is decided and
-/// written while the one before it commits (a reference both take waits for the first
-/// and is found by the second's retry); on SQLite the second waits for the write lock.
-/// Outcomes still go out in row order.
+/// Batches of one stream under way at once: the next batch is read, decided and built
+/// while the one before it is written, and is written after it (a reference both take is
+/// found by the second's retry). Outcomes go out in row order.
 const IN_FLIGHT: usize = 2;
 
 /// One import stream's commits under way, oldest first, and where their outcomes go.
@@ -228,14 +240,23 @@ struct Stream {
     actor: Actor,
     send: mpsc::Sender<Result<RowOutcome, AppError>>,
     committing: VecDeque<JoinHandle<Result<Vec<RowOutcome>, AppError>>>,
+    /// Closed once the last batch started has been written (or has failed).
+    last_written: Option<oneshot::Receiver<()>>,
 }
 
 impl Stream {
     /// Starts committing `batch`.
     fn commit(&mut self, batch: Vec<ImportRow>) {
         let (app, actor) = (self.app.clone(), self.actor.clone());
+        let (written, next_waits) = oneshot::channel::<()>();
+        let previous = self.last_written.replace(next_waits);
         self.committing.push_back(tokio::spawn(
-            async move { app.import_batch(batch, actor).await }.in_current_span(),
+            async move {
+                let outcomes = app.import_batch(batch, actor, previous).await;
+                drop(written);
+                outcomes
+            }
+            .in_current_span(),
         ));
     }
 
@@ -298,18 +319,18 @@ fn take(who: &Principal, input: ImportInput, batch: &mut Vec<ImportRow>) -> Take
     }
 }
 
-/// Decides every row of a batch and stores the new cases. Everything but the writes
-/// happens before the write transaction: the clients' policies and the references
-/// already stored are read, each claim fingerprinted, decided and turned into rows, so
-/// that on SQLite (one writer at a time) the next batch does this while one is written.
-/// A reference another writer stores in between breaks the unique key inside the
-/// transaction (`Conflict`), and the caller tries the batch again, reading afresh.
-fn store_batch(
+/// Decides every row of a batch and turns the new cases into rows, outside the write
+/// transaction: the clients' policies and the references already stored are read, each
+/// claim fingerprinted, decided and built, so that on SQLite (one writer at a time) the
+/// next batch does this while one is written. A reference another writer stores before
+/// the batch is written breaks the unique key in its transaction (`Conflict`), and the
+/// batch is decided again, reading afresh.
+fn decide_batch(
     conn: &mut DbConnection,
     rows: &[ImportRow],
     actor: &Actor,
     received_at: DateTime<Utc>,
-) -> Result<(Vec<RowOutcome>, bool), AppError> {
+) -> Result<(Vec<RowOutcome>, Prepared), AppError> {
     let fingerprints: Vec<Option<String>> = rows
         .iter()
         .map(|r| r.claim.as_ref().ok().map(Claim::fingerprint))
@@ -407,8 +428,6 @@ fn store_batch(
             outcome,
         });
     }
-    // The new cases and their first decisions, written as CreateCase writes one.
-    let prepared = prepare(creations, actor, received_at)?;
-    let due_now = transaction(conn, |conn| write(conn, prepared, received_at))?;
-    Ok((outcomes, due_now))
+    // The new cases and their first decisions, as CreateCase writes one.
+    Ok((outcomes, prepare(creations, actor, received_at)?))
 }

@@ -368,6 +368,30 @@ async fn two_imports_racing_on_the_same_rows_store_each_once(db: TestDb) {
 }
 on_both_backends!(two_imports_racing_on_the_same_rows_store_each_once);
 
+/// A reference repeated with other content across the last two batches of one stream
+/// (batches hold 2,000 rows on SQLite, 500 on PostgreSQL): the earlier row creates the
+/// case and the later one is the conflict, however fast the small last batch is decided.
+async fn a_repeated_reference_is_the_earlier_rows_case(db: TestDb) {
+    const N: usize = 2_001;
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let mut requests: Vec<pb::ImportClaimsRequest> =
+        (0..N - 1).map(|i| good_row("acme", i)).collect();
+    let mut again = good_row("acme", 1_998);
+    again.row = i64::try_from(N).unwrap() + 1;
+    again.invoices[0].amount = "999.99".into();
+    requests.push(again);
+    let answers = import(server.intake(), requests).await;
+    assert_eq!(answers.len(), N);
+    let (first, last) = (&answers[1_998], &answers[N - 1]);
+    assert_eq!(first.client_reference, last.client_reference);
+    assert_eq!(outcome(first), Outcome::Accepted, "{first:?}");
+    assert_eq!(outcome(last), Outcome::Conflict, "{last:?}");
+    assert_eq!(first.case_id, last.case_id);
+    server.stop().await;
+}
+on_both_backends!(a_repeated_reference_is_the_earlier_rows_case);
+
 /// Streams the first `sent` of `n` rows through a channel, collects outcomes until `acks`
 /// have come, then drops both directions: the client is gone mid-import. Returns the
 /// acknowledged rows.
