@@ -9,7 +9,7 @@
 //! acknowledged row stored and no half-stored row; sending the file again finds every
 //! stored row and answers `duplicate`.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use tracing::Instrument as _;
 
@@ -128,7 +128,7 @@ impl App {
                     actor,
                     send,
                     committing: VecDeque::new(),
-                    last_written: None,
+                    all_written: None,
                 };
                 // Rows keep arriving (and are parsed by the caller) while batches commit;
                 // a batch starts once it is full, or with whatever has arrived when
@@ -162,7 +162,7 @@ impl App {
                     let taking = open && batch.len() < batch_rows;
                     tokio::select! {
                         biased;
-                        done = async { import.committing.front_mut().expect("a batch").await },
+                        done = async { (&mut import.committing.front_mut().expect("a batch").stored).await },
                             if !import.committing.is_empty() => {
                             import.committing.pop_front();
                             if !import.answer(done).await {
@@ -186,31 +186,38 @@ impl App {
         (input, outcomes)
     }
 
-    /// Stores one batch in one transaction and returns the rows' outcomes in order. The
-    /// batch is read and decided first, then written once `previous` (the stream's batch
-    /// before it) has been written, so a stream's batches write in file order: of two
-    /// rows with one reference, the earlier creates the case. When another writer took
-    /// one of the batch's references first, the batch is rolled back and tried again:
-    /// the second look finds that case, so no row is lost.
+    /// Stores one batch in one transaction and returns the rows' outcomes in order, once
+    /// `earlier` (the stream's batches before it) are written too. The batch is read and
+    /// decided first; `in_order` holds its write back until the earlier batches are
+    /// written, so that of two rows with one reference the earlier creates the case (the
+    /// stream asks for it when the batch shares a reference with one still under way, and
+    /// always on SQLite, where writers take turns anyway). When another writer took one of
+    /// the batch's references first, the batch is rolled back and tried again: the second
+    /// look finds that case, so no row is lost.
     pub async fn import_batch(
         &self,
         rows: Vec<ImportRow>,
         actor: Actor,
-        mut previous: Option<oneshot::Receiver<()>>,
+        mut earlier: Option<oneshot::Receiver<()>>,
+        in_order: bool,
     ) -> Result<Vec<RowOutcome>, AppError> {
         let rows = Arc::new(rows);
         let actor = Arc::new(actor);
         let mut attempt = 1;
-        loop {
+        let stored = loop {
             let received_at = self.clock.now();
             let (rows, actor) = (Arc::clone(&rows), Arc::clone(&actor));
-            let (outcomes, prepared) = self
+            let decided = self
                 .store
                 .run(move |conn| decide_batch(conn, &rows, &actor, received_at))
-                .await?;
-            if let Some(previous) = previous.take() {
+                .await;
+            let (outcomes, prepared) = match decided {
+                Ok(decided) => decided,
+                Err(e) => break Err(e),
+            };
+            if in_order && let Some(earlier) = earlier.take() {
                 // Written or failed: either way this batch's turn (a failed stream ends).
-                let _written = previous.await;
+                let _written = earlier.await;
             }
             let result = self
                 .store
@@ -221,17 +228,22 @@ impl App {
                 Ok(due_now) => {
                     // The new cases' first timers may be due at once (accepted today).
                     self.after_commit(due_now);
-                    return Ok(outcomes);
+                    break Ok(outcomes);
                 }
-                Err(e) => return Err(e),
+                Err(e) => break Err(e),
             }
+        };
+        if let Some(earlier) = earlier {
+            // This batch counts as written once those before it are (see `Stream`).
+            let _written = earlier.await;
         }
+        stored
     }
 }
 
 /// Batches of one stream under way at once: the next batch is read, decided and built
-/// while the one before it is written, and is written after it (a reference both take is
-/// found by the second's retry). Outcomes go out in row order.
+/// while the one before it is written, and on PostgreSQL written beside it unless they
+/// share a reference. Outcomes go out in row order.
 const IN_FLIGHT: usize = 2;
 
 /// One import stream's commits under way, oldest first, and where their outcomes go.
@@ -239,25 +251,46 @@ struct Stream {
     app: App,
     actor: Actor,
     send: mpsc::Sender<Result<RowOutcome, AppError>>,
-    committing: VecDeque<JoinHandle<Result<Vec<RowOutcome>, AppError>>>,
-    /// Closed once the last batch started has been written (or has failed).
-    last_written: Option<oneshot::Receiver<()>>,
+    committing: VecDeque<Commit>,
+    /// Closed once every batch started so far has been written (or has failed).
+    all_written: Option<oneshot::Receiver<()>>,
+}
+
+/// A batch being stored, with the references it carries.
+struct Commit {
+    stored: JoinHandle<Result<Vec<RowOutcome>, AppError>>,
+    references: HashSet<(String, String)>,
 }
 
 impl Stream {
-    /// Starts committing `batch`.
+    /// Starts committing `batch`: beside the batches under way when the store takes
+    /// writers side by side (PostgreSQL) and the batch shares no reference with them,
+    /// after them otherwise. Two writers on PostgreSQL keep both cores busy; a reference
+    /// repeated across batches stays the earlier row's case.
     fn commit(&mut self, batch: Vec<ImportRow>) {
         let (app, actor) = (self.app.clone(), self.actor.clone());
+        let references: HashSet<(String, String)> = batch
+            .iter()
+            .map(|row| (row.client_id.clone(), row.client_reference.clone()))
+            .collect();
+        let in_order = must_follow(
+            matches!(app.store.backend(), Backend::Sqlite(_)),
+            self.committing
+                .iter()
+                .map(|under_way| &under_way.references),
+            &references,
+        );
         let (written, next_waits) = oneshot::channel::<()>();
-        let previous = self.last_written.replace(next_waits);
-        self.committing.push_back(tokio::spawn(
+        let earlier = self.all_written.replace(next_waits);
+        let stored = tokio::spawn(
             async move {
-                let outcomes = app.import_batch(batch, actor, previous).await;
+                let outcomes = app.import_batch(batch, actor, earlier, in_order).await;
                 drop(written);
                 outcomes
             }
             .in_current_span(),
-        ));
+        );
+        self.committing.push_back(Commit { stored, references });
     }
 
     /// Sends a committed batch's outcomes; `false` when the import ends (an error, or the
@@ -286,12 +319,23 @@ impl Stream {
     /// Answers the batches under way, then the refusal that ends the import.
     async fn refuse(mut self, refused: AppError) {
         while let Some(commit) = self.committing.pop_front() {
-            if !self.answer(commit.await).await {
+            if !self.answer(commit.stored.await).await {
                 return;
             }
         }
         let _caller_gone = self.send.send(Err(refused)).await;
     }
+}
+
+/// Whether a batch carrying `references` must be written after the batches under way:
+/// always where writers take turns anyway (SQLite), else when it shares a (client,
+/// reference) with one of them, so that the earlier row of the file creates the case.
+fn must_follow<'a>(
+    one_writer: bool,
+    mut under_way: impl Iterator<Item = &'a HashSet<(String, String)>>,
+    references: &HashSet<(String, String)>,
+) -> bool {
+    one_writer || under_way.any(|theirs| !theirs.is_disjoint(references))
 }
 
 /// What an input was.
@@ -430,4 +474,30 @@ fn decide_batch(
     }
     // The new cases and their first decisions, as CreateCase writes one.
     Ok((outcomes, prepare(creations, actor, received_at)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn references(pairs: &[(&str, &str)]) -> HashSet<(String, String)> {
+        pairs
+            .iter()
+            .map(|(client, reference)| ((*client).to_owned(), (*reference).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_follows_the_batches_under_way_only_when_it_shares_a_reference() {
+        let under_way = [
+            references(&[("acme", "A-1"), ("acme", "A-2")]),
+            references(&[("acme", "A-3")]),
+        ];
+        let fresh = references(&[("acme", "A-4"), ("other", "A-1")]);
+        let repeated = references(&[("acme", "A-4"), ("acme", "A-3")]);
+        assert!(!must_follow(false, under_way.iter(), &fresh));
+        assert!(must_follow(false, under_way.iter(), &repeated));
+        assert!(must_follow(true, under_way.iter(), &fresh));
+        assert!(!must_follow(false, std::iter::empty(), &repeated));
+    }
 }

@@ -383,14 +383,52 @@ async fn a_repeated_reference_is_the_earlier_rows_case(db: TestDb) {
     requests.push(again);
     let answers = import(server.intake(), requests).await;
     assert_eq!(answers.len(), N);
-    let (first, last) = (&answers[1_998], &answers[N - 1]);
+    assert_the_earlier_row_is_the_case(&answers, 1_998, N - 1);
+    server.stop().await;
+}
+on_both_backends!(a_repeated_reference_is_the_earlier_rows_case);
+
+/// The answers at `earlier` and `later` carry one reference: the earlier created the case,
+/// the later (other content) is its conflict.
+fn assert_the_earlier_row_is_the_case(
+    answers: &[pb::ImportClaimsResponse],
+    earlier: usize,
+    later: usize,
+) {
+    let (first, last) = (&answers[earlier], &answers[later]);
     assert_eq!(first.client_reference, last.client_reference);
     assert_eq!(outcome(first), Outcome::Accepted, "{first:?}");
     assert_eq!(outcome(last), Outcome::Conflict, "{last:?}");
     assert_eq!(first.case_id, last.case_id);
+}
+
+/// References repeated with other content one and three batches later (on PostgreSQL a
+/// batch is written beside the one before it unless they share a reference): each time
+/// the earlier row is the case and the later one the conflict.
+async fn references_repeated_batches_apart_stay_the_earlier_rows(db: TestDb) {
+    const N: usize = 1_500;
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let mut requests: Vec<pb::ImportClaimsRequest> = (0..N).map(|i| good_row("acme", i)).collect();
+    // Row 10 (first batch) again in the fourth batch, row 600 (second) again in the third.
+    for (earlier, at) in [(600, 1_100), (10, N)] {
+        let mut again = good_row("acme", earlier);
+        again.row = i64::try_from(at).unwrap() + 1;
+        again.invoices[0].amount = "999.99".into();
+        if at < N {
+            requests[at] = again;
+        } else {
+            requests.push(again);
+        }
+    }
+    let answers = import(server.intake(), requests).await;
+    assert_eq!(answers.len(), N + 1);
+    for (earlier, later) in [(600, 1_100), (10, N)] {
+        assert_the_earlier_row_is_the_case(&answers, earlier, later);
+    }
     server.stop().await;
 }
-on_both_backends!(a_repeated_reference_is_the_earlier_rows_case);
+on_both_backends!(references_repeated_batches_apart_stay_the_earlier_rows);
 
 /// Streams the first `sent` of `n` rows through a channel, collects outcomes until `acks`
 /// have come, then drops both directions: the client is gone mid-import. Returns the
