@@ -1,7 +1,7 @@
 //! How many long-running streams one token may hold open at once. The rate limit counts
 //! calls, and a stream is one call however long it runs; without this, a client script
 //! that opens imports or case watches in a loop would hold pooled connections (an import
-//! commits 500-row batches, 2,000 on SQLite, on one) or poll the database (a watch asks every 100 ms) for
+//! commits 1,000-row batches, 2,000 on SQLite, on one or two) or poll the database (a watch asks every 100 ms) for
 //! each, and crowd out the front office.
 
 use std::collections::HashMap;

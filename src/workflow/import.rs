@@ -26,14 +26,16 @@ use crate::store::import::{self, ExistingCase};
 use crate::store::{Backend, DbConnection, clients, transaction};
 
 /// Rows per transaction: large enough that a commit's fixed cost is spread thin, small
-/// enough that a batch's rows are acknowledged soon and a retried batch is cheap.
-pub const BATCH_ROWS: usize = 500;
+/// enough that a batch's rows are acknowledged soon and a retried batch is cheap. Since a
+/// stream's batches are written side by side on PostgreSQL, 1,000 rows beat 500 by about
+/// a fifth (100,000 claims, interleaved: median 13,700 against 10,300 claims/s; peak RSS
+/// 58 → 85 MB; BENCHMARKS.md issue 19).
+pub const BATCH_ROWS: usize = 1_000;
 
 /// Rows per transaction on SQLite. Each row's search keys land on random pages of one
 /// index, and SQLite's WAL writes every page a commit changed: four times the rows put
 /// about four times as many keys on each page written (100,000 claims: +35 % claims/s,
-/// peak RSS 90 → 160 MB; BENCHMARKS.md issue 19). PostgreSQL gained 14 % for the same
-/// doubling of memory, and keeps [`BATCH_ROWS`].
+/// peak RSS 90 → 160 MB; BENCHMARKS.md issue 19).
 const SQLITE_BATCH_ROWS: usize = 2_000;
 
 /// Times a batch is tried when a concurrent writer took one of its references first.

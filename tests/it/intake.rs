@@ -216,7 +216,7 @@ async fn ten_thousand_rows_with_three_percent_bad_then_again(db: TestDb) {
 }
 on_both_backends!(ten_thousand_rows_with_three_percent_bad_then_again);
 
-/// Done-when of issue 15: a batch of 500 rows is written in one statement per table, and
+/// Done-when of issue 15: a batch of rows is written in one statement per table, and
 /// every case in it still gets a betalingskenmerk of its own whose check digit holds; the
 /// old `EX-` + timestamp digits printed the same reference for a whole batch.
 async fn ten_thousand_imported_claims_get_ten_thousand_payment_references(db: TestDb) {
@@ -369,7 +369,7 @@ async fn two_imports_racing_on_the_same_rows_store_each_once(db: TestDb) {
 on_both_backends!(two_imports_racing_on_the_same_rows_store_each_once);
 
 /// A reference repeated with other content across the last two batches of one stream
-/// (batches hold 2,000 rows on SQLite, 500 on PostgreSQL): the earlier row creates the
+/// (batches hold 2,000 rows on SQLite, 1,000 on PostgreSQL): the earlier row creates the
 /// case and the later one is the conflict, however fast the small last batch is decided.
 async fn a_repeated_reference_is_the_earlier_rows_case(db: TestDb) {
     const N: usize = 2_001;
@@ -402,15 +402,16 @@ fn assert_the_earlier_row_is_the_case(
     assert_eq!(first.case_id, last.case_id);
 }
 
-/// References repeated with other content one and three batches later (on PostgreSQL a
-/// batch is written beside the one before it unless they share a reference): each time
-/// the earlier row is the case and the later one the conflict.
+/// References repeated with other content in the same or the next batch and three batches
+/// later (1,000 rows a batch on PostgreSQL, where a batch is written beside the one before
+/// it unless they share a reference; 2,000 on SQLite): each time the earlier row is the
+/// case and the later one the conflict.
 async fn references_repeated_batches_apart_stay_the_earlier_rows(db: TestDb) {
-    const N: usize = 1_500;
+    const N: usize = 3_000;
     let server = TestServer::start(&db).await;
     put_client(&server, "acme").await;
     let mut requests: Vec<pb::ImportClaimsRequest> = (0..N).map(|i| good_row("acme", i)).collect();
-    // Row 10 (first batch) again in the fourth batch, row 600 (second) again in the third.
+    // Row 600 again at 1,100 (the next batch on PostgreSQL), row 10 again at 3,000.
     for (earlier, at) in [(600, 1_100), (10, N)] {
         let mut again = good_row("acme", earlier);
         again.row = i64::try_from(at).unwrap() + 1;
