@@ -34,7 +34,8 @@ impl BailiffTitle {
 /// A bailiff of the office.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bailiff {
-    /// Name with initials, e.g. "mr. P.J. van Dijk".
+    /// First names and name, as a writ must name the bailiff (art. 45 lid 2 Rv), e.g.
+    /// "mr. Pieter Jan van Dijk".
     pub name: String,
     /// Gerechtsdeurwaarder or kandidaat.
     pub title: BailiffTitle,

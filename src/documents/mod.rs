@@ -345,7 +345,7 @@ pub struct Office {
     /// The legal entity, when it differs from the trading name.
     #[serde(default)]
     pub legal_name: String,
-    /// The bailiff who signs writs, with initials.
+    /// The bailiff who signs writs, by first names and name (art. 45 lid 2 Rv).
     pub bailiff: String,
     /// The signing bailiff's title: `gerechtsdeurwaarder` or `kandidaat-gerechtsdeurwaarder`.
     #[serde(default = "gerechtsdeurwaarder")]

@@ -59,12 +59,10 @@ fn by_name(name: &str) -> pb::SearchCasesRequest {
     }
 }
 
-async fn search_finds_each_key(db: TestDb) {
-    let server = TestServer::start(&db).await;
-    fixtures::put_client(&server, "acme").await;
-    fixtures::put_client(&server, "globex").await;
-    let vries = create(
-        &server,
+/// acme's case A-1 against "Vries, de", Kerkstraat 12, 3511 LK, born 29 February 1980.
+async fn create_de_vries(server: &TestServer) -> pb::Case {
+    create(
+        server,
         claim(
             "acme",
             "A-1",
@@ -74,7 +72,14 @@ async fn search_finds_each_key(db: TestDb) {
             "1980-02-29",
         ),
     )
-    .await;
+    .await
+}
+
+async fn search_finds_each_key(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    fixtures::put_client(&server, "acme").await;
+    fixtures::put_client(&server, "globex").await;
+    let vries = create_de_vries(&server).await;
     create(
         &server,
         claim(
@@ -295,18 +300,7 @@ on_both_backends!(search_by_court_case_number);
 async fn cases_without_search_keys_are_indexed_at_start(db: TestDb) {
     let server = TestServer::start(&db).await;
     fixtures::put_client(&server, "acme").await;
-    let vries = create(
-        &server,
-        claim(
-            "acme",
-            "A-1",
-            "Vries, de",
-            "Kerkstraat 12",
-            "3511 LK",
-            "1980-02-29",
-        ),
-    )
-    .await;
+    let vries = create_de_vries(&server).await;
     server
         .store
         .run(|conn| {
