@@ -593,8 +593,8 @@ mod tests {
         );
     }
 
-    /// An imported row with `text` in a top-level, a nested, a repeated nested and a
-    /// repeated-in-nested field, chosen by `at`.
+    /// An imported row with `text` in one field chosen by `at`: a top-level one, one in the
+    /// debtor, one in the second invoice, one in the debtor's address, or the notes.
     fn row_with(text: &str, at: usize) -> pb::ImportClaimsRequest {
         let mut row = pb::ImportClaimsRequest {
             row: 7,

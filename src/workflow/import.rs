@@ -273,7 +273,8 @@ impl Stream {
         let (app, actor) = (self.app.clone(), self.actor.clone());
         let references: HashSet<(String, String)> = batch
             .iter()
-            .map(|row| (row.client_id.clone(), row.client_reference.clone()))
+            .filter_map(|row| row.claim.as_ref().ok())
+            .map(reference_key)
             .collect();
         let in_order = must_follow(
             matches!(app.store.backend(), Backend::Sqlite(_)),
@@ -327,6 +328,15 @@ impl Stream {
         }
         let _caller_gone = self.send.send(Err(refused)).await;
     }
+}
+
+/// The (client, reference) a claim's case is stored under, as the unique key sees it: the
+/// parsed claim's, its reference trimmed (a row's reference as sent may differ by spaces).
+fn reference_key(claim: &Claim) -> (String, String) {
+    (
+        claim.client_id.as_str().to_owned(),
+        claim.client_reference.clone(),
+    )
 }
 
 /// Whether a batch carrying `references` must be written after the batches under way:
@@ -427,10 +437,7 @@ fn decide_batch(
             .and_then(Option::as_ref);
         let outcome = match (&row.claim, policy, fingerprint) {
             (Ok(claim), Some(policy), Some(fingerprint)) => {
-                let key = (
-                    claim.client_id.as_str().to_owned(),
-                    claim.client_reference.clone(),
-                );
+                let key = reference_key(claim);
                 match known.get(&key) {
                     Some(existing) if existing.content_hash == *fingerprint => Outcome::Duplicate {
                         case_id: existing.id.clone(),

@@ -396,35 +396,37 @@ fn assert_the_earlier_row_is_the_case(
     later: usize,
 ) {
     let (first, last) = (&answers[earlier], &answers[later]);
-    assert_eq!(first.client_reference, last.client_reference);
+    assert_eq!(first.client_reference.trim(), last.client_reference.trim());
     assert_eq!(outcome(first), Outcome::Accepted, "{first:?}");
     assert_eq!(outcome(last), Outcome::Conflict, "{last:?}");
     assert_eq!(first.case_id, last.case_id);
 }
 
-/// References repeated with other content in the same or the next batch and three batches
-/// later (1,000 rows a batch on PostgreSQL, where a batch is written beside the one before
-/// it unless they share a reference; 2,000 on SQLite): each time the earlier row is the
-/// case and the later one the conflict.
+/// References repeated with other content in the same or the next batch, two batches
+/// later, and in the one-row last batch with a trailing space (stored trimmed: the same
+/// reference), 1,000 rows a batch on PostgreSQL, where a batch is written beside the one
+/// before it unless they share a reference (2,000 on SQLite): each time the earlier row is
+/// the case and the later one the conflict.
 async fn references_repeated_batches_apart_stay_the_earlier_rows(db: TestDb) {
     const N: usize = 3_000;
     let server = TestServer::start(&db).await;
     put_client(&server, "acme").await;
     let mut requests: Vec<pb::ImportClaimsRequest> = (0..N).map(|i| good_row("acme", i)).collect();
-    // Row 600 again at 1,100 (the next batch on PostgreSQL), row 10 again at 3,000.
-    for (earlier, at) in [(600, 1_100), (10, N)] {
+    let repeats = [(600, 1_100), (10, 2_000), (2_990, N)];
+    for (earlier, at) in repeats {
         let mut again = good_row("acme", earlier);
-        again.row = i64::try_from(at).unwrap() + 1;
+        again.row = i64::try_from(at).unwrap() + 2;
         again.invoices[0].amount = "999.99".into();
         if at < N {
             requests[at] = again;
         } else {
+            again.client_reference.push(' ');
             requests.push(again);
         }
     }
     let answers = import(server.intake(), requests).await;
     assert_eq!(answers.len(), N + 1);
-    for (earlier, later) in [(600, 1_100), (10, N)] {
+    for (earlier, later) in repeats {
         assert_the_earlier_row_is_the_case(&answers, earlier, later);
     }
     server.stop().await;
