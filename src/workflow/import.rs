@@ -195,17 +195,21 @@ impl App {
     /// stream asks for it when the batch shares a reference with one still under way, and
     /// always on SQLite, where writers take turns anyway). When another writer took one of
     /// the batch's references first, the batch is rolled back and tried again: the second
-    /// look finds that case, so no row is lost.
+    /// look finds that case, so no row is lost. An `in_order` batch whose earlier batches
+    /// failed writes nothing: it could store a later row's content under a reference whose
+    /// earlier row was never stored (the stream ends with the earlier failure anyway).
+    /// Returns the outcomes, and whether this batch and every one before it were written.
     pub async fn import_batch(
         &self,
         rows: Vec<ImportRow>,
         actor: Actor,
-        mut earlier: Option<oneshot::Receiver<()>>,
+        mut earlier: Option<oneshot::Receiver<bool>>,
         in_order: bool,
-    ) -> Result<Vec<RowOutcome>, AppError> {
+    ) -> (Result<Vec<RowOutcome>, AppError>, bool) {
         let rows = Arc::new(rows);
         let actor = Arc::new(actor);
         let mut attempt = 1;
+        let mut earlier_written = None;
         let stored = loop {
             let received_at = self.clock.now();
             let (rows, actor) = (Arc::clone(&rows), Arc::clone(&actor));
@@ -218,8 +222,13 @@ impl App {
                 Err(e) => break Err(e),
             };
             if in_order && let Some(earlier) = earlier.take() {
-                // Written or failed: either way this batch's turn (a failed stream ends).
-                let _written = earlier.await;
+                let written = earlier.await.unwrap_or(false);
+                earlier_written = Some(written);
+                if !written {
+                    break Err(AppError::Unavailable(
+                        "an earlier batch of this import was not stored".into(),
+                    ));
+                }
             }
             let result = self
                 .store
@@ -235,11 +244,14 @@ impl App {
                 Err(e) => break Err(e),
             }
         };
-        if let Some(earlier) = earlier {
+        let earlier_written = match (earlier_written, earlier) {
+            (Some(written), _) => written,
             // This batch counts as written once those before it are (see `Stream`).
-            let _written = earlier.await;
-        }
-        stored
+            (None, Some(earlier)) => earlier.await.unwrap_or(false),
+            (None, None) => true,
+        };
+        let all_written = earlier_written && stored.is_ok();
+        (stored, all_written)
     }
 }
 
@@ -254,8 +266,9 @@ struct Stream {
     actor: Actor,
     send: mpsc::Sender<Result<RowOutcome, AppError>>,
     committing: VecDeque<Commit>,
-    /// Closed once every batch started so far has been written (or has failed).
-    all_written: Option<oneshot::Receiver<()>>,
+    /// Answers once every batch started so far has been written (`true`) or one of them
+    /// has failed (`false`, or closed unanswered).
+    all_written: Option<oneshot::Receiver<bool>>,
 }
 
 /// A batch being stored, with the references it carries.
@@ -283,12 +296,13 @@ impl Stream {
                 .map(|under_way| &under_way.references),
             &references,
         );
-        let (written, next_waits) = oneshot::channel::<()>();
+        let (written, next_waits) = oneshot::channel::<bool>();
         let earlier = self.all_written.replace(next_waits);
         let stored = tokio::spawn(
             async move {
-                let outcomes = app.import_batch(batch, actor, earlier, in_order).await;
-                drop(written);
+                let (outcomes, all_written) =
+                    app.import_batch(batch, actor, earlier, in_order).await;
+                let _next_gone = written.send(all_written);
                 outcomes
             }
             .in_current_span(),
