@@ -621,6 +621,20 @@ async fn postgres_serve_killed_twenty_times_mid_import() {
 /// Twenty times: start `exploot serve`, run the timers of 3,000 cases, SIGKILL it at a
 /// random instant. Then once more to the end: every timer fired exactly once (one
 /// `track_started` audit row per case, none twice).
+/// When every seeded timer is due, and a kill round's `AdvanceClock` is aimed at.
+const ALL_DUE: i64 = 1_777_888_800; // 2026-05-04T10:00:00Z
+
+/// Seconds from the service clock's instant to the Unix second `target` (0 once past).
+async fn seconds_to(channel: &AuthChannel, target: i64) -> i64 {
+    let clock = pb::admin_service_client::AdminServiceClient::new(channel.clone())
+        .get_clock(pb::GetClockRequest {})
+        .await
+        .expect("GetClock")
+        .into_inner();
+    let now = clock.now.expect("the clock's instant").seconds;
+    (target - now).max(0)
+}
+
 async fn killed_twenty_times_mid_track_run(url: String) {
     const CASES: i64 = 3_000;
     let mut instants = Instants::new();
@@ -630,7 +644,9 @@ async fn killed_twenty_times_mid_track_run(url: String) {
         if round == 0 {
             seed(&url, instance.admin(), CASES).await;
         }
-        let by = if round == 0 { 2 * 3600 } else { 0 };
+        // To 10:00 from the seeded 08:00, every timer due at 09:00: in the first round, or
+        // in a later one when every earlier round was killed before the clock moved.
+        let by = seconds_to(&instance.channel, ALL_DUE).await;
         let running = tokio::spawn(advance_by(instance.channel.clone(), by));
         tokio::time::sleep(instants.pause(20..400)).await;
         instance.kill();
@@ -639,6 +655,8 @@ async fn killed_twenty_times_mid_track_run(url: String) {
     assert!(cut_short > 0, "the kills cut the run");
 
     let last = Instance::start(&url, 1, 64).await;
+    let by = seconds_to(&last.channel, ALL_DUE).await;
+    let _cut_or_done = advance_by(last.channel.clone(), by).await;
     run_out_timers(&last.channel, &url).await;
     assert_exactly_once(&url, CASES).await;
 }
