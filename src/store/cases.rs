@@ -434,6 +434,17 @@ pub struct Standing<'a> {
     pub warnings: &'a [String],
     /// The track's record.
     pub track: &'a TrackState,
+    /// The court case number of the judgment the case had before (its search key, kept
+    /// in step only when the number changes).
+    pub court_case_before: Option<&'a str>,
+}
+
+impl Standing<'_> {
+    /// The judgment's court case number when it differs from the one before.
+    fn changed_court_case(&self) -> Option<&str> {
+        let now = self.track.judgment.as_ref()?.court_case_number.as_str();
+        (self.court_case_before != Some(now)).then_some(now)
+    }
 }
 
 /// Writes a case's new standing against the version it was read at and bumps the version.
@@ -461,9 +472,9 @@ pub fn update_standing(
     ))
     .execute(conn)?;
     if updated == 1
-        && let Some(judgment) = &standing.track.judgment
+        && let Some(number) = standing.changed_court_case()
     {
-        super::search::set_court_case(conn, id, &judgment.court_case_number)?;
+        super::search::set_court_case(conn, id, number)?;
     }
     Ok(updated == 1)
 }
@@ -537,10 +548,10 @@ pub fn update_standings(
     .load::<Updated>(pg)?;
     let updated: HashSet<String> = updated.into_iter().map(|row| row.id).collect();
     for u in updates {
-        if let Some(judgment) = &u.standing.track.judgment
+        if let Some(number) = u.standing.changed_court_case()
             && updated.contains(u.id)
         {
-            super::search::set_court_case(conn, u.id, &judgment.court_case_number)?;
+            super::search::set_court_case(conn, u.id, number)?;
         }
     }
     Ok(updated)

@@ -422,6 +422,11 @@ fn standing<'a>(case: &'a CaseRecord, decision: &'a Decision) -> Standing<'a> {
         close_note: &decision.close_note,
         warnings: &case.warnings,
         track: &decision.track,
+        court_case_before: case
+            .track
+            .judgment
+            .as_ref()
+            .map(|judgment| judgment.court_case_number.as_str()),
     }
 }
 

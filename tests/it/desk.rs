@@ -290,6 +290,22 @@ async fn search_by_court_case_number(db: TestDb) {
     )
     .await;
     assert_eq!(hits, ["C-1"]);
+    // The transitions after the judgment keep the key (they leave it as it is).
+    let version = get(&server, &id).await.version;
+    advance_to(&server, "2026-08-17T08:00:00Z").await;
+    assert!(
+        get(&server, &id).await.version > version,
+        "the track moved on"
+    );
+    let again = found(
+        &server,
+        pb::SearchCasesRequest {
+            court_case_number: "C/16/123456/CV EXPL 26-42".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(again, ["C-1"]);
     server.stop().await;
 }
 on_both_backends!(search_by_court_case_number);
