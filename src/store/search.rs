@@ -215,33 +215,52 @@ pub fn set_court_case(
 /// `store::seed`), a thousand at a time; returns how many.
 pub fn backfill(conn: &mut DbConnection) -> Result<usize, StoreError> {
     let mut done = 0;
-    let mut raced: Option<String> = None;
+    let mut races = 0;
     loop {
-        let rows: Vec<CaseRow> = cases::table
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                case_search::table.filter(case_search::case_id.eq(cases::id)),
-            )))
-            .filter(diesel::dsl::exists(
-                super::schema::parties::table.filter(super::schema::parties::case_id.eq(cases::id)),
-            ))
-            .limit(1000)
-            .load(conn)?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        let records = super::cases::assemble(conn, rows)?;
-        let keys: Vec<CaseKeys> = records.iter().map(CaseKeys::of_record).collect();
-        match super::transaction(conn, |conn| insert(conn, &keys)) {
-            Ok(()) => done += keys.len(),
+        match super::transaction(conn, backfill_some) {
+            Ok(0) => return Ok(done),
+            Ok(indexed) => {
+                done += indexed;
+                races = 0;
+            }
             // Another instance starting beside this one wrote some of them first: look
-            // again for what is left (the same cases again: not a race, a real error).
-            Err(StoreError::Conflict(e)) if raced.as_deref() != Some(keys[0].case_id.as_str()) => {
+            // again for what is left (again and again: not a race, a real error).
+            Err(StoreError::Conflict(e)) if races < 3 => {
                 tracing::debug!(error = %e, "another instance indexes the same cases");
-                raced = Some(keys[0].case_id.clone());
+                races += 1;
             }
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Up to a thousand cases without keys, indexed inside the caller's transaction. The cases
+/// are read there and, on PostgreSQL, held against change until the commit: a judgment
+/// or a debtor's new details written meanwhile (whose own key update finds no row yet)
+/// waits, and then updates the row written here instead of being lost under it. On
+/// SQLite the transaction holds the one write lock.
+fn backfill_some(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    let unindexed = cases::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            case_search::table.filter(case_search::case_id.eq(cases::id)),
+        )))
+        .filter(diesel::dsl::exists(
+            super::schema::parties::table.filter(super::schema::parties::case_id.eq(cases::id)),
+        ))
+        .select(cases::id)
+        .limit(1000);
+    let ids: Vec<String> = match conn {
+        DbConnection::Pg(pg) => unindexed.for_share().load(pg)?,
+        DbConnection::Sqlite(sqlite) => unindexed.load(sqlite)?,
+    };
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<CaseRow> = cases::table.filter(cases::id.eq_any(&ids)).load(conn)?;
+    let records = super::cases::assemble(conn, rows)?;
+    let keys: Vec<CaseKeys> = records.iter().map(CaseKeys::of_record).collect();
+    insert(conn, &keys)?;
+    Ok(keys.len())
 }
 
 /// One bind parameter of the search's SQL.

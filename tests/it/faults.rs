@@ -618,9 +618,6 @@ async fn postgres_serve_killed_twenty_times_mid_import() {
     killed_twenty_times_mid_import(pg::cluster().fresh_database()).await;
 }
 
-/// Twenty times: start `exploot serve`, run the timers of 3,000 cases, SIGKILL it at a
-/// random instant. Then once more to the end: every timer fired exactly once (one
-/// `track_started` audit row per case, none twice).
 /// When every seeded timer is due, and a kill round's `AdvanceClock` is aimed at.
 const ALL_DUE: i64 = 1_777_888_800; // 2026-05-04T10:00:00Z
 
@@ -635,6 +632,9 @@ async fn seconds_to(channel: &AuthChannel, target: i64) -> i64 {
     (target - now).max(0)
 }
 
+/// Twenty times: start `exploot serve`, run the timers of 3,000 cases, SIGKILL it at a
+/// random instant. Then once more to the end: every timer fired exactly once (one
+/// `track_started` audit row per case, none twice).
 async fn killed_twenty_times_mid_track_run(url: String) {
     const CASES: i64 = 3_000;
     let mut instants = Instants::new();
