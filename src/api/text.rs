@@ -630,11 +630,15 @@ mod tests {
         row
     }
 
+    fn import_row_descriptor() -> MessageDescriptor {
+        descriptor_pool()
+            .get_message_by_name("exploot.v1.ImportClaimsRequest")
+            .expect("the import row's descriptor")
+    }
+
     #[test]
     fn the_wire_scan_passes_a_clean_row_and_flags_a_bad_one() {
-        let descriptor = descriptor_pool()
-            .get_message_by_name("exploot.v1.ImportClaimsRequest")
-            .unwrap();
+        let descriptor = import_row_descriptor();
         let clean = row_with("Dorpsstraat 1", 0).encode_to_vec();
         assert!(!may_break_a_rule(&descriptor, &clean));
         for at in 0..5 {
@@ -684,9 +688,7 @@ mod tests {
         ) {
             let text = text.repeat(1 + long * 60);
             let bytes = row_with(&text, at).encode_to_vec();
-            let descriptor = descriptor_pool()
-                .get_message_by_name("exploot.v1.ImportClaimsRequest")
-                .unwrap();
+            let descriptor = import_row_descriptor();
             let walked = DynamicMessage::decode(descriptor.clone(), bytes.as_slice())
                 .map(|message| {
                     let mut found = Vec::new();

@@ -28,7 +28,7 @@ use crate::store::{Backend, DbConnection, clients, transaction};
 /// Rows per transaction: large enough that a commit's fixed cost is spread thin, small
 /// enough that a batch's rows are acknowledged soon and a retried batch is cheap. Since a
 /// stream's batches are written side by side on PostgreSQL, 1,000 rows beat 500 by about
-/// a fifth (100,000 claims, interleaved: median 13,700 against 10,300 claims/s; peak RSS
+/// a fifth (100,000 claims, interleaved: median 12,500 against 10,300 claims/s; peak RSS
 /// 58 → 85 MB; BENCHMARKS.md issue 19).
 pub const BATCH_ROWS: usize = 1_000;
 

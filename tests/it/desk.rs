@@ -59,6 +59,13 @@ fn by_name(name: &str) -> pb::SearchCasesRequest {
     }
 }
 
+fn by_court_case(number: &str) -> pb::SearchCasesRequest {
+    pb::SearchCasesRequest {
+        court_case_number: number.into(),
+        ..Default::default()
+    }
+}
+
 /// acme's case A-1 against "Vries, de", Kerkstraat 12, 3511 LK, born 29 February 1980.
 async fn create_de_vries(server: &TestServer) -> pb::Case {
     create(
@@ -281,14 +288,7 @@ async fn search_by_court_case_number(db: TestDb) {
         })
         .await
         .expect("RegisterJudgment");
-    let hits = found(
-        &server,
-        pb::SearchCasesRequest {
-            court_case_number: "c/16/123456 / cv expl 26-42".into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let hits = found(&server, by_court_case("c/16/123456 / cv expl 26-42")).await;
     assert_eq!(hits, ["C-1"]);
     // The transitions after the judgment keep the key (they leave it as it is).
     let version = get(&server, &id).await.version;
@@ -297,14 +297,7 @@ async fn search_by_court_case_number(db: TestDb) {
         get(&server, &id).await.version > version,
         "the track moved on"
     );
-    let again = found(
-        &server,
-        pb::SearchCasesRequest {
-            court_case_number: "C/16/123456/CV EXPL 26-42".into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let again = found(&server, by_court_case("C/16/123456/CV EXPL 26-42")).await;
     assert_eq!(again, ["C-1"]);
     server.stop().await;
 }
