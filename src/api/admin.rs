@@ -3,7 +3,7 @@
 use tonic::{Request, Response, Status};
 
 use super::status::invalid_argument;
-use super::{convert, rates};
+use super::{convert, court_fees, rates};
 use crate::case::FieldViolation;
 use crate::proto::{self as pb, admin_service_server::AdminService};
 use crate::workflow::{App, ClockTarget};
@@ -105,6 +105,30 @@ impl AdminService for AdminApi {
         Ok(Response::new(pb::AddRateResponse {
             row: Some(rates::row_to_proto(&added.row, &added.id)),
             changed_case_ids: added.changed_case_ids,
+        }))
+    }
+
+    async fn add_court_fees(
+        &self,
+        request: Request<pb::AddCourtFeesRequest>,
+    ) -> Result<Response<pb::CourtFeeYear>, Status> {
+        let who = super::principal(&request)?;
+        let fees =
+            court_fees::new_court_fees(request.get_ref()).map_err(|v| invalid_argument(&v))?;
+        let (year, id) = self.app.add_court_fees(who.actor(), fees).await?;
+        Ok(Response::new(court_fees::year_to_proto(&year, &id)))
+    }
+
+    async fn list_court_fees(
+        &self,
+        _request: Request<pb::ListCourtFeesRequest>,
+    ) -> Result<Response<pb::ListCourtFeesResponse>, Status> {
+        let years = self.app.list_court_fees().await?;
+        Ok(Response::new(pb::ListCourtFeesResponse {
+            years: years
+                .iter()
+                .map(|(year, id)| court_fees::year_to_proto(year, id))
+                .collect(),
         }))
     }
 

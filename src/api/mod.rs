@@ -10,6 +10,7 @@ mod calculator;
 mod cases;
 pub mod codec;
 mod convert;
+mod court_fees;
 mod documents;
 pub(crate) mod intake;
 mod payouts;

@@ -240,6 +240,15 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.AddRateRequest.valid_from", DATE),
     ("exploot.v1.AddRateRequest.rate", TextRule::line(16)),
     ("exploot.v1.AddRateRequest.source", TextRule::line(500)),
+    // the office's court fees
+    ("exploot.v1.CourtFeeClass.up_to", TextRule::line(32)),
+    ("exploot.v1.CourtFeeClass.legal_person", TextRule::line(32)),
+    (
+        "exploot.v1.CourtFeeClass.natural_person",
+        TextRule::line(32),
+    ),
+    ("exploot.v1.CourtFeeClass.onvermogend", TextRule::line(32)),
+    ("exploot.v1.AddCourtFeesRequest.source", TextRule::line(500)),
     // the office
     ("exploot.v1.Office.legal_name", NAME),
     ("exploot.v1.Office.trading_name", NAME),

@@ -4,6 +4,7 @@
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
+use crate::law::court_fees::CourtFeeTable;
 use crate::law::money::Money;
 use crate::law::rates::RateTable;
 
@@ -48,6 +49,11 @@ pub struct TrackPolicy {
     /// documents' — is computed on the rates as they stand now, on every instance.
     #[serde(skip)]
     pub rates: RateTable,
+    /// The kanton court fee tables in force: the built-in years with the ones the office
+    /// added (`AdminService.AddCourtFees`). Read beside the policy like `rates`, never
+    /// stored in it.
+    #[serde(skip)]
+    pub court_fees: CourtFeeTable,
 }
 
 impl Default for TrackPolicy {
@@ -66,6 +72,7 @@ impl Default for TrackPolicy {
             attachment_attempts: 3,
             job_max_attempts: 5,
             rates: RateTable::default(),
+            court_fees: CourtFeeTable::default(),
         }
     }
 }

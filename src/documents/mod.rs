@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, Client, Debtor, Invoice};
 use crate::law::calendar::format_date_nl;
+use crate::law::court_fees::CourtFeeTable;
 use crate::law::money::Money;
 use crate::law::procedure::{BailiffAct, bailiff_fee_and_vat};
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
@@ -374,6 +375,10 @@ pub struct Office {
     /// figures computed on it are).
     #[serde(skip)]
     pub rates: RateTable,
+    /// The kanton court fee tables the office computes with, beside `rates` and like it not
+    /// part of a document's data.
+    #[serde(skip)]
+    pub court_fees: CourtFeeTable,
     /// The account's BIC, if given.
     #[serde(default)]
     pub bic: String,
@@ -414,6 +419,7 @@ impl Office {
             iban: "NL02ABNA0123456789".into(),
             account_name: "Stichting Derdengelden Van Dijk & Bakker".into(),
             rates: RateTable::default(),
+            court_fees: CourtFeeTable::default(),
             bic: String::new(),
             postal_address: String::new(),
             website: String::new(),
@@ -465,6 +471,7 @@ impl Office {
             website: o.website.clone(),
             vat_number: o.vat_number.as_str().to_owned(),
             rates: RateTable::default(),
+            court_fees: CourtFeeTable::default(),
         }
     }
 

@@ -12,9 +12,9 @@
 //! Every figure comes from [`crate::law`] when the data is built: the claim as of the
 //! hearing date from `quote`, the competent court (`competent_court`), the earliest
 //! hearing date (`earliest_hearing_date`, art. 114/119 Rv), the court fee by the year of
-//! the hearing (`kanton_court_fee`), the bailiff's fee for the summons (`bailiff_fee`, Btag
-//! art. 2a) and the representative's fee (`liquidation_tariff`, one point for a default
-//! case).
+//! the hearing (the office's `CourtFeeTable`), the bailiff's fee for the summons
+//! (`bailiff_fee`, Btag art. 2a) and the representative's fee (`liquidation_tariff`, one
+//! point for a default case).
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -26,11 +26,11 @@ use super::{
     quote_request, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
+use crate::law::court_fees::{ClaimValue, FeePayer};
 use crate::law::letter::letter_term;
 use crate::law::money::Money;
 use crate::law::procedure::{
-    BailiffAct, ClaimValue, Court, FeePayer, competent_court, earliest_hearing_date,
-    kanton_court_fee, liquidation_tariff,
+    BailiffAct, Court, competent_court, earliest_hearing_date, liquidation_tariff,
 };
 use crate::law::quote::{PaymentInput, quote};
 
@@ -200,14 +200,16 @@ impl SummonsDraft {
         } else {
             FeePayer::NaturalPerson
         };
-        let court_fee = kanton_court_fee(
-            input.hearing_on,
-            ClaimValue::Amount(at_service.total_due),
-            payer,
-        )
-        .ok_or_else(|| {
-            BuildError::NoFigure(format!("court fee for a hearing on {}", input.hearing_on))
-        })?;
+        let court_fee = office
+            .court_fees
+            .fee(
+                input.hearing_on,
+                ClaimValue::Amount(at_service.total_due),
+                payer,
+            )
+            .ok_or_else(|| {
+                BuildError::NoFigure(format!("court fee for a hearing on {}", input.hearing_on))
+            })?;
         let (summons_fee, summons_fee_vat) = bailiff_fee_with_vat(
             BailiffAct::Summons,
             input.planned_service_on,

@@ -12,6 +12,7 @@
 pub mod allocation;
 pub mod calendar;
 pub mod collection_costs;
+pub mod court_fees;
 pub mod courts;
 pub mod interest;
 pub mod letter;
@@ -30,6 +31,7 @@ pub use calendar::{
 pub use collection_costs::{
     CollectionCosts, collection_costs, collection_costs_vat, collection_costs_with_vat, vat_rate_on,
 };
+pub use court_fees::{ClaimValue, CourtFeeTable, FeePayer, FeeStatus, FeeYear};
 pub use interest::{InterestAccount, InterestError, InterestPeriod, InterestStatement, interest};
 pub use letter::{
     DEFAULT_DELIVERY_DAYS, LetterTerm, is_delivery_day, last_day_to_pay, letter_term,
@@ -37,9 +39,9 @@ pub use letter::{
 };
 pub use money::{Money, MoneyError};
 pub use procedure::{
-    BailiffAct, ClaimValue, Court, FeePayer, Limitation, bailiff_fee, bailiff_fee_vat,
-    competent_court, earliest_attachment_date, earliest_hearing_date, kanton_court_fee,
-    limitation_last_day, liquidation_tariff, order_to_pay_ends,
+    BailiffAct, Court, Limitation, bailiff_fee, bailiff_fee_vat, competent_court,
+    earliest_attachment_date, earliest_hearing_date, limitation_last_day, liquidation_tariff,
+    order_to_pay_ends,
 };
 pub use quote::{
     ClaimQuote, DebtorKind, InvoiceInput, PaymentInput, QuoteInterestPeriod, QuoteRequest,

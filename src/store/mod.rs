@@ -12,6 +12,7 @@ pub mod client_charges;
 pub mod clients;
 pub mod clock;
 mod connection;
+pub mod court_fees;
 pub mod documents;
 pub mod events;
 pub mod idempotency;

@@ -277,6 +277,18 @@ diesel::table! {
         added_at -> Timestamp,
     }
 }
+diesel::table! {
+    office_court_fees (id) {
+        id -> Text,
+        year -> Integer,
+        fees -> Text,
+        source -> Text,
+        override_past -> Bool,
+        added_by -> Text,
+        added_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(payouts -> payout_runs (run_id));
 diesel::joinable!(payout_lines -> payouts (payout_id));
 

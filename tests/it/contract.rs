@@ -74,6 +74,8 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "GetClock",
                 "AddRate",
                 "ListRates",
+                "AddCourtFees",
+                "ListCourtFees",
                 "PutOffice",
                 "GetOffice",
             ],

@@ -11,6 +11,7 @@ mod binary;
 mod calculator;
 mod cases;
 mod contract;
+mod court_fees;
 mod desk;
 mod documents;
 mod engine;

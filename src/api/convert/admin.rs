@@ -162,6 +162,7 @@ pub fn policy(raw: Option<&pb::TrackPolicy>) -> Result<(String, TrackPolicy), Ve
         attachment_attempts,
         job_max_attempts,
         rates: Default::default(),
+        court_fees: Default::default(),
     };
     match client_id {
         Some(id) if v.0.is_empty() => Ok((id.as_str().to_owned(), policy)),

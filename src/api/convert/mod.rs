@@ -20,7 +20,7 @@ pub use case::case_to_proto;
 pub use claim::claim;
 pub use desk::{debtor_change, new_note, note_to_proto, opened_task};
 pub use enums::{proto_stage, proto_suspension, stage_filter};
-pub use fields::{Violations, instant, optional_date, required_date, timestamp};
+pub use fields::{Violations, instant, optional_date, positive_amount, required_date, timestamp};
 pub use office::{office, office_to_proto};
 pub use prevention::{check_subject, check_to_proto};
 pub use quote::{quote_request, quote_to_proto};

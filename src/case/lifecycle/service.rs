@@ -671,30 +671,35 @@ pub(super) mod tests {
     /// December, the hearing the next working day — Thu 1 January is New Year, Fri 2
     /// January 2026 equated by decree — Mon 5 January 2026. The first roldatum now falls in
     /// 2026, so the 2026 table applies: € 265. The same late service a year on (hearing
-    /// Mon 4 January 2027) finds no 2027 table: the draft's figure stands, said in the audit.
+    /// Mon 4 January 2027) finds no built-in 2027 table: the draft's figure stands, said in
+    /// the audit; with a 2027 table the office added, that table's figure applies.
     #[test]
     fn a_roldatum_moved_into_the_next_year_takes_that_years_court_fee() {
-        let serve = |planned: &str, hearing: &str, fee: i64, on: &str| {
-            let mut c = summoned();
-            c.claim.invoices[0].due_date = d("2025-09-30");
-            c.claim.invoices[0].amount = Money::from_cents(200_000);
-            let s = c.track.summons.as_mut().unwrap();
-            s.planned_service_on = Some(d(planned));
-            s.hearing_date = Some(d(hearing));
-            s.court_fee_cents = fee;
-            let open = due(&c, d(planned));
-            let [Effect::OpenTask(task)] = open.effects.as_slice() else {
-                panic!("{:?}", open.effects);
+        let serve_under =
+            |policy: &TrackPolicy, planned: &str, hearing: &str, fee: i64, on: &str| {
+                let mut c = summoned();
+                c.claim.invoices[0].due_date = d("2025-09-30");
+                c.claim.invoices[0].amount = Money::from_cents(200_000);
+                let s = c.track.summons.as_mut().unwrap();
+                s.planned_service_on = Some(d(planned));
+                s.hearing_date = Some(d(hearing));
+                s.court_fee_cents = fee;
+                let open = due(&c, d(planned));
+                let [Effect::OpenTask(task)] = open.effects.as_slice() else {
+                    panic!("{:?}", open.effects);
+                };
+                recorded(
+                    &c,
+                    policy,
+                    d(on),
+                    "in_person",
+                    &task.details,
+                    &values(&[("served_on", on)]),
+                )
+                .unwrap()
             };
-            recorded(
-                &c,
-                &TrackPolicy::default(),
-                d(on),
-                "in_person",
-                &task.details,
-                &values(&[("served_on", on)]),
-            )
-            .unwrap()
+        let serve = |planned: &str, hearing: &str, fee: i64, on: &str| {
+            serve_under(&TrackPolicy::default(), planned, hearing, fee, on)
         };
         let served = serve("2025-12-22", "2025-12-30", 25_700, "2025-12-24");
         let s = served.track.summons.clone().unwrap();
@@ -712,6 +717,21 @@ pub(super) mod tests {
                 .unwrap()
                 .contains("2027")
         );
+
+        let mut policy = TrackPolicy::default();
+        let mut fees_2027 = crate::law::CourtFeeTable::built_in()
+            .year(2026)
+            .unwrap()
+            .clone();
+        fees_2027.year = 2027;
+        // Class 2 (€ 1,500.01 – € 2,500): € 2,000 with costs and interest, natural person.
+        fees_2027.cents[2][1] = 27_300;
+        policy.court_fees = crate::law::CourtFeeTable::built_in().with_office_years(&[fees_2027]);
+        let added = serve_under(&policy, "2026-12-22", "2026-12-30", 26_500, "2026-12-24");
+        let s = added.track.summons.clone().unwrap();
+        assert_eq!(s.hearing_date, Some(d("2027-01-04")));
+        assert_eq!(s.court_fee_cents, 27_300);
+        assert!(added.audit.data.get("court_fee_note").is_none());
     }
 
     #[test]

@@ -18,27 +18,30 @@ use crate::case::record::CaseRecord;
 use crate::case::stage::{Stage, Suspension};
 use crate::case::track::{SummonsRecord, TrackState, owed};
 use crate::law::calendar::add_working_days;
+use crate::law::court_fees::{ClaimValue, CourtFeeTable, FeePayer};
 use crate::law::courts::seat_for;
 use crate::law::money::Money;
-use crate::law::procedure::{
-    BailiffAct, ClaimValue, Court, FeePayer, competent_court, earliest_hearing_date,
-    kanton_court_fee,
-};
+use crate::law::procedure::{BailiffAct, Court, competent_court, earliest_hearing_date};
 
 fn cents(m: Money) -> i64 {
     m.to_cents().unwrap_or_default()
 }
 
-/// The kanton court fee for a claim of `value`: the table of the first roldatum's year
-/// (Wgbz; procedure.md §3), the client's party type (a client with a KvK number pays as a
-/// legal person, as the draft document says).
-fn court_fee(legal_person: bool, value: Money, hearing: NaiveDate) -> Option<Money> {
+/// The kanton court fee for a claim of `value`: the office's table of the first roldatum's
+/// year (Wgbz; procedure.md §3), the client's party type (a client with a KvK number pays
+/// as a legal person, as the draft document says).
+fn court_fee(
+    fees: &CourtFeeTable,
+    legal_person: bool,
+    value: Money,
+    hearing: NaiveDate,
+) -> Option<Money> {
     let payer = if legal_person {
         FeePayer::LegalPerson
     } else {
         FeePayer::NaturalPerson
     };
-    kanton_court_fee(hearing, ClaimValue::Amount(value), payer)
+    fees.fee(hearing, ClaimValue::Amount(value), payer)
 }
 
 /// The draft for service on the next working day after `today`: court, hearing date,
@@ -62,8 +65,19 @@ pub(crate) fn figures(
     let court = competent_court(at_service.total, consumer, planned)
         .ok_or("no kanton limit known for the service date")?;
     let court_fee = match court {
-        Court::Kantonrechter => court_fee(track.client_is_legal_person, at_service.total, hearing)
-            .ok_or_else(|| format!("no kanton court fee table for {}", hearing.format("%Y")))?,
+        Court::Kantonrechter => court_fee(
+            &policy.court_fees,
+            track.client_is_legal_person,
+            at_service.total,
+            hearing,
+        )
+        .ok_or_else(|| {
+            format!(
+                "no kanton court fee table for {}: add it (AdminService.AddCourtFees), then \
+                 resume the case",
+                hearing.format("%Y")
+            )
+        })?,
         Court::Rechtbank => {
             // Above the kanton limit the claimant appears by an advocaat (art. 111 lid 2
             // sub c and h Rv): the office drafts no summons of its own.
@@ -275,12 +289,12 @@ pub(crate) fn served_recorded(
     let mut fee_note = None;
     if drafted.is_some_and(|d| d.year() != hearing.year()) && s.court_fee_cents > 0 {
         let value = owed(case, policy, on).map_err(Rejection::Figures)?.total;
-        match court_fee(legal_person, value, hearing) {
+        match court_fee(&policy.court_fees, legal_person, value, hearing) {
             Some(new_fee) => s.court_fee_cents = cents(new_fee),
             None => {
                 fee_note = Some(format!(
-                    "the roldatum moved into {}, whose court fee table is not in the law \
-                     tables: the draft's figure stands until the registry's nota",
+                    "the roldatum moved into {}, whose court fee table the office has not \
+                     added: the draft's figure stands until the registry's nota",
                     hearing.year()
                 ));
             }

@@ -1,0 +1,1 @@
+DROP TABLE office_court_fees;

@@ -1,0 +1,226 @@
+//! The office's kanton court fee tables (`AdminService.AddCourtFees` / `ListCourtFees`): a
+//! summons whose first hearing falls in a year with no table waits on hold; the year the
+//! office adds drafts it, with the class and column the law gives; a year begun or already
+//! in the table needs the override; every bad field is named; every add is audited.
+
+use exploot::proto as pb;
+use exploot::workflow::Role;
+use tokio_stream::StreamExt;
+use tonic::Code;
+use tonic_types::StatusExt;
+
+use crate::harness::{TestDb, TestServer, bad_fields, on_both_backends};
+use crate::track::{advance_to, consumer_case, drain, get, start};
+
+/// A class row of the request.
+fn class(legal: &str, natural: &str, onvermogend: &str) -> pb::CourtFeeClass {
+    pb::CourtFeeClass {
+        up_to: String::new(),
+        legal_person: legal.into(),
+        natural_person: natural.into(),
+        onvermogend: onvermogend.into(),
+    }
+}
+
+/// A 2027 table for the test (not the published one): every figure distinct, so a
+/// wrong class or column shows.
+fn fees_2027() -> pb::AddCourtFeesRequest {
+    pb::AddCourtFeesRequest {
+        year: 2027,
+        classes: vec![
+            class("143.00", "96.00", "95.00"),
+            class("360.00", "240.00", "94.00"),
+            class("409.00", "273.00", "93.00"),
+            class("545.00", "274.00", "92.00"),
+            class("576.00", "275.00", "91.00"),
+            class("1549.00", "776.00", "90.00"),
+        ],
+        source: "Stcrt. 2026, 99999 (test)".into(),
+        r#override: false,
+    }
+}
+
+async fn add(
+    server: &TestServer,
+    request: pb::AddCourtFeesRequest,
+) -> Result<pb::CourtFeeYear, tonic::Status> {
+    server
+        .admin()
+        .add_court_fees(request)
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+async fn listed(server: &TestServer) -> Vec<pb::CourtFeeYear> {
+    server
+        .admin()
+        .list_court_fees(pb::ListCourtFeesRequest {})
+        .await
+        .expect("ListCourtFees")
+        .into_inner()
+        .years
+}
+
+async fn court_fees_the_office_adds(db: TestDb) {
+    let server = start(&db, "2026-12-09T08:00:00Z").await;
+    let id = consumer_case(&server, "CF-1", "2026-11-01").await;
+
+    // The built-in years, each with its source and status.
+    let years: Vec<(i32, String)> = listed(&server)
+        .await
+        .into_iter()
+        .map(|y| (y.year, y.status))
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2022, "unverified".to_owned()),
+            (2024, "verified".to_owned()),
+            (2025, "unverified".to_owned()),
+            (2026, "verified".to_owned())
+        ]
+    );
+
+    // The letter's term ends in late December; the summons drafted then would have its
+    // first hearing in January 2027, a year the built-in table does not have: on hold.
+    advance_to(&server, "2026-12-31T08:00:00Z").await;
+    let case = get(&server, &id).await;
+    assert_eq!(
+        (case.stage, case.suspension),
+        (pb::Stage::Summons as i32, pb::Suspension::OnHold as i32)
+    );
+    assert!(case.summons.is_none());
+    let (_, reason) = last_event(&server, &db, &id).await;
+    assert!(
+        reason.contains("no kanton court fee table for 2027"),
+        "{reason}"
+    );
+
+    // Every bad field named at once; nothing stored.
+    let mut bad = fees_2027();
+    bad.year = 1999;
+    bad.classes[1].natural_person = "-5".into();
+    bad.classes[2].up_to = "2000".into();
+    bad.classes[4].onvermogend = "12.345".into();
+    bad.source = " ".into();
+    let refused = add(&server, bad).await.expect_err("bad fields");
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&refused),
+        [
+            "classes[1].natural_person",
+            "classes[2].up_to",
+            "classes[4].onvermogend",
+            "source",
+            "year"
+        ]
+    );
+    let mut five = fees_2027();
+    five.classes.pop();
+    let refused = add(&server, five).await.expect_err("five classes");
+    assert_eq!(bad_fields(&refused), ["classes"]);
+
+    // The year under way (the clock says 2026) needs the override.
+    let refused = add(
+        &server,
+        pb::AddCourtFeesRequest {
+            year: 2026,
+            ..fees_2027()
+        },
+    )
+    .await
+    .expect_err("a year begun");
+    assert_eq!(bad_fields(&refused), ["year"]);
+
+    // Only the admin adds.
+    let front = server.as_role(Role::FrontOffice).await;
+    let denied = front
+        .admin()
+        .add_court_fees(fees_2027())
+        .await
+        .expect_err("front office");
+    assert_eq!(denied.code(), Code::PermissionDenied);
+
+    let added = add(&server, fees_2027()).await.expect("AddCourtFees");
+    assert_eq!((added.year, added.status.as_str()), (2027, "office"));
+    assert!(!added.id.is_empty());
+    let bounds: Vec<&str> = added.classes.iter().map(|c| c.up_to.as_str()).collect();
+    assert_eq!(
+        bounds,
+        ["500.00", "1500.00", "2500.00", "5000.00", "12500.00", ""]
+    );
+    assert_eq!(added.classes[2].legal_person, "409.00");
+    let in_force = listed(&server).await;
+    let last = in_force.last().expect("years");
+    assert_eq!((last.year, last.id.as_str()), (2027, added.id.as_str()));
+
+    // A second 2027 table is a correction: refused without the override.
+    let refused = add(&server, fees_2027())
+        .await
+        .expect_err("2027 has a table");
+    assert_eq!(bad_fields(&refused), ["year"]);
+    let why = &refused
+        .get_details_bad_request()
+        .expect("BadRequest")
+        .field_violations[0]
+        .description;
+    assert!(why.contains("2027 already has a table (office"), "{why}");
+
+    // Resumed on Thu 31 December 2026, the summons is drafted on the 2027 table: service on
+    // the next working day, Mon 4 January 2027 (New Year, then the weekend); a week later
+    // is Mon 11 January, the hearing the day after (art. 114 Rv). The value at service is
+    // 1,825.00 + costs 273.75 + VAT 57.49 = 2,156.24 plus some euros of interest: the class
+    // 1,500.01 – 2,500; acme has a KvK number, so the legal person's column: € 409.
+    server
+        .cases()
+        .resume(pb::ResumeRequest {
+            case_id: id.clone(),
+            request_id: "resume-1".into(),
+            note: "2027 court fees added".into(),
+        })
+        .await
+        .expect("Resume");
+    drain(&server).await;
+    let s = get(&server, &id).await.summons.expect("drafted");
+    assert_eq!(
+        [
+            s.planned_service_on.as_str(),
+            s.hearing_date.as_str(),
+            s.court_fee.as_str()
+        ],
+        ["2027-01-04", "2027-01-12", "409.00"]
+    );
+
+    // Audited: one add (the refused ones wrote nothing).
+    let events = server
+        .store
+        .run(|conn| exploot::store::admin_events::about(conn, "court_fees"))
+        .await
+        .expect("admin events");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["court_fees_added"]);
+    assert!(events[0].actor.starts_with("token:"));
+    let payload: serde_json::Value = serde_json::from_str(&events[0].payload).unwrap();
+    assert_eq!(payload["year"], 2027);
+    assert_eq!(payload["cents"][2][0], 40_900);
+    assert!(payload["replaced"].is_null());
+    server.stop().await;
+}
+on_both_backends!(court_fees_the_office_adds);
+
+/// The kind and reason of the case's last audit event.
+async fn last_event(server: &TestServer, db: &TestDb, id: &str) -> (String, String) {
+    let sql = format!("SELECT count(*) AS n FROM case_events WHERE case_id = '{id}'");
+    let count = crate::engine::count(&db.url, &sql).await;
+    let mut stream = server
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: id.into(),
+            from_sequence: count,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let event = stream.next().await.expect("an event").expect("ok");
+    (event.kind, event.reason)
+}
