@@ -576,6 +576,14 @@ pub(super) fn resolve_unmatched(
 ) -> Result<bool, AppError> {
     let entry = entries::by_task(conn, &task.id)?
         .ok_or_else(|| AppError::Internal(format!("task {} has no bank entry", task.id)))?;
+    // Booked or refunded once only, whoever decided first.
+    let deciding = matches!(outcome_chosen, BOOK | REFUND);
+    if deciding && ![outcome::UNMATCHED, outcome::AMBIGUOUS].contains(&entry.outcome.as_str()) {
+        return Err(AppError::FailedPrecondition(format!(
+            "bank entry {} is already {}: nothing to decide",
+            entry.reference, entry.outcome
+        )));
+    }
     match outcome_chosen {
         BOOK => {
             let case_id = values

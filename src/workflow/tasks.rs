@@ -177,7 +177,15 @@ impl App {
                             note: c.note.clone(),
                         };
                         let task = pipeline::check_task(conn, None, &completion)?;
-                        tasks::complete(conn, &task.id, &c.outcome, &c.note, db_instant(now))?;
+                        // Two people completing one task at once: on PostgreSQL both may
+                        // have read it open; the row lock lets one update it, and the other
+                        // must not book the bank entry a second time.
+                        if !tasks::complete(conn, &task.id, &c.outcome, &c.note, db_instant(now))? {
+                            return Err(AppError::FailedPrecondition(format!(
+                                "task {} is no longer open",
+                                task.id
+                            )));
+                        }
                         let due_now = task.kind == super::UNMATCHED_PAYMENT_TASK
                             && super::bank::resolve_unmatched(
                                 conn, &task, &c.outcome, &c.values, &actor, now,

@@ -337,8 +337,25 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
     assert_eq!(payments(s, &w.ids["A"]).await, a);
     assert_eq!(unmatched_tasks(s).await.len(), 2);
 
-    // A person books the ambiguous 300.00 on C and refunds the unknown 123.45.
-    complete(s, &tasks[1], "book", &id("C")).await;
+    // Two people book the ambiguous 300.00 on C at once: one of them does, the other is
+    // told the task is no longer open. Then the unknown 123.45 is refunded.
+    let book_on_c = |request_id: &str| {
+        let mut tasks_api = s.tasks();
+        let request = pb::CompleteTaskRequest {
+            task_id: tasks[1].id.clone(),
+            request_id: request_id.into(),
+            outcome: "book".into(),
+            note: String::new(),
+            values: HashMap::from([("case_id".to_owned(), id("C"))]),
+        };
+        async move { tasks_api.complete_task(request).await }
+    };
+    let (first, second) = tokio::join!(book_on_c("desk-1"), book_on_c("desk-2"));
+    let refused: Vec<tonic::Code> = [first, second]
+        .into_iter()
+        .filter_map(|r| r.err().map(|e| e.code()))
+        .collect();
+    assert_eq!(refused, [tonic::Code::FailedPrecondition], "{}", db.backend);
     complete(s, &tasks[0], "refund", "").await;
     assert_eq!(
         payments(s, &w.ids["C"]).await,
