@@ -827,6 +827,27 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         .await
         .expect_err("bad task");
     assert_eq!(bad_fields(&refused), ["due_on", "kind", "title"]);
+    // A kind the track opens itself would run a step of the track when completed (an
+    // attachment recorded, a review closing the case): refused.
+    for kind in [
+        "attachment",
+        "intake_review",
+        "unmatched_payment",
+        "job_failed",
+    ] {
+        let refused = handler
+            .tasks()
+            .open_task(pb::OpenTaskRequest {
+                case_id: case.id.clone(),
+                kind: kind.into(),
+                title: "Beslag leggen".into(),
+                due_on: "2026-05-11".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("a track kind");
+        assert_eq!(bad_fields(&refused), ["kind"], "{kind}");
+    }
 
     // The notes, listed and in WatchCase with their actor.
     let notes = server

@@ -100,6 +100,17 @@ pub fn debtor_change(r: &pb::UpdateDebtorRequest) -> Result<DebtorChange, Vec<Fi
     })
 }
 
+/// Whether `kind` is one the track or the engine opens itself.
+fn is_track_kind(kind: &str) -> bool {
+    crate::case::task_kind::ALL.contains(&kind)
+        || [
+            crate::case::JOB_FAILED_TASK,
+            crate::case::OFFICE_MISSING_TASK,
+            crate::workflow::UNMATCHED_PAYMENT_TASK,
+        ]
+        .contains(&kind)
+}
+
 /// An OpenTask request's task.
 pub fn opened_task(r: &pb::OpenTaskRequest) -> Result<OpenedTask, Vec<FieldViolation>> {
     let mut v = Violations::default();
@@ -109,6 +120,15 @@ pub fn opened_task(r: &pb::OpenTaskRequest) -> Result<OpenedTask, Vec<FieldViola
     let kind_ok = !r.kind.is_empty() && r.kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     if !kind_ok {
         v.add("kind", "lower case letters and _, e.g. call_back");
+    } else if is_track_kind(&r.kind) {
+        v.add(
+            "kind",
+            format!(
+                "{:?} is a kind the track opens itself (completing it runs a step of the \
+                 track); name the task for what it is, e.g. call_back",
+                r.kind
+            ),
+        );
     }
     if r.title.trim().is_empty() {
         v.add("title", "required");

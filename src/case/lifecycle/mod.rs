@@ -64,6 +64,23 @@ pub mod task_kind {
     /// or appeal was lodged (art. 432 Rv): `received` or `appealed`
     /// (`lifecycle::enforceability`).
     pub const NO_APPEAL_STATEMENT: &str = "no_appeal_statement";
+
+    /// Every kind above: completing one runs a step of the track, so a person may not open
+    /// a task of these kinds by hand (`OpenTask`).
+    pub const ALL: [&str; 12] = [
+        INTAKE_REVIEW,
+        RECOVERABILITY_REVIEW,
+        SUMMONS_APPROVAL,
+        ATTACHMENT,
+        SERVICE,
+        SERVICE_FAILED,
+        GARNISHEE_STATEMENT,
+        ENROL,
+        ENROLMENT_LAPSED,
+        HEARING,
+        JUDGMENT_EXPECTED,
+        NO_APPEAL_STATEMENT,
+    ];
 }
 
 /// A decision that leaves the standing as it is (a closed case stays closed for the same
