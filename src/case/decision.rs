@@ -161,6 +161,12 @@ pub enum Rejection {
     /// A judgment dated after today, or undated.
     #[error("the judgment's date must be today or earlier")]
     JudgmentDate,
+    /// A judgment dated before the summons' roldatum: no court gives one then (art. 139 Rv).
+    #[error(
+        "the judgment is dated before the roldatum the summons was served for ({0}): no \
+         judgment is given before the first hearing"
+    )]
+    JudgmentBeforeHearing(chrono::NaiveDate),
     /// A judgment that differs from the claim names no day interest runs from.
     #[error(
         "the judgment differs from the claim ({}): name the day interest runs from on the \

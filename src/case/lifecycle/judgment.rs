@@ -92,6 +92,12 @@ pub(crate) fn registered(
     if judgment.judgment_date.is_none_or(|d| d > today) {
         return Err(Rejection::JudgmentDate);
     }
+    let hearing = case.track.summons.as_ref().and_then(|s| s.hearing_date);
+    if let (Some(date), Some(hearing)) = (judgment.judgment_date, hearing)
+        && date < hearing
+    {
+        return Err(Rejection::JudgmentBeforeHearing(hearing));
+    }
     let mut judgment = judgment.clone();
     if judgment.outcome != "dismissed" {
         let differences = differences(case, policy, &judgment)?;
@@ -223,6 +229,28 @@ mod tests {
         dismissed.outcome = "dismissed".into();
         let closed = registered(&c, &policy, d("2026-06-17"), &dismissed).unwrap();
         assert_eq!(closed.close_reason, Some(CloseReason::Dismissed));
+    }
+
+    /// Served for the roldatum Wed 10 June 2026: a judgment dated Tue 9 June cannot be; one
+    /// of 10 June (a default judgment on the roldatum itself) can.
+    #[test]
+    fn a_judgment_before_the_roldatum_is_refused() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Judgment;
+        c.track.summons = Some(crate::case::track::SummonsRecord {
+            served_on: Some(d("2026-06-02")),
+            hearing_date: Some(d("2026-06-10")),
+            ..Default::default()
+        });
+        let mut early = judgment(123_456);
+        early.judgment_date = Some(d("2026-06-09"));
+        assert_eq!(
+            registered(&c, &policy, d("2026-06-17"), &early).unwrap_err(),
+            Rejection::JudgmentBeforeHearing(d("2026-06-10"))
+        );
+        early.judgment_date = Some(d("2026-06-10"));
+        assert!(registered(&c, &policy, d("2026-06-17"), &early).is_ok());
     }
 
     /// Planned Thu 18 June 2026, served Tue 23 June: the order to pay runs Wed 24 and Thu
