@@ -261,7 +261,11 @@ fn run_in(
         return Ok(run);
     }
     run.id = crate::store::ids::new_id(now);
-    run.message_id = format!("AFDR-{}-{}", up_to.format("%Y%m%d"), &run.id[..8]);
+    // Unique per file (ISO 20022: MsgId unique for the bank; Dutch banks refuse a file
+    // twice): a UUIDv7's first eight digits change only every 65 s, and two ids of one
+    // instant differ only in their counter, digits 17–25; so its first 30 hex digits,
+    // 35 characters in all, as the transfers' end-to-end ids.
+    run.message_id = format!("AFDR-{}", &run.id.replace('-', "")[..30]);
     let today = amsterdam_local(now).date();
     let mut rows = Vec::new();
     let mut lines = Vec::new();

@@ -740,6 +740,10 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     assert_eq!(back.amount, "0.00");
     assert!(third.pain001.is_empty());
     assert!(run(s, "2026-05-08").await.payouts.is_empty());
+    // Another run for the same day at the same time (the clock stands still here) is
+    // another message: a bank refuses a MsgId it has seen.
+    assert_eq!(first.message_id.len(), 35, "{}", first.message_id);
+    assert_ne!(third.message_id, first.message_id);
 }
 
 /// `exploot bank-import FILE` against the real server: the same booking as the RPC, and
