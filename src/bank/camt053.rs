@@ -3,7 +3,8 @@
 //! [`Statement`] out, or a [`CamtError`] naming the element (its path, and the entry's
 //! number) that is wrong. Versions .001.02 (what ING, Rabobank and ABN AMRO deliver) up to
 //! .001.08 are read alike: the elements used here did not move between them, except the
-//! entry status (`<Sts>BOOK</Sts>` before .001.07, `<Sts><Cd>BOOK</Cd></Sts>` since).
+//! entry status (`<Sts>BOOK</Sts>` before .001.07, `<Sts><Cd>BOOK</Cd></Sts>` since) and
+//! the related parties' names (`Dbtr/Nm`; `Dbtr/Pty/Nm` in .001.08).
 //!
 //! Only what the office books from is read: the account, and per entry the amount, credit
 //! or debit, status, booking date, the bank's reference, the reversal indicator and return
@@ -190,9 +191,10 @@ pub fn parse(bytes: &[u8]) -> Result<Statement, CamtError> {
             Some(_) => {}
             None => account = Some(iban),
         }
-        for ntry in stmt.children_named("Ntry") {
+        // The path counts within its statement; `number` through the file.
+        for (n, ntry) in stmt.children_named("Ntry").enumerate() {
             number += 1;
-            let entry_path = format!("{stmt_path}/Ntry[{number}]");
+            let entry_path = format!("{stmt_path}/Ntry[{}]", n + 1);
             entries.extend(read_entry(ntry, &entry_path, number)?);
         }
     }
@@ -394,7 +396,11 @@ fn fill_details(entry: &mut Entry, tx: &Element) {
     let party = |who: &str, account: &str| {
         parties.map(|p| {
             (
-                text_at(p, &[who, "Nm"]).unwrap_or_default().to_owned(),
+                // .001.08 wraps the party in a choice: `Dbtr/Pty/Nm`.
+                text_at(p, &[who, "Nm"])
+                    .or_else(|| text_at(p, &[who, "Pty", "Nm"]))
+                    .unwrap_or_default()
+                    .to_owned(),
                 text_at(p, &[account, "Id", "IBAN"]).map(|i| i.replace(' ', "").to_uppercase()),
             )
         })
@@ -467,6 +473,11 @@ mod tests {
         ).as_bytes())
         .unwrap_err();
         assert!(e.path.ends_with("Ntry[1]/AcctSvcrRef"), "{e}");
+        let two = with_entry(
+            r#"<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry></Stmt><Stmt><Id>S2</Id><Acct><Id><IBAN>NL02ABNA0123456789</IBAN></Id></Acct><Ntry><Amt Ccy="EUR">1,00</Amt></Ntry>"#,
+        );
+        let e = parse(two.as_bytes()).unwrap_err();
+        assert_eq!(e.path, "Document/BkToCstmrStmt/Stmt[2]/Ntry[1]/Amt");
         let e = parse(with_entry(
             r#"<Ntry><Amt Ccy="USD">12.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R</AcctSvcrRef></Ntry>"#,
         ).as_bytes())
@@ -512,5 +523,22 @@ mod tests {
         assert_eq!(s.entries[1].creditor_reference.as_deref(), Some("B"));
         let e = parse(with_entry(&entry("15.00")).as_bytes()).unwrap_err();
         assert!(e.path.ends_with("NtryDtls"), "{e}");
+    }
+
+    #[test]
+    fn the_payer_is_named_in_either_form() {
+        let entry = |debtor: &str| {
+            format!(
+                r#"<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr>{debtor}</Dbtr><DbtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></DbtrAcct></RltdPties></TxDtls></NtryDtls></Ntry>"#
+            )
+        };
+        for debtor in ["<Nm>J. de Vries</Nm>", "<Pty><Nm>J. de Vries</Nm></Pty>"] {
+            let s = parse(with_entry(&entry(debtor)).as_bytes()).unwrap();
+            assert_eq!(s.entries[0].debtor_name, "J. de Vries", "{debtor}");
+            assert_eq!(
+                s.entries[0].debtor_iban.as_deref(),
+                Some("NL91ABNA0417164300")
+            );
+        }
     }
 }

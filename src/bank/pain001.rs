@@ -91,6 +91,18 @@ fn sepa_text(text: &str, max: usize) -> String {
         .to_owned()
 }
 
+/// A party's name (Max70Text, at least one character): a name with nothing the SEPA set
+/// can write is sent as `NOTPROVIDED`, as the IBAN-only agent is, rather than an empty
+/// element the schema refuses.
+fn party_name(text: &str) -> String {
+    let name = sepa_text(text, 70);
+    if name.is_empty() {
+        "NOTPROVIDED".into()
+    } else {
+        name
+    }
+}
+
 fn amount(cents: i64) -> String {
     Money::from_cents(cents).to_string()
 }
@@ -100,7 +112,7 @@ pub fn write(batch: &Batch) -> String {
     let count = batch.transfers.len();
     let total = amount(batch.total_cents());
     let id = sepa_text(&batch.message_id, 35);
-    let name = sepa_text(&batch.debtor_name, 70);
+    let name = party_name(&batch.debtor_name);
     let agent = match &batch.debtor_bic {
         Some(bic) => format!("<BIC>{}</BIC>", sepa_text(bic, 11)),
         None => "<Othr><Id>NOTPROVIDED</Id></Othr>".to_owned(),
@@ -130,7 +142,7 @@ pub fn write(batch: &Batch) -> String {
             "<CdtTrfTxInf><PmtId><EndToEndId>{}</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"EUR\">{}</InstdAmt></Amt><Cdtr><Nm>{}</Nm></Cdtr><CdtrAcct><Id><IBAN>{}</IBAN></Id></CdtrAcct>{remittance}</CdtTrfTxInf>",
             sepa_text(&t.end_to_end_id, 35),
             amount(t.amount_cents),
-            sepa_text(&t.creditor_name, 70),
+            party_name(&t.creditor_name),
             sepa_text(&t.creditor_iban, 34),
         ));
     }
@@ -165,7 +177,7 @@ mod tests {
                 CreditTransfer {
                     end_to_end_id: "P-2".into(),
                     amount_cents: 1,
-                    creditor_name: "B".into(),
+                    creditor_name: "東京".into(),
                     creditor_iban: "NL20INGB0001234567".into(),
                     remittance: String::new(),
                 },
@@ -176,5 +188,9 @@ mod tests {
         assert!(xml.contains("<Nm>Cafe Zoe  B.V.</Nm>"), "{xml}");
         assert!(xml.contains("Van Dijk + Bakker"));
         assert!(xml.contains("<Othr><Id>NOTPROVIDED</Id></Othr>"));
+        // A name the SEPA set cannot write is no empty element (Max70Text has one
+        // character at least).
+        assert!(!xml.contains("<Nm></Nm>"), "{xml}");
+        assert!(xml.contains("<Cdtr><Nm>NOTPROVIDED</Nm></Cdtr>"), "{xml}");
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
 use super::{App, Principal};
-use crate::case::lifecycle::{enforceability, execution, garnishee, hearing, service};
+use crate::case::lifecycle::{after_today, enforceability, execution, garnishee, hearing, service};
 use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
@@ -84,32 +84,39 @@ impl App {
             return self.complete_office_task(who, c, fingerprint, now).await;
         };
         let details = serde_json::from_str(&task.details).unwrap_or(Value::Null);
-        // A task whose outcomes take values has them checked here, every bad one named,
-        // before anything is stored; the others take none.
-        if [task_kind::SERVICE, task_kind::SERVICE_FAILED].contains(&task.kind.as_str()) {
-            service::read(&task.kind, &c.outcome, &details, &c.values)
-                .map_err(AppError::Invalid)?;
-        }
-        if [
+        // A task whose outcomes take values has them checked here, every bad one named —
+        // a day recorded as gone by that lies after today too — before anything is stored;
+        // the others take none.
+        let kind = task.kind.as_str();
+        let read = if [task_kind::SERVICE, task_kind::SERVICE_FAILED].contains(&kind) {
+            service::read(kind, &c.outcome, &details, &c.values).map(|_| ())
+        } else if [
             task_kind::ENROL,
             task_kind::ENROLMENT_LAPSED,
             task_kind::HEARING,
         ]
-        .contains(&task.kind.as_str())
+        .contains(&kind)
         {
-            hearing::read(&task.kind, &c.outcome, &details, &c.values)
-                .map_err(AppError::Invalid)?;
+            hearing::read(kind, &c.outcome, &details, &c.values).map(|_| ())
+        } else if kind == task_kind::ATTACHMENT && details.get("from").is_some() {
+            execution::read_attachment(&c.outcome, &details, &c.values).map(|_| ())
+        } else if kind == task_kind::NO_APPEAL_STATEMENT {
+            enforceability::read(&c.outcome, &details, &c.values).map(|_| ())
+        } else if kind == task_kind::GARNISHEE_STATEMENT && details.get("laid_on").is_some() {
+            garnishee::read_statement(&c.outcome, &details, &c.values).map(|_| ())
+        } else {
+            Ok(())
+        };
+        let mut bad = read.err().unwrap_or_default();
+        let today = crate::clock::amsterdam_local(now).date();
+        for future in after_today(kind, &c.values, today) {
+            // Once per value: a reader may have named it already (e.g. after a deadline).
+            if !bad.iter().any(|b| b.field == future.field) {
+                bad.push(future);
+            }
         }
-        if task.kind == task_kind::ATTACHMENT && details.get("from").is_some() {
-            execution::read_attachment(&c.outcome, &details, &c.values)
-                .map_err(AppError::Invalid)?;
-        }
-        if task.kind == task_kind::NO_APPEAL_STATEMENT {
-            enforceability::read(&c.outcome, &details, &c.values).map_err(AppError::Invalid)?;
-        }
-        if task.kind == task_kind::GARNISHEE_STATEMENT && details.get("laid_on").is_some() {
-            garnishee::read_statement(&c.outcome, &details, &c.values)
-                .map_err(AppError::Invalid)?;
+        if !bad.is_empty() {
+            return Err(AppError::Invalid(bad));
         }
         let event = Event::TaskCompleted {
             task_kind: task.kind.clone(),

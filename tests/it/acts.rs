@@ -116,6 +116,17 @@ async fn a_judgment_not_provisionally_enforceable_waits_for_the_registry(db: Tes
         .await
         .expect_err("before the ninth day");
     assert_eq!(bad_fields(&early), ["values[\"laid_on\"]"]);
+    // A day after today (Mon 29 June) is named with the other bad values at once.
+    let mut ahead = garnishee("2026-06-30").to_vec();
+    ahead.push(("colour", "red"));
+    let future = complete_with(&server, &bank, "attached", &ahead)
+        .await
+        .expect_err("laid tomorrow");
+    assert_eq!(future.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&future),
+        ["values[\"colour\"]", "values[\"laid_on\"]"]
+    );
     complete_with(&server, &bank, "attached", &garnishee("2026-06-29"))
         .await
         .expect("attached");

@@ -22,6 +22,8 @@ pub mod service;
 pub(super) mod summons;
 mod values;
 
+pub use values::after_today;
+
 use chrono::NaiveDate;
 use serde_json::json;
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::task_kind;
 use crate::case::FieldViolation;
 use crate::case::decision::Rejection;
 use crate::law::money::Money;
@@ -95,8 +96,43 @@ pub(super) fn day_within(
     None
 }
 
-/// A recorded day may not lie after the day it is recorded on: met only by a stale or
-/// replayed event (the readers check against the task, not the clock).
+/// The values of each task kind that record a day gone by: the service names every one
+/// after today as a bad field ([`after_today`]) before the track sees it, and the track
+/// refuses one all the same where it reads it ([`not_after_today`]).
+const PAST_DAYS: [(&str, &[&str]); 6] = [
+    (task_kind::SERVICE, &["served_on", "attempted_on"]),
+    (task_kind::ENROL, &["filed_on"]),
+    (task_kind::ENROLMENT_LAPSED, &["served_on"]),
+    (task_kind::ATTACHMENT, &["laid_on"]),
+    (task_kind::NO_APPEAL_STATEMENT, &["received_on"]),
+    (task_kind::GARNISHEE_STATEMENT, &["received_on"]),
+];
+
+/// The values of a `kind` task that record a day after `today`, each named.
+pub fn after_today(
+    kind: &str,
+    values: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Vec<FieldViolation> {
+    let keys = PAST_DAYS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&[][..], |(_, keys)| *keys);
+    keys.iter()
+        .filter_map(|key| {
+            let day = NaiveDate::parse_from_str(values.get(*key)?, "%Y-%m-%d").ok()?;
+            (day > today).then(|| {
+                FieldViolation::new(
+                    field(key),
+                    format!("{day} is after today ({today}): record what has happened"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A recorded day may not lie after the day it is recorded on: the service names it first
+/// ([`after_today`]), so this is met only by a stale or replayed event.
 pub(super) fn not_after_today(
     key: &str,
     day: NaiveDate,
