@@ -37,7 +37,7 @@ pub fn decide(
             Timer::SummonsServed if policy.record_service => {
                 lifecycle::summons::service_due(case, today)
             }
-            Timer::SummonsServed => lifecycle::summons::served(case, today),
+            Timer::SummonsServed => lifecycle::summons::served(case, policy, today),
             Timer::HearingHeld if policy.record_service => lifecycle::hearing::held(case, today),
             Timer::HearingHeld => Ok(lifecycle::summons::hearing(case, today)),
             Timer::JudgmentServed => Ok(lifecycle::execution::service_due(case, today)),

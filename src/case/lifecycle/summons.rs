@@ -341,9 +341,36 @@ pub(crate) fn served_recorded(
 }
 
 /// The planned service day: served; the hearing is awaited.
-pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
+///
+/// Served after its planned day (the timer held back while the case was on hold, or the
+/// engine down on that day): served today, at today's Btag fee, if the drafted roldatum
+/// still lies a week ahead (art. 114 Rv); otherwise the writ could not name a valid
+/// roldatum and the summons is drafted again from today (new figures, approval and
+/// document as the policy asks).
+pub(crate) fn served(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+) -> Result<Decision, Rejection> {
     let mut track = case.track.clone();
     let s = to_serve(case, &mut track)?;
+    if s.planned_service_on.is_some_and(|planned| planned < today) {
+        if s.hearing_date
+            .is_none_or(|h| h < earliest_hearing_date(today))
+        {
+            return Ok(draft(
+                case,
+                case.track.clone(),
+                policy,
+                today,
+                "summons_redrafted",
+            ));
+        }
+        s.bailiff_fee_cents = cents(
+            super::bailiff_fee_owed(case, BailiffAct::Summons, today)
+                .ok_or(Rejection::NoTariff(today))?,
+        );
+    }
     s.served_on = Some(today);
     let hearing = s.hearing_date.unwrap_or(today + Days::new(8));
     let amounts = vec![("bailiff_fee", Money::from_cents(s.bailiff_fee_cents))];
@@ -410,7 +437,7 @@ mod tests {
             Effect::ScheduleJob { payload, .. } if payload["kind"] == "summons"
         ));
         // Not approved yet: the service day's timer is stale.
-        assert!(served(&c, d("2026-05-26")).is_err());
+        assert!(served(&c, &policy, d("2026-05-26")).is_err());
         let approved = reviewed(&c, &policy, d("2026-05-25"), "approve", "ok").unwrap();
         assert_eq!(
             approved.effects,
@@ -422,7 +449,7 @@ mod tests {
         );
         c.track = approved.track;
         let hearing_date = s.hearing_date.unwrap();
-        let done = served(&c, d("2026-05-26")).unwrap();
+        let done = served(&c, &policy, d("2026-05-26")).unwrap();
         assert_eq!(
             done.effects,
             vec![Effect::ScheduleJob {
@@ -432,8 +459,42 @@ mod tests {
             }]
         );
         c.track = done.track;
-        assert!(served(&c, d("2026-05-27")).is_err(), "served once");
+        assert!(served(&c, &policy, d("2026-05-27")).is_err(), "served once");
         assert_eq!(hearing(&c, hearing_date).stage, Stage::Judgment);
+    }
+
+    /// Approved for service on Tue 26 May 2026, roldatum Wed 3 June; the case was on hold
+    /// over the 26th, so the service day's timer fires on resuming. On Wed 27 May the
+    /// roldatum no longer lies a week ahead (27 May + 7 = 3 June, the earliest roldatum
+    /// Thu 4 June): drafted again, for service on Thu 28 May. With a roldatum of Wed 10
+    /// June the writ is served on the 27th as it is.
+    #[test]
+    fn a_service_day_passed_on_hold_serves_late_or_drafts_again() {
+        let policy = TrackPolicy::default();
+        let (mut c, _) = drafted(&policy, "2026-05-25");
+        c.track = reviewed(&c, &policy, d("2026-05-25"), "approve", "")
+            .unwrap()
+            .track;
+        let s = c.track.summons.clone().unwrap();
+        assert_eq!(
+            (s.planned_service_on, s.hearing_date),
+            (Some(d("2026-05-26")), Some(d("2026-06-03")))
+        );
+        let redrafted = served(&c, &policy, d("2026-05-27")).unwrap();
+        let again = redrafted.track.summons.unwrap();
+        assert_eq!(again.served_on, None);
+        assert_eq!(again.planned_service_on, Some(d("2026-05-28")));
+        assert_eq!(again.hearing_date, Some(d("2026-06-05")));
+        assert!(!again.approved, "approved again, as the policy asks");
+
+        let mut later = c.clone();
+        later.track.summons.as_mut().unwrap().hearing_date = Some(d("2026-06-10"));
+        let done = served(&later, &policy, d("2026-05-27")).unwrap();
+        let s = done.track.summons.unwrap();
+        assert_eq!(
+            (s.served_on, s.hearing_date),
+            (Some(d("2026-05-27")), Some(d("2026-06-10")))
+        );
     }
 
     #[test]
