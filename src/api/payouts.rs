@@ -37,7 +37,8 @@ impl PayoutService for PayoutApi {
         let up_to = v
             .into_result(|| up_to.unwrap_or_default())
             .map_err(|v| invalid_argument(&v))?;
-        let run = self.app.run_payouts(up_to).await?;
+        let request_id = Some(r.request_id.trim().to_owned()).filter(|id| !id.is_empty());
+        let run = self.app.run_payouts(up_to, request_id).await?;
         Ok(Response::new(run_to_proto(run)))
     }
 

@@ -215,6 +215,7 @@ pub const RULES: &[(&str, TextRule)] = &[
     ),
     // payout.proto
     ("exploot.v1.RunPayoutsRequest.up_to_date", DATE),
+    ("exploot.v1.RunPayoutsRequest.request_id", REQUEST_ID),
     ("exploot.v1.GetPayoutStatementRequest.payout_id", ID),
     ("exploot.v1.ClientOverviewRequest.client_id", ID),
     ("exploot.v1.ClientOverviewRequest.as_of", DATE),

@@ -209,6 +209,38 @@ pub fn insert_run(
     Ok(())
 }
 
+/// A run with its payouts in the order made, each with its number of lines.
+pub type RunWithPayouts = (RunRow, Vec<(PayoutRow, usize)>);
+
+/// A run by id, with its payouts.
+pub fn run_with_payouts(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<RunWithPayouts>, StoreError> {
+    let Some(run) = payout_runs::table
+        .find(id)
+        .select(RunRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let rows: Vec<PayoutRow> = payouts::table
+        .filter(payouts::run_id.eq(id))
+        .order(payouts::id)
+        .select(PayoutRow::as_select())
+        .load(conn)?;
+    let mut with_lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let lines: i64 = payout_lines::table
+            .filter(payout_lines::payout_id.eq(&row.id))
+            .count()
+            .get_result(conn)?;
+        with_lines.push((row, usize::try_from(lines).unwrap_or_default()));
+    }
+    Ok(Some((run, with_lines)))
+}
+
 /// A payout by id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PayoutRow>, StoreError> {
     Ok(payouts::table

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::office::office_in_force;
-use super::pipeline::retrying;
+use super::pipeline::{IdempotencyKey, retrying};
 use super::{App, Principal};
 use crate::bank::pain001::{self, Batch, CreditTransfer};
 use crate::bank::payout::{Allocation, Share, share};
@@ -151,8 +151,15 @@ fn nl(cents: i64) -> String {
 }
 
 impl App {
-    /// RunPayouts: settles every client's payments received up to `up_to`.
-    pub async fn run_payouts(&self, up_to: NaiveDate) -> Result<PayoutRun, AppError> {
+    /// RunPayouts: settles every client's payments received up to `up_to`. Under a
+    /// `request_id` a retry answers the run made the first time, its pain.001 included
+    /// (without one a retry finds everything settled and answers an empty run, and a lost
+    /// answer's file could not be had again).
+    pub async fn run_payouts(
+        &self,
+        up_to: NaiveDate,
+        request_id: Option<String>,
+    ) -> Result<PayoutRun, AppError> {
         let now = self.service_now().await?;
         let today = amsterdam_local(now).date();
         if up_to > today {
@@ -164,7 +171,26 @@ impl App {
         self.store
             .run(move |conn| {
                 retrying("payout run", || {
-                    transaction(conn, |conn| run_in(conn, up_to, now))
+                    transaction(conn, |conn| {
+                        let mut key = request_id.as_ref().map(|id| IdempotencyKey {
+                            scope: RUN_SCOPE,
+                            key: id.clone(),
+                            request_id: id.clone(),
+                            fingerprint: up_to.to_string(),
+                            response: String::new(),
+                        });
+                        if let Some(key) = &key
+                            && let Some(run_id) = key.answered(conn)?
+                        {
+                            return stored_run(conn, &run_id, up_to);
+                        }
+                        let run = run_in(conn, up_to, now)?;
+                        if let Some(key) = &mut key {
+                            key.response = run.id.clone();
+                            key.store(conn, now)?;
+                        }
+                        Ok(run)
+                    })
                 })
             })
             .await
@@ -452,6 +478,33 @@ fn run_in(
         &stored,
         &lines,
     )?;
+    run.payouts = rows;
+    Ok(run)
+}
+
+/// The idempotency scope of RunPayouts.
+const RUN_SCOPE: &str = "run_payouts";
+
+/// A run made before, as its first answer was (less the warnings, which are not kept);
+/// `run_id` empty: that run paid nothing.
+fn stored_run(
+    conn: &mut DbConnection,
+    run_id: &str,
+    up_to: NaiveDate,
+) -> Result<PayoutRun, AppError> {
+    let mut run = PayoutRun {
+        up_to_date: Some(up_to),
+        ..PayoutRun::default()
+    };
+    if run_id.is_empty() {
+        return Ok(run);
+    }
+    let (stored, rows) = payouts::run_with_payouts(conn, run_id)?
+        .ok_or_else(|| AppError::Internal(format!("payout run {run_id} vanished")))?;
+    run.id = stored.id;
+    run.message_id = stored.message_id;
+    run.total_cents = stored.total_cents;
+    run.pain001 = stored.pain001;
     run.payouts = rows;
     Ok(run)
 }

@@ -492,14 +492,22 @@ fn cents(amount: &str) -> i64 {
 }
 
 pub(crate) async fn run(server: &TestServer, up_to: &str) -> pb::PayoutRun {
+    run_as(server, up_to, "").await.expect("RunPayouts")
+}
+
+async fn run_as(
+    server: &TestServer,
+    up_to: &str,
+    request_id: &str,
+) -> Result<pb::PayoutRun, tonic::Status> {
     server
         .payouts()
         .run_payouts(pb::RunPayoutsRequest {
             up_to_date: up_to.into(),
+            request_id: request_id.into(),
         })
         .await
-        .expect("RunPayouts")
-        .into_inner()
+        .map(tonic::Response::into_inner)
 }
 
 on_both_backends!(payouts_reconcile_to_the_cent_and_pay_once);
@@ -546,7 +554,27 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     // D's 50.00 all went to the collection costs (a business debtor owes them at once).
     assert_eq!(invoiced, 5_000);
 
-    let first = run(s, "2026-05-08").await;
+    let first = run_as(s, "2026-05-08", "run-0508")
+        .await
+        .expect("RunPayouts");
+    // The answer lost, the retry under the same request id is the same run, its file
+    // included; the id for another day is refused.
+    let retried = run_as(s, "2026-05-08", "run-0508").await.expect("retry");
+    assert!(!first.id.is_empty());
+    assert_eq!(
+        (
+            &retried.id,
+            &retried.message_id,
+            &retried.total,
+            &retried.pain001
+        ),
+        (&first.id, &first.message_id, &first.total, &first.pain001)
+    );
+    assert_eq!(retried.payouts, first.payouts);
+    let reused = run_as(s, "2026-05-07", "run-0508")
+        .await
+        .expect_err("another day");
+    assert_eq!(reused.code(), Code::AlreadyExists);
     assert_eq!(first.payouts.len(), 1, "{first:?}");
     let payout = &first.payouts[0];
     assert_eq!(payout.client_id, "acme");
