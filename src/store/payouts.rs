@@ -241,6 +241,18 @@ pub fn run_with_payouts(
     Ok(Some((run, with_lines)))
 }
 
+/// The payout a bank's end-to-end id names.
+pub fn by_end_to_end_id(
+    conn: &mut DbConnection,
+    end_to_end_id: &str,
+) -> Result<Option<PayoutRow>, StoreError> {
+    Ok(payouts::table
+        .filter(payouts::end_to_end_id.eq(end_to_end_id))
+        .select(PayoutRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// A payout by id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PayoutRow>, StoreError> {
     Ok(payouts::table

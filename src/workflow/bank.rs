@@ -246,6 +246,12 @@ fn import_entry(
     if entry.takes_back_a_credit() {
         return reverse_entry(conn, entry, stored, actor, now);
     }
+    if entry.direction == Direction::Credit && (entry.reversal || entry.return_reason.is_some()) {
+        // Money back that went out: no debtor's payment to book, but never passed over
+        // in silence — a payout the client's bank returned leaves the client unpaid.
+        let why = returned_money(conn, entry)?;
+        return open_task(conn, entry, stored, &[], &why, now);
+    }
     if entry.direction == Direction::Debit || entry.reversal {
         entries::insert(conn, &stored)?;
         return Ok((
@@ -290,6 +296,26 @@ fn import_entry(
         )
     };
     open_task(conn, entry, stored, &candidates, &why, now)
+}
+
+/// Why a credit that returns money out (a reversal, or a return reason) needs a person:
+/// the payout it returns, found by its end-to-end id, or what is known of it.
+fn returned_money(conn: &mut DbConnection, entry: &Entry) -> Result<String, AppError> {
+    let reason = entry.return_reason.as_deref().unwrap_or("reversal");
+    let payout = match &entry.end_to_end_id {
+        Some(id) => crate::store::payouts::by_end_to_end_id(conn, id)?,
+        None => None,
+    };
+    Ok(match payout {
+        Some(p) => format!(
+            "payout {} to client {} ({}) returned by the bank ({reason}): the client was not \
+             paid; correct its payout IBAN (PutClient) and transfer it again by hand",
+            p.id, p.client_id, p.iban
+        ),
+        None => format!(
+            "money out returned by the bank ({reason}), matching no payout: find what it was"
+        ),
+    })
 }
 
 /// The cases an incoming entry may be for, and how they were found: the one whose payment
@@ -493,7 +519,8 @@ fn open_task(
     } else {
         entry.debtor_name.clone()
     };
-    let outcomes: Vec<&str> = if money_in {
+    let returned = entry.reversal || entry.return_reason.is_some();
+    let outcomes: Vec<&str> = if money_in && !returned {
         vec![BOOK, REFUND]
     } else {
         vec![CHECKED]
@@ -506,7 +533,12 @@ fn open_task(
             kind: UNMATCHED_PAYMENT_TASK.into(),
             queue: CASE_HANDLER_QUEUE.into(),
             state: state::OPEN.into(),
-            title: if money_in {
+            title: if money_in && returned {
+                format!(
+                    "Money out of {amount} came back on {}: {why}",
+                    entry.booking_date
+                )
+            } else if money_in {
                 format!(
                     "Unmatched payment of {amount} from {payer} on {}",
                     entry.booking_date

@@ -594,6 +594,28 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
         to_client + (to_office - invoiced) + 12_345 + overpaid
     );
 
+    // The client's bank returns the transfer (account closed, AC04): no debtor's payment
+    // to book, a task naming the payout instead, with nothing to do but check it.
+    let returned = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>053D-RET</MsgId><CreDtTm>2026-05-08T22:00:00</CreDtTm></GrpHdr><Stmt><Id>S-RET</Id><CreDtTm>2026-05-08T22:00:00</CreDtTm><Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id></Acct><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-05-08</Dt></Dt></Bal><Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-08</Dt></BookgDt><ValDt><Dt>2026-05-08</Dt></ValDt><AcctSvcrRef>RET-1</AcctSvcrRef><BkTxCd><Prtry><Cd>RTRN</Cd><Issr>ING</Issr></Prtry></BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs><RltdPties><Dbtr><Nm>Acme</Nm></Dbtr><DbtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></DbtrAcct></RltdPties><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"#,
+        amount = payout.amount,
+        e2e = payout.end_to_end_id
+    );
+    xmllint(CAMT_XSD, returned.as_bytes());
+    let answer = import(s, returned.as_bytes())
+        .await
+        .expect("import the return");
+    assert_eq!((answer.booked, answer.unmatched), (0, 1));
+    let task = unmatched_tasks(s)
+        .await
+        .into_iter()
+        .find(|t| t.title.contains("came back"))
+        .expect("a task for the returned payout");
+    assert_eq!(task.outcomes, ["checked"]);
+    assert!(task.title.contains(&payout.id), "{}", task.title);
+    assert!(task.title.contains("AC04"), "{}", task.title);
+    complete(s, &task, "checked", "").await;
+
     // The pain.001 validates against the official XSD and pays exactly that.
     xmllint(PAIN_XSD, &first.pain001);
     let pain = String::from_utf8(first.pain001.clone()).unwrap();
