@@ -97,16 +97,17 @@ pub fn set_outcome(
     Ok(())
 }
 
-/// The booked credits of `account` a storno of `amount_cents` may take back, latest first:
-/// the caller picks by end-to-end id, reference or payer.
-pub fn booked_credits(
+/// The credits of `account` with one of `outcomes` that a storno of `amount_cents` may
+/// take back, latest first: the caller picks by end-to-end id, reference or payer.
+pub fn credits_to_take_back(
     conn: &mut DbConnection,
     account: &str,
     amount_cents: i64,
+    outcomes: &[&str],
 ) -> Result<Vec<BankEntryRow>, StoreError> {
     Ok(bank_entries::table
         .filter(bank_entries::account.eq(account))
-        .filter(bank_entries::outcome.eq(outcome::BOOKED))
+        .filter(bank_entries::outcome.eq_any(outcomes))
         .filter(bank_entries::direction.eq("credit"))
         .filter(bank_entries::amount_cents.eq(amount_cents))
         .order((

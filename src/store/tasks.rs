@@ -109,6 +109,22 @@ pub fn cancel(
         .execute(conn)?)
 }
 
+/// Cancels one task if it is still open or claimed; `false` when it was not.
+pub fn cancel_one(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        tasks::table
+            .filter(tasks::id.eq(id))
+            .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED])),
+    )
+    .set((tasks::state.eq(state::CANCELLED), tasks::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
 /// Claims an open task for `assignee` (or confirms the assignee's own claim). `false` when
 /// the task is not open nor already theirs.
 pub fn claim(

@@ -430,24 +430,14 @@ fn reverse_entry(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(EntryResult, bool), AppError> {
-    let booked = entries::booked_credits(conn, &stored.account, entry.amount_cents)?;
-    let same = |a: &str, b: Option<&String>| !a.is_empty() && b.is_some_and(|b| a == b);
-    let original = booked
-        .iter()
-        .find(|o| same(&o.end_to_end_id, entry.end_to_end_id.as_ref()))
-        .or_else(|| {
-            booked
-                .iter()
-                .find(|o| same(&o.creditor_reference, entry.creditor_reference.as_ref()))
-        })
-        .or_else(|| {
-            booked
-                .iter()
-                .find(|o| same(&o.debtor_iban, entry.debtor_iban.as_ref()))
-        });
-    let Some(original) = original.cloned() else {
-        let why = "a storno or return of a payment that was not booked from a statement";
-        return open_task(conn, entry, stored, &[], why, now);
+    let booked = entries::credits_to_take_back(
+        conn,
+        &stored.account,
+        entry.amount_cents,
+        &[outcome::BOOKED],
+    )?;
+    let Some(original) = taken_back(&booked, entry).cloned() else {
+        return reverse_undecided(conn, entry, stored, now);
     };
     let case_id = original.case_id.clone().unwrap_or_default();
     let reason = entry
@@ -490,6 +480,61 @@ fn reverse_entry(
     r.case_id = Some(case_id);
     r.payment_id = original.payment_id;
     Ok((r, due_now))
+}
+
+/// Of the credits a storno may take back, the one it names: by end-to-end id, else by
+/// reference, else by the payer's account.
+fn taken_back<'a>(credits: &'a [BankEntryRow], entry: &Entry) -> Option<&'a BankEntryRow> {
+    let same = |a: &str, b: Option<&String>| !a.is_empty() && b.is_some_and(|b| a == b);
+    credits
+        .iter()
+        .find(|o| same(&o.end_to_end_id, entry.end_to_end_id.as_ref()))
+        .or_else(|| {
+            credits
+                .iter()
+                .find(|o| same(&o.creditor_reference, entry.creditor_reference.as_ref()))
+        })
+        .or_else(|| {
+            credits
+                .iter()
+                .find(|o| same(&o.debtor_iban, entry.debtor_iban.as_ref()))
+        })
+}
+
+/// A storno of a credit no case was booked with: a credit still waiting for a person's
+/// decision is taken back (its task closed, so nobody books money the bank took back);
+/// anything else is for a person to check.
+fn reverse_undecided(
+    conn: &mut DbConnection,
+    entry: &Entry,
+    mut stored: BankEntryRow,
+    now: DateTime<Utc>,
+) -> Result<(EntryResult, bool), AppError> {
+    let undecided = entries::credits_to_take_back(
+        conn,
+        &stored.account,
+        entry.amount_cents,
+        &[outcome::UNMATCHED, outcome::AMBIGUOUS],
+    )?;
+    let Some(original) = taken_back(&undecided, entry).cloned() else {
+        let why = "a storno or return of a payment that was not booked from a statement";
+        return open_task(conn, entry, stored, &[], why, now);
+    };
+    entries::set_outcome(conn, &original.id, outcome::REVERSED, None, "")?;
+    if let Some(task) = &original.task_id {
+        tasks::cancel_one(conn, task, db_instant(now))?;
+    }
+    stored.outcome = outcome::REVERSAL.into();
+    entries::insert(conn, &stored)?;
+    let r = result(
+        entry,
+        EntryOutcome::Reversed,
+        format!(
+            "takes back {} of {}, which was never booked: its task is closed",
+            original.reference, original.booking_date
+        ),
+    );
+    Ok((r, false))
 }
 
 /// A bank entry's command has no request id and drives no job: neither a replay nor a

@@ -356,7 +356,15 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
         .filter_map(|r| r.err().map(|e| e.code()))
         .collect();
     assert_eq!(refused, [tonic::Code::FailedPrecondition], "{}", db.backend);
-    complete(s, &tasks[0], "refund", "").await;
+    // The unknown payer's bank takes its 123.45 back (AC04) before anyone decided: the
+    // credit is reversed and its task closed, so nobody books money the bank took back.
+    let storno = r#"<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>053D-STORNO</MsgId><CreDtTm>2026-05-08T22:00:00</CreDtTm></GrpHdr><Stmt><Id>S-STORNO</Id><CreDtTm>2026-05-08T22:00:00</CreDtTm><Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id></Acct><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-05-08</Dt></Dt></Bal><Ntry><Amt Ccy="EUR">123.45</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-08</Dt></BookgDt><ValDt><Dt>2026-05-08</Dt></ValDt><AcctSvcrRef>STORNO-1</AcctSvcrRef><BkTxCd><Prtry><Cd>RTRN</Cd><Issr>ING</Issr></Prtry></BkTxCd><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>S. Smit</Nm></Dbtr><DbtrAcct><Id><IBAN>NL68SNSB0901234567</IBAN></Id></DbtrAcct></RltdPties><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"#;
+    xmllint(CAMT_XSD, storno.as_bytes());
+    let taken = import(s, storno.as_bytes())
+        .await
+        .expect("import the storno");
+    assert_eq!((taken.reversed, taken.unmatched), (1, 0));
+    assert!(unmatched_tasks(s).await.is_empty());
     assert_eq!(
         payments(s, &w.ids["C"]).await,
         vec![(
