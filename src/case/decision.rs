@@ -161,6 +161,19 @@ pub enum Rejection {
     /// A judgment dated after today, or undated.
     #[error("the judgment's date must be today or earlier")]
     JudgmentDate,
+    /// A reversal dated before its payment or after today.
+    #[error(
+        "the payment of {paid_on} cannot be taken back on {reversed_on}: the day lies \
+         between the payment and today ({today})"
+    )]
+    ReversalDate {
+        /// The day asked.
+        reversed_on: chrono::NaiveDate,
+        /// The payment's day.
+        paid_on: chrono::NaiveDate,
+        /// The day it is recorded on.
+        today: chrono::NaiveDate,
+    },
     /// A judgment dated before the summons' roldatum: no court gives one then (art. 139 Rv).
     #[error(
         "the judgment is dated before the roldatum the summons was served for ({0}): no \

@@ -128,6 +128,15 @@ pub(crate) fn reversed(
         .position(|p| p.id == payment_id)
         .ok_or_else(|| Rejection::NoSuchPayment(payment_id.to_owned()))?;
     let gone = case.track.payments[index].clone();
+    // Taken back on a day it had come and that has come: a later day would hold the
+    // payment as received in payouts up to then, an earlier one is no storno of it.
+    if reversed_on > today || reversed_on < gone.paid_on {
+        return Err(Rejection::ReversalDate {
+            reversed_on,
+            paid_on: gone.paid_on,
+            today,
+        });
+    }
     let mut base = case.clone();
     base.track.payments.truncate(index);
     for later in &case.track.payments[index + 1..] {
@@ -330,6 +339,28 @@ mod tests {
         assert_eq!(
             reversed(&c, &policy, d("2026-04-20"), "nope", d("2026-04-20"), "x"),
             Err(Rejection::NoSuchPayment("nope".into()))
+        );
+        // Not before the payment (31 March), not after today (20 April).
+        for day in ["2026-03-30", "2026-04-21"] {
+            assert_eq!(
+                reversed(&c, &policy, d("2026-04-20"), "p1", d(day), "typo"),
+                Err(Rejection::ReversalDate {
+                    reversed_on: d(day),
+                    paid_on: d("2026-03-31"),
+                    today: d("2026-04-20"),
+                })
+            );
+        }
+        assert!(
+            reversed(
+                &c,
+                &policy,
+                d("2026-04-20"),
+                "p1",
+                d("2026-03-31"),
+                "same day"
+            )
+            .is_ok()
         );
     }
 }
