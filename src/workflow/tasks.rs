@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::pipeline::{self, Command, IdempotencyKey, TaskCompletion};
 use super::task_view::Task;
 use super::{App, Principal};
-use crate::case::lifecycle::{after_today, enforceability, execution, garnishee, hearing, service};
+use crate::case::lifecycle::{enforceability, execution, garnishee, hearing, out_of_time, service};
 use crate::case::{Event, task_kind};
 use crate::error::AppError;
 use crate::store::tasks::{self, state};
@@ -85,8 +85,8 @@ impl App {
         };
         let details = serde_json::from_str(&task.details).unwrap_or(Value::Null);
         // A task whose outcomes take values has them checked here, every bad one named —
-        // a day recorded as gone by that lies after today too — before anything is stored;
-        // the others take none.
+        // a day recorded as gone by that lies after today, a planned one before it, too —
+        // before anything is stored; the others take none.
         let kind = task.kind.as_str();
         let read = if [task_kind::SERVICE, task_kind::SERVICE_FAILED].contains(&kind) {
             service::read(kind, &c.outcome, &details, &c.values).map(|_| ())
@@ -109,10 +109,10 @@ impl App {
         };
         let mut bad = read.err().unwrap_or_default();
         let today = crate::clock::amsterdam_local(now).date();
-        for future in after_today(kind, &c.values, today) {
+        for untimely in out_of_time(kind, &c.values, today) {
             // Once per value: a reader may have named it already (e.g. after a deadline).
-            if !bad.iter().any(|b| b.field == future.field) {
-                bad.push(future);
+            if !bad.iter().any(|b| b.field == untimely.field) {
+                bad.push(untimely);
             }
         }
         if !bad.is_empty() {

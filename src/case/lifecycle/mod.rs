@@ -22,7 +22,7 @@ pub mod service;
 pub(super) mod summons;
 mod values;
 
-pub use values::after_today;
+pub use values::out_of_time;
 
 use chrono::NaiveDate;
 use serde_json::json;

@@ -97,7 +97,7 @@ pub(super) fn day_within(
 }
 
 /// The values of each task kind that record a day gone by: the service names every one
-/// after today as a bad field ([`after_today`]) before the track sees it, and the track
+/// after today as a bad field ([`out_of_time`]) before the track sees it, and the track
 /// refuses one all the same where it reads it ([`not_after_today`]).
 const PAST_DAYS: [(&str, &[&str]); 6] = [
     (task_kind::SERVICE, &["served_on", "attempted_on"]),
@@ -108,31 +108,47 @@ const PAST_DAYS: [(&str, &[&str]); 6] = [
     (task_kind::GARNISHEE_STATEMENT, &["received_on"]),
 ];
 
-/// The values of a `kind` task that record a day after `today`, each named.
-pub fn after_today(
+/// The values of each task kind that plan a day to come: one before today is named (it
+/// would be moved to the next working day in silence).
+const COMING_DAYS: [(&str, &[&str]); 1] = [(task_kind::SERVICE_FAILED, &["planned_on"])];
+
+/// The values of a `kind` task whose day lies on the wrong side of `today` — a day gone by
+/// after it, a planned day before it — each named.
+pub fn out_of_time(
     kind: &str,
     values: &BTreeMap<String, String>,
     today: NaiveDate,
 ) -> Vec<FieldViolation> {
-    let keys = PAST_DAYS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(&[][..], |(_, keys)| *keys);
-    keys.iter()
-        .filter_map(|key| {
-            let day = NaiveDate::parse_from_str(values.get(*key)?, "%Y-%m-%d").ok()?;
-            (day > today).then(|| {
-                FieldViolation::new(
-                    field(key),
-                    format!("{day} is after today ({today}): record what has happened"),
-                )
-            })
+    let keys_of = |table: &[(&str, &'static [&'static str])]| {
+        table
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[][..], |(_, keys)| *keys)
+    };
+    let day_of = |key: &str| NaiveDate::parse_from_str(values.get(key)?, "%Y-%m-%d").ok();
+    let past = keys_of(&PAST_DAYS).iter().filter_map(|key| {
+        let day = day_of(key)?;
+        (day > today).then(|| {
+            FieldViolation::new(
+                field(key),
+                format!("{day} is after today ({today}): record what has happened"),
+            )
         })
-        .collect()
+    });
+    let coming = keys_of(&COMING_DAYS).iter().filter_map(|key| {
+        let day = day_of(key)?;
+        (day < today).then(|| {
+            FieldViolation::new(
+                field(key),
+                format!("{day} is before today ({today}): plan a day to come"),
+            )
+        })
+    });
+    past.chain(coming).collect()
 }
 
 /// A recorded day may not lie after the day it is recorded on: the service names it first
-/// ([`after_today`]), so this is met only by a stale or replayed event.
+/// ([`out_of_time`]), so this is met only by a stale or replayed event.
 pub(super) fn not_after_today(
     key: &str,
     day: NaiveDate,
@@ -156,4 +172,42 @@ pub(super) fn refused(violations: &[FieldViolation]) -> Rejection {
             .collect::<Vec<_>>()
             .join("; "),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn days_on_the_wrong_side_of_today_are_named() {
+        let today: NaiveDate = "2026-06-02".parse().unwrap();
+        let named = |kind: &str, pairs: &[(&str, &str)]| -> Vec<String> {
+            out_of_time(kind, &values(pairs), today)
+                .into_iter()
+                .map(|v| v.field)
+                .collect()
+        };
+        // A service recorded tomorrow; today and yesterday are fine.
+        assert_eq!(
+            named(task_kind::SERVICE, &[("served_on", "2026-06-03")]),
+            ["values[\"served_on\"]"]
+        );
+        assert!(named(task_kind::SERVICE, &[("served_on", "2026-06-02")]).is_empty());
+        // A replanned attempt yesterday; today is fine.
+        assert_eq!(
+            named(task_kind::SERVICE_FAILED, &[("planned_on", "2026-06-01")]),
+            ["values[\"planned_on\"]"]
+        );
+        assert!(named(task_kind::SERVICE_FAILED, &[("planned_on", "2026-06-02")]).is_empty());
+        // A malformed day is the reader's to name; another kind's keys are not looked at.
+        assert!(named(task_kind::SERVICE, &[("served_on", "morgen")]).is_empty());
+        assert!(named(task_kind::HEARING, &[("served_on", "2026-07-01")]).is_empty());
+    }
 }
