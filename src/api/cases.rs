@@ -11,6 +11,7 @@ use super::rate_limit::{RateLimit, RateLimiter};
 use super::status::invalid_argument;
 use super::stream_slots::{StreamSlots, WATCHES_PER_TOKEN};
 use crate::case::{CaseFilter, Event};
+use crate::error::AppError;
 use crate::page::Cursor;
 use crate::proto::{self as pb, case_service_server::CaseService};
 use crate::workflow::{App, AuditEntry, CaseQuery, Principal};
@@ -148,6 +149,18 @@ impl CaseService for CaseApi {
         let who = principal(&request)?;
         let r = request.into_inner();
         let event = convert::reversal(&r).map_err(|v| invalid_argument(&v))?;
+        // A day to come is a bad field, known without the case; one before the payment
+        // the track refuses.
+        let today = crate::clock::amsterdam_local(self.app.service_now().await?).date();
+        if let Event::PaymentReversed { reversed_on, .. } = &event
+            && *reversed_on > today
+        {
+            return Err(AppError::invalid(
+                "reversed_on",
+                &format!("{reversed_on} is after today ({today})"),
+            )
+            .into());
+        }
         self.command(&who, r.case_id, r.request_id, event).await
     }
 

@@ -48,6 +48,16 @@ impl OfficeCourtFees {
     }
 }
 
+/// Holds every other add until this transaction ends, so that "the year has no table yet"
+/// stays true up to the insert (PostgreSQL; on SQLite the transaction holds the writer
+/// lock already).
+pub fn lock_for_add(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("LOCK TABLE office_court_fees IN SHARE ROW EXCLUSIVE MODE").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Stores a new row.
 pub fn insert(conn: &mut DbConnection, row: &OfficeCourtFees) -> Result<(), StoreError> {
     use office_court_fees::dsl as f;

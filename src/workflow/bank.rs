@@ -430,15 +430,21 @@ fn reverse_entry(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(EntryResult, bool), AppError> {
-    let booked = entries::credits_to_take_back(
+    // Booked or still undecided, one search: a weak match among booked credits (the
+    // payer's account) must not win over the end-to-end id of an undecided one.
+    let credits = entries::credits_to_take_back(
         conn,
         &stored.account,
         entry.amount_cents,
-        &[outcome::BOOKED],
+        &[outcome::BOOKED, outcome::UNMATCHED, outcome::AMBIGUOUS],
     )?;
-    let Some(original) = taken_back(&booked, entry).cloned() else {
-        return reverse_undecided(conn, entry, stored, now);
+    let Some(original) = taken_back(&credits, entry).cloned() else {
+        let why = "a storno or return of a payment that was not booked from a statement";
+        return open_task(conn, entry, stored, &[], why, now);
     };
+    if original.outcome != outcome::BOOKED {
+        return reverse_undecided(conn, entry, stored, &original, now);
+    }
     let case_id = original.case_id.clone().unwrap_or_default();
     let reason = entry
         .return_reason
@@ -501,29 +507,35 @@ fn taken_back<'a>(credits: &'a [BankEntryRow], entry: &Entry) -> Option<&'a Bank
         })
 }
 
-/// A storno of a credit no case was booked with: a credit still waiting for a person's
-/// decision is taken back (its task closed, so nobody books money the bank took back);
-/// anything else is for a person to check.
+/// A storno of a credit no case was booked with, still waiting for a person's decision:
+/// taken back, its task closed, so nobody books money the bank took back. The task goes
+/// first (the lock order of a person completing it: task, then entry): a person who has
+/// just booked it wins, and the import decides again (`Conflict`) to reverse that booking;
+/// a task already closed otherwise (a returned payout `checked`) leaves it to a person.
 fn reverse_undecided(
     conn: &mut DbConnection,
     entry: &Entry,
     mut stored: BankEntryRow,
+    original: &BankEntryRow,
     now: DateTime<Utc>,
 ) -> Result<(EntryResult, bool), AppError> {
-    let undecided = entries::credits_to_take_back(
-        conn,
-        &stored.account,
-        entry.amount_cents,
-        &[outcome::UNMATCHED, outcome::AMBIGUOUS],
-    )?;
-    let Some(original) = taken_back(&undecided, entry).cloned() else {
-        let why = "a storno or return of a payment that was not booked from a statement";
-        return open_task(conn, entry, stored, &[], why, now);
+    let task_closed = match &original.task_id {
+        Some(task) => tasks::cancel_one(conn, task, db_instant(now))?,
+        None => true,
     };
-    entries::set_outcome(conn, &original.id, outcome::REVERSED, None, "")?;
-    if let Some(task) = &original.task_id {
-        tasks::cancel_one(conn, task, db_instant(now))?;
+    if !task_closed {
+        let now_booked = entries::by_task(conn, original.task_id.as_deref().unwrap_or_default())?
+            .is_some_and(|e| e.outcome == outcome::BOOKED);
+        if now_booked {
+            return Err(AppError::Conflict);
+        }
+        let why = format!(
+            "a storno of {} of {}, which a person already decided on",
+            original.reference, original.booking_date
+        );
+        return open_task(conn, entry, stored, &[], &why, now);
     }
+    entries::set_outcome(conn, &original.id, outcome::REVERSED, None, "")?;
     stored.outcome = outcome::REVERSAL.into();
     entries::insert(conn, &stored)?;
     let r = result(

@@ -76,6 +76,7 @@ impl App {
         self.store
             .run(move |conn| {
                 transaction(conn, |conn| {
+                    court_fees::lock_for_add(conn)?;
                     let before = court_fees::table(conn)?;
                     if !row.override_past {
                         let problem = if row.year <= this_year {

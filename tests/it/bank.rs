@@ -338,7 +338,7 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
     assert_eq!(unmatched_tasks(s).await.len(), 2);
 
     // Two people book the ambiguous 300.00 on C at once: one of them does, the other is
-    // told the task is no longer open. Then the unknown 123.45 is refunded.
+    // told the task is no longer open.
     let book_on_c = |request_id: &str| {
         let mut tasks_api = s.tasks();
         let request = pb::CompleteTaskRequest {
@@ -525,6 +525,9 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     import(s, w.statement.as_bytes()).await.expect("import");
     let tasks = unmatched_tasks(s).await;
     complete(s, &tasks[1], "book", &w.ids["C"]).await; // the ambiguous 300.00 is C's
+    // The unknown 123.45 goes back to its payer: decided once, booked nowhere.
+    complete(s, &tasks[0], "refund", "").await;
+    assert!(unmatched_tasks(s).await.is_empty());
     // D's debtor paid the client 50.00 directly; the client says so itself.
     fixtures::put_client(s, "other").await;
     let acme = s.as_client("acme").await;
@@ -777,14 +780,23 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     // A payment taken back after it was paid out is taken back from the client: a
     // negative line, no transfer.
     let c_payment = case(s, &w.ids["C"]).await.payments[0].clone();
+    let reverse_on = |day: &str| pb::ReversePaymentRequest {
+        case_id: w.ids["C"].clone(),
+        request_id: format!("storno-c-{day}"),
+        payment_id: c_payment.id.clone(),
+        reversed_on: day.into(),
+        reason: "FRAD".into(),
+    };
+    // Not on a day to come (today is Fri 8 May).
+    let ahead = s
+        .cases()
+        .reverse_payment(reverse_on("2026-05-09"))
+        .await
+        .expect_err("tomorrow");
+    assert_eq!(ahead.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&ahead), ["reversed_on"]);
     s.cases()
-        .reverse_payment(pb::ReversePaymentRequest {
-            case_id: w.ids["C"].clone(),
-            request_id: "storno-c".into(),
-            payment_id: c_payment.id.clone(),
-            reversed_on: "2026-05-08".into(),
-            reason: "FRAD".into(),
-        })
+        .reverse_payment(reverse_on("2026-05-08"))
         .await
         .expect("ReversePayment");
     let third = run(s, "2026-05-08").await;

@@ -21,7 +21,9 @@ use crate::law::calendar::add_working_days;
 use crate::law::court_fees::{ClaimValue, CourtFeeTable, FeePayer};
 use crate::law::courts::seat_for;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, Court, competent_court, earliest_hearing_date};
+use crate::law::procedure::{
+    BailiffAct, Court, competent_court, earliest_hearing_date, writ_day_refusal,
+};
 
 fn cents(m: Money) -> i64 {
     m.to_cents().unwrap_or_default()
@@ -344,9 +346,9 @@ pub(crate) fn served_recorded(
 ///
 /// Served after its planned day (the timer held back while the case was on hold, or the
 /// engine down on that day): served today, at today's Btag fee, if the drafted roldatum
-/// still lies a week ahead (art. 114 Rv); otherwise the writ could not name a valid
-/// roldatum and the summons is drafted again from today (new figures, approval and
-/// document as the policy asks).
+/// still lies a week ahead (art. 114 Rv) and today is a day for writs (art. 64 Rv);
+/// otherwise the summons is drafted again from today (new figures, approval and document
+/// as the policy asks).
 pub(crate) fn served(
     case: &CaseRecord,
     policy: &TrackPolicy,
@@ -355,8 +357,11 @@ pub(crate) fn served(
     let mut track = case.track.clone();
     let s = to_serve(case, &mut track)?;
     if s.planned_service_on.is_some_and(|planned| planned < today) {
+        // No writ is served on a Sunday or a holiday (art. 64 Rv), and the timer fires
+        // again on whatever day the case goes on.
         if s.hearing_date
             .is_none_or(|h| h < earliest_hearing_date(today))
+            || writ_day_refusal(today).is_some()
         {
             return Ok(draft(
                 case,
@@ -467,7 +472,7 @@ mod tests {
     /// over the 26th, so the service day's timer fires on resuming. On Wed 27 May the
     /// roldatum no longer lies a week ahead (27 May + 7 = 3 June, the earliest roldatum
     /// Thu 4 June): drafted again, for service on Thu 28 May. With a roldatum of Wed 10
-    /// June the writ is served on the 27th as it is.
+    /// June the writ is served on the 27th as it is, but not on a Sunday.
     #[test]
     fn a_service_day_passed_on_hold_serves_late_or_drafts_again() {
         let policy = TrackPolicy::default();
@@ -494,6 +499,14 @@ mod tests {
         assert_eq!(
             (s.served_on, s.hearing_date),
             (Some(d("2026-05-27")), Some(d("2026-06-10")))
+        );
+        // Resumed on Sunday 31 May: no writ is served on a Sunday (art. 64 Rv); drafted
+        // again for Monday 1 June.
+        let sunday = served(&later, &policy, d("2026-05-31")).unwrap();
+        let s = sunday.track.summons.unwrap();
+        assert_eq!(
+            (s.served_on, s.planned_service_on),
+            (None, Some(d("2026-06-01")))
         );
     }
 
