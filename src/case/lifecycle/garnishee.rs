@@ -16,9 +16,9 @@
 //!
 //! | outcome | values |
 //! | --- | --- |
-//! | `received` | `received_on`; a bank: `held` (euros held under the attachment); an employer: `monthly` (euros a month it will pay over); `ahead`, `remarks` optional |
+//! | `received` | `received_on`; a bank: `held` (euros held under the attachment); an employer: `monthly` (euros a month it will pay over); `ahead`, `remarks` optional — holding € 0,00 is `nothing` |
 //! | `nothing` | `received_on`; `ahead`, `remarks` optional — the garnishee holds and owes nothing: the next attachment follows, as an attachment answered `nothing` does |
-//! | `not_received` | none: the office stops waiting (it may summon the garnishee, art. 477a Rv) |
+//! | `not_received` | none: the office stops waiting; a `follow_up` task asks the case handler to summon the garnishee to declare (art. 477a Rv) or go on |
 
 use std::collections::BTreeMap;
 
@@ -239,7 +239,12 @@ pub(crate) fn statement_answered(
         "garnishee": garnishee,
         "statement": statement,
     });
-    let mut d = if outcome == "nothing" {
+    // A statement that holds nothing (no balance, no wages) is the garnishee's "nothing".
+    let holds_nothing = outcome == "received"
+        && statement
+            .as_ref()
+            .is_some_and(|s| s.held_cents == 0 && s.monthly_cents == 0);
+    let mut d = if outcome == "nothing" || holds_nothing {
         // Nothing to be had under this garnishee: on to the next attachment, as an
         // attachment that yielded nothing.
         super::execution::next_attachment(
@@ -259,6 +264,23 @@ pub(crate) fn statement_answered(
             };
             format!(" ({amount})")
         });
+        // No statement in four weeks: the attachment stands, and whether to summon the
+        // garnishee to declare (art. 477a Rv) or go on is the case handler's call — a
+        // task, so the case does not sit in execution with nothing open.
+        let effects = if outcome == "not_received" {
+            vec![Effect::OpenTask(NewTask {
+                kind: super::desk::kind::FOLLOW_UP.into(),
+                queue: CASE_HANDLER_QUEUE.into(),
+                title: format!(
+                    "Garnishee {garnishee} did not declare: summon it to declare (art. 477a \
+                     Rv) or go on with the next attachment"
+                ),
+                details: json!({ "attachment_index": index, "garnishee": garnishee }),
+                outcomes: vec!["done".into(), "dismiss".into()],
+            })]
+        } else {
+            Vec::new()
+        };
         stay(
             case,
             track,
@@ -266,7 +288,7 @@ pub(crate) fn statement_answered(
             format!("garnishee's statement {outcome}{said}: {note}")
                 .trim_end_matches([':', ' '])
                 .to_owned(),
-            Vec::new(),
+            effects,
         )
     };
     if let serde_json::Value::Object(map) = &mut d.audit.data {
@@ -335,6 +357,65 @@ mod tests {
         assert_eq!(
             read_statement("maybe", &bank, &values(&[])).unwrap_err()[0].field,
             "outcome"
+        );
+    }
+
+    /// A bank's statement of Wed 1 July 2026 that holds € 0,00 is its "nothing": the track
+    /// goes on as it does for `nothing`. A statement not in after the four weeks opens a
+    /// task for the case handler (art. 477a Rv), so the case does not sit with nothing open.
+    #[test]
+    fn a_statement_holding_nothing_goes_on_and_one_not_in_opens_a_task() {
+        use crate::case::Stage;
+        use crate::case::claim::DebtorKind;
+        use crate::case::decide::tests::{case, d};
+        use crate::case::track::ExecutionRecord;
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Execution;
+        c.track.execution = Some(ExecutionRecord {
+            served_on: Some(d("2026-06-18")),
+            attachments: vec![AttachmentRecord {
+                kind: "bank".into(),
+                made_on: Some(d("2026-06-23")),
+                result: "attached".into(),
+                garnishee: vec!["ING Bank N.V.".into()],
+                statement_due_on: Some(d("2026-07-21")),
+                statement_task: true,
+                ..AttachmentRecord::default()
+            }],
+            ..ExecutionRecord::default()
+        });
+        let details =
+            json!({ "attachment_index": 0, "attachment": "bank", "laid_on": "2026-06-23" });
+        let answer = |outcome: &str, pairs: &[(&str, &str)], on: &str| {
+            statement_answered(&c, &policy, d(on), &details, outcome, "", &values(pairs)).unwrap()
+        };
+        let held_nothing = answer(
+            "received",
+            &[("received_on", "2026-07-01"), ("held", "0.00")],
+            "2026-07-01",
+        );
+        let nothing = answer("nothing", &[("received_on", "2026-07-01")], "2026-07-01");
+        assert_ne!(held_nothing.audit.kind, "garnishee_statement_recorded");
+        assert_eq!(
+            (held_nothing.audit.kind, &held_nothing.effects),
+            (nothing.audit.kind, &nothing.effects)
+        );
+        let held = answer(
+            "received",
+            &[("received_on", "2026-07-01"), ("held", "300.00")],
+            "2026-07-01",
+        );
+        assert_eq!(held.audit.kind, "garnishee_statement_recorded");
+        assert!(held.effects.is_empty());
+        let not_in = answer("not_received", &[], "2026-07-22");
+        assert!(
+            matches!(
+                not_in.effects.as_slice(),
+                [Effect::OpenTask(t)] if t.kind == "follow_up" && t.title.contains("477a")
+            ),
+            "{:?}",
+            not_in.effects
         );
     }
 }
