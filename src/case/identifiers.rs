@@ -234,6 +234,12 @@ impl Postcode {
         let letters = std::str::from_utf8(&compact[4..])
             .expect("ascii")
             .to_ascii_uppercase();
+        // PostNL never gives out SA, SD or SS.
+        if ["SA", "SD", "SS"].contains(&letters.as_str()) {
+            return Err(format!(
+                "{digits} {letters} is no Dutch postcode: the letters SA, SD and SS are not used"
+            ));
+        }
         Ok(Self(format!("{digits} {letters}")))
     }
 
@@ -296,6 +302,10 @@ mod tests {
         assert_eq!(Postcode::parse_dutch("1012ab").unwrap().as_str(), "1012 AB");
         assert!(Postcode::parse_dutch("0123 AB").is_err());
         assert!(Postcode::parse_dutch("1234 A").is_err());
+        for unused in ["1234 SA", "1234sd", "1234 ss"] {
+            assert!(Postcode::parse_dutch(unused).is_err(), "{unused}");
+        }
+        assert!(Postcode::parse_dutch("1234 SB").is_ok());
     }
 
     #[test]

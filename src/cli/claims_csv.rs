@@ -407,12 +407,29 @@ pub fn normalise_amount(text: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
         .collect();
-    let normalised = if compact.contains(',') {
-        compact.replace('.', "").replacen(',', ".", 1)
-    } else if compact.matches('.').count() > 1 {
-        compact.replace('.', "")
+    // Points as thousands only in groups of three (`1.234.567`, `12.345,67`): `1.234.56`
+    // or `1.23,45` is a typo, not an amount to guess at.
+    let (sign, body) = compact
+        .strip_prefix('-')
+        .map_or(("", compact.as_str()), |b| ("-", b));
+    let grouped = |int: &str| {
+        let mut groups = int.split('.');
+        let first = groups.next().unwrap_or_default();
+        let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+        digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
+    };
+    let normalised = if let Some((int, fraction)) = body.split_once(',') {
+        if fraction.contains(['.', ',']) || (int.contains('.') && !grouped(int)) {
+            return text.to_owned();
+        }
+        format!("{sign}{}.{fraction}", int.replace('.', ""))
+    } else if body.matches('.').count() > 1 {
+        if !grouped(body) {
+            return text.to_owned();
+        }
+        format!("{sign}{}", body.replace('.', ""))
     } else {
-        compact
+        compact.clone()
     };
     let well_formed = !normalised.is_empty()
         && normalised
@@ -461,6 +478,14 @@ mod tests {
             // Not guessed at: the server refuses three decimals.
             ("1.234", "1.234"),
             ("twaalf", "twaalf"),
+            // Points that are no thousands groups: passed on as written, for the server to
+            // refuse, never read as 123,456.00 or 123.45.
+            ("1.234.56", "1.234.56"),
+            ("1.23,45", "1.23,45"),
+            ("12.3.4", "12.3.4"),
+            ("1,234.56", "1,234.56"),
+            ("-1.234,56", "-1234.56"),
+            ("12.345.678,9", "12345678.9"),
             ("", ""),
         ];
         for (text, expected) in cases {

@@ -82,12 +82,12 @@ pub fn claim(
         "client_reference",
         non_empty(client_reference, "client_reference"),
     );
-    if client_reference.len() > 100 {
+    if client_reference.chars().count() > 100 {
         v.add("client_reference", "at most 100 characters");
     }
     let debtor = parse_debtor(&mut v, debtor, today);
     let invoices = parse_invoices(&mut v, invoices, today);
-    if notes.len() > 10_000 {
+    if notes.chars().count() > 10_000 {
         v.add("notes", "at most 10,000 characters");
     }
     match (client, reference, debtor) {
