@@ -304,10 +304,13 @@ pub(crate) async fn language(
     Query(back): Query<Back>,
 ) -> Response {
     let value = if lang == "en" { "en" } else { "nl" };
-    // A path of this site only: `//host` and `/\host` lead browsers elsewhere.
+    // A path of this site only: `//host` and `/\host` lead browsers elsewhere, and so
+    // does `/<tab>/host` (browsers drop tabs and line breaks from a URL): printable
+    // ASCII and spaces only (a header value takes nothing else either).
     let target = if back.terug.starts_with('/')
         && !back.terug.starts_with("//")
         && !back.terug.contains('\\')
+        && back.terug.bytes().all(|b| (0x20..=0x7e).contains(&b))
     {
         back.terug
     } else {

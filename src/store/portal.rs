@@ -77,6 +77,46 @@ pub fn record_attempt(
     Ok(())
 }
 
+/// One more wrong password for `user_id`, counted by the database so that attempts made at
+/// once each count; a lock that ran out by `now` starts the count again. The caller holds
+/// the transaction. Returns the count now.
+pub fn count_failure(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
+    use portal_users::dsl as u;
+    diesel::update(
+        u::portal_users
+            .find(user_id)
+            .filter(u::locked_until.le(db_instant(now))),
+    )
+    .set((
+        u::failed_attempts.eq(0),
+        u::locked_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    diesel::update(u::portal_users.find(user_id))
+        .set(u::failed_attempts.eq(u::failed_attempts + 1))
+        .execute(conn)?;
+    Ok(u::portal_users
+        .find(user_id)
+        .select(u::failed_attempts)
+        .first(conn)?)
+}
+
+/// Locks `user_id` out until `until`.
+pub fn lock(
+    conn: &mut DbConnection,
+    user_id: &str,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(portal_users::table.find(user_id))
+        .set(portal_users::locked_until.eq(Some(db_instant(until))))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// A session as stored: the cookie's SHA-256, never the cookie.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = portal_sessions)]

@@ -251,11 +251,19 @@ impl App {
             return Ok(SignIn::Locked(until));
         }
         if !right {
-            let failed = user.failed_attempts + 1;
-            let locked = (failed >= MAX_FAILED_SIGN_INS).then(|| now + LOCKOUT);
             let id = user.id.clone();
-            self.store
-                .run(move |conn| portal::record_attempt(conn, &id, failed, locked))
+            let locked = self
+                .store
+                .run(move |conn| {
+                    transaction(conn, |conn| {
+                        let failed = portal::count_failure(conn, &id, now)?;
+                        let locked = (failed >= MAX_FAILED_SIGN_INS).then(|| now + LOCKOUT);
+                        if let Some(until) = locked {
+                            portal::lock(conn, &id, until)?;
+                        }
+                        Ok::<_, AppError>(locked)
+                    })
+                })
                 .await?;
             return Ok(locked.map_or(SignIn::Refused, SignIn::Locked));
         }

@@ -456,6 +456,7 @@ async fn security(db: TestDb) {
     let setup = setup(&db, true).await;
     setup.user("acme", "anna@acme.example").await;
     setup.user("acme", "bob@acme.example").await;
+    setup.user("acme", "carol@acme.example").await;
     let url = &setup.url;
 
     // Headers: a strict CSP without inline anything, no framing, no sniffing.
@@ -483,6 +484,9 @@ async fn security(db: TestDb) {
         ("/dossiers", "/dossiers"),
         ("//evil.example", "/"),
         ("/%5Cevil.example", "/"),
+        // A tab browsers drop: `/\t/evil.example` would be `//evil.example`.
+        ("/%09/evil.example", "/"),
+        ("/dossiers?q=de%20vries", "/dossiers?q=de vries"),
     ] {
         let switched = http()
             .get(format!("{url}/taal/en?terug={back}"))
@@ -587,6 +591,12 @@ async fn security(db: TestDb) {
     assert!(page.contains("geblokkeerd"), "{page}");
     let (status, page, session) = sign_in(url, "bob@acme.example", PASSWORD).await;
     assert_eq!(status, 403);
+    assert!(session.is_none() && page.contains("geblokkeerd"));
+    // Five wrong passwords at once count five times: locked all the same.
+    let wrong = || sign_in(url, "carol@acme.example", "wrong password!");
+    let _ = tokio::join!(wrong(), wrong(), wrong(), wrong(), wrong());
+    let (status, page, session) = sign_in(url, "carol@acme.example", PASSWORD).await;
+    assert_eq!(status, 403, "{page}");
     assert!(session.is_none() && page.contains("geblokkeerd"));
 
     // Sign out everywhere ends every session of the user.
