@@ -46,6 +46,32 @@ pub struct AuditEntry {
     pub policy_version: i64,
 }
 
+/// The events whose words are the office's own: a note on the file, a task a person opened
+/// by hand, what was said at a contested hearing. A client sees that they happened, not
+/// what they say (`ListNotes` is the office's alone too).
+const OFFICE_WORDS: [&str; 3] = ["note_added", "task_opened", "hearing_contested"];
+
+impl AuditEntry {
+    /// The entry as a client may read it: the office's own words left out
+    /// ([`OFFICE_WORDS`]), its place in the log kept so a watch resumes where it was.
+    pub fn for_client(mut self) -> Self {
+        if OFFICE_WORDS.contains(&self.kind.as_str()) {
+            self.reason = "recorded by the office".into();
+            self.payload_json = "{}".into();
+        }
+        self
+    }
+
+    /// The entry as `who` may read it.
+    pub fn as_seen_by(self, who: &Principal) -> Self {
+        if who.confined_to().is_some() {
+            self.for_client()
+        } else {
+            self
+        }
+    }
+}
+
 impl From<events::EventRow> for AuditEntry {
     fn from(row: events::EventRow) -> Self {
         Self {
@@ -85,6 +111,7 @@ impl App {
         let (tx, rx) = mpsc::channel(PAGE as usize);
         let app = self.clone();
         let token_id = who.token_id.clone();
+        let viewer = who.clone();
         tokio::spawn(async move {
             let mut next = from.max(1);
             let mut shutdown = app.engine.shutdown.clone();
@@ -112,7 +139,8 @@ impl App {
                         let full = rows.len() as i64 == PAGE;
                         for row in rows {
                             next = row.sequence + 1;
-                            if tx.send(Ok(row.into())).await.is_err() {
+                            let entry = AuditEntry::from(row).as_seen_by(&viewer);
+                            if tx.send(Ok(entry)).await.is_err() {
                                 return;
                             }
                         }

@@ -357,7 +357,10 @@ impl App {
             .store
             .run(move |conn| Ok::<_, AppError>(events::list_from(conn, &case_id, 0, 10_000)?))
             .await?;
-        Ok(rows.into_iter().map(AuditEntry::from).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| AuditEntry::from(row).as_seen_by(who))
+            .collect())
     }
 
     /// The open tasks on `who`'s client's cases that the client decides

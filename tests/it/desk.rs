@@ -887,6 +887,28 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         .await
         .expect_err("a client");
     assert_eq!(denied.code(), Code::PermissionDenied);
+    // Nor read them: its watch of its own case shows that a note was added, not what it
+    // says, and goes on from there.
+    let mut seen = acme
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: case.id.clone(),
+            from_sequence: added.sequence,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let event = seen.message().await.expect("ok").expect("an event");
+    assert_eq!(
+        (event.kind.as_str(), event.sequence),
+        ("note_added", added.sequence)
+    );
+    assert!(
+        !event.payload_json.contains("betaalt"),
+        "{}",
+        event.payload_json
+    );
+    assert!(!event.reason.contains("betaalt"), "{}", event.reason);
     server.stop().await;
 }
 on_both_backends!(notes_open_follow_ups_and_show_in_the_dossier);
