@@ -81,14 +81,24 @@ impl CaseService for CaseApi {
     ) -> Result<Response<pb::Case>, Status> {
         let who = principal(&request)?;
         let r = request.into_inner();
-        let claim = convert::claim(
-            &r.client_id,
-            &r.client_reference,
-            r.debtor.as_ref(),
-            &r.invoices,
-            &r.notes,
-            self.app.clock().today(),
+        // Its text is checked here, not by the codec, to name it with the claim's other
+        // bad fields; a bad text goes no further than this.
+        let bad_text = super::text::violations(&r);
+        let text_broken = !bad_text.is_empty();
+        let claim = super::intake::with_text(
+            bad_text,
+            convert::claim(
+                &r.client_id,
+                &r.client_reference,
+                r.debtor.as_ref(),
+                &r.invoices,
+                &r.notes,
+                self.app.clock().today(),
+            ),
         );
+        if let (true, Err(bad)) = (text_broken, &claim) {
+            return Err(invalid_argument(bad));
+        }
         let case = self.app.create_case(&who, r.client_id, claim).await?;
         Ok(Response::new(convert::case_to_proto(
             &case,

@@ -9,6 +9,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::stream_slots::{IMPORTS_PER_TOKEN, StreamSlots};
 use super::{convert, principal};
+use crate::case::FieldViolation;
 use crate::proto::{self as pb, intake_service_server::IntakeService};
 use crate::workflow::{App, ImportInput, ImportRow, Outcome, RowOutcome};
 
@@ -88,11 +89,30 @@ impl IntakeService for IntakeApi {
     }
 }
 
+/// A claim read from a request whose text broke `bad_text`'s rules: every bad field at
+/// once — the text's and the claim's (each field named once) — so a client does not learn
+/// of a bad amount only after it fixed a name.
+pub(crate) fn with_text<T>(
+    bad_text: Vec<FieldViolation>,
+    claim: Result<T, Vec<FieldViolation>>,
+) -> Result<T, Vec<FieldViolation>> {
+    if bad_text.is_empty() {
+        return claim;
+    }
+    let mut all = bad_text;
+    for more in claim.err().unwrap_or_default() {
+        if !all.iter().any(|v| v.field == more.field) {
+            all.push(more);
+        }
+    }
+    Err(all)
+}
+
 /// A request row as the application's row, with the same rules as `CreateCase`.
 pub(crate) fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -> ImportRow {
-    // The codec checks a unary request's text; a stream's rows are checked here, one by one.
-    let bad_text = super::text::violations(&r);
-    let claim = if bad_text.is_empty() {
+    // A stream's rows are not checked by the codec: each row's text here, with the claim.
+    let claim = with_text(
+        super::text::violations(&r),
         convert::claim(
             &r.client_id,
             &r.client_reference,
@@ -100,10 +120,8 @@ pub(crate) fn import_row(r: pb::ImportClaimsRequest, today: chrono::NaiveDate) -
             &r.invoices,
             &r.notes,
             today,
-        )
-    } else {
-        Err(bad_text)
-    };
+        ),
+    );
     ImportRow {
         row: r.row,
         client_id: r.client_id,

@@ -76,10 +76,16 @@ async fn a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_f
         .as_mut()
         .unwrap()
         .city = "Utrecht\u{202E}".into();
+    // … named together with the claim's other bad fields, not one round trip later.
+    request.invoices[0].amount = "-5".into();
     let refused = server.cases().create_case(request).await.unwrap_err();
     assert_eq!(
         bad_fields(&refused),
-        ["debtor.address.city", "invoices[1].number"]
+        [
+            "debtor.address.city",
+            "invoices[0].amount",
+            "invoices[1].number"
+        ]
     );
     let mut bad_client = client("beta");
     bad_client.name = "Beta\u{0}".into();
@@ -115,8 +121,9 @@ async fn a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_f
         invoices: consumer_claim("acme", "x").invoices,
         notes: String::new(),
     };
-    bad_row.debtor.as_mut().unwrap().name = "A\0B".into();
     let mut good_row = bad_row.clone();
+    bad_row.debtor.as_mut().unwrap().name = "A\0B".into();
+    bad_row.invoices[0].amount = "-5".into();
     good_row.row = 3;
     good_row.client_reference = "IMP-2".into();
     good_row.debtor.as_mut().unwrap().name = "A. B".into();
@@ -135,7 +142,13 @@ async fn a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_f
     };
     assert_eq!(answers.len(), 2);
     assert_eq!(answers[0].outcome, Outcome::Rejected as i32);
-    assert_eq!(answers[0].violations[0].field, "debtor.name");
+    let mut named: Vec<&str> = answers[0]
+        .violations
+        .iter()
+        .map(|v| v.field.as_str())
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["debtor.name", "invoices[0].amount"]);
     assert_eq!(answers[1].outcome, Outcome::Accepted as i32);
 
     // Stored: the notes case and the good row; nothing of the refused requests.
