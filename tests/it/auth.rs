@@ -52,6 +52,24 @@ where
     }
 }
 
+/// A unary call of `path`, which the contract may not have.
+async fn call_path<T>(channel: T, path: &'static str) -> Result<(), Status>
+where
+    T: tonic::client::GrpcService<tonic::body::Body>,
+    T::Error: Into<tonic::codegen::StdError>,
+    T::ResponseBody: tonic::codegen::Body<Data = tonic::codegen::Bytes> + Send + 'static,
+    <T::ResponseBody as tonic::codegen::Body>::Error: Into<tonic::codegen::StdError> + Send,
+{
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready()
+        .await
+        .map_err(|e| Status::unavailable(e.into().to_string()))?;
+    let codec = tonic_prost::ProstCodec::<(), ()>::default();
+    grpc.unary(Request::new(()), PathAndQuery::from_static(path), codec)
+        .await
+        .map(drop)
+}
+
 /// Every method of the contract, from the descriptor set the server itself serves.
 fn every_method() -> Vec<MethodDescriptor> {
     let pool = DescriptorPool::decode(FILE_DESCRIPTOR_SET).expect("descriptor set");
@@ -107,6 +125,19 @@ async fn every_rpc_answers_each_role_as_the_table_says(db: TestDb) {
             assert_eq!(status.code(), Code::Unauthenticated, "{who} calling {path}");
         }
     }
+    // A method the server does not have (a client of a newer contract): UNIMPLEMENTED for
+    // any token, not a role's refusal; without a token still UNAUTHENTICATED.
+    const MISSING: &str = "/exploot.v1.CaseService/DeleteCase";
+    for (role, caller) in &callers {
+        let status = call_path(caller.channel.clone(), MISSING)
+            .await
+            .expect_err("no such method");
+        assert_eq!(status.code(), Code::Unimplemented, "{role}");
+    }
+    let status = call_path(server.plain.clone(), MISSING)
+        .await
+        .expect_err("no token");
+    assert_eq!(status.code(), Code::Unauthenticated);
     server.stop().await;
 }
 on_both_backends!(every_rpc_answers_each_role_as_the_table_says);
