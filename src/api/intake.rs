@@ -61,10 +61,14 @@ impl IntakeService for IntakeApi {
                         Ok(None) => return, // the client closed its side: commit what is left
                         Err(status) => {
                             tracing::info!(code = ?status.code(), "import stream broken");
-                            ImportInput::Broken
+                            ImportInput::Broken(format!(
+                                "{:?}: {}",
+                                status.code(),
+                                status.message()
+                            ))
                         }
                     };
-                    let broken = matches!(input, ImportInput::Broken);
+                    let broken = matches!(input, ImportInput::Broken(_));
                     if rows.send(input).await.is_err() || broken {
                         return;
                     }

@@ -242,6 +242,17 @@ pub async fn import(
     }
     summary.rejects_file = rejects.finish()?;
     summary.elapsed = started.elapsed();
+    // Ended without an error but rows unanswered: never reported as a complete import.
+    let unanswered = lock(&pending).len();
+    if broken.is_none() && unanswered > 0 {
+        return Err(format!(
+            "the server ended the import with {unanswered} claims of {} unanswered: every \
+             claim answered ({}) is stored; import the file again to go on (stored claims \
+             come back as duplicates)",
+            summary.file.display(),
+            summary.claims()
+        ));
+    }
     if let Some(status) = broken {
         return Err(format!(
             "the server broke off the import after {} claims ({}): {}\n\

@@ -59,8 +59,10 @@ pub struct ImportRow {
 pub enum ImportInput {
     /// The next row.
     Row(Box<ImportRow>),
-    /// The caller's stream broke: stop, and store nothing that is not committed yet.
-    Broken,
+    /// The caller's stream broke (why, as the transport said): the batches under way are
+    /// answered, nothing not yet under way is stored, and the import ends with an error —
+    /// never as if every row had been answered.
+    Broken(String),
 }
 
 /// What became of one row.
@@ -143,8 +145,7 @@ impl App {
                             match rows.try_recv() {
                                 Ok(input) => match take(&who, input, &mut batch) {
                                     Taken::Row => {}
-                                    Taken::Broken => return,
-                                    Taken::Refused(refused) => return import.refuse(refused).await,
+                                    Taken::Broken(why) => return import.refuse(broken(&why)).await,
                                 },
                                 Err(mpsc::error::TryRecvError::Empty) => break,
                                 Err(mpsc::error::TryRecvError::Disconnected) => open = false,
@@ -174,8 +175,7 @@ impl App {
                         input = rows.recv(), if taking => match input {
                             Some(input) => match take(&who, input, &mut batch) {
                                 Taken::Row => {}
-                                Taken::Broken => return,
-                                Taken::Refused(refused) => return import.refuse(refused).await,
+                                Taken::Broken(why) => return import.refuse(broken(&why)).await,
                             },
                             None => open = false,
                         },
@@ -368,24 +368,33 @@ fn must_follow<'a>(
 enum Taken {
     /// A row, added to the batch.
     Row,
-    /// The caller's stream broke.
-    Broken,
-    /// A row for a client `who` may not act for.
-    Refused(AppError),
+    /// The caller's stream broke, and why.
+    Broken(String),
+}
+
+/// The error a broken request stream ends the import with.
+fn broken(why: &str) -> AppError {
+    AppError::FailedPrecondition(format!(
+        "the request stream broke ({why}): the rows answered are stored, the others are not; \
+         send them again (stored ones come back as duplicates)"
+    ))
 }
 
 fn take(who: &Principal, input: ImportInput, batch: &mut Vec<ImportRow>) -> Taken {
     match input {
-        ImportInput::Row(row) => {
+        ImportInput::Row(mut row) => {
+            // A row for a client the token may not act for is that row's rejection, not
+            // the end of the import: one bad row never stops the rest. (The check does not
+            // depend on whether the other client exists.)
             if let Err(refused) = who.may_act_for(&row.client_id)
                 && !row.client_id.is_empty()
             {
-                return Taken::Refused(refused);
+                row.claim = Err(vec![FieldViolation::new("client_id", refused.to_string())]);
             }
             batch.push(*row);
             Taken::Row
         }
-        ImportInput::Broken => Taken::Broken,
+        ImportInput::Broken(why) => Taken::Broken(why),
     }
 }
 

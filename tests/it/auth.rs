@@ -319,29 +319,41 @@ async fn a_client_cannot_reach_another_clients_case(db: TestDb) {
         .await
         .expect_err("another client's claim");
     assert_eq!(refused.code(), Code::PermissionDenied, "{}", db.backend);
-    let import = acme
-        .intake()
-        .import_claims(tokio_stream::iter(vec![{
-            let claim = consumer_claim("bolt", "B-4");
-            pb::ImportClaimsRequest {
-                client_id: claim.client_id,
-                row: 1,
-                client_reference: claim.client_reference,
-                debtor: claim.debtor,
-                invoices: claim.invoices,
-                notes: claim.notes,
-            }
-        }]))
-        .await;
-    let refused = match import {
-        Err(status) => status,
-        Ok(answers) => answers
-            .into_inner()
-            .message()
-            .await
-            .expect_err("the import is refused"),
+    // In an import the row for another client is rejected, naming client_id, and the
+    // client's own rows go on (one bad row never stops the rest).
+    let row = |client: &str, row: i64, reference: &str| {
+        let claim = consumer_claim(client, reference);
+        pb::ImportClaimsRequest {
+            client_id: claim.client_id,
+            row,
+            client_reference: claim.client_reference,
+            debtor: claim.debtor,
+            invoices: claim.invoices,
+            notes: claim.notes,
+        }
     };
-    assert_eq!(refused.code(), Code::PermissionDenied, "{}", db.backend);
+    let mut answers = acme
+        .intake()
+        .import_claims(tokio_stream::iter(vec![
+            row("bolt", 1, "B-4"),
+            row("acme", 2, "A-4"),
+        ]))
+        .await
+        .expect("ImportClaims")
+        .into_inner();
+    let first = answers.message().await.expect("ok").expect("row 1");
+    assert_eq!(
+        (first.row, first.outcome),
+        (1, pb::import_claims_response::Outcome::Rejected as i32)
+    );
+    assert_eq!(first.violations[0].field, "client_id");
+    let second = answers.message().await.expect("ok").expect("row 2");
+    assert_eq!(
+        (second.row, second.outcome),
+        (2, pb::import_claims_response::Outcome::Accepted as i32),
+        "{}",
+        db.backend
+    );
     let bolt_cases = server
         .cases()
         .list_cases(list("bolt"))

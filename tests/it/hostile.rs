@@ -130,7 +130,7 @@ async fn a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_f
     let answers: Vec<pb::ImportClaimsResponse> = {
         let mut stream = server
             .intake()
-            .import_claims(tokio_stream::iter([bad_row, good_row]))
+            .import_claims(tokio_stream::iter([bad_row, good_row.clone()]))
             .await
             .unwrap()
             .into_inner();
@@ -153,6 +153,39 @@ async fn a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_f
 
     // Stored: the notes case and the good row; nothing of the refused requests.
     assert_eq!(case_count(&server, "acme").await, 2, "{}", db.backend);
+
+    // A row the server cannot read (beyond the 4 MiB a message may take) breaks the
+    // stream: the import ends with an error, never with OK as if every row had been
+    // answered; what was answered is stored, nothing else.
+    let mut before = good_row.clone();
+    before.row = 4;
+    before.client_reference = "IMP-3".into();
+    let mut unreadable = good_row.clone();
+    unreadable.row = 5;
+    unreadable.client_reference = "IMP-4".into();
+    unreadable.notes = "x".repeat(5 << 20);
+    let mut stream = server
+        .intake()
+        .import_claims(tokio_stream::iter([before, unreadable]))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut answered = Vec::new();
+    let ended = loop {
+        match stream.message().await {
+            Ok(Some(answer)) => answered.push(answer.row),
+            Ok(None) => break None,
+            Err(status) => break Some(status.code()),
+        }
+    };
+    assert!(ended.is_some_and(|code| code != Code::Ok), "{ended:?}");
+    assert!(answered.iter().all(|row| *row == 4), "{answered:?}");
+    assert_eq!(
+        case_count(&server, "acme").await,
+        2 + answered.len(),
+        "{}",
+        db.backend
+    );
     server.stop().await;
 }
 on_both_backends!(a_nul_or_control_character_in_any_text_is_invalid_argument_naming_the_field);
