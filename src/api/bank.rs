@@ -18,6 +18,16 @@ pub(super) async fn import_bank_statement(
 ) -> Result<Response<pb::ImportBankStatementResponse>, Status> {
     let mut bytes = Vec::new();
     while let Some(message) = chunks.message().await? {
+        // A stream's messages are not checked by the codec: the file name's text here
+        // (the chunk's bytes are the file's own, read by the parser).
+        let name = pb::ImportBankStatementRequest {
+            file_name: message.file_name.clone(),
+            ..Default::default()
+        };
+        let bad_name = super::text::violations(&name);
+        if !bad_name.is_empty() {
+            return Err(invalid_argument(&bad_name));
+        }
         if bytes.len() + message.chunk.len() > MAX_BYTES {
             return Err(invalid_argument(&[FieldViolation::new(
                 "chunk",

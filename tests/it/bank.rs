@@ -452,6 +452,16 @@ async fn a_bad_statement_books_nothing(db: TestDb) {
         };
         (bad_fields(&status), details[0].description.clone())
     };
+    // A file name with a control character: named, the file not read.
+    let named = s
+        .intake()
+        .import_bank_statement(tokio_stream::iter([pb::ImportBankStatementRequest {
+            chunk: w.statement.as_bytes().to_vec(),
+            file_name: "mt940\u{1b}[2J.xml".into(),
+        }]))
+        .await
+        .expect_err("a bad file name");
+    assert_eq!(refused(named).0, ["file_name"]);
     // Truncated half-way.
     let half = &w.statement.as_bytes()[..w.statement.len() / 2];
     let (fields, why) = refused(import(s, half).await.unwrap_err());
