@@ -61,15 +61,37 @@ impl App {
             queue: who.role.as_str().to_owned(),
         };
         let key = IdempotencyKey::per_case(&case_id, &request_id, fingerprint);
-        let mut command =
-            Command::new(case_id.clone(), Event::NoteAdded(record), who.actor()).by(who);
+        let mut command = Command::new(
+            case_id.clone(),
+            Event::NoteAdded(record.clone()),
+            who.actor(),
+        )
+        .by(who);
         command.idempotency_key = key;
         self.execute(command, now).await?.changed()?;
-        // The note as stored: the latest of the case (a retry answers the first one's).
+        // The note as stored: this request's, found by what it says and who wrote it (not
+        // the case's latest: another desk may have written one since, and a retry answers
+        // the first one's, whose `at` may be the first call's clock).
         let notes = self.list_notes(who, case_id).await?;
         notes
             .into_iter()
-            .last()
+            .rev()
+            .find(|n| {
+                let mine = &n.note;
+                (
+                    &mine.kind,
+                    &mine.text,
+                    &mine.author,
+                    mine.follow_up_on,
+                    mine.promised_on,
+                ) == (
+                    &record.kind,
+                    &record.text,
+                    &record.author,
+                    record.follow_up_on,
+                    record.promised_on,
+                )
+            })
             .ok_or_else(|| AppError::Internal("the note was not recorded".into()))
     }
 
@@ -125,9 +147,11 @@ impl App {
         request_id: String,
         task: OpenedTask,
     ) -> Result<Task, AppError> {
-        let kind = task.kind.clone();
+        let (kind, title) = (task.kind.clone(), task.title.clone());
         self.command(who, case_id.clone(), request_id, Event::TaskOpened(task))
             .await?;
+        // This request's task: of its kind and title, the latest (not another desk's
+        // task of the same kind opened since).
         self.store
             .run(move |conn| {
                 let filter = tasks::TaskFilter {
@@ -136,7 +160,7 @@ impl App {
                 };
                 let (rows, _) = tasks::list(conn, &filter, None, 10_000)?;
                 rows.into_iter()
-                    .filter(|t| t.kind == kind)
+                    .filter(|t| t.kind == kind && t.title == title)
                     .max_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)))
                     .ok_or_else(|| AppError::Internal("the task was not opened".into()))
             })

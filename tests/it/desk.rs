@@ -693,7 +693,7 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
     // The same request again is the same note.
     let again = desk
         .cases()
-        .add_note(call)
+        .add_note(call.clone())
         .await
         .expect("AddNote retry")
         .into_inner();
@@ -709,6 +709,17 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         .add_note(promise)
         .await
         .expect("AddNote promise");
+    // The first request retried after another note: still its own note, not the latest.
+    let late_retry = desk
+        .cases()
+        .add_note(call.clone())
+        .await
+        .expect("AddNote retry after another note")
+        .into_inner();
+    assert_eq!(
+        (late_retry.sequence, late_retry.text.as_str()),
+        (added.sequence, "Debiteur belt: betaalt vrijdag.")
+    );
 
     // The author's queue: the follow-up due 6 May, the check due 8 May, not yet overdue.
     let mine = pb::ListTasksRequest {
