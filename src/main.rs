@@ -119,6 +119,10 @@ enum Command {
         /// use, the service runs without the portal and says so.
         #[arg(long, env = "EXPLOOT_PORTAL_LISTEN")]
         portal_listen: Option<String>,
+        /// The portal stands behind a TLS proxy even on loopback (nginx or caddy on this
+        /// machine): its cookies are `Secure`, as they always are off loopback.
+        #[arg(long, env = "EXPLOOT_PORTAL_BEHIND_TLS")]
+        portal_behind_tls: bool,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -421,6 +425,7 @@ fn run(cli: Cli) -> Result<(), String> {
             transport,
             log_format,
             portal_listen,
+            portal_behind_tls,
         } => {
             let clock = parse_clock(&clock)?;
             let tls = transport.tls_for(listen)?;
@@ -453,8 +458,9 @@ fn run(cli: Cli) -> Result<(), String> {
                     Some(address) => match tokio::net::TcpListener::bind(address).await {
                         Ok(listener) => Some(exploot::portal::PortalConfig {
                             listener,
-                            // Off loopback the portal stands behind a TLS proxy (--insecure).
-                            secure_cookies: !address.ip().is_loopback(),
+                            // Off loopback the portal stands behind a TLS proxy (--insecure);
+                            // on loopback when the operator says so.
+                            secure_cookies: portal_behind_tls || !address.ip().is_loopback(),
                         }),
                         // A second instance on one machine keeps serving gRPC.
                         Err(e) if portal_default && e.kind() == std::io::ErrorKind::AddrInUse => {
