@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::rows::CaseRow;
-use super::schema::{cases, parties, payments, portal_sessions, portal_users};
+use super::schema::{case_search, cases, parties, payments, portal_sessions, portal_users};
 use super::{DbConnection, StoreError, db_instant};
 use crate::case::{CaseRecord, Stage};
 
@@ -192,6 +192,10 @@ pub struct CaseSearch {
     pub limit: i64,
 }
 
+/// The most cases a name in a portal search picks out (a bound on the query's parameters:
+/// a name that matches more is not a search but a list).
+const NAMED_AT_MOST: i64 = 10_000;
+
 /// A page of a client's cases matching `search`, newest first, and whether more follow.
 pub fn search_cases(
     conn: &mut DbConnection,
@@ -221,6 +225,31 @@ pub fn search_cases(
                     .escape('\\'),
             )
             .select(payments::case_id);
+        // The debtor's name as the desk's search keys hold it (`case::search::name_key`:
+        // accents folded, tussenvoegsels last): every word of the query in it, so "de
+        // Vries" finds "Vries, de" and "muller" finds "Müller" (SQL's lower() folds
+        // neither on SQLite).
+        let query_words = crate::case::search::words(&text);
+        let by_name: Vec<String> = if query_words.is_empty() {
+            Vec::new()
+        } else {
+            let mut named = case_search::table
+                .filter(
+                    case_search::case_id.eq_any(
+                        cases::table
+                            .filter(cases::client_id.eq(search.client_id.clone()))
+                            .select(cases::id),
+                    ),
+                )
+                .select(case_search::case_id)
+                .limit(NAMED_AT_MOST)
+                .into_boxed();
+            for word in &query_words {
+                // Words are ASCII letters and digits only: nothing to escape.
+                named = named.filter(case_search::name_key.like(format!("%{word}%")));
+            }
+            named.load(conn)?
+        };
         // The case's betalingskenmerk is digits, often typed in groups of four.
         let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let by_reference = format!("%{}%", digits.replace(['\\', '%', '_'], ""));
@@ -229,6 +258,7 @@ pub fn search_cases(
                 .like(pattern)
                 .escape('\\')
                 .or(cases::id.eq_any(by_debtor))
+                .or(cases::id.eq_any(by_name))
                 .or(cases::id.eq_any(by_payment))
                 .or(cases::payment_reference
                     .assume_not_null()

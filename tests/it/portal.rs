@@ -534,6 +534,16 @@ async fn security(db: TestDb) {
         cases.contains("S2") && !cases.contains("B-1"),
         "only acme's cases"
     );
+    // The debtor J. de Vries however the client writes the name: with the tussenvoegsel
+    // first or last, in capitals or with an accent.
+    for q in ["de%20Vries", "Vries%2C%20de", "VRIES", "de%20Vri%C3%ABs"] {
+        let (_, found) = get(format!("/dossiers?q={q}"), anna.clone()).await;
+        let found = found.split("<tbody").nth(1).unwrap_or_default();
+        assert!(
+            found.contains("S2") && !found.contains("S3"),
+            "{q}: {found}"
+        );
+    }
 
     // Another client's case: the words of a missing page.
     let (status, other) = get(format!("/dossiers/{}", setup.bolt_case), anna.clone()).await;
