@@ -70,6 +70,17 @@ pub fn media_type(bytes: &[u8]) -> Result<&'static str, String> {
     }
 }
 
+/// The file name extension of a media type [`media_type`] gives (`pdf` for anything else:
+/// the office's own documents).
+pub fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "message/rfc822" => "eml",
+        _ => "pdf",
+    }
+}
+
 /// `%PDF-` at the start and `%%EOF` in the last KiB (what every PDF writer ends with).
 fn is_pdf(bytes: &[u8]) -> bool {
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
@@ -128,6 +139,9 @@ mod tests {
         );
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
         assert_eq!(media_type(png), Ok("image/png"));
+        assert_eq!(extension("image/png"), "png");
+        assert_eq!(extension("message/rfc822"), "eml");
+        assert_eq!(extension("application/pdf"), "pdf");
         assert_eq!(
             media_type(&[0xff, 0xd8, 0xff, 0xe0, 0, 0x10]),
             Ok("image/jpeg")

@@ -251,7 +251,8 @@ pub(crate) async fn case(
                     @for d in &documents {
                         li {
                             a href={ "/documenten/" (d.id) } download { (view::document(l, &d.kind)) }
-                            " (" (amsterdam_local(d.created_at).format("%d-%m-%Y")) ", PDF)"
+                            " (" (amsterdam_local(d.created_at).format("%d-%m-%Y")) ", "
+                            (crate::case::evidence::extension(&d.media_type).to_uppercase()) ")"
                         }
                     }
                 }
@@ -329,9 +330,10 @@ pub(crate) async fn document(
     match state.app.get_document(&signed.user.principal(), id).await {
         Ok((meta, bytes)) => {
             let disposition = format!(
-                "attachment; filename=\"{}-{}.pdf\"",
+                "attachment; filename=\"{}-{}.{}\"",
                 meta.kind,
-                &meta.id[..meta.id.len().min(8)]
+                &meta.id[..meta.id.len().min(8)],
+                crate::case::evidence::extension(&meta.media_type)
             );
             (
                 [
