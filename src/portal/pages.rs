@@ -13,6 +13,7 @@ use super::view::{self, Frame, Lang, STAGES, cents, euro};
 use super::{Portal, error_page, forbidden};
 use crate::case::Stage;
 use crate::clock::amsterdam_local;
+use crate::law::money::Money;
 use crate::workflow::Task;
 use crate::workflow::portal::CaseSearch;
 
@@ -407,7 +408,7 @@ pub(crate) async fn complete_task(
     }
 }
 
-/// GET /overzicht: open cases by stage, outstanding by the quotes, and what is not built.
+/// GET /overzicht: open cases by stage, outstanding by the quotes, the payouts made.
 pub(crate) async fn overview(State(state): State<Portal>, signed: Signed) -> Response {
     let l = signed.lang;
     let overview = match state.app.portal_overview(&signed.user.principal()).await {
@@ -442,10 +443,19 @@ pub(crate) async fn overview(State(state): State<Portal>, signed: Signed) -> Res
         }
         section {
             h2 { (l.t("Afdrachten", "Payouts")) }
-            p { (l.t(
-                "Afdrachten aan u en de stand van de derdengeldrekening zijn nog niet beschikbaar: de geldadministratie van het kantoor wordt nog gebouwd. Ontvangen betalingen staan per dossier.",
-                "Payouts to you and the client account's balance are not available yet: the office's money administration is still being built. Payments received are shown per case.",
-            )) }
+            @match overview.payouts.last_at {
+                Some(last) => p {
+                    (l.t("Afgedragen aan u:", "Paid out to you:")) " "
+                    strong { (euro(Money::from_cents(overview.payouts.amount_cents))) }
+                    " " (l.t("in", "in")) " " (overview.payouts.count) " "
+                    (l.t("afdrachten, de laatste op", "payouts, the last on")) " "
+                    (amsterdam_local(crate::store::utc(last)).format("%d-%m-%Y")) "."
+                },
+                None => p { (l.t(
+                    "Nog geen afdrachten aan u. Ontvangen betalingen staan per dossier.",
+                    "No payouts to you yet. Payments received are shown per case.",
+                )) },
+            }
         }
     };
     signed.page(l.t("Overzicht", "Overview"), body)

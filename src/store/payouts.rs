@@ -209,6 +209,33 @@ pub fn insert_run(
     Ok(())
 }
 
+/// What the payouts to one client add up to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PaidToClient {
+    /// Payouts made.
+    pub count: i64,
+    /// Transferred in total, in cents.
+    pub amount_cents: i64,
+    /// When the last was made.
+    pub last_at: Option<NaiveDateTime>,
+}
+
+/// The payouts made to `client_id`, summed.
+pub fn paid_to_client(
+    conn: &mut DbConnection,
+    client_id: &str,
+) -> Result<PaidToClient, StoreError> {
+    let made: Vec<(i64, NaiveDateTime)> = payouts::table
+        .filter(payouts::client_id.eq(client_id))
+        .select((payouts::amount_cents, payouts::created_at))
+        .load(conn)?;
+    Ok(PaidToClient {
+        count: i64::try_from(made.len()).unwrap_or(i64::MAX),
+        amount_cents: made.iter().map(|(cents, _)| cents).sum(),
+        last_at: made.iter().map(|(_, at)| *at).max(),
+    })
+}
+
 /// A run with its payouts in the order made, each with its number of lines.
 pub type RunWithPayouts = (RunRow, Vec<(PayoutRow, usize)>);
 

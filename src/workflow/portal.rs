@@ -117,6 +117,8 @@ pub struct Overview {
     pub not_quoted: bool,
     /// What the quoted open cases owe today, in total.
     pub outstanding: Money,
+    /// The payouts made to the client: how many, transferred in total, the last one's day.
+    pub payouts: crate::store::payouts::PaidToClient,
 }
 
 /// What a portal search asks for: the client is always the user's own.
@@ -463,6 +465,7 @@ impl App {
                 let mut overview = Overview {
                     by_stage,
                     not_quoted,
+                    payouts: crate::store::payouts::paid_to_client(conn, &own)?,
                     ..Overview::default()
                 };
                 let mut policies = std::collections::HashMap::new();

@@ -316,7 +316,7 @@ async fn in_a_browser(db: TestDb) {
             .collect::<Vec<_>>()
     );
 
-    // The overview: cases by stage, outstanding by the quotes, what is not built yet.
+    // The overview: cases by stage, outstanding by the quotes, the payouts (none yet).
     browser.goto(&format!("{url}/overzicht")).await;
     browser.wait_for_text("h1", "Overzicht").await;
     let overview = browser.text("main").await;
@@ -324,7 +324,7 @@ async fn in_a_browser(db: TestDb) {
         overview.contains("Dagvaarding") && overview.contains("€"),
         "{overview}"
     );
-    assert!(overview.contains("nog niet beschikbaar"), "{overview}");
+    assert!(overview.contains("Nog geen afdrachten aan u"), "{overview}");
     check_page(&browser, &axe, "overview", db.backend).await;
 
     // Upload 1,000 claims: the summary, and the two bad rows to download.
