@@ -100,7 +100,9 @@ pub fn decide(
                 lifecycle::service::recorded(case, policy, today, outcome, details, values)
             }
             (task_kind::SERVICE_FAILED, Stage::Summons | Stage::Execution) => {
-                lifecycle::service::failed_resolved(case, today, outcome, details, values, note)
+                lifecycle::service::failed_resolved(
+                    case, policy, today, outcome, details, values, note,
+                )
             }
             (task_kind::ENROL, Stage::Summons) => {
                 lifecycle::hearing::enrolled(case, today, outcome, details, values)

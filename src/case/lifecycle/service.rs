@@ -536,6 +536,7 @@ fn upper_first(text: &str) -> String {
 /// A person's answer after a failed service: a new address, another day, or stop.
 pub(crate) fn failed_resolved(
     case: &CaseRecord,
+    policy: &TrackPolicy,
     today: NaiveDate,
     outcome: &str,
     details: &Value,
@@ -574,6 +575,26 @@ pub(crate) fn failed_resolved(
             );
             d.suspension = Suspension::OnHold;
             d.audit.data = json!({ "act": writ.as_str(), "note": note });
+            return Ok(d);
+        }
+        // A summons names the court of the debtor's residence (art. 99 Rv): moved into
+        // another court's district, the debtor is summoned there, on a summons drafted
+        // again (figures, approval and document as the policy asks).
+        Answer::NewAddress(address)
+            if writ == Writ::Summons
+                && track.summons.as_ref().map(|s| s.court.as_str())
+                    != Some(super::summons::court_of(&address.city).as_str()) =>
+        {
+            let mut moved = case.clone();
+            moved.claim.debtor.address = address.clone();
+            track.service_address = Some(address.clone());
+            let mut d = super::summons::draft(&moved, track, policy, today, "summons_redrafted");
+            d.effects
+                .push(Effect::ChangeDebtor(Box::new(moved.claim.debtor.clone())));
+            d.audit.data["moved"] = json!({
+                "old_address": address_line(case),
+                "new_address": address,
+            });
             return Ok(d);
         }
         Answer::NewAddress(address) => {
@@ -834,6 +855,7 @@ pub(super) mod tests {
         apply(&mut c, &failed);
         let moved = failed_resolved(
             &c,
+            &TrackPolicy::default(),
             d("2026-05-26"),
             "new_address",
             &failed_task.details,
@@ -902,11 +924,60 @@ pub(super) mod tests {
         );
     }
 
+    /// Moved from Utrecht to Amsterdam: another court's district (art. 99 Rv), so the
+    /// summons is drafted again for the new address, naming the Amsterdam court, and
+    /// waits for approval again; the debtor's record follows.
+    #[test]
+    fn a_new_address_in_another_district_drafts_the_summons_again() {
+        let mut c = summoned();
+        let open = due(&c, d("2026-05-26"));
+        let [Effect::OpenTask(task)] = open.effects.as_slice() else {
+            panic!("{:?}", open.effects);
+        };
+        let failed = recorded(
+            &c,
+            &TrackPolicy::default(),
+            d("2026-05-26"),
+            "not_served",
+            &task.details,
+            &values(&[("attempted_on", "2026-05-26"), ("found", "moved")]),
+        )
+        .unwrap();
+        let [Effect::OpenTask(failed_task)] = failed.effects.as_slice() else {
+            panic!("{:?}", failed.effects);
+        };
+        apply(&mut c, &failed);
+        let moved = failed_resolved(
+            &c,
+            &TrackPolicy::default(),
+            d("2026-05-26"),
+            "new_address",
+            &failed_task.details,
+            &values(&[
+                ("street", "Damrak 1"),
+                ("postcode", "1012 LG"),
+                ("city", "Amsterdam"),
+            ]),
+            "",
+        )
+        .unwrap();
+        assert_eq!(moved.audit.kind, "summons_redrafted");
+        let s = moved.track.summons.clone().unwrap();
+        assert!(s.court.contains("Amsterdam"), "{}", s.court);
+        assert!(!s.approved, "approved again, as the policy asks");
+        assert_eq!(s.planned_service_on, Some(d("2026-05-27")));
+        assert!(moved.effects.iter().any(|e| matches!(
+            e,
+            Effect::ChangeDebtor(debtor) if debtor.address.city == "Amsterdam"
+        )));
+    }
+
     #[test]
     fn stop_puts_the_case_on_hold() {
         let c = summoned();
         let stopped = failed_resolved(
             &c,
+            &TrackPolicy::default(),
             d("2026-05-26"),
             "stop",
             &json!({}),

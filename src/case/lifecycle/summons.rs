@@ -93,17 +93,7 @@ pub(crate) fn figures(
     };
     let bailiff = super::bailiff_fee_owed(&case, BailiffAct::Summons, planned)
         .ok_or("no Btag tariff for the service date")?;
-    let city = &case.claim.debtor.address.city;
-    let court = match seat_for(city) {
-        Some(seat) => format!(
-            "{}, kantonrechter, zittingsplaats {}",
-            seat.court, seat.location
-        ),
-        None => format!(
-            "kantonrechter van de woonplaats van de gedaagde ({city}); not in the court \
-             table: the case handler names the court and its address before approving"
-        ),
-    };
+    let court = court_of(&case.claim.debtor.address.city);
     Ok(SummonsRecord {
         court,
         subdistrict: true,
@@ -117,6 +107,20 @@ pub(crate) fn figures(
         enrol_by: None,
         enrolled_on: None,
     })
+}
+
+/// The kantonrechter of a debtor living in `city` (art. 99 Rv), as the summons names it.
+pub(super) fn court_of(city: &str) -> String {
+    match seat_for(city) {
+        Some(seat) => format!(
+            "{}, kantonrechter, zittingsplaats {}",
+            seat.court, seat.location
+        ),
+        None => format!(
+            "kantonrechter van de woonplaats van de gedaagde ({city}); not in the court \
+             table: the case handler names the court and its address before approving"
+        ),
+    }
 }
 
 fn approval_task(s: &SummonsRecord) -> Effect {
