@@ -93,6 +93,9 @@ pub(crate) fn received(
         }
         return Ok(d);
     }
+    let effects = held_paid_in(&track, record.attachment, after.total)
+        .into_iter()
+        .collect();
     let mut d = stay(
         case,
         track,
@@ -103,11 +106,40 @@ pub(crate) fn received(
             payment.paid_on,
             after.total.format_nl()
         ),
-        Vec::new(),
+        effects,
     );
     d.audit.amounts = amounts;
     d.audit.data = data;
     Ok(d)
+}
+
+/// A bank that held money under attachment `number` has now paid all it declared, and the
+/// debt is not paid: the attachment is spent, and nothing else is under way unless a
+/// person starts it — a task for the case handler (the next attachment, or the end).
+fn held_paid_in(
+    track: &track::TrackState,
+    number: Option<u32>,
+    still_owed: Money,
+) -> Option<crate::case::decision::Effect> {
+    let number = number?;
+    let index = usize::try_from(number).ok()?.checked_sub(1)?;
+    let attachment = track.execution.as_ref()?.attachments.get(index)?;
+    let held = attachment.statement.as_ref()?.held_cents;
+    let paid = track.attachment_yield(number).received_cents;
+    (attachment.kind == "bank" && held > 0 && paid >= held).then(|| {
+        crate::case::decision::Effect::OpenTask(crate::case::decision::NewTask {
+            kind: super::desk::kind::FOLLOW_UP.into(),
+            queue: crate::case::decide::CASE_HANDLER_QUEUE.into(),
+            title: format!(
+                "The bank paid the {} it held under attachment {number}; {} still owed: \
+                 the next attachment, or close the case",
+                Money::from_cents(paid).format_nl(),
+                still_owed.format_nl()
+            ),
+            details: json!({ "attachment": number, "paid": Money::from_cents(paid).to_string() }),
+            outcomes: vec!["done".into(), "dismiss".into()],
+        })
+    })
 }
 
 /// ReversePayment: the bank took a payment back. It no longer counts; every payment
@@ -361,6 +393,61 @@ mod tests {
                 "same day"
             )
             .is_ok()
+        );
+    }
+
+    /// A bank declared € 300,00 held under attachment 1: its first € 200,00 opens nothing,
+    /// the last € 100,00 (all it held, the debt not paid) a task for the case handler.
+    #[test]
+    fn a_bank_that_paid_all_it_held_leaves_a_task() {
+        use crate::case::decision::Effect;
+        use crate::case::track::{AttachmentRecord, ExecutionRecord, GarnisheeStatement};
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Execution;
+        c.track.execution = Some(ExecutionRecord {
+            served_on: Some(d("2026-03-02")),
+            attachments: vec![AttachmentRecord {
+                kind: "bank".into(),
+                made_on: Some(d("2026-03-10")),
+                result: "attached".into(),
+                statement: Some(GarnisheeStatement {
+                    held_cents: 30_000,
+                    ..GarnisheeStatement::default()
+                }),
+                ..AttachmentRecord::default()
+            }],
+            ..ExecutionRecord::default()
+        });
+        let under = |id: &str, cents| PaymentRecord {
+            attachment: Some(1),
+            ..payment(id, "2026-03-31", cents)
+        };
+        let first = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &under("g1", 20_000),
+            recorded(),
+        )
+        .unwrap();
+        assert!(first.effects.is_empty(), "{:?}", first.effects);
+        c.track = first.track;
+        let last = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &under("g2", 10_000),
+            recorded(),
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                last.effects.as_slice(),
+                [Effect::OpenTask(t)] if t.kind == "follow_up" && t.title.contains("300,00")
+            ),
+            "{:?}",
+            last.effects
         );
     }
 }
