@@ -54,8 +54,13 @@ pub struct PortalConfig {
 pub(crate) struct Portal {
     app: App,
     secure_cookies: bool,
-    /// Sign-in attempts per remote address: a burst of 20, then one every 3 s.
+    /// Sign-in attempts per remote address and e-mail address: a burst of 20, then one
+    /// every 3 s. Per account, not per address alone: behind a TLS proxy every user comes
+    /// from the proxy's address, and one script must not keep them all out.
     sign_in_limit: Arc<RateLimiter>,
+    /// Sign-in attempts per remote address, on any account: ten times the above, so one
+    /// address cannot try a password on account after account.
+    address_limit: Arc<RateLimiter>,
     imports: Arc<upload::Imports>,
 }
 
@@ -71,6 +76,10 @@ pub async fn serve(
         sign_in_limit: Arc::new(RateLimiter::new(RateLimit {
             per_second: 1.0 / 3.0,
             burst: 20.0,
+        })),
+        address_limit: Arc::new(RateLimiter::new(RateLimit {
+            per_second: 10.0 / 3.0,
+            burst: 200.0,
         })),
         imports: Arc::default(),
     };

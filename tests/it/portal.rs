@@ -608,6 +608,20 @@ async fn security(db: TestDb) {
     let (status, page, session) = sign_in(url, "carol@acme.example", PASSWORD).await;
     assert_eq!(status, 403, "{page}");
     assert!(session.is_none() && page.contains("geblokkeerd"));
+    // Sign-ins are limited per address and account: carol's go on until they are refused,
+    // and anna, from the same address (as behind a proxy), still signs in.
+    let mut limited = false;
+    for _ in 0..30 {
+        let (status, _, _) = sign_in(url, "carol@acme.example", "wrong password!").await;
+        if status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "carol's attempts are limited");
+    let (status, _, session) = sign_in(url, "anna@acme.example", PASSWORD).await;
+    assert_eq!(status, 303);
+    assert!(session.is_some());
 
     // Sign out everywhere ends every session of the user.
     let (_, _, second) = sign_in(url, "anna@acme.example", PASSWORD).await;
