@@ -28,6 +28,10 @@ use crate::workflow::ImportInput;
 /// Finished imports kept for their summary pages, at most.
 const KEPT: usize = 200;
 
+/// The rejects files kept in memory, in bytes at most: the oldest imports go first, so a
+/// user who uploads file after file of bad rows cannot fill the server's memory.
+const KEPT_BYTES: usize = 64 << 20;
+
 /// A finished import.
 struct Done {
     user_id: String,
@@ -44,10 +48,15 @@ pub(crate) struct Imports {
 impl Imports {
     fn keep(&self, id: String, done: Done) {
         let mut kept = self.done.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() >= KEPT {
+        kept.push_back((id, done));
+        let bytes = |kept: &VecDeque<(String, Done)>| -> usize {
+            kept.iter()
+                .map(|(_, d)| d.rejects.as_ref().map_or(0, Vec::len))
+                .sum()
+        };
+        while kept.len() > KEPT || (kept.len() > 1 && bytes(&kept) > KEPT_BYTES) {
             kept.pop_front();
         }
-        kept.push_back((id, done));
     }
 
     fn read<T>(&self, id: &str, user_id: &str, f: impl FnOnce(&Done) -> T) -> Option<T> {
@@ -268,5 +277,32 @@ pub(crate) async fn rejects(
         )
             .into_response(),
         None => not_found_page(signed.lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(rejects: usize) -> Done {
+        Done {
+            user_id: "u".into(),
+            summary: Summary::default(),
+            rejects: Some(vec![b'x'; rejects]),
+        }
+    }
+
+    #[test]
+    fn the_oldest_rejects_go_once_they_fill_the_memory_kept() {
+        let imports = Imports::default();
+        let half = KEPT_BYTES / 2 + 1;
+        imports.keep("a".into(), done(half));
+        imports.keep("b".into(), done(half));
+        assert!(imports.read("a", "u", |_| ()).is_none(), "the oldest went");
+        assert!(imports.read("b", "u", |_| ()).is_some());
+        // One import larger than the whole allowance is kept: its user's summary page.
+        imports.keep("c".into(), done(KEPT_BYTES + 1));
+        assert!(imports.read("c", "u", |_| ()).is_some());
+        assert!(imports.read("b", "u", |_| ()).is_none());
     }
 }
