@@ -14,6 +14,7 @@ use super::{Portal, error_page, forbidden};
 use crate::case::Stage;
 use crate::clock::amsterdam_local;
 use crate::law::money::Money;
+use crate::store::portal::PageFrom;
 use crate::workflow::Task;
 use crate::workflow::portal::CaseSearch;
 
@@ -67,6 +68,12 @@ pub(crate) struct CaseListQuery {
     fase: String,
     #[serde(default)]
     pagina: u32,
+    /// The next page starts after this case.
+    #[serde(default)]
+    na: String,
+    /// The previous page ends before this case.
+    #[serde(default)]
+    voor: String,
 }
 
 /// GET /dossiers: search, filter by stage, paged.
@@ -80,9 +87,16 @@ pub(crate) async fn cases(
     let search = CaseSearch {
         text: query.q.clone(),
         stage,
-        offset: i64::from(query.pagina) * PAGE_SIZE,
+        from: if !query.na.is_empty() {
+            Some(PageFrom::After(query.na.clone()))
+        } else if !query.voor.is_empty() {
+            Some(PageFrom::Before(query.voor.clone()))
+        } else {
+            None
+        },
         limit: PAGE_SIZE,
     };
+    let backwards = query.na.is_empty() && !query.voor.is_empty();
     let (found, more) = match state
         .app
         .search_cases(&signed.user.principal(), search)
@@ -91,11 +105,20 @@ pub(crate) async fn cases(
         Ok(found) => found,
         Err(e) => return error_page(l, e),
     };
-    let link = |page: u32| {
-        let mut url = url_encoded("/dossiers", &[("q", &query.q), ("fase", &query.fase)]);
+    // Pages start from a case, not at a count of rows: a case added meanwhile does not
+    // push a row onto the next page again, nor one that left its stage hide one.
+    let link = |page: u32, from: (&str, &str)| {
+        let mut url = url_encoded("/dossiers", &[("q", &query.q), ("fase", &query.fase), from]);
         url.push_str(&format!("&pagina={page}"));
         url
     };
+    let (has_previous, has_next) = if backwards {
+        (more && query.pagina > 0, true)
+    } else {
+        (query.pagina > 0, more)
+    };
+    let first_id = found.first().map(|c| c.id.as_str()).unwrap_or_default();
+    let last_id = found.last().map(|c| c.id.as_str()).unwrap_or_default();
     let body = html! {
         form.search method="get" action="/dossiers" role="search" {
             div {
@@ -141,12 +164,12 @@ pub(crate) async fn cases(
             }
         }
         nav.pages aria-label=(l.t("Pagina's", "Pages")) {
-            @if query.pagina > 0 {
-                a href=(link(query.pagina - 1)) rel="prev" { (l.t("Vorige", "Previous")) }
+            @if has_previous && !found.is_empty() {
+                a href=(link(query.pagina - 1, ("voor", first_id))) rel="prev" { (l.t("Vorige", "Previous")) }
             }
             span { (l.t("Pagina", "Page")) " " (query.pagina + 1) }
-            @if more {
-                a href=(link(query.pagina + 1)) rel="next" { (l.t("Volgende", "Next")) }
+            @if has_next && !found.is_empty() {
+                a href=(link(query.pagina + 1, ("na", last_id))) rel="next" { (l.t("Volgende", "Next")) }
             }
         }
     };

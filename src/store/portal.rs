@@ -186,17 +186,28 @@ pub struct CaseSearch {
     pub text: String,
     /// Only cases in this stage.
     pub stage: Option<Stage>,
-    /// Skip this many (page × page size).
-    pub offset: i64,
+    /// Where the page starts: after (older than) or before (newer than) a case of the
+    /// client, by id — a place in the list that cases added meanwhile do not move.
+    pub from: Option<PageFrom>,
     /// At most this many.
     pub limit: i64,
+}
+
+/// Where a page of the portal's case list starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageFrom {
+    /// The cases older than this one (the next page).
+    After(String),
+    /// The cases newer than this one (the previous page).
+    Before(String),
 }
 
 /// The most cases a name in a portal search picks out (a bound on the query's parameters:
 /// a name that matches more is not a search but a list).
 const NAMED_AT_MOST: i64 = 10_000;
 
-/// A page of a client's cases matching `search`, newest first, and whether more follow.
+/// A page of a client's cases matching `search`, newest first, and whether more follow
+/// in the direction paged (older ones; newer ones for [`PageFrom::Before`]).
 pub fn search_cases(
     conn: &mut DbConnection,
     search: &CaseSearch,
@@ -265,13 +276,48 @@ pub fn search_cases(
                     .like(by_reference)),
         );
     }
-    let mut rows: Vec<CaseRow> = query
-        .order((cases::created_at.desc(), cases::id.desc()))
-        .offset(search.offset)
-        .limit(search.limit + 1)
-        .load(conn)?;
+    // Newest first: (created_at, id) descending; a page from a case goes on past it.
+    let anchor = |conn: &mut DbConnection, id: &str| -> Result<Option<NaiveDateTime>, StoreError> {
+        Ok(cases::table
+            .filter(cases::client_id.eq(search.client_id.clone()))
+            .filter(cases::id.eq(id.to_owned()))
+            .select(cases::created_at)
+            .first(conn)
+            .optional()?)
+    };
+    let backwards = matches!(search.from, Some(PageFrom::Before(_)));
+    match &search.from {
+        Some(PageFrom::After(id)) => {
+            if let Some(at) = anchor(conn, id)? {
+                query = query.filter(
+                    cases::created_at
+                        .lt(at)
+                        .or(cases::created_at.eq(at).and(cases::id.lt(id.clone()))),
+                );
+            }
+        }
+        Some(PageFrom::Before(id)) => {
+            if let Some(at) = anchor(conn, id)? {
+                query = query.filter(
+                    cases::created_at
+                        .gt(at)
+                        .or(cases::created_at.eq(at).and(cases::id.gt(id.clone()))),
+                );
+            }
+        }
+        None => {}
+    }
+    query = if backwards {
+        query.order((cases::created_at.asc(), cases::id.asc()))
+    } else {
+        query.order((cases::created_at.desc(), cases::id.desc()))
+    };
+    let mut rows: Vec<CaseRow> = query.limit(search.limit + 1).load(conn)?;
     let more = rows.len() as i64 > search.limit;
     rows.truncate(usize::try_from(search.limit).unwrap_or(0));
+    if backwards {
+        rows.reverse();
+    }
     Ok((super::cases::assemble(conn, rows)?, more))
 }
 

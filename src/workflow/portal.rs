@@ -129,8 +129,8 @@ pub struct CaseSearch {
     pub text: String,
     /// Only cases in this stage.
     pub stage: Option<crate::case::Stage>,
-    /// Skip this many.
-    pub offset: i64,
+    /// Where the page starts (none: the newest).
+    pub from: Option<portal::PageFrom>,
     /// At most this many.
     pub limit: i64,
 }
@@ -340,7 +340,7 @@ impl App {
                 .to_owned(),
             text: search.text,
             stage: search.stage,
-            offset: search.offset,
+            from: search.from,
             limit: search.limit,
         };
         self.store

@@ -623,6 +623,58 @@ async fn security(db: TestDb) {
     assert_eq!(status, 303);
     assert!(session.is_some());
 
+    // Paging: 30 more cases make two pages of 25. A case added after page 1 was read does
+    // not bring a row of page 1 back onto page 2 (pages start from a case, not at a row
+    // count), and "Vorige" leads back to the same first page.
+    for i in 0..30 {
+        setup
+            .server
+            .cases()
+            .create_case(fixtures::consumer_claim("acme", &format!("P-{i:02}")))
+            .await
+            .expect("CreateCase");
+    }
+    let references = |page: &str| -> Vec<String> {
+        page.split("<tbody")
+            .nth(1)
+            .unwrap_or_default()
+            .split("</tbody>")
+            .next()
+            .unwrap_or_default()
+            .split("</a>")
+            .filter_map(|cell| cell.rsplit('>').next())
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let next_link = |page: &str, rel: &str| -> String {
+        let marker = format!("rel=\"{rel}\"");
+        let before = page.split(&marker).next().unwrap_or_default();
+        let href = before.rsplit("href=\"").next().unwrap_or_default();
+        href.split('"')
+            .next()
+            .unwrap_or_default()
+            .replace("&amp;", "&")
+    };
+    let (_, first) = get("/dossiers".into(), anna.clone()).await;
+    let page_one = references(&first);
+    assert_eq!(page_one.len(), 25, "{page_one:?}");
+    setup
+        .server
+        .cases()
+        .create_case(fixtures::consumer_claim("acme", "P-LATE"))
+        .await
+        .expect("CreateCase");
+    let (_, second_page) = get(next_link(&first, "next"), anna.clone()).await;
+    let page_two = references(&second_page);
+    assert!(!page_two.is_empty());
+    assert!(
+        page_two.iter().all(|r| !page_one.contains(r)),
+        "{page_one:?} then {page_two:?}"
+    );
+    let (_, back) = get(next_link(&second_page, "prev"), anna.clone()).await;
+    assert_eq!(references(&back), page_one);
+
     // Sign out everywhere ends every session of the user.
     let (_, _, second) = sign_in(url, "anna@acme.example", PASSWORD).await;
     let second = pair(&second.expect("a second session"));
