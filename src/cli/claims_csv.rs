@@ -28,7 +28,10 @@ pub struct CsvClaim {
 }
 
 /// The columns, by their canonical name and the other headers accepted for them (Dutch
-/// exports name them in Dutch). Matching ignores case, spaces, `-` and `_`.
+/// exports name them in Dutch), best first: of two headers for one column, the better
+/// one is read and the other ignored ("Openstaand" over "Bedrag": a claim is what is
+/// still owed; "Naam" over "Debiteur", often a debtor number). Matching ignores case,
+/// spaces, `-` and `_`.
 const COLUMNS: &[(&str, &[&str])] = &[
     (
         "client_reference",
@@ -41,7 +44,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
         ],
     ),
     ("debtor_kind", &["kind", "soort", "debiteursoort"]),
-    ("debtor_name", &["name", "naam", "debiteur", "debiteurnaam"]),
+    ("debtor_name", &["name", "naam", "debiteurnaam", "debiteur"]),
     ("street", &["address", "adres", "straat"]),
     ("postcode", &["postal_code", "zip"]),
     ("city", &["plaats", "woonplaats", "vestigingsplaats"]),
@@ -56,7 +59,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("invoice_number", &["factuurnummer", "factuur"]),
     ("invoice_date", &["factuurdatum"]),
     ("due_date", &["vervaldatum"]),
-    ("amount", &["bedrag", "openstaand", "openstaand_bedrag"]),
+    ("amount", &["openstaand", "openstaand_bedrag", "bedrag"]),
     ("notes", &["opmerkingen", "opmerking", "notitie"]),
 ];
 
@@ -123,16 +126,33 @@ impl<R: BufRead> ClaimsCsv<R> {
             return Err("the file is empty: expected a header line".into());
         }
         let headers = decode(&first);
-        let mut index = vec![None; COLUMNS.len()];
+        let mut index: Vec<Option<usize>> = vec![None; COLUMNS.len()];
+        // The rank of the header each column is read from (0: its canonical name).
+        let mut rank: Vec<usize> = vec![usize::MAX; COLUMNS.len()];
         let mut ignored = Vec::new();
         for (position, header) in headers.iter().enumerate() {
             let name = squash(header);
-            let column = COLUMNS.iter().position(|(canonical, aliases)| {
-                squash(canonical) == name || aliases.iter().any(|a| squash(a) == name)
-            });
+            let column = COLUMNS
+                .iter()
+                .enumerate()
+                .find_map(|(c, (canonical, aliases))| {
+                    std::iter::once(canonical)
+                        .chain(aliases.iter())
+                        .position(|a| squash(a) == name)
+                        .map(|r| (c, r))
+                });
             match column {
-                Some(c) if index[c].is_none() => index[c] = Some(position),
-                Some(_) => return Err(format!("column {header:?} appears twice")),
+                Some((c, r)) if r < rank[c] => {
+                    if let Some(worse) = index[c] {
+                        ignored.push(headers[worse].to_owned());
+                    }
+                    index[c] = Some(position);
+                    rank[c] = r;
+                }
+                Some((c, r)) if r == rank[c] => {
+                    return Err(format!("column {header:?} appears twice"));
+                }
+                Some(_) => ignored.push(header.to_owned()),
                 None if name == ERRORS_COLUMN || name.is_empty() => {}
                 None => ignored.push(header.to_owned()),
             }
@@ -527,6 +547,29 @@ mod tests {
             all.push(claim);
         }
         all
+    }
+
+    /// An export with both the invoice amount and what is still open, and a debtor number
+    /// beside the name: the claim is what is open, the debtor is the name; the others are
+    /// ignored (and said to be). The same header twice is still refused.
+    #[test]
+    fn of_two_headers_for_one_column_the_better_is_read() {
+        let file = "Dossiernummer;Debiteur;Naam;Soort;Factuurnummer;Vervaldatum;Bedrag;Openstaand\n\
+                    D-1;10045;J. de Vries;particulier;F-1;14-02-2026;1.234,56;234,56\n";
+        let mut csv = ClaimsCsv::new(file.as_bytes(), "acme").expect("header");
+        assert_eq!(csv.ignored_columns(), ["Debiteur", "Bedrag"]);
+        let claim = csv
+            .next_claim()
+            .expect("readable")
+            .expect("a claim")
+            .request;
+        assert_eq!(claim.invoices[0].amount, "234.56");
+        assert_eq!(claim.debtor.expect("debtor").name, "J. de Vries");
+        let twice = "Dossiernummer;Soort;Naam;Naam;Factuurnummer;Vervaldatum;Bedrag\n";
+        let refused = ClaimsCsv::new(twice.as_bytes(), "acme")
+            .err()
+            .expect("refused");
+        assert!(refused.contains("appears twice"), "{refused}");
     }
 
     #[test]
