@@ -176,6 +176,14 @@ enum Command {
         #[command(flatten)]
         remote: Box<RemoteArgs>,
     },
+    /// The office's kanton court fee tables on a running server: add a year, list the
+    /// tables in force (see README → Court fees).
+    CourtFees {
+        #[command(subcommand)]
+        command: CourtFeesCommand,
+        #[command(flatten)]
+        remote: Box<RemoteArgs>,
+    },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
@@ -267,6 +275,30 @@ enum RatesCommand {
     },
 }
 
+/// What `exploot court-fees` does.
+#[derive(clap::Subcommand)]
+enum CourtFeesCommand {
+    /// Add YEAR's table: six --class, lowest first (up to € 500, € 1,500, € 2,500,
+    /// € 5,000, € 12,500, above), each LEGAL/NATURAL/ONVERMOGEND in euros. A year begun or
+    /// already in the table needs --override.
+    Add {
+        /// The year of the first hearing dates it applies to.
+        #[arg(long)]
+        year: i32,
+        /// One class, LEGAL/NATURAL/ONVERMOGEND, e.g. 143/96/96; six, lowest first.
+        #[arg(long = "class", value_parser = exploot::cli::court_fees::class)]
+        classes: Vec<exploot::proto::CourtFeeClass>,
+        /// Where the figures come from, e.g. "Stcrt. 2026, 34567".
+        #[arg(long)]
+        source: String,
+        /// A year begun or already in the table: a correction.
+        #[arg(long = "override")]
+        override_past: bool,
+    },
+    /// The tables in force: the built-in years and the office's, with status and source.
+    List,
+}
+
 /// Where a command reaches a running server, and with which token.
 #[derive(clap::Args)]
 struct RemoteArgs {
@@ -291,6 +323,22 @@ struct RemoteArgs {
     /// The key (PEM) of --tls-client-cert.
     #[arg(long, env = "EXPLOOT_TLS_CLIENT_KEY", global = true)]
     tls_client_key: Option<std::path::PathBuf>,
+}
+
+impl RemoteArgs {
+    /// The server, its TLS and the token, as the remote commands take them.
+    fn into_remote(self) -> Result<exploot::cli::rates::Remote, String> {
+        Ok(exploot::cli::rates::Remote {
+            server: self.server,
+            tls: exploot::cli::server_endpoint::ClientTls {
+                ca: self.tls_ca,
+                identity: self.tls_client_cert.zip(self.tls_client_key),
+            },
+            token: self
+                .token
+                .ok_or("name a token with --token or EXPLOOT_TOKEN")?,
+        })
+    }
 }
 
 /// The public registers the recoverability check asks (see README → Recoverability check).
@@ -550,16 +598,7 @@ fn run(cli: Cli) -> Result<(), String> {
             ))
         }
         Command::Rates { command, remote } => {
-            let remote = exploot::cli::rates::Remote {
-                server: remote.server,
-                tls: exploot::cli::server_endpoint::ClientTls {
-                    ca: remote.tls_ca,
-                    identity: remote.tls_client_cert.zip(remote.tls_client_key),
-                },
-                token: remote
-                    .token
-                    .ok_or("name a token with --token or EXPLOOT_TOKEN")?,
-            };
+            let remote = remote.into_remote()?;
             let out = match command {
                 RatesCommand::Add {
                     series,
@@ -578,6 +617,28 @@ fn run(cli: Cli) -> Result<(), String> {
                     },
                 )?,
                 RatesCommand::List { series } => exploot::cli::rates::list(&remote, series)?,
+            };
+            print!("{out}");
+            Ok(())
+        }
+        Command::CourtFees { command, remote } => {
+            let remote = remote.into_remote()?;
+            let out = match command {
+                CourtFeesCommand::Add {
+                    year,
+                    classes,
+                    source,
+                    override_past,
+                } => exploot::cli::court_fees::add(
+                    &remote,
+                    exploot::proto::AddCourtFeesRequest {
+                        year,
+                        classes,
+                        source,
+                        r#override: override_past,
+                    },
+                )?,
+                CourtFeesCommand::List => exploot::cli::court_fees::list(&remote)?,
             };
             print!("{out}");
             Ok(())

@@ -4,6 +4,7 @@
 pub mod bank_import;
 pub mod bearer;
 pub mod claims_csv;
+pub mod court_fees;
 pub mod import;
 pub mod quote;
 pub mod rates;

@@ -19,7 +19,9 @@ pub struct Remote {
     pub token: String,
 }
 
-async fn client(remote: &Remote) -> Result<AdminServiceClient<super::bearer::AuthChannel>, String> {
+pub(super) async fn client(
+    remote: &Remote,
+) -> Result<AdminServiceClient<super::bearer::AuthChannel>, String> {
     let channel = server_endpoint::endpoint(&remote.server, &remote.tls)?
         .connect()
         .await
@@ -30,7 +32,7 @@ async fn client(remote: &Remote) -> Result<AdminServiceClient<super::bearer::Aut
 }
 
 /// A refusal as a person reads it: the status, and each bad field on its own line.
-fn refusal(status: &tonic::Status) -> String {
+pub(super) fn refusal(status: &tonic::Status) -> String {
     let mut text = format!("{:?}: {}", status.code(), status.message());
     if let Some(bad) = status.get_details_bad_request() {
         for v in bad.field_violations {
@@ -40,7 +42,7 @@ fn refusal(status: &tonic::Status) -> String {
     text
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

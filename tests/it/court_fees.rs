@@ -224,3 +224,67 @@ async fn last_event(server: &TestServer, db: &TestDb, id: &str) -> (String, Stri
     let event = stream.next().await.expect("an event").expect("ok");
     (event.kind, event.reason)
 }
+
+/// `exploot court-fees add` and `exploot court-fees list` against a running server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_court_fees_command() {
+    let server = TestServer::start(&TestDb::sqlite()).await;
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_exploot"))
+            .arg("court-fees")
+            .args(args)
+            .args(["--server", &server.endpoint])
+            .env("EXPLOOT_TOKEN", &server.token)
+            .output()
+            .expect("run exploot court-fees");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let mut args = vec!["add", "--year", "2027", "--source", "Stcrt. test"];
+    for class in [
+        "143/96/95",
+        "360/240/94",
+        "409/273/93",
+        "545/274/92",
+        "576/275/91",
+        "1549/776/90",
+    ] {
+        args.extend(["--class", class]);
+    }
+    let added = tokio::task::block_in_place(|| run(&args));
+    assert!(added.0, "{added:?}");
+    assert!(
+        added.1.starts_with("added: 2027  office     Stcrt. test"),
+        "{}",
+        added.1
+    );
+    assert!(
+        added
+            .1
+            .contains("≤ 2500.00       409.00    273.00     93.00"),
+        "{}",
+        added.1
+    );
+    // Five classes: every bad field named by the server.
+    let short = tokio::task::block_in_place(|| run(&args[..args.len() - 2]));
+    assert!(!short.0);
+    assert!(short.2.contains("classes"), "{}", short.2);
+    let listed = tokio::task::block_in_place(|| run(&["list"]));
+    assert!(listed.0, "{listed:?}");
+    let years: Vec<&str> = listed
+        .1
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| &l[..4])
+        .collect();
+    assert_eq!(
+        years,
+        ["2022", "2024", "2025", "2026", "2027"],
+        "{}",
+        listed.1
+    );
+    server.stop().await;
+}
