@@ -267,11 +267,19 @@ impl Generated {
             format!("{} {prefix} {surname}", FIRST[pick(3, FIRST.len())])
         };
         let letters = r(4);
+        let mut pair = [
+            b'A' + (letters % 26) as u8,
+            b'A' + (letters / 26 % 26) as u8,
+        ];
+        // PostNL gives out no SA, SD or SS (the server refuses them).
+        if matches!(&pair, b"SA" | b"SD" | b"SS") {
+            pair[0] = b'T';
+        }
         let postcode = format!(
             "{} {}{}",
             1000 + r(5) % 9000,
-            char::from(b'A' + (letters % 26) as u8),
-            char::from(b'A' + (letters / 26 % 26) as u8)
+            char::from(pair[0]),
+            char::from(pair[1])
         );
         let start = NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid");
         let count = 1 + pick(6, 3);

@@ -140,11 +140,19 @@ fn debtor(draw: &mut Draw) -> Debtor {
     } else {
         format!("{first} {prefix} {family}")
     };
+    let mut pair = [
+        b'A' + u8::try_from(draw.below(26)).unwrap_or(0),
+        b'A' + u8::try_from(draw.below(26)).unwrap_or(0),
+    ];
+    // PostNL gives out no SA, SD or SS.
+    if matches!(&pair, b"SA" | b"SD" | b"SS") {
+        pair[0] = b'T';
+    }
     let postcode = format!(
         "{} {}{}",
         1000 + draw.below(9000),
-        char::from(b'A' + u8::try_from(draw.below(26)).unwrap_or(0)),
-        char::from(b'A' + u8::try_from(draw.below(26)).unwrap_or(0)),
+        char::from(pair[0]),
+        char::from(pair[1]),
     );
     let born = NaiveDate::from_ymd_opt(1940, 1, 1).expect("date")
         + chrono::Days::new(draw.next() % 25_000);
