@@ -184,6 +184,14 @@ enum Command {
         #[command(flatten)]
         remote: Box<RemoteArgs>,
     },
+    /// The office's bailiff's tariffs (Btag) on a running server: add a year, list the
+    /// years in force (see README → Bailiff's tariffs).
+    BailiffTariffs {
+        #[command(subcommand)]
+        command: BailiffTariffsCommand,
+        #[command(flatten)]
+        remote: Box<RemoteArgs>,
+    },
     /// Apply the embedded database migrations and exit.
     Migrate {
         /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
@@ -296,6 +304,31 @@ enum CourtFeesCommand {
         override_past: bool,
     },
     /// The tables in force: the built-in years and the office's, with status and source.
+    List,
+}
+
+/// What `exploot bailiff-tariffs` does.
+#[derive(clap::Subcommand)]
+enum BailiffTariffsCommand {
+    /// Add YEAR's Btag tariffs: a --tariff ACT=EUROS (excl. VAT) for each of the nine acts:
+    /// summons, judgment_service, notice, other_service, attachment_of_movables,
+    /// garnishment, wage_garnishment, maintenance_garnishment, attachment_of_real_property.
+    /// A year begun or already in the table needs --override.
+    Add {
+        /// The year of the acts it applies to, from 1 January.
+        #[arg(long)]
+        year: i32,
+        /// One act's tariff, ACT=EUROS, e.g. summons=130.00; nine, in any order.
+        #[arg(long = "tariff", value_parser = exploot::cli::bailiff_tariffs::tariff)]
+        tariffs: Vec<exploot::proto::BailiffTariff>,
+        /// Where the figures come from, e.g. "Stcrt. 2026, 45678".
+        #[arg(long)]
+        source: String,
+        /// A year begun or already in the table: a correction.
+        #[arg(long = "override")]
+        override_past: bool,
+    },
+    /// The years in force: the built-in ones and the office's, with status and source.
     List,
 }
 
@@ -639,6 +672,28 @@ fn run(cli: Cli) -> Result<(), String> {
                     },
                 )?,
                 CourtFeesCommand::List => exploot::cli::court_fees::list(&remote)?,
+            };
+            print!("{out}");
+            Ok(())
+        }
+        Command::BailiffTariffs { command, remote } => {
+            let remote = remote.into_remote()?;
+            let out = match command {
+                BailiffTariffsCommand::Add {
+                    year,
+                    tariffs,
+                    source,
+                    override_past,
+                } => exploot::cli::bailiff_tariffs::add(
+                    &remote,
+                    exploot::proto::AddBailiffTariffsRequest {
+                        year,
+                        tariffs,
+                        source,
+                        r#override: override_past,
+                    },
+                )?,
+                BailiffTariffsCommand::List => exploot::cli::bailiff_tariffs::list(&remote)?,
             };
             print!("{out}");
             Ok(())

@@ -38,12 +38,14 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.AdminService/GetTrackPolicy", OFFICE),
     ("/exploot.v1.AdminService/AdvanceClock", ADMIN),
     ("/exploot.v1.AdminService/GetClock", OFFICE),
-    // The office's rate and court fee tables change the figures it owes: the admin's alone.
+    // The office's rate, court fee and bailiff's tariff tables change the figures it owes: the admin's alone.
     ("/exploot.v1.AdminService/AddRate", ADMIN),
     ("/exploot.v1.AdminService/AddCourtFees", ADMIN),
+    ("/exploot.v1.AdminService/AddBailiffTariffs", ADMIN),
     // Public law with its sources; the office reads it to explain a figure.
     ("/exploot.v1.AdminService/ListRates", OFFICE),
     ("/exploot.v1.AdminService/ListCourtFees", OFFICE),
+    ("/exploot.v1.AdminService/ListBailiffTariffs", OFFICE),
     ("/exploot.v1.AdminService/PutOffice", ADMIN),
     ("/exploot.v1.AdminService/GetOffice", ADMIN),
     ("/exploot.v1.CalculatorService/QuoteClaim", ANYONE),

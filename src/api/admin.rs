@@ -3,7 +3,7 @@
 use tonic::{Request, Response, Status};
 
 use super::status::invalid_argument;
-use super::{convert, court_fees, rates};
+use super::{convert, rates, tariff_years};
 use crate::case::FieldViolation;
 use crate::proto::{self as pb, admin_service_server::AdminService};
 use crate::workflow::{App, ClockTarget};
@@ -114,9 +114,9 @@ impl AdminService for AdminApi {
     ) -> Result<Response<pb::CourtFeeYear>, Status> {
         let who = super::principal(&request)?;
         let fees =
-            court_fees::new_court_fees(request.get_ref()).map_err(|v| invalid_argument(&v))?;
+            tariff_years::new_court_fees(request.get_ref()).map_err(|v| invalid_argument(&v))?;
         let (year, id) = self.app.add_court_fees(who.actor(), fees).await?;
-        Ok(Response::new(court_fees::year_to_proto(&year, &id)))
+        Ok(Response::new(tariff_years::year_to_proto(&year, &id)))
     }
 
     async fn list_court_fees(
@@ -127,7 +127,31 @@ impl AdminService for AdminApi {
         Ok(Response::new(pb::ListCourtFeesResponse {
             years: years
                 .iter()
-                .map(|(year, id)| court_fees::year_to_proto(year, id))
+                .map(|(year, id)| tariff_years::year_to_proto(year, id))
+                .collect(),
+        }))
+    }
+
+    async fn add_bailiff_tariffs(
+        &self,
+        request: Request<pb::AddBailiffTariffsRequest>,
+    ) -> Result<Response<pb::BailiffTariffYear>, Status> {
+        let who = super::principal(&request)?;
+        let tariffs = tariff_years::new_bailiff_tariffs(request.get_ref())
+            .map_err(|v| invalid_argument(&v))?;
+        let (year, id) = self.app.add_bailiff_tariffs(who.actor(), tariffs).await?;
+        Ok(Response::new(tariff_years::btag_year_to_proto(&year, &id)))
+    }
+
+    async fn list_bailiff_tariffs(
+        &self,
+        _request: Request<pb::ListBailiffTariffsRequest>,
+    ) -> Result<Response<pb::ListBailiffTariffsResponse>, Status> {
+        let years = self.app.list_bailiff_tariffs().await?;
+        Ok(Response::new(pb::ListBailiffTariffsResponse {
+            years: years
+                .iter()
+                .map(|(year, id)| tariff_years::btag_year_to_proto(year, id))
                 .collect(),
         }))
     }

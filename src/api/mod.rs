@@ -10,7 +10,6 @@ mod calculator;
 mod cases;
 pub mod codec;
 mod convert;
-mod court_fees;
 mod documents;
 pub(crate) mod intake;
 mod payouts;
@@ -18,6 +17,7 @@ pub mod rate_limit;
 mod rates;
 mod status;
 mod stream_slots;
+mod tariff_years;
 mod tasks;
 pub mod text;
 

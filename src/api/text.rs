@@ -250,6 +250,14 @@ pub const RULES: &[(&str, TextRule)] = &[
     ),
     ("exploot.v1.CourtFeeClass.onvermogend", TextRule::line(32)),
     ("exploot.v1.AddCourtFeesRequest.source", TextRule::line(500)),
+    // the office's bailiff's tariffs
+    ("exploot.v1.BailiffTariff.act", TextRule::line(40)),
+    ("exploot.v1.BailiffTariff.article", TextRule::line(8)),
+    ("exploot.v1.BailiffTariff.amount", TextRule::line(32)),
+    (
+        "exploot.v1.AddBailiffTariffsRequest.source",
+        TextRule::line(500),
+    ),
     // the office
     ("exploot.v1.Office.legal_name", NAME),
     ("exploot.v1.Office.trading_name", NAME),

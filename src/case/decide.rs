@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::decision::{Decision, Rejection};
-use super::event::{Activity, ActivityOutput, Event, NO_OFFICE, Timer};
+use super::event::{Activity, ActivityOutput, Event, JobKind, NO_OFFICE, Timer};
 use super::lifecycle::{self, task_kind};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
@@ -19,6 +19,11 @@ use super::stage::{CloseReason, Stage, Suspension};
 pub const CASE_HANDLER_QUEUE: &str = "case_handler";
 
 /// Decides what `event` does to `case` under `policy` on `today` (Europe/Amsterdam).
+///
+/// A job's event the tariffs cannot price (a bailiff's act in a year whose Btag figures
+/// the office has not added) puts the case on hold with the job kept for resumption: the
+/// engine drops a job whose event is refused, which would leave the case with nothing
+/// open.
 pub fn decide(
     case: &CaseRecord,
     event: &Event,
@@ -26,6 +31,32 @@ pub fn decide(
     today: NaiveDate,
 ) -> Result<Decision, Rejection> {
     guard(case, event)?;
+    match decide_event(case, event, policy, today) {
+        Err(Rejection::NoTariff(day)) if case.suspension == Suspension::None => {
+            match job_of(event) {
+                Some(job) => Ok(lifecycle::hold::no_tariff(case, job, day, today)),
+                None => Err(Rejection::NoTariff(day)),
+            }
+        }
+        decided => decided,
+    }
+}
+
+/// The job whose event `event` is, for the system's own events.
+fn job_of(event: &Event) -> Option<JobKind> {
+    match event {
+        Event::TimerFired(timer) => Some(JobKind::Timer(*timer)),
+        Event::ActivitySucceeded { output, .. } => Some(JobKind::Activity(output.activity())),
+        _ => None,
+    }
+}
+
+fn decide_event(
+    case: &CaseRecord,
+    event: &Event,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+) -> Result<Decision, Rejection> {
     match event {
         Event::ClaimAccepted => Ok(lifecycle::intake::accepted(case, policy, today)),
         Event::TimerFired(timer) if deferred(case, *timer) => {

@@ -4,6 +4,7 @@
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
+use crate::law::bailiff_tariffs::BailiffTariffs;
 use crate::law::court_fees::CourtFeeTable;
 use crate::law::money::Money;
 use crate::law::rates::RateTable;
@@ -54,6 +55,10 @@ pub struct TrackPolicy {
     /// stored in it.
     #[serde(skip)]
     pub court_fees: CourtFeeTable,
+    /// The bailiff's tariffs (Btag) in force: the built-in years with the ones the office
+    /// added (`AdminService.AddBailiffTariffs`). Read beside the policy like `rates`.
+    #[serde(skip)]
+    pub bailiff_tariffs: BailiffTariffs,
 }
 
 impl Default for TrackPolicy {
@@ -73,6 +78,7 @@ impl Default for TrackPolicy {
             job_max_attempts: 5,
             rates: RateTable::default(),
             court_fees: CourtFeeTable::default(),
+            bailiff_tariffs: BailiffTariffs::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The command line's work beyond `serve` and `migrate`, kept out of `main.rs` so each
 //! command reads on its own.
 
+pub mod bailiff_tariffs;
 pub mod bank_import;
 pub mod bearer;
 pub mod claims_csv;

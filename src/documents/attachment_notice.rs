@@ -83,6 +83,7 @@ impl AttachmentNotice {
             )));
         }
         let (fee, fee_vat) = bailiff_fee_with_vat(
+            office,
             BailiffAct::OtherService,
             served_on,
             case,

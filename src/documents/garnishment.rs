@@ -154,8 +154,13 @@ impl Garnishment {
                 input.laid_on, input.title.served_on
             )));
         }
-        let (fee, fee_vat) =
-            bailiff_fee_with_vat(input.kind.act(), input.laid_on, case, "an attachment")?;
+        let (fee, fee_vat) = bailiff_fee_with_vat(
+            office,
+            input.kind.act(),
+            input.laid_on,
+            case,
+            "an attachment",
+        )?;
         Ok(Garnishment {
             parties: Parties::of(office, client, case),
             reference: case.payment_reference.grouped(),

@@ -104,6 +104,7 @@ impl GoodsAttachment {
             ));
         }
         let (fee, fee_vat) = bailiff_fee_with_vat(
+            office,
             BailiffAct::AttachmentOfMovables,
             input.laid_on,
             case,

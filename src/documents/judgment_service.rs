@@ -130,6 +130,7 @@ impl JudgmentService {
             _ => Money::ZERO,
         };
         let (service_fee, service_fee_vat) = bailiff_fee_with_vat(
+            office,
             BailiffAct::ServiceOfJudgment,
             judgment.served_on,
             case,

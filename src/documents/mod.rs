@@ -38,10 +38,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, Client, Debtor, Invoice};
+use crate::law::bailiff_tariffs::{BailiffAct, BailiffTariffs};
 use crate::law::calendar::format_date_nl;
 use crate::law::court_fees::CourtFeeTable;
 use crate::law::money::Money;
-use crate::law::procedure::{BailiffAct, bailiff_fee_and_vat};
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
 use crate::law::rates::RateTable;
 
@@ -379,6 +379,9 @@ pub struct Office {
     /// part of a document's data.
     #[serde(skip)]
     pub court_fees: CourtFeeTable,
+    /// The bailiff's tariffs (Btag) the office charges by, like `court_fees`.
+    #[serde(skip)]
+    pub bailiff_tariffs: BailiffTariffs,
     /// The account's BIC, if given.
     #[serde(default)]
     pub bic: String,
@@ -420,6 +423,7 @@ impl Office {
             account_name: "Stichting Derdengelden Van Dijk & Bakker".into(),
             rates: RateTable::default(),
             court_fees: CourtFeeTable::default(),
+            bailiff_tariffs: BailiffTariffs::default(),
             bic: String::new(),
             postal_address: String::new(),
             website: String::new(),
@@ -472,6 +476,7 @@ impl Office {
             vat_number: o.vat_number.as_str().to_owned(),
             rates: RateTable::default(),
             court_fees: CourtFeeTable::default(),
+            bailiff_tariffs: BailiffTariffs::default(),
         }
     }
 
@@ -713,16 +718,19 @@ fn quote_request(
     request
 }
 
-/// The bailiff's fee for `act` done on `day` (Btag) and the VAT on it as the track charges
-/// it ([`bailiff_fee_and_vat`]); `what` names the act in the error when the tariff has no
-/// figure that day.
+/// The bailiff's fee for `act` done on `day` from the office's tariffs (Btag) and the VAT
+/// on it as the track charges it ([`BailiffTariffs::fee_and_vat`]); `what` names the act in
+/// the error when the tariff has no figure that day.
 fn bailiff_fee_with_vat(
+    office: &Office,
     act: BailiffAct,
     day: NaiveDate,
     case: &CaseRecord,
     what: &str,
 ) -> Result<(Money, Money), BuildError> {
-    bailiff_fee_and_vat(act, day, case.track.vat_on_collection_costs)
+    office
+        .bailiff_tariffs
+        .fee_and_vat(act, day, case.track.vat_on_collection_costs)
         .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))
 }
 

@@ -211,6 +211,7 @@ impl SummonsDraft {
                 BuildError::NoFigure(format!("court fee for a hearing on {}", input.hearing_on))
             })?;
         let (summons_fee, summons_fee_vat) = bailiff_fee_with_vat(
+            office,
             BailiffAct::Summons,
             input.planned_service_on,
             case,

@@ -7,11 +7,13 @@
 //! (`AdminService.AddCourtFees`) and it is merged over the built-in one, as the office's
 //! interest rates are (`law::rates`).
 
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::money::Money;
+pub use super::tariff_years::FeeStatus;
+use super::tariff_years::{TariffYear, YearTable};
 
 /// Who pays the court fee: the three columns of the kanton table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,42 +53,15 @@ pub const FEE_CLASS_UPPER: [i64; 5] = [500, 1_500, 2_500, 5_000, 12_500];
 /// Classes of the kanton table.
 pub const FEE_CLASSES: usize = FEE_CLASS_UPPER.len() + 1;
 
-/// How far a year's figures can be trusted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FeeStatus {
-    /// Seen in a retrieved source, cited with the year.
-    Verified,
-    /// Derived or partly unconfirmed: the note says which figures.
-    Unverified,
-    /// Added by the office (`AdminService.AddCourtFees`) with the source it gave.
-    Office,
-}
+/// One year's kanton table: `figures[class][payer]` in cents, payer order as
+/// [`FeePayer`]'s columns.
+pub type FeeYear = TariffYear<CourtFeeFigures>;
 
-impl FeeStatus {
-    /// The wire's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeeStatus::Verified => "verified",
-            FeeStatus::Unverified => "unverified",
-            FeeStatus::Office => "office",
-        }
-    }
-}
+/// A year's kanton figures in cents: `[class][payer]`.
+pub type CourtFeeFigures = [[i64; 3]; FEE_CLASSES];
 
-/// One year's kanton table: `cents[class][payer]`, payer order as [`FeePayer::ALL`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FeeYear {
-    /// The year of the first hearing dates it applies to.
-    pub year: i32,
-    /// The fees in cents.
-    pub cents: [[i64; 3]; FEE_CLASSES],
-    /// Where the figures come from.
-    pub source: String,
-    /// How far they can be trusted.
-    pub status: FeeStatus,
-    /// What the source says; for an office year, who added it and when.
-    pub note: String,
-}
+/// The kanton fee table in force: the built-in years with the office's merged over them.
+pub type CourtFeeTable = YearTable<CourtFeeFigures>;
 
 impl FeeYear {
     /// The fee for a claim of `value` paid by `payer`.
@@ -98,7 +73,7 @@ impl FeeYear {
                 .position(|&upper| amount <= Money::from_euros(upper))
                 .unwrap_or(FEE_CLASS_UPPER.len()),
         };
-        Money::from_cents(self.cents[class][payer.column()])
+        Money::from_cents(self.figures[class][payer.column()])
     }
 }
 
@@ -106,7 +81,7 @@ impl FeeYear {
 fn built_in_years() -> Vec<FeeYear> {
     let year = |year, euros: [[i64; 3]; FEE_CLASSES], status, source: &str, note: &str| FeeYear {
         year,
-        cents: euros.map(|class| class.map(|e| e * 100)),
+        figures: euros.map(|class| class.map(|e| e * 100)),
         source: source.to_owned(),
         status,
         note: note.to_owned(),
@@ -174,16 +149,7 @@ fn built_in_years() -> Vec<FeeYear> {
     ]
 }
 
-/// The kanton fee table in force: the built-in years with the office's merged over them.
-/// Cheap to clone (the years are shared).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CourtFeeTable {
-    years: Arc<[FeeYear]>,
-}
-
-static BUILT_IN: LazyLock<CourtFeeTable> = LazyLock::new(|| CourtFeeTable {
-    years: built_in_years().into(),
-});
+static BUILT_IN: LazyLock<CourtFeeTable> = LazyLock::new(|| YearTable::new(built_in_years()));
 
 impl Default for CourtFeeTable {
     fn default() -> Self {
@@ -196,30 +162,6 @@ impl CourtFeeTable {
     /// reference).
     pub fn built_in() -> &'static CourtFeeTable {
         &BUILT_IN
-    }
-
-    /// This table with `office` years over it, in the order added: a year replaces the
-    /// built-in or earlier added table of that year.
-    pub fn with_office_years(&self, office: &[FeeYear]) -> CourtFeeTable {
-        let mut years = self.years.to_vec();
-        for added in office {
-            years.retain(|y| y.year != added.year);
-            years.push(added.clone());
-        }
-        years.sort_by_key(|y| y.year);
-        CourtFeeTable {
-            years: years.into(),
-        }
-    }
-
-    /// Every year, in order.
-    pub fn years(&self) -> &[FeeYear] {
-        &self.years
-    }
-
-    /// The year's table, if there is one.
-    pub fn year(&self, year: i32) -> Option<&FeeYear> {
-        self.years.iter().find(|y| y.year == year)
     }
 
     /// The fee for a summons whose first hearing is on `first_hearing_date`: from the
@@ -299,7 +241,7 @@ mod tests {
     fn office_year(year: i32, base: i64) -> FeeYear {
         FeeYear {
             year,
-            cents: std::array::from_fn(|class| {
+            figures: std::array::from_fn(|class| {
                 std::array::from_fn(|payer| base + 100 * class as i64 + payer as i64)
             }),
             source: "Stcrt.".into(),

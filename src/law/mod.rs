@@ -10,6 +10,7 @@
 //! official source say so (see [`rates`] and [`procedure`]).
 
 pub mod allocation;
+pub mod bailiff_tariffs;
 pub mod calendar;
 pub mod collection_costs;
 pub mod court_fees;
@@ -21,8 +22,10 @@ pub mod procedure;
 pub mod protected_income;
 pub mod quote;
 pub mod rates;
+pub mod tariff_years;
 
 pub use allocation::{Allocation, InvoiceApplication, OpenCosts, OpenInvoice, allocate};
+pub use bailiff_tariffs::{BailiffAct, BailiffTariffs, BtagFigures, BtagYear, bailiff_fee_vat};
 pub use calendar::{
     EQUATED_DAYS, EquatedDay, TermLength, add_working_days, atw_applies, easter_sunday,
     extend_term, format_date_nl, holidays, is_equated_day, is_holiday, is_working_day, kings_day,
@@ -39,9 +42,8 @@ pub use letter::{
 };
 pub use money::{Money, MoneyError};
 pub use procedure::{
-    BailiffAct, Court, Limitation, bailiff_fee, bailiff_fee_vat, competent_court,
-    earliest_attachment_date, earliest_hearing_date, limitation_last_day, liquidation_tariff,
-    order_to_pay_ends,
+    Court, Limitation, competent_court, earliest_attachment_date, earliest_hearing_date,
+    limitation_last_day, liquidation_tariff, order_to_pay_ends,
 };
 pub use quote::{
     ClaimQuote, DebtorKind, InvoiceInput, PaymentInput, QuoteInterestPeriod, QuoteRequest,

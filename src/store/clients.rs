@@ -92,10 +92,12 @@ pub fn get_policy(
     };
     let mut policy: TrackPolicy = serde_json::from_str(&row.body)
         .map_err(|e| StoreError::Corrupt(format!("policy {client_id} v{}: {e}", row.version)))?;
-    // The rates and court fees in force now, read beside the policy: every figure of a
-    // case is computed on them (see `TrackPolicy::rates`).
+    // The rates and yearly tariffs in force now, read beside the policy: every figure of
+    // a case is computed on them (see `TrackPolicy::rates`).
     policy.rates = super::rates::table(conn)?;
-    policy.court_fees = super::court_fees::table(conn)?;
+    let tariffs = super::tariff_years::tables(conn)?;
+    policy.court_fees = tariffs.court_fees;
+    policy.bailiff_tariffs = tariffs.bailiff_tariffs;
     Ok(Some(VersionedPolicy {
         client_id: row.client_id,
         version: row.version,

@@ -12,7 +12,6 @@ pub mod client_charges;
 pub mod clients;
 pub mod clock;
 mod connection;
-pub mod court_fees;
 pub mod documents;
 pub mod events;
 pub mod idempotency;
@@ -30,6 +29,7 @@ pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod tariff_years;
 pub mod tasks;
 pub mod tokens;
 

@@ -278,10 +278,11 @@ diesel::table! {
     }
 }
 diesel::table! {
-    office_court_fees (id) {
+    office_tariff_years (id) {
         id -> Text,
+        tariff -> Text,
         year -> Integer,
-        fees -> Text,
+        figures -> Text,
         source -> Text,
         override_past -> Bool,
         added_by -> Text,

@@ -132,11 +132,12 @@ impl App {
             .await
             .map_err(|e| e.to_string())?;
         // Never a document with a made-up letterhead: without an office the job opens the
-        // office_missing task instead. Its rates and court fees are the office's tables in
-        // force (read beside the policy).
+        // office_missing task instead. Its rates, court fees and bailiff's tariffs are the
+        // office's tables in force (read beside the policy).
         let office = Office {
             rates: policy.rates.clone(),
             court_fees: policy.court_fees.clone(),
+            bailiff_tariffs: policy.bailiff_tariffs.clone(),
             ..Office::of(&office.ok_or(NO_OFFICE)?)
         };
         let data = match assemble(kind, &office, &client, &case, &policy, on)? {

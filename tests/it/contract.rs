@@ -76,6 +76,8 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "ListRates",
                 "AddCourtFees",
                 "ListCourtFees",
+                "AddBailiffTariffs",
+                "ListBailiffTariffs",
                 "PutOffice",
                 "GetOffice",
             ],

@@ -1,7 +1,9 @@
-//! The office's kanton court fee tables (`AdminService.AddCourtFees` / `ListCourtFees`): a
-//! summons whose first hearing falls in a year with no table waits on hold; the year the
-//! office adds drafts it, with the class and column the law gives; a year begun or already
-//! in the table needs the override; every bad field is named; every add is audited.
+//! The office's yearly tariffs: kanton court fees (`AdminService.AddCourtFees` /
+//! `ListCourtFees`) and bailiff's fees (`AddBailiffTariffs` / `ListBailiffTariffs`). A
+//! summons whose first hearing, or whose service, falls in a year with no figures waits on
+//! hold; the year the office adds drafts it, with the class and column the law gives; a
+//! year begun or already in the table needs the override; every bad field is named; every
+//! add is audited.
 
 use exploot::proto as pb;
 use exploot::workflow::Role;
@@ -61,7 +63,7 @@ async fn listed(server: &TestServer) -> Vec<pb::CourtFeeYear> {
         .years
 }
 
-async fn court_fees_the_office_adds(db: TestDb) {
+async fn yearly_tariffs_the_office_adds(db: TestDb) {
     let server = start(&db, "2026-12-09T08:00:00Z").await;
     let id = consumer_case(&server, "CF-1", "2026-11-01").await;
 
@@ -166,29 +168,87 @@ async fn court_fees_the_office_adds(db: TestDb) {
         .description;
     assert!(why.contains("2027 already has a table (office"), "{why}");
 
-    // Resumed on Thu 31 December 2026, the summons is drafted on the 2027 table: service on
+    // Resumed, the summons still cannot be drafted: it would be served on Mon 4 January
+    // 2027, and the bailiff's tariffs are indexed every 1 January (art. 14 Btag): 2026's
+    // do not run on.
+    resume(&server, &id, "resume-1").await;
+    let case = get(&server, &id).await;
+    assert_eq!(case.suspension, pb::Suspension::OnHold as i32);
+    let (_, reason) = last_event(&server, &db, &id).await;
+    assert!(reason.contains("no Btag tariff for 2027"), "{reason}");
+
+    // Every bad Btag field named at once; only the admin adds.
+    let mut bad = btag_2027();
+    bad.tariffs[0].amount = "0".into();
+    bad.tariffs[1].act = "dagvaarding".into();
+    bad.tariffs.pop();
+    bad.source.clear();
+    let refused = add_btag(&server, bad).await.expect_err("bad fields");
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&refused),
+        ["source", "tariffs", "tariffs[0].amount", "tariffs[1].act"]
+    );
+    let denied = front
+        .admin()
+        .add_bailiff_tariffs(btag_2027())
+        .await
+        .expect_err("front office");
+    assert_eq!(denied.code(), Code::PermissionDenied);
+    let added = add_btag(&server, btag_2027())
+        .await
+        .expect("AddBailiffTariffs");
+    assert_eq!(
+        (added.year, added.from.as_str(), added.status.as_str()),
+        (2027, "2027-01-01", "office")
+    );
+    assert_eq!(
+        (
+            added.tariffs[0].act.as_str(),
+            added.tariffs[0].article.as_str()
+        ),
+        ("summons", "2a")
+    );
+    let years = server
+        .admin()
+        .list_bailiff_tariffs(pb::ListBailiffTariffsRequest {})
+        .await
+        .expect("ListBailiffTariffs")
+        .into_inner()
+        .years;
+    let listed: Vec<(i32, &str)> = years.iter().map(|y| (y.year, y.status.as_str())).collect();
+    assert_eq!(
+        listed,
+        [
+            (2021, "verified"),
+            (2022, "verified"),
+            (2023, "unverified"),
+            (2024, "verified"),
+            (2025, "unverified"),
+            (2026, "verified"),
+            (2027, "office")
+        ]
+    );
+    assert_eq!(years[0].from, "2021-07-01");
+    assert_eq!(years[6].id, added.id);
+
+    // Resumed on Thu 31 December 2026, the summons is drafted on the 2027 tables: service on
     // the next working day, Mon 4 January 2027 (New Year, then the weekend); a week later
     // is Mon 11 January, the hearing the day after (art. 114 Rv). The value at service is
     // 1,825.00 + costs 273.75 + VAT 57.49 = 2,156.24 plus some euros of interest: the class
-    // 1,500.01 – 2,500; acme has a KvK number, so the legal person's column: € 409.
-    server
-        .cases()
-        .resume(pb::ResumeRequest {
-            case_id: id.clone(),
-            request_id: "resume-1".into(),
-            note: "2027 court fees added".into(),
-        })
-        .await
-        .expect("Resume");
-    drain(&server).await;
+    // 1,500.01 – 2,500; acme has a KvK number, so the legal person's column: € 409. The
+    // summons' Btag 2a of 2027: € 131.00, with 21 % VAT (acme cannot deduct it, as the
+    // collection costs show) € 27.51: € 158.51.
+    resume(&server, &id, "resume-2").await;
     let s = get(&server, &id).await.summons.expect("drafted");
     assert_eq!(
         [
             s.planned_service_on.as_str(),
             s.hearing_date.as_str(),
-            s.court_fee.as_str()
+            s.court_fee.as_str(),
+            s.bailiff_fee.as_str()
         ],
-        ["2027-01-04", "2027-01-12", "409.00"]
+        ["2027-01-04", "2027-01-12", "409.00", "158.51"]
     );
 
     // Audited: one add (the refused ones wrote nothing).
@@ -204,9 +264,72 @@ async fn court_fees_the_office_adds(db: TestDb) {
     assert_eq!(payload["year"], 2027);
     assert_eq!(payload["cents"][2][0], 40_900);
     assert!(payload["replaced"].is_null());
+    let events = server
+        .store
+        .run(|conn| exploot::store::admin_events::about(conn, "bailiff_fees"))
+        .await
+        .expect("admin events");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["bailiff_fees_added"]);
+    let payload: serde_json::Value = serde_json::from_str(&events[0].payload).unwrap();
+    assert_eq!(payload["cents"][0], 13_100);
     server.stop().await;
 }
-on_both_backends!(court_fees_the_office_adds);
+
+async fn resume(server: &TestServer, id: &str, request_id: &str) {
+    server
+        .cases()
+        .resume(pb::ResumeRequest {
+            case_id: id.into(),
+            request_id: request_id.into(),
+            note: "the year's figures added".into(),
+        })
+        .await
+        .expect("Resume");
+    drain(server).await;
+}
+
+/// A 2027 Btag for the test (not the published one): € 131.00 for the summons (art. 2a),
+/// then a euro more for each act.
+fn btag_2027() -> pb::AddBailiffTariffsRequest {
+    let acts = [
+        "summons",
+        "judgment_service",
+        "notice",
+        "other_service",
+        "attachment_of_movables",
+        "garnishment",
+        "wage_garnishment",
+        "maintenance_garnishment",
+        "attachment_of_real_property",
+    ];
+    pb::AddBailiffTariffsRequest {
+        year: 2027,
+        tariffs: acts
+            .iter()
+            .zip(131..)
+            .map(|(act, euros)| pb::BailiffTariff {
+                act: (*act).into(),
+                article: String::new(),
+                amount: format!("{euros}.00"),
+            })
+            .collect(),
+        source: "Stcrt. 2026, 88888 (test)".into(),
+        r#override: false,
+    }
+}
+
+async fn add_btag(
+    server: &TestServer,
+    request: pb::AddBailiffTariffsRequest,
+) -> Result<pb::BailiffTariffYear, tonic::Status> {
+    server
+        .admin()
+        .add_bailiff_tariffs(request)
+        .await
+        .map(tonic::Response::into_inner)
+}
+on_both_backends!(yearly_tariffs_the_office_adds);
 
 /// The kind and reason of the case's last audit event.
 async fn last_event(server: &TestServer, db: &TestDb, id: &str) -> (String, String) {
@@ -225,24 +348,32 @@ async fn last_event(server: &TestServer, db: &TestDb, id: &str) -> (String, Stri
     (event.kind, event.reason)
 }
 
+/// `exploot COMMAND ARGS` against `server` with its admin token: whether it succeeded,
+/// its stdout and its stderr.
+fn exploot_command(
+    server: &TestServer,
+    command: &str,
+    args: &[impl AsRef<std::ffi::OsStr>],
+) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_exploot"))
+        .arg(command)
+        .args(args)
+        .args(["--server", &server.endpoint])
+        .env("EXPLOOT_TOKEN", &server.token)
+        .output()
+        .expect("run exploot");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// `exploot court-fees add` and `exploot court-fees list` against a running server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_court_fees_command() {
     let server = TestServer::start(&TestDb::sqlite()).await;
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_exploot"))
-            .arg("court-fees")
-            .args(args)
-            .args(["--server", &server.endpoint])
-            .env("EXPLOOT_TOKEN", &server.token)
-            .output()
-            .expect("run exploot court-fees");
-        (
-            output.status.success(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| exploot_command(&server, "court-fees", args);
     let mut args = vec!["add", "--year", "2027", "--source", "Stcrt. test"];
     for class in [
         "143/96/95",
@@ -283,6 +414,66 @@ async fn the_court_fees_command() {
     assert_eq!(
         years,
         ["2022", "2024", "2025", "2026", "2027"],
+        "{}",
+        listed.1
+    );
+    server.stop().await;
+}
+
+/// `exploot bailiff-tariffs add` and `exploot bailiff-tariffs list` against a running
+/// server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bailiff_tariffs_command() {
+    let server = TestServer::start(&TestDb::sqlite()).await;
+    let run = |args: &[String]| exploot_command(&server, "bailiff-tariffs", args);
+    let mut args: Vec<String> = ["add", "--year", "2027", "--source", "Stcrt. test"]
+        .map(String::from)
+        .into();
+    for t in btag_2027().tariffs {
+        args.extend(["--tariff".into(), format!("{}={}", t.act, t.amount)]);
+    }
+    let added = tokio::task::block_in_place(|| run(&args));
+    assert!(added.0, "{added:?}");
+    assert!(
+        added
+            .1
+            .starts_with("added: 2027 from 2027-01-01  office     Stcrt. test"),
+        "{}",
+        added.1
+    );
+    assert!(
+        added
+            .1
+            .contains("  2b  judgment_service                132.00"),
+        "{}",
+        added.1
+    );
+    // Eight acts: the server names what is missing.
+    let short = tokio::task::block_in_place(|| run(&args[..args.len() - 2]));
+    assert!(!short.0);
+    assert!(
+        short.2.contains("attachment_of_real_property"),
+        "{}",
+        short.2
+    );
+    let listed = tokio::task::block_in_place(|| run(&["list".to_owned()]));
+    assert!(listed.0, "{listed:?}");
+    let years: Vec<&str> = listed
+        .1
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| &l[..4])
+        .collect();
+    assert_eq!(
+        years,
+        ["2021", "2022", "2023", "2024", "2025", "2026", "2027"],
+        "{}",
+        listed.1
+    );
+    assert!(
+        listed
+            .1
+            .contains("  2o  attachment_of_real_property          —"),
         "{}",
         listed.1
     );

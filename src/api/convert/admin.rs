@@ -163,6 +163,7 @@ pub fn policy(raw: Option<&pb::TrackPolicy>) -> Result<(String, TrackPolicy), Ve
         job_max_attempts,
         rates: Default::default(),
         court_fees: Default::default(),
+        bailiff_tariffs: Default::default(),
     };
     match client_id {
         Some(id) if v.0.is_empty() => Ok((id.as_str().to_owned(), policy)),

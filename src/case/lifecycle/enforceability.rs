@@ -205,6 +205,7 @@ pub(super) fn on_resume(track: &TrackState, held_for: &str, today: NaiveDate) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::TrackPolicy;
     use crate::case::claim::DebtorKind;
     use crate::case::decide::tests::{case, d};
     use crate::case::decision::Due;
@@ -234,7 +235,7 @@ mod tests {
     #[test]
     fn a_judgment_not_provisionally_enforceable_makes_the_bank_attachment_wait() {
         let mut c = judged(Some(false));
-        let served = execution::served(&c, d("2026-06-18")).unwrap();
+        let served = execution::served(&c, &TrackPolicy::default(), d("2026-06-18")).unwrap();
         let task = served
             .effects
             .iter()
@@ -327,7 +328,7 @@ mod tests {
     fn a_provisionally_enforceable_judgment_goes_ahead() {
         for flag in [None, Some(true)] {
             let mut c = judged(flag);
-            let served = execution::served(&c, d("2026-06-18")).unwrap();
+            let served = execution::served(&c, &TrackPolicy::default(), d("2026-06-18")).unwrap();
             assert!(
                 served
                     .effects
@@ -354,7 +355,9 @@ mod tests {
     fn an_appeal_holds_the_case_and_resuming_asks_again() {
         assert_eq!(third_party_wait_ends(d("2026-04-24")), d("2026-05-04"));
         let mut c = judged(Some(false));
-        c.track = execution::served(&c, d("2026-04-24")).unwrap().track;
+        c.track = execution::served(&c, &TrackPolicy::default(), d("2026-04-24"))
+            .unwrap()
+            .track;
         let details = json!({ "served_on": "2026-04-24" });
         let held = answered(
             &c,

@@ -333,7 +333,7 @@ pub(crate) fn rechecked(
         // from the real service.
         super::service::due_for(&waiting, super::service::Writ::Judgment, today)
     } else if act.act == "judgment_service" {
-        served(&waiting, today)?
+        served(&waiting, policy, today)?
     } else {
         stay(
             &waiting,
@@ -357,8 +357,12 @@ pub(crate) fn rechecked(
 }
 
 /// Service day of the judgment with the order to pay.
-pub(crate) fn served(case: &CaseRecord, today: NaiveDate) -> Result<Decision, Rejection> {
-    let fee = super::bailiff_fee_owed(case, BailiffAct::ServiceOfJudgment, today)
+pub(crate) fn served(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+) -> Result<Decision, Rejection> {
+    let fee = super::bailiff_fee_owed(case, policy, BailiffAct::ServiceOfJudgment, today)
         .ok_or(Rejection::NoTariff(today))?;
     let ends = order_to_pay_ends(today);
     let mut track = case.track.clone();
@@ -442,12 +446,12 @@ pub(crate) fn attachment_done(
     };
     let laid_on = facts.laid_on.unwrap_or(today);
     values::not_after_today("laid_on", laid_on, today)?;
-    let fee =
-        super::bailiff_fee_owed(case, act(&kind), laid_on).ok_or(Rejection::NoTariff(laid_on))?;
+    let fee = super::bailiff_fee_owed(case, policy, act(&kind), laid_on)
+        .ok_or(Rejection::NoTariff(laid_on))?;
     let under_garnishee = outcome == "attached" && !facts.garnishee.is_empty();
     // The notice to the debtor (overbetekening, Btag art. 2d) goes with a derdenbeslag.
     let notice_fee = if under_garnishee {
-        super::bailiff_fee_owed(case, BailiffAct::OtherService, laid_on)
+        super::bailiff_fee_owed(case, policy, BailiffAct::OtherService, laid_on)
             .ok_or(Rejection::NoTariff(laid_on))?
     } else {
         Money::ZERO
@@ -610,7 +614,7 @@ mod tests {
         let c = in_execution();
         // Thu 18 June 2026: the order to pay's two days end as the law counts them; the
         // attachments may start the day after.
-        let served = served(&c, d("2026-06-18")).unwrap();
+        let served = served(&c, &TrackPolicy::default(), d("2026-06-18")).unwrap();
         let execution = served.track.execution.clone().unwrap();
         let ends = order_to_pay_ends(d("2026-06-18"));
         assert!(ends > d("2026-06-19"), "two days, Atw-extended: {ends}");
@@ -629,11 +633,75 @@ mod tests {
             Effect::ScheduleJob { payload, .. } if payload["kind"] == "judgment_service"
         ));
         // The Btag fee of the service, without VAT for a client that deducts it.
-        let fee =
-            crate::law::procedure::bailiff_fee(BailiffAct::ServiceOfJudgment, d("2026-06-18"))
-                .unwrap();
+        let fee = crate::law::BailiffTariffs::built_in()
+            .fee(BailiffAct::ServiceOfJudgment, d("2026-06-18"))
+            .unwrap();
         assert_eq!(served.audit.amounts, vec![("bailiff_fee", fee)]);
         assert_eq!(execution.service_fee_cents, fee.to_cents().unwrap());
+    }
+
+    /// The judgment served on Tue 5 January 2027, a year whose Btag the office has not
+    /// added: the case waits on hold with the register's job kept, not served at 2026's
+    /// tariff and not dropped; once the year is added and the case resumed, the job runs
+    /// again.
+    #[test]
+    fn an_act_in_a_year_without_tariffs_waits_on_hold() {
+        use crate::case::decide;
+        use crate::case::event::{ActivityOutput, Event};
+        let c = in_execution();
+        let asked = service_due(&c, d("2027-01-05"));
+        let waiting = super::super::with_track(&c, &asked.track);
+        let register = Event::ActivitySucceeded {
+            attempt: 1,
+            output: ActivityOutput::Recoverability(answer("proceed")),
+        };
+        let mut policy = TrackPolicy::default();
+        let held = decide(&waiting, &register, &policy, d("2027-01-05")).unwrap();
+        assert_eq!(held.suspension, crate::case::Suspension::OnHold);
+        assert!(held.track.execution.is_none(), "not served");
+        let hold = held.track.hold.clone().unwrap();
+        assert_eq!(hold.reason, "no_tariff");
+        assert!(
+            hold.note.contains("no Btag tariff for 2027"),
+            "{}",
+            hold.note
+        );
+        assert_eq!(
+            held.track.deferred_timers,
+            ["activity.recoverability_check"]
+        );
+
+        let mut on_hold = super::super::with_track(&waiting, &held.track);
+        on_hold.suspension = held.suspension;
+        let mut btag_2027 = crate::law::BailiffTariffs::built_in()
+            .year(2026)
+            .unwrap()
+            .clone();
+        btag_2027.year = 2027;
+        btag_2027.figures.from = d("2027-01-01");
+        btag_2027.figures.cents[1] = Some(14_000);
+        policy.bailiff_tariffs =
+            crate::law::BailiffTariffs::built_in().with_office_years(&[btag_2027]);
+        let resume = Event::Resume {
+            note: "Btag 2027 added".into(),
+        };
+        let resumed = decide(&on_hold, &resume, &policy, d("2027-01-06")).unwrap();
+        assert_eq!(
+            resumed.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RecoverabilityCheck),
+                due: Due::Now,
+                payload: json!({}),
+            }]
+        );
+        let mut going = super::super::with_track(&on_hold, &resumed.track);
+        going.suspension = resumed.suspension;
+        let served = decide(&going, &register, &policy, d("2027-01-06")).unwrap();
+        assert_eq!(
+            served.track.execution.unwrap().service_fee_cents,
+            14_000,
+            "2b of 2027, no VAT for a client that deducts it"
+        );
     }
 
     fn answer(kind: &str) -> RegisterAnswer {
@@ -667,7 +735,9 @@ mod tests {
     fn attachments_go_bank_wages_goods_until_the_attempts_are_spent() {
         let policy = TrackPolicy::default();
         let mut c = in_execution();
-        c.track = served(&c, d("2026-06-18")).unwrap().track;
+        c.track = served(&c, &TrackPolicy::default(), d("2026-06-18"))
+            .unwrap()
+            .track;
         let asked = order_ended(&c, d("2026-06-23"));
         assert_eq!(
             asked

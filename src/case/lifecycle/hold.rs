@@ -37,6 +37,25 @@ pub(crate) fn put_on_hold(
     d
 }
 
+/// A job whose event the bailiff's tariffs cannot price (no Btag figures for the year of
+/// `day`): the case waits on hold for the office to add them, the job kept to run again on
+/// resumption.
+pub(crate) fn no_tariff(
+    case: &CaseRecord,
+    job: JobKind,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Decision {
+    let note = format!(
+        "no Btag tariff for {}: add the year's bailiff tariffs \
+         (AdminService.AddBailiffTariffs), then resume the case",
+        day.format("%Y")
+    );
+    let mut d = put_on_hold(case, today, "no_tariff", &note);
+    d.track.deferred_timers.push(job.as_str().to_owned());
+    d
+}
+
 /// A timer that came due while the track is paused: kept, it fires on resumption.
 pub(crate) fn defer_timer(case: &CaseRecord, timer: Timer) -> Decision {
     let kind = JobKind::Timer(timer);

@@ -171,10 +171,11 @@ pub(crate) fn registered(
 /// the real service, never a planned one.
 pub(crate) fn served_recorded(
     case: &CaseRecord,
+    policy: &TrackPolicy,
     attempt: &mut ServiceAttempt,
 ) -> Result<Decision, Rejection> {
     let on = attempt.on.unwrap_or_default();
-    let mut d = super::execution::served(case, on)?;
+    let mut d = super::execution::served(case, policy, on)?;
     attempt.fee_cents = d
         .track
         .execution

@@ -194,15 +194,18 @@ pub(super) fn render(kind: &str, on: NaiveDate) -> Effect {
     }
 }
 
-/// The bailiff's fee (Btag art. 2) for `act` on `day` as the debtor owes it: with VAT
-/// when the client cannot deduct VAT ([`crate::law::procedure::bailiff_fee_vat`]), the same
-/// flag that adds VAT to the collection costs.
+/// The bailiff's fee (Btag art. 2) for `act` on `day` as the debtor owes it, from the
+/// office's tariffs: with VAT when the client cannot deduct VAT
+/// ([`crate::law::bailiff_fee_vat`]), the same flag that adds VAT to the collection costs.
 pub(super) fn bailiff_fee_owed(
     case: &CaseRecord,
-    act: crate::law::procedure::BailiffAct,
+    policy: &TrackPolicy,
+    act: crate::law::BailiffAct,
     day: NaiveDate,
 ) -> Option<Money> {
-    crate::law::procedure::bailiff_fee_and_vat(act, day, case.track.vat_on_collection_costs)
+    policy
+        .bailiff_tariffs
+        .fee_and_vat(act, day, case.track.vat_on_collection_costs)
         .map(|(fee, vat)| fee + vat)
 }
 

@@ -467,7 +467,7 @@ pub(crate) fn recorded(
             attempt.costs_cents = costs.to_cents().unwrap_or_default();
             let mut d = match writ {
                 Writ::Summons => super::summons::served_recorded(case, policy, &mut attempt)?,
-                Writ::Judgment => super::judgment::served_recorded(case, &mut attempt)?,
+                Writ::Judgment => super::judgment::served_recorded(case, policy, &mut attempt)?,
             };
             d.track.services.push(attempt.clone());
             d.effects.insert(
@@ -746,7 +746,7 @@ pub(super) mod tests {
             .clone();
         fees_2027.year = 2027;
         // Class 2 (€ 1,500.01 – € 2,500): € 2,000 with costs and interest, natural person.
-        fees_2027.cents[2][1] = 27_300;
+        fees_2027.figures[2][1] = 27_300;
         policy.court_fees = crate::law::CourtFeeTable::built_in().with_office_years(&[fees_2027]);
         let added = serve_under(&policy, "2026-12-22", "2026-12-30", 26_500, "2026-12-24");
         let s = added.track.summons.clone().unwrap();

@@ -91,8 +91,14 @@ pub(crate) fn figures(
             ));
         }
     };
-    let bailiff = super::bailiff_fee_owed(&case, BailiffAct::Summons, planned)
-        .ok_or("no Btag tariff for the service date")?;
+    let bailiff =
+        super::bailiff_fee_owed(&case, policy, BailiffAct::Summons, planned).ok_or_else(|| {
+            format!(
+                "no Btag tariff for {}: add the year's bailiff tariffs \
+                 (AdminService.AddBailiffTariffs), then resume the case",
+                planned.format("%Y")
+            )
+        })?;
     let court = court_of(&case.claim.debtor.address.city);
     Ok(SummonsRecord {
         court,
@@ -283,8 +289,8 @@ pub(crate) fn served_recorded(
     let mut track = case.track.clone();
     let legal_person = track.client_is_legal_person;
     let s = to_serve(case, &mut track)?;
-    let fee =
-        super::bailiff_fee_owed(case, BailiffAct::Summons, on).ok_or(Rejection::NoTariff(on))?;
+    let fee = super::bailiff_fee_owed(case, policy, BailiffAct::Summons, on)
+        .ok_or(Rejection::NoTariff(on))?;
     let earliest = earliest_hearing_date(on);
     let drafted = s.hearing_date;
     let hearing = drafted.filter(|h| *h >= earliest).unwrap_or(earliest);
@@ -376,7 +382,7 @@ pub(crate) fn served(
             ));
         }
         s.bailiff_fee_cents = cents(
-            super::bailiff_fee_owed(case, BailiffAct::Summons, today)
+            super::bailiff_fee_owed(case, policy, BailiffAct::Summons, today)
                 .ok_or(Rejection::NoTariff(today))?,
         );
     }
