@@ -26,6 +26,10 @@ use crate::law::quote::{self, AwardedCosts, ClaimQuote, InvoiceInput, PaymentInp
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TrackState {
+    /// A person answered the intake review with `proceed`: the doubts are not asked again
+    /// when the letter waits for an invoice to fall due.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub intake_reviewed: bool,
     /// The day the 14-dagenbrief (consumer) or sommatie (business) was sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_sent_on: Option<NaiveDate>,

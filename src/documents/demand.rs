@@ -17,6 +17,7 @@ use super::{
     quote_request, signature, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
+use crate::law::calendar::extend_term;
 use crate::law::money::Money;
 use crate::law::quote::{PaymentInput, quote};
 
@@ -89,8 +90,9 @@ impl Demand {
             paid: figures.paid,
             total_due: figures.total_due,
             term_days,
-            // The track's own count (case::decide): the sending day + the policy's days.
-            last_day_to_pay: sent_on + Days::new(u64::from(term_days)),
+            // The track's own count (`lifecycle::intake::send_letter`): the sending day +
+            // the policy's days, extended by the Algemene termijnenwet.
+            last_day_to_pay: extend_term(sent_on + Days::new(u64::from(term_days))),
         })
     }
 

@@ -233,6 +233,22 @@ fn demand_to_a_business_states_costs_owed_and_the_last_day() {
             "NL02 ABNA 0123 4567 89",
         ],
     );
+    // Sent Mon 13 April 2026: the fourteenth day is Koningsdag (Mon 27 April), so the
+    // term runs on to Tue 28 April (Algemene termijnenwet), as the track counts it.
+    let koningsdag = Demand::build(
+        &Office::example(),
+        &client(),
+        &business_case(),
+        d("2026-04-13"),
+        14,
+        &[],
+    )
+    .expect("demand");
+    assert_eq!(koningsdag.last_day_to_pay, d("2026-04-28"));
+    assert_contains_all(
+        &rendered_text(&DocumentData::Demand(koningsdag)),
+        &["dinsdag 28 april 2026"],
+    );
     assert_eq!(
         demand.total_due,
         m("15000.00") + demand.interest + m("925.00") + m("194.25")

@@ -93,8 +93,12 @@ pub(crate) fn accepted(case: &CaseRecord, policy: &TrackPolicy, today: NaiveDate
     d
 }
 
-/// The start-track timer: the intake checks, then the letter.
+/// The start-track timer: the intake checks (unless a person already let the claim
+/// proceed), then the letter.
 pub(crate) fn start_track(case: &CaseRecord, policy: &TrackPolicy, today: NaiveDate) -> Decision {
+    if case.track.intake_reviewed {
+        return send_letter(case, policy, today);
+    }
     let doubts = intake_doubts(case, policy, today);
     if doubts.is_empty() {
         return send_letter(case, policy, today);
@@ -161,6 +165,37 @@ pub(crate) fn send_letter(case: &CaseRecord, policy: &TrackPolicy, today: NaiveD
     d
 }
 
+/// The first day a consumer's 14-dagenbrief may be sent: the day after the last due date
+/// (a letter before *verzuim* is no 14-dagenbrief, art. 6:96 lid 6 BW, and the letter
+/// covers every invoice of the claim); `None` for a business.
+fn first_letter_day(case: &CaseRecord) -> Option<NaiveDate> {
+    if case.claim.debtor.kind != DebtorKind::Consumer {
+        return None;
+    }
+    let last_due = case.claim.invoices.iter().map(|i| i.due_date).max()?;
+    Some(last_due + Days::new(1))
+}
+
+/// A person let the claim proceed before an invoice fell due: the letter goes at the
+/// cut-off of the first day it may, not now (a letter recorded as sent that the law does
+/// not allow would charge collection costs no court awards).
+fn letter_waits(case: &CaseRecord, policy: &TrackPolicy, day: NaiveDate) -> Decision {
+    let at = day.and_time(policy.intake_cutoff);
+    let mut d = stay(
+        case,
+        case.track.clone(),
+        "letter_waits",
+        format!("the 14-dagenbrief goes on {day}, once every invoice is overdue"),
+        vec![Effect::ScheduleJob {
+            kind: JobKind::Timer(Timer::StartTrack),
+            due: Due::Local(at),
+            payload: json!({}),
+        }],
+    );
+    d.audit.data = json!({ "sends_on": day.to_string() });
+    d
+}
+
 /// A person's answer to the intake review.
 pub(crate) fn reviewed(
     case: &CaseRecord,
@@ -170,7 +205,14 @@ pub(crate) fn reviewed(
     note: &str,
 ) -> Decision {
     match outcome {
-        "proceed" => send_letter(case, policy, today),
+        "proceed" => {
+            let mut reviewed = case.clone();
+            reviewed.track.intake_reviewed = true;
+            match first_letter_day(case) {
+                Some(day) if day > today => letter_waits(&reviewed, policy, day),
+                _ => send_letter(&reviewed, policy, today),
+            }
+        }
         _ => super::close(
             case,
             case.track.clone(),
@@ -231,6 +273,41 @@ mod tests {
         // A business's sommatie may go before: no such doubt.
         let b = case(DebtorKind::Business);
         assert!(intake_doubts(&b, &policy, d("2026-03-01")).is_empty());
+    }
+
+    /// Reviewed on Fri 27 February 2026 with `proceed`, the invoice due Sun 1 March: the
+    /// letter is not recorded as sent (its document could not be made, and a 14-dagenbrief
+    /// before the due date is none); it goes at the cut-off of Mon 2 March, without a second
+    /// review.
+    #[test]
+    fn proceeding_before_the_due_date_sends_the_letter_once_it_is_overdue() {
+        let policy = TrackPolicy::default();
+        let c = case(DebtorKind::Consumer);
+        let waits = reviewed(&c, &policy, d("2026-02-27"), "proceed", "");
+        assert_eq!(waits.stage, Stage::Intake);
+        assert!(waits.track.letter_sent_on.is_none());
+        assert!(waits.track.intake_reviewed);
+        assert_eq!(
+            waits.effects,
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::StartTrack),
+                due: Due::Local(d("2026-03-02").and_time(policy.intake_cutoff)),
+                payload: json!({}),
+            }]
+        );
+        let mut waiting = c.clone();
+        waiting.track = waits.track;
+        // Below the client's minimum too: the person's proceed stands, no second review.
+        let strict = TrackPolicy {
+            minimum_for_legal_action_cents: i64::MAX,
+            ..policy.clone()
+        };
+        let sent = start_track(&waiting, &strict, d("2026-03-02"));
+        assert_eq!(sent.stage, Stage::Letter);
+        assert_eq!(sent.track.letter_sent_on, Some(d("2026-03-02")));
+        // Once overdue, proceed sends at once.
+        let now = reviewed(&c, &policy, d("2026-03-02"), "proceed", "");
+        assert_eq!(now.track.letter_sent_on, Some(d("2026-03-02")));
     }
 
     #[test]
