@@ -87,8 +87,11 @@ pub(crate) fn refire(track: &mut TrackState) -> Vec<Effect> {
         .collect()
 }
 
-/// Resume (a case on hold): the track goes on where it was; a summons that could not be
-/// drafted or was rejected is drafted again.
+/// Resume (a case on hold): the track goes on where it was. Where the hold stopped the
+/// track itself, it starts that step again, so the case never resumes with nothing open:
+/// a summons that could not be drafted, was rejected, could not be served or whose
+/// enrolment lapsed is drafted again; a judgment that could not be served is planned for
+/// service again.
 pub(crate) fn resume(
     case: &CaseRecord,
     policy: &TrackPolicy,
@@ -101,12 +104,24 @@ pub(crate) fn resume(
     effects.extend(super::enforceability::on_resume(&track, &held_for, today));
     let mut base = case.clone();
     base.suspension = Suspension::None;
-    if case.stage == Stage::Summons
-        && matches!(held_for.as_str(), "summons_draft" | "summons_rejected")
-    {
-        let mut d = super::summons::draft(&base, track, policy, today, "resumed");
-        d.effects.extend(effects);
-        return d;
+    match (case.stage, held_for.as_str()) {
+        (
+            Stage::Summons,
+            "summons_draft" | "summons_rejected" | "service_failed" | "enrolment_lapsed",
+        ) => {
+            let mut d = super::summons::draft(&base, track, policy, today, "resumed");
+            d.effects.extend(effects);
+            return d;
+        }
+        (Stage::Execution, "service_failed") if track.execution.is_none() => {
+            base.track = track;
+            let mut d = super::execution::service_due(&base, today);
+            d.audit.kind = "resumed";
+            d.audit.reason = format!("resumed: {note}; {}", d.audit.reason);
+            d.effects.extend(effects);
+            return d;
+        }
+        _ => {}
     }
     let mut d = stay(&base, track, "resumed", format!("resumed: {note}"), effects);
     d.audit.data = json!({ "note": note, "held_for": held_for });

@@ -110,7 +110,10 @@ pub(crate) fn check(
     if towards >= instalment.amount_cents {
         plan.checked += 1;
         let next = plan.instalments.get(plan.checked).and_then(|i| i.due_on);
-        let effects = next.map(|n| vec![check_at(policy, n)]).unwrap_or_default();
+        let Some(next) = next else {
+            return Ok(kept_to_the_end(case, track, policy, today, &instalment));
+        };
+        let effects = vec![check_at(policy, next)];
         let mut d = stay(
             case,
             track,
@@ -142,6 +145,46 @@ pub(crate) fn check(
         ("paid_towards", Money::from_cents(towards)),
     ];
     Ok(d)
+}
+
+/// The last instalment kept, and the case still open (a fully paid case closes on the
+/// payment): interest ran on while the plan did, so something remains. The plan has ended;
+/// the track goes on where it was (the timers that came due meanwhile fire), and the case
+/// handler settles the rest with the debtor, as the plan's letter says ("wat na de laatste
+/// termijn nog openstaat, rekenen wij met u af"): a last instalment, a new plan, or the
+/// track.
+fn kept_to_the_end(
+    case: &CaseRecord,
+    mut track: crate::case::track::TrackState,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    last: &InstalmentRecord,
+) -> Decision {
+    let remains = crate::case::track::owed(case, policy, today)
+        .map(|o| o.total.format_nl())
+        .unwrap_or_else(|e| format!("an amount the figures cannot give ({e})"));
+    let mut effects = super::hold::refire(&mut track);
+    effects.push(Effect::OpenTask(crate::case::decision::NewTask {
+        kind: super::desk::kind::FOLLOW_UP.into(),
+        queue: crate::case::decide::CASE_HANDLER_QUEUE.into(),
+        title: format!(
+            "Payment plan kept to the last instalment; {remains} still owed: settle the rest \
+             with the debtor (a last payment, a new plan) or let the track go on"
+        ),
+        details: json!({ "plan_agreed_on": track.plan.as_ref().and_then(|p| p.agreed_on) }),
+        outcomes: vec!["done".into(), "dismiss".into()],
+    }));
+    let due_on = last.due_on.unwrap_or(today);
+    let mut d = stay(
+        case,
+        track,
+        "plan_completed",
+        format!("the last instalment, of {due_on}, was kept; {remains} remains; the track resumes"),
+        effects,
+    );
+    d.suspension = Suspension::None;
+    d.audit.amounts = vec![("instalment", Money::from_cents(last.amount_cents))];
+    d
 }
 
 #[cfg(test)]
@@ -217,6 +260,24 @@ mod tests {
         let kept = check(&c, &policy, d("2026-05-23")).unwrap();
         assert_eq!(kept.suspension, Suspension::PaymentPlan);
         c.track = kept.track;
+        // Both kept: the plan ends, the track resumes where it was, and what interest added
+        // meanwhile is a person's to settle (a task), not a case stuck in its plan.
+        let mut paid = c.clone();
+        paid.track.payments.push(PaymentRecord {
+            paid_on: d("2026-06-15"),
+            amount_cents: 10_000,
+            ..PaymentRecord::default()
+        });
+        let ended = check(&paid, &policy, d("2026-06-23")).unwrap();
+        assert_eq!(ended.audit.kind, "plan_completed");
+        assert_eq!(ended.suspension, Suspension::None);
+        assert!(matches!(
+            ended.effects.as_slice(),
+            [
+                Effect::ScheduleJob { kind: JobKind::Timer(Timer::LetterTermEnded), .. },
+                Effect::OpenTask(t),
+            ] if t.kind == "follow_up" && t.title.contains("still owed")
+        ));
         let lapsed = check(&c, &policy, d("2026-06-23")).unwrap();
         assert_eq!(lapsed.suspension, Suspension::None);
         assert!(lapsed.track.plan.as_ref().is_some_and(|p| p.lapsed));

@@ -987,8 +987,53 @@ pub(super) mod tests {
         .unwrap();
         assert_eq!(stopped.suspension, Suspension::OnHold);
         assert_eq!(
-            stopped.track.hold.map(|h| h.reason),
+            stopped.track.hold.clone().map(|h| h.reason),
             Some("service_failed".into())
         );
+        // Resumed on Wed 10 June 2026 (the debtor found): the summons is drafted again for
+        // service the next working day, not left with nothing open.
+        let mut held = super::super::with_track(&c, &stopped.track);
+        held.suspension = stopped.suspension;
+        let resumed =
+            super::super::hold::resume(&held, &TrackPolicy::default(), d("2026-06-10"), "found");
+        assert_eq!(resumed.suspension, Suspension::None);
+        let s = resumed.track.summons.clone().unwrap();
+        assert_eq!(s.planned_service_on, Some(d("2026-06-11")));
+        assert!(
+            resumed
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::OpenTask(t) if t.kind == task_kind::SUMMONS_APPROVAL)),
+            "{:?}",
+            resumed.effects
+        );
+    }
+
+    /// A judgment that could not be served and was stopped: resumed, its service is planned
+    /// again (the insolvency register first, art. 33 Fw).
+    #[test]
+    fn a_stopped_judgment_service_is_planned_again_on_resumption() {
+        let mut c = summoned();
+        c.stage = Stage::Execution;
+        c.suspension = Suspension::OnHold;
+        c.track.hold = Some(HoldRecord {
+            reason: "service_failed".into(),
+            note: "abroad".into(),
+            since: Some(d("2026-07-01")),
+        });
+        let resumed =
+            super::super::hold::resume(&c, &TrackPolicy::default(), d("2026-07-20"), "back");
+        assert_eq!(resumed.suspension, Suspension::None);
+        assert_eq!(
+            resumed.track.pending_act.as_ref().map(|a| a.act.as_str()),
+            Some("judgment_service")
+        );
+        assert!(matches!(
+            resumed.effects.as_slice(),
+            [Effect::ScheduleJob {
+                kind: JobKind::Activity(crate::case::event::Activity::RecoverabilityCheck),
+                ..
+            }]
+        ));
     }
 }
