@@ -511,8 +511,20 @@ pub(crate) fn attachment_done(
                 effects.push(super::dbr::registration(index + 1, laid_on));
             }
         } else if kind == "goods" {
-            // The proces-verbaal with the inventory, left with the debtor.
+            // The proces-verbaal with the inventory, left with the debtor; the sale is the
+            // bailiff's to announce and hold (art. 462–463 Rv), which the track does not
+            // do itself: a task, so the seized goods are not forgotten.
             effects.push(super::render("goods_attachment", laid_on));
+            effects.push(Effect::OpenTask(NewTask {
+                kind: super::desk::kind::FOLLOW_UP.into(),
+                queue: CASE_HANDLER_QUEUE.into(),
+                title: format!(
+                    "Goods attached on {laid_on}: announce and hold the sale (art. 462–463 \
+                     Rv), or record what the debtor pays to prevent it"
+                ),
+                details: json!({ "attachment": index + 1 }),
+                outcomes: vec!["done".into(), "dismiss".into()],
+            }));
         }
         let mut d = stay(
             case,
@@ -792,10 +804,13 @@ mod tests {
             (attached.stage, attached.suspension),
             (Stage::Execution, Suspension::None)
         );
-        // Its proces-verbaal, and no garnishee's statement to wait for.
+        // Its proces-verbaal, no garnishee's statement to wait for, and the sale to arrange.
         assert!(matches!(
             attached.effects.as_slice(),
-            [Effect::ScheduleJob { payload, .. }] if payload["kind"] == "goods_attachment"
+            [Effect::ScheduleJob { payload, .. }, Effect::OpenTask(t)]
+                if payload["kind"] == "goods_attachment"
+                    && t.kind == "follow_up"
+                    && t.title.contains("announce and hold the sale")
         ));
         let made = attached.track.execution.unwrap().attachments;
         assert_eq!(made.last().map(|a| a.result.as_str()), Some("attached"));

@@ -42,7 +42,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -70,6 +70,34 @@ pub const HEARING_OUTCOMES: [&str; 3] = ["default", "contested", "adjourned"];
 
 /// The outcomes of the `judgment_expected` task (a reminder: `RegisterJudgment` closes it).
 const EXPECTED_OUTCOMES: [&str; 2] = ["done", "dismiss"];
+
+/// Days after the roldatum a judgment by default (*verstekvonnis*) is looked for: the
+/// kantonrechter usually gives it within two weeks (an office convention, not a term of
+/// law), and the task is the reminder to register it.
+pub const DEFAULT_JUDGMENT_DAYS: u64 = 14;
+
+/// The reminder to register the vonnis of the hearing of `hearing` (`how`: contested,
+/// verstek, or as the track assumed it), due on `expected_on`: without it a judgment nobody
+/// registers is never chased.
+pub(super) fn judgment_expected(hearing: NaiveDate, expected_on: NaiveDate, how: &str) -> Effect {
+    Effect::OpenDueTask {
+        task: NewTask {
+            kind: task_kind::JUDGMENT_EXPECTED.into(),
+            queue: CASE_HANDLER_QUEUE.into(),
+            title: format!(
+                "Judgment expected on {expected_on} ({how}, hearing of {hearing}): register \
+                 it when it comes"
+            ),
+            details: json!({
+                "hearing_date": hearing.to_string(),
+                "judgment_expected_on": expected_on.to_string(),
+            }),
+            outcomes: EXPECTED_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
+        },
+        due_on: expected_on,
+        assignee: String::new(),
+    }
+}
 
 /// The longest free text of a value (the contract's limit for a value).
 const MAX_TEXT: usize = 500;
@@ -635,23 +663,11 @@ pub(crate) fn recorded(
                     "the debtor contested the claim at the hearing of {hearing}; judgment \
                      expected on {judgment_expected_on}"
                 ),
-                vec![Effect::OpenDueTask {
-                    task: NewTask {
-                        kind: task_kind::JUDGMENT_EXPECTED.into(),
-                        queue: CASE_HANDLER_QUEUE.into(),
-                        title: format!(
-                            "Judgment expected on {judgment_expected_on} (contested): register \
-                             it when it comes"
-                        ),
-                        details: json!({
-                            "hearing_date": hearing.to_string(),
-                            "judgment_expected_on": judgment_expected_on.to_string(),
-                        }),
-                        outcomes: EXPECTED_OUTCOMES.iter().map(|o| (*o).to_owned()).collect(),
-                    },
-                    due_on: judgment_expected_on,
-                    assignee: String::new(),
-                }],
+                vec![judgment_expected(
+                    hearing,
+                    judgment_expected_on,
+                    "contested",
+                )],
             );
             d.audit.data = json!({
                 "hearing_date": hearing.to_string(),
@@ -667,7 +683,11 @@ pub(crate) fn recorded(
                 track,
                 "hearing_held",
                 format!("hearing of {hearing}: verstek; waiting for the judgment"),
-                Vec::new(),
+                vec![judgment_expected(
+                    hearing,
+                    hearing + Days::new(DEFAULT_JUDGMENT_DAYS),
+                    "verstek",
+                )],
             );
             d.audit.data = json!({ "hearing_date": hearing.to_string(), "outcome": "default" });
             d

@@ -405,14 +405,20 @@ pub(crate) fn served(
     Ok(d)
 }
 
-/// The hearing date: the case waits for the vonnis.
+/// The hearing date: the case waits for the vonnis, with the reminder to register it (the
+/// track does not know whether the debtor appeared: it looks for a judgment by default).
 pub(crate) fn hearing(case: &CaseRecord, today: NaiveDate) -> Decision {
+    let expected_on = today + Days::new(super::hearing::DEFAULT_JUDGMENT_DAYS);
     let mut d = stay(
         case,
         case.track.clone(),
         "hearing_held",
         format!("hearing date {today}; waiting for the judgment"),
-        Vec::new(),
+        vec![super::hearing::judgment_expected(
+            today,
+            expected_on,
+            "hearing not recorded",
+        )],
     );
     d.stage = Stage::Judgment;
     d
@@ -475,7 +481,15 @@ mod tests {
         );
         c.track = done.track;
         assert!(served(&c, &policy, d("2026-05-27")).is_err(), "served once");
-        assert_eq!(hearing(&c, hearing_date).stage, Stage::Judgment);
+        let held = hearing(&c, hearing_date);
+        assert_eq!(held.stage, Stage::Judgment);
+        // The vonnis is chased: a reminder due two weeks after the hearing.
+        assert!(matches!(
+            held.effects.as_slice(),
+            [Effect::OpenDueTask { task, due_on, .. }]
+                if task.kind == task_kind::JUDGMENT_EXPECTED
+                    && *due_on == hearing_date + Days::new(14)
+        ));
     }
 
     /// Approved for service on Tue 26 May 2026, roldatum Wed 3 June; the case was on hold
