@@ -90,7 +90,8 @@ pub fn assemble(
                     &instalments,
                     policy.plan_grace_days,
                 )
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| e.to_string())?
+                .owing(&owed(case, policy, on)?),
             )
         }
         DocumentKind::FinalStatement => {
@@ -168,7 +169,10 @@ fn final_statement(
     let input = FinalStatementInput {
         drafted_on: on,
         close_reason: close_reason.into(),
-        principal: case.principal(),
+        // What each came to, paid and still open, as the track owes it: over a judgment's
+        // awarded sums where they govern (the invoices' total would show the part the
+        // court did not award as still outstanding).
+        principal: paid(|p| p.to_principal_cents) + open.quote.principal,
         interest: paid(|p| p.to_interest_cents) + open.quote.interest,
         collection_costs: paid(|p| p.to_costs_cents)
             + open.quote.collection_costs

@@ -11,6 +11,7 @@ use super::{
     BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
     letter_opening, nl, nl_weekday, payment_instructions, quote_request, signature, total_row,
 };
+use crate::case::track::Owed;
 use crate::case::{CaseRecord, Client};
 use crate::law::money::Money;
 use crate::law::quote::{PaymentInput, quote};
@@ -46,6 +47,9 @@ pub struct PaymentPlanConfirmation {
     /// Collection costs owed that day, including their VAT.
     #[serde(with = "amount")]
     pub collection_costs: Money,
+    /// Legal and execution costs (awarded costs, the bailiff's fees) owed that day.
+    #[serde(with = "amount", default)]
+    pub legal_costs: Money,
     /// Everything owed that day.
     #[serde(with = "amount")]
     pub total_due: Money,
@@ -104,6 +108,7 @@ impl PaymentPlanConfirmation {
             principal: figures.principal,
             interest: figures.interest,
             collection_costs: figures.collection_costs + figures.collection_costs_vat,
+            legal_costs: Money::ZERO,
             total_due: figures.total_due,
             instalments: instalments
                 .iter()
@@ -117,6 +122,18 @@ impl PaymentPlanConfirmation {
             plan_total: instalments.iter().map(|(_, a)| *a).sum(),
             grace_days,
         })
+    }
+
+    /// The debt as the track owes it on the day agreed, replacing the claim's quote: over
+    /// a judgment's awarded sums where they govern, with the legal and execution costs, and
+    /// the payments allocated as the track allocated them.
+    pub fn owing(mut self, owed: &Owed) -> Self {
+        self.principal = owed.quote.principal;
+        self.interest = owed.quote.interest;
+        self.collection_costs = owed.quote.collection_costs + owed.quote.collection_costs_vat;
+        self.legal_costs = owed.legal_costs;
+        self.total_due = owed.total;
+        self
     }
 
     /// "Bevestiging betalingsregeling …".
@@ -160,6 +177,7 @@ impl PaymentPlanConfirmation {
             self.interest,
         );
         amount_row_if_positive(&mut doc, "Incassokosten", self.collection_costs);
+        amount_row_if_positive(&mut doc, "Proces- en executiekosten", self.legal_costs);
         total_row(&mut doc, "Totaal", self.total_due);
 
         doc.heading("Uw termijnen", 11.0);

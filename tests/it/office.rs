@@ -54,7 +54,7 @@ async fn get(server: &TestServer, id: &str) -> pb::Case {
 }
 
 /// The case's documents: each kind with its text, white space made single spaces.
-async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
+pub(crate) async fn documents_of(server: &TestServer, id: &str) -> Vec<(String, String)> {
     let listed = server
         .documents()
         .list_documents(pb::ListDocumentsRequest {

@@ -651,6 +651,35 @@ async fn a_partly_awarded_judgment_is_executed_as_awarded(db: TestDb) {
     // 50 days' interest = 8.219… → 8.22; costs 250.00 + 600.00 + 165.42 = 1,015.42 first,
     // then 8.22 interest, then 1,500.00: 2,523.64.
     advance_to(&server, "2026-06-19T08:00:00Z").await;
+    // A plan agreed that morning: its letter states the debt as the track owes it, the
+    // award with the legal and execution costs (600.00 + 165.42), not the claim.
+    server
+        .cases()
+        .propose_payment_plan(pb::ProposePaymentPlanRequest {
+            case_id: id.clone(),
+            request_id: "plan-partly".into(),
+            instalments: vec![pb::Instalment {
+                due_on: "2026-07-01".into(),
+                amount: "2523.64".into(),
+                paid: String::new(),
+            }],
+        })
+        .await
+        .expect("ProposePaymentPlan");
+    drain(&server).await;
+    let documents = crate::office::documents_of(&server, &id).await;
+    let (_, plan) = documents
+        .iter()
+        .find(|(kind, _)| kind == "payment_plan")
+        .expect("the plan's letter");
+    for line in [
+        "Hoofdsom (openstaand) € 1.500,00",
+        "Incassokosten € 250,00",
+        "Proces- en executiekosten € 765,42",
+        "Totaal € 2.523,64",
+    ] {
+        assert!(plan.contains(line), "{line}: {plan}");
+    }
     let paid = pay(&server, &id, "pay-partly", "2026-06-19", "2523.64").await;
     assert_eq!(
         allocation(&paid.recorded.unwrap()),
@@ -659,6 +688,19 @@ async fn a_partly_awarded_judgment_is_executed_as_awarded(db: TestDb) {
     let case = paid.case.unwrap();
     assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
     assert_eq!(statement(&case).outstanding, "0.00");
+    // The client's final statement says so too: the principal as awarded, nothing open
+    // (not the 325.00 the court did not award).
+    drain(&server).await;
+    let documents = crate::office::documents_of(&server, &id).await;
+    let (_, text) = documents
+        .iter()
+        .find(|(kind, _)| kind == "final_statement")
+        .expect("a final statement");
+    assert!(text.contains("Hoofdsom € 1.500,00"), "{text}");
+    assert!(
+        text.contains("Nog openstaand bij de debiteur € 0,00"),
+        "{text}"
+    );
     server.stop().await;
 }
 on_both_backends!(a_partly_awarded_judgment_is_executed_as_awarded);
