@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{stay, with_track};
-use crate::case::decision::{Decision, Rejection};
+use crate::case::decision::{Decision, Effect, NewTask, Rejection};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::stage::CloseReason;
@@ -120,14 +120,14 @@ fn held_paid_in(
     track: &track::TrackState,
     number: Option<u32>,
     still_owed: Money,
-) -> Option<crate::case::decision::Effect> {
+) -> Option<Effect> {
     let number = number?;
     let index = usize::try_from(number).ok()?.checked_sub(1)?;
     let attachment = track.execution.as_ref()?.attachments.get(index)?;
     let held = attachment.statement.as_ref()?.held_cents;
     let paid = track.attachment_yield(number).received_cents;
     (attachment.kind == "bank" && held > 0 && paid >= held).then(|| {
-        crate::case::decision::Effect::OpenTask(crate::case::decision::NewTask {
+        Effect::OpenTask(NewTask {
             kind: super::desk::kind::FOLLOW_UP.into(),
             queue: crate::case::decide::CASE_HANDLER_QUEUE.into(),
             title: format!(
@@ -202,6 +202,26 @@ pub(crate) fn reversed(
     }
     let after = owed(&with_track(case, &track), policy, today).map_err(Rejection::Figures)?;
     let c = Money::from_cents;
+    let mut effects = Vec::new();
+    if case.stage == Stage::Closed {
+        // The client's final statement as it now stands, in the dossier; and a case closed
+        // as paid that owes again is a person's to take up (reopening is their call).
+        effects.push(super::render("final_statement", today));
+        if case.close_reason == Some(CloseReason::Paid) && after.total.is_positive() {
+            effects.push(Effect::OpenTask(NewTask {
+                kind: super::desk::kind::FOLLOW_UP.into(),
+                queue: crate::case::decide::CASE_HANDLER_QUEUE.into(),
+                title: format!(
+                    "Closed as paid, but the bank took back {} of {}: {} is owed again",
+                    c(gone.amount_cents).format_nl(),
+                    gone.paid_on,
+                    after.total.format_nl()
+                ),
+                details: json!({ "payment_id": gone.id, "reversed_on": reversed_on }),
+                outcomes: vec!["done".into(), "dismiss".into()],
+            }));
+        }
+    }
     let mut d = stay(
         case,
         track.clone(),
@@ -212,7 +232,7 @@ pub(crate) fn reversed(
             gone.paid_on,
             after.total.format_nl()
         ),
-        Vec::new(),
+        effects,
     );
     if case.stage == Stage::Closed {
         d.close_reason = case.close_reason;
@@ -325,6 +345,47 @@ mod tests {
             second.audit.data["payment"]["recorded_at"],
             "2026-03-31T10:00:00Z"
         );
+    }
+
+    /// Paid in full on 31 March 2026 (1,234.56 + 30 days' interest 4.06), closed as paid;
+    /// the bank takes it back on 7 April: the final statement is drawn up and rendered
+    /// again, and a person is told the debt is owed again.
+    #[test]
+    fn a_storno_on_a_case_closed_as_paid_is_told_and_restated() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Letter;
+        let paid = received(
+            &c,
+            &policy,
+            d("2026-03-31"),
+            &payment("p1", "2026-03-31", 123_862),
+            recorded(),
+        )
+        .unwrap();
+        assert_eq!(paid.close_reason, Some(CloseReason::Paid));
+        c.stage = paid.stage;
+        c.close_reason = paid.close_reason;
+        c.track = paid.track;
+        let back = reversed(&c, &policy, d("2026-04-07"), "p1", d("2026-04-07"), "AC04")
+            .expect("reversed");
+        assert_eq!(
+            back.close_reason,
+            Some(CloseReason::Paid),
+            "reopening is a person's call"
+        );
+        assert!(
+            matches!(
+                back.effects.as_slice(),
+                [Effect::ScheduleJob { payload, .. }, Effect::OpenTask(task)]
+                    if payload["kind"] == "final_statement"
+                        && task.kind == "follow_up"
+                        && task.title.contains("is owed again")
+            ),
+            "{:?}",
+            back.effects
+        );
+        assert_eq!(back.track.statement.unwrap().outstanding_cents, 123_862);
     }
 
     #[test]
