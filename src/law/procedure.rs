@@ -291,15 +291,19 @@ impl Limitation {
     }
 }
 
-/// The last day before the claim is time-barred: the period runs from the day after
-/// `start` (the due date or the judgment date) and ends at the end of the same-numbered
-/// day `years` later (28 February for a 29 February start in a common year). The Atw
-/// never extends it (art. 4: terms of years). Interruption (*stuiting*, art. 3:317,
-/// 3:325) starts a new period; give the interruption day as `start`. Limitation is never
-/// applied ex officio (art. 3:322): flag, do not write off.
+/// The last day before the claim is time-barred: "vijf jaren na de aanvang van de dag,
+/// volgende op die waarop de vordering opeisbaar is geworden" (art. 3:307 BW): `years`
+/// from the start of the day after `start` (the due date or the judgment date), so the
+/// last day is the one before that anniversary (due 28 February 2023: the period runs
+/// from 1 March 2023 through 29 February 2028; due 29 February 2024, two years: through
+/// 28 February 2026). The Atw never extends it (art. 4: terms of years). Interruption
+/// (*stuiting*, art. 3:317, 3:325) starts a new period; give the interruption day as
+/// `start`. Limitation is never applied ex officio (art. 3:322): flag, do not write off.
 pub fn limitation_last_day(kind: Limitation, start: NaiveDate) -> NaiveDate {
-    start
+    let first_day = start + Days::new(1);
+    first_day
         .checked_add_months(Months::new(12 * kind.years()))
+        .and_then(|end| end.pred_opt())
         .expect("date in range")
 }
 
@@ -452,6 +456,19 @@ mod tests {
         assert_eq!(
             limitation_last_day(Limitation::Judgment, d("2024-03-15")),
             d("2044-03-15")
+        );
+        // Due on 28 February: the five years run from 1 March, so into a leap day.
+        assert_eq!(
+            limitation_last_day(Limitation::Contract, d("2023-02-28")),
+            d("2028-02-29")
+        );
+        assert_eq!(
+            limitation_last_day(Limitation::ConsumerPurchase, d("2025-02-28")),
+            d("2027-02-28")
+        );
+        assert_eq!(
+            limitation_last_day(Limitation::Contract, d("2023-12-31")),
+            d("2028-12-31")
         );
         assert!(is_court_day(d("2024-06-18")));
     }
