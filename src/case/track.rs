@@ -30,6 +30,10 @@ pub struct TrackState {
     /// when the letter waits for an invoice to fall due.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub intake_reviewed: bool,
+    /// A person resumed a case held because the claim may be time-barred: the summons is
+    /// drafted all the same (limitation is for the debtor to invoke, art. 3:322 BW).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub limitation_accepted: bool,
     /// The day the 14-dagenbrief (consumer) or sommatie (business) was sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_sent_on: Option<NaiveDate>,

@@ -107,8 +107,11 @@ pub(crate) fn resume(
     match (case.stage, held_for.as_str()) {
         (
             Stage::Summons,
-            "summons_draft" | "summons_rejected" | "service_failed" | "enrolment_lapsed",
+            "summons_draft" | "summons_rejected" | "service_failed" | "enrolment_lapsed"
+            | "limitation",
         ) => {
+            // Resuming a case held for limitation is the person's decision to summon.
+            track.limitation_accepted |= held_for == "limitation";
             let mut d = super::summons::draft(&base, track, policy, today, "resumed");
             d.effects.extend(effects);
             return d;

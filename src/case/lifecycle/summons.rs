@@ -22,7 +22,8 @@ use crate::law::court_fees::{ClaimValue, CourtFeeTable, FeePayer};
 use crate::law::courts::seat_for;
 use crate::law::money::Money;
 use crate::law::procedure::{
-    BailiffAct, Court, competent_court, earliest_hearing_date, writ_day_refusal,
+    BailiffAct, Court, Limitation, competent_court, earliest_hearing_date, limitation_last_day,
+    writ_day_refusal,
 };
 
 fn cents(m: Money) -> i64 {
@@ -147,6 +148,41 @@ fn serve_on(s: &SummonsRecord) -> Effect {
     }
 }
 
+/// Why the claim may be time-barred on `service_on`, the day the summons would interrupt
+/// limitation: an invoice whose period, counted again from its last interruption (the
+/// letter, art. 3:317 BW; a payment, which acknowledges the debt, art. 3:318), ran out
+/// before. The periods as at intake (`intake::intake_doubts`): a consumer's claim taken as
+/// a consumer purchase (art. 7:28 BW, two years), else five (art. 3:307). Limitation is
+/// never applied ex officio (art. 3:322): the case waits for a person, whose Resume drafts
+/// the summons all the same.
+fn time_barred(case: &CaseRecord, service_on: NaiveDate) -> Option<String> {
+    let kind = match case.claim.debtor.kind {
+        DebtorKind::Consumer => Limitation::ConsumerPurchase,
+        DebtorKind::Business => Limitation::Contract,
+    };
+    let last_payment = case
+        .track
+        .payments
+        .iter()
+        .map(|p| p.paid_on)
+        .filter(|day| *day <= service_on)
+        .max();
+    let interrupted = case.track.letter_sent_on.max(last_payment);
+    case.claim.invoices.iter().find_map(|invoice| {
+        let start = interrupted.map_or(invoice.due_date, |d| d.max(invoice.due_date));
+        let last = limitation_last_day(kind, start);
+        (last < service_on).then(|| {
+            format!(
+                "invoice {} may be time-barred since {} ({} years from {start}, the last \
+                 interruption): resume the case to summon all the same",
+                invoice.number,
+                last + Days::new(1),
+                kind.years()
+            )
+        })
+    })
+}
+
 /// Drafts the summons and moves to the summons stage; the draft waits for approval or is
 /// served on the planned day.
 pub(crate) fn draft(
@@ -156,9 +192,16 @@ pub(crate) fn draft(
     today: NaiveDate,
     kind: &'static str,
 ) -> Decision {
-    let s = match figures(case, &track, policy, today) {
+    let barred = (!track.limitation_accepted)
+        .then(|| time_barred(&with_track(case, &track), add_working_days(today, 1)))
+        .flatten();
+    let figured = match barred {
+        Some(problem) => Err(("limitation", problem)),
+        None => figures(case, &track, policy, today).map_err(|p| ("summons_draft", p)),
+    };
+    let s = match figured {
         Ok(s) => s,
-        Err(problem) => {
+        Err((reason, problem)) => {
             let mut d = stay(
                 case,
                 track,
@@ -169,7 +212,7 @@ pub(crate) fn draft(
             d.stage = Stage::Summons;
             d.suspension = Suspension::OnHold;
             d.track.hold = Some(crate::case::track::HoldRecord {
-                reason: "summons_draft".into(),
+                reason: reason.into(),
                 note: problem,
                 since: Some(today),
             });
@@ -437,6 +480,62 @@ mod tests {
         c.suspension = drafted.suspension;
         c.track = drafted.track.clone();
         (c, drafted)
+    }
+
+    /// A consumer's invoice due 1 March 2022; the letter of Wed 2 March 2022 interrupted
+    /// limitation; two years from 3 March 2022 ran through 2 March 2024.
+    /// A summons drafted on Mon 6 May 2024 waits for a person; their Resume drafts it.
+    #[test]
+    fn a_claim_that_may_be_time_barred_waits_for_a_person_before_the_summons() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.claim.invoices[0].due_date = d("2022-03-01");
+        c.track.letter_sent_on = Some(d("2022-03-02"));
+        c.stage = Stage::Recoverability;
+        let held = draft(
+            &c,
+            c.track.clone(),
+            &policy,
+            d("2024-05-06"),
+            "recoverability_proceed",
+        );
+        assert_eq!(held.suspension, Suspension::OnHold);
+        assert!(held.track.summons.is_none());
+        let hold = held.track.hold.clone().unwrap();
+        assert_eq!(hold.reason, "limitation");
+        assert!(
+            hold.note.contains("time-barred since 2024-03-03"),
+            "{}",
+            hold.note
+        );
+        // A payment on 1 March 2024 acknowledged the debt: a new period, nothing to flag.
+        let mut acknowledged = c.clone();
+        acknowledged
+            .track
+            .payments
+            .push(crate::case::track::PaymentRecord {
+                paid_on: d("2024-03-01"),
+                amount_cents: 1_000,
+                ..Default::default()
+            });
+        let drafted = draft(
+            &acknowledged,
+            acknowledged.track.clone(),
+            &policy,
+            d("2024-05-06"),
+            "recoverability_proceed",
+        );
+        assert!(drafted.track.summons.is_some(), "{}", drafted.audit.reason);
+        // Resumed by a person: drafted all the same.
+        c.stage = held.stage;
+        c.suspension = held.suspension;
+        c.track = held.track;
+        let resumed = super::super::hold::resume(&c, &policy, d("2024-05-07"), "summon");
+        assert!(resumed.track.limitation_accepted);
+        assert_eq!(
+            resumed.track.summons.map(|s| s.planned_service_on),
+            Some(Some(d("2024-05-08")))
+        );
     }
 
     #[test]
