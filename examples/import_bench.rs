@@ -507,6 +507,9 @@ fn run_import(args: &Args, url: &str) -> Result<ImportResult, Box<dyn std::error
             .status();
         let _ = server.wait();
     }
+    // A stream that failed leaves its feeder blocked on a full channel: dropping the
+    // runtime would wait for it forever; a failed benchmark exits instead.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     result
 }
 
