@@ -60,6 +60,7 @@ pub const ACCESS: &[(&str, &[Role])] = &[
     ("/exploot.v1.CaseService/PutOnHold", HANDLERS),
     ("/exploot.v1.CaseService/Resume", HANDLERS),
     ("/exploot.v1.CaseService/WithdrawCase", HANDLERS),
+    ("/exploot.v1.CaseService/CloseUncollectable", HANDLERS),
     ("/exploot.v1.CaseService/RegisterJudgment", HANDLERS),
     // The desk: finding a debtor's cases. A client: its own cases only.
     ("/exploot.v1.CaseService/SearchCases", ANYONE),

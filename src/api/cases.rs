@@ -219,6 +219,22 @@ impl CaseService for CaseApi {
         self.command(&who, r.case_id, r.request_id, event).await
     }
 
+    async fn close_uncollectable(
+        &self,
+        request: Request<pb::CloseUncollectableRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        let who = principal(&request)?;
+        let r = request.into_inner();
+        if r.reason.trim().is_empty() {
+            return Err(invalid_argument(&[crate::case::FieldViolation::new(
+                "reason",
+                "required: why nothing can be recovered (it is on the client's final statement)",
+            )]));
+        }
+        let event = Event::CloseUncollectable { note: r.reason };
+        self.command(&who, r.case_id, r.request_id, event).await
+    }
+
     async fn quote_case(
         &self,
         request: Request<pb::QuoteCaseRequest>,

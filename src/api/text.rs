@@ -155,6 +155,12 @@ pub const RULES: &[(&str, TextRule)] = &[
     ("exploot.v1.WithdrawCaseRequest.case_id", ID),
     ("exploot.v1.WithdrawCaseRequest.request_id", REQUEST_ID),
     ("exploot.v1.WithdrawCaseRequest.reason", NOTE),
+    ("exploot.v1.CloseUncollectableRequest.case_id", ID),
+    (
+        "exploot.v1.CloseUncollectableRequest.request_id",
+        REQUEST_ID,
+    ),
+    ("exploot.v1.CloseUncollectableRequest.reason", NOTE),
     ("exploot.v1.QuoteCaseRequest.case_id", ID),
     ("exploot.v1.QuoteCaseRequest.as_of", DATE),
     ("exploot.v1.WatchCaseRequest.case_id", ID),

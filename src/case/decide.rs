@@ -159,6 +159,9 @@ fn decide_event(
             _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
         },
         Event::Withdraw { note } => Ok(lifecycle::hold::withdraw(case, policy, today, note)),
+        Event::CloseUncollectable { note } => {
+            Ok(lifecycle::hold::give_up(case, policy, today, note))
+        }
         Event::PaymentReceived {
             payment,
             recorded_at,
@@ -258,6 +261,7 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
         | Event::TaskOpened(_)
         | Event::DebtorUpdated(_)
         | Event::Withdraw { .. }
+        | Event::CloseUncollectable { .. }
         | Event::PaymentReceived { .. }
         | Event::PaymentReversed { .. } => (true, false),
     };
@@ -511,6 +515,9 @@ pub(crate) mod tests {
             Just(Event::Withdraw {
                 note: String::new()
             }),
+            Just(Event::CloseUncollectable {
+                note: "emigrated".into()
+            }),
         ]
     }
 
@@ -527,7 +534,11 @@ pub(crate) mod tests {
                     Stage::Letter,
                     Event::TimerFired(Timer::LetterTermEnded),
                     Stage::Recoverability
-                ) | (_, Event::Withdraw { .. }, Stage::Closed)
+                ) | (
+                    _,
+                    Event::Withdraw { .. } | Event::CloseUncollectable { .. },
+                    Stage::Closed
+                )
             )
     }
 

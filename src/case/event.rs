@@ -221,6 +221,11 @@ pub enum Event {
         /// Why, in the client's words.
         note: String,
     },
+    /// The office closes the case as uncollectable (CloseUncollectable).
+    CloseUncollectable {
+        /// Why nothing can be recovered, in the case handler's words.
+        note: String,
+    },
     /// A payment was received (RecordPayment); its allocation is the track's to compute.
     PaymentReceived {
         /// As the caller reported it.
@@ -342,6 +347,7 @@ impl Event {
             Self::ProbeRequested { .. } => "probe_requested",
             Self::TaskCompleted { .. } => "task_completed",
             Self::Withdraw { .. } => "withdraw",
+            Self::CloseUncollectable { .. } => "close_uncollectable",
             Self::PaymentReceived { .. } => "payment_received",
             Self::PaymentReversed { .. } => "payment_reversed",
             Self::PutOnHold { .. } => "put_on_hold",

@@ -28,6 +28,7 @@ fn promised() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "PutOnHold",
                 "Resume",
                 "WithdrawCase",
+                "CloseUncollectable",
                 "QuoteCase",
                 "WatchCase",
                 "RegisterJudgment",

@@ -987,6 +987,44 @@ async fn hold_resume_and_withdraw(db: TestDb) {
 }
 on_both_backends!(hold_resume_and_withdraw);
 
+// The office gives up on a case: closed as uncollectable with its reason, which is
+// required; a retry answers the same case.
+async fn the_office_closes_a_case_as_uncollectable(db: TestDb) {
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let id = consumer_case(&server, "S5u", "2026-03-31").await;
+    advance_to(&server, "2026-05-11T08:00:00Z").await;
+    let close = |request_id: &str, reason: &str| {
+        let mut cases = server.cases();
+        let request = pb::CloseUncollectableRequest {
+            case_id: id.clone(),
+            request_id: request_id.into(),
+            reason: reason.into(),
+        };
+        async move { cases.close_uncollectable(request).await }
+    };
+    let refused = close("u-0", "  ").await.expect_err("no reason");
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(crate::harness::bad_fields(&refused), ["reason"]);
+    assert_eq!(get(&server, &id).await.stage, pb::Stage::Letter as i32);
+    let closed = close("u-1", "debtor died without estate")
+        .await
+        .expect("CloseUncollectable")
+        .into_inner();
+    assert_eq!(closed.stage, pb::Stage::Closed as i32);
+    assert_eq!(closed.close_reason, pb::CloseReason::Uncollectable as i32);
+    assert!(closed.close_note.contains("debtor died without estate"));
+    assert_ne!(statement(&closed).outstanding, "0.00");
+    let again = close("u-1", "debtor died without estate")
+        .await
+        .expect("a retry")
+        .into_inner();
+    assert_eq!(again.version, closed.version, "answered, not applied twice");
+    let twice = close("u-2", "again").await.expect_err("closed already");
+    assert_eq!(twice.code(), Code::FailedPrecondition);
+    server.stop().await;
+}
+on_both_backends!(the_office_closes_a_case_as_uncollectable);
+
 // Intake: a claim below the client's minimum for legal action (default € 500.00) waits
 // for a person before any letter; `proceed` sends it that day.
 async fn a_claim_below_the_minimum_waits_for_review_at_intake(db: TestDb) {

@@ -154,6 +154,26 @@ pub(crate) fn withdraw(
     )
 }
 
+/// The office gave up (CloseUncollectable): closed as uncollectable with the case
+/// handler's reason.
+pub(crate) fn give_up(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    note: &str,
+) -> Decision {
+    super::close(
+        case,
+        case.track.clone(),
+        policy,
+        today,
+        "closed",
+        CloseReason::Uncollectable,
+        format!("closed as uncollectable by the office: {note}"),
+        Vec::new(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
