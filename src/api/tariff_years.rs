@@ -12,6 +12,10 @@ use crate::workflow::{NewBailiffTariffs, NewCourtFees};
 /// The longest source kept: a citation, not a document.
 const MAX_SOURCE_CHARS: usize = 500;
 
+/// The most one act may cost: ten times the dearest tariff of 2026 (art. 2o, € 226.28),
+/// so that euros typed as cents ("13100") are refused, not charged.
+const MAX_ACT_CENTS: i64 = 250_000;
+
 /// The years a table may be added for.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
 
@@ -136,6 +140,7 @@ pub fn new_bailiff_tariffs(
     let mut v = Violations::default();
     check_year(&mut v, r.year);
     let mut cents: [Option<i64>; ACTS] = [None; ACTS];
+    let mut seen = [false; ACTS];
     for (i, tariff) in r.tariffs.iter().enumerate() {
         let Some(act) = BailiffAct::parse(tariff.act.trim()) else {
             v.add(
@@ -149,7 +154,7 @@ pub fn new_bailiff_tariffs(
             continue;
         };
         let column = act.column();
-        if cents[column].is_some() {
+        if std::mem::replace(&mut seen[column], true) {
             v.add(
                 format!("tariffs[{i}].act"),
                 format!("{} given twice", act.as_str()),
@@ -161,6 +166,13 @@ pub fn new_bailiff_tariffs(
             convert::positive_amount(tariff.amount.trim()),
         ) {
             match amount.to_cents() {
+                Ok(c) if c > MAX_ACT_CENTS => v.add(
+                    format!("tariffs[{i}].amount"),
+                    format!(
+                        "{amount} is no Btag tariff: at most {} (in euros, e.g. 131.00)",
+                        Money::from_cents(MAX_ACT_CENTS)
+                    ),
+                ),
                 Ok(c) => cents[column] = Some(c),
                 Err(e) => v.add(format!("tariffs[{i}].amount"), e.to_string()),
             }
@@ -168,8 +180,8 @@ pub fn new_bailiff_tariffs(
     }
     let missing: Vec<&str> = BailiffAct::ALL
         .iter()
-        .zip(&cents)
-        .filter(|(act, c)| c.is_none() && !r.tariffs.iter().any(|t| t.act.trim() == act.as_str()))
+        .zip(seen)
+        .filter(|(_, seen)| !seen)
         .map(|(act, _)| act.as_str())
         .collect();
     if !missing.is_empty() {
@@ -194,7 +206,7 @@ pub fn new_bailiff_tariffs(
 pub fn btag_year_to_proto(year: &BtagYear, id: &str) -> pb::BailiffTariffYear {
     pb::BailiffTariffYear {
         year: year.year,
-        from: year.figures.from.to_string(),
+        valid_from: year.figures.from.to_string(),
         tariffs: BailiffAct::ALL
             .iter()
             .zip(year.figures.cents)
@@ -343,7 +355,7 @@ mod tests {
         assert_eq!(back.tariffs[0].act, "summons");
         assert_eq!(back.tariffs[0].article, "2a");
         assert_eq!(back.tariffs[0].amount, "108.08");
-        assert_eq!(back.from, "2027-01-01");
+        assert_eq!(back.valid_from, "2027-01-01");
     }
 
     #[test]
@@ -353,6 +365,7 @@ mod tests {
         r.tariffs[0].amount = "0".into();
         r.tariffs[1].act = "dagvaarding".into();
         r.tariffs[2].act = r.tariffs[3].act.clone();
+        r.tariffs[4].amount = "13100".into();
         r.source.clear();
         let fields: Vec<String> = new_bailiff_tariffs(&r)
             .unwrap_err()
@@ -366,6 +379,7 @@ mod tests {
                 "tariffs[0].amount",
                 "tariffs[1].act",
                 "tariffs[3].act",
+                "tariffs[4].amount",
                 "tariffs",
                 "source"
             ]

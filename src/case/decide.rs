@@ -21,9 +21,9 @@ pub const CASE_HANDLER_QUEUE: &str = "case_handler";
 /// Decides what `event` does to `case` under `policy` on `today` (Europe/Amsterdam).
 ///
 /// A job's event the tariffs cannot price (a bailiff's act in a year whose Btag figures
-/// the office has not added) puts the case on hold with the job kept for resumption: the
-/// engine drops a job whose event is refused, which would leave the case with nothing
-/// open.
+/// the office has not added) puts the case on hold with the job kept for resumption (kept
+/// only, when the case is paused already): the engine drops a job whose event is refused,
+/// which would leave the case with nothing open.
 pub fn decide(
     case: &CaseRecord,
     event: &Event,
@@ -32,12 +32,14 @@ pub fn decide(
 ) -> Result<Decision, Rejection> {
     guard(case, event)?;
     match decide_event(case, event, policy, today) {
-        Err(Rejection::NoTariff(day)) if case.suspension == Suspension::None => {
-            match job_of(event) {
-                Some(job) => Ok(lifecycle::hold::no_tariff(case, job, day, today)),
-                None => Err(Rejection::NoTariff(day)),
+        Err(Rejection::NoTariff(day)) => match job_of(event) {
+            Some(job) if case.suspension == Suspension::None => {
+                Ok(lifecycle::hold::no_tariff(case, job, day, today))
             }
-        }
+            // Already paused (a plan agreed while the job ran): kept for the resumption.
+            Some(job) => Ok(lifecycle::hold::defer_job(case, job)),
+            None => Err(Rejection::NoTariff(day)),
+        },
         decided => decided,
     }
 }
@@ -60,7 +62,7 @@ fn decide_event(
     match event {
         Event::ClaimAccepted => Ok(lifecycle::intake::accepted(case, policy, today)),
         Event::TimerFired(timer) if deferred(case, *timer) => {
-            Ok(lifecycle::hold::defer_timer(case, *timer))
+            Ok(lifecycle::hold::defer_job(case, JobKind::Timer(*timer)))
         }
         Event::TimerFired(timer) => match timer {
             Timer::StartTrack => Ok(lifecycle::intake::start_track(case, policy, today)),
@@ -205,10 +207,19 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
                 ..
             }
             | Event::PaymentReversed { .. }
-            // The file stays open to the desk: a call about a closed case, a new address.
+            // The file stays open to the desk: a call about a closed case, a new address,
+            // and the desk's own tasks (a follow-up a storno opened) done.
             | Event::NoteAdded(_)
             | Event::TaskOpened(_)
             | Event::DebtorUpdated(_) => Ok(()),
+            Event::TaskCompleted { task_kind, .. }
+                if matches!(
+                    task_kind.as_str(),
+                    lifecycle::desk::kind::FOLLOW_UP | lifecycle::desk::kind::PROMISE_CHECK
+                ) =>
+            {
+                Ok(())
+            }
             _ => Err(Rejection::Closed(
                 case.close_reason.map_or("no reason", CloseReason::as_str),
             )),

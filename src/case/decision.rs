@@ -122,7 +122,10 @@ pub enum Rejection {
     #[error("{0}")]
     Figures(String),
     /// No Btag tariff is known for the day of a bailiff's act.
-    #[error("no Btag tariff on {0}")]
+    #[error(
+        "no Btag tariff on {0}: add the year's bailiff tariffs \
+         (AdminService.AddBailiffTariffs) first"
+    )]
     NoTariff(NaiveDate),
     /// A `job_failed` task names a job kind this version does not know.
     #[error("the task names no known job")]

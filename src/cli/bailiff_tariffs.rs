@@ -28,7 +28,7 @@ fn lines(year: &pb::BailiffTariffYear) -> String {
     };
     let mut out = format!(
         "{} from {}  {:<10} {}{id}\n",
-        year.year, year.from, year.status, year.source
+        year.year, year.valid_from, year.status, year.source
     );
     for t in &year.tariffs {
         let amount = if t.amount.is_empty() {

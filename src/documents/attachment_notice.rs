@@ -9,7 +9,7 @@
 //! Its contents: the elements of every writ (art. 45 lid 3 Rv: date, requesting party,
 //! bailiff, addressee — here the debtor — and to whom the copy was left), the attachment
 //! served (garnishee, day laid, title, amount) and the bailiff's fee for this service of
-//! the year it is made (Btag art. 2d, [`crate::law::procedure::bailiff_fee`]).
+//! the year it is made (Btag art. 2d, [`crate::law::BailiffTariffs::fee`]).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

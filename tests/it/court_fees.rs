@@ -199,7 +199,7 @@ async fn yearly_tariffs_the_office_adds(db: TestDb) {
         .await
         .expect("AddBailiffTariffs");
     assert_eq!(
-        (added.year, added.from.as_str(), added.status.as_str()),
+        (added.year, added.valid_from.as_str(), added.status.as_str()),
         (2027, "2027-01-01", "office")
     );
     assert_eq!(
@@ -229,7 +229,7 @@ async fn yearly_tariffs_the_office_adds(db: TestDb) {
             (2027, "office")
         ]
     );
-    assert_eq!(years[0].from, "2021-07-01");
+    assert_eq!(years[0].valid_from, "2021-07-01");
     assert_eq!(years[6].id, added.id);
 
     // Resumed on Thu 31 December 2026, the summons is drafted on the 2027 tables: service on

@@ -698,13 +698,30 @@ mod tests {
             note: "Btag 2027 added".into(),
         };
         let resumed = decide(&on_hold, &resume, &policy, d("2027-01-06")).unwrap();
+        // The register asked afresh before the service (`before`), not from its cache.
         assert_eq!(
             resumed.effects,
             vec![Effect::ScheduleJob {
                 kind: JobKind::Activity(Activity::RecoverabilityCheck),
                 due: Due::Now,
-                payload: json!({}),
+                payload: json!({ "before": "judgment_service" }),
             }]
+        );
+        // A case paused already (a plan agreed while the register was asked) keeps the
+        // job for its resumption instead of losing it.
+        let mut in_plan = waiting.clone();
+        in_plan.suspension = crate::case::Suspension::PaymentPlan;
+        let kept = decide(
+            &in_plan,
+            &register,
+            &TrackPolicy::default(),
+            d("2027-01-05"),
+        )
+        .unwrap();
+        assert_eq!(kept.suspension, crate::case::Suspension::PaymentPlan);
+        assert_eq!(
+            kept.track.deferred_timers,
+            ["activity.recoverability_check"]
         );
         let mut going = super::super::with_track(&on_hold, &resumed.track);
         going.suspension = resumed.suspension;

@@ -697,16 +697,20 @@ pub(crate) fn recorded(
     Ok(d)
 }
 
-/// What a registered judgment ends of the court-side tasks: the hearing, the filing, the
-/// lapse and the wait for the judgment (none when the summons was not recorded this way).
+/// What a registered judgment ends of the court-side tasks: the wait for the judgment
+/// (opened whether the court side was recorded or not), and the hearing, the filing and
+/// the lapse where it was.
 pub(super) fn judged(case: &CaseRecord) -> Vec<Effect> {
+    let expected = Effect::CloseTasks {
+        kind: Some(task_kind::JUDGMENT_EXPECTED.into()),
+    };
     if case
         .track
         .summons
         .as_ref()
         .is_none_or(|s| s.enrol_by.is_none())
     {
-        return Vec::new();
+        return vec![expected];
     }
     [
         task_kind::ENROL,

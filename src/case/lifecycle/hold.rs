@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::stay;
 use crate::case::decision::{Decision, Due, Effect};
-use crate::case::event::{JobKind, Timer};
+use crate::case::event::{Activity, JobKind};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::stage::{CloseReason, Stage, Suspension};
@@ -56,9 +56,9 @@ pub(crate) fn no_tariff(
     d
 }
 
-/// A timer that came due while the track is paused: kept, it fires on resumption.
-pub(crate) fn defer_timer(case: &CaseRecord, timer: Timer) -> Decision {
-    let kind = JobKind::Timer(timer);
+/// A timer that came due while the track is paused (or a job the tariffs could not price
+/// then): kept, it fires on resumption.
+pub(crate) fn defer_job(case: &CaseRecord, kind: JobKind) -> Decision {
     let mut track = case.track.clone();
     track.deferred_timers.push(kind.as_str().to_owned());
     stay(
@@ -74,15 +74,23 @@ pub(crate) fn defer_timer(case: &CaseRecord, timer: Timer) -> Decision {
     )
 }
 
-/// The deferred timers, due at once; the list is emptied.
+/// The deferred timers, due at once; the list is emptied. A register check kept while an
+/// execution act waits for it runs again as that act's check (`before`): the insolvency
+/// register asked afresh, not answered from the cache (art. 33 Fw).
 pub(crate) fn refire(track: &mut TrackState) -> Vec<Effect> {
+    let before = track.pending_act.as_ref().map(|a| a.act.clone());
     std::mem::take(&mut track.deferred_timers)
         .iter()
         .filter_map(|name| JobKind::parse(name))
         .map(|kind| Effect::ScheduleJob {
             kind,
             due: Due::Now,
-            payload: json!({}),
+            payload: match (kind, &before) {
+                (JobKind::Activity(Activity::RecoverabilityCheck), Some(act)) => {
+                    json!({ "before": act })
+                }
+                _ => json!({}),
+            },
         })
         .collect()
 }
@@ -180,7 +188,7 @@ mod tests {
     use crate::case::claim::DebtorKind;
     use crate::case::decide;
     use crate::case::decide::tests::{case, d};
-    use crate::case::event::{Activity, ActivityOutput, Event, RegisterAnswer};
+    use crate::case::event::{ActivityOutput, Event, RegisterAnswer, Timer};
 
     fn register_answer(verdict: serde_json::Value) -> ActivityOutput {
         ActivityOutput::Recoverability(RegisterAnswer {

@@ -20,7 +20,8 @@ use crate::law::procedure::{Limitation, limitation_last_day};
 /// consumer invoice not overdue yet, a claim that may be time-barred, or a principal below
 /// the client's minimum for legal action (the office would send a letter it cannot follow
 /// up in court). A person's
-/// `proceed` answers both for the rest of the track.
+/// `proceed` answers them for the intake; limitation is asked again, counted from the
+/// interruptions since, before the summons (`summons::draft`).
 pub(crate) fn intake_doubts(
     case: &CaseRecord,
     policy: &TrackPolicy,

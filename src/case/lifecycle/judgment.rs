@@ -217,14 +217,19 @@ mod tests {
         let done = registered(&c, &policy, d("2026-06-17"), &judgment(123_456)).unwrap();
         assert_eq!(done.stage, Stage::Execution);
         assert!(!done.track.judgment.as_ref().unwrap().on_awarded_sums);
-        // Wed 17 June → served Thu 18 June.
+        // Wed 17 June → served Thu 18 June; the reminder to register it is done.
         assert_eq!(
             done.effects,
-            vec![Effect::ScheduleJob {
-                kind: JobKind::Timer(Timer::JudgmentServed),
-                due: Due::StartOf(d("2026-06-18")),
-                payload: json!({}),
-            }]
+            vec![
+                Effect::ScheduleJob {
+                    kind: JobKind::Timer(Timer::JudgmentServed),
+                    due: Due::StartOf(d("2026-06-18")),
+                    payload: json!({}),
+                },
+                Effect::CloseTasks {
+                    kind: Some(super::super::task_kind::JUDGMENT_EXPECTED.into()),
+                },
+            ]
         );
         let mut dismissed = judgment(0);
         dismissed.outcome = "dismissed".into();

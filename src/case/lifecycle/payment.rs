@@ -206,7 +206,13 @@ pub(crate) fn reversed(
     if case.stage == Stage::Closed {
         // The client's final statement as it now stands, in the dossier; and a case closed
         // as paid that owes again is a person's to take up (reopening is their call).
-        effects.push(super::render("final_statement", today));
+        let closed_on = case
+            .track
+            .statement
+            .as_ref()
+            .and_then(|s| s.closed_on)
+            .unwrap_or(today);
+        effects.push(super::render("final_statement", closed_on));
         if case.close_reason == Some(CloseReason::Paid) && after.total.is_positive() {
             effects.push(Effect::OpenTask(NewTask {
                 kind: super::desk::kind::FOLLOW_UP.into(),
@@ -378,14 +384,38 @@ mod tests {
             matches!(
                 back.effects.as_slice(),
                 [Effect::ScheduleJob { payload, .. }, Effect::OpenTask(task)]
-                    if payload["kind"] == "final_statement"
+                    if payload["kind"] == "final_statement" && payload["on"] == "2026-03-31"
                         && task.kind == "follow_up"
                         && task.title.contains("is owed again")
             ),
             "{:?}",
             back.effects
         );
-        assert_eq!(back.track.statement.unwrap().outstanding_cents, 123_862);
+        assert_eq!(
+            back.track.statement.clone().unwrap().outstanding_cents,
+            123_862
+        );
+        // The follow-up can be done on the closed case; the track's own tasks cannot.
+        c.track = back.track;
+        let done = |kind: &str| {
+            crate::case::decide(
+                &c,
+                &crate::case::event::Event::TaskCompleted {
+                    task_kind: kind.into(),
+                    outcome: "done".into(),
+                    details: json!({}),
+                    note: String::new(),
+                    values: Default::default(),
+                    actor: String::new(),
+                },
+                &policy,
+                d("2026-04-08"),
+            )
+        };
+        let followed = done("follow_up").expect("a desk task on a closed case");
+        assert_eq!(followed.stage, Stage::Closed);
+        assert_eq!(followed.close_reason, Some(CloseReason::Paid));
+        assert!(done("attachment").is_err());
     }
 
     #[test]

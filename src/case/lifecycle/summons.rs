@@ -160,16 +160,28 @@ fn time_barred(case: &CaseRecord, service_on: NaiveDate) -> Option<String> {
         DebtorKind::Consumer => Limitation::ConsumerPurchase,
         DebtorKind::Business => Limitation::Contract,
     };
-    let last_payment = case
+    let mut interruptions: Vec<NaiveDate> = case
         .track
         .payments
         .iter()
         .map(|p| p.paid_on)
+        .chain(case.track.letter_sent_on)
         .filter(|day| *day <= service_on)
-        .max();
-    let interrupted = case.track.letter_sent_on.max(last_payment);
+        .collect();
+    interruptions.sort_unstable();
     case.claim.invoices.iter().find_map(|invoice| {
-        let start = interrupted.map_or(invoice.due_date, |d| d.max(invoice.due_date));
+        // Each interruption within the running period starts a new one (art. 3:319); one
+        // after it ran out revives nothing.
+        let start = interruptions
+            .iter()
+            .filter(|day| **day > invoice.due_date)
+            .fold(invoice.due_date, |start, day| {
+                if *day <= limitation_last_day(kind, start) {
+                    *day
+                } else {
+                    start
+                }
+            });
         let last = limitation_last_day(kind, start);
         (last < service_on).then(|| {
             format!(
@@ -451,14 +463,21 @@ pub(crate) fn served(
 /// The hearing date: the case waits for the vonnis, with the reminder to register it (the
 /// track does not know whether the debtor appeared: it looks for a judgment by default).
 pub(crate) fn hearing(case: &CaseRecord, today: NaiveDate) -> Decision {
-    let expected_on = today + Days::new(super::hearing::DEFAULT_JUDGMENT_DAYS);
+    // The summons' roldatum, not the day the timer ran (later after a hold).
+    let held_on = case
+        .track
+        .summons
+        .as_ref()
+        .and_then(|s| s.hearing_date)
+        .unwrap_or(today);
+    let expected_on = (held_on + Days::new(super::hearing::DEFAULT_JUDGMENT_DAYS)).max(today);
     let mut d = stay(
         case,
         case.track.clone(),
         "hearing_held",
-        format!("hearing date {today}; waiting for the judgment"),
+        format!("hearing date {held_on}; waiting for the judgment"),
         vec![super::hearing::judgment_expected(
-            today,
+            held_on,
             expected_on,
             "hearing not recorded",
         )],
@@ -526,6 +545,18 @@ mod tests {
             "recoverability_proceed",
         );
         assert!(drafted.track.summons.is_some(), "{}", drafted.audit.reason);
+        // A payment after the period had run out (2 March 2024) revives nothing.
+        let mut late = c.clone();
+        late.track.payments.push(crate::case::track::PaymentRecord {
+            paid_on: d("2024-04-02"),
+            amount_cents: 1_000,
+            ..Default::default()
+        });
+        let still = draft(&late, late.track.clone(), &policy, d("2024-05-06"), "x");
+        assert_eq!(
+            still.track.hold.map(|h| h.reason).as_deref(),
+            Some("limitation")
+        );
         // Resumed by a person: drafted all the same.
         c.stage = held.stage;
         c.suspension = held.suspension;
