@@ -138,6 +138,9 @@ fn final_statement(
     let paid = |f: fn(&PaymentRecord) -> i64| {
         Money::from_cents(case.track.payments.iter().map(f).sum::<i64>())
     };
+    let paid_if = |which: fn(&PaymentRecord) -> bool, f: fn(&PaymentRecord) -> i64| {
+        Money::from_cents(case.track.payments.iter().filter(|p| which(p)).map(f).sum())
+    };
     let close_reason = match case.close_reason {
         Some(CloseReason::Paid) => "volledig betaald",
         Some(CloseReason::Uncollectable) => "oninbaar",
@@ -186,9 +189,24 @@ fn final_statement(
             .map(|p| Receipt {
                 received_on: p.paid_on,
                 amount: Money::from_cents(p.amount_cents),
-                description: "betaling debiteur".into(),
+                description: if p.paid_to_client {
+                    "rechtstreeks aan u betaald".into()
+                } else {
+                    "betaling debiteur".into()
+                },
             })
             .collect(),
+        // Split as the payouts split it (`bank::payout::share`).
+        received_by_client: paid_if(|p| p.paid_to_client, |p| p.amount_cents),
+        retained: paid(|p| p.to_costs_cents + p.to_legal_costs_cents)
+            + Money::from_cents(
+                case.track
+                    .client_charges()
+                    .iter()
+                    .map(|c| c.amount_cents)
+                    .sum(),
+            ),
+        refunded: paid_if(|p| !p.paid_to_client, |p| p.overpaid_cents),
         payouts: Vec::new(),
         insolvency,
     };

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::{BODY, Column, Doc, Style};
 use super::{
-    BuildError, Office, Parties, RenderError, amount, amount_row, letter_opening, nl, total_row,
+    BuildError, Office, Parties, RenderError, amount, amount_row, amount_row_if_positive,
+    letter_opening, nl, total_row,
 };
 use crate::case::{CaseRecord, Client};
 use crate::law::money::Money;
@@ -71,6 +72,13 @@ pub struct FinalStatementInput {
     pub legal_costs: Money,
     /// Received from the debtor.
     pub receipts: Vec<Receipt>,
+    /// Of the receipts, paid by the debtor to the client directly (never held here).
+    pub received_by_client: Money,
+    /// What the office keeps: the collection, legal and execution costs paid, and the
+    /// client's own costs (writs not served).
+    pub retained: Money,
+    /// Paid beyond what was owed: back to the debtor, not the client's.
+    pub refunded: Money,
     /// Paid out to the client.
     pub payouts: Vec<Payout>,
     /// The debtor's insolvency, if that closed the case.
@@ -119,9 +127,23 @@ pub struct FinalStatement {
     /// Still owed by the debtor: claim total − received (never below zero).
     #[serde(with = "amount")]
     pub outstanding: Money,
-    /// Received but not yet paid out: received − paid out.
+    /// Of the receipts, paid to the client directly.
+    #[serde(with = "amount", default)]
+    pub received_by_client: Money,
+    /// Kept by the office: costs paid, and the client's own costs.
+    #[serde(with = "amount", default)]
+    pub retained: Money,
+    /// Back to the debtor: paid beyond what was owed.
+    #[serde(with = "amount", default)]
+    pub refunded: Money,
+    /// The client's, not yet paid out: received by the office − retained − refunded −
+    /// paid out (never below zero).
     #[serde(with = "amount")]
     pub held: Money,
+    /// The client owes the office: the costs of direct payments and its own costs beyond
+    /// what the office holds for it.
+    #[serde(with = "amount", default)]
+    pub owed_by_client: Money,
     /// The debtor's insolvency.
     pub insolvency: Option<Insolvency>,
 }
@@ -152,6 +174,9 @@ impl FinalStatement {
                 total_received.format_nl()
             )));
         }
+        // The payout's own split (`bank::payout::share`): the client's share is what the
+        // office received less its costs and the refund.
+        let to_client = total_received - input.received_by_client - input.retained - input.refunded;
         Ok(FinalStatement {
             parties: Parties::of(office, client, case),
             reference: case.payment_reference.grouped(),
@@ -166,7 +191,11 @@ impl FinalStatement {
             total_received,
             total_paid_out,
             outstanding: (claim_total - total_received).max(Money::ZERO),
-            held: total_received - total_paid_out,
+            received_by_client: input.received_by_client,
+            retained: input.retained,
+            refunded: input.refunded,
+            held: (to_client - total_paid_out).max(Money::ZERO),
+            owed_by_client: (total_paid_out - to_client).max(Money::ZERO),
             receipts: input.receipts,
             payouts: input.payouts,
             insolvency: input.insolvency,
@@ -239,7 +268,23 @@ impl FinalStatement {
 
         doc.heading("Saldo", 11.0);
         amount_row(&mut doc, "Nog openstaand bij de debiteur", self.outstanding);
+        amount_row_if_positive(
+            &mut doc,
+            "Rechtstreeks aan u betaald",
+            self.received_by_client,
+        );
+        amount_row_if_positive(&mut doc, "Kosten, door kantoor ingehouden", self.retained);
+        amount_row_if_positive(
+            &mut doc,
+            "Te veel betaald, terug aan de debiteur",
+            self.refunded,
+        );
         amount_row(&mut doc, "Ontvangen, nog aan u af te dragen", self.held);
+        amount_row_if_positive(
+            &mut doc,
+            "Door u aan kantoor te voldoen",
+            self.owed_by_client,
+        );
         doc.space(6.0);
         if self.held.is_positive() {
             doc.body(&format!(

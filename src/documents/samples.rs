@@ -344,6 +344,9 @@ pub fn all() -> Result<Vec<DocumentData>, BuildError> {
                     amount: euros(25_000),
                     description: "bankbeslag".into(),
                 }],
+                received_by_client: Money::ZERO,
+                retained: Money::ZERO,
+                refunded: Money::ZERO,
                 payouts: vec![Payout {
                     paid_on: d(2026, 7, 31),
                     amount: euros(25_000),

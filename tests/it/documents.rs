@@ -502,6 +502,9 @@ fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
                     description: "betaling debiteur".into(),
                 },
             ],
+            received_by_client: Money::ZERO,
+            retained: Money::ZERO,
+            refunded: Money::ZERO,
             payouts: vec![Payout {
                 paid_on: d("2026-08-20"),
                 amount: m("1200.00"),
@@ -515,6 +518,41 @@ fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
 
 #[test]
 fn final_statement_adds_up() {
+    // The office keeps the costs it received and refunds an overpayment: the client is
+    // owed the rest, less what was paid out already.
+    let mut kept = statement(None);
+    kept = FinalStatement::build(
+        &Office::example(),
+        &client(),
+        &consumer_case(),
+        FinalStatementInput {
+            drafted_on: kept.drafted_on,
+            close_reason: kept.close_reason.clone(),
+            principal: kept.principal,
+            interest: kept.interest,
+            collection_costs: kept.collection_costs,
+            legal_costs: kept.legal_costs,
+            receipts: kept.receipts.clone(),
+            received_by_client: m("0"),
+            retained: m("150.00"),
+            refunded: m("30.00"),
+            payouts: Vec::new(),
+            insolvency: None,
+        },
+    )
+    .expect("statement");
+    // 1,500.00 − 150.00 − 30.00 = 1,320.00, nothing paid out yet.
+    assert_eq!(kept.held, m("1320.00"));
+    assert_eq!(kept.owed_by_client, m("0"));
+    let text = rendered_text(&DocumentData::FinalStatement(kept));
+    assert_contains_all(
+        &text,
+        &[
+            "Kosten, door kantoor ingehouden € 150,00",
+            "Te veel betaald, terug aan de debiteur € 30,00",
+            "Ontvangen, nog aan u af te dragen € 1.320,00",
+        ],
+    );
     let s = statement(None);
     // 1.334,51 + 40,12 + 242,22 + 900,00 = 2.516,85; received 1.500,00; paid out
     // 1.200,00; outstanding 1.016,85; held 300,00.

@@ -697,6 +697,20 @@ async fn a_partly_awarded_judgment_is_executed_as_awarded(db: TestDb) {
         .find(|(kind, _)| kind == "final_statement")
         .expect("a final statement");
     assert!(text.contains("Hoofdsom € 1.500,00"), "{text}");
+    // Of the 2,523.64 received the office keeps the costs (250.00 + 600.00 + 165.42), the
+    // client is owed principal and interest: 1,500.00 + 8.22 — not all of it.
+    assert!(
+        text.contains("Kosten, door kantoor ingehouden € 1.015,42"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Ontvangen, nog aan u af te dragen € 1.508,22"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Wij maken € 1.508,22 binnen tien werkdagen aan u over"),
+        "{text}"
+    );
     assert!(
         text.contains("Nog openstaand bij de debiteur € 0,00"),
         "{text}"
