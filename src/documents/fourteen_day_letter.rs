@@ -200,9 +200,12 @@ impl FourteenDayLetter {
         doc.space(BODY * 0.6);
         doc.body(&format!(
             "Wij gaan ervan uit dat deze brief op {} bij u is bezorgd. De laatste dag waarop u \
-             kunt betalen is dan {}. Uw betaling moet uiterlijk op die dag op onze rekening staan.",
+             kunt betalen is dan {}. Uw betaling moet uiterlijk op die dag op onze rekening staan. \
+             Betaalt u {} op tijd, dan bent u geen incassokosten verschuldigd; de rente over de \
+             dagen tot uw betaling blijft wel verschuldigd.",
             nl_weekday(self.received_on),
-            nl_weekday(self.last_day_to_pay)
+            nl_weekday(self.last_day_to_pay),
+            self.total_due.format_nl()
         ));
 
         doc.heading("Wat gebeurt er als u niet op tijd betaalt?", 11.0);

@@ -475,6 +475,37 @@ struct Applied {
     principal: Money,
 }
 
+/// Whether the debtor paid, within the 14-dagenbrief's term, at least the amount the letter
+/// asked (what was owed on its sending day): then no collection costs are owed (art. 6:96
+/// lid 6 BW: the costs are the consequence of not paying what the letter demands), though
+/// the interest of the term's days is still owed.
+fn paid_as_asked(
+    request: &QuoteRequest,
+    sent: NaiveDate,
+    term: crate::law::letter::LetterTerm,
+) -> Result<bool, InterestError> {
+    let at_sending = QuoteRequest {
+        as_of: sent,
+        letter_sent_on: None,
+        payments: request
+            .payments
+            .iter()
+            .filter(|p| p.paid_on <= sent)
+            .cloned()
+            .collect(),
+        ..request.clone()
+    };
+    let (asked, _) = compute(&at_sending)?;
+    let paid_in_term: Money = request
+        .payments
+        .iter()
+        .filter(|p| p.paid_on > sent && p.paid_on <= term.last_day_to_pay)
+        .filter(|p| p.paid_on <= request.as_of)
+        .map(|p| p.amount)
+        .sum();
+    Ok(asked.total_due.is_positive() && paid_in_term >= asked.total_due)
+}
+
 fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestError> {
     let series = request.debtor_kind.rate_series();
     let as_of = request.as_of;
@@ -498,10 +529,16 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
             .letter_sent_on
             .is_some_and(|sent| invoice.due_date < sent)
     };
+    let paid_as_asked = match (request.letter_sent_on, letter) {
+        (Some(sent), Some(term)) if letter_valid => paid_as_asked(request, sent, term)?,
+        _ => false,
+    };
     let costs_due_on = match (request.awarded_costs, request.debtor_kind) {
         (Some(awarded), _) => Some(awarded.from),
         (None, DebtorKind::Consumer) => letter
-            .filter(|_| letter_valid && invoices.iter().any(|i| earns(i) && covered(i)))
+            .filter(|_| {
+                letter_valid && !paid_as_asked && invoices.iter().any(|i| earns(i) && covered(i))
+            })
             .map(|t| t.costs_due_from()),
         (None, DebtorKind::Business) => invoices
             .iter()
@@ -689,6 +726,32 @@ mod tests {
         assert_eq!(q.total_due, m("1161.51"));
         assert_eq!(q.interest_periods.len(), 1);
         assert_eq!(q.interest_periods[0].invoice_number, "F1");
+    }
+
+    /// The letter of Tue 6 February 2024 asked 1,000.00 + 6 days × 7 % = 1.15: 1,001.15.
+    /// Paid on the last day, 22 February, no costs are owed, though the term's interest
+    /// (22 days: 4.22) leaves 3.07 of principal open; a cent less, and the costs run (on
+    /// what is open: the € 40 minimum).
+    #[test]
+    fn paying_what_the_letter_asked_within_the_term_owes_no_costs() {
+        let mut asked = consumer("2024-03-31");
+        asked.payments.push(payment("2024-02-22", "1001.15", None));
+        let q = quote(&asked).unwrap();
+        assert_eq!(q.collection_costs_due_on, None);
+        assert_eq!(q.collection_costs, Money::ZERO);
+        assert_eq!(q.principal, m("3.07"));
+        let mut short = consumer("2024-03-31");
+        short.payments.push(payment("2024-02-22", "1001.14", None));
+        let q = quote(&short).unwrap();
+        assert_eq!(q.collection_costs_due_on, Some(d("2024-02-23")));
+        assert_eq!(q.collection_costs, m("40"));
+        // Paid a day after the term: the costs (15 % of 1,000.00) ran, and the payment
+        // went to them first (art. 6:44 BW).
+        let mut late = consumer("2024-03-31");
+        late.payments.push(payment("2024-02-23", "1001.15", None));
+        let q = quote(&late).unwrap();
+        assert_eq!(q.collection_costs_due_on, Some(d("2024-02-23")));
+        assert!(q.principal > m("140"), "{q:?}");
     }
 
     #[test]

@@ -158,6 +158,11 @@ fn fourteen_day_letter_states_everything_art_6_96_lid_6_asks() {
             "binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd",
             "zaterdag 4 april 2026",
             "maandag 20 april 2026",
+            // Paying what it asks in time avoids the costs (the track counts it so).
+            &format!(
+                "Betaalt u {} op tijd, dan bent u geen incassokosten verschuldigd",
+                figures.total_due.format_nl()
+            ),
             // The consequence: the exact costs, with VAT.
             "buitengerechtelijke incassokosten verschuldigd van € 242,22",
             "inclusief € 42,04 btw",
