@@ -38,6 +38,7 @@ pub fn assemble(
     case: &CaseRecord,
     policy: &TrackPolicy,
     on: NaiveDate,
+    attachment: Option<usize>,
 ) -> Result<Assembled, String> {
     let payments: Vec<PaymentInput> = case
         .track
@@ -105,7 +106,7 @@ pub fn assemble(
         }
         // Built from the last attachment under a garnishee (its record: who, the day laid).
         DocumentKind::Garnishment | DocumentKind::AttachmentNotice | DocumentKind::Release => {
-            attachment_document(kind, office, client, case, policy, on)?
+            attachment_document(kind, office, client, case, policy, on, attachment)?
         }
         DocumentKind::GoodsAttachment => {
             DocumentData::GoodsAttachment(goods_document(office, client, case, policy)?)
@@ -426,8 +427,8 @@ fn goods_document(
     .map_err(|e| e.to_string())
 }
 
-/// The writ of the last attachment under a garnishee, its notice to the debtor, or its
-/// release, from the attachment's record: the garnishee, the day laid, the protected
+/// The writ of an attachment under a garnishee (the one `attachment` numbers, else the
+/// last), its notice to the debtor, or its release, from the attachment's record: the garnishee, the day laid, the protected
 /// income; the amount claimed is the law's figure that day before the attachment's own
 /// costs.
 fn attachment_document(
@@ -437,17 +438,28 @@ fn attachment_document(
     case: &CaseRecord,
     policy: &TrackPolicy,
     on: NaiveDate,
+    attachment: Option<usize>,
 ) -> Result<DocumentData, String> {
     let execution = case
         .track
         .execution
         .as_ref()
         .ok_or("the judgment was not served")?;
-    let index = execution
-        .attachments
-        .iter()
-        .rposition(|a| a.result == "attached" && a.garnishee.len() == 4)
-        .ok_or("no attachment under a garnishee")?;
+    let under_garnishee = |a: &crate::case::track::AttachmentRecord| {
+        a.result == "attached" && a.kind != "goods" && !a.garnishee.is_empty()
+    };
+    let index = match attachment {
+        Some(number) => number
+            .checked_sub(1)
+            .filter(|&i| execution.attachments.get(i).is_some_and(under_garnishee))
+            .ok_or_else(|| format!("no attachment {number} under a garnishee"))?,
+        // A job from before attachments were named: the last.
+        None => execution
+            .attachments
+            .iter()
+            .rposition(under_garnishee)
+            .ok_or("no attachment under a garnishee")?,
+    };
     let record = &execution.attachments[index];
     let (laid_on, title, before) = laid(case, index)?;
     let field = |i: usize| record.garnishee.get(i).cloned().unwrap_or_default();

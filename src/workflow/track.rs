@@ -140,7 +140,10 @@ impl App {
             bailiff_tariffs: policy.bailiff_tariffs.clone(),
             ..Office::of(&office.ok_or(NO_OFFICE)?)
         };
-        let data = match assemble(kind, &office, &client, &case, &policy, on)? {
+        let attachment = payload["attachment"]
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok());
+        let data = match assemble(kind, &office, &client, &case, &policy, on, attachment)? {
             Assembled::Data(data) => *data,
             // Not a failure to retry: the law allows no such letter (a person let an early
             // letter go at intake). The dossier says why there is none.

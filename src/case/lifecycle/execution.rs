@@ -501,8 +501,8 @@ pub(crate) fn attachment_done(
                 },
                 // The writ to the garnishee and its notice to the debtor, served the same
                 // day (within the eight days of art. 475i Rv).
-                super::render("garnishment", laid_on),
-                super::render("attachment_notice", laid_on),
+                super::render_attachment("garnishment", laid_on, index + 1),
+                super::render_attachment("attachment_notice", laid_on, index + 1),
             ]);
             // The garnishee's statement awaited, in the case handler's list from today.
             effects.extend(super::garnishee::statement_task(index, &record));

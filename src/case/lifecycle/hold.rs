@@ -198,6 +198,44 @@ mod tests {
         })
     }
 
+    /// A bank and an employer both hold money under attachment when the office gives up:
+    /// each gets its own release (opheffing), named by the attachment's number.
+    #[test]
+    fn closing_releases_every_attachment_under_a_garnishee() {
+        use crate::case::track::{AttachmentRecord, ExecutionRecord};
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Execution;
+        let attached = |kind: &str, garnishee: &str| AttachmentRecord {
+            kind: kind.into(),
+            result: "attached".into(),
+            garnishee: vec![garnishee.into()],
+            ..AttachmentRecord::default()
+        };
+        c.track.execution = Some(ExecutionRecord {
+            attachments: vec![
+                attached("bank", "ING Bank N.V."),
+                AttachmentRecord {
+                    result: "nothing".into(),
+                    ..attached("bank", "Rabobank")
+                },
+                attached("wages", "Bakkerij B.V."),
+            ],
+            ..ExecutionRecord::default()
+        });
+        let closed = give_up(&c, &TrackPolicy::default(), d("2026-09-01"), "emigrated");
+        let released: Vec<u64> = closed
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::ScheduleJob { payload, .. } if payload["kind"] == "release" => {
+                    payload["attachment"].as_u64()
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(released, [1, 3]);
+    }
+
     #[test]
     fn a_timer_due_on_hold_fires_on_resumption() {
         let policy = TrackPolicy::default();

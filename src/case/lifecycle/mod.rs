@@ -160,8 +160,13 @@ pub(super) fn close(
                 .any(|a| a.result == "attached" && of(a))
         })
     };
-    if laid(|a| a.kind != "goods" && !a.garnishee.is_empty()) {
-        effects.push(render("release", today));
+    // Every attachment under a garnishee is released, each to its own garnishee.
+    if let Some(execution) = &track.execution {
+        for (i, a) in execution.attachments.iter().enumerate() {
+            if a.result == "attached" && a.kind != "goods" && !a.garnishee.is_empty() {
+                effects.push(render_attachment("release", today, i + 1));
+            }
+        }
     }
     // (An attachment of goods recorded before its inventory was has no proces-verbaal to
     // release by.)
@@ -181,6 +186,17 @@ pub(super) fn close(
         },
         track,
         effects,
+    }
+}
+
+/// The job that renders the writ `kind` of attachment `number` (1-based; a garnishment,
+/// its notice or its release) dated `on`: the attachment named, not whichever is last
+/// when the job runs.
+pub(super) fn render_attachment(kind: &str, on: NaiveDate, number: usize) -> Effect {
+    Effect::ScheduleJob {
+        kind: super::event::JobKind::Activity(super::event::Activity::RenderDocument),
+        due: super::decision::Due::Now,
+        payload: json!({ "kind": kind, "on": on.to_string(), "attachment": number }),
     }
 }
 
