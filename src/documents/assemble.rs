@@ -346,6 +346,11 @@ fn judgment_writ(
             legal_costs: (open.legal_costs - service_fee).max(Money::ZERO),
             post_judgment_costs: Money::ZERO,
             paid: Money::ZERO,
+            statutory_interest: match judgment.interest_kind.as_str() {
+                "statutory" => Some(true),
+                "commercial" => Some(false),
+                _ => None,
+            },
         },
     )
     .map_err(|e| e.to_string())

@@ -258,7 +258,7 @@ impl Garnishment {
         }
         doc.heading("Verklaring van de derde", 11.0);
         doc.body(&format!(
-            "Zodra vier weken na heden zijn verstreken, dat is op {}, bent u verplicht aan \
+            "Zodra vier weken na heden zijn verstreken, dat is na afloop van {}, bent u verplicht aan \
              mij een verklaring af te leggen van wat u aan de schuldenaar verschuldigd bent of \
              onder u heeft, met de beslagen die al onder u liggen (art. 476a Rv). Wie niet of \
              niet tijdig verklaart, kan worden veroordeeld tot betaling van het bedrag waarvoor \

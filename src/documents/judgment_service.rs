@@ -18,9 +18,10 @@ use super::{
     bailiff_fee_with_vat, nl, nl_weekday, payment_instructions, total_row,
 };
 use crate::case::{CaseRecord, Client, DebtorKind};
-use crate::law::interest::interest;
+use crate::law::interest::InterestAccount;
 use crate::law::money::Money;
 use crate::law::procedure::{BailiffAct, order_to_pay_ends};
+use crate::law::rates::RateSeries;
 
 /// The judgment as registered, and the service the track plans.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +50,9 @@ pub struct JudgmentInput {
     pub post_judgment_costs: Money,
     /// Paid since the judgment.
     pub paid: Money,
+    /// The interest the court awarded: statutory (art. 6:119 BW) or commercial (6:119a);
+    /// `None`: as the debtor's kind gives it (a consumer statutory, a business commercial).
+    pub statutory_interest: Option<bool>,
 }
 
 /// Everything the writ shows.
@@ -57,7 +61,8 @@ pub struct JudgmentService {
     /// The office (its bailiff serves), the claimant who enforces and the debtor served.
     #[serde(flatten)]
     pub parties: Parties,
-    /// Whether the debtor is a consumer (interest series).
+    /// Whether the interest is the statutory one (art. 6:119 BW; else 6:119a): as the
+    /// court awarded it, else by the debtor's kind. (Named for the stored documents.)
     pub consumer: bool,
     /// Dossier number.
     pub reference: String,
@@ -115,17 +120,28 @@ impl JudgmentService {
         case: &CaseRecord,
         judgment: JudgmentInput,
     ) -> Result<JudgmentService, BuildError> {
-        let kind = case.claim.debtor.kind;
+        let statutory = judgment
+            .statutory_interest
+            .unwrap_or(case.claim.debtor.kind == DebtorKind::Consumer);
+        let series = if statutory {
+            RateSeries::Statutory
+        } else {
+            RateSeries::Commercial
+        };
         let running_interest = match judgment.interest_from.pred_opt() {
             Some(day_before) if judgment.served_on >= judgment.interest_from => {
-                interest(
-                    kind.rate_series(),
-                    judgment.principal,
+                // On the office's rate table, as every figure of the track.
+                let mut account = InterestAccount::with_table(
+                    &office.rates,
+                    series,
                     day_before,
-                    judgment.served_on,
+                    judgment.principal,
                 )
-                .map_err(|e| BuildError::NoFigure(e.to_string()))?
-                .interest
+                .map_err(|e| BuildError::NoFigure(e.to_string()))?;
+                account
+                    .accrue_through(judgment.served_on)
+                    .map_err(|e| BuildError::NoFigure(e.to_string()))?;
+                account.interest_due()
             }
             _ => Money::ZERO,
         };
@@ -147,7 +163,7 @@ impl JudgmentService {
             - judgment.paid;
         Ok(JudgmentService {
             parties: Parties::of(office, client, case),
-            consumer: kind == DebtorKind::Consumer,
+            consumer: statutory,
             reference: case.payment_reference.grouped(),
             served_on: judgment.served_on,
             court: judgment.court,

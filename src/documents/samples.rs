@@ -187,6 +187,7 @@ fn judgment_service() -> Result<JudgmentService, BuildError> {
             legal_costs: euros(76_594),
             post_judgment_costs: euros(6_800),
             paid: Money::ZERO,
+            statutory_interest: None,
         },
     )
 }

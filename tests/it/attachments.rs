@@ -83,7 +83,7 @@ fn attachment_writs_carry_the_elements_of_art_45_rv() {
             "€ 54,74",
             "Totaal waarvoor beslag is gelegd € 2.912,08",
             "onder zich te houden",
-            "Zodra vier weken na heden zijn verstreken, dat is op maandag 17 augustus 2026",
+            "Zodra vier weken na heden zijn verstreken, dat is na afloop van maandag 17 augustus 2026",
             "art. 476a Rv",
         ],
     );
@@ -1008,7 +1008,7 @@ async fn a_wage_attachment_is_paid_off_and_released(db: TestDb) {
             &format!("BETEKEND AAN: {employer}"),
             "Kosten van dit exploot (Btag art. 2j) € 184,91",
             "ten minste € 1.400,00",
-            "Zodra vier weken na heden zijn verstreken, dat is op dinsdag 21 juli 2026",
+            "Zodra vier weken na heden zijn verstreken, dat is na afloop van dinsdag 21 juli 2026",
         ],
     );
     let notice = &texts["attachment_notice"];

@@ -425,6 +425,7 @@ fn judgment_service_orders_payment_within_two_days() {
             legal_costs: m("770.94"),
             post_judgment_costs: m("68.00"),
             paid: m("100.00"),
+            statutory_interest: None,
         },
     )
     .expect("service");
@@ -481,6 +482,33 @@ fn judgment_service_orders_payment_within_two_days() {
             "beslag",
         ],
     );
+    // A business debtor the court ordered to pay the statutory interest (art. 6:119 BW,
+    // not the commercial rate): the writ names and computes that interest.
+    let statutory = JudgmentService::build(
+        &Office::example(),
+        &client(),
+        &business_case(),
+        JudgmentInput {
+            served_on,
+            court: "Rechtbank Midden-Nederland, kantonrechter, zittingsplaats Utrecht".into(),
+            judgment_on: d("2026-06-17"),
+            court_case_number: "11223344 CV EXPL 26-1235".into(),
+            default_judgment: true,
+            principal: m("15000.00"),
+            awarded_interest: Money::ZERO,
+            interest_from: d("2026-05-21"),
+            collection_costs: Money::ZERO,
+            legal_costs: Money::ZERO,
+            post_judgment_costs: Money::ZERO,
+            paid: Money::ZERO,
+            statutory_interest: Some(true),
+        },
+    )
+    .expect("service");
+    // 4 % over 15,000.00 from 21 May to 6 July 2026: 47 days → 77.26.
+    assert_eq!(statutory.running_interest, m("77.26"));
+    let text = rendered_text(&DocumentData::JudgmentService(statutory));
+    assert!(!text.contains("handelsrente"), "{text}");
 }
 
 fn statement(insolvency: Option<Insolvency>) -> FinalStatement {

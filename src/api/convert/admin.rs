@@ -92,7 +92,10 @@ pub fn policy(raw: Option<&pb::TrackPolicy>) -> Result<(String, TrackPolicy), Ve
         "letter_delivery_days",
         raw.letter_delivery_days,
         defaults.letter_delivery_days,
-        1..=10,
+        // Receipt is presumed on the second delivery day at the earliest (law.md §4, HR
+        // 25-11-2016): a letter counted from the first would end its term a day early,
+        // and a 14-dagenbrief with too early an end earns no collection costs.
+        2..=10,
     );
     let demand_term_days = count(
         "demand_term_days",
