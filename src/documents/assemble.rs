@@ -346,6 +346,14 @@ fn judgment_writ(
             legal_costs: (open.legal_costs - service_fee).max(Money::ZERO),
             post_judgment_costs: Money::ZERO,
             paid: Money::ZERO,
+            // As the bailiff recorded the service of that day (`record_service`).
+            left_with: case
+                .track
+                .services
+                .iter()
+                .rev()
+                .find(|s| s.act == "judgment" && s.on == Some(served_on) && !s.left_with.is_empty())
+                .map(|s| s.left_with.clone()),
             statutory_interest: match judgment.interest_kind.as_str() {
                 "statutory" => Some(true),
                 "commercial" => Some(false),

@@ -53,6 +53,9 @@ pub struct JudgmentInput {
     /// The interest the court awarded: statutory (art. 6:119 BW) or commercial (6:119a);
     /// `None`: as the debtor's kind gives it (a consumer statutory, a business commercial).
     pub statutory_interest: Option<bool>,
+    /// To whom the copy was left, as the bailiff recorded the service (art. 45 lid 3 sub e
+    /// Rv); `None` before it is recorded: a line for the bailiff to fill in.
+    pub left_with: Option<String>,
 }
 
 /// Everything the writ shows.
@@ -110,6 +113,9 @@ pub struct JudgmentService {
     pub total: Money,
     /// Last day of the two-day order to pay.
     pub pay_by: NaiveDate,
+    /// To whom the copy was left, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_with: Option<String>,
 }
 
 impl JudgmentService {
@@ -182,6 +188,7 @@ impl JudgmentService {
             paid: judgment.paid,
             total,
             pay_by: order_to_pay_ends(judgment.served_on),
+            left_with: judgment.left_with,
         })
     }
 
@@ -213,8 +220,11 @@ impl JudgmentService {
         doc.paragraph("BETEKEND AAN:", Style::Bold, BODY);
         doc.body(&format!(
             "{}, aldaar mijn exploot doende en een afschrift hiervan en van het hierna genoemde \
-             vonnis latende aan: .........................",
-            self.parties.debtor.one_line()
+             vonnis latende aan: {}",
+            self.parties.debtor.one_line(),
+            self.left_with
+                .as_deref()
+                .unwrap_or(".........................")
         ));
         doc.body(&format!(
             "het vonnis van de {} van {}, zaaknummer {}, in executoriale vorm, gewezen tussen \

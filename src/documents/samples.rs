@@ -188,6 +188,7 @@ fn judgment_service() -> Result<JudgmentService, BuildError> {
             post_judgment_costs: euros(6_800),
             paid: Money::ZERO,
             statutory_interest: None,
+            left_with: None,
         },
     )
 }

@@ -426,6 +426,7 @@ fn judgment_service_orders_payment_within_two_days() {
             post_judgment_costs: m("68.00"),
             paid: m("100.00"),
             statutory_interest: None,
+            left_with: None,
         },
     )
     .expect("service");
@@ -502,6 +503,7 @@ fn judgment_service_orders_payment_within_two_days() {
             post_judgment_costs: Money::ZERO,
             paid: Money::ZERO,
             statutory_interest: Some(true),
+            left_with: Some("de geadresseerde in persoon".into()),
         },
     )
     .expect("service");
@@ -509,6 +511,11 @@ fn judgment_service_orders_payment_within_two_days() {
     assert_eq!(statutory.running_interest, m("77.26"));
     let text = rendered_text(&DocumentData::JudgmentService(statutory));
     assert!(!text.contains("handelsrente"), "{text}");
+    // The service as the bailiff recorded it: to whom the copy was left (art. 45 lid 3 e).
+    assert!(
+        text.contains("latende aan: de geadresseerde in persoon"),
+        "{text}"
+    );
 }
 
 fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
