@@ -117,6 +117,7 @@ async fn main() -> Result<(), String> {
                 address: Address::default(),
                 email: String::new(),
                 vat_deductible: true,
+                natural_person: false,
             },
         )
         .await

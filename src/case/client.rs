@@ -22,6 +22,17 @@ pub struct Client {
     pub email: String,
     /// Whether the client deducts VAT; if not, 21 % VAT is added to collection costs.
     pub vat_deductible: bool,
+    /// A natural person, also a sole trader (*eenmanszaak*) with a KvK number: it pays the
+    /// natural person's kanton court fee (procedure.md §3).
+    pub natural_person: bool,
+}
+
+impl Client {
+    /// Whether the client pays the court fee of a legal person (*niet-natuurlijke
+    /// persoon*): a business with a KvK number that is not a natural person.
+    pub fn pays_as_legal_person(&self) -> bool {
+        self.kvk_number.is_some() && !self.natural_person
+    }
 }
 
 /// A stored client with its bookkeeping.

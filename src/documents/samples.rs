@@ -46,6 +46,7 @@ pub fn client() -> Client {
         },
         email: "incasso@acme.example".into(),
         vat_deductible: false,
+        natural_person: false,
     }
 }
 

@@ -195,7 +195,7 @@ impl SummonsDraft {
                 )));
             }
         }
-        let payer = if client.kvk_number.is_some() {
+        let payer = if client.pays_as_legal_person() {
             FeePayer::LegalPerson
         } else {
             FeePayer::NaturalPerson

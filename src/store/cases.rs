@@ -253,7 +253,8 @@ pub(super) fn assemble(
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let client_ids: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
     // Whether the client deducts VAT decides the VAT on collection costs in every quote.
-    // So does whether it is a legal person (a KvK number) the court fee it pays.
+    // So does whether it is a legal person (a KvK number, not a sole trader) the court fee
+    // it pays.
     // One case (the engine's and every command's read) filters with `=`, which diesel
     // keeps prepared; a list's `IN (…)` it prepares again on every call on SQLite.
     let one = match ids[..] {
@@ -261,16 +262,23 @@ pub(super) fn assemble(
         _ => None,
     };
     let clients_of = clients::table
-        .select((clients::id, clients::vat_deductible, clients::kvk_number))
+        .select((
+            clients::id,
+            clients::vat_deductible,
+            clients::kvk_number,
+            clients::natural_person,
+        ))
         .into_boxed();
     let clients_of = match one {
         Some((_, client)) => clients_of.filter(clients::id.eq(client)),
         None => clients_of.filter(clients::id.eq_any(&client_ids)),
     };
     let client_facts: HashMap<String, (bool, bool)> = clients_of
-        .load::<(String, bool, String)>(conn)?
+        .load::<(String, bool, String, bool)>(conn)?
         .into_iter()
-        .map(|(id, deducts_vat, kvk)| (id, (deducts_vat, !kvk.trim().is_empty())))
+        .map(|(id, deducts_vat, kvk, natural)| {
+            (id, (deducts_vat, !kvk.trim().is_empty() && !natural))
+        })
         .collect();
     let debtors_of = parties::table.filter(parties::role.eq(DEBTOR)).into_boxed();
     let debtors_of = match one {

@@ -155,6 +155,7 @@ fn to_row(client: &Client, now: chrono::NaiveDateTime) -> ClientRow {
         vat_deductible: client.vat_deductible,
         created_at: now,
         updated_at: now,
+        natural_person: client.natural_person,
     }
 }
 
@@ -174,6 +175,7 @@ fn from_row(row: ClientRow, policy_version: i64) -> Result<StoredClient, StoreEr
         },
         email: row.email.clone(),
         vat_deductible: row.vat_deductible,
+        natural_person: row.natural_person,
     };
     Ok(StoredClient {
         client,

@@ -21,6 +21,7 @@ pub struct ClientRow {
     pub vat_deductible: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub natural_person: bool,
 }
 
 /// A `track_policies` row; `body` is the policy as JSON.

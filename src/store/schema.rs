@@ -14,6 +14,7 @@ diesel::table! {
         vat_deductible -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        natural_person -> Bool,
     }
 }
 

@@ -17,6 +17,7 @@ impl App {
             "kvk_number": client.kvk_number.as_ref().map(|k| k.as_str().to_owned()),
             "iban": client.iban.as_ref().map(|i| i.as_str().to_owned()),
             "vat_deductible": client.vat_deductible,
+            "natural_person": client.natural_person,
             "email": client.email,
         });
         self.store

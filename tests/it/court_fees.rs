@@ -479,3 +479,40 @@ async fn the_bailiff_tariffs_command() {
     );
     server.stop().await;
 }
+
+/// A sole trader (a KvK number, but a natural person) pays the natural person's court fee:
+/// the consumer claim of `track` drafted on Mon 25 May 2026 for service on Tue 26 May, its
+/// value at service 1,825.00 + 273.75 + 57.49 + some interest: the class 1,500.01 – 2,500
+/// of 2026, € 265 (a legal person € 397).
+async fn a_sole_trader_pays_the_natural_persons_court_fee(db: TestDb) {
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let mut client = server
+        .admin()
+        .get_client(pb::GetClientRequest {
+            client_id: "acme".into(),
+        })
+        .await
+        .expect("GetClient")
+        .into_inner();
+    assert!(!client.kvk_number.is_empty());
+    assert!(!client.natural_person);
+    client.natural_person = true;
+    let stored = server
+        .admin()
+        .put_client(pb::PutClientRequest {
+            client: Some(client),
+        })
+        .await
+        .expect("PutClient")
+        .into_inner();
+    assert!(stored.natural_person, "read back as stored");
+    let id = consumer_case(&server, "CF-sole", "2026-03-31").await;
+    advance_to(&server, "2026-06-01T08:00:00Z").await;
+    let s = get(&server, &id).await.summons.expect("drafted");
+    assert_eq!(
+        [s.planned_service_on.as_str(), s.court_fee.as_str()],
+        ["2026-05-26", "265.00"]
+    );
+    server.stop().await;
+}
+on_both_backends!(a_sole_trader_pays_the_natural_persons_court_fee);

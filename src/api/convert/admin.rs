@@ -36,6 +36,7 @@ pub fn client(raw: Option<&pb::Client>) -> Result<Client, Vec<FieldViolation>> {
             address,
             email: raw.email.trim().to_owned(),
             vat_deductible: raw.vat_deductible,
+            natural_person: raw.natural_person,
         }),
         _ => Err(v.0),
     }
@@ -60,6 +61,7 @@ pub fn client_to_proto(stored: &StoredClient) -> pb::Client {
         address: Some(proto_address(&c.address)),
         email: c.email.clone(),
         vat_deductible: c.vat_deductible,
+        natural_person: c.natural_person,
         track_policy_version: stored.policy_version,
         created_at: Some(timestamp(stored.created_at)),
         updated_at: Some(timestamp(stored.updated_at)),
