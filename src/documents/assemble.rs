@@ -9,8 +9,8 @@ use super::{
     AttachmentNotice, CourtLocation, Demand, DocumentData, DocumentKind, EnforceableTitle,
     FinalStatement, FinalStatementInput, FourteenDayLetter, Garnishment, GarnishmentInput,
     GarnishmentKind, GoodsAttachment, GoodsAttachmentInput, Insolvency, JudgmentInput,
-    JudgmentService, Office, Party, PaymentPlanConfirmation, Receipt, Release, ReleaseReason,
-    SummonsDraft, SummonsInput,
+    JudgmentService, Office, Party, PaymentPlanConfirmation, Payout, Receipt, Release,
+    ReleaseReason, SummonsDraft, SummonsInput,
 };
 use crate::case::recoverability::InsolvencyKind;
 use crate::case::track::{PaymentRecord, owed};
@@ -29,6 +29,16 @@ pub enum Assembled {
     Skipped(String),
 }
 
+/// What the store knows beside the case that a document needs: the attachment a render
+/// job names (1-based), and the payouts already made to the client for the case.
+#[derive(Clone, Debug, Default)]
+pub struct StoredFacts {
+    /// The attachment the writ is for; `None`: the last under a garnishee.
+    pub attachment: Option<usize>,
+    /// The payouts made for the case, oldest first (the final statement).
+    pub payouts: Vec<Payout>,
+}
+
 /// The data of the `kind` document of `case` on day `on`, written by `office` for
 /// `client` under the case's `policy`; the payments received by `on` count.
 pub fn assemble(
@@ -38,8 +48,9 @@ pub fn assemble(
     case: &CaseRecord,
     policy: &TrackPolicy,
     on: NaiveDate,
-    attachment: Option<usize>,
+    facts: &StoredFacts,
 ) -> Result<Assembled, String> {
+    let attachment = facts.attachment;
     let payments: Vec<PaymentInput> = case
         .track
         .payments
@@ -95,9 +106,14 @@ pub fn assemble(
                 .owing(&owed(case, policy, on)?),
             )
         }
-        DocumentKind::FinalStatement => {
-            DocumentData::FinalStatement(final_statement(office, client, case, policy, on)?)
-        }
+        DocumentKind::FinalStatement => DocumentData::FinalStatement(final_statement(
+            office,
+            client,
+            case,
+            policy,
+            on,
+            facts.payouts.clone(),
+        )?),
         DocumentKind::Summons => {
             DocumentData::Summons(summons_draft(office, client, case, policy, on, payments)?)
         }
@@ -126,14 +142,15 @@ pub fn assemble(
 }
 
 /// The final statement document from the track's figures on the closing day: the claim's
-/// principal and what interest and costs came to (paid and still open), every receipt;
-/// nothing is paid out to the client yet when the case closes.
+/// principal and what interest and costs came to (paid and still open), every receipt,
+/// and the payouts made for the case so far.
 fn final_statement(
     office: &Office,
     client: &Client,
     case: &CaseRecord,
     policy: &TrackPolicy,
     on: NaiveDate,
+    payouts: Vec<Payout>,
 ) -> Result<FinalStatement, String> {
     let open = owed(case, policy, on)?;
     let paid = |f: fn(&PaymentRecord) -> i64| {
@@ -208,7 +225,7 @@ fn final_statement(
                     .sum(),
             ),
         refunded: paid_if(|p| !p.paid_to_client, |p| p.overpaid_cents),
-        payouts: Vec::new(),
+        payouts,
         insolvency,
     };
     FinalStatement::build(office, client, case, input).map_err(|e| e.to_string())

@@ -45,7 +45,7 @@ use crate::law::money::Money;
 use crate::law::quote::{InvoiceInput, PaymentInput, QuoteRequest, Violation};
 use crate::law::rates::RateTable;
 
-pub use assemble::{Assembled, assemble};
+pub use assemble::{Assembled, StoredFacts, assemble};
 pub use attachment_notice::AttachmentNotice;
 pub use demand::Demand;
 pub use final_statement::{FinalStatement, FinalStatementInput, Insolvency, Payout, Receipt};

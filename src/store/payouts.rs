@@ -236,6 +236,36 @@ pub fn paid_to_client(
     })
 }
 
+/// What the payouts made so far paid the client for `case_id`: per payout, the moment it
+/// was made and the case's share in it (negative: costs the client was charged), in the
+/// order made.
+pub fn paid_out_for_case(
+    conn: &mut DbConnection,
+    case_id: &str,
+) -> Result<Vec<(NaiveDateTime, i64)>, StoreError> {
+    let lines: Vec<(String, i64)> = payout_lines::table
+        .filter(payout_lines::case_id.eq(case_id))
+        .select((payout_lines::payout_id, payout_lines::to_client_cents))
+        .load(conn)?;
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut per_payout: HashMap<String, i64> = HashMap::new();
+    for (payout, cents) in lines {
+        *per_payout.entry(payout).or_default() += cents;
+    }
+    let ids: Vec<&String> = per_payout.keys().collect();
+    let mut made: Vec<(NaiveDateTime, String)> = payouts::table
+        .filter(payouts::id.eq_any(ids))
+        .select((payouts::created_at, payouts::id))
+        .load(conn)?;
+    made.sort();
+    Ok(made
+        .into_iter()
+        .map(|(at, id)| (at, per_payout.get(&id).copied().unwrap_or_default()))
+        .collect())
+}
+
 /// A run with its payouts in the order made, each with its number of lines.
 pub type RunWithPayouts = (RunRow, Vec<(PayoutRow, usize)>);
 

@@ -13,7 +13,7 @@ use super::{Actor, App, Principal, SYSTEM};
 use crate::case::track::{Owed, PaymentRecord, owed};
 use crate::case::{Activity, CaseRecord, Event, NO_OFFICE};
 use crate::clock::amsterdam_local;
-use crate::documents::{Assembled, DocumentKind, Office, assemble};
+use crate::documents::{Assembled, DocumentKind, Office, Payout, StoredFacts, assemble};
 use crate::error::AppError;
 use crate::registry::Registry;
 use crate::store::{cases, clients, office};
@@ -112,7 +112,7 @@ impl App {
             .and_then(|d| d.parse::<NaiveDate>().ok())
             .ok_or("the render job names no date")?;
         let id = case_id.to_owned();
-        let (case, client, policy, office) = self
+        let (case, client, policy, office, paid_out) = self
             .store
             .run(move |conn| {
                 let case = cases::get(conn, &id)?
@@ -127,7 +127,13 @@ impl App {
                 .ok_or_else(|| AppError::Internal("the case's policy is missing".into()))?;
                 // The office version in force now, as the document's letterhead.
                 let office = office::get(conn, None)?;
-                Ok::<_, AppError>((case, client.client, policy.policy, office))
+                // The payouts made for the case: its final statement lists them.
+                let paid_out = if kind == DocumentKind::FinalStatement {
+                    crate::store::payouts::paid_out_for_case(conn, &id)?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, AppError>((case, client.client, policy.policy, office, paid_out))
             })
             .await
             .map_err(|e| e.to_string())?;
@@ -140,10 +146,21 @@ impl App {
             bailiff_tariffs: policy.bailiff_tariffs.clone(),
             ..Office::of(&office.ok_or(NO_OFFICE)?)
         };
-        let attachment = payload["attachment"]
-            .as_u64()
-            .and_then(|n| usize::try_from(n).ok());
-        let data = match assemble(kind, &office, &client, &case, &policy, on, attachment)? {
+        let facts = StoredFacts {
+            attachment: payload["attachment"]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok()),
+            payouts: paid_out
+                .into_iter()
+                .filter(|(_, cents)| *cents > 0)
+                .map(|(at, cents)| Payout {
+                    paid_on: crate::clock::amsterdam_local(crate::store::utc(at)).date(),
+                    amount: crate::law::money::Money::from_cents(cents),
+                    description: "afdracht".into(),
+                })
+                .collect(),
+        };
+        let data = match assemble(kind, &office, &client, &case, &policy, on, &facts)? {
             Assembled::Data(data) => *data,
             // Not a failure to retry: the law allows no such letter (a person let an early
             // letter go at intake). The dossier says why there is none.

@@ -680,41 +680,41 @@ async fn a_partly_awarded_judgment_is_executed_as_awarded(db: TestDb) {
     ] {
         assert!(plan.contains(line), "{line}: {plan}");
     }
-    let paid = pay(&server, &id, "pay-partly", "2026-06-19", "2523.64").await;
+    // Paid on Fri 19 June in two parts, with a payout run between them. The first,
+    // 2,000.00: costs 250.00 + 600.00 + 165.42 = 1,015.42 first, then 50 days' interest
+    // 8.219… → 8.22, then 976.36 of principal; the client's 984.58 is paid out that day.
+    let first = pay(&server, &id, "pay-partly-1", "2026-06-19", "2000.00").await;
     assert_eq!(
-        allocation(&paid.recorded.unwrap()),
-        ["1015.42", "8.22", "1500.00", "0.00"]
+        allocation(&first.recorded.unwrap()),
+        ["1015.42", "8.22", "976.36", "0.00"]
     );
+    let run = crate::bank::run(&server, "2026-06-19").await;
+    assert_eq!(run.total, "984.58");
+    // The rest, 523.64, is principal: paid in full, closed.
+    let paid = pay(&server, &id, "pay-partly-2", "2026-06-19", "523.64").await;
     let case = paid.case.unwrap();
     assert_eq!(case.close_reason, pb::CloseReason::Paid as i32);
     assert_eq!(statement(&case).outstanding, "0.00");
     // The client's final statement says so too: the principal as awarded, nothing open
-    // (not the 325.00 the court did not award).
+    // (not the 325.00 the court did not award); of the 2,523.64 received the office keeps
+    // the costs, the client is owed principal and interest, 1,508.22, of which 984.58 was
+    // paid out already.
     drain(&server).await;
     let documents = crate::office::documents_of(&server, &id).await;
     let (_, text) = documents
         .iter()
         .find(|(kind, _)| kind == "final_statement")
         .expect("a final statement");
-    assert!(text.contains("Hoofdsom € 1.500,00"), "{text}");
-    // Of the 2,523.64 received the office keeps the costs (250.00 + 600.00 + 165.42), the
-    // client is owed principal and interest: 1,500.00 + 8.22 — not all of it.
-    assert!(
-        text.contains("Kosten, door kantoor ingehouden € 1.015,42"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Ontvangen, nog aan u af te dragen € 1.508,22"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Wij maken € 1.508,22 binnen tien werkdagen aan u over"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Nog openstaand bij de debiteur € 0,00"),
-        "{text}"
-    );
+    for line in [
+        "Hoofdsom € 1.500,00",
+        "Nog openstaand bij de debiteur € 0,00",
+        "Kosten, door kantoor ingehouden € 1.015,42",
+        "afdracht € 984,58",
+        "Ontvangen, nog aan u af te dragen € 523,64",
+        "Wij maken € 523,64 binnen tien werkdagen aan u over",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
     server.stop().await;
 }
 on_both_backends!(a_partly_awarded_judgment_is_executed_as_awarded);

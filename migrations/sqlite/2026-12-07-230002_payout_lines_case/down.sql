@@ -1,0 +1,1 @@
+DROP INDEX payout_lines_case;
