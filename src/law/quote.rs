@@ -475,15 +475,47 @@ struct Applied {
     principal: Money,
 }
 
+/// The first sending day of a 14-dagenbrief that [`paid_as_asked`] applies to. Letters
+/// sent before were quoted without it, and a payment after their term was allocated (and
+/// paid out) on costs the rule would not charge; they keep that reading, so every stored
+/// allocation still adds up.
+const PAID_AS_ASKED_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2026, 12, 8) {
+    Some(day) => day,
+    None => panic!("valid date"),
+};
+
 /// Whether the debtor paid, within the 14-dagenbrief's term, at least the amount the letter
-/// asked (what was owed on its sending day): then no collection costs are owed (art. 6:96
-/// lid 6 BW: the costs are the consequence of not paying what the letter demands), though
-/// the interest of the term's days is still owed.
+/// asked (what the invoices it covers came to on its sending day): then no collection
+/// costs are owed (art. 6:96 lid 6 BW: the costs are the consequence of not paying what the
+/// letter demands), though the interest of the term's days is still owed.
 fn paid_as_asked(
     request: &QuoteRequest,
     sent: NaiveDate,
     term: crate::law::letter::LetterTerm,
 ) -> Result<bool, InterestError> {
+    // The letter covers the invoices due before it was sent; a payment designated to
+    // another is not a payment of what it asked.
+    let covered: Vec<InvoiceInput> = request
+        .invoices
+        .iter()
+        .filter(|i| i.due_date < sent)
+        .cloned()
+        .collect();
+    let towards_letter = |p: &&PaymentInput| {
+        p.invoice_number
+            .as_deref()
+            .is_none_or(|number| covered.iter().any(|i| i.number.trim() == number.trim()))
+    };
+    let paid_in_term: Money = request
+        .payments
+        .iter()
+        .filter(|p| p.paid_on > sent && p.paid_on <= term.last_day_to_pay)
+        .filter(towards_letter)
+        .map(|p| p.amount)
+        .sum();
+    if !paid_in_term.is_positive() || covered.is_empty() {
+        return Ok(false);
+    }
     let at_sending = QuoteRequest {
         as_of: sent,
         letter_sent_on: None,
@@ -491,18 +523,13 @@ fn paid_as_asked(
             .payments
             .iter()
             .filter(|p| p.paid_on <= sent)
+            .filter(towards_letter)
             .cloned()
             .collect(),
+        invoices: covered.clone(),
         ..request.clone()
     };
     let (asked, _) = compute(&at_sending)?;
-    let paid_in_term: Money = request
-        .payments
-        .iter()
-        .filter(|p| p.paid_on > sent && p.paid_on <= term.last_day_to_pay)
-        .filter(|p| p.paid_on <= request.as_of)
-        .map(|p| p.amount)
-        .sum();
     Ok(asked.total_due.is_positive() && paid_in_term >= asked.total_due)
 }
 
@@ -530,7 +557,15 @@ fn compute(request: &QuoteRequest) -> Result<(ClaimQuote, Applied), InterestErro
             .is_some_and(|sent| invoice.due_date < sent)
     };
     let paid_as_asked = match (request.letter_sent_on, letter) {
-        (Some(sent), Some(term)) if letter_valid => paid_as_asked(request, sent, term)?,
+        (Some(sent), Some(term))
+            if letter_valid
+                && sent >= PAID_AS_ASKED_FROM
+                && request.debtor_kind == DebtorKind::Consumer
+                && request.awarded_costs.is_none()
+                && as_of >= term.costs_due_from() =>
+        {
+            paid_as_asked(request, sent, term)?
+        }
         _ => false,
     };
     let costs_due_on = match (request.awarded_costs, request.debtor_kind) {
@@ -728,30 +763,44 @@ mod tests {
         assert_eq!(q.interest_periods[0].invoice_number, "F1");
     }
 
-    /// The letter of Tue 6 February 2024 asked 1,000.00 + 6 days × 7 % = 1.15: 1,001.15.
-    /// Paid on the last day, 22 February, no costs are owed, though the term's interest
-    /// (22 days: 4.22) leaves 3.07 of principal open; a cent less, and the costs run (on
-    /// what is open: the € 40 minimum).
+    /// Invoice 1,000.00 due 30 November 2026; the letter of Tue 8 December asked that and
+    /// 8 days × 4 % = 0.88: 1,000.88, to be paid by Thu 24 December (received Thu 10
+    /// December). Paid that day, no costs are owed, though the term's interest (24 days:
+    /// 2.63) leaves 1.75 of principal open; a cent less, and the costs run (on what is
+    /// open: the € 40 minimum).
     #[test]
     fn paying_what_the_letter_asked_within_the_term_owes_no_costs() {
-        let mut asked = consumer("2024-03-31");
-        asked.payments.push(payment("2024-02-22", "1001.15", None));
-        let q = quote(&asked).unwrap();
+        let asked = |sent: &str, paid_on: &str, amount: &str, invoices: &[(&str, &str)]| {
+            let mut r = QuoteRequest::new(DebtorKind::Consumer, d("2026-12-31"));
+            for (number, due) in invoices {
+                r.invoices.push(invoice(number, due, "1000"));
+            }
+            r.letter_sent_on = Some(d(sent));
+            r.payments.push(payment(paid_on, amount, None));
+            quote(&r).unwrap()
+        };
+        let one = [("F1", "2026-11-30")];
+        let q = asked("2026-12-08", "2026-12-24", "1000.88", &one);
+        assert_eq!(q.letter_term_ends_on, Some(d("2026-12-24")));
         assert_eq!(q.collection_costs_due_on, None);
         assert_eq!(q.collection_costs, Money::ZERO);
-        assert_eq!(q.principal, m("3.07"));
-        let mut short = consumer("2024-03-31");
-        short.payments.push(payment("2024-02-22", "1001.14", None));
-        let q = quote(&short).unwrap();
-        assert_eq!(q.collection_costs_due_on, Some(d("2024-02-23")));
-        assert_eq!(q.collection_costs, m("40"));
+        assert_eq!(q.principal, m("1.75"));
+        let short = asked("2026-12-08", "2026-12-24", "1000.87", &one);
+        assert_eq!(short.collection_costs_due_on, Some(d("2026-12-25")));
+        assert_eq!(short.collection_costs, m("40"));
         // Paid a day after the term: the costs (15 % of 1,000.00) ran, and the payment
         // went to them first (art. 6:44 BW).
-        let mut late = consumer("2024-03-31");
-        late.payments.push(payment("2024-02-23", "1001.15", None));
-        let q = quote(&late).unwrap();
-        assert_eq!(q.collection_costs_due_on, Some(d("2024-02-23")));
-        assert!(q.principal > m("140"), "{q:?}");
+        let late = asked("2026-12-08", "2026-12-25", "1000.88", &one);
+        assert_eq!(late.collection_costs_due_on, Some(d("2026-12-25")));
+        assert!(late.principal > m("140"), "{late:?}");
+        // The letter asks only what was due when it went; an invoice falling due later is
+        // not part of what it asked.
+        let two = [("F1", "2026-11-30"), ("F2", "2026-12-15")];
+        let q = asked("2026-12-08", "2026-12-24", "1000.88", &two);
+        assert_eq!(q.collection_costs_due_on, None, "{q:?}");
+        // A letter sent before the rule was adopted keeps the earlier reading.
+        let before = asked("2026-12-07", "2026-12-23", "1000.88", &one);
+        assert!(before.collection_costs_due_on.is_some(), "{before:?}");
     }
 
     #[test]

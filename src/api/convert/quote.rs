@@ -19,11 +19,16 @@ pub fn quote_request(r: &pb::QuoteClaimRequest) -> Result<QuoteRequest, Vec<Fiel
     let letter_sent_on = v
         .check("letter_sent_on", optional_date(&r.letter_sent_on))
         .flatten();
+    // As a policy's: the second delivery day at the earliest (HR 25-11-2016), and a
+    // bound, so a huge count cannot make the presumed receipt walk for millions of days.
     let delivery_days = match r.letter_delivery_days {
         0 => Some(DEFAULT_DELIVERY_DAYS),
         n => v.check(
             "letter_delivery_days",
-            u32::try_from(n).map_err(|_| "must be 1 or more".to_owned()),
+            u32::try_from(n)
+                .ok()
+                .filter(|n| (2..=10).contains(n))
+                .ok_or_else(|| "must be from 2 to 10 (0: 2)".to_owned()),
         ),
     };
     if r.invoices.is_empty() {
