@@ -216,14 +216,20 @@ fn final_statement(
             .collect(),
         // Split as the payouts split it (`bank::payout::share`).
         received_by_client: paid_if(|p| p.paid_to_client, |p| p.amount_cents),
-        retained: paid(|p| p.to_costs_cents + p.to_legal_costs_cents)
-            + Money::from_cents(
-                case.track
-                    .client_charges()
-                    .iter()
-                    .map(|c| c.amount_cents)
-                    .sum(),
-            ),
+        retained: paid_if(
+            |p| !p.paid_to_client,
+            |p| p.to_costs_cents + p.to_legal_costs_cents,
+        ),
+        charged_to_client: paid_if(
+            |p| p.paid_to_client,
+            |p| p.to_costs_cents + p.to_legal_costs_cents,
+        ) + Money::from_cents(
+            case.track
+                .client_charges()
+                .iter()
+                .map(|c| c.amount_cents)
+                .sum(),
+        ),
         refunded: paid_if(|p| !p.paid_to_client, |p| p.overpaid_cents),
         payouts,
         insolvency,

@@ -74,9 +74,12 @@ pub struct FinalStatementInput {
     pub receipts: Vec<Receipt>,
     /// Of the receipts, paid by the debtor to the client directly (never held here).
     pub received_by_client: Money,
-    /// What the office keeps: the collection, legal and execution costs paid, and the
-    /// client's own costs (writs not served).
+    /// What the office keeps of the money it received: the collection, legal and execution
+    /// costs paid.
     pub retained: Money,
+    /// Costs the client owes the office: those of payments made to it directly, and its
+    /// own costs (writs not served).
+    pub charged_to_client: Money,
     /// Paid beyond what was owed: back to the debtor, not the client's.
     pub refunded: Money,
     /// Paid out to the client.
@@ -130,9 +133,12 @@ pub struct FinalStatement {
     /// Of the receipts, paid to the client directly.
     #[serde(with = "amount", default)]
     pub received_by_client: Money,
-    /// Kept by the office: costs paid, and the client's own costs.
+    /// Kept by the office of what it received: costs paid.
     #[serde(with = "amount", default)]
     pub retained: Money,
+    /// Owed by the client to the office: costs of direct payments, its own costs.
+    #[serde(with = "amount", default)]
+    pub charged_to_client: Money,
     /// Back to the debtor: paid beyond what was owed.
     #[serde(with = "amount", default)]
     pub refunded: Money,
@@ -176,7 +182,11 @@ impl FinalStatement {
         }
         // The payout's own split (`bank::payout::share`): the client's share is what the
         // office received less its costs and the refund.
-        let to_client = total_received - input.received_by_client - input.retained - input.refunded;
+        let to_client = total_received
+            - input.received_by_client
+            - input.retained
+            - input.refunded
+            - input.charged_to_client;
         Ok(FinalStatement {
             parties: Parties::of(office, client, case),
             reference: case.payment_reference.grouped(),
@@ -193,6 +203,7 @@ impl FinalStatement {
             outstanding: (claim_total - total_received).max(Money::ZERO),
             received_by_client: input.received_by_client,
             retained: input.retained,
+            charged_to_client: input.charged_to_client,
             refunded: input.refunded,
             held: (to_client - total_paid_out).max(Money::ZERO),
             owed_by_client: (total_paid_out - to_client).max(Money::ZERO),
@@ -274,6 +285,11 @@ impl FinalStatement {
             self.received_by_client,
         );
         amount_row_if_positive(&mut doc, "Kosten, door kantoor ingehouden", self.retained);
+        amount_row_if_positive(
+            &mut doc,
+            "Kosten voor uw rekening (rechtstreekse betalingen, niet betekende exploten)",
+            self.charged_to_client,
+        );
         amount_row_if_positive(
             &mut doc,
             "Te veel betaald, terug aan de debiteur",

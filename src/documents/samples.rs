@@ -349,6 +349,7 @@ pub fn all() -> Result<Vec<DocumentData>, BuildError> {
                 }],
                 received_by_client: Money::ZERO,
                 retained: Money::ZERO,
+                charged_to_client: Money::ZERO,
                 refunded: Money::ZERO,
                 payouts: vec![Payout {
                     paid_on: d(2026, 7, 31),

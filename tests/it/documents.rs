@@ -544,6 +544,7 @@ fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
             ],
             received_by_client: Money::ZERO,
             retained: Money::ZERO,
+            charged_to_client: Money::ZERO,
             refunded: Money::ZERO,
             payouts: vec![Payout {
                 paid_on: d("2026-08-20"),
@@ -575,6 +576,7 @@ fn final_statement_adds_up() {
             receipts: kept.receipts.clone(),
             received_by_client: m("0"),
             retained: m("150.00"),
+            charged_to_client: m("0"),
             refunded: m("30.00"),
             payouts: Vec::new(),
             insolvency: None,
