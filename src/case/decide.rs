@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::decision::{Decision, Rejection};
-use super::event::{Activity, ActivityOutput, Event, JobKind, NO_OFFICE, Timer};
+use super::event::{Activity, ActivityOutput, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, Timer};
 use super::lifecycle::{self, task_kind};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
@@ -217,6 +217,19 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
                     task_kind.as_str(),
                     lifecycle::desk::kind::FOLLOW_UP | lifecycle::desk::kind::PROMISE_CHECK
                 ) =>
+            {
+                Ok(())
+            }
+            // A closing document (the final statement, a release) that could not be made
+            // becomes a task, and its retry renders it: never silently missing.
+            Event::ActivityFailed {
+                activity: Activity::RenderDocument,
+                ..
+            } => Ok(()),
+            Event::TaskCompleted {
+                task_kind, details, ..
+            } if task_kind == JOB_FAILED_TASK
+                && details["job_kind"] == JobKind::Activity(Activity::RenderDocument).as_str() =>
             {
                 Ok(())
             }
@@ -497,6 +510,50 @@ pub(crate) mod tests {
                 payload: json!({ "fail_first": 9 }),
             }]
         );
+    }
+
+    /// The final statement of a closed case that could not be rendered: a task, whose retry
+    /// renders it again; other jobs stay refused on a closed case.
+    #[test]
+    fn a_closing_document_that_failed_is_a_task_on_the_closed_case() {
+        let policy = TrackPolicy::default();
+        let mut c = case(DebtorKind::Consumer);
+        c.stage = Stage::Closed;
+        c.close_reason = Some(CloseReason::Paid);
+        let failed = |activity| Event::ActivityFailed {
+            activity,
+            attempts: 5,
+            error: "boom".into(),
+            payload: json!({ "kind": "final_statement", "on": "2026-05-04" }),
+        };
+        let tasked = decide(
+            &c,
+            &failed(Activity::RenderDocument),
+            &policy,
+            d("2026-05-04"),
+        )
+        .expect("a task, not a refusal");
+        assert_eq!(tasked.stage, Stage::Closed);
+        let [Effect::OpenTask(task)] = tasked.effects.as_slice() else {
+            panic!("one task: {:?}", tasked.effects);
+        };
+        let retry = Event::TaskCompleted {
+            task_kind: task.kind.clone(),
+            outcome: "retry".into(),
+            details: task.details.clone(),
+            note: String::new(),
+            values: Default::default(),
+            actor: String::new(),
+        };
+        let retried = decide(&c, &retry, &policy, d("2026-05-05")).unwrap();
+        assert!(matches!(
+            retried.effects.as_slice(),
+            [Effect::ScheduleJob {
+                kind: JobKind::Activity(Activity::RenderDocument),
+                ..
+            }]
+        ));
+        assert!(decide(&c, &failed(Activity::Probe), &policy, d("2026-05-04")).is_err());
     }
 
     fn any_event() -> impl Strategy<Value = Event> {
