@@ -218,13 +218,23 @@ impl JudgmentService {
         ));
         doc.body(&self.parties.office.bailiff_clause());
         doc.paragraph("BETEKEND AAN:", Style::Bold, BODY);
+        let copy = match self.left_with.as_deref() {
+            // Service by closed envelope (art. 47 Rv): the copy is left at the address, with
+            // nobody.
+            Some(with) if with.starts_with("niemand") => {
+                "aldaar niemand aantreffende aan wie rechtsgeldig afschrift kon worden gelaten, \
+                 een afschrift hiervan en van het hierna genoemde vonnis in een gesloten envelop \
+                 achterlatende (art. 47 Rv)"
+                    .to_owned()
+            }
+            with => format!(
+                "een afschrift hiervan en van het hierna genoemde vonnis latende aan: {}",
+                with.unwrap_or(".........................")
+            ),
+        };
         doc.body(&format!(
-            "{}, aldaar mijn exploot doende en een afschrift hiervan en van het hierna genoemde \
-             vonnis latende aan: {}",
-            self.parties.debtor.one_line(),
-            self.left_with
-                .as_deref()
-                .unwrap_or(".........................")
+            "{}, aldaar mijn exploot doende en {copy}",
+            self.parties.debtor.one_line()
         ));
         doc.body(&format!(
             "het vonnis van de {} van {}, zaaknummer {}, in executoriale vorm, gewezen tussen \

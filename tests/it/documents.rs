@@ -509,6 +509,7 @@ fn judgment_service_orders_payment_within_two_days() {
     .expect("service");
     // 4 % over 15,000.00 from 21 May to 6 July 2026: 47 days → 77.26.
     assert_eq!(statutory.running_interest, m("77.26"));
+    let mut envelope = statutory.clone();
     let text = rendered_text(&DocumentData::JudgmentService(statutory));
     assert!(!text.contains("handelsrente"), "{text}");
     // The service as the bailiff recorded it: to whom the copy was left (art. 45 lid 3 e).
@@ -516,6 +517,15 @@ fn judgment_service_orders_payment_within_two_days() {
         text.contains("latende aan: de geadresseerde in persoon"),
         "{text}"
     );
+    // Served in a closed envelope (art. 47 Rv): left with nobody, and the writ says so.
+    envelope.left_with =
+        Some("niemand: in een gesloten envelop achtergelaten aan het adres (art. 47 Rv)".into());
+    let text = rendered_text(&DocumentData::JudgmentService(envelope));
+    assert!(
+        text.contains("in een gesloten envelop achterlatende (art. 47 Rv)"),
+        "{text}"
+    );
+    assert!(!text.contains("latende aan: niemand"), "{text}");
 }
 
 fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
