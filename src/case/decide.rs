@@ -9,7 +9,10 @@
 use chrono::NaiveDate;
 
 use super::decision::{Decision, Rejection};
-use super::event::{Activity, ActivityOutput, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, Timer};
+use super::event::{
+    Activity, ActivityOutput, Event, JOB_FAILED_TASK, JobKind, NO_OFFICE, OFFICE_MISSING_TASK,
+    Timer,
+};
 use super::lifecycle::{self, task_kind};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
@@ -228,8 +231,9 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
             } => Ok(()),
             Event::TaskCompleted {
                 task_kind, details, ..
-            } if task_kind == JOB_FAILED_TASK
-                && details["job_kind"] == JobKind::Activity(Activity::RenderDocument).as_str() =>
+            } if (task_kind == JOB_FAILED_TASK
+                && details["job_kind"] == JobKind::Activity(Activity::RenderDocument).as_str())
+                || task_kind == OFFICE_MISSING_TASK =>
             {
                 Ok(())
             }
@@ -554,6 +558,16 @@ pub(crate) mod tests {
             }]
         ));
         assert!(decide(&c, &failed(Activity::Probe), &policy, d("2026-05-04")).is_err());
+        // No office yet: its task is answered on the closed case too (PutOffice's retry).
+        let office_missing = Event::TaskCompleted {
+            task_kind: OFFICE_MISSING_TASK.into(),
+            outcome: "retry".into(),
+            details: json!({ "job_kind": "activity.render_document", "payload": {} }),
+            note: String::new(),
+            values: Default::default(),
+            actor: String::new(),
+        };
+        assert!(decide(&c, &office_missing, &policy, d("2026-05-05")).is_ok());
     }
 
     fn any_event() -> impl Strategy<Value = Event> {

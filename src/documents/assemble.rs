@@ -347,6 +347,12 @@ fn judgment_writ(
     let served_on = execution.served_on.ok_or("no service day")?;
     let open = owed(case, policy, served_on)?;
     let service_fee = Money::from_cents(execution.service_fee_cents);
+    let recorded = case
+        .track
+        .services
+        .iter()
+        .rev()
+        .find(|s| s.act == "judgment" && s.on == Some(served_on));
     JudgmentService::build(
         office,
         client,
@@ -370,13 +376,10 @@ fn judgment_writ(
             post_judgment_costs: Money::ZERO,
             paid: Money::ZERO,
             // As the bailiff recorded the service of that day (`record_service`).
-            left_with: case
-                .track
-                .services
-                .iter()
-                .rev()
-                .find(|s| s.act == "judgment" && s.on == Some(served_on) && !s.left_with.is_empty())
+            left_with: recorded
+                .filter(|s| !s.left_with.is_empty())
                 .map(|s| s.left_with.clone()),
+            by_envelope: recorded.is_some_and(|s| s.outcome == "closed_envelope"),
             statutory_interest: match judgment.interest_kind.as_str() {
                 "statutory" => Some(true),
                 "commercial" => Some(false),

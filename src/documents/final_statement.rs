@@ -162,24 +162,20 @@ impl FinalStatement {
         case: &CaseRecord,
         input: FinalStatementInput,
     ) -> Result<FinalStatement, BuildError> {
+        // A payout line may be negative (costs charged to the client, money the bank took
+        // back after it was paid out), and what was paid out may exceed what is still
+        // received after a storno: the client then owes it back.
         if input.receipts.iter().any(|r| !r.amount.is_positive())
-            || input.payouts.iter().any(|p| !p.amount.is_positive())
+            || input.payouts.iter().any(|p| p.amount.is_zero())
         {
             return Err(BuildError::Invalid(
-                "receipts and payouts must each be more than zero".into(),
+                "receipts must each be more than zero, payouts other than zero".into(),
             ));
         }
         let claim_total =
             input.principal + input.interest + input.collection_costs + input.legal_costs;
         let total_received: Money = input.receipts.iter().map(|r| r.amount).sum();
         let total_paid_out: Money = input.payouts.iter().map(|p| p.amount).sum();
-        if total_paid_out > total_received {
-            return Err(BuildError::Invalid(format!(
-                "paid out {} is more than received {}",
-                total_paid_out.format_nl(),
-                total_received.format_nl()
-            )));
-        }
         // The payout's own split (`bank::payout::share`): the client's share is what the
         // office received less its costs and the refund.
         let to_client = total_received

@@ -56,6 +56,8 @@ pub struct JudgmentInput {
     /// To whom the copy was left, as the bailiff recorded the service (art. 45 lid 3 sub e
     /// Rv); `None` before it is recorded: a line for the bailiff to fill in.
     pub left_with: Option<String>,
+    /// Recorded as served in a closed envelope at the address (art. 47 Rv).
+    pub by_envelope: bool,
 }
 
 /// Everything the writ shows.
@@ -116,6 +118,9 @@ pub struct JudgmentService {
     /// To whom the copy was left, once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_with: Option<String>,
+    /// Served in a closed envelope (art. 47 Rv).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_envelope: bool,
 }
 
 impl JudgmentService {
@@ -189,6 +194,7 @@ impl JudgmentService {
             total,
             pay_by: order_to_pay_ends(judgment.served_on),
             left_with: judgment.left_with,
+            by_envelope: judgment.by_envelope,
         })
     }
 
@@ -221,7 +227,7 @@ impl JudgmentService {
         let copy = match self.left_with.as_deref() {
             // Service by closed envelope (art. 47 Rv): the copy is left at the address, with
             // nobody.
-            Some(with) if with.starts_with("niemand") => {
+            _ if self.by_envelope => {
                 "aldaar niemand aantreffende aan wie rechtsgeldig afschrift kon worden gelaten, \
                  een afschrift hiervan en van het hierna genoemde vonnis in een gesloten envelop \
                  achterlatende (art. 47 Rv)"

@@ -190,6 +190,7 @@ fn judgment_service() -> Result<JudgmentService, BuildError> {
             paid: Money::ZERO,
             statutory_interest: None,
             left_with: None,
+            by_envelope: false,
         },
     )
 }

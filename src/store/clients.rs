@@ -95,9 +95,6 @@ pub fn get_policy(
     // The rates and yearly tariffs in force now, read beside the policy: every figure of
     // a case is computed on them (see `TrackPolicy::rates`).
     policy.rates = super::rates::table(conn)?;
-    // Receipt of a letter is presumed on the second delivery day at the earliest
-    // (PutTrackPolicy refuses less): a policy stored before that was checked reads so.
-    policy.letter_delivery_days = policy.letter_delivery_days.max(2);
     let tariffs = super::tariff_years::tables(conn)?;
     policy.court_fees = tariffs.court_fees;
     policy.bailiff_tariffs = tariffs.bailiff_tariffs;

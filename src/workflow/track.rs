@@ -150,13 +150,15 @@ impl App {
             attachment: payload["attachment"]
                 .as_u64()
                 .and_then(|n| usize::try_from(n).ok()),
+            // Every payout's net for the case, a negative one too (costs charged, money
+            // taken back): together they are what the client was settled.
             payouts: paid_out
                 .into_iter()
-                .filter(|(_, cents)| *cents > 0)
+                .filter(|(_, cents)| *cents != 0)
                 .map(|(at, cents)| Payout {
                     paid_on: crate::clock::amsterdam_local(crate::store::utc(at)).date(),
                     amount: crate::law::money::Money::from_cents(cents),
-                    description: "afdracht".into(),
+                    description: if cents > 0 { "afdracht" } else { "verrekend" }.into(),
                 })
                 .collect(),
         };

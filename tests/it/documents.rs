@@ -427,6 +427,7 @@ fn judgment_service_orders_payment_within_two_days() {
             paid: m("100.00"),
             statutory_interest: None,
             left_with: None,
+            by_envelope: false,
         },
     )
     .expect("service");
@@ -504,6 +505,7 @@ fn judgment_service_orders_payment_within_two_days() {
             paid: Money::ZERO,
             statutory_interest: Some(true),
             left_with: Some("de geadresseerde in persoon".into()),
+            by_envelope: false,
         },
     )
     .expect("service");
@@ -518,14 +520,14 @@ fn judgment_service_orders_payment_within_two_days() {
         "{text}"
     );
     // Served in a closed envelope (art. 47 Rv): left with nobody, and the writ says so.
-    envelope.left_with =
-        Some("niemand: in een gesloten envelop achtergelaten aan het adres (art. 47 Rv)".into());
+    envelope.by_envelope = true;
+    envelope.left_with = Some("in de brievenbus".into());
     let text = rendered_text(&DocumentData::JudgmentService(envelope));
     assert!(
         text.contains("in een gesloten envelop achterlatende (art. 47 Rv)"),
         "{text}"
     );
-    assert!(!text.contains("latende aan: niemand"), "{text}");
+    assert!(!text.contains("latende aan: in de brievenbus"), "{text}");
 }
 
 fn statement(insolvency: Option<Insolvency>) -> FinalStatement {
@@ -605,6 +607,48 @@ fn final_statement_adds_up() {
             "Ontvangen, nog aan u af te dragen € 1.320,00",
         ],
     );
+    // The bank took the only payment back after it was paid out: nothing received, the
+    // client owes the payout back; once a later run charged it back (a negative payout),
+    // nothing.
+    let storno = |payouts: Vec<Payout>| {
+        FinalStatement::build(
+            &Office::example(),
+            &client(),
+            &consumer_case(),
+            FinalStatementInput {
+                drafted_on: d("2026-09-01"),
+                close_reason: "betaald".into(),
+                principal: m("1000.00"),
+                interest: m("0"),
+                collection_costs: m("0"),
+                legal_costs: m("0"),
+                receipts: Vec::new(),
+                received_by_client: m("0"),
+                retained: m("0"),
+                charged_to_client: m("0"),
+                refunded: m("0"),
+                payouts,
+                insolvency: None,
+            },
+        )
+        .expect("a statement after a storno")
+    };
+    let paid_out = Payout {
+        paid_on: d("2026-08-01"),
+        amount: m("1000.00"),
+        description: "afdracht".into(),
+    };
+    let owes = storno(vec![paid_out.clone()]);
+    assert_eq!((owes.held, owes.owed_by_client), (m("0"), m("1000.00")));
+    let settled = storno(vec![
+        paid_out,
+        Payout {
+            paid_on: d("2026-09-01"),
+            amount: m("-1000.00"),
+            description: "verrekend".into(),
+        },
+    ]);
+    assert_eq!((settled.held, settled.owed_by_client), (m("0"), m("0")));
     let s = statement(None);
     // 1.334,51 + 40,12 + 242,22 + 900,00 = 2.516,85; received 1.500,00; paid out
     // 1.200,00; outstanding 1.016,85; held 300,00.
