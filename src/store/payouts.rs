@@ -170,6 +170,13 @@ pub fn settled(
     payment_ids: &[&str],
 ) -> Result<HashMap<String, Settled>, StoreError> {
     let mut sums: HashMap<String, Settled> = HashMap::new();
+    // A payout the client's bank returned paid nothing: its lines are open again.
+    let returned: std::collections::HashSet<String> = payouts::table
+        .filter(payouts::returned_on.is_not_null())
+        .select(payouts::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
     for chunk in payment_ids.chunks(500) {
         let lines: Vec<LineRow> = payout_lines::table
             .filter(payout_lines::payment_id.eq_any(chunk))
@@ -177,10 +184,15 @@ pub fn settled(
             .load(conn)?;
         for line in lines {
             let s = sums.entry(line.payment_id.clone()).or_default();
+            // A returned payout's line keeps its number (the next line is numbered after
+            // it) but settles nothing.
+            s.seq = s.seq.max(line.seq);
+            if returned.contains(&line.payout_id) {
+                continue;
+            }
             s.received_cents += line.received_cents;
             s.to_client_cents += line.to_client_cents;
             s.to_office_cents += line.to_office_cents;
-            s.seq = s.seq.max(line.seq);
         }
     }
     Ok(sums)
@@ -227,6 +239,7 @@ pub fn paid_to_client(
 ) -> Result<PaidToClient, StoreError> {
     let made: Vec<(i64, NaiveDateTime)> = payouts::table
         .filter(payouts::client_id.eq(client_id))
+        .filter(payouts::returned_on.is_null())
         .select((payouts::amount_cents, payouts::created_at))
         .load(conn)?;
     Ok(PaidToClient {
@@ -257,6 +270,7 @@ pub fn paid_out_for_case(
     let ids: Vec<&String> = per_payout.keys().collect();
     let mut made: Vec<(NaiveDateTime, String)> = payouts::table
         .filter(payouts::id.eq_any(ids))
+        .filter(payouts::returned_on.is_null())
         .select((payouts::created_at, payouts::id))
         .load(conn)?;
     made.sort();
@@ -310,6 +324,19 @@ pub fn by_end_to_end_id(
         .optional()?)
 }
 
+/// Records that the client's bank returned payout `id` on `on`; `false` when it was
+/// returned before (a statement imported twice is booked once anyway).
+pub fn mark_returned(conn: &mut DbConnection, id: &str, on: NaiveDate) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        payouts::table
+            .filter(payouts::id.eq(id))
+            .filter(payouts::returned_on.is_null()),
+    )
+    .set(payouts::returned_on.eq(Some(on)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
 /// A payout by id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PayoutRow>, StoreError> {
     Ok(payouts::table
@@ -328,6 +355,7 @@ pub fn paid_out_per_case(
     let ids: Vec<String> = payouts::table
         .filter(payouts::client_id.eq(client_id))
         .filter(payouts::created_at.lt(before))
+        .filter(payouts::returned_on.is_null())
         .select(payouts::id)
         .load(conn)?;
     let mut sums: HashMap<String, i64> = HashMap::new();

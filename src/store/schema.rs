@@ -156,6 +156,7 @@ diesel::table! {
         statement_csv -> Text,
         statement_pdf -> Binary,
         created_at -> Timestamp,
+        returned_on -> Nullable<Date>,
     }
 }
 

@@ -307,10 +307,32 @@ fn returned_money(conn: &mut DbConnection, entry: &Entry) -> Result<String, AppE
         None => None,
     };
     Ok(match payout {
-        Some(p) => format!(
-            "payout {} to client {} ({}) returned by the bank ({reason}): the client was not \
-             paid; correct its payout IBAN (PutClient) and transfer it again by hand",
+        // The whole payout came back: its lines are open again, and the next run pays them
+        // to the client's IBAN then in force.
+        Some(p)
+            if p.amount_cents == entry.amount_cents
+                && crate::store::payouts::mark_returned(conn, &p.id, entry.booking_date)? =>
+        {
+            format!(
+                "payout {} to client {} ({}) returned by the bank ({reason}): the client was \
+                 not paid; the next payout run pays it again: correct the client's payout IBAN \
+                 (PutClient) before it",
+                p.id, p.client_id, p.iban
+            )
+        }
+        Some(p) if p.amount_cents == entry.amount_cents => format!(
+            "payout {} to client {} ({}) returned by the bank again ({reason}): it was \
+             returned before and is paid again by the next run; check it is not paid twice",
             p.id, p.client_id, p.iban
+        ),
+        Some(p) => format!(
+            "payout {} to client {} ({}) returned by the bank ({reason}), {} of {}: the client \
+             was not paid in full; settle the difference by hand",
+            p.id,
+            p.client_id,
+            p.iban,
+            crate::law::money::Money::from_cents(entry.amount_cents).format_nl(),
+            crate::law::money::Money::from_cents(p.amount_cents).format_nl()
         ),
         None => format!(
             "money out returned by the bank ({reason}), matching no payout: find what it was"

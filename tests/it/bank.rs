@@ -635,7 +635,34 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     assert_eq!(task.outcomes, ["checked"]);
     assert!(task.title.contains(&payout.id), "{}", task.title);
     assert!(task.title.contains("AC04"), "{}", task.title);
+    assert!(task.title.contains("pays it again"), "{}", task.title);
     complete(s, &task, "checked", "").await;
+    // The client gives a new account; the next run pays the returned payout's lines again,
+    // to it, to the cent, and only once.
+    let mut client = s
+        .admin()
+        .get_client(pb::GetClientRequest {
+            client_id: "acme".into(),
+        })
+        .await
+        .expect("GetClient")
+        .into_inner();
+    client.iban = "NL02ABNA0123456789".into();
+    s.admin()
+        .put_client(pb::PutClientRequest {
+            client: Some(client),
+        })
+        .await
+        .expect("PutClient");
+    let again = run(s, "2026-05-08").await;
+    let [repaid] = again.payouts.as_slice() else {
+        panic!("one payout again: {again:?}");
+    };
+    assert_eq!(
+        (repaid.amount.as_str(), repaid.iban.as_str()),
+        (payout.amount.as_str(), "NL02ABNA0123456789")
+    );
+    assert!(run(s, "2026-05-08").await.payouts.is_empty(), "paid once");
 
     // The pain.001 validates against the official XSD and pays exactly that.
     xmllint(PAIN_XSD, &first.pain001);
