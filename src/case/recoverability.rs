@@ -58,6 +58,10 @@ pub struct TradeRecord {
     pub started_on: Option<NaiveDate>,
     /// End of the business (`datumEinde`): set means dissolved or struck off.
     pub ended_on: Option<NaiveDate>,
+    /// `datumEinde` is set, whether or not it is a whole date (the register writes
+    /// partial dates, `20230000`): ended all the same.
+    #[serde(default)]
+    pub ended: bool,
     /// Bezoekadres of the main branch (or of the owner when there is no branch).
     pub visiting_address: Option<RegisterAddress>,
     /// Correspondentieadres, when the register has one.
@@ -426,12 +430,16 @@ pub fn verdict(
             ),
         }),
         Some(TradeLookup::Found(record)) => {
-            if let Some(ended) = record.ended_on {
+            if record.ended || record.ended_on.is_some() {
                 reasons.push(Reason {
                     code: ReasonCode::Dissolved,
                     text: format!(
-                        "{} ({}) ended on {ended} in the Handelsregister (ontbonden/uitgeschreven)",
-                        record.name, record.kvk_number
+                        "{} ({}) ended{} in the Handelsregister (ontbonden/uitgeschreven)",
+                        record.name,
+                        record.kvk_number,
+                        record
+                            .ended_on
+                            .map_or_else(String::new, |d| format!(" on {d}"))
                     ),
                 });
             }
@@ -652,6 +660,19 @@ mod tests {
             ]
         );
         assert!(v.administrator.is_none());
+        // Ended on a date the register gives only partly: dissolved all the same.
+        let partly = TradeLookup::Found(Box::new(TradeRecord {
+            ended: true,
+            ..match active("9999XX") {
+                TradeLookup::Found(r) => *r,
+                _ => unreachable!(),
+            }
+        }));
+        let v = verdict(Some(&partly), None, &business("69599084", "9999 XX"));
+        assert!(
+            v.reasons.iter().any(|r| r.code == ReasonCode::Dissolved),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -356,6 +356,10 @@ pub fn read_basisprofiel(status: u16, body: &str) -> Reading<TradeLookup> {
                 .and_then(|r| r.datum_aanvang.as_deref()),
         ),
         ended_on: kvk_date(registration.as_ref().and_then(|r| r.datum_einde.as_deref())),
+        ended: registration
+            .as_ref()
+            .and_then(|r| r.datum_einde.as_deref())
+            .is_some_and(|raw| !raw.trim().is_empty()),
         visiting_address: address_of("bezoekadres"),
         postal_address: address_of("correspondentieadres"),
     };
@@ -451,6 +455,13 @@ mod tests {
             panic!()
         };
         assert_eq!(record.ended_on, NaiveDate::from_ymd_opt(2023, 12, 31));
+        assert!(record.ended);
+        // A partial date (month and day unknown) is no date, but the business has ended.
+        let partial = body.replace("20231231", "20230000");
+        let (TradeLookup::Found(record), _) = read_basisprofiel(200, &partial).unwrap() else {
+            panic!()
+        };
+        assert_eq!((record.ended_on, record.ended), (None, true));
     }
 
     #[test]
