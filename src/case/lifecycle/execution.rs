@@ -311,7 +311,7 @@ pub(crate) fn rechecked(
             "insolvency_stop",
             CloseReason::Uncollectable,
             format!(
-                "before the {} the insolvency register answered: {}; execution ends (art. 33                  Fw)",
+                "before the {} the insolvency register answered: {}; execution ends (art. 33 Fw)",
                 act.act.replace('_', " "),
                 reasons.join("; ")
             ),
@@ -326,9 +326,88 @@ pub(crate) fn rechecked(
     if case.suspension != crate::case::stage::Suspension::None {
         return Ok(super::recoverability::deferred(case, answer));
     }
+    if verdict.kind == VerdictKind::Review {
+        // A doubt (a namesake's insolvency, one that ended, a debtor the register could not
+        // be searched for): the act waits for a person, its place kept in `pending_act`.
+        let reasons: Vec<&str> = verdict.reasons.iter().map(|r| r.text.as_str()).collect();
+        let mut d = stay(
+            case,
+            case.track.clone(),
+            "execution_review",
+            format!(
+                "before the {} the insolvency register's answer needs a person: {}",
+                act.act.replace('_', " "),
+                reasons.join("; ")
+            ),
+            vec![Effect::OpenTask(NewTask {
+                kind: task_kind::RECOVERABILITY_REVIEW.into(),
+                queue: CASE_HANDLER_QUEUE.into(),
+                title: format!(
+                    "Before the {}: review the insolvency register's answer",
+                    act.act.replace('_', " ")
+                ),
+                details: json!({ "before": act.act, "reasons": reasons }),
+                outcomes: vec!["proceed".into(), "stop".into()],
+            })],
+        );
+        d.audit.data = json!({ "verdict": verdict, "findings": answer.findings });
+        return Ok(d);
+    }
+    let mut d = act_now(case, policy, today, &act)?;
+    if let serde_json::Value::Object(map) = &mut d.audit.data {
+        map.insert("insolvency_verdict".into(), json!(verdict));
+    }
+    Ok(d)
+}
+
+/// A person's answer to the review of the insolvency register's doubtful answer before an
+/// execution act: the act goes ahead, or the case closes as uncollectable.
+pub(crate) fn review_answered(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    outcome: &str,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    let act = case
+        .track
+        .pending_act
+        .clone()
+        .ok_or(Rejection::WrongStage {
+            event: "task_completed",
+            stage: case.stage.as_str(),
+        })?;
+    if outcome == "proceed" {
+        return act_now(case, policy, today, &act);
+    }
+    let mut track = case.track.clone();
+    track.pending_act = None;
+    Ok(close(
+        case,
+        track,
+        policy,
+        today,
+        "closed",
+        CloseReason::Uncollectable,
+        format!(
+            "stopped before the {} after the insolvency register's answer: {note}",
+            act.act.replace('_', " ")
+        ),
+        Vec::new(),
+    ))
+}
+
+/// The execution act the register check was for, now: the judgment served (or its service
+/// planned, when the bailiff records it), or the attachment's task.
+fn act_now(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    act: &PendingAct,
+) -> Result<Decision, Rejection> {
     let mut waiting = case.clone();
     waiting.track.pending_act = None;
-    let mut d = if act.act == "judgment_service" && policy.record_service {
+    let d = if act.act == "judgment_service" && policy.record_service {
         // The bailiff records the service (`lifecycle::service`); the order to pay runs
         // from the real service.
         super::service::due_for(&waiting, super::service::Writ::Judgment, today)
@@ -350,9 +429,6 @@ pub(crate) fn rechecked(
             )],
         )
     };
-    if let serde_json::Value::Object(map) = &mut d.audit.data {
-        map.insert("insolvency_verdict".into(), json!(verdict));
-    }
     Ok(d)
 }
 
@@ -731,6 +807,34 @@ mod tests {
             14_000,
             "2b of 2027, no VAT for a client that deducts it"
         );
+    }
+
+    /// The register's doubtful answer before the judgment's service (a namesake's
+    /// insolvency, say): the act waits for a person; proceed serves, stop closes.
+    #[test]
+    fn a_doubtful_register_answer_before_an_act_waits_for_a_person() {
+        let policy = TrackPolicy::default();
+        let c = in_execution();
+        let asked = service_due(&c, d("2026-06-18"));
+        let waiting = super::super::with_track(&c, &asked.track);
+        let doubt = rechecked(&waiting, &policy, d("2026-06-18"), &answer("review")).unwrap();
+        assert_eq!(doubt.audit.kind, "execution_review");
+        assert!(doubt.track.execution.is_none(), "not served");
+        assert!(doubt.track.pending_act.is_some(), "the act keeps its place");
+        assert!(matches!(
+            doubt.effects.as_slice(),
+            [Effect::OpenTask(t)] if t.kind == task_kind::RECOVERABILITY_REVIEW
+                && t.details["before"] == "judgment_service"
+        ));
+        let held = super::super::with_track(&waiting, &doubt.track);
+        let served = review_answered(&held, &policy, d("2026-06-19"), "proceed", "").unwrap();
+        assert_eq!(
+            served.track.execution.and_then(|e| e.served_on),
+            Some(d("2026-06-19"))
+        );
+        let stopped =
+            review_answered(&held, &policy, d("2026-06-19"), "stop", "same person").unwrap();
+        assert_eq!(stopped.close_reason, Some(CloseReason::Uncollectable));
     }
 
     fn answer(kind: &str) -> RegisterAnswer {
