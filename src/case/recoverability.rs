@@ -188,6 +188,9 @@ pub struct InsolvencyCase {
     pub court: String,
     /// The insolvent's name (a company's name is in `achternaam` too).
     pub subject_name: String,
+    /// The insolvent person's first name or initials (`voornaam`, else `voorletters`).
+    #[serde(default)]
+    pub subject_given_name: String,
     /// The insolvent's KvK number, if any.
     pub subject_kvk_number: Option<String>,
     /// The insolvent's date of birth, for natural persons.
@@ -318,6 +321,34 @@ pub struct Verdict {
 /// insolvency register could not be searched. A register that could not be *reached* never
 /// gets here: the engine retries and then opens a review task itself.
 ///
+/// A person's first initial in the register that is not the debtor's (a consumer whose
+/// name is written first name first, "J. de Vries"), if both are known: the register is
+/// searched by surname and date of birth only, so that is a namesake until checked.
+fn other_first_initial(case: &InsolvencyCase, debtor: &Debtor) -> Option<char> {
+    if debtor.kind != DebtorKind::Consumer || case.subject_date_of_birth.is_none() {
+        return None;
+    }
+    let initial = |s: &str| {
+        s.chars()
+            .find(|c| c.is_alphabetic())
+            .map(|c| c.to_uppercase().next().unwrap_or(c))
+    };
+    let theirs = initial(&case.subject_given_name)?;
+    let family = debtor.family_name.trim();
+    let given = debtor.name.trim();
+    // A name written surname first ("de Vries, J.", "Vries") says nothing here.
+    let prefix = debtor.family_name_prefix.trim();
+    if family.is_empty()
+        || !given.contains(family)
+        || given.starts_with(family)
+        || (!prefix.is_empty() && given.to_lowercase().starts_with(&prefix.to_lowercase()))
+    {
+        return None;
+    }
+    let ours = initial(given)?;
+    (ours != theirs).then_some(theirs)
+}
+
 /// Order of precedence: a running insolvency stops the case whatever else is known; then
 /// anything doubtful (ended insolvency, dissolved, unknown, ambiguous, address) is a review
 /// with every reason listed; else proceed.
@@ -346,6 +377,23 @@ pub fn verdict(
                 "; file the claim with the {role} {}, {}, {} {}",
                 a.name, a.address.street, a.address.postcode, a.address.city
             ));
+        }
+        if let Some(theirs) = other_first_initial(running, debtor) {
+            // Searched by surname and date of birth: another first name is a namesake
+            // until a person says otherwise, never a reason to close the case.
+            return Verdict {
+                kind: VerdictKind::Review,
+                reasons: vec![Reason {
+                    code: ReasonCode::InsolvencyNameMatch,
+                    text: format!(
+                        "{text}; the register's {:?} ({theirs}.) has another first name than \
+                         the debtor {:?}: check that it is this debtor",
+                        running.subject_name, debtor.name
+                    ),
+                }],
+                insolvency_number: Some(running.insolvency_number.clone()),
+                administrator,
+            };
         }
         if insolvency.is_some_and(|r| r.name_only) {
             return Verdict {
@@ -542,6 +590,7 @@ mod tests {
             kind: InsolvencyKind::from_insolvency_number(number).unwrap(),
             court: "Rechtbank Midden-Nederland".into(),
             subject_name: "Company B.V.".into(),
+            subject_given_name: String::new(),
             subject_kvk_number: Some("99098123".into()),
             subject_date_of_birth: None,
             started_on: Some(day("2021-05-18")),
@@ -697,6 +746,50 @@ mod tests {
         let v = verdict(None, None, &consumer());
         assert_eq!(v.kind, VerdictKind::Review);
         assert_eq!(v.reasons[0].code, ReasonCode::InsolvencyNotSearched);
+    }
+
+    /// A WSNP found by surname and date of birth: the debtor's own (first initial J.) stops
+    /// the case; Pieter de Vries, born the same day, is reviewed, not closed on.
+    #[test]
+    fn a_namesake_with_another_first_name_is_reviewed() {
+        let debtor = Debtor {
+            name: "J. de Vries".into(),
+            ..consumer()
+        };
+        let wsnp = |given: &str| InsolvencyRecord {
+            cases: vec![InsolvencyCase {
+                subject_name: format!("{given} de Vries"),
+                subject_given_name: given.into(),
+                subject_kvk_number: None,
+                subject_date_of_birth: Some(day("1975-03-14")),
+                ..case("R.16/21/7", None)
+            }],
+            ..InsolvencyRecord::default()
+        };
+        assert_eq!(
+            verdict(None, Some(&wsnp("Jan")), &debtor).kind,
+            VerdictKind::Stop
+        );
+        assert_eq!(
+            verdict(None, Some(&wsnp("J.H.")), &debtor).kind,
+            VerdictKind::Stop
+        );
+        let other = verdict(None, Some(&wsnp("Pieter")), &debtor);
+        assert_eq!(other.kind, VerdictKind::Review);
+        assert_eq!(other.reasons[0].code, ReasonCode::InsolvencyNameMatch);
+        // Without initials on either side the match stands.
+        assert_eq!(
+            verdict(None, Some(&wsnp("")), &debtor).kind,
+            VerdictKind::Stop
+        );
+        let surname_first = Debtor {
+            name: "de Vries, J.".into(),
+            ..debtor
+        };
+        assert_eq!(
+            verdict(None, Some(&wsnp("Pieter")), &surname_first).kind,
+            VerdictKind::Stop
+        );
     }
 
     #[test]

@@ -394,6 +394,11 @@ fn read_insolvente(insolvente: &Element) -> Result<InsolvencyCase, LookupError> 
             .unwrap_or("")
             .to_owned(),
         subject_name,
+        subject_given_name: person
+            .and_then(|p| p.child_text("voornaam").or(p.child_text("voorletters")))
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
         subject_kvk_number: person
             .and_then(|p| p.child_text("KvKNummer"))
             .map(str::to_owned),

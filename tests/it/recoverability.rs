@@ -254,6 +254,14 @@ async fn every_fixture_verdict_through_the_server(db: TestDb) {
             consumer: Some(("Vries", "de", "1975-03-14")),
             verdict: Stop,
         },
+        // The same surname and date of birth, another first name (J., the register's
+        // Pieter): a namesake until a person checks.
+        Row {
+            reference: "NAMESAKE",
+            kvk: None,
+            consumer: Some(("Vries", "de", "1975-03-14")),
+            verdict: Review,
+        },
         Row {
             reference: "ENDED",
             kvk: None,
@@ -288,7 +296,9 @@ async fn every_fixture_verdict_through_the_server(db: TestDb) {
                 let debtor = r.debtor.as_mut().unwrap();
                 debtor.family_name = family.into();
                 debtor.family_name_prefix = prefix.into();
-                debtor.name = format!("J. {prefix} {family}").replace("  ", " ");
+                // The register's WSNP is Pieter de Vries'.
+                let initial = if row.reference == "WSNP" { "P." } else { "J." };
+                debtor.name = format!("{initial} {prefix} {family}").replace("  ", " ");
                 debtor.date_of_birth = born.into();
                 r
             }
