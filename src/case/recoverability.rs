@@ -235,6 +235,10 @@ pub struct InsolvencyRecord {
     /// another company of that name, so it is not reason enough to stop.
     #[serde(default)]
     pub name_only: bool,
+    /// Publication references the search found whose case `getCase` would not give: an
+    /// insolvency may be behind them, so they are never read as nothing found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// The three outcomes of the recoverability check.
@@ -261,6 +265,8 @@ pub enum ReasonCode {
     InsolvencyNameMatch,
     /// The insolvency register was not searched (no KvK number, no birth date).
     InsolvencyNotSearched,
+    /// The search named a case the register would not give (withdrawn, renumbered).
+    InsolvencyUnread,
     /// The company has a KvK end date.
     Dissolved,
     /// The trade register has no such registration.
@@ -283,6 +289,7 @@ impl ReasonCode {
             Self::InsolvencyEnded => "insolvency_ended",
             Self::InsolvencyNameMatch => "insolvency_name_match",
             Self::InsolvencyNotSearched => "insolvency_not_searched",
+            Self::InsolvencyUnread => "insolvency_unread",
             Self::Dissolved => "dissolved",
             Self::NotInTradeRegister => "not_in_trade_register",
             Self::AmbiguousTradeMatch => "ambiguous_trade_match",
@@ -451,6 +458,15 @@ pub fn verdict(
                         ended.kind.dutch(),
                         ended.insolvency_number,
                         ended.ended_on.map_or_else(String::new, |d| format!(" on {d}")),
+                    ),
+                });
+            }
+            for reference in &record.unread {
+                reasons.push(Reason {
+                    code: ReasonCode::InsolvencyUnread,
+                    text: format!(
+                        "the insolvency register's search found publication {reference}, but \
+                         its case could not be read: check it on the register"
                     ),
                 });
             }
@@ -648,6 +664,7 @@ mod tests {
         let record = InsolvencyRecord {
             cases: vec![case("F.16/21/150", None)],
             name_only: true,
+            unread: Vec::new(),
         };
         let mut debtor = business("99098123", "2012 ES");
         debtor.kvk_number = None;
@@ -790,6 +807,20 @@ mod tests {
             verdict(None, Some(&wsnp("Pieter")), &surname_first).kind,
             VerdictKind::Stop
         );
+    }
+
+    /// The search named a publication whose case the register would not give: never read
+    /// as nothing found.
+    #[test]
+    fn a_case_the_register_would_not_give_is_reviewed() {
+        let record = InsolvencyRecord {
+            unread: vec!["16.ams.21.100.F.1300.1.00".into()],
+            ..InsolvencyRecord::default()
+        };
+        let v = verdict(None, Some(&record), &consumer());
+        assert_eq!(v.kind, VerdictKind::Review);
+        assert_eq!(v.reasons[0].code, ReasonCode::InsolvencyUnread);
+        assert!(v.reasons[0].text.contains("16.ams.21.100.F.1300.1.00"));
     }
 
     #[test]

@@ -331,6 +331,7 @@ impl Registry {
                 let mut record = InsolvencyRecord {
                     cases: Vec::new(),
                     name_only,
+                    unread: Vec::new(),
                 };
                 for reference in answer.value {
                     // One case has many publications; each reference of a case already
@@ -344,13 +345,18 @@ impl Registry {
                     }
                     let case = insolvency.get_case(&reference).await?;
                     evidence.extend(case.evidence);
-                    if let Some(case) = case.value
-                        && !record
-                            .cases
-                            .iter()
-                            .any(|c| c.insolvency_number == case.insolvency_number)
-                    {
-                        record.cases.push(case);
+                    match case.value {
+                        Some(case)
+                            if !record
+                                .cases
+                                .iter()
+                                .any(|c| c.insolvency_number == case.insolvency_number) =>
+                        {
+                            record.cases.push(case);
+                        }
+                        Some(_) => {}
+                        // Found by the search, but not given: a person looks.
+                        None => record.unread.push(reference),
                     }
                 }
                 Some(record)
