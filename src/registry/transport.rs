@@ -259,6 +259,12 @@ impl Transport {
             .map_err(|()| LookupError::CircuitOpen {
                 register: self.register,
             })?;
+        // A caller that goes away mid-call (a cancelled RPC) drops this future: the trial
+        // is released all the same, or the circuit would stay open until a restart.
+        let _release = TrialRelease {
+            breaker: &self.breaker,
+            trial,
+        };
         let sent = AtomicU32::new(0);
         // Every failure `attempt` reports is a retryable one: a transport error or a 5xx.
         let attempt = || async {
@@ -406,6 +412,21 @@ impl Breaker {
     }
 }
 
+/// Ends a half-open circuit's trial call when the call ends, however it ends.
+struct TrialRelease<'a> {
+    breaker: &'a Breaker,
+    trial: bool,
+}
+
+impl Drop for TrialRelease<'_> {
+    fn drop(&mut self) {
+        if self.trial {
+            let mut state = self.breaker.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.trial_in_flight = false;
+        }
+    }
+}
+
 /// How long to wait for one attempt, as reqwest wants it.
 pub(crate) fn http_client(
     timeout: Duration,
@@ -445,6 +466,16 @@ mod tests {
         breaker.succeeded();
         assert_eq!(breaker.admit(), Ok(false));
         assert_eq!(breaker.admit(), Ok(false));
+        // A trial whose caller went away (its future dropped) lets the next one try.
+        breaker.failed(false);
+        breaker.failed(false);
+        let trial = breaker.admit();
+        assert_eq!(trial, Ok(true));
+        drop(TrialRelease {
+            breaker: &breaker,
+            trial: true,
+        });
+        assert_eq!(breaker.admit(), Ok(true));
     }
 
     #[test]
