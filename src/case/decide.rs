@@ -129,7 +129,7 @@ fn decide_event(
             (task_kind::RECOVERABILITY_REVIEW, Stage::Recoverability) => Ok(
                 lifecycle::recoverability::reviewed(case, policy, today, outcome, note),
             ),
-            (task_kind::RECOVERABILITY_REVIEW, Stage::Execution) => {
+            (task_kind::EXECUTION_REVIEW, Stage::Execution) => {
                 lifecycle::execution::review_answered(case, policy, today, outcome, note)
             }
             (task_kind::SUMMONS_APPROVAL, Stage::Summons) => {

@@ -332,28 +332,30 @@ pub struct Verdict {
 /// name is written first name first, "J. de Vries"), if both are known: the register is
 /// searched by surname and date of birth only, so that is a namesake until checked.
 fn other_first_initial(case: &InsolvencyCase, debtor: &Debtor) -> Option<char> {
+    use super::search::{is_particle, words};
+    /// Salutations and titles written before a name ("Dhr. J. de Vries", "Mr. …").
+    const TITLES: [&str; 11] = [
+        "dhr", "hr", "mevr", "mw", "mr", "ir", "ing", "drs", "dr", "prof", "ds",
+    ];
     if debtor.kind != DebtorKind::Consumer || case.subject_date_of_birth.is_none() {
         return None;
     }
-    let initial = |s: &str| {
-        s.chars()
-            .find(|c| c.is_alphabetic())
-            .map(|c| c.to_uppercase().next().unwrap_or(c))
-    };
-    let theirs = initial(&case.subject_given_name)?;
-    let family = debtor.family_name.trim();
-    let given = debtor.name.trim();
-    // A name written surname first ("de Vries, J.", "Vries") says nothing here.
-    let prefix = debtor.family_name_prefix.trim();
+    // Accents folded, lower case: "Émile" and "E." agree.
+    let theirs = words(&case.subject_given_name).first()?.chars().next()?;
+    let family = words(&debtor.family_name);
+    let name = words(&debtor.name);
+    let first = name.iter().find(|w| !TITLES.contains(&w.as_str()))?;
+    // Only a full name written first name first tells: not one without the surname, nor
+    // one written surname first ("de Vries, J.", "Vries").
     if family.is_empty()
-        || !given.contains(family)
-        || given.starts_with(family)
-        || (!prefix.is_empty() && given.to_lowercase().starts_with(&prefix.to_lowercase()))
+        || !family.iter().all(|f| name.contains(f))
+        || is_particle(first)
+        || family.contains(first)
     {
         return None;
     }
-    let ours = initial(given)?;
-    (ours != theirs).then_some(theirs)
+    let ours = first.chars().next()?;
+    (ours != theirs).then(|| theirs.to_ascii_uppercase())
 }
 
 /// Order of precedence: a running insolvency stops the case whatever else is known; then
@@ -797,6 +799,33 @@ mod tests {
         // Without initials on either side the match stands.
         assert_eq!(
             verdict(None, Some(&wsnp("")), &debtor).kind,
+            VerdictKind::Stop
+        );
+        // A salutation is no first name; a first name starting like the prefix is one.
+        for name in ["Dhr. J. de Vries", "Mr. Jan de Vries"] {
+            let titled = Debtor {
+                name: name.into(),
+                ..debtor.clone()
+            };
+            assert_eq!(
+                verdict(None, Some(&wsnp("Jan")), &titled).kind,
+                VerdictKind::Stop
+            );
+        }
+        let dennis = Debtor {
+            name: "Dennis de Vries".into(),
+            ..debtor.clone()
+        };
+        assert_eq!(
+            verdict(None, Some(&wsnp("Pieter")), &dennis).kind,
+            VerdictKind::Review
+        );
+        let emile = Debtor {
+            name: "Émile de Vries".into(),
+            ..debtor.clone()
+        };
+        assert_eq!(
+            verdict(None, Some(&wsnp("E.")), &emile).kind,
             VerdictKind::Stop
         );
         let surname_first = Debtor {

@@ -307,6 +307,13 @@ fn returned_money(conn: &mut DbConnection, entry: &Entry) -> Result<String, AppE
         None => None,
     };
     Ok(match payout {
+        // A reversal without a return reason may undo a duplicate debit of a payout the
+        // client did receive: a person looks, nothing is paid again by itself.
+        Some(p) if entry.return_reason.is_none() => format!(
+            "money out of payout {} to client {} ({}) reversed by the bank, without a return \
+             reason: check whether the client was paid (nothing is paid again by itself)",
+            p.id, p.client_id, p.iban
+        ),
         // The whole payout came back: its lines are open again, and the next run pays them
         // to the client's IBAN then in force.
         Some(p)

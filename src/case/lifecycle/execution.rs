@@ -340,7 +340,7 @@ pub(crate) fn rechecked(
                 reasons.join("; ")
             ),
             vec![Effect::OpenTask(NewTask {
-                kind: task_kind::RECOVERABILITY_REVIEW.into(),
+                kind: task_kind::EXECUTION_REVIEW.into(),
                 queue: CASE_HANDLER_QUEUE.into(),
                 title: format!(
                     "Before the {}: review the insolvency register's answer",
@@ -377,6 +377,27 @@ pub(crate) fn review_answered(
             event: "task_completed",
             stage: case.stage.as_str(),
         })?;
+    if outcome == "proceed" && case.suspension != crate::case::stage::Suspension::None {
+        // Paused meanwhile (a plan, a hold): the act waits, its register check kept to run
+        // again (afresh, `before`) on resumption.
+        let mut track = case.track.clone();
+        track.deferred_timers.push(
+            JobKind::Activity(Activity::RecoverabilityCheck)
+                .as_str()
+                .to_owned(),
+        );
+        return Ok(stay(
+            case,
+            track,
+            "execution_review_deferred",
+            format!(
+                "the {} may go ahead, once the case is no longer {}",
+                act.act.replace('_', " "),
+                case.suspension.as_str()
+            ),
+            Vec::new(),
+        ));
+    }
     if outcome == "proceed" {
         return act_now(case, policy, today, &act);
     }
@@ -823,7 +844,7 @@ mod tests {
         assert!(doubt.track.pending_act.is_some(), "the act keeps its place");
         assert!(matches!(
             doubt.effects.as_slice(),
-            [Effect::OpenTask(t)] if t.kind == task_kind::RECOVERABILITY_REVIEW
+            [Effect::OpenTask(t)] if t.kind == task_kind::EXECUTION_REVIEW
                 && t.details["before"] == "judgment_service"
         ));
         let held = super::super::with_track(&waiting, &doubt.track);
@@ -835,6 +856,18 @@ mod tests {
         let stopped =
             review_answered(&held, &policy, d("2026-06-19"), "stop", "same person").unwrap();
         assert_eq!(stopped.close_reason, Some(CloseReason::Uncollectable));
+        // A plan agreed while the task was open: proceed waits for the plan's end.
+        let mut in_plan = held.clone();
+        in_plan.suspension = crate::case::Suspension::PaymentPlan;
+        let waits = review_answered(&in_plan, &policy, d("2026-06-19"), "proceed", "").unwrap();
+        assert!(
+            waits.track.execution.is_none(),
+            "not served during the plan"
+        );
+        assert_eq!(
+            waits.track.deferred_timers,
+            ["activity.recoverability_check"]
+        );
     }
 
     fn answer(kind: &str) -> RegisterAnswer {

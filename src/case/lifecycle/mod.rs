@@ -66,10 +66,13 @@ pub mod task_kind {
     /// or appeal was lodged (art. 432 Rv): `received` or `appealed`
     /// (`lifecycle::enforceability`).
     pub const NO_APPEAL_STATEMENT: &str = "no_appeal_statement";
+    /// The insolvency register's doubtful answer before an execution act (art. 33 Fw): the
+    /// bailiff's own check, never the client's: `proceed` or `stop`.
+    pub const EXECUTION_REVIEW: &str = "execution_review";
 
     /// Every kind above: completing one runs a step of the track, so a person may not open
     /// a task of these kinds by hand (`OpenTask`).
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 13] = [
         INTAKE_REVIEW,
         RECOVERABILITY_REVIEW,
         SUMMONS_APPROVAL,
@@ -82,6 +85,7 @@ pub mod task_kind {
         HEARING,
         JUDGMENT_EXPECTED,
         NO_APPEAL_STATEMENT,
+        EXECUTION_REVIEW,
     ];
 }
 
