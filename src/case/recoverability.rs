@@ -366,7 +366,15 @@ pub fn verdict(
     insolvency: Option<&InsolvencyRecord>,
     debtor: &Debtor,
 ) -> Verdict {
-    if let Some(running) = insolvency.and_then(|r| r.cases.iter().find(|c| !c.ended)) {
+    // Of several running cases, one that is surely the debtor's decides before a namesake.
+    let running = insolvency.and_then(|r| {
+        let mut running = r.cases.iter().filter(|c| !c.ended);
+        running
+            .clone()
+            .find(|c| other_first_initial(c, debtor).is_none())
+            .or_else(|| running.next())
+    });
+    if let Some(running) = running {
         let administrator = running.administrators.first().cloned();
         let mut text = format!(
             "{} {} since {} ({})",
@@ -796,6 +804,16 @@ mod tests {
         let other = verdict(None, Some(&wsnp("Pieter")), &debtor);
         assert_eq!(other.kind, VerdictKind::Review);
         assert_eq!(other.reasons[0].code, ReasonCode::InsolvencyNameMatch);
+        // The namesake listed first, the debtor's own case after it: the debtor's decides.
+        let mut both = wsnp("Pieter");
+        both.cases
+            .extend(wsnp("Jan").cases.into_iter().map(|c| InsolvencyCase {
+                insolvency_number: "R.16/22/9".into(),
+                ..c
+            }));
+        let own = verdict(None, Some(&both), &debtor);
+        assert_eq!(own.kind, VerdictKind::Stop);
+        assert_eq!(own.insolvency_number.as_deref(), Some("R.16/22/9"));
         // Without initials on either side the match stands.
         assert_eq!(
             verdict(None, Some(&wsnp("")), &debtor).kind,

@@ -75,6 +75,8 @@ pub fn check_to_proto(c: &DebtorCheck) -> pb::CheckDebtorResponse {
         Some(TradeLookup::Found(record)) => (
             match record.ended_on {
                 Some(ended) => format!("dissolved on {ended}"),
+                // An end date the register gives only partly: ended all the same.
+                None if record.ended => "dissolved".to_owned(),
                 None => "active".to_owned(),
             },
             record.name.clone(),
