@@ -326,7 +326,17 @@ pub(crate) fn rechecked(
     if case.suspension != crate::case::stage::Suspension::None {
         return Ok(super::recoverability::deferred(case, answer));
     }
-    if verdict.kind == VerdictKind::Review {
+    // Doubts a person already weighed at the recoverability check and let pass (the same
+    // reasons, word for word: no date of birth, a company dissolved on that day) do not
+    // hold every act again; a new one does.
+    let weighed = case
+        .track
+        .recoverability
+        .as_ref()
+        .filter(|r| r.verdict.kind == VerdictKind::Review)
+        .map(|r| r.verdict.reasons.as_slice())
+        .unwrap_or_default();
+    if verdict.kind == VerdictKind::Review && !verdict.reasons.iter().all(|r| weighed.contains(r)) {
         // A doubt (a namesake's insolvency, one that ended, a debtor the register could not
         // be searched for): the act waits for a person, its place kept in `pending_act`.
         let reasons: Vec<&str> = verdict.reasons.iter().map(|r| r.text.as_str()).collect();
@@ -847,6 +857,17 @@ mod tests {
             [Effect::OpenTask(t)] if t.kind == task_kind::EXECUTION_REVIEW
                 && t.details["before"] == "judgment_service"
         ));
+        // The same doubt a person let pass at the recoverability check: the act goes on.
+        let mut weighed = waiting.clone();
+        weighed.track.recoverability = Some(crate::case::track::RecoverabilityRecord {
+            verdict: answer("review").verdict,
+            checked_on: d("2026-05-22"),
+        });
+        let known = rechecked(&weighed, &policy, d("2026-06-18"), &answer("review")).unwrap();
+        assert_eq!(
+            known.track.execution.and_then(|e| e.served_on),
+            Some(d("2026-06-18"))
+        );
         let held = super::super::with_track(&waiting, &doubt.track);
         let served = review_answered(&held, &policy, d("2026-06-19"), "proceed", "").unwrap();
         assert_eq!(
