@@ -2,7 +2,7 @@
 //! tariffs by the year, over gRPC (`AdminService.AddBailiffTariffs` /
 //! `ListBailiffTariffs`) like `exploot court-fees`.
 
-use super::rates::{Remote, client, refusal, runtime};
+use super::rates::{Remote, ask};
 use crate::proto as pb;
 
 /// One act's tariff as given on the command line, `ACT=EUROS` (`summons=130.00`).
@@ -43,26 +43,17 @@ fn lines(year: &pb::BailiffTariffYear) -> String {
 
 /// Adds a year; returns what to print.
 pub fn add(remote: &Remote, request: pb::AddBailiffTariffsRequest) -> Result<String, String> {
-    runtime()?.block_on(async {
-        let year = client(remote)
-            .await?
-            .add_bailiff_tariffs(request)
-            .await
-            .map_err(|s| refusal(&s))?
-            .into_inner();
-        Ok(format!("added: {}", lines(&year)))
-    })
+    let year = ask(remote, |mut c| async move {
+        c.add_bailiff_tariffs(request).await
+    })?;
+    Ok(format!("added: {}", lines(&year)))
 }
 
 /// The years in force, one after the other.
 pub fn list(remote: &Remote) -> Result<String, String> {
-    runtime()?.block_on(async {
-        let answer = client(remote)
-            .await?
-            .list_bailiff_tariffs(pb::ListBailiffTariffsRequest {})
+    let answer = ask(remote, |mut c| async move {
+        c.list_bailiff_tariffs(pb::ListBailiffTariffsRequest {})
             .await
-            .map_err(|s| refusal(&s))?
-            .into_inner();
-        Ok(answer.years.iter().map(lines).collect())
-    })
+    })?;
+    Ok(answer.years.iter().map(lines).collect())
 }

@@ -1,7 +1,7 @@
 //! `exploot court-fees add` / `exploot court-fees list`: the office's kanton court fee
 //! tables, over gRPC (`AdminService.AddCourtFees` / `ListCourtFees`) like `exploot rates`.
 
-use super::rates::{Remote, client, refusal, runtime};
+use super::rates::{Remote, ask};
 use crate::proto as pb;
 
 /// One class as given on the command line, `LEGAL/NATURAL/ONVERMOGEND` in euros
@@ -45,26 +45,17 @@ fn lines(year: &pb::CourtFeeYear) -> String {
 
 /// Adds a year; returns what to print.
 pub fn add(remote: &Remote, request: pb::AddCourtFeesRequest) -> Result<String, String> {
-    runtime()?.block_on(async {
-        let year = client(remote)
-            .await?
-            .add_court_fees(request)
-            .await
-            .map_err(|s| refusal(&s))?
-            .into_inner();
-        Ok(format!("added: {}", lines(&year)))
-    })
+    let year = ask(
+        remote,
+        |mut c| async move { c.add_court_fees(request).await },
+    )?;
+    Ok(format!("added: {}", lines(&year)))
 }
 
 /// The tables in force, a year after the other.
 pub fn list(remote: &Remote) -> Result<String, String> {
-    runtime()?.block_on(async {
-        let answer = client(remote)
-            .await?
-            .list_court_fees(pb::ListCourtFeesRequest {})
-            .await
-            .map_err(|s| refusal(&s))?
-            .into_inner();
-        Ok(answer.years.iter().map(lines).collect())
-    })
+    let answer = ask(remote, |mut c| async move {
+        c.list_court_fees(pb::ListCourtFeesRequest {}).await
+    })?;
+    Ok(answer.years.iter().map(lines).collect())
 }

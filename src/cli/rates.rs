@@ -19,9 +19,7 @@ pub struct Remote {
     pub token: String,
 }
 
-pub(super) async fn client(
-    remote: &Remote,
-) -> Result<AdminServiceClient<super::bearer::AuthChannel>, String> {
+async fn client(remote: &Remote) -> Result<AdminServiceClient<super::bearer::AuthChannel>, String> {
     let channel = server_endpoint::endpoint(&remote.server, &remote.tls)?
         .connect()
         .await
@@ -32,7 +30,7 @@ pub(super) async fn client(
 }
 
 /// A refusal as a person reads it: the status, and each bad field on its own line.
-pub(super) fn refusal(status: &tonic::Status) -> String {
+fn refusal(status: &tonic::Status) -> String {
     let mut text = format!("{:?}: {}", status.code(), status.message());
     if let Some(bad) = status.get_details_bad_request() {
         for v in bad.field_violations {
@@ -42,11 +40,26 @@ pub(super) fn refusal(status: &tonic::Status) -> String {
     text
 }
 
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// One call of the admin service, on a runtime of its own: the answer, or the refusal as a
+/// person reads it. Every `exploot` command against a running office goes through here.
+pub(super) fn ask<T, Call, Answer>(remote: &Remote, call: Call) -> Result<T, String>
+where
+    Call: FnOnce(AdminServiceClient<super::bearer::AuthChannel>) -> Answer,
+    Answer: std::future::Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+{
+    runtime()?.block_on(async {
+        call(client(remote).await?)
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(|s| refusal(&s))
+    })
 }
 
 /// One row as a line: series, day, rate, status, source.
@@ -64,43 +77,30 @@ fn line(row: &pb::RateRow) -> String {
 
 /// Adds a row; returns what to print (the row, the open cases whose figures it changes).
 pub fn add(remote: &Remote, request: pb::AddRateRequest) -> Result<String, String> {
-    runtime()?.block_on(async {
-        let answer = client(remote)
-            .await?
-            .add_rate(request)
-            .await
-            .map_err(|s| refusal(&s))?
-            .into_inner();
-        let mut out = String::from("added: ");
-        if let Some(row) = &answer.row {
-            out.push_str(&line(row));
+    let answer = ask(remote, |mut c| async move { c.add_rate(request).await })?;
+    let mut out = String::from("added: ");
+    if let Some(row) = &answer.row {
+        out.push_str(&line(row));
+    }
+    if answer.changed_case_ids.is_empty() {
+        out.push_str("no open case's figures change today\n");
+    } else {
+        out.push_str(&format!(
+            "the figures of {} open case(s) change:\n",
+            answer.changed_case_ids.len()
+        ));
+        for id in &answer.changed_case_ids {
+            out.push_str(&format!("  {id}\n"));
         }
-        if answer.changed_case_ids.is_empty() {
-            out.push_str("no open case's figures change today\n");
-        } else {
-            out.push_str(&format!(
-                "the figures of {} open case(s) change:\n",
-                answer.changed_case_ids.len()
-            ));
-            for id in &answer.changed_case_ids {
-                out.push_str(&format!("  {id}\n"));
-            }
-        }
-        Ok(out)
-    })
+    }
+    Ok(out)
 }
 
 /// The table in force (of one series, if given), one row a line.
 pub fn list(remote: &Remote, series: Option<String>) -> Result<String, String> {
-    runtime()?.block_on(async {
-        let answer = client(remote)
-            .await?
-            .list_rates(pb::ListRatesRequest {
-                series: series.unwrap_or_default(),
-            })
-            .await
-            .map_err(|s| refusal(&s))?
-            .into_inner();
-        Ok(answer.rows.iter().map(line).collect())
-    })
+    let request = pb::ListRatesRequest {
+        series: series.unwrap_or_default(),
+    };
+    let answer = ask(remote, |mut c| async move { c.list_rates(request).await })?;
+    Ok(answer.rows.iter().map(line).collect())
 }
