@@ -22,7 +22,10 @@ use crate::registry::xml::{self, Element};
 /// The largest statement read: a day's statement of a busy account is a few megabytes.
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 
-/// The namespaces read (`urn:iso:std:iso:20022:tech:xsd:` + one of these).
+/// Where every ISO 20022 message's namespace begins.
+const ISO_NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:";
+
+/// The namespaces read: [`ISO_NAMESPACE`] + one of these.
 const VERSIONS: &[&str] = &[
     "camt.053.001.02",
     "camt.053.001.03",
@@ -149,9 +152,9 @@ pub fn parse(bytes: &[u8]) -> Result<Statement, CamtError> {
             "the root element must be Document (a camt.053 BankToCustomerStatement)",
         ));
     }
-    let namespace = root.attribute("xmlns").unwrap_or_default();
+    let namespace = document_namespace(&root);
     let version = namespace
-        .strip_prefix("urn:iso:std:iso:20022:tech:xsd:")
+        .strip_prefix(ISO_NAMESPACE)
         .filter(|v| VERSIONS.contains(v))
         .ok_or_else(|| {
             error(
@@ -209,6 +212,22 @@ pub fn parse(bytes: &[u8]) -> Result<Statement, CamtError> {
 }
 
 /// The text at `names` below `element`, required and not empty.
+/// The camt namespace the root declares: as the default (`xmlns="…"`) or, as some banks
+/// write it, for a prefix (`<ns2:Document xmlns:ns2="…">`). The reader matches local names,
+/// so the prefix changes nothing else. Otherwise the default namespace, to name in the error.
+fn document_namespace(root: &Element) -> &str {
+    root.attributes
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .find(|value| {
+            value
+                .strip_prefix(ISO_NAMESPACE)
+                .is_some_and(|v| VERSIONS.contains(&v))
+        })
+        .or_else(|| root.attribute("xmlns"))
+        .unwrap_or_default()
+}
+
 fn required_text<'a>(
     element: &'a Element,
     path: &str,
@@ -453,6 +472,21 @@ mod tests {
         assert_eq!(first.amount_cents, 50_000);
         assert!(s.entries.iter().any(Entry::takes_back_a_credit));
         assert!(s.entries.iter().any(|e| e.creditor_reference.is_some()));
+    }
+
+    /// Some banks bind the namespace to a prefix; the statement reads the same.
+    #[test]
+    fn a_prefixed_namespace_reads_the_same() {
+        let text = std::str::from_utf8(FIXTURE).unwrap();
+        let prefixed = text
+            .replace("<Document xmlns=", "<c:Document xsi:schemaLocation=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 camt.053.001.02.xsd\" xmlns:c=")
+            .replace("<", "<c:")
+            .replace("<c:/", "</c:")
+            .replace("<c:?", "<?")
+            .replace("<c:!", "<!")
+            .replace("<c:c:", "<c:");
+        assert!(prefixed.contains("<c:Ntry>"), "{prefixed}");
+        assert_eq!(parse(prefixed.as_bytes()).unwrap(), parse(FIXTURE).unwrap());
     }
 
     fn with_entry(entry: &str) -> String {
