@@ -60,6 +60,7 @@ impl CirClient {
                     .header("SOAPAction", &action)
                     .body(envelope.clone())
             },
+            final_5xx: is_client_fault,
         };
         self.transport.call(request, read).await
     }
@@ -232,6 +233,25 @@ fn soap_body(operation: &'static str, status: u16, body: &str) -> Result<Element
         });
     }
     Ok(soap_body.clone())
+}
+
+/// Whether a reply is a SOAP Fault the caller caused (bad credentials, a request the
+/// service does not take): SOAP sends every Fault as HTTP 500, and only a `Server` /
+/// `Receiver` one may pass. The rest are read as a refusal instead of retried, so wrong
+/// credentials reach a person at once instead of opening the circuit as an outage.
+fn is_client_fault(body: &str) -> bool {
+    let Ok(root) = xml::parse(body) else {
+        return false;
+    };
+    let Some(fault) = root.child("Body").and_then(|b| b.find("Fault")) else {
+        return false;
+    };
+    let code = fault
+        .child_text("faultcode")
+        .or_else(|| fault.find("Value").map(|v| v.text.as_str()))
+        .unwrap_or("");
+    let local = code.rsplit(':').next().unwrap_or("").trim();
+    !(local.starts_with("Server") || local.starts_with("Receiver"))
 }
 
 /// What an `exceptie` means: code 1 = no results (an answer); 2 (technical error) and 5
@@ -552,6 +572,10 @@ mod tests {
             err.to_string().contains("could not be authenticated"),
             "{err}"
         );
+        assert!(is_client_fault(fault), "bad credentials are final");
+        let server = fault.replace("wsse:FailedAuthentication", "soap:Server");
+        assert!(!is_client_fault(&server), "a server fault may pass");
+        assert!(!is_client_fault("<html>Internal Server Error</html>"));
         let cut = &SEARCH[..SEARCH.len() / 2];
         let err = read_search(200, cut).unwrap_err();
         assert!(matches!(err, LookupError::Malformed { .. }), "{err}");

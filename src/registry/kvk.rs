@@ -44,6 +44,8 @@ impl KvkClient {
                     .header("apikey", &self.api_key)
                     .header("Accept", "application/hal+json")
             },
+            // Its 5xx (IPD9999 and the like) are passing.
+            final_5xx: |_| false,
         };
         self.transport.call(request, read_basisprofiel).await
     }
@@ -78,6 +80,8 @@ impl KvkClient {
                     .header("apikey", &self.api_key)
                     .header("Accept", "application/hal+json")
             },
+            // Its 5xx (IPD9999 and the like) are passing.
+            final_5xx: |_| false,
         };
         self.transport.call(request, read_zoeken).await
     }

@@ -42,6 +42,9 @@ pub(crate) struct Request<B> {
     pub description: String,
     /// Builds the HTTP request; called once per attempt.
     pub build: B,
+    /// Whether a 5xx reply is the register's final word, to be read rather than retried
+    /// (a SOAP Fault for bad credentials comes as HTTP 500).
+    pub final_5xx: fn(&str) -> bool,
 }
 
 /// What a client makes of a reply: the value, and whether it is a definitive answer worth
@@ -247,8 +250,8 @@ impl Transport {
         }
     }
 
-    /// Sends the request until it gets an answer that is not a transport failure or a 5xx,
-    /// or the attempts run out; the breaker counts lookups that failed that way.
+    /// Sends the request until it gets an answer that is not a transport failure or a
+    /// passing 5xx, or the attempts run out; the breaker counts lookups that failed that way.
     async fn exchange<B>(&self, request: &Request<B>) -> Result<Reply, LookupError>
     where
         B: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
@@ -266,11 +269,14 @@ impl Transport {
             trial,
         };
         let sent = AtomicU32::new(0);
-        // Every failure `attempt` reports is a retryable one: a transport error or a 5xx.
+        // Every failure `attempt` reports is a retryable one: a transport error or a 5xx
+        // that is not the register's final word.
         let attempt = || async {
             sent.fetch_add(1, Ordering::Relaxed);
             match self.send_once(request).await {
-                Ok((status, body)) if status < 500 => Ok((status, body)),
+                Ok((status, body)) if status < 500 || (request.final_5xx)(&body) => {
+                    Ok((status, body))
+                }
                 Ok((status, _)) => Err(format!("HTTP {status}")),
                 Err(e) => Err(e),
             }

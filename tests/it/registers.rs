@@ -345,6 +345,33 @@ async fn wrong_credentials_are_refused_not_retried_forever() {
     );
     assert!(!err.is_transient());
     assert_eq!(setup.kvk.count(), 1, "a 401 is not retried");
+
+    // The insolvency register answers wrong credentials with a SOAP Fault on HTTP 500:
+    // a refusal, asked once, not an outage retried until the circuit opens.
+    let wrong = Registers {
+        kvk: Some(KvkConfig {
+            base_url: setup.kvk.kvk_base_url(),
+            api_key: KVK_TEST_KEY.into(),
+        }),
+        insolvency: Some(CirConfig {
+            url: setup.cir.cir_url(),
+            username: CIR_USER.into(),
+            password: "not-the-password".into(),
+        }),
+        ..quick()
+    };
+    let registry = wrong.build(None, Arc::new(setup.clock.clone())).unwrap();
+    let err = registry.check(&dagobert()).await.unwrap_err();
+    assert!(
+        matches!(err, LookupError::Rejected { status: 500, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("could not be authenticated"),
+        "{err}"
+    );
+    assert!(!err.is_transient());
+    assert_eq!(setup.cir.count(), 1, "a credentials fault is not retried");
 }
 
 #[tokio::test]
