@@ -204,6 +204,8 @@ pub(crate) async fn case(
 ) -> Response {
     let l = signed.lang;
     let who = signed.user.principal();
+    // This user's own actions, not a colleague's of the same client (`user:<id>/<role>`).
+    let own_actor = format!("{}/", who.token_id);
     let app = &state.app;
     let (case, owed) = match app.case_with_quote(&who, id.clone()).await {
         Ok(found) => found,
@@ -261,7 +263,11 @@ pub(crate) async fn case(
                         time datetime=(e.at.to_rfc3339()) { (amsterdam_local(e.at).format("%d-%m-%Y %H:%M")) }
                         " "
                         span { (view::event(l, &e.kind)) }
-                        @if e.actor.starts_with("user:") { " " small { (l.t("(door u)", "(by you)")) } }
+                        @if e.actor.starts_with(&own_actor) {
+                            " " small { (l.t("(door u)", "(by you)")) }
+                        } @else if e.actor.starts_with("user:") {
+                            " " small { (l.t("(door een collega)", "(by a colleague)")) }
+                        }
                     }
                 }
             }

@@ -190,7 +190,41 @@ pub fn event(l: Lang, kind: &str) -> &'static str {
         "instalment_kept" => l.t("Termijn van de regeling betaald", "Instalment paid"),
         "plan_lapsed" => l.t("Betalingsregeling vervallen", "Payment plan lapsed"),
         "put_on_hold" => l.t("Dossier aangehouden", "Case put on hold"),
-        "resume" => l.t("Dossier hervat", "Case resumed"),
+        "resumed" => l.t("Dossier hervat", "Case resumed"),
+        "payment_reversed" => l.t(
+            "Betaling teruggeboekt door de bank",
+            "Payment reversed by the bank",
+        ),
+        "plan_completed" => l.t("Betalingsregeling nagekomen", "Payment plan kept"),
+        "summons_approved" => l.t("Dagvaarding goedgekeurd", "Summons approved"),
+        "summons_restored" => l.t("Dagvaarding hersteld", "Summons restored"),
+        "summons_enrolled" => l.t(
+            "Zaak ingeschreven bij de rechtbank",
+            "Case enrolled at court",
+        ),
+        "enrolment_lapsed" | "enrolment_lapse_stopped" => l.t(
+            "Dagvaarding niet tijdig ingeschreven",
+            "Summons not enrolled in time",
+        ),
+        "service_failed" | "service_stopped" => {
+            l.t("Betekening niet gelukt", "Service did not succeed")
+        }
+        "hearing_adjourned" => l.t("Zitting uitgesteld", "Hearing adjourned"),
+        "hearing_contested" => l.t("Verweer gevoerd", "Claim contested"),
+        "judgment_appealed" => l.t("Hoger beroep ingesteld", "Judgment appealed"),
+        "no_appeal_statement_received" => l.t(
+            "Verklaring van geen hoger beroep ontvangen",
+            "No-appeal statement received",
+        ),
+        "attachment_registered" => l.t("Beslag ingeschreven", "Attachment registered"),
+        "execution_review" => l.t(
+            "Beoordeling nodig voor de tenuitvoerlegging",
+            "A decision is needed before execution",
+        ),
+        "insolvency_stop" => l.t(
+            "Afgesloten: schuldenaar in insolventie",
+            "Closed: the debtor is insolvent",
+        ),
         "withdrawn" => l.t("Dossier ingetrokken", "Case withdrawn"),
         "closed" => l.t("Dossier afgesloten", "Case closed"),
         "task_completed" => l.t("Besluit genomen", "Decision taken"),
@@ -233,5 +267,39 @@ pub fn document(l: Lang, kind: &str) -> &'static str {
         "judgment_service" => l.t("Betekening vonnis", "Service of judgment"),
         "final_statement" => l.t("Eindafrekening", "Final statement"),
         _ => l.t("Document", "Document"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The events a client should be able to follow each have their own words; only the
+    /// office's housekeeping reads "Dossier bijgewerkt".
+    #[test]
+    fn the_track_events_have_their_own_words() {
+        let default = event(Lang::Nl, "timer_deferred");
+        for kind in [
+            "resumed",
+            "payment_reversed",
+            "plan_completed",
+            "summons_approved",
+            "summons_enrolled",
+            "enrolment_lapsed",
+            "service_failed",
+            "hearing_adjourned",
+            "judgment_appealed",
+            "insolvency_stop",
+            "recoverability_stop",
+            "withdrawn",
+            "closed",
+        ] {
+            assert_ne!(event(Lang::Nl, kind), default, "{kind}");
+            assert_ne!(
+                event(Lang::En, kind),
+                event(Lang::En, "timer_deferred"),
+                "{kind}"
+            );
+        }
     }
 }

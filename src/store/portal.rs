@@ -261,9 +261,15 @@ pub fn search_cases(
             }
             named.load(conn)?
         };
-        // The case's betalingskenmerk is digits, often typed in groups of four.
-        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let by_reference = format!("%{}%", digits.replace(['\\', '%', '_'], ""));
+        // The case's betalingskenmerk is digits, often typed in groups of four or with
+        // dashes. Fewer than four digits would match nearly every reference, so they
+        // match none ('' is no case's reference).
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let by_reference = if digits.len() >= 4 {
+            format!("%{digits}%")
+        } else {
+            String::new()
+        };
         query = query.filter(
             lower(cases::client_reference)
                 .like(pattern)

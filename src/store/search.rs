@@ -510,8 +510,9 @@ fn cases_with(conn: &mut DbConnection, tokens: &[String]) -> Result<Vec<String>,
 }
 
 /// The cases of the debtor of `case`: the same KvK number, or the same name and date of
-/// birth, or the same name at the same postcode and house number (names compared by
-/// their normalised key), `case` itself included; newest first, at most `limit`.
+/// birth, or the same name at the same postcode and house number unless both dates of
+/// birth are known and differ (a father and son of one name at one address), names
+/// compared by their normalised key; `case` itself included; newest first, at most `limit`.
 pub fn debtor_cases(
     conn: &mut DbConnection,
     keys: &CaseKeys,
@@ -545,7 +546,16 @@ pub fn debtor_cases(
         query = query.filter(cases::client_id.eq(client.to_owned()));
     }
     let rows: Vec<CaseRow> = query.load(conn)?;
-    super::cases::assemble(conn, rows)
+    let mut found = super::cases::assemble(conn, rows)?;
+    if let Some(born) = keys.value(kind::BIRTH) {
+        found.retain(|c| {
+            c.id == keys.case_id
+                || CaseKeys::of_record(c)
+                    .value(kind::BIRTH)
+                    .is_none_or(|b| b == born)
+        });
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

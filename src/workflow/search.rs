@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{App, Principal};
-use crate::case::CaseRecord;
 use crate::case::search::SearchQuery;
 use crate::case::track::owed;
+use crate::case::{CaseRecord, Stage};
 use crate::clock::amsterdam_local;
 use crate::error::AppError;
 use crate::law::money::Money;
@@ -51,7 +51,7 @@ impl App {
     }
 
     /// Every case of the debtor of `case_id` that `who` may see, with what each owes today
-    /// (the law's quote, as `QuoteCase`) and the total. NOT_FOUND as `GetCase` for a case
+    /// (the law's quote, as `QuoteCase`; nothing on a closed case) and the total. NOT_FOUND as `GetCase` for a case
     /// the caller may not see.
     pub async fn list_debtor_cases(
         &self,
@@ -74,9 +74,15 @@ impl App {
                         Some(case.policy_version),
                     )?
                     .ok_or_else(|| AppError::Internal("the case's policy is missing".into()))?;
-                    let owes = owed(&case, &policy.policy, as_of)
-                        .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?
-                        .total;
+                    // A closed case is collected no more: its final statement says what
+                    // was left on the closing day, and the debtor owes the office nothing.
+                    let owes = if case.stage == Stage::Closed {
+                        Money::ZERO
+                    } else {
+                        owed(&case, &policy.policy, as_of)
+                            .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?
+                            .total
+                    };
                     total += owes;
                     listed.push((case, owes));
                 }
