@@ -11,7 +11,8 @@ use serde::Deserialize;
 use super::session::{Signed, lang_of};
 use super::view::{self, Frame, Lang, STAGES, cents, euro};
 use super::{Portal, error_page, forbidden};
-use crate::case::Stage;
+use crate::case::track::Owed;
+use crate::case::{CaseRecord, Stage};
 use crate::clock::amsterdam_local;
 use crate::law::money::Money;
 use crate::store::portal::PageFrom;
@@ -238,23 +239,7 @@ pub(crate) async fn case(
                 @for task in &tasks { (task_form(l, &signed.csrf, task)) }
             }
         }
-        section {
-            h2 { (l.t("Bedragen vandaag", "Amounts today")) }
-            @match &owed {
-                Some(o) => {
-                    dl.amounts {
-                        dt { (l.t("Hoofdsom", "Principal")) } dd { (euro(o.quote.principal)) }
-                        dt { (l.t("Rente", "Interest")) } dd { (euro(o.quote.interest)) }
-                        dt { (l.t("Incassokosten", "Collection costs")) } dd { (euro(o.quote.collection_costs)) }
-                        dt { (l.t("Btw over incassokosten", "VAT on collection costs")) } dd { (euro(o.quote.collection_costs_vat)) }
-                        dt { (l.t("Proces- en executiekosten", "Legal and execution costs")) } dd { (euro(o.legal_costs)) }
-                        dt { (l.t("Betaald", "Paid")) } dd { (euro(o.quote.paid)) }
-                        dt.total { (l.t("Totaal open", "Total due")) } dd.total { (euro(o.total)) }
-                    }
-                }
-                None => p { (l.t("Voor dit dossier is vandaag geen berekening te maken.", "No quote can be made for this case today.")) }
-            }
-        }
+        (amounts(l, &case, owed.as_ref()))
         section {
             h2 { (l.t("Verloop", "Timeline")) }
             ol.timeline {
@@ -322,6 +307,53 @@ pub(crate) async fn case(
     };
     let title = format!("{} {}", l.t("Dossier", "Case"), case.claim.client_reference);
     signed.page(&title, body)
+}
+
+/// What the case owes: today's figures while it runs; once closed, its final statement as
+/// of the closing day (a closed case is collected no more, so nothing accrues after it).
+fn amounts(l: Lang, case: &CaseRecord, owed: Option<&Owed>) -> Markup {
+    // A payment the bank took back has left `payments`.
+    let received: i64 = case.track.payments.iter().map(|p| p.amount_cents).sum();
+    if let (Stage::Closed, Some(s)) = (case.stage, case.track.statement.as_ref()) {
+        let on = s.closed_on.map(|d| d.format("%d-%m-%Y").to_string());
+        return html! {
+            section {
+                h2 { (l.t("Eindafrekening", "Final statement")) @if let Some(on) = on { " " (on) } }
+                p { (s.reason) }
+                dl.amounts {
+                    dt { (l.t("Ontvangen van de debiteur", "Received from the debtor")) } dd { (cents(s.received_cents)) }
+                    dt { (l.t("Hoofdsom en rente voor u", "Principal and interest for you")) } dd { (cents(s.paid_out_cents)) }
+                    dt { (l.t("Kosten voor de debiteur", "Costs borne by the debtor")) } dd { (cents(s.office_costs_cents)) }
+                    @if s.overpaid_cents > 0 {
+                        dt { (l.t("Te veel betaald, terug aan de debiteur", "Overpaid, due back to the debtor")) } dd { (cents(s.overpaid_cents)) }
+                    }
+                    dt.total { (l.t("Open bij afsluiting", "Outstanding on closing")) } dd.total { (cents(s.outstanding_cents.max(0))) }
+                }
+            }
+        };
+    }
+    html! {
+        section {
+            h2 { (l.t("Bedragen vandaag", "Amounts today")) }
+            @match owed {
+                Some(o) => {
+                    dl.amounts {
+                        dt { (l.t("Openstaande hoofdsom", "Principal outstanding")) } dd { (euro(o.quote.principal)) }
+                        dt { (l.t("Rente", "Interest")) } dd { (euro(o.quote.interest)) }
+                        dt { (l.t("Incassokosten", "Collection costs")) } dd { (euro(o.quote.collection_costs)) }
+                        dt { (l.t("Btw over incassokosten", "VAT on collection costs")) } dd { (euro(o.quote.collection_costs_vat)) }
+                        dt { (l.t("Proces- en executiekosten", "Legal and execution costs")) } dd { (euro(o.legal_costs)) }
+                        dt { (l.t("Ontvangen van de debiteur", "Received from the debtor")) } dd { (cents(received)) }
+                        @if o.quote.overpaid > Money::ZERO {
+                            dt { (l.t("Te veel betaald", "Overpaid")) } dd { (euro(o.quote.overpaid)) }
+                        }
+                        dt.total { (l.t("Totaal open", "Total due")) } dd.total { (euro(o.total)) }
+                    }
+                }
+                None => p { (l.t("Voor dit dossier is vandaag geen berekening te maken.", "No quote can be made for this case today.")) }
+            }
+        }
+    }
 }
 
 /// A task with its choices, as a form of buttons.

@@ -77,14 +77,17 @@ pub fn record_attempt(
     Ok(())
 }
 
-/// One more wrong password for `user_id`, counted by the database so that attempts made at
-/// once each count; a lock that ran out by `now` starts the count again. The caller holds
-/// the transaction. Returns the count now.
-pub fn count_failure(
+/// Takes one of `user_id`'s sign-in attempts before its password is checked, so that
+/// attempts made at once can never check more than `max` passwords in a lock window: the
+/// count goes up first and only a right password sets it back to 0. A lock that ran out by
+/// `now` starts the count again. `None` when the user is locked or `max` attempts are
+/// already counted. The caller holds the transaction. Returns the count with this one.
+pub fn reserve_attempt(
     conn: &mut DbConnection,
     user_id: &str,
     now: DateTime<Utc>,
-) -> Result<i32, StoreError> {
+    max: i32,
+) -> Result<Option<i32>, StoreError> {
     use portal_users::dsl as u;
     diesel::update(
         u::portal_users
@@ -96,13 +99,23 @@ pub fn count_failure(
         u::locked_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
-    diesel::update(u::portal_users.find(user_id))
-        .set(u::failed_attempts.eq(u::failed_attempts + 1))
-        .execute(conn)?;
-    Ok(u::portal_users
-        .find(user_id)
-        .select(u::failed_attempts)
-        .first(conn)?)
+    let taken = diesel::update(
+        u::portal_users
+            .find(user_id)
+            .filter(u::locked_until.is_null())
+            .filter(u::failed_attempts.lt(max)),
+    )
+    .set(u::failed_attempts.eq(u::failed_attempts + 1))
+    .execute(conn)?;
+    if taken == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        u::portal_users
+            .find(user_id)
+            .select(u::failed_attempts)
+            .first(conn)?,
+    ))
 }
 
 /// Locks `user_id` out until `until`.

@@ -161,6 +161,19 @@ fn password_matches(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Checks a password off the async threads, a few at a time: each check holds argon2's
+/// 19 MiB, so a burst of sign-ins waits its turn instead of taking gigabytes at once.
+async fn password_matches_at_most_a_few(password: String, hash: String) -> Result<bool, AppError> {
+    static CHECKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+    let _turn = CHECKING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || password_matches(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// A hash to check unknown addresses against, so a wrong address takes as long as a wrong
 /// password and the timing tells nobody which addresses exist.
 fn decoy_hash() -> &'static str {
@@ -232,7 +245,9 @@ impl App {
     }
 
     /// Signs in: a session for the right password, unless the user is locked out; the
-    /// fifth wrong password in a row locks the user for [`LOCKOUT`].
+    /// fifth wrong password in a row locks the user for [`LOCKOUT`]. Each attempt is
+    /// counted before its password is checked, so a burst of guesses at once checks no
+    /// more than [`MAX_FAILED_SIGN_INS`] of them.
     pub async fn sign_in(&self, email: String, password: String) -> Result<SignIn, AppError> {
         let email = email.trim().to_lowercase();
         let now = self.service_now().await?;
@@ -240,34 +255,44 @@ impl App {
             .store
             .run(move |conn| Ok::<_, AppError>(portal::user_by_email(conn, &email)?))
             .await?;
-        let hash = user
-            .as_ref()
-            .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
-        let right = tokio::task::spawn_blocking(move || password_matches(&password, &hash))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
         let Some(user) = user else {
+            // The same work as for a user, so the time taken does not tell who has one.
+            password_matches_at_most_a_few(password, decoy_hash().to_owned()).await?;
             return Ok(SignIn::Refused);
         };
-        if let Some(until) = user.locked_until.map(utc).filter(|until| *until > now) {
-            return Ok(SignIn::Locked(until));
-        }
-        if !right {
-            let id = user.id.clone();
-            let locked = self
-                .store
-                .run(move |conn| {
-                    transaction(conn, |conn| {
-                        let failed = portal::count_failure(conn, &id, now)?;
-                        let locked = (failed >= MAX_FAILED_SIGN_INS).then(|| now + LOCKOUT);
-                        if let Some(until) = locked {
-                            portal::lock(conn, &id, until)?;
-                        }
-                        Ok::<_, AppError>(locked)
-                    })
+        let id = user.id.clone();
+        let reserved = self
+            .store
+            .run(move |conn| {
+                transaction(conn, |conn| {
+                    Ok::<_, AppError>(portal::reserve_attempt(
+                        conn,
+                        &id,
+                        now,
+                        MAX_FAILED_SIGN_INS,
+                    )?)
                 })
+            })
+            .await?;
+        let Some(count) = reserved else {
+            let until = user
+                .locked_until
+                .map(utc)
+                .filter(|until| *until > now)
+                .unwrap_or(now + LOCKOUT);
+            return Ok(SignIn::Locked(until));
+        };
+        let right = password_matches_at_most_a_few(password, user.password_hash.clone()).await?;
+        if !right {
+            if count < MAX_FAILED_SIGN_INS {
+                return Ok(SignIn::Refused);
+            }
+            let id = user.id.clone();
+            let until = now + LOCKOUT;
+            self.store
+                .run(move |conn| Ok::<_, AppError>(portal::lock(conn, &id, until)?))
                 .await?;
-            return Ok(locked.map_or(SignIn::Refused, SignIn::Locked));
+            return Ok(SignIn::Locked(until));
         }
         let secret = random_secret();
         let csrf = random_secret();

@@ -625,6 +625,27 @@ async fn security(db: TestDb) {
         }
     }
     assert!(limited, "carol's attempts are limited");
+    // Attempts still being checked count before their passwords are: with five of dave's
+    // wrong guesses in flight, his right password is not even checked.
+    let dave = setup.user("acme", "dave@acme.example").await;
+    let at = setup.app.service_now().await.expect("now");
+    let in_flight: Vec<Option<i32>> = setup
+        .app
+        .store()
+        .run(move |conn| {
+            (0..6)
+                .map(|_| exploot::store::portal::reserve_attempt(conn, &dave, at, 5))
+                .collect::<Result<_, _>>()
+        })
+        .await
+        .expect("reserve");
+    assert_eq!(
+        in_flight,
+        [Some(1), Some(2), Some(3), Some(4), Some(5), None]
+    );
+    let (status, page, session) = sign_in(url, "dave@acme.example", PASSWORD).await;
+    assert_eq!(status, 403, "{page}");
+    assert!(session.is_none());
     let (status, _, session) = sign_in(url, "anna@acme.example", PASSWORD).await;
     assert_eq!(status, 303);
     assert!(session.is_some());
@@ -680,6 +701,34 @@ async fn security(db: TestDb) {
     );
     let (_, back) = get(next_link(&second_page, "prev"), anna.clone()).await;
     assert_eq!(references(&back), page_one);
+
+    // A closed case shows its final statement as of the closing day, not figures that
+    // go on growing.
+    let closed = setup
+        .server
+        .cases()
+        .create_case(fixtures::consumer_claim("acme", "W-1"))
+        .await
+        .expect("CreateCase")
+        .into_inner()
+        .id;
+    setup
+        .server
+        .cases()
+        .withdraw_case(pb::WithdrawCaseRequest {
+            case_id: closed.clone(),
+            request_id: "withdraw-w1".into(),
+            reason: "settled with the debtor".into(),
+        })
+        .await
+        .expect("WithdrawCase");
+    let (status, page) = get(format!("/dossiers/{closed}"), anna.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Eindafrekening") && page.contains("Open bij afsluiting"),
+        "{page}"
+    );
+    assert!(!page.contains("Totaal open"), "{page}");
 
     // Sign out everywhere ends every session of the user.
     let (_, _, second) = sign_in(url, "anna@acme.example", PASSWORD).await;
