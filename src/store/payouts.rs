@@ -170,7 +170,9 @@ pub fn settled(
     payment_ids: &[&str],
 ) -> Result<HashMap<String, Settled>, StoreError> {
     let mut sums: HashMap<String, Settled> = HashMap::new();
-    // A payout the client's bank returned paid nothing: its lines are open again.
+    // A payout the client's bank returned paid the client nothing: the client's share of
+    // its lines is open again. The office's share never left the account with it, so it
+    // stays settled, as does what was received.
     let returned: std::collections::HashSet<String> = payouts::table
         .filter(payouts::returned_on.is_not_null())
         .select(payouts::id)
@@ -185,17 +187,37 @@ pub fn settled(
         for line in lines {
             let s = sums.entry(line.payment_id.clone()).or_default();
             // A returned payout's line keeps its number (the next line is numbered after
-            // it) but settles nothing.
+            // it) but settles none of the client's share.
             s.seq = s.seq.max(line.seq);
-            if returned.contains(&line.payout_id) {
-                continue;
-            }
             s.received_cents += line.received_cents;
-            s.to_client_cents += line.to_client_cents;
             s.to_office_cents += line.to_office_cents;
+            if !returned.contains(&line.payout_id) {
+                s.to_client_cents += line.to_client_cents;
+            }
         }
     }
     Ok(sums)
+}
+
+/// What `client_id` still owes the office from earlier payouts: the shortfall of a payout
+/// whose client's share came out negative (a storno after the money was paid out, costs
+/// on payments made to the client directly), less what later payouts set off. A payout
+/// pays its net less this.
+pub fn shortfall(conn: &mut DbConnection, client_id: &str) -> Result<i64, StoreError> {
+    // Every payout paid max(net, 0) where net = to_client − invoiced − shortfall before it,
+    // so amount − (to_client − invoiced) summed over them is the shortfall now.
+    let made: Vec<(i64, i64, i64)> = payouts::table
+        .filter(payouts::client_id.eq(client_id))
+        .select((
+            payouts::amount_cents,
+            payouts::to_client_cents,
+            payouts::invoiced_cents,
+        ))
+        .load(conn)?;
+    Ok(made
+        .into_iter()
+        .map(|(amount, to_client, invoiced)| amount - (to_client - invoiced))
+        .sum())
 }
 
 /// Stores a run with its payouts and lines.

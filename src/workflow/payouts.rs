@@ -264,7 +264,9 @@ fn run_in(
             p.amount_cents,
             allocation,
             p.paid_to_client,
-            p.reversed_on.is_some_and(|d| d <= up_to),
+            // Reversed by the time of the run, whatever the day: the money has left the
+            // account, and the later payments are already allocated without it.
+            p.reversed_on.is_some(),
         );
         let before = settled.get(&p.id).copied().unwrap_or_default();
         let so_far = Share {
@@ -382,7 +384,8 @@ fn run_in(
                 paid_to_client: p.paid_to_client,
             });
         }
-        let net = row.to_client_cents - row.invoiced_cents;
+        let shortfall = payouts::shortfall(conn, &client_id)?;
+        let net = row.to_client_cents - row.invoiced_cents - shortfall;
         row.amount_cents = net.max(0);
         row.statement_csv = String::from_utf8(
             csv.into_inner()
@@ -401,10 +404,19 @@ fn run_in(
                 nl(row.invoiced_cents)
             ));
         }
+        if shortfall != 0 {
+            outro.push(format!(
+                "Tekort uit eerdere afdrachten, verrekend: {}",
+                nl(shortfall)
+            ));
+        }
         outro.push(if net > 0 {
             format!("Overgemaakt naar {iban}: {}", nl(net))
         } else {
-            format!("Door u aan kantoor te voldoen (factuur): {}", nl(-net))
+            format!(
+                "Tekort, te verrekenen met uw volgende afdracht: {}",
+                nl(-net)
+            )
         });
         row.statement_pdf = client_money::render(&Report {
             title: "Afdrachtspecificatie".into(),

@@ -662,6 +662,11 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
         (repaid.amount.as_str(), repaid.iban.as_str()),
         (payout.amount.as_str(), "NL02ABNA0123456789")
     );
+    // Only the client's share came back: the office's and what was received stay settled.
+    assert_eq!(
+        (repaid.received.as_str(), repaid.to_office.as_str()),
+        ("0.00", "0.00")
+    );
     assert!(run(s, "2026-05-08").await.payouts.is_empty(), "paid once");
 
     // The pain.001 validates against the official XSD and pays exactly that.
@@ -836,7 +841,8 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
         .reverse_payment(reverse_on("2026-05-08"))
         .await
         .expect("ReversePayment");
-    let third = run(s, "2026-05-08").await;
+    // Even a run up to the day before: the money has gone by the time it runs.
+    let third = run(s, "2026-05-07").await;
     assert_eq!(third.payouts.len(), 1);
     let back = &third.payouts[0];
     assert_eq!(
@@ -847,6 +853,31 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     assert_eq!(back.amount, "0.00");
     assert!(third.pain001.is_empty());
     assert!(run(s, "2026-05-08").await.payouts.is_empty());
+    // That shortfall is set off against the client's next payout, not forgotten.
+    let shortfall = -cents(&back.to_client);
+    assert!(shortfall > 0);
+    s.cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: w.ids["D"].clone(),
+            request_id: "after-the-storno".into(),
+            payment: Some(pb::Payment {
+                paid_on: "2026-05-08".into(),
+                amount: "400.00".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RecordPayment");
+    let fourth = run(s, "2026-05-08").await;
+    let [next] = fourth.payouts.as_slice() else {
+        panic!("one payout: {fourth:?}");
+    };
+    assert!(cents(&next.to_client) > shortfall, "{next:?}");
+    assert_eq!(
+        cents(&next.amount),
+        cents(&next.to_client) - cents(&next.invoiced) - shortfall,
+        "{next:?}"
+    );
     // Another run for the same day at the same time (the clock stands still here) is
     // another message: a bank refuses a MsgId it has seen.
     assert_eq!(first.message_id.len(), 35, "{}", first.message_id);
