@@ -211,7 +211,6 @@ pub fn parse(bytes: &[u8]) -> Result<Statement, CamtError> {
     })
 }
 
-/// The text at `names` below `element`, required and not empty.
 /// The camt namespace the root declares: as the default (`xmlns="…"`) or, as some banks
 /// write it, for a prefix (`<ns2:Document xmlns:ns2="…">`). The reader matches local names,
 /// so the prefix changes nothing else. Otherwise the default namespace, to name in the error.
@@ -228,6 +227,7 @@ fn document_namespace(root: &Element) -> &str {
         .unwrap_or_default()
 }
 
+/// The text at `names` below `element`, required and not empty.
 fn required_text<'a>(
     element: &'a Element,
     path: &str,
@@ -284,6 +284,24 @@ fn amount(element: &Element, path: &str) -> Result<(Decimal, i64), CamtError> {
 }
 
 fn read_entry(ntry: &Element, path: &str, number: usize) -> Result<Vec<Entry>, CamtError> {
+    let status_text = text_at(ntry, &["Sts", "Cd"])
+        .or_else(|| text_at(ntry, &["Sts"]))
+        .ok_or_else(|| error(format!("{path}/Sts"), "missing"))?;
+    let status = match status_text {
+        "BOOK" => EntryStatus::Booked,
+        // FUTR (.08): booked on a day to come; like a pending one, it comes back booked.
+        "PDNG" | "FUTR" => EntryStatus::Pending,
+        "INFO" => EntryStatus::Information,
+        other => {
+            return Err(error(
+                format!("{path}/Sts"),
+                format!("{other:?}: BOOK, PDNG, FUTR or INFO"),
+            ));
+        }
+    };
+    if status != EntryStatus::Booked {
+        return Ok(not_booked(ntry, number, status).into_iter().collect());
+    }
     let amt = ntry
         .child("Amt")
         .ok_or_else(|| error(format!("{path}/Amt"), "missing"))?;
@@ -305,20 +323,6 @@ fn read_entry(ntry: &Element, path: &str, number: usize) -> Result<Vec<Entry>, C
             return Err(error(
                 format!("{path}/RvslInd"),
                 format!("{other:?}: true or false"),
-            ));
-        }
-    };
-    let status_text = text_at(ntry, &["Sts", "Cd"])
-        .or_else(|| text_at(ntry, &["Sts"]))
-        .ok_or_else(|| error(format!("{path}/Sts"), "missing"))?;
-    let status = match status_text {
-        "BOOK" => EntryStatus::Booked,
-        "PDNG" => EntryStatus::Pending,
-        "INFO" => EntryStatus::Information,
-        other => {
-            return Err(error(
-                format!("{path}/Sts"),
-                format!("{other:?}: BOOK, PDNG or INFO"),
             ));
         }
     };
@@ -403,6 +407,53 @@ fn read_entry(ntry: &Element, path: &str, number: usize) -> Result<Vec<Entry>, C
         ));
     }
     Ok(entries)
+}
+
+/// An entry the bank has not booked (pending, future, information): the schema lets it go
+/// without a booking date, a reference or an amount above 0, so it is read as far as it
+/// goes, to be reported and skipped; it comes back booked on a later statement. Without a
+/// date there is nothing to report.
+fn not_booked(ntry: &Element, number: usize, status: EntryStatus) -> Option<Entry> {
+    let date = |name: &str| {
+        text_at(ntry, &[name, "Dt"])
+            .or_else(|| text_at(ntry, &[name, "DtTm"]).and_then(|t| t.get(..10)))
+            .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+    };
+    let booking_date = date("BookgDt").or_else(|| date("ValDt"))?;
+    let (amount, amount_cents) = ntry
+        .child("Amt")
+        .and_then(|a| self::amount(a, "").ok())
+        .unwrap_or_default();
+    let mut entry = Entry {
+        position: number.to_string(),
+        reference: text_at(ntry, &["AcctSvcrRef"])
+            .or_else(|| text_at(ntry, &["NtryRef"]))
+            .unwrap_or_default()
+            .to_owned(),
+        amount,
+        amount_cents,
+        direction: match text_at(ntry, &["CdtDbtInd"]) {
+            Some("DBIT") => Direction::Debit,
+            _ => Direction::Credit,
+        },
+        reversal: matches!(text_at(ntry, &["RvslInd"]), Some("true" | "1")),
+        status,
+        booking_date,
+        return_reason: None,
+        debtor_name: String::new(),
+        debtor_iban: None,
+        creditor_reference: None,
+        remittance: String::new(),
+        end_to_end_id: None,
+    };
+    if let Some(tx) = ntry
+        .children_named("NtryDtls")
+        .flat_map(|d| d.children_named("TxDtls"))
+        .next()
+    {
+        fill_details(&mut entry, tx);
+    }
+    Some(entry)
 }
 
 fn fill_details(entry: &mut Entry, tx: &Element) {
@@ -508,7 +559,7 @@ mod tests {
         .unwrap_err();
         assert!(e.path.ends_with("Ntry[1]/AcctSvcrRef"), "{e}");
         let two = with_entry(
-            r#"<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry></Stmt><Stmt><Id>S2</Id><Acct><Id><IBAN>NL02ABNA0123456789</IBAN></Id></Acct><Ntry><Amt Ccy="EUR">1,00</Amt></Ntry>"#,
+            r#"<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry></Stmt><Stmt><Id>S2</Id><Acct><Id><IBAN>NL02ABNA0123456789</IBAN></Id></Acct><Ntry><Amt Ccy="EUR">1,00</Amt><Sts>BOOK</Sts></Ntry>"#,
         );
         let e = parse(two.as_bytes()).unwrap_err();
         assert_eq!(e.path, "Document/BkToCstmrStmt/Stmt[2]/Ntry[1]/Amt");
@@ -517,6 +568,38 @@ mod tests {
         ).as_bytes())
         .unwrap_err();
         assert!(e.path.ends_with("Amt/@Ccy"), "{e}");
+    }
+
+    /// Entries the bank has not booked may lack what a booked one needs (XSD: BookgDt,
+    /// AcctSvcrRef and NtryRef optional, Amt ≥ 0): read and skipped, the file still read.
+    #[test]
+    fn entries_not_booked_do_not_stop_the_statement() {
+        let booked = r#"<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry>"#;
+        let others = [
+            r#"<Ntry><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts><ValDt><Dt>2026-05-05</Dt></ValDt></Ntry>"#,
+            r#"<Ntry><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>INFO</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt></Ntry>"#,
+            r#"<Ntry><Amt Ccy="EUR">7.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>FUTR</Cd></Sts><BookgDt><Dt>2099-01-01</Dt></BookgDt><NtryRef>F1</NtryRef></Ntry>"#,
+            r#"<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts></Ntry>"#,
+        ];
+        let s = parse(with_entry(&format!("{booked}{}", others.concat())).as_bytes()).unwrap();
+        let statuses: Vec<(EntryStatus, i64, &str)> = s
+            .entries
+            .iter()
+            .map(|e| (e.status, e.amount_cents, e.reference.as_str()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (EntryStatus::Booked, 1_250, "R1"),
+                (EntryStatus::Pending, 500, ""),
+                (EntryStatus::Information, 0, ""),
+                (EntryStatus::Pending, 700, "F1"),
+            ]
+        );
+        // A booked entry still needs all of it.
+        let e = parse(with_entry(&booked.replace("<AcctSvcrRef>R1</AcctSvcrRef>", "")).as_bytes())
+            .unwrap_err();
+        assert!(e.path.ends_with("Ntry[1]/AcctSvcrRef"), "{e}");
     }
 
     #[test]

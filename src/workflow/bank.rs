@@ -108,7 +108,7 @@ impl App {
         let future: Vec<FieldViolation> = statement
             .entries
             .iter()
-            .filter(|e| e.booking_date > today)
+            .filter(|e| e.status == EntryStatus::Booked && e.booking_date > today)
             .map(|e| {
                 FieldViolation::new(
                     format!("entry {} (BookgDt)", e.position),
