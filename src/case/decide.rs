@@ -218,11 +218,12 @@ fn guard(case: &CaseRecord, event: &Event) -> Result<(), Rejection> {
             | Event::NoteAdded(_)
             | Event::TaskOpened(_)
             | Event::DebtorUpdated(_) => Ok(()),
+            // Any task that runs no step of the track: the desk's own (a follow-up a
+            // storno opened, a promise check) and those a person opened by hand, which
+            // may be opened on a closed case and so must be closable on one.
             Event::TaskCompleted { task_kind, .. }
-                if matches!(
-                    task_kind.as_str(),
-                    lifecycle::desk::kind::FOLLOW_UP | lifecycle::desk::kind::PROMISE_CHECK
-                ) =>
+                if !lifecycle::task_kind::ALL.contains(&task_kind.as_str())
+                    && task_kind != JOB_FAILED_TASK =>
             {
                 Ok(())
             }

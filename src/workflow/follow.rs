@@ -58,6 +58,18 @@ impl AuditEntry {
         if OFFICE_WORDS.contains(&self.kind.as_str()) {
             self.reason = "recorded by the office".into();
             self.payload_json = "{}".into();
+        } else if self.kind == "task_completed" {
+            // The desk's own task (a follow-up, a call back a person opened): its
+            // outcome shows, the note a person wrote on it does not.
+            if let Ok(mut data) = serde_json::from_str::<serde_json::Value>(&self.payload_json) {
+                let desk = data["task_kind"]
+                    .as_str()
+                    .is_some_and(|k| !crate::case::lifecycle::task_kind::ALL.contains(&k));
+                if desk && let Some(note) = data.get_mut("note") {
+                    *note = serde_json::Value::String(String::new());
+                    self.payload_json = data.to_string();
+                }
+            }
         }
         self
     }

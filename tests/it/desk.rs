@@ -955,6 +955,95 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         event.payload_json
     );
     assert!(!event.reason.contains("betaalt"), "{}", event.reason);
+
+    // On a closed case a task opened by hand can be completed too, and the client sees
+    // that it was, not the note the handler wrote on it.
+    server
+        .cases()
+        .withdraw_case(pb::WithdrawCaseRequest {
+            case_id: case.id.clone(),
+            request_id: "withdraw-notes".into(),
+            reason: "the client's instruction".into(),
+        })
+        .await
+        .expect("WithdrawCase");
+    let late = handler
+        .tasks()
+        .open_task(pb::OpenTaskRequest {
+            case_id: case.id.clone(),
+            request_id: "open-closed".into(),
+            kind: "call_back".into(),
+            title: "Debiteur terugbellen over de intrekking".into(),
+            due_on: "2026-05-11".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("OpenTask on a closed case")
+        .into_inner();
+    let done = handler
+        .tasks()
+        .complete_task(pb::CompleteTaskRequest {
+            task_id: late.id.clone(),
+            request_id: "complete-closed".into(),
+            outcome: "done".into(),
+            note: "debiteur is ziek, belt zelf terug".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("CompleteTask on a closed case")
+        .into_inner();
+    assert_eq!(done.state, pb::TaskState::Completed as i32);
+    let mut office_view = server
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: case.id.clone(),
+            from_sequence: 0,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let mut client_view = acme
+        .cases()
+        .watch_case(pb::WatchCaseRequest {
+            case_id: case.id.clone(),
+            from_sequence: 0,
+        })
+        .await
+        .expect("WatchCase")
+        .into_inner();
+    let completed =
+        |e: &pb::CaseEvent| e.kind == "task_completed" && e.payload_json.contains("call_back");
+    let mut office_saw = None;
+    while let Some(e) = office_view.message().await.expect("ok") {
+        if completed(&e) {
+            office_saw = Some(e);
+            break;
+        }
+    }
+    assert!(
+        office_saw
+            .expect("the office sees it")
+            .payload_json
+            .contains("ziek")
+    );
+    let mut client_saw = None;
+    while let Some(e) = client_view.message().await.expect("ok") {
+        if completed(&e) {
+            client_saw = Some(e);
+            break;
+        }
+    }
+    let client_saw = client_saw.expect("the client sees that it was done");
+    assert!(
+        !client_saw.payload_json.contains("ziek"),
+        "{}",
+        client_saw.payload_json
+    );
+    assert!(
+        client_saw.payload_json.contains("done"),
+        "{}",
+        client_saw.payload_json
+    );
     server.stop().await;
 }
 on_both_backends!(notes_open_follow_ups_and_show_in_the_dossier);
