@@ -62,6 +62,24 @@ pub fn exists(conn: &mut DbConnection, account: &str, reference: &str) -> Result
         > 0)
 }
 
+/// The booking date, amount and direction of the entry stored under `reference`, if any.
+pub fn stored_as(
+    conn: &mut DbConnection,
+    account: &str,
+    reference: &str,
+) -> Result<Option<(NaiveDate, i64, String)>, StoreError> {
+    Ok(bank_entries::table
+        .filter(bank_entries::account.eq(account))
+        .filter(bank_entries::reference.eq(reference))
+        .select((
+            bank_entries::booking_date,
+            bank_entries::amount_cents,
+            bank_entries::direction,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
 /// Stores an entry.
 pub fn insert(conn: &mut DbConnection, row: &BankEntryRow) -> Result<(), StoreError> {
     diesel::insert_into(bank_entries::table)

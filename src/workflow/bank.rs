@@ -212,6 +212,35 @@ fn row(statement: &Statement, entry: &Entry, outcome: &str, now: DateTime<Utc>) 
     }
 }
 
+/// The key `entry` is stored under, `None` when it was imported before. The bank's own
+/// reference (AcctSvcrRef) is unique, but a bank that gives only an NtryRef may number
+/// each day's entries afresh: an entry under a stored reference with another day, amount
+/// or direction is another entry, keyed by those too, never dropped as a duplicate.
+fn unseen_reference(
+    conn: &mut DbConnection,
+    account: &str,
+    entry: &Entry,
+) -> Result<Option<String>, AppError> {
+    let direction = match entry.direction {
+        Direction::Credit => "credit",
+        Direction::Debit => "debit",
+    };
+    let Some((day, cents, stored_direction)) = entries::stored_as(conn, account, &entry.reference)?
+    else {
+        return Ok(Some(entry.reference.clone()));
+    };
+    if (day, cents, stored_direction.as_str())
+        == (entry.booking_date, entry.amount_cents, direction)
+    {
+        return Ok(None);
+    }
+    let keyed = format!(
+        "{}@{}/{}/{direction}",
+        entry.reference, entry.booking_date, entry.amount_cents
+    );
+    Ok((!entries::exists(conn, account, &keyed)?).then_some(keyed))
+}
+
 /// One entry: stored once, and booked, reversed, skipped or handed to a person.
 fn import_entry(
     conn: &mut DbConnection,
@@ -232,7 +261,7 @@ fn import_entry(
             false,
         ));
     }
-    if entries::exists(conn, account, &entry.reference)? {
+    let Some(reference) = unseen_reference(conn, account, entry)? else {
         return Ok((
             result(
                 entry,
@@ -241,8 +270,9 @@ fn import_entry(
             ),
             false,
         ));
-    }
+    };
     let mut stored = row(statement, entry, outcome::SKIPPED, now);
+    stored.reference = reference;
     if entry.takes_back_a_credit() {
         return reverse_entry(conn, entry, stored, actor, now);
     }

@@ -441,6 +441,33 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
 }
 
 on_both_backends!(a_bad_statement_books_nothing);
+
+/// A bank that gives only an NtryRef, numbered afresh each day: the next day's entry 1 is
+/// another payment, booked, not dropped as a duplicate; the same file again books nothing.
+async fn a_reference_numbered_per_day_is_not_a_duplicate(db: TestDb) {
+    let w = world(&db).await;
+    let s = &w.server;
+    let b = reference(s, &w.ids["B"]).await;
+    let day = |day: &str, amount: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>053D-{day}</MsgId><CreDtTm>{day}T22:00:00</CreDtTm></GrpHdr><Stmt><Id>S-{day}</Id><CreDtTm>{day}T22:00:00</CreDtTm><Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id></Acct><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal><Ntry><NtryRef>1</NtryRef><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><BkTxCd><Prtry><Cd>TRF</Cd><Issr>ING</Issr></Prtry></BkTxCd><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>B. Bakker</Nm></Dbtr><DbtrAcct><Id><IBAN>NL86INGB0002445588</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Strd><CdtrRefInf><Ref>{b}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"#
+        )
+    };
+    let first = day("2026-05-06", "100.00");
+    let second = day("2026-05-07", "50.00");
+    xmllint(CAMT_XSD, first.as_bytes());
+    for (file, booked) in [(&first, 1), (&second, 1), (&second, 0), (&first, 0)] {
+        let answer = import(s, file.as_bytes()).await.expect("import");
+        assert_eq!(
+            (answer.booked, answer.duplicates),
+            (booked, 1 - booked),
+            "{answer:?}"
+        );
+    }
+    assert_eq!(case(s, &w.ids["B"]).await.payments.len(), 2);
+    w.server.stop().await;
+}
+on_both_backends!(a_reference_numbered_per_day_is_not_a_duplicate);
 async fn a_bad_statement_books_nothing(db: TestDb) {
     let w = world(&db).await;
     let s = &w.server;
