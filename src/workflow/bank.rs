@@ -153,13 +153,18 @@ fn import_in(
             ),
         )]));
     }
-    let mut results = Vec::with_capacity(statement.entries.len());
+    // Booked in the order of their booking dates (a case takes no payment dated before its
+    // last one), reported in the file's order.
+    let mut order: Vec<usize> = (0..statement.entries.len()).collect();
+    order.sort_by_key(|&i| statement.entries[i].booking_date);
+    let mut results = vec![None; statement.entries.len()];
     let mut due_now = false;
-    for entry in &statement.entries {
-        let (result, due) = import_entry(conn, statement, entry, actor, now)?;
+    for i in order {
+        let (result, due) = import_entry(conn, statement, &statement.entries[i], actor, now)?;
         due_now |= due;
-        results.push(result);
+        results[i] = Some(result);
     }
+    let results: Vec<EntryResult> = results.into_iter().flatten().collect();
     Ok((
         BankImport {
             message_id: statement.message_id.clone(),

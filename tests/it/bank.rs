@@ -444,6 +444,7 @@ on_both_backends!(a_bad_statement_books_nothing);
 
 /// A bank that gives only an NtryRef, numbered afresh each day: the next day's entry 1 is
 /// another payment, booked, not dropped as a duplicate; the same file again books nothing.
+/// And a file's entries are booked in date order.
 async fn a_reference_numbered_per_day_is_not_a_duplicate(db: TestDb) {
     let w = world(&db).await;
     let s = &w.server;
@@ -465,6 +466,31 @@ async fn a_reference_numbered_per_day_is_not_a_duplicate(db: TestDb) {
         );
     }
     assert_eq!(case(s, &w.ids["B"]).await.payments.len(), 2);
+    // Within a file, an entry dated earlier than one before it is booked first: a case
+    // takes no payment dated before its last one.
+    let entry = |reference: &str, day: &str, amount: &str| {
+        format!(
+            r#"<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>{reference}</AcctSvcrRef><BkTxCd><Prtry><Cd>TRF</Cd><Issr>ING</Issr></Prtry></BkTxCd><NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf><Ref>{b}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"#
+        )
+    };
+    let out_of_order = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>053D-LATE</MsgId><CreDtTm>2026-05-08T22:00:00</CreDtTm></GrpHdr><Stmt><Id>S-LATE</Id><CreDtTm>2026-05-08T22:00:00</CreDtTm><Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id></Acct><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-05-08</Dt></Dt></Bal>{}{}</Stmt></BkToCstmrStmt></Document>"#,
+        entry("LATE-2", "2026-05-08", "20.00"),
+        entry("LATE-1", "2026-05-07", "30.00"),
+    );
+    xmllint(CAMT_XSD, out_of_order.as_bytes());
+    let answer = import(s, out_of_order.as_bytes()).await.expect("import");
+    assert_eq!(answer.booked, 2, "{answer:?}");
+    let paid: Vec<String> = case(s, &w.ids["B"])
+        .await
+        .payments
+        .iter()
+        .map(|p| p.payment.as_ref().expect("payment").paid_on.clone())
+        .collect();
+    assert_eq!(
+        paid,
+        ["2026-05-06", "2026-05-07", "2026-05-07", "2026-05-08"]
+    );
     w.server.stop().await;
 }
 on_both_backends!(a_reference_numbered_per_day_is_not_a_duplicate);
