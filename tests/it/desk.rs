@@ -756,9 +756,11 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         (added.sequence, "Debiteur belt: betaalt vrijdag.")
     );
 
-    // The author's queue: the follow-up due 6 May, the check due 8 May, not yet overdue.
+    // The front office works no task list: the follow-up due 6 May and the check due
+    // 8 May wait in the case handlers' queue, for any of them to take; not yet overdue.
     let mine = pb::ListTasksRequest {
-        assignee: author.clone(),
+        queue: "case_handler".into(),
+        case_id: case.id.clone(),
         ..Default::default()
     };
     let tasks = tasks_where(&server, mine.clone()).await;
@@ -776,16 +778,15 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
     assert!(
         tasks
             .iter()
-            .all(|t| t.queue == "front_office" && t.claimed_by == author)
+            .all(|t| t.state == pb::TaskState::Open as i32 && t.claimed_by.is_empty())
     );
     // On the manual clock: 7 May the follow-up is overdue, the check is not.
     advance_to(&server, "2026-05-07T08:00:00Z").await;
     let overdue = tasks_where(
         &server,
         pb::ListTasksRequest {
-            assignee: author.clone(),
             overdue: true,
-            ..Default::default()
+            ..mine.clone()
         },
     )
     .await;
@@ -800,6 +801,17 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
     )
     .await;
     assert_eq!(by_the_6th.len(), 1);
+    // A handler takes it.
+    let taken = server
+        .tasks()
+        .claim_task(pb::ClaimTaskRequest {
+            task_id: overdue[0].id.clone(),
+            assignee: "alice".into(),
+        })
+        .await
+        .expect("ClaimTask")
+        .into_inner();
+    assert_eq!(taken.claimed_by, "alice");
     // Unclaim and reassign.
     let follow_up = overdue[0].id.clone();
     let back = server
@@ -832,7 +844,11 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         .expect("ReassignTask")
         .into_inner();
     assert_eq!(moved.claimed_by, "bob");
-    assert_eq!(tasks_where(&server, mine).await.len(), 1);
+    let bobs = pb::ListTasksRequest {
+        assignee: "bob".into(),
+        ..mine
+    };
+    assert_eq!(tasks_where(&server, bobs).await.len(), 1);
     // A case handler opens a task by hand.
     let handler = server.as_role(exploot::workflow::Role::CaseHandler).await;
     let opened = handler

@@ -32,23 +32,36 @@ fn task(kind: &str, title: String, queue: &str, details: serde_json::Value) -> N
     }
 }
 
+/// The queue of notes the front office writes (its role's name).
+const FRONT_OFFICE_QUEUE: &str = "front_office";
+/// The case handlers' queue, where the front office's follow-ups go.
+const CASE_HANDLER_QUEUE: &str = "case_handler";
+
 /// A note: recorded in the audit trail; a follow-up day opens a task that day in the
-/// author's queue, taken by the author; a promise to pay with a day opens a check that
-/// day; a defence is kept on the track for the dagvaarding (art. 111 lid 3 Rv).
+/// author's queue, taken by the author (a front-office note's: in the case handlers'
+/// queue, for any to take); a promise to pay with a day opens a check that day; a defence
+/// is kept on the track for the dagvaarding (art. 111 lid 3 Rv).
 pub(crate) fn note_added(case: &CaseRecord, note: &NoteRecord) -> Decision {
     let mut track = case.track.clone();
     let mut effects = Vec::new();
     let details = json!({ "note_kind": note.kind, "text": note.text });
+    // The front office takes the call but works no task list: what the call leads to goes
+    // to the case handlers' queue, for any of them to take.
+    let (queue, assignee) = if note.queue == FRONT_OFFICE_QUEUE {
+        (CASE_HANDLER_QUEUE, String::new())
+    } else {
+        (note.queue.as_str(), note.author.clone())
+    };
     if let Some(day) = note.follow_up_on {
         effects.push(Effect::OpenDueTask {
             task: task(
                 kind::FOLLOW_UP,
                 format!("Opvolgen: {}", first_line(&note.text)),
-                &note.queue,
+                queue,
                 details.clone(),
             ),
             due_on: day,
-            assignee: note.author.clone(),
+            assignee: assignee.clone(),
         });
     }
     if note.kind == "promise_to_pay"
@@ -58,11 +71,11 @@ pub(crate) fn note_added(case: &CaseRecord, note: &NoteRecord) -> Decision {
             task: task(
                 kind::PROMISE_CHECK,
                 format!("Betaalbelofte controleren ({day})"),
-                &note.queue,
+                queue,
                 details.clone(),
             ),
             due_on: day,
-            assignee: note.author.clone(),
+            assignee,
         });
     }
     if note.kind == "defence" {
