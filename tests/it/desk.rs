@@ -889,6 +889,22 @@ async fn notes_open_follow_ups_and_show_in_the_dossier(db: TestDb) {
         .await
         .expect_err("bad task");
     assert_eq!(bad_fields(&refused), ["due_on", "kind", "title"]);
+    // Only to a queue someone works: not a client's, nor the front office's.
+    for queue in ["client", "front_office"] {
+        let refused = handler
+            .tasks()
+            .open_task(pb::OpenTaskRequest {
+                case_id: case.id.clone(),
+                kind: "call_back".into(),
+                title: "Terugbellen".into(),
+                due_on: "2026-05-11".into(),
+                queue: queue.into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("a queue nobody works");
+        assert_eq!(bad_fields(&refused), ["queue"], "{queue}");
+    }
     // A kind the track opens itself would run a step of the track when completed (an
     // attachment recorded, a review closing the case): refused.
     for kind in [

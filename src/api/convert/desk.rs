@@ -139,8 +139,16 @@ pub fn opened_task(r: &pb::OpenTaskRequest) -> Result<OpenedTask, Vec<FieldViola
     } else {
         r.queue.clone()
     };
-    if crate::workflow::Role::parse(&queue).is_none() {
-        v.add("queue", "a role: front_office, case_handler or admin");
+    // The queues of those who work the task list (TaskService): not a client's, nor the
+    // front office's.
+    if !matches!(
+        crate::workflow::Role::parse(&queue),
+        Some(crate::workflow::Role::CaseHandler | crate::workflow::Role::Admin)
+    ) {
+        v.add(
+            "queue",
+            "case_handler or admin: the roles that work the task list",
+        );
     }
     v.into_result(|| OpenedTask {
         kind: r.kind.clone(),

@@ -34,8 +34,6 @@ fn task(kind: &str, title: String, queue: &str, details: serde_json::Value) -> N
 
 /// The queue of notes the front office writes (its role's name).
 const FRONT_OFFICE_QUEUE: &str = "front_office";
-/// The case handlers' queue, where the front office's follow-ups go.
-const CASE_HANDLER_QUEUE: &str = "case_handler";
 
 /// A note: recorded in the audit trail; a follow-up day opens a task that day in the
 /// author's queue, taken by the author (a front-office note's: in the case handlers'
@@ -48,7 +46,7 @@ pub(crate) fn note_added(case: &CaseRecord, note: &NoteRecord) -> Decision {
     // The front office takes the call but works no task list: what the call leads to goes
     // to the case handlers' queue, for any of them to take.
     let (queue, assignee) = if note.queue == FRONT_OFFICE_QUEUE {
-        (CASE_HANDLER_QUEUE, String::new())
+        (crate::case::CASE_HANDLER_QUEUE, String::new())
     } else {
         (note.queue.as_str(), note.author.clone())
     };
