@@ -22,36 +22,51 @@ pub fn is_particle(word: &str) -> bool {
     PARTICLES.binary_search(&word).is_ok()
 }
 
-/// `c` without its accent, lower case; `None` for a combining mark (a decomposed accent).
-/// A hand table of Latin-1 and Latin Extended-A, the letters of Dutch and European names:
-/// a Unicode normalisation crate would be the only user of its tables here.
+/// `c` without its accent, lower case; nothing for a combining mark (a decomposed accent).
+/// A hand table of Latin-1, Latin Extended-A, the Latin Extended-B letters of Romanian and
+/// pinyin, and Vietnamese (Latin Extended Additional): the letters of the names an office
+/// in the Netherlands meets. A Unicode normalisation crate would be the only user of its
+/// tables here. A letter it does not know separates words, as punctuation does.
 fn fold_char(c: char, out: &mut String) {
     let lower = c.to_lowercase();
     for c in lower {
         let plain = match c {
-            'à'..='å' | 'ā' | 'ă' | 'ą' => "a",
+            'à'..='å' | 'ā' | 'ă' | 'ą' | 'ǎ' | '\u{1ea0}'..='\u{1eb7}' => "a",
             'æ' => "ae",
             'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
             'ď' | 'đ' | 'ð' => "d",
-            'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-            'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+            'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' | '\u{1eb8}'..='\u{1ec7}' => "e",
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' | 'ǧ' => "g",
             'ĥ' | 'ħ' => "h",
-            'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+            'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' | '\u{1ec8}'..='\u{1ecb}' => "i",
             'ĳ' => "ij",
             'ĵ' => "j",
-            'ķ' => "k",
+            'ķ' | 'ǩ' => "k",
             'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
             'ñ' | 'ń' | 'ņ' | 'ň' => "n",
-            'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+            'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ơ' | 'ǒ' | '\u{1ecc}'..='\u{1ee3}' => "o",
             'œ' => "oe",
             'ŕ' | 'ŗ' | 'ř' => "r",
-            'ś' | 'ŝ' | 'ş' | 'š' => "s",
+            'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
             'ß' => "ss",
-            'ţ' | 'ť' | 'ŧ' => "t",
+            'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
             'þ' => "th",
-            'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+            'ù'..='ü'
+            | 'ũ'
+            | 'ū'
+            | 'ŭ'
+            | 'ů'
+            | 'ű'
+            | 'ų'
+            | 'ư'
+            | 'ǔ'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+            | '\u{1ee4}'..='\u{1ef1}' => "u",
             'ŵ' => "w",
-            'ý' | 'ÿ' | 'ŷ' => "y",
+            'ý' | 'ÿ' | 'ŷ' | '\u{1ef2}'..='\u{1ef9}' => "y",
             'ź' | 'ż' | 'ž' => "z",
             '\u{300}'..='\u{36f}' => "",
             other => {
@@ -333,6 +348,11 @@ mod tests {
         // Decomposed accents (e + U+0301) fold as the composed ones do.
         assert_eq!(name_key(&["Jose\u{301} Müller"]), "jose muller");
         assert_eq!(words("Ĳsselmeer ÆRØ"), vec!["ijsselmeer", "aero"]);
+        // Romanian comma-below letters and Vietnamese, composed and capital.
+        assert_eq!(name_key(&["Ștefan Țurcanu"]), "stefan turcanu");
+        assert_eq!(name_key(&["Nguyễn Văn An"]), "nguyen an van");
+        assert_eq!(name_key(&["Trương Thị Lê"]), "truong thi le");
+        assert_eq!(name_key(&["ĐẶNG Hữu Phước"]), "dang huu phuoc");
         let q = NameQuery::parse("de Vries").unwrap();
         assert_eq!(q.words, vec!["vries"]);
         assert_eq!(q.particles, vec!["de"]);

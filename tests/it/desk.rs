@@ -111,6 +111,17 @@ async fn search_finds_each_key(db: TestDb) {
         ),
     )
     .await;
+    let mut foreign = claim(
+        "acme",
+        "A-4",
+        "Ștefan Nguyễn",
+        "Dorpsstraat 5",
+        "1234 AB",
+        "1985-03-01",
+    );
+    let debtor = foreign.debtor.as_mut().expect("debtor");
+    (debtor.email, debtor.phone, debtor.iban) = (String::new(), String::new(), String::new());
+    create(&server, foreign).await;
     // Another client's case against a de Vries: never found with acme's token.
     create(
         &server,
@@ -130,6 +141,9 @@ async fn search_finds_each_key(db: TestDb) {
     assert_eq!(found(&server, by_name("VRIES")).await, ["G-1", "A-1"]);
     assert_eq!(found(&server, by_name("jose muller")).await, ["A-2"]);
     assert_eq!(found(&server, by_name("Müll")).await, ["A-2"]);
+    // Letters beyond Latin Extended-A fold too: typed plain, or as written.
+    assert_eq!(found(&server, by_name("stefan nguyen")).await, ["A-4"]);
+    assert_eq!(found(&server, by_name("Nguyễn")).await, ["A-4"]);
     assert_eq!(found(&server, by_name("dek")).await, ["A-3"]);
     // Postcode with and without a space, with and without the house number.
     let at = |postcode: &str, house: &str| pb::SearchCasesRequest {

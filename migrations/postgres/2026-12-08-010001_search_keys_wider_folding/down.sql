@@ -1,0 +1,1 @@
+-- The keys deleted by up.sql are written again at start; nothing to undo.
