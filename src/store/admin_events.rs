@@ -30,7 +30,7 @@ pub struct AdminEventRow {
     pub at: NaiveDateTime,
     /// Who: `token:<id>/<role>`.
     pub actor: String,
-    /// `client_stored`, `policy_stored` or `clock_moved`.
+    /// `client_stored`, `policy_stored`, `clock_moving` (before a move) or `clock_moved`.
     pub kind: String,
     /// What it concerns: the client id, or `clock`.
     pub subject: String,

@@ -121,6 +121,9 @@ pub enum ClockTarget {
     To(DateTime<Utc>),
 }
 
+/// The furthest `AdvanceClock` moves at once: a century.
+const MAX_MOVE_DAYS: i64 = 36_525;
+
 impl App {
     /// The service's time, read afresh from the shared clock when it is manual.
     pub async fn service_now(&self) -> Result<DateTime<Utc>, AppError> {
@@ -149,19 +152,45 @@ impl App {
         };
         let now = clock.refresh().await?;
         let started = now;
+        // Time never goes back, and a move beyond a century is a typing error: the clock
+        // could never come back from it.
+        let furthest = now + chrono::Duration::days(MAX_MOVE_DAYS);
         let target = match target {
             ClockTarget::By(by) if by < chrono::Duration::zero() => {
                 return Err(AppError::invalid("by", "time never goes back"));
             }
-            ClockTarget::By(by) => now + by,
+            ClockTarget::By(by) => now
+                .checked_add_signed(by)
+                .filter(|to| *to <= furthest)
+                .ok_or_else(|| {
+                    AppError::invalid("by", &format!("at most {MAX_MOVE_DAYS} days at once"))
+                })?,
             ClockTarget::To(to) if to < now => {
                 return Err(AppError::invalid(
                     "to",
                     &format!("time never goes back; it is {now}"),
                 ));
             }
+            ClockTarget::To(to) if to > furthest => {
+                return Err(AppError::invalid(
+                    "to",
+                    &format!("at most {MAX_MOVE_DAYS} days ahead at once; it is {now}"),
+                ));
+            }
             ClockTarget::To(to) => to,
         };
+        // Who moves the office's time, and to when: written before the first step, so a
+        // move cut short (a deadline, a dropped caller) is on record all the same.
+        let intent = serde_json::json!({
+            "from": started.to_rfc3339(),
+            "to": target.to_rfc3339(),
+        });
+        let by = actor.0.clone();
+        self.store
+            .run(move |conn| {
+                admin_events::append(conn, started, &by, "clock_moving", "clock", &intent)
+            })
+            .await?;
         let mut wait = Drain {
             runs: HashSet::new(),
             heard: self.engine.ran.subscribe(),
@@ -178,7 +207,7 @@ impl App {
         let now = self.move_and_drain(&clock, target, &mut wait).await?;
         let runs = wait.runs;
         let jobs_run = i64::try_from(runs.len()).unwrap_or(i64::MAX);
-        // Who moved the office's time, from when to when.
+        // Who moved the office's time, from when to when, and what ran on the way.
         let payload = serde_json::json!({
             "from": started.to_rfc3339(),
             "to": now.to_rfc3339(),

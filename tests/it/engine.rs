@@ -406,6 +406,30 @@ async fn the_clock_only_moves_forward() {
         .await
         .expect_err("no target");
     assert_eq!(none.code(), Code::InvalidArgument);
+    // A move the clock could never come back from is refused, naming the field.
+    let far = server
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::By(
+                prost_types::Duration {
+                    seconds: 1_000_000_000_000_000,
+                    nanos: 0,
+                },
+            )),
+        })
+        .await
+        .expect_err("a million centuries");
+    assert_eq!(crate::harness::bad_fields(&far), ["by"]);
+    let far = server
+        .admin()
+        .advance_clock(pb::AdvanceClockRequest {
+            target: Some(pb::advance_clock_request::Target::To(ts(
+                "2400-01-01T00:00:00Z",
+            ))),
+        })
+        .await
+        .expect_err("the year 2400");
+    assert_eq!(crate::harness::bad_fields(&far), ["to"]);
     let moved = advance(&server, Duration::from_secs(90)).await;
     let clock = server
         .admin()
