@@ -247,6 +247,80 @@ async fn ten_thousand_imported_claims_get_ten_thousand_payment_references(db: Te
 }
 on_both_backends!(ten_thousand_imported_claims_get_ten_thousand_payment_references);
 
+/// Claims the law's quote could not handle are refused at the door, row by row: a due
+/// date before the interest tables begin, an invoice beyond a trillion euros (a hundred of
+/// them once made the principal overflow and ended the whole stream). The rows around
+/// them are stored.
+async fn claims_that_could_never_be_quoted_are_rejected_per_row(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    put_client(&server, "acme").await;
+    let mut huge = good_row("acme", 2);
+    huge.invoices = (0..100)
+        .map(|n| pb::Invoice {
+            number: format!("H-{n}"),
+            invoice_date: String::new(),
+            due_date: "2026-02-09".into(),
+            amount: "999999999999999.99".into(),
+        })
+        .collect();
+    let mut ancient = good_row("acme", 3); // a business: commercial rates from 2002-08-08
+    ancient.invoices.truncate(1);
+    ancient.invoices[0].invoice_date = String::new();
+    ancient.invoices[0].due_date = "2001-06-01".into();
+    let mut before_1976 = good_row("acme", 4); // a consumer: statutory rates from 1976-04-01
+    before_1976.invoices.truncate(1);
+    before_1976.invoices[0].invoice_date = String::new();
+    before_1976.invoices[0].due_date = "1970-01-01".into();
+    let answers = import(
+        server.intake(),
+        vec![
+            good_row("acme", 1),
+            huge.clone(),
+            ancient.clone(),
+            before_1976,
+            good_row("acme", 5),
+        ],
+    )
+    .await;
+    let seen: Vec<(Outcome, Vec<&str>)> = answers
+        .iter()
+        .map(|a| {
+            let mut fields: Vec<&str> = a.violations.iter().map(|v| v.field.as_str()).collect();
+            fields.dedup();
+            (outcome(a), fields.into_iter().take(1).collect())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Outcome::Accepted, vec![]),
+            (Outcome::Rejected, vec!["invoices[0].amount"]),
+            (Outcome::Rejected, vec!["invoices[0].due_date"]),
+            (Outcome::Rejected, vec!["invoices[0].due_date"]),
+            (Outcome::Accepted, vec![]),
+        ]
+    );
+    assert_eq!(answers[1].violations.len(), 100, "each invoice named");
+    // CreateCase answers the same, naming the field.
+    let refused = server
+        .cases()
+        .create_case(pb::CreateCaseRequest {
+            client_id: ancient.client_id,
+            client_reference: ancient.client_reference,
+            debtor: ancient.debtor,
+            invoices: ancient.invoices,
+            notes: String::new(),
+        })
+        .await
+        .expect_err("not quotable");
+    assert_eq!(
+        crate::harness::bad_fields(&refused),
+        ["invoices[0].due_date"]
+    );
+    server.stop().await;
+}
+on_both_backends!(claims_that_could_never_be_quoted_are_rejected_per_row);
+
 async fn duplicates_conflicts_unknown_clients_and_the_cut_off(db: TestDb) {
     // Friday 8 May 2026 16:30 in Amsterdam: after the cut-off, so handled Monday 11 May.
     let after_cutoff = chrono::DateTime::parse_from_rfc3339("2026-05-08T14:30:00Z")

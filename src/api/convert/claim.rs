@@ -1,7 +1,7 @@
 //! A claim (`CreateCase`, `ImportClaims`) from the proto: debtor, address, invoices, every
 //! violation named with its field path.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use super::enums::debtor_kind;
 use super::fields::{
@@ -12,6 +12,8 @@ use crate::case::{
     Address, Claim, ClientId, Debtor, DebtorKind, FieldViolation, Iban, Invoice, KvkNumber,
     Postcode,
 };
+use crate::law::money::Money;
+use crate::law::rates::{RateSeries, first_known_day};
 use crate::proto as pb;
 
 pub(super) fn address(
@@ -86,7 +88,8 @@ pub fn claim(
         v.add("client_reference", "at most 100 characters");
     }
     let debtor = parse_debtor(&mut v, debtor, today);
-    let invoices = parse_invoices(&mut v, invoices, today);
+    let kind = debtor.as_ref().map(|d| d.kind);
+    let invoices = parse_invoices(&mut v, invoices, kind, today);
     if notes.chars().count() > 10_000 {
         v.add("notes", "at most 10,000 characters");
     }
@@ -148,7 +151,24 @@ fn parse_debtor(v: &mut Violations, raw: Option<&pb::Debtor>, today: NaiveDate) 
     })
 }
 
-fn parse_invoices(v: &mut Violations, raw: &[pb::Invoice], today: NaiveDate) -> Vec<Invoice> {
+/// The largest invoice taken: the law's quote handles amounts up to € 1,000,000,000,000, and
+/// a claim it cannot quote could never take a payment.
+const MAX_INVOICE_EUROS: i64 = 1_000_000_000_000;
+
+/// The invoices, each bounded as the law's quote bounds them (`law::quote::validate`): a
+/// claim accepted here can always be quoted and paid. `kind` (when the debtor's is known)
+/// picks the interest series whose first known day bounds the due dates.
+fn parse_invoices(
+    v: &mut Violations,
+    raw: &[pb::Invoice],
+    kind: Option<DebtorKind>,
+    today: NaiveDate,
+) -> Vec<Invoice> {
+    let series = match kind {
+        Some(DebtorKind::Business) => RateSeries::Commercial,
+        Some(DebtorKind::Consumer) | None => RateSeries::Statutory,
+    };
+    let first_rate_day = first_known_day(series);
     if raw.is_empty() {
         v.add("invoices", "at least one invoice");
     }
@@ -182,8 +202,20 @@ fn parse_invoices(v: &mut Violations, raw: &[pb::Invoice], today: NaiveDate) -> 
             if invoice_date.is_some_and(|issued| issued > due) {
                 v.add(path("invoice_date"), "after the due date");
             }
+            if due + Days::new(1) < first_rate_day {
+                v.add(
+                    path("due_date"),
+                    format!(
+                        "interest rates for this debtor are known from {first_rate_day} only: \
+                         the claim could not be quoted"
+                    ),
+                );
+            }
         }
         let amount = v.check(path("amount"), positive_amount(&invoice.amount));
+        if amount.is_some_and(|a| a > Money::from_euros(MAX_INVOICE_EUROS)) {
+            v.add(path("amount"), "at most 1000000000000.00");
+        }
         if let (Some(number), Some(due_date), Some(amount)) = (number, due_date, amount) {
             parsed.push(Invoice {
                 number,
