@@ -130,8 +130,24 @@ impl Claim {
     }
 
     /// A fingerprint of everything the client said about the claim, to tell a retry of the
-    /// same claim (same fingerprint) from a different claim under a used reference.
+    /// same claim (same fingerprint) from a different claim under a used reference. The
+    /// invoices count by number, not by the order they were sent in: an export sorted
+    /// another way is the same claim.
     pub fn fingerprint(&self) -> String {
+        let mut invoices: Vec<&Invoice> = self.invoices.iter().collect();
+        invoices.sort_by(|a, b| a.number.cmp(&b.number));
+        self.fingerprint_of(&invoices)
+    }
+
+    /// Whether `stored` (a case's fingerprint) is this claim's: as [`Self::fingerprint`]
+    /// computes it, or as cases stored before 8 December 2026 have it, with the invoices
+    /// in the order they were sent.
+    pub fn is_fingerprinted_by(&self, stored: &str) -> bool {
+        stored == self.fingerprint()
+            || stored == self.fingerprint_of(&self.invoices.iter().collect::<Vec<_>>())
+    }
+
+    fn fingerprint_of(&self, invoices: &[&Invoice]) -> String {
         let d = &self.debtor;
         let mut text = String::new();
         let mut field = |value: &str| {
@@ -153,7 +169,7 @@ impl Claim {
         field(&d.family_name);
         field(&d.family_name_prefix);
         field(d.iban.as_ref().map_or("", Iban::as_str));
-        for invoice in &self.invoices {
+        for invoice in invoices {
             field(&invoice.number);
             field(
                 &invoice
@@ -166,5 +182,31 @@ impl Claim {
         }
         field(&self.notes);
         crate::digest::sha256_hex(text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::decide::tests::case;
+
+    /// The same invoices sent in another order are the same claim; a claim stored before
+    /// the order stopped counting is still known by its old fingerprint.
+    #[test]
+    fn the_invoices_order_does_not_change_the_claim() {
+        let mut claim = case(DebtorKind::Consumer).claim;
+        let mut second = claim.invoices[0].clone();
+        second.number = "2".into();
+        second.amount = Money::from_cents(500);
+        claim.invoices.push(second);
+        let mut reordered = claim.clone();
+        reordered.invoices.reverse();
+        assert_eq!(claim.fingerprint(), reordered.fingerprint());
+        let legacy = reordered.fingerprint_of(&reordered.invoices.iter().collect::<Vec<_>>());
+        assert_ne!(legacy, claim.fingerprint(), "the old hash kept the order");
+        assert!(reordered.is_fingerprinted_by(&legacy));
+        let mut changed = claim.clone();
+        changed.invoices[1].amount = Money::from_cents(501);
+        assert!(!changed.is_fingerprinted_by(&claim.fingerprint()));
     }
 }

@@ -63,7 +63,7 @@ impl App {
                     claim.client_id.as_str(),
                     &claim.client_reference,
                 )? {
-                    return if fingerprint == claim.fingerprint() {
+                    return if claim.is_fingerprinted_by(&fingerprint) {
                         cases::get(conn, &id)?
                             .ok_or_else(|| AppError::Internal(format!("case {id} vanished")))
                     } else {

@@ -462,9 +462,14 @@ fn decide_batch(
             (Ok(claim), Some(policy), Some(fingerprint)) => {
                 let key = reference_key(claim);
                 match known.get(&key) {
-                    Some(existing) if existing.content_hash == *fingerprint => Outcome::Duplicate {
-                        case_id: existing.id.clone(),
-                    },
+                    Some(existing)
+                        if existing.content_hash == *fingerprint
+                            || claim.is_fingerprinted_by(&existing.content_hash) =>
+                    {
+                        Outcome::Duplicate {
+                            case_id: existing.id.clone(),
+                        }
+                    }
                     Some(existing) => Outcome::Conflict {
                         case_id: existing.id.clone(),
                     },
