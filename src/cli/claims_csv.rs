@@ -97,6 +97,9 @@ pub struct ClaimsCsv<R: Read> {
     next: Option<(StringRecord, u64)>,
     line: u64,
     seen: HashSet<String>,
+    /// References whose rows stand in more than one place of the file (a first reading
+    /// found them): none of their rows is sent.
+    scattered: HashSet<String>,
     ignored: Vec<String>,
 }
 
@@ -185,8 +188,36 @@ impl<R: BufRead> ClaimsCsv<R> {
             next: None,
             line: 1,
             seen: HashSet::new(),
+            scattered: HashSet::new(),
             ignored,
         })
+    }
+
+    /// Reads the whole file for the references whose rows stand in more than one place
+    /// (apart, with other claims between). Without this first reading, the first group of
+    /// such a claim would be sent alone and stored with part of its invoices.
+    pub fn scattered_references(mut self) -> Result<HashSet<String>, String> {
+        let mut seen = HashSet::new();
+        let mut scattered = HashSet::new();
+        let mut last: Option<String> = None;
+        while let Some((record, _)) = self.read_record()? {
+            let reference = self.field(&record, "client_reference");
+            if reference.is_empty() || last.as_deref() == Some(reference) {
+                continue;
+            }
+            if !seen.insert(reference.to_owned()) {
+                scattered.insert(reference.to_owned());
+            }
+            last = Some(reference.to_owned());
+        }
+        Ok(scattered)
+    }
+
+    /// Refuses every group of these references (from [`Self::scattered_references`]).
+    #[must_use]
+    pub fn refusing(mut self, scattered: HashSet<String>) -> Self {
+        self.scattered = scattered;
+        self
     }
 
     /// The header line as read.
@@ -260,13 +291,20 @@ impl<R: BufRead> ClaimsCsv<R> {
                 }
             }
         }
-        let local_problem =
+        let local_problem = if self.scattered.contains(&reference) {
+            Some(format!(
+                "client_reference {reference:?} stands in more than one place in the file: \
+                 none of its rows was sent; keep the rows of one claim together (sort by \
+                 client_reference)"
+            ))
+        } else {
             (!reference.is_empty() && !self.seen.insert(reference.clone())).then(|| {
                 format!(
                     "client_reference {reference:?} appears earlier in the file, apart from \
                      these rows: keep the rows of one claim together (sort by client_reference)"
                 )
-            });
+            })
+        };
         Ok(Some(self.claim(records, local_problem)))
     }
 
@@ -620,6 +658,31 @@ mod tests {
         let again = csv.next_claim().unwrap().unwrap();
         assert!(again.local_problem.unwrap().contains("together"));
         assert!(csv.next_claim().unwrap().is_none());
+        // With the first reading (as `exploot import` does), neither of A's groups is
+        // sent: the first alone would have stored A with part of its invoices.
+        let scattered = ClaimsCsv::new(&file[..], "acme")
+            .unwrap()
+            .scattered_references()
+            .unwrap();
+        assert_eq!(scattered, HashSet::from(["A".to_owned()]));
+        let mut csv = ClaimsCsv::new(&file[..], "acme")
+            .unwrap()
+            .refusing(scattered);
+        let problems: Vec<Option<String>> = std::iter::from_fn(|| csv.next_claim().unwrap())
+            .map(|c| c.local_problem)
+            .collect();
+        assert_eq!(problems.len(), 3);
+        assert!(
+            problems[0]
+                .as_deref()
+                .is_some_and(|p| p.contains("none of its rows"))
+        );
+        assert_eq!(problems[1], None);
+        assert!(
+            problems[2]
+                .as_deref()
+                .is_some_and(|p| p.contains("none of its rows"))
+        );
     }
 
     #[test]

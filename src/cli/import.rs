@@ -133,13 +133,19 @@ pub async fn import(
 ) -> Result<Summary, String> {
     let started = Instant::now();
     let bearer = Bearer::new(token)?;
+    let named = |e: String| format!("{}: {e}", file.display());
+    let first_reading = File::open(file).map_err(|e| named(e.to_string()))?;
+    let scattered = ClaimsCsv::new(BufReader::with_capacity(1 << 16, first_reading), client_id)
+        .and_then(ClaimsCsv::scattered_references)
+        .map_err(named)?;
     let opened = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
     // The bar counts the bytes read, for the percentage and the ETA.
     let progress = Progress::new(size, ProgressDrawTarget::stderr());
     let input = BufReader::with_capacity(1 << 16, progress.bar.wrap_read(opened));
-    let mut csv =
-        ClaimsCsv::new(input, client_id).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut csv = ClaimsCsv::new(input, client_id)
+        .map_err(|e| format!("{}: {e}", file.display()))?
+        .refusing(scattered);
     for column in csv.ignored_columns() {
         eprintln!("exploot import: ignoring column {column:?} (not a known column)");
     }
