@@ -85,6 +85,23 @@ fn squash(header: &str) -> String {
         .collect()
 }
 
+/// The columns that describe the debtor: the same on every row of a claim.
+const DEBTOR_COLUMNS: &[&str] = &[
+    "debtor_kind",
+    "debtor_name",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "phone",
+    "kvk_number",
+    "date_of_birth",
+    "family_name",
+    "family_name_prefix",
+    "iban",
+];
+
 /// A claims file being read, one claim at a time, in constant memory (apart from the set of
 /// references already seen).
 pub struct ClaimsCsv<R: Read> {
@@ -308,6 +325,29 @@ impl<R: BufRead> ClaimsCsv<R> {
         Ok(Some(self.claim(records, local_problem)))
     }
 
+    /// Where a later row of one claim names its debtor otherwise than the first: a claim
+    /// has one debtor, and the server is sent the first row's. An empty cell agrees.
+    fn debtor_disagreement(&self, rows: &[(StringRecord, u64)]) -> Option<String> {
+        let (head, _) = &rows[0];
+        let problems: Vec<String> = rows[1..]
+            .iter()
+            .flat_map(|(record, line)| {
+                DEBTOR_COLUMNS.iter().filter_map(move |column| {
+                    let value = self.field(record, column);
+                    (!value.is_empty() && value != self.field(head, column))
+                        .then(|| format!("{column} (line {line})"))
+                })
+            })
+            .collect();
+        (!problems.is_empty()).then(|| {
+            format!(
+                "the rows of one claim name its debtor differently: {}; one claim has one \
+                 debtor",
+                problems.join(", ")
+            )
+        })
+    }
+
     fn claim(&self, rows: Vec<(StringRecord, u64)>, local_problem: Option<String>) -> CsvClaim {
         let (head, line) = (&rows[0].0, rows[0].1);
         let f = |column: &str| self.field(head, column).to_owned();
@@ -341,13 +381,19 @@ impl<R: BufRead> ClaimsCsv<R> {
                     amount: normalise_amount(self.field(record, "amount")),
                 })
                 .collect(),
-            notes: rows
-                .iter()
-                .map(|(record, _)| self.field(record, "notes"))
-                .find(|n| !n.is_empty())
-                .unwrap_or_default()
-                .to_owned(),
+            notes: {
+                // Each row's note once, in the file's order: none is dropped.
+                let mut notes: Vec<&str> = Vec::new();
+                for (record, _) in &rows {
+                    let note = self.field(record, "notes");
+                    if !note.is_empty() && !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+                notes.join("\n")
+            },
         };
+        let local_problem = local_problem.or_else(|| self.debtor_disagreement(&rows));
         // The contract's text rules, told here with the column and line (the server would
         // refuse the row for the same reason).
         let local_problem = local_problem.or_else(|| {
@@ -682,6 +728,28 @@ mod tests {
             problems[2]
                 .as_deref()
                 .is_some_and(|p| p.contains("none of its rows"))
+        );
+    }
+
+    /// A later row of a claim that names another debtor is refused locally, not dropped
+    /// in silence; each row's note is kept.
+    #[test]
+    fn the_rows_of_a_claim_agree_on_the_debtor_and_keep_every_note() {
+        let file = "client_reference;debtor_kind;debtor_name;city;invoice_number;due_date;amount;notes\n\
+                    D-1;consument;J. de Vries;Utrecht;F-1;2026-01-15;10,00;eerste\n\
+                    D-1;consument;;;F-2;2026-01-15;10,00;tweede\n\
+                    D-1;consument;J. de Vries;Utrecht;F-3;2026-01-15;10,00;eerste\n\
+                    D-2;consument;P. Smit;Delft;F-4;2026-01-15;10,00;\n\
+                    D-2;consument;Y. Smit;Delft;F-5;2026-01-15;10,00;\n";
+        let claims = read_all(file.as_bytes());
+        assert_eq!(claims[0].local_problem, None);
+        assert_eq!(claims[0].request.notes, "eerste\ntweede");
+        assert_eq!(
+            claims[1].local_problem.as_deref(),
+            Some(
+                "the rows of one claim name its debtor differently: debtor_name (line 6); one \
+                 claim has one debtor"
+            )
         );
     }
 
