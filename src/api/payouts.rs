@@ -31,6 +31,7 @@ impl PayoutService for PayoutApi {
         &self,
         request: Request<pb::RunPayoutsRequest>,
     ) -> Result<Response<pb::PayoutRun>, Status> {
+        let who = principal(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
         let up_to = v.check("up_to_date", required_date(&r.up_to_date));
@@ -38,7 +39,7 @@ impl PayoutService for PayoutApi {
             .into_result(|| up_to.unwrap_or_default())
             .map_err(|v| invalid_argument(&v))?;
         let request_id = Some(r.request_id.trim().to_owned()).filter(|id| !id.is_empty());
-        let run = self.app.run_payouts(up_to, request_id).await?;
+        let run = self.app.run_payouts(&who, up_to, request_id).await?;
         Ok(Response::new(run_to_proto(run)))
     }
 

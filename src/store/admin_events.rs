@@ -30,9 +30,10 @@ pub struct AdminEventRow {
     pub at: NaiveDateTime,
     /// Who: `token:<id>/<role>`.
     pub actor: String,
-    /// `client_stored`, `policy_stored`, `clock_moving` (before a move) or `clock_moved`.
+    /// `client_stored`, `policy_stored`, `clock_moving` (before a move), `clock_moved`,
+    /// `payout_run`, ….
     pub kind: String,
-    /// What it concerns: the client id, or `clock`.
+    /// What it concerns: the client id, `clock`, a payout run's id, ….
     pub subject: String,
     /// The new state as JSON.
     pub payload: String,

@@ -19,6 +19,8 @@ impl App {
             "vat_deductible": client.vat_deductible,
             "natural_person": client.natural_person,
             "email": client.email,
+            // The claimant's address the summons prints.
+            "address": client.address,
         });
         self.store
             .run(move |conn| {

@@ -21,9 +21,9 @@ use crate::clock::amsterdam_local;
 use crate::documents::client_money::{self, Report};
 use crate::error::AppError;
 use crate::law::money::Money;
-use crate::store::cases;
 use crate::store::payouts::{self, LedgerPayment, LineRow, PayoutRow, RunRow};
 use crate::store::{DbConnection, clients, db_instant, transaction};
+use crate::store::{admin_events, cases};
 
 /// A run's result.
 #[derive(Clone, Debug, Default)]
@@ -157,9 +157,11 @@ impl App {
     /// answer's file could not be had again).
     pub async fn run_payouts(
         &self,
+        who: &Principal,
         up_to: NaiveDate,
         request_id: Option<String>,
     ) -> Result<PayoutRun, AppError> {
+        let actor = who.actor();
         let now = self.service_now().await?;
         let today = amsterdam_local(now).date();
         if up_to > today {
@@ -185,6 +187,22 @@ impl App {
                             return stored_run(conn, &run_id, up_to);
                         }
                         let run = run_in(conn, up_to, now)?;
+                        if !run.id.is_empty() {
+                            // Money leaves the third-party account: who sent it, on record.
+                            admin_events::append(
+                                conn,
+                                now,
+                                &actor.0,
+                                "payout_run",
+                                &run.id,
+                                &serde_json::json!({
+                                    "up_to_date": up_to.to_string(),
+                                    "message_id": run.message_id,
+                                    "total_cents": run.total_cents,
+                                    "payouts": run.payouts.len(),
+                                }),
+                            )?;
+                        }
                         if let Some(key) = &mut key {
                             key.response = run.id.clone();
                             key.store(conn, now)?;

@@ -556,6 +556,8 @@ async fn audit_events_name_the_token_that_acted(db: TestDb) {
     let admin = server.as_role(Role::Admin).await;
     let mut changed = crate::harness::fixtures::client("acme");
     changed.iban = "NL02ABNA0123456789".into();
+    let changed_city = changed.address.as_ref().expect("address").city.clone();
+    assert!(!changed_city.is_empty());
     admin
         .admin()
         .put_client(pb::PutClientRequest {
@@ -606,6 +608,12 @@ async fn audit_events_name_the_token_that_acted(db: TestDb) {
         last_of("client_stored")
             .payload
             .contains("NL02ABNA0123456789")
+    );
+    let city = changed_city.clone();
+    assert!(
+        last_of("client_stored").payload.contains(&city),
+        "the address the summons prints: {}",
+        last_of("client_stored").payload
     );
     assert_eq!(last_of("policy_stored").actor, by_admin);
     let clock = about("clock").await;

@@ -631,6 +631,19 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
     let first = run_as(s, "2026-05-08", "run-0508")
         .await
         .expect("RunPayouts");
+    // Money leaving the third-party account is on record with who sent it.
+    let run_id = first.id.clone();
+    let audited = s
+        .store
+        .run(move |conn| exploot::store::admin_events::about(conn, &run_id))
+        .await
+        .expect("admin events");
+    assert_eq!(
+        audited.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        ["payout_run"]
+    );
+    assert!(audited[0].actor.ends_with("/admin"), "{:?}", audited[0]);
+    assert!(audited[0].payload.contains(&first.message_id));
     // The answer lost, the retry under the same request id is the same run, its file
     // included; the id for another day is refused.
     let retried = run_as(s, "2026-05-08", "run-0508").await.expect("retry");
