@@ -54,7 +54,12 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(m) => Self::Unavailable(m),
+            // The driver's words may name the database's host, user or file: logged here,
+            // never sent to a caller (a client's token among them).
+            StoreError::Unavailable(m) => {
+                tracing::warn!(error = %m, "database unavailable");
+                Self::Unavailable("the database is unavailable; retry shortly".into())
+            }
             StoreError::BadUrl(m) | StoreError::Migration(m) | StoreError::Corrupt(m) => {
                 Self::Internal(m)
             }

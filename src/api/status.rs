@@ -18,7 +18,7 @@ impl From<AppError> for Status {
             AppError::FailedPrecondition(m) => Status::failed_precondition(m),
             AppError::Unimplemented(m) => Status::unimplemented(m),
             AppError::Unavailable(m) => {
-                tracing::warn!(error = %m, "database unavailable");
+                tracing::warn!(error = %m, "unavailable");
                 Status::unavailable(m)
             }
             AppError::Exhausted(m) => {

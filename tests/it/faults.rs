@@ -212,6 +212,22 @@ fn assert_clear_outage(status: &tonic::Status) {
         status.message()
     );
     assert!(!status.message().is_empty());
+    // The driver's words (host, port, user, file) stay in the log.
+    for private in [
+        "127.0.0.1",
+        "postgres",
+        "sqlite",
+        "connection to server",
+        "connecting",
+        "os error",
+        "timed out waiting for connection",
+    ] {
+        assert!(
+            !status.message().to_lowercase().contains(private),
+            "{private} in {:?}",
+            status.message()
+        );
+    }
 }
 
 /// The service on `db` with its database connections through `proxy`; job leases of 2 s
