@@ -40,6 +40,11 @@ pub struct TrackState {
     /// The last day to pay without collection costs (consumer) / the demand's last day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_term_ends_on: Option<NaiveDate>,
+    /// Whether the collection costs carry VAT, as the letter told the debtor: fixed when
+    /// it was sent, so a later change of the client's VAT position (PutClient) does not
+    /// change what this debtor owes. `None` before the letter: the client's position now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub letter_vat_on_costs: Option<bool>,
     /// Payments received, in the order recorded, with their allocation as computed then
     /// (recomputed for the later ones when an earlier one is reversed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -95,7 +100,8 @@ pub struct TrackState {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hearings: Vec<crate::case::lifecycle::hearing::HearingRecord>,
     /// Whether VAT is charged on collection costs (the client cannot deduct VAT). Read
-    /// from the client with the case, never stored here.
+    /// from the client with the case (or [`Self::letter_vat_on_costs`] once the letter is
+    /// sent), never stored here.
     #[serde(skip)]
     pub vat_on_collection_costs: bool,
     /// The client is a legal person (it has a KvK number): the court fee of a

@@ -111,11 +111,10 @@ impl FourteenDayLetter {
         request.delivery_days = delivery_days;
         let figures = quote(&request).map_err(BuildError::Quote)?;
         let term = letter_term(sent_on, delivery_days);
-        let costs = collection_costs_with_vat(
-            figures.principal,
-            term.costs_due_from(),
-            !client.vat_deductible,
-        );
+        // The case's VAT position, as the track fixed it when the letter was sent.
+        let vat_charged = case.track.vat_on_collection_costs;
+        let costs =
+            collection_costs_with_vat(figures.principal, term.costs_due_from(), vat_charged);
         Ok(FourteenDayLetter {
             parties: Parties::of(office, client, case),
             reference: case.payment_reference.grouped(),
@@ -130,7 +129,7 @@ impl FourteenDayLetter {
             last_day_to_pay: term.last_day_to_pay,
             collection_costs: costs.costs,
             collection_costs_vat: costs.vat,
-            vat_charged: !client.vat_deductible,
+            vat_charged,
         })
     }
 

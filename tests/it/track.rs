@@ -1167,3 +1167,46 @@ async fn bad_commands_are_refused(db: TestDb) {
     server.stop().await;
 }
 on_both_backends!(bad_commands_are_refused);
+
+/// The letter told the debtor whether the collection costs carry VAT: a later change of
+/// the client's VAT position changes nothing on that case, only on letters still to come.
+async fn the_letters_vat_position_stays_with_its_case(db: TestDb) {
+    let server = start(&db, "2026-05-04T08:00:00Z").await;
+    let sent = consumer_case(&server, "VAT-1", "2026-03-01").await;
+    advance_to(&server, "2026-05-06T08:00:00Z").await; // the 14-dagenbrief goes out
+    assert!(!get(&server, &sent).await.letter_sent_on.is_empty());
+    let quote = |id: String| {
+        let server = &server;
+        async move {
+            server
+                .cases()
+                .quote_case(pb::QuoteCaseRequest {
+                    case_id: id,
+                    as_of: "2026-06-30".into(),
+                })
+                .await
+                .expect("QuoteCase")
+                .into_inner()
+        }
+    };
+    let before = quote(sent.clone()).await;
+    assert_ne!(
+        before.collection_costs_vat, "0.00",
+        "acme cannot deduct VAT"
+    );
+    let mut changed = fixtures::client("acme");
+    changed.vat_deductible = true;
+    server
+        .admin()
+        .put_client(pb::PutClientRequest {
+            client: Some(changed),
+        })
+        .await
+        .expect("PutClient");
+    assert_eq!(quote(sent).await, before, "the letter's figures stand");
+    let later = consumer_case(&server, "VAT-2", "2026-03-01").await;
+    advance_to(&server, "2026-05-08T08:00:00Z").await;
+    assert_eq!(quote(later).await.collection_costs_vat, "0.00");
+    server.stop().await;
+}
+on_both_backends!(the_letters_vat_position_stays_with_its_case);

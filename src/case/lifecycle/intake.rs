@@ -140,6 +140,7 @@ pub(crate) fn send_letter(case: &CaseRecord, policy: &TrackPolicy, today: NaiveD
     let mut track = case.track.clone();
     track.letter_sent_on = Some(today);
     track.letter_term_ends_on = Some(term_ends);
+    track.letter_vat_on_costs = Some(case.track.vat_on_collection_costs);
     let next = term_ends + Days::new(1);
     let mut effects = vec![Effect::ScheduleJob {
         kind: JobKind::Timer(Timer::LetterTermEnded),
