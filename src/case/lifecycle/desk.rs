@@ -17,6 +17,20 @@ pub mod kind {
     pub const FOLLOW_UP: &str = "follow_up";
     /// Did the promised payment come in?
     pub const PROMISE_CHECK: &str = "promise_check";
+    /// Pay back what a debtor paid beyond everything owed (the case closed with it).
+    pub const REFUND: &str = "refund";
+}
+
+/// The task to pay `cents` back to the debtor, in the case handlers' queue: `done` once
+/// the transfer is made.
+pub(crate) fn refund_task(cents: i64) -> NewTask {
+    let amount = crate::law::money::Money::from_cents(cents).format_nl();
+    task(
+        kind::REFUND,
+        format!("Te veel betaald: {amount} terugbetalen aan de debiteur"),
+        crate::case::CASE_HANDLER_QUEUE,
+        json!({ "overpaid_cents": cents }),
+    )
 }
 
 /// The outcomes of a task a person opened (by hand or through a note).

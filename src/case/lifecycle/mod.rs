@@ -147,6 +147,7 @@ pub(super) fn close(
         ("outstanding", cents(statement.outstanding_cents.max(0))),
     ];
     let data = json!({ "statement": statement });
+    let overpaid = statement.overpaid_cents;
     track.statement = Some(statement);
     track.hold = None;
     let mut effects = vec![
@@ -176,6 +177,11 @@ pub(super) fn close(
     // release by.)
     if laid(|a| a.kind == "goods" && !a.inventory.is_empty()) {
         effects.push(render("goods_release", today));
+    }
+    // What the debtor paid beyond everything owed is the debtor's money in the office's
+    // third-party account: a person pays it back (the statement says it goes back).
+    if overpaid > 0 {
+        effects.push(Effect::OpenTask(desk::refund_task(overpaid)));
     }
     Decision {
         stage: Stage::Closed,

@@ -322,6 +322,23 @@ mod tests {
             ),
             (210_000, 123_862, 86_138)
         );
+        // The debtor's 861.38 is a person's to pay back: a task says so.
+        let refund = second
+            .effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::OpenTask(task) if task.kind == "refund" => Some(task),
+                _ => None,
+            })
+            .expect("a refund task");
+        assert!(refund.title.contains("861,38"), "{}", refund.title);
+        assert_eq!(refund.details["overpaid_cents"], 86_138);
+        assert!(
+            first
+                .effects
+                .iter()
+                .all(|e| !matches!(e, Effect::OpenTask(_)))
+        );
         // A payment dated before the last one is refused: allocations are final.
         let earlier = received(
             &c,
