@@ -226,6 +226,31 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Refuse the user from now on (someone who left the client): every session ends.
+    Disable {
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
+    },
+    /// Lift the lock after too many wrong passwords.
+    Unlock {
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
+    },
+    /// A new password, read from stdin or generated and printed once, as with `create`;
+    /// every session ends and the lock is lifted.
+    ResetPassword {
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// What `exploot token` does.
@@ -619,16 +644,29 @@ fn run(cli: Cli) -> Result<(), String> {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(token_command(command, &database.database_url))
         }
-        Command::User {
-            command: UserCommand::Create { client, email },
-            database,
-        } => {
+        Command::User { command, database } => {
+            use exploot::workflow::portal::UserChangeAsked as Asked;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(exploot::cli::user::create(
-                &database.database_url,
-                client,
-                email,
-            ))
+            let url = &database.database_url;
+            runtime.block_on(async {
+                match command {
+                    UserCommand::Create { client, email } => {
+                        exploot::cli::user::create(url, client, email).await
+                    }
+                    UserCommand::Disable { email } => {
+                        exploot::cli::user::change(url, &email, Some(Asked::Disable)).await
+                    }
+                    UserCommand::Enable { email } => {
+                        exploot::cli::user::change(url, &email, Some(Asked::Enable)).await
+                    }
+                    UserCommand::Unlock { email } => {
+                        exploot::cli::user::change(url, &email, Some(Asked::Unlock)).await
+                    }
+                    UserCommand::ResetPassword { email } => {
+                        exploot::cli::user::change(url, &email, None).await
+                    }
+                }
+            })
         }
         Command::Rates { command, remote } => {
             let remote = remote.into_remote()?;

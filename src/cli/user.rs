@@ -1,7 +1,8 @@
 //! `exploot user create --client ID --email ADDRESS`: a client portal user, made by the
 //! office straight on the database. The password comes from stdin (one line, so it stays
 //! out of `ps` and the shell history); with nothing on stdin one is generated and printed
-//! once on stdout. Only its argon2id hash is stored.
+//! once on stdout. Only its argon2id hash is stored. `disable`, `enable`, `unlock` and
+//! `reset-password` change a user; each is on the office's audit trail as `cli:<OS user>`.
 
 use std::io::{BufRead, IsTerminal};
 use std::sync::Arc;
@@ -36,6 +37,58 @@ pub async fn create(database_url: &str, client: String, email: String) -> Result
         println!("{password}");
     }
     Ok(())
+}
+
+/// Changes the user signing in as `email`; `None` asks for a new password (from stdin,
+/// or generated and printed once).
+pub async fn change(
+    database_url: &str,
+    email: &str,
+    asked: Option<crate::workflow::portal::UserChangeAsked>,
+) -> Result<(), String> {
+    use crate::workflow::portal::UserChangeAsked;
+    let store = super::token::open(database_url)?;
+    let (asked, generated) = match asked {
+        Some(asked) => (asked, None),
+        None => {
+            let typed = read_password()?;
+            let password = typed.clone().unwrap_or_else(generate);
+            let generated = typed.is_none().then(|| password.clone());
+            (UserChangeAsked::Password(password), generated)
+        }
+    };
+    let what = match &asked {
+        UserChangeAsked::Disable => "disabled: every session ended",
+        UserChangeAsked::Enable => "enabled",
+        UserChangeAsked::Unlock => "unlocked",
+        UserChangeAsked::Password(_) => "has a new password: every session ended",
+    };
+    let app = App::new(store, Arc::new(SystemClock));
+    let user = app
+        .change_portal_user(&cli_actor(), email, asked)
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::Invalid(violations) => violations
+                .iter()
+                .map(|v| format!("--{}: {}", v.field, v.description))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        })?;
+    eprintln!("portal user {} ({}) {what}", user.id, user.email);
+    if let Some(password) = generated {
+        eprintln!("the generated password is shown once, below; only its hash is kept");
+        println!("{password}");
+    }
+    Ok(())
+}
+
+/// Who acts, for the audit trail: the command line and the operating system's user.
+pub fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{user}")
 }
 
 /// The first line of stdin, unless stdin is a terminal or empty.

@@ -33,6 +33,8 @@ pub struct UserRow {
     pub locked_until: Option<NaiveDateTime>,
     /// When the office created it (UTC).
     pub created_at: NaiveDateTime,
+    /// When the office disabled it (UTC): refused at sign-in from then on.
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 /// Stores a new user; `false` when the e-mail address is taken.
@@ -173,6 +175,54 @@ pub fn session(
         .first(conn)
         .optional()?;
     Ok(user.map(|user| (session, user)))
+}
+
+/// What the office may change of a user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserChange {
+    /// Refused at sign-in from then on (UTC).
+    Disable(DateTime<Utc>),
+    /// Signs in again.
+    Enable,
+    /// The wrong passwords forgotten and the lock lifted.
+    Unlock,
+    /// A new password hash; unlocked too.
+    Password(String),
+}
+
+/// Changes the user signing in as `email`; `None` when there is none.
+pub fn change_user(
+    conn: &mut DbConnection,
+    email: &str,
+    change: &UserChange,
+) -> Result<Option<UserRow>, StoreError> {
+    use portal_users::dsl as u;
+    let found = u::portal_users.filter(u::email.eq(email));
+    let changed = match change {
+        UserChange::Disable(at) => diesel::update(found)
+            .set(u::disabled_at.eq(Some(db_instant(*at))))
+            .execute(conn)?,
+        UserChange::Enable => diesel::update(found)
+            .set(u::disabled_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?,
+        UserChange::Unlock => diesel::update(found)
+            .set((
+                u::failed_attempts.eq(0),
+                u::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+        UserChange::Password(hash) => diesel::update(found)
+            .set((
+                u::password_hash.eq(hash),
+                u::failed_attempts.eq(0),
+                u::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+    };
+    if changed == 0 {
+        return Ok(None);
+    }
+    user_by_email(conn, email)
 }
 
 /// Ends every session of a user ("sign out everywhere"); how many there were.

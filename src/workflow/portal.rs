@@ -18,9 +18,9 @@ use crate::clock::amsterdam_local;
 use crate::digest::sha256_hex;
 use crate::error::AppError;
 use crate::law::money::Money;
-use crate::store::events;
-use crate::store::portal::{self, SessionRow, UserRow};
+use crate::store::portal::{self, SessionRow, UserChange, UserRow};
 use crate::store::tasks::{self, TaskFilter, state};
+use crate::store::{admin_events, events};
 use crate::store::{cases, clients, db_instant, transaction, utc};
 
 /// Wrong passwords in a row after which a user is locked out.
@@ -76,6 +76,19 @@ impl From<UserRow> for PortalUser {
             email: row.email,
         }
     }
+}
+
+/// What the office asks of a portal user (`exploot user disable|enable|unlock|reset-password`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserChangeAsked {
+    /// Refuse the user from now on, and end its sessions.
+    Disable,
+    /// Let a disabled user sign in again.
+    Enable,
+    /// Forget the wrong passwords and lift the lock.
+    Unlock,
+    /// A new password (ends its sessions, lifts the lock).
+    Password(String),
 }
 
 /// How a sign-in went.
@@ -219,6 +232,7 @@ impl App {
             failed_attempts: 0,
             locked_until: None,
             created_at: db_instant(now),
+            disabled_at: None,
         };
         self.store
             .run(move |conn| {
@@ -255,7 +269,8 @@ impl App {
             .store
             .run(move |conn| Ok::<_, AppError>(portal::user_by_email(conn, &email)?))
             .await?;
-        let Some(user) = user else {
+        // A disabled user is answered as one who never was.
+        let Some(user) = user.filter(|u| u.disabled_at.is_none()) else {
             // The same work as for a user, so the time taken does not tell who has one.
             password_matches_at_most_a_few(password, decoy_hash().to_owned()).await?;
             return Ok(SignIn::Refused);
@@ -328,11 +343,75 @@ impl App {
             .run(move |conn| Ok::<_, AppError>(portal::session(conn, &hash)?))
             .await?;
         Ok(found
-            .filter(|(session, _)| session.expires_at > now)
+            .filter(|(session, user)| session.expires_at > now && user.disabled_at.is_none())
             .map(|(session, user)| Session {
                 user: user.into(),
                 csrf: session.csrf_token,
             }))
+    }
+
+    /// The office's change to the portal user signing in as `email` (`exploot user`):
+    /// disabling or a new password ends every session of the user. Audited with `actor`;
+    /// NOT_FOUND for an address nobody signs in with.
+    pub async fn change_portal_user(
+        &self,
+        actor: &str,
+        email: &str,
+        change: UserChangeAsked,
+    ) -> Result<PortalUser, AppError> {
+        let email = email.trim().to_lowercase();
+        let now = self.clock.now();
+        let change = match change {
+            UserChangeAsked::Disable => UserChange::Disable(now),
+            UserChangeAsked::Enable => UserChange::Enable,
+            UserChangeAsked::Unlock => UserChange::Unlock,
+            UserChangeAsked::Password(password) => {
+                if password.chars().count() < MIN_PASSWORD_CHARS {
+                    return Err(AppError::invalid(
+                        "password",
+                        &format!("at least {MIN_PASSWORD_CHARS} characters"),
+                    ));
+                }
+                let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))??;
+                UserChange::Password(hash)
+            }
+        };
+        let actor = actor.to_owned();
+        self.store
+            .run(move |conn| {
+                transaction(conn, |conn| {
+                    let user = portal::change_user(conn, &email, &change)?.ok_or_else(|| {
+                        AppError::NotFound(format!("no portal user signs in as {email}"))
+                    })?;
+                    let (kind, ends_sessions) = match change {
+                        UserChange::Disable(_) => ("portal_user_disabled", true),
+                        UserChange::Enable => ("portal_user_enabled", false),
+                        UserChange::Unlock => ("portal_user_unlocked", false),
+                        UserChange::Password(_) => ("portal_user_password_reset", true),
+                    };
+                    let ended = if ends_sessions {
+                        portal::delete_sessions(conn, &user.id)?
+                    } else {
+                        0
+                    };
+                    admin_events::append(
+                        conn,
+                        now,
+                        &actor,
+                        kind,
+                        &user.client_id,
+                        &serde_json::json!({
+                            "user": user.id,
+                            "email": user.email,
+                            "sessions_ended": ended,
+                        }),
+                    )?;
+                    Ok(PortalUser::from(user))
+                })
+            })
+            .await
     }
 
     /// Ends the session a cookie names.

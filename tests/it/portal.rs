@@ -959,6 +959,48 @@ async fn the_binary_creates_users_and_serves_the_portal() {
         !session.expect("a session").contains("Secure"),
         "plain HTTP on loopback"
     );
-    let (status, _, _) = sign_in(&url, "bob@acme.example", &generated).await;
+    let (status, _, bobs) = sign_in(&url, "bob@acme.example", &generated).await;
     assert_eq!(status, 303);
+    let bobs = pair(&bobs.expect("bob's session"));
+
+    // Bob leaves acme: disabled, his session ends at once, and he signs in no more (as if
+    // he never had an account). A new password (printed once) and `enable` let him back.
+    let change = |verb: &str, email: &str, stdin: Option<&str>| {
+        run(&["user", verb, "--email", email], stdin)
+    };
+    let (ok, _, error) = change("disable", "Bob@acme.example", None);
+    assert!(ok && error.contains("disabled"), "{error}");
+    let r = http()
+        .get(format!("{url}/dossiers"))
+        .header("cookie", &bobs)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        (r.status().as_u16(), header(&r, "location").as_str()),
+        (303, "/inloggen")
+    );
+    let (status, page, _) = sign_in(&url, "bob@acme.example", &generated).await;
+    assert_eq!(status, 401, "{page}");
+    let (ok, new_password, error) = change("reset-password", "bob@acme.example", None);
+    assert!(ok, "{error}");
+    assert_eq!(new_password.len(), 23, "{new_password}");
+    let (ok, _, error) = change("enable", "bob@acme.example", None);
+    assert!(ok, "{error}");
+    let (status, _, _) = sign_in(&url, "bob@acme.example", &generated).await;
+    assert_eq!(status, 401, "the old password is gone");
+    let (status, _, _) = sign_in(&url, "bob@acme.example", &new_password).await;
+    assert_eq!(status, 303);
+    // A locked-out user is unlocked by the office.
+    for _ in 0..5 {
+        sign_in(&url, "anna@acme.example", "wrong password!").await;
+    }
+    let (status, _, _) = sign_in(&url, "anna@acme.example", PASSWORD).await;
+    assert_eq!(status, 403, "locked");
+    let (ok, _, error) = change("unlock", "anna@acme.example", None);
+    assert!(ok, "{error}");
+    let (status, _, _) = sign_in(&url, "anna@acme.example", PASSWORD).await;
+    assert_eq!(status, 303);
+    let (ok, _, error) = change("disable", "nobody@acme.example", None);
+    assert!(!ok && error.contains("no portal user"), "{error}");
 }

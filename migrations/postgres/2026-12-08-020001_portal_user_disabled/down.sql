@@ -1,0 +1,1 @@
+ALTER TABLE portal_users DROP COLUMN disabled_at;
