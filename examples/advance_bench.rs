@@ -237,6 +237,7 @@ async fn main() -> Result<(), String> {
     } else {
         let token = exploot::workflow::tokens::issue(
             &store,
+            "cli:advance_bench",
             exploot::workflow::Role::Admin,
             None,
             None,

@@ -125,7 +125,7 @@ async fn start_server(a: &Args, url: &str) -> Result<Server, String> {
     let token = |role| {
         let store = store.clone();
         async move {
-            tokens::issue(&store, role, None, None, SystemClock.now())
+            tokens::issue(&store, "cli:load", role, None, None, SystemClock.now())
                 .await
                 .map(|t| t.secret)
                 .map_err(|e| e.to_string())

@@ -46,7 +46,8 @@ pub async fn create(
         format!("--role {role}: expected case_handler, front_office, client or admin")
     })?;
     let expires_at = expires.map(parse_expiry).transpose()?;
-    tokens::issue(store, role, client, expires_at, SystemClock.now())
+    let actor = super::user::cli_actor();
+    tokens::issue(store, &actor, role, client, expires_at, SystemClock.now())
         .await
         .map_err(describe)
 }
@@ -67,7 +68,7 @@ pub async fn list(store: &Store) -> Result<String, String> {
 /// Revokes token `id`: refused from now on (by a running server within its token cache
 /// time, five seconds by default).
 pub async fn revoke(store: &Store, id: String) -> Result<String, String> {
-    let row = tokens::revoke(store, id, SystemClock.now())
+    let row = tokens::revoke(store, &super::user::cli_actor(), id, SystemClock.now())
         .await
         .map_err(describe)?;
     Ok(format!(

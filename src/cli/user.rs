@@ -18,7 +18,7 @@ pub async fn create(database_url: &str, client: String, email: String) -> Result
     let password = typed.unwrap_or_else(generate);
     let app = App::new(store, Arc::new(SystemClock));
     let user = app
-        .create_portal_user(client, email, password.clone())
+        .create_portal_user(&cli_actor(), client, email, password.clone())
         .await
         .map_err(|e| match e {
             crate::error::AppError::Invalid(violations) => violations

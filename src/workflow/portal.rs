@@ -196,9 +196,10 @@ fn decoy_hash() -> &'static str {
 
 impl App {
     /// Creates a portal user for `client_id` (which must exist) signing in as `email`
-    /// with `password`; INVALID_ARGUMENT naming each bad field.
+    /// with `password`, audited as `actor`'s; INVALID_ARGUMENT naming each bad field.
     pub async fn create_portal_user(
         &self,
+        actor: &str,
         client_id: String,
         email: String,
         password: String,
@@ -224,6 +225,7 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
         let now = self.clock.now();
+        let actor = actor.to_owned();
         let row = UserRow {
             id: uuid::Uuid::new_v4().to_string(),
             client_id,
@@ -252,6 +254,14 @@ impl App {
                             row.email
                         )));
                     }
+                    admin_events::append(
+                        conn,
+                        now,
+                        &actor,
+                        "portal_user_created",
+                        &row.client_id,
+                        &serde_json::json!({ "user": row.id, "email": row.email }),
+                    )?;
                     Ok(PortalUser::from(row))
                 })
             })

@@ -17,7 +17,7 @@ use super::principal::{Principal, Role};
 use crate::digest::sha256_hex;
 use crate::error::AppError;
 use crate::store::tokens::{self, NewToken, TokenRow};
-use crate::store::{Store, clients, transaction, utc};
+use crate::store::{Store, admin_events, clients, transaction, utc};
 
 /// Looked-up tokens kept at most this many; beyond it the cache starts afresh.
 const CACHE_ENTRIES: usize = 10_000;
@@ -62,9 +62,11 @@ fn well_formed(secret: &str) -> bool {
 }
 
 /// Issues a token of `role` (a `client` token for `client_id`, which must exist) that
-/// expires at `expires_at`, created at `now`.
+/// expires at `expires_at`, created at `now` by `actor` (on the office's audit trail,
+/// never the secret).
 pub async fn issue(
     store: &Store,
+    actor: &str,
     role: Role,
     client_id: Option<String>,
     expires_at: Option<DateTime<Utc>>,
@@ -95,6 +97,7 @@ pub async fn issue(
         uuid::Uuid::new_v4().simple()
     );
     let hash = sha256_hex(secret.as_bytes());
+    let actor = actor.to_owned();
     let row = store
         .run(move |conn| {
             transaction(conn, |conn| {
@@ -117,8 +120,10 @@ pub async fn issue(
                         expires_at,
                     },
                 )?;
-                tokens::find_by_secret(conn, &hash)?
-                    .ok_or_else(|| AppError::Internal("the new token vanished".into()))
+                let row = tokens::find_by_secret(conn, &hash)?
+                    .ok_or_else(|| AppError::Internal("the new token vanished".into()))?;
+                admin_events::append(conn, now, &actor, "token_issued", &row.id, &audited(&row))?;
+                Ok(row)
             })
         })
         .await?;
@@ -130,16 +135,35 @@ pub async fn list(store: &Store) -> Result<Vec<TokenRow>, AppError> {
     store.run(|conn| Ok(tokens::list(conn)?)).await
 }
 
-/// Revokes token `id` at `now` (a token revoked before keeps its first revocation time).
-pub async fn revoke(store: &Store, id: String, now: DateTime<Utc>) -> Result<TokenRow, AppError> {
+/// Revokes token `id` at `now` for `actor` (a token revoked before keeps its first
+/// revocation time).
+pub async fn revoke(
+    store: &Store,
+    actor: &str,
+    id: String,
+    now: DateTime<Utc>,
+) -> Result<TokenRow, AppError> {
+    let actor = actor.to_owned();
     store
         .run(move |conn| {
             transaction(conn, |conn| {
-                tokens::revoke(conn, &id, now)?
-                    .ok_or_else(|| AppError::NotFound(format!("no token {id:?}")))
+                let row = tokens::revoke(conn, &id, now)?
+                    .ok_or_else(|| AppError::NotFound(format!("no token {id:?}")))?;
+                admin_events::append(conn, now, &actor, "token_revoked", &row.id, &audited(&row))?;
+                Ok(row)
             })
         })
         .await
+}
+
+/// What the audit trail keeps of a token: who may use it for what, until when.
+fn audited(row: &TokenRow) -> serde_json::Value {
+    serde_json::json!({
+        "role": row.role,
+        "client_id": row.client_id,
+        "expires_at": row.expires_at.map(|at| at.to_string()),
+        "revoked_at": row.revoked_at.map(|at| at.to_string()),
+    })
 }
 
 /// How many tokens exist: none means nobody can call the service yet.

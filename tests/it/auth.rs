@@ -375,6 +375,7 @@ async fn expired_and_revoked_tokens_are_refused(db: TestDb) {
     let server = TestServer::start(&db).await;
     let expiring = tokens::issue(
         &server.store,
+        "cli:test",
         Role::FrontOffice,
         None,
         Some(default_start() + chrono::Duration::days(1)),
@@ -412,9 +413,32 @@ async fn expired_and_revoked_tokens_are_refused(db: TestDb) {
         status.message()
     );
 
-    tokens::revoke(&server.store, revoked.token_id.clone(), default_start())
+    tokens::revoke(
+        &server.store,
+        "cli:test",
+        revoked.token_id.clone(),
+        default_start(),
+    )
+    .await
+    .expect("revoke");
+    // Issuing and revoking are on the office's audit trail, with who did it, not the secret.
+    let token_id = revoked.token_id.clone();
+    let audited = server
+        .store
+        .run(move |conn| exploot::store::admin_events::about(conn, &token_id))
         .await
-        .expect("revoke");
+        .expect("admin events");
+    // (Issued on the wall clock, revoked at the test's earlier manual time: sorted.)
+    let mut kinds: Vec<(&str, &str)> = audited
+        .iter()
+        .map(|e| (e.kind.as_str(), e.actor.as_str()))
+        .collect();
+    kinds.sort_unstable();
+    assert_eq!(
+        kinds,
+        [("token_issued", "cli:test"), ("token_revoked", "cli:test")]
+    );
+    assert!(audited.iter().all(|e| !e.payload.contains("exploot_")));
     let status = eventually(
         "the revocation to take effect",
         Duration::from_secs(30),

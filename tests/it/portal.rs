@@ -107,7 +107,7 @@ impl Setup {
     /// A portal user of `client`, as `exploot user create` makes one.
     async fn user(&self, client: &str, email: &str) -> String {
         self.app
-            .create_portal_user(client.into(), email.into(), PASSWORD.into())
+            .create_portal_user("cli:test", client.into(), email.into(), PASSWORD.into())
             .await
             .expect("create a portal user")
             .id

@@ -218,6 +218,7 @@ impl Caller {
     pub async fn issue(store: &Store, plain: &Channel, role: Role, client: Option<&str>) -> Self {
         let issued = tokens::issue(
             store,
+            "cli:test",
             role,
             client.map(str::to_owned),
             None,
