@@ -130,8 +130,28 @@ impl Entry {
     }
 }
 
-/// Reads a camt.053 file.
+/// Reads a camt.053 file; the first thing wrong with it (see [`parse_all`]).
 pub fn parse(bytes: &[u8]) -> Result<Statement, CamtError> {
+    parse_all(bytes).map_err(|mut all| all.swap_remove(0))
+}
+
+/// At most this many entries' faults are named: enough to fix a file in one go.
+const MAX_ENTRY_ERRORS: usize = 100;
+
+/// Reads a camt.053 file, naming every bad entry (up to [`MAX_ENTRY_ERRORS`]); a fault of
+/// the file or its statements (not XML, another message, an account) is named alone, as
+/// nothing after it can be read. Never empty when it fails.
+pub fn parse_all(bytes: &[u8]) -> Result<Statement, Vec<CamtError>> {
+    let mut entry_errors = Vec::new();
+    let statement = read_statement(bytes, &mut entry_errors).map_err(|e| vec![e])?;
+    if entry_errors.is_empty() {
+        Ok(statement)
+    } else {
+        Err(entry_errors)
+    }
+}
+
+fn read_statement(bytes: &[u8], entry_errors: &mut Vec<CamtError>) -> Result<Statement, CamtError> {
     if bytes.len() > MAX_BYTES {
         return Err(error(
             "file",
@@ -198,7 +218,11 @@ pub fn parse(bytes: &[u8]) -> Result<Statement, CamtError> {
         for (n, ntry) in stmt.children_named("Ntry").enumerate() {
             number += 1;
             let entry_path = format!("{stmt_path}/Ntry[{}]", n + 1);
-            entries.extend(read_entry(ntry, &entry_path, number)?);
+            match read_entry(ntry, &entry_path, number) {
+                Ok(read) => entries.extend(read),
+                Err(e) if entry_errors.len() < MAX_ENTRY_ERRORS => entry_errors.push(e),
+                Err(_) => {}
+            }
         }
     }
     let account = account.ok_or_else(|| error(path, "no Stmt: the file holds no statement"))?;
@@ -568,6 +592,25 @@ mod tests {
         ).as_bytes())
         .unwrap_err();
         assert!(e.path.ends_with("Amt/@Ccy"), "{e}");
+    }
+
+    /// Every bad entry is named at once, so a file is fixed in one go.
+    #[test]
+    fn every_bad_entry_is_named() {
+        let good = r#"<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-05-04</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry>"#;
+        let bad_amount = good.replace("1.00", "1,00").replace("R1", "R2");
+        let bad_direction = good.replace("CRDT", "CREDIT").replace("R1", "R3");
+        let file = with_entry(&format!("{bad_amount}{good}{bad_direction}"));
+        let all = parse_all(file.as_bytes()).unwrap_err();
+        let paths: Vec<&str> = all.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt",
+                "Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/CdtDbtInd"
+            ]
+        );
+        assert_eq!(parse(file.as_bytes()).unwrap_err(), all[0]);
     }
 
     /// Entries the bank has not booked may lack what a booked one needs (XSD: BookgDt,

@@ -101,8 +101,13 @@ impl App {
         who: &Principal,
         bytes: Vec<u8>,
     ) -> Result<BankImport, AppError> {
-        let statement = camt053::parse(&bytes)
-            .map_err(|e| AppError::Invalid(vec![FieldViolation::new(e.path, e.message)]))?;
+        let statement = camt053::parse_all(&bytes).map_err(|all| {
+            AppError::Invalid(
+                all.into_iter()
+                    .map(|e| FieldViolation::new(e.path, e.message))
+                    .collect(),
+            )
+        })?;
         let now = self.service_now().await?;
         let today = amsterdam_local(now).date();
         let future: Vec<FieldViolation> = statement
