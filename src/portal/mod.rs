@@ -196,27 +196,45 @@ fn asset(media_type: &'static str, body: &'static str) -> Response {
 /// (the cause goes to the log without case data).
 pub(crate) fn error_page(lang: Lang, error: AppError) -> Response {
     match error {
+        // The service's own words are English and may name internal ids: they go to the
+        // log, the page says what happened in the user's language.
         AppError::NotFound(_) => pages::not_found_page(lang),
-        AppError::PermissionDenied(_) => forbidden(lang),
+        AppError::PermissionDenied(text) => {
+            tracing::info!(error = %text, "portal action refused");
+            message(
+                lang,
+                StatusCode::FORBIDDEN,
+                lang.t("Geweigerd", "Refused"),
+                lang.t(
+                    "Dit mag u niet doen voor dit dossier.",
+                    "You may not do this for this case.",
+                ),
+            )
+        }
         AppError::Invalid(violations) => {
-            let text = violations
-                .iter()
-                .map(|v| format!("{}: {}", v.field, v.description))
-                .collect::<Vec<_>>()
-                .join("; ");
+            tracing::info!(?violations, "portal input refused");
             message(
                 lang,
                 StatusCode::BAD_REQUEST,
                 lang.t("Ongeldige invoer", "Invalid input"),
-                &text,
+                lang.t(
+                    "Dit verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens.",
+                    "This request could not be handled. Reload the page and try again.",
+                ),
             )
         }
-        AppError::FailedPrecondition(text) => message(
-            lang,
-            StatusCode::CONFLICT,
-            lang.t("Niet meer mogelijk", "No longer possible"),
-            &text,
-        ),
+        AppError::FailedPrecondition(text) => {
+            tracing::info!(error = %text, "portal action no longer possible");
+            message(
+                lang,
+                StatusCode::CONFLICT,
+                lang.t("Niet meer mogelijk", "No longer possible"),
+                lang.t(
+                    "Dit is intussen al besloten of het dossier is veranderd. Laad de pagina opnieuw.",
+                    "This was decided meanwhile or the case changed. Reload the page.",
+                ),
+            )
+        }
         other => {
             tracing::error!(error = %other, "portal request failed");
             message(

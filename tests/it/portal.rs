@@ -595,6 +595,30 @@ async fn security(db: TestDb) {
             .await
             .is_some()
     );
+    // Decided twice (a colleague was first, or a second click): a page in Dutch that
+    // names no internal id.
+    let (_, page) = get(format!("/dossiers/{}", setup.s2), anna.clone()).await;
+    let csrf = csrf_of(&page);
+    let decide = |outcome: &str| {
+        http()
+            .post(format!("{url}/taken/{}", task.id))
+            .header("cookie", &anna)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("outcome={outcome}&csrf={csrf}"))
+            .send()
+    };
+    assert_eq!(
+        decide("approve").await.expect("POST").status().as_u16(),
+        303
+    );
+    let again = decide("reject").await.expect("POST");
+    assert_eq!(again.status().as_u16(), 409);
+    let page = again.text().await.expect("body");
+    assert!(page.contains("Laad de pagina opnieuw"), "{page}");
+    assert!(
+        !page.contains(&task.id) && !page.contains("task "),
+        "{page}"
+    );
 
     // Five wrong passwords lock the user: even the right one is refused then.
     for attempt in 1..=4 {
