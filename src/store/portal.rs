@@ -83,12 +83,15 @@ pub fn record_attempt(
 /// attempts made at once can never check more than `max` passwords in a lock window: the
 /// count goes up first and only a right password sets it back to 0. A lock that ran out by
 /// `now` starts the count again. `None` when the user is locked or `max` attempts are
-/// already counted. The caller holds the transaction. Returns the count with this one.
+/// already counted; in the latter case (attempts whose check never finished: a burst, or
+/// a process that stopped mid-check) the lock of `lockout` starts now, so that it ends.
+/// The caller holds the transaction. Returns the count with this one.
 pub fn reserve_attempt(
     conn: &mut DbConnection,
     user_id: &str,
     now: DateTime<Utc>,
     max: i32,
+    lockout: chrono::Duration,
 ) -> Result<Option<i32>, StoreError> {
     use portal_users::dsl as u;
     diesel::update(
@@ -110,6 +113,14 @@ pub fn reserve_attempt(
     .set(u::failed_attempts.eq(u::failed_attempts + 1))
     .execute(conn)?;
     if taken == 0 {
+        diesel::update(
+            u::portal_users
+                .find(user_id)
+                .filter(u::locked_until.is_null())
+                .filter(u::failed_attempts.ge(max)),
+        )
+        .set(u::locked_until.eq(Some(db_instant(now + lockout))))
+        .execute(conn)?;
         return Ok(None);
     }
     Ok(Some(
@@ -223,6 +234,17 @@ pub fn change_user(
         return Ok(None);
     }
     user_by_email(conn, email)
+}
+
+/// Deletes the sessions that ended before `now` (UTC); how many.
+pub fn delete_expired_sessions(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(portal_sessions::table.filter(portal_sessions::expires_at.lt(now)))
+            .execute(conn)?,
+    )
 }
 
 /// Ends every session of a user ("sign out everywhere"); how many there were.

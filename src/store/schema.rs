@@ -348,3 +348,6 @@ diesel::table! {
     }
 }
 diesel::allow_tables_to_appear_in_same_query!(cases, case_search);
+
+// A client's open decisions: tasks filtered by a subquery on their cases.
+diesel::allow_tables_to_appear_in_same_query!(cases, tasks);

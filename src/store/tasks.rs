@@ -226,6 +226,33 @@ pub struct TaskFilter {
     pub overdue_on: Option<NaiveDate>,
 }
 
+/// The open or claimed tasks of `kinds` on the cases of `client_id` (of `case_id` only,
+/// when given), oldest first, at most `limit`: a client's decisions, read in one query.
+pub fn open_of_client(
+    conn: &mut DbConnection,
+    client_id: &str,
+    kinds: &[&str],
+    case_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<TaskRow>, StoreError> {
+    let own_cases = super::schema::cases::table
+        .filter(super::schema::cases::client_id.eq(client_id.to_owned()))
+        .select(super::schema::cases::id.nullable());
+    let open = tasks::table
+        .filter(tasks::state.eq_any([state::OPEN, state::CLAIMED]))
+        .filter(tasks::kind.eq_any(kinds.to_vec()))
+        .filter(tasks::case_id.eq_any(own_cases))
+        .order((tasks::created_at, tasks::id))
+        .limit(limit)
+        .select(TaskRow::as_select());
+    Ok(match case_id {
+        Some(case_id) => open
+            .filter(tasks::case_id.eq(case_id.to_owned()))
+            .load(conn)?,
+        None => open.load(conn)?,
+    })
+}
+
 /// One page of tasks in creation order (oldest first) after the cursor (created_at, id),
 /// and the cursor of the next page.
 pub fn list(

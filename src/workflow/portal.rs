@@ -19,7 +19,7 @@ use crate::digest::sha256_hex;
 use crate::error::AppError;
 use crate::law::money::Money;
 use crate::store::portal::{self, SessionRow, UserChange, UserRow};
-use crate::store::tasks::{self, TaskFilter, state};
+use crate::store::tasks;
 use crate::store::{admin_events, events};
 use crate::store::{cases, clients, db_instant, transaction, utc};
 
@@ -194,6 +194,9 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password of no one").unwrap_or_default())
 }
 
+/// The most decisions one page of the portal lists.
+const CLIENT_TASKS_AT_MOST: i64 = 1_000;
+
 impl App {
     /// Creates a portal user for `client_id` (which must exist) signing in as `email`
     /// with `password`, audited as `actor`'s; INVALID_ARGUMENT naming each bad field.
@@ -295,6 +298,7 @@ impl App {
                         &id,
                         now,
                         MAX_FAILED_SIGN_INS,
+                        LOCKOUT,
                     )?)
                 })
             })
@@ -333,6 +337,8 @@ impl App {
             .run(move |conn| {
                 transaction(conn, |conn| {
                     portal::record_attempt(conn, &id, 0, None)?;
+                    // Sessions past their end are of no use to anyone: gone as others begin.
+                    portal::delete_expired_sessions(conn, session.created_at)?;
                     portal::insert_session(conn, &session)
                 })
             })
@@ -492,34 +498,13 @@ impl App {
             .to_owned();
         self.store
             .run(move |conn| {
-                let mut found = Vec::new();
-                for open in [state::OPEN, state::CLAIMED] {
-                    let filter = TaskFilter {
-                        queue: None,
-                        case_id: case_id.clone(),
-                        state: Some(open),
-                        ..TaskFilter::default()
-                    };
-                    let mut after = None;
-                    loop {
-                        let (rows, next) = tasks::list(conn, &filter, after.as_ref(), 500)?;
-                        for task in rows {
-                            if !CLIENT_TASK_KINDS.contains(&task.kind.as_str()) {
-                                continue;
-                            }
-                            let Some(case) = &task.case_id else { continue };
-                            if cases::client_of(conn, case)?.as_deref() == Some(own.as_str()) {
-                                found.push(task);
-                            }
-                        }
-                        match next {
-                            Some(cursor) => after = Some(cursor),
-                            None => break,
-                        }
-                    }
-                }
-                found.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-                Ok::<_, AppError>(found)
+                Ok::<_, AppError>(tasks::open_of_client(
+                    conn,
+                    &own,
+                    &CLIENT_TASK_KINDS,
+                    case_id.as_deref(),
+                    CLIENT_TASKS_AT_MOST,
+                )?)
             })
             .await?
             .into_iter()

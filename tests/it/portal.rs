@@ -652,13 +652,31 @@ async fn security(db: TestDb) {
     // Attempts still being checked count before their passwords are: with five of dave's
     // wrong guesses in flight, his right password is not even checked.
     let dave = setup.user("acme", "dave@acme.example").await;
-    let at = setup.app.service_now().await.expect("now");
+    // The server's clock (this test's `App` keeps the harness' own).
+    let now = setup
+        .server
+        .admin()
+        .get_clock(pb::GetClockRequest {})
+        .await
+        .expect("GetClock")
+        .into_inner()
+        .now
+        .expect("now");
+    let at = chrono::DateTime::from_timestamp(now.seconds, 0).expect("a time");
     let in_flight: Vec<Option<i32>> = setup
         .app
         .store()
         .run(move |conn| {
             (0..6)
-                .map(|_| exploot::store::portal::reserve_attempt(conn, &dave, at, 5))
+                .map(|_| {
+                    exploot::store::portal::reserve_attempt(
+                        conn,
+                        &dave,
+                        at,
+                        5,
+                        chrono::Duration::minutes(15),
+                    )
+                })
                 .collect::<Result<_, _>>()
         })
         .await
@@ -777,6 +795,42 @@ async fn security(db: TestDb) {
         assert_eq!(r.status().as_u16(), 303);
         assert_eq!(header(&r, "location"), "/inloggen");
     }
+    // Sessions past their end are deleted as new ones begin, not kept for ever.
+    let (_, _, left) = sign_in(url, "anna@acme.example", PASSWORD).await;
+    assert!(left.is_some());
+    fixtures::advance_by(&setup.server, 13 * 3_600).await;
+    let (status, _, _) = sign_in(url, "dave@acme.example", PASSWORD).await;
+    assert_eq!(
+        status, 303,
+        "attempts that never finished lock for a while, not for ever"
+    );
+    let now = setup
+        .server
+        .admin()
+        .get_clock(pb::GetClockRequest {})
+        .await
+        .expect("GetClock")
+        .into_inner()
+        .now
+        .expect("now");
+    let now = chrono::DateTime::from_timestamp(now.seconds, 0)
+        .expect("a time")
+        .naive_utc();
+    let expired: i64 = setup
+        .app
+        .store()
+        .run(move |conn| {
+            use diesel::prelude::*;
+            use exploot::store::schema::portal_sessions::dsl as s;
+            s::portal_sessions
+                .filter(s::expires_at.lt(now))
+                .count()
+                .get_result(conn)
+                .map_err(exploot::store::StoreError::from)
+        })
+        .await
+        .expect("count");
+    assert_eq!(expired, 0);
     setup.server.stop().await;
 }
 on_both_backends!(security);
