@@ -40,6 +40,9 @@ pub struct PayoutRow {
     pub statement_csv: String,
     pub statement_pdf: Vec<u8>,
     pub created_at: NaiveDateTime,
+    /// Its shortfall (a negative client's share) is set off against the next payout;
+    /// `false` for payouts made before 8 December 2026, whose shortfall was invoiced.
+    pub carries_shortfall: bool,
 }
 
 /// A `payout_lines` row.
@@ -205,9 +208,13 @@ pub fn settled(
 /// pays its net less this.
 pub fn shortfall(conn: &mut DbConnection, client_id: &str) -> Result<i64, StoreError> {
     // Every payout paid max(net, 0) where net = to_client − invoiced − shortfall before it,
-    // so amount − (to_client − invoiced) summed over them is the shortfall now.
+    // so amount − (to_client − invoiced) summed over them is the shortfall now. A returned
+    // payout paid nothing (its client's share is paid again by a later one), and one made
+    // before the shortfall was carried was invoiced instead.
     let made: Vec<(i64, i64, i64)> = payouts::table
         .filter(payouts::client_id.eq(client_id))
+        .filter(payouts::carries_shortfall.eq(true))
+        .filter(payouts::returned_on.is_null())
         .select((
             payouts::amount_cents,
             payouts::to_client_cents,

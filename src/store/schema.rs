@@ -157,6 +157,7 @@ diesel::table! {
         statement_pdf -> Binary,
         created_at -> Timestamp,
         returned_on -> Nullable<Date>,
+        carries_shortfall -> Bool,
     }
 }
 

@@ -342,6 +342,7 @@ fn run_in(
             statement_csv: String::new(),
             statement_pdf: Vec::new(),
             created_at: db_instant(now),
+            carries_shortfall: true,
         };
         let mut csv = csv::Writer::from_writer(Vec::new());
         let header = [

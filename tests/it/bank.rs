@@ -944,6 +944,22 @@ async fn payouts_reconcile_to_the_cent_and_pay_once(db: TestDb) {
         cents(&next.to_client) - cents(&next.invoiced) - shortfall,
         "{next:?}"
     );
+    // That payout comes back: paid again, the shortfall still set off (the returned one
+    // set off nothing, as it paid nothing).
+    let back_again = returned
+        .replace(&payout.amount, &next.amount)
+        .replace(&payout.end_to_end_id, &next.end_to_end_id)
+        .replace("RET-1", "RET-2")
+        .replace("053D-RET", "053D-RET2")
+        .replace("S-RET", "S-RET2");
+    import(s, back_again.as_bytes())
+        .await
+        .expect("import the second return");
+    let fifth = run(s, "2026-05-08").await;
+    let [paid_again] = fifth.payouts.as_slice() else {
+        panic!("one payout: {fifth:?}");
+    };
+    assert_eq!(paid_again.amount, next.amount, "{paid_again:?}");
     // Another run for the same day at the same time (the clock stands still here) is
     // another message: a bank refuses a MsgId it has seen.
     assert_eq!(first.message_id.len(), 35, "{}", first.message_id);
