@@ -219,10 +219,11 @@ impl<R: BufRead> ClaimsCsv<R> {
         let mut last: Option<String> = None;
         while let Some((record, _)) = self.read_record()? {
             let reference = self.field(&record, "client_reference");
-            if reference.is_empty() || last.as_deref() == Some(reference) {
+            if last.as_deref() == Some(reference) {
                 continue;
             }
-            if !seen.insert(reference.to_owned()) {
+            // A row without a reference is a group of its own: it parts the rows around it.
+            if !reference.is_empty() && !seen.insert(reference.to_owned()) {
                 scattered.insert(reference.to_owned());
             }
             last = Some(reference.to_owned());
@@ -729,6 +730,16 @@ mod tests {
                 .as_deref()
                 .is_some_and(|p| p.contains("none of its rows"))
         );
+        // A row without a reference between them parts them just the same.
+        let parted = b"client_reference,debtor_kind,debtor_name,invoice_number,due_date,amount\n\
+                       A,consumer,X,1,2026-01-01,10.00\n\
+                       ,consumer,X,2,2026-01-01,10.00\n\
+                       A,consumer,X,3,2026-01-01,10.00\n";
+        let scattered = ClaimsCsv::new(&parted[..], "acme")
+            .unwrap()
+            .scattered_references()
+            .unwrap();
+        assert_eq!(scattered, HashSet::from(["A".to_owned()]));
     }
 
     /// A later row of a claim that names another debtor is refused locally, not dropped

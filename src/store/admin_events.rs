@@ -28,7 +28,7 @@ pub struct AdminEventRow {
     pub id: String,
     /// When (UTC, the service clock).
     pub at: NaiveDateTime,
-    /// Who: `token:<id>/<role>`.
+    /// Who: `token:<id>/<role>`, a portal user `user:<id>/<role>`, or `cli:<OS user>`.
     pub actor: String,
     /// `client_stored`, `policy_stored`, `clock_moving` (before a move), `clock_moved`,
     /// `payout_run`, ….

@@ -236,6 +236,24 @@ pub fn change_user(
     user_by_email(conn, email)
 }
 
+/// The user `id`, its row held against change until the caller's transaction ends (on
+/// PostgreSQL; SQLite's write transaction holds the one lock anyway): what a session is
+/// granted on cannot be changed by the office under it.
+pub fn user_for_update(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreError> {
+    let found = portal_users::table.find(id.to_owned());
+    Ok(match conn {
+        DbConnection::Pg(pg) => found
+            .select(UserRow::as_select())
+            .for_update()
+            .first(pg)
+            .optional()?,
+        DbConnection::Sqlite(sqlite) => found
+            .select(UserRow::as_select())
+            .first(sqlite)
+            .optional()?,
+    })
+}
+
 /// Deletes the sessions that ended before `now` (UTC); how many.
 pub fn delete_expired_sessions(
     conn: &mut DbConnection,

@@ -333,16 +333,31 @@ impl App {
             expires_at: db_instant(now + SESSION_LIFETIME),
         };
         let id = user.id.clone();
-        self.store
+        let hash_checked = user.password_hash.clone();
+        let granted = self
+            .store
             .run(move |conn| {
                 transaction(conn, |conn| {
+                    // The password checked must still be the user's, and the user still
+                    // enabled: an office's reset or disable while this one was checked
+                    // ended every session, this one too.
+                    let now_stored = portal::user_for_update(conn, &id)?;
+                    if now_stored
+                        .is_none_or(|u| u.password_hash != hash_checked || u.disabled_at.is_some())
+                    {
+                        return Ok(false);
+                    }
                     portal::record_attempt(conn, &id, 0, None)?;
                     // Sessions past their end are of no use to anyone: gone as others begin.
                     portal::delete_expired_sessions(conn, session.created_at)?;
-                    portal::insert_session(conn, &session)
+                    portal::insert_session(conn, &session)?;
+                    Ok::<_, AppError>(true)
                 })
             })
             .await?;
+        if !granted {
+            return Ok(SignIn::Refused);
+        }
         Ok(SignIn::Session {
             user: user.into(),
             secret,
