@@ -104,6 +104,11 @@ pub struct TrackState {
     /// sent), never stored here.
     #[serde(skip)]
     pub vat_on_collection_costs: bool,
+    /// Whether the bailiff's fees of an act done now carry VAT (the client cannot deduct
+    /// it): the client's position today, as each act is charged when it is done. Read
+    /// from the client with the case, never stored here.
+    #[serde(skip)]
+    pub vat_on_fees: bool,
     /// The client is a legal person (it has a KvK number): the court fee of a
     /// niet-natuurlijk persoon. Read from the client with the case, never stored here.
     #[serde(skip)]

@@ -730,7 +730,7 @@ fn bailiff_fee_with_vat(
 ) -> Result<(Money, Money), BuildError> {
     office
         .bailiff_tariffs
-        .fee_and_vat(act, day, case.track.vat_on_collection_costs)
+        .fee_and_vat(act, day, case.track.vat_on_fees)
         .ok_or_else(|| BuildError::NoFigure(format!("bailiff's fee for {what} on {day}")))
 }
 

@@ -76,6 +76,7 @@ fn case(id: &str, reference: u64, debtor: Debtor, invoices: Vec<Invoice>) -> Cas
         // As the store reads it: the client cannot deduct VAT, so the track charges it.
         track: TrackState {
             vat_on_collection_costs: !client().vat_deductible,
+            vat_on_fees: !client().vat_deductible,
             ..TrackState::default()
         },
         created_at: at,

@@ -317,6 +317,7 @@ pub(super) fn assemble(
             let mut record = record(row, debtor, invoices)?;
             record.track.vat_on_collection_costs =
                 record.track.letter_vat_on_costs.unwrap_or(!deducts_vat);
+            record.track.vat_on_fees = !deducts_vat;
             record.track.client_is_legal_person = legal_person;
             Ok(record)
         })

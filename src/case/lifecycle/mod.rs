@@ -221,8 +221,8 @@ pub(super) fn render(kind: &str, on: NaiveDate) -> Effect {
 }
 
 /// The bailiff's fee (Btag art. 2) for `act` on `day` as the debtor owes it, from the
-/// office's tariffs: with VAT when the client cannot deduct VAT
-/// ([`crate::law::bailiff_fee_vat`]), the same flag that adds VAT to the collection costs.
+/// office's tariffs: with VAT when the client cannot deduct VAT on the day of the act
+/// ([`crate::law::bailiff_fee_vat`]).
 pub(super) fn bailiff_fee_owed(
     case: &CaseRecord,
     policy: &TrackPolicy,
@@ -231,11 +231,39 @@ pub(super) fn bailiff_fee_owed(
 ) -> Option<Money> {
     policy
         .bailiff_tariffs
-        .fee_and_vat(act, day, case.track.vat_on_collection_costs)
+        .fee_and_vat(act, day, case.track.vat_on_fees)
         .map(|(fee, vat)| fee + vat)
 }
 
 /// Euros of whole cents, for audit payloads.
 pub(super) fn euros(cents: i64) -> String {
     Money::from_cents(cents).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::claim::DebtorKind;
+    use crate::case::decide::tests::case;
+    use crate::law::BailiffAct;
+
+    /// A bailiff's fee carries VAT by the client's position on the day of the act, not by
+    /// the one the letter fixed for the collection costs.
+    #[test]
+    fn a_fee_takes_the_vat_position_of_its_day() {
+        let policy = TrackPolicy::default();
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let mut c = case(DebtorKind::Consumer);
+        c.track.vat_on_collection_costs = true; // the letter told VAT
+        c.track.vat_on_fees = false; // the client deducts VAT now
+        let without = bailiff_fee_owed(&c, &policy, BailiffAct::ServiceOfJudgment, day).unwrap();
+        c.track.vat_on_fees = true;
+        let with = bailiff_fee_owed(&c, &policy, BailiffAct::ServiceOfJudgment, day).unwrap();
+        let (fee, vat) = policy
+            .bailiff_tariffs
+            .fee_and_vat(BailiffAct::ServiceOfJudgment, day, true)
+            .unwrap();
+        assert_eq!((without, with), (fee, fee + vat));
+        assert!(vat > Money::ZERO);
+    }
 }
