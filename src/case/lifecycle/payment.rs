@@ -213,6 +213,21 @@ pub(crate) fn reversed(
             .and_then(|s| s.closed_on)
             .unwrap_or(today);
         effects.push(super::render("final_statement", closed_on));
+        // What is to be paid back follows the statement as it now stands: the task for the
+        // old figure goes, one for the new opens when something is still overpaid.
+        let overpaid = |s: Option<&track::Statement>| s.map_or(0, |s| s.overpaid_cents);
+        let (was, now) = (
+            overpaid(case.track.statement.as_ref()),
+            overpaid(track.statement.as_ref()),
+        );
+        if was != now {
+            effects.push(Effect::CloseTasks {
+                kind: Some(super::desk::kind::REFUND.into()),
+            });
+            if now > 0 {
+                effects.push(Effect::OpenTask(super::desk::refund_task(now)));
+            }
+        }
         if case.close_reason == Some(CloseReason::Paid) && after.total.is_positive() {
             effects.push(Effect::OpenTask(NewTask {
                 kind: super::desk::kind::FOLLOW_UP.into(),
@@ -312,7 +327,7 @@ mod tests {
         let p = &second.track.payments[1];
         assert_eq!((p.to_principal_cents, p.overpaid_cents), (113_862, 86_138));
         assert_eq!(second.close_reason, Some(CloseReason::Paid));
-        let statement = second.track.statement.unwrap();
+        let statement = second.track.statement.clone().unwrap();
         // 2,100.00 received = 1,238.62 paid out + 0 costs + 861.38 overpaid.
         assert_eq!(
             (
@@ -338,6 +353,29 @@ mod tests {
                 .effects
                 .iter()
                 .all(|e| !matches!(e, Effect::OpenTask(_)))
+        );
+        // The bank takes the overpaying payment back: nothing is to be paid back now.
+        let mut closed = c.clone();
+        closed.stage = second.stage;
+        closed.close_reason = second.close_reason;
+        closed.track = second.track.clone();
+        let back = reversed(
+            &closed,
+            &policy,
+            d("2026-04-02"),
+            "p2",
+            d("2026-04-02"),
+            "AC04",
+        )
+        .expect("reversed");
+        assert!(back.effects.contains(&Effect::CloseTasks {
+            kind: Some("refund".into())
+        }));
+        assert!(
+            !back
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::OpenTask(t) if t.kind == "refund"))
         );
         // A payment dated before the last one is refused: allocations are final.
         let earlier = received(
