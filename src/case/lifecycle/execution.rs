@@ -24,6 +24,7 @@ use crate::case::record::CaseRecord;
 use crate::case::recoverability::VerdictKind;
 use crate::case::stage::CloseReason;
 use crate::case::track::{AttachmentRecord, ExecutionRecord, PendingAct};
+use crate::law::calendar::add_working_days;
 use crate::law::money::Money;
 use crate::law::procedure::{
     BailiffAct, attachment_notice_due, garnishee_statement_due, order_to_pay_ends, writ_day_refusal,
@@ -280,7 +281,8 @@ pub(crate) fn service_due(case: &CaseRecord, today: NaiveDate) -> Decision {
         },
         "insolvency_recheck",
         format!(
-            "the judgment is to be served on {today}: the insolvency register is asked again              first (art. 33 Fw)"
+            "the judgment is to be served on {today}: the insolvency register is asked again \
+             first (art. 33 Fw)"
         ),
     )
 }
@@ -442,6 +444,23 @@ fn act_now(
         // The bailiff records the service (`lifecycle::service`); the order to pay runs
         // from the real service.
         super::service::due_for(&waiting, super::service::Writ::Judgment, today)
+    } else if act.act == "judgment_service"
+        && let Some(why) = writ_day_refusal(today)
+    {
+        // No writ on a Sunday or a holiday (art. 64 lid 2 Rv): served on the next working
+        // day, the register asked again then.
+        let on = add_working_days(today, 1);
+        stay(
+            &waiting,
+            waiting.track.clone(),
+            "service_replanned",
+            format!("{why}; the judgment is served on {on}"),
+            vec![Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::JudgmentServed),
+                due: Due::StartOf(on),
+                payload: json!({}),
+            }],
+        )
     } else if act.act == "judgment_service" {
         served(&waiting, policy, today)?
     } else {
@@ -525,7 +544,8 @@ pub(crate) fn order_ended(case: &CaseRecord, today: NaiveDate) -> Decision {
         attachment(ORDER[0], 1),
         "order_to_pay_ended",
         format!(
-            "the order to pay ran out unpaid; attachment from {today}, once the insolvency              register has been asked again"
+            "the order to pay ran out unpaid; attachment from {today}, once the insolvency \
+             register has been asked again"
         ),
     )
 }
@@ -539,6 +559,14 @@ pub(crate) fn attachment_done(
     outcome: &str,
     values: &std::collections::BTreeMap<String, String>,
 ) -> Result<Decision, Rejection> {
+    // Paused (a payment plan kept, a hold): no attachment is laid or given up meanwhile;
+    // the task waits for the resumption.
+    if case.suspension != crate::case::stage::Suspension::None {
+        return Err(Rejection::WrongStage {
+            event: "an attachment's result",
+            stage: case.suspension.as_str(),
+        });
+    }
     let kind = details["attachment"]
         .as_str()
         .unwrap_or(ORDER[0])
@@ -888,6 +916,55 @@ mod tests {
         assert_eq!(
             waits.track.deferred_timers,
             ["activity.recoverability_check"]
+        );
+        // Answered on Whit Monday (25 May 2026): no writ that day (art. 64 lid 2 Rv); the
+        // service is planned for the next working day, not dated the holiday.
+        let holiday = review_answered(&held, &policy, d("2026-05-25"), "proceed", "").unwrap();
+        assert!(
+            holiday.track.execution.is_none(),
+            "not served on the holiday"
+        );
+        assert_eq!(
+            holiday.effects,
+            [Effect::ScheduleJob {
+                kind: JobKind::Timer(Timer::JudgmentServed),
+                due: Due::StartOf(d("2026-05-26")),
+                payload: json!({}),
+            }]
+        );
+    }
+
+    /// An attachment task left open when a plan was agreed lays nothing while the plan runs.
+    #[test]
+    fn no_attachment_result_while_the_case_is_paused() {
+        let policy = TrackPolicy::default();
+        let mut c = in_execution();
+        c.track = served(&c, &policy, d("2026-06-18")).unwrap().track;
+        c.suspension = Suspension::PaymentPlan;
+        let details = json!({ "attachment": "bank", "attempt": 1 });
+        let refused = attachment_done(
+            &c,
+            &policy,
+            d("2026-06-24"),
+            &details,
+            "attached",
+            &Default::default(),
+        );
+        assert!(
+            matches!(refused, Err(Rejection::WrongStage { stage, .. }) if stage == "payment_plan"),
+            "{refused:?}"
+        );
+        c.suspension = Suspension::None;
+        assert!(
+            attachment_done(
+                &c,
+                &policy,
+                d("2026-06-24"),
+                &details,
+                "attached",
+                &Default::default()
+            )
+            .is_ok()
         );
     }
 
