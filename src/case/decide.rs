@@ -163,6 +163,9 @@ fn decide_event(
                     case, policy, today, details, outcome, note, values,
                 )
             }
+            (task_kind::EXECUTION_FOLLOW_UP, Stage::Execution) => {
+                lifecycle::execution::follow_up_answered(case, policy, today, outcome, note)
+            }
             // A job_failed task, or a review whose stage the case has left.
             _ => lifecycle::activity::task_completed(case, task_kind, outcome, details, note),
         },

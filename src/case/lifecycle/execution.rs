@@ -550,6 +550,57 @@ pub(crate) fn order_ended(case: &CaseRecord, today: NaiveDate) -> Decision {
     )
 }
 
+/// The task for a person watching an attachment under way: `next_attachment` starts the
+/// next one (after the insolvency register is asked again), `done` leaves things be.
+pub(crate) fn follow_up_task(title: String, details: serde_json::Value) -> NewTask {
+    NewTask {
+        kind: task_kind::EXECUTION_FOLLOW_UP.into(),
+        queue: CASE_HANDLER_QUEUE.into(),
+        title,
+        details,
+        outcomes: vec!["next_attachment".into(), "done".into()],
+    }
+}
+
+/// A person's answer to [`follow_up_task`]. While a plan or hold pauses the case, no next
+/// attachment starts.
+pub(crate) fn follow_up_answered(
+    case: &CaseRecord,
+    policy: &TrackPolicy,
+    today: NaiveDate,
+    outcome: &str,
+    note: &str,
+) -> Result<Decision, Rejection> {
+    let said = if note.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {}", note.trim())
+    };
+    if outcome != "next_attachment" {
+        return Ok(stay(
+            case,
+            case.track.clone(),
+            "execution_follow_up_done",
+            format!("the attachment under way was followed up{said}"),
+            Vec::new(),
+        ));
+    }
+    if case.suspension != crate::case::stage::Suspension::None {
+        return Err(Rejection::WrongStage {
+            event: "the next attachment",
+            stage: case.suspension.as_str(),
+        });
+    }
+    Ok(next_attachment(
+        case,
+        case.track.clone(),
+        policy,
+        today,
+        "a person's choice",
+        format!("a person went on to the next attachment{said}"),
+    ))
+}
+
 /// The bailiff's result of an attachment.
 pub(crate) fn attachment_done(
     case: &CaseRecord,
@@ -650,16 +701,14 @@ pub(crate) fn attachment_done(
             // bailiff's to announce and hold (art. 462–463 Rv), which the track does not
             // do itself: a task, so the seized goods are not forgotten.
             effects.push(super::render("goods_attachment", laid_on));
-            effects.push(Effect::OpenTask(NewTask {
-                kind: super::desk::kind::FOLLOW_UP.into(),
-                queue: CASE_HANDLER_QUEUE.into(),
-                title: format!(
+            effects.push(Effect::OpenTask(follow_up_task(
+                format!(
                     "Goods attached on {laid_on}: announce and hold the sale (art. 462–463 \
-                     Rv), or record what the debtor pays to prevent it"
+                     Rv), or record what the debtor pays to prevent it; then done, or the \
+                     next attachment"
                 ),
-                details: json!({ "attachment": index + 1 }),
-                outcomes: vec!["done".into(), "dismiss".into()],
-            }));
+                json!({ "attachment": index + 1 }),
+            )));
         }
         let mut d = stay(
             case,
@@ -1061,7 +1110,7 @@ mod tests {
             attached.effects.as_slice(),
             [Effect::ScheduleJob { payload, .. }, Effect::OpenTask(t)]
                 if payload["kind"] == "goods_attachment"
-                    && t.kind == "follow_up"
+                    && t.kind == task_kind::EXECUTION_FOLLOW_UP
                     && t.title.contains("announce and hold the sale")
         ));
         let made = attached.track.execution.unwrap().attachments;

@@ -32,6 +32,9 @@ use crate::case::decision::{Decision, Effect, NewTask, Rejection};
 use crate::case::policy::TrackPolicy;
 use crate::case::record::CaseRecord;
 use crate::case::track::{AttachmentRecord, GarnisheeStatement};
+
+/// Days after a garnishee's statement with money in it that a person checks it came in.
+const FOLLOW_UP_DAYS: u64 = 30;
 use crate::law::money::Money;
 
 /// The longest `ahead` or `remarks` a statement keeps, in characters.
@@ -267,19 +270,30 @@ pub(crate) fn statement_answered(
         // No statement in four weeks: the attachment stands, and whether to summon the
         // garnishee to declare (art. 477a Rv) or go on is the case handler's call — a
         // task, so the case does not sit in execution with nothing open.
+        let details = json!({ "attachment_index": index, "garnishee": garnishee });
         let effects = if outcome == "not_received" {
-            vec![Effect::OpenTask(NewTask {
-                kind: super::desk::kind::FOLLOW_UP.into(),
-                queue: CASE_HANDLER_QUEUE.into(),
-                title: format!(
+            vec![Effect::OpenTask(super::execution::follow_up_task(
+                format!(
                     "Garnishee {garnishee} did not declare: summon it to declare (art. 477a \
-                     Rv) or go on with the next attachment"
+                     Rv), or go on with the next attachment"
                 ),
-                details: json!({ "attachment_index": index, "garnishee": garnishee }),
-                outcomes: vec!["done".into(), "dismiss".into()],
-            })]
+                details,
+            ))]
         } else {
-            Vec::new()
+            // Money or wages declared: whether they come in is a person's to watch, a
+            // month from now, and the next attachment theirs to start if they do not.
+            let check_on = today + chrono::Days::new(FOLLOW_UP_DAYS);
+            vec![Effect::OpenDueTask {
+                task: super::execution::follow_up_task(
+                    format!(
+                        "Garnishee {garnishee} declared{said}: check that it pays; if it does \
+                         not, or it is not enough, go on with the next attachment"
+                    ),
+                    details,
+                ),
+                due_on: check_on,
+                assignee: String::new(),
+            }]
         };
         stay(
             case,
@@ -407,15 +421,54 @@ mod tests {
             "2026-07-01",
         );
         assert_eq!(held.audit.kind, "garnishee_statement_recorded");
-        assert!(held.effects.is_empty());
+        // Money declared: a person checks in a month that it came in, never nothing open.
+        assert!(
+            matches!(
+                held.effects.as_slice(),
+                [Effect::OpenDueTask { task, due_on, .. }]
+                    if task.kind == task_kind::EXECUTION_FOLLOW_UP
+                        && *due_on == d("2026-07-31")
+                        && task.outcomes == ["next_attachment", "done"]
+            ),
+            "{:?}",
+            held.effects
+        );
         let not_in = answer("not_received", &[], "2026-07-22");
         assert!(
             matches!(
                 not_in.effects.as_slice(),
-                [Effect::OpenTask(t)] if t.kind == "follow_up" && t.title.contains("477a")
+                [Effect::OpenTask(t)]
+                    if t.kind == task_kind::EXECUTION_FOLLOW_UP && t.title.contains("477a")
             ),
             "{:?}",
             not_in.effects
         );
+        // The person goes on: the next attachment (wages), once the register is asked.
+        let mut after = c.clone();
+        after.track = held.track.clone();
+        let next = super::super::execution::follow_up_answered(
+            &after,
+            &policy,
+            d("2026-07-31"),
+            "next_attachment",
+            "the bank paid nothing",
+        )
+        .unwrap();
+        assert_eq!(
+            next.track
+                .pending_act
+                .as_ref()
+                .map(|a| a.attachment.as_str()),
+            Some("wages")
+        );
+        let done = super::super::execution::follow_up_answered(
+            &after,
+            &policy,
+            d("2026-07-31"),
+            "done",
+            "",
+        )
+        .unwrap();
+        assert!(done.track.pending_act.is_none() && done.effects.is_empty());
     }
 }

@@ -69,10 +69,14 @@ pub mod task_kind {
     /// The insolvency register's doubtful answer before an execution act (art. 33 Fw): the
     /// bailiff's own check, never the client's: `proceed` or `stop`.
     pub const EXECUTION_REVIEW: &str = "execution_review";
+    /// An attachment under way whose outcome a person watches (a garnishee's statement
+    /// with money in it, a bank that paid what it held, goods to sell, a garnishee that
+    /// did not declare): `next_attachment` or `done` (`lifecycle::execution`).
+    pub const EXECUTION_FOLLOW_UP: &str = "execution_follow_up";
 
     /// Every kind above: completing one runs a step of the track, so a person may not open
     /// a task of these kinds by hand (`OpenTask`).
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         INTAKE_REVIEW,
         RECOVERABILITY_REVIEW,
         SUMMONS_APPROVAL,
@@ -86,6 +90,7 @@ pub mod task_kind {
         JUDGMENT_EXPECTED,
         NO_APPEAL_STATEMENT,
         EXECUTION_REVIEW,
+        EXECUTION_FOLLOW_UP,
     ];
 }
 

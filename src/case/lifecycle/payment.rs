@@ -93,8 +93,18 @@ pub(crate) fn received(
         }
         return Ok(d);
     }
+    // The bank paid all it held: the check on whether it would pays off, and a person
+    // decides what next (one task, not the old check beside it).
     let effects = held_paid_in(&track, record.attachment, after.total)
         .into_iter()
+        .flat_map(|next| {
+            [
+                Effect::CloseTasks {
+                    kind: Some(super::task_kind::EXECUTION_FOLLOW_UP.into()),
+                },
+                next,
+            ]
+        })
         .collect();
     let mut d = stay(
         case,
@@ -127,18 +137,15 @@ fn held_paid_in(
     let held = attachment.statement.as_ref()?.held_cents;
     let paid = track.attachment_yield(number).received_cents;
     (attachment.kind == "bank" && held > 0 && paid >= held).then(|| {
-        Effect::OpenTask(NewTask {
-            kind: super::desk::kind::FOLLOW_UP.into(),
-            queue: crate::case::decide::CASE_HANDLER_QUEUE.into(),
-            title: format!(
+        Effect::OpenTask(super::execution::follow_up_task(
+            format!(
                 "The bank paid the {} it held under attachment {number}; {} still owed: \
-                 the next attachment, or close the case",
+                 the next attachment, or done",
                 Money::from_cents(paid).format_nl(),
                 still_owed.format_nl()
             ),
-            details: json!({ "attachment": number, "paid": Money::from_cents(paid).to_string() }),
-            outcomes: vec!["done".into(), "dismiss".into()],
-        })
+            json!({ "attachment": number, "paid": Money::from_cents(paid).to_string() }),
+        ))
     })
 }
 
@@ -590,7 +597,10 @@ mod tests {
         assert!(
             matches!(
                 last.effects.as_slice(),
-                [Effect::OpenTask(t)] if t.kind == "follow_up" && t.title.contains("300,00")
+                [Effect::CloseTasks { kind: Some(checked) }, Effect::OpenTask(t)]
+                    if checked == "execution_follow_up"
+                        && t.kind == "execution_follow_up"
+                        && t.title.contains("300,00")
             ),
             "{:?}",
             last.effects
