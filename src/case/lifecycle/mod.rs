@@ -27,7 +27,7 @@ pub use values::out_of_time;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::decision::{Audit, Decision, Effect};
+use super::decision::{Audit, Decision, Effect, NewTask};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
 use super::stage::{CloseReason, Stage, Suspension};
@@ -183,6 +183,25 @@ pub(super) fn close(
     if laid(|a| a.kind == "goods" && !a.inventory.is_empty()) {
         effects.push(render("goods_release", today));
     }
+    // An income attachment in the attachment register (DBR) ends with its release: the
+    // register is for other bailiffs' priority (art. 478 Rv) and the protected income, so
+    // a person takes it off (the register's client only consults and registers).
+    for step in &track.attachment_register {
+        if step.purpose == "registration"
+            && let Some(number) = step.attachment
+        {
+            effects.push(Effect::OpenTask(NewTask {
+                kind: desk::kind::FOLLOW_UP.into(),
+                queue: crate::case::CASE_HANDLER_QUEUE.into(),
+                title: format!(
+                    "Income attachment {number} is released: take it off the attachment \
+                     register (DBR)"
+                ),
+                details: json!({ "attachment": number, "register": step.register }),
+                outcomes: vec!["done".into(), "dismiss".into()],
+            }));
+        }
+    }
     // What the debtor paid beyond everything owed is the debtor's money in the office's
     // third-party account: a person pays it back (the statement says it goes back).
     if overpaid > 0 {
@@ -270,5 +289,33 @@ mod tests {
             .unwrap();
         assert_eq!((without, with), (fee, fee + vat));
         assert!(vat > Money::ZERO);
+    }
+
+    /// A registered income attachment released on closing is taken off the register by a
+    /// person: a task says so.
+    #[test]
+    fn closing_asks_for_a_registered_attachment_to_be_taken_off() {
+        let mut c = case(DebtorKind::Consumer);
+        c.track.attachment_register.push(track::DbrStep {
+            purpose: "registration".into(),
+            attachment: Some(2),
+            register: "fixture".into(),
+            ..track::DbrStep::default()
+        });
+        let closed = close(
+            &c,
+            c.track.clone(),
+            &TrackPolicy::default(),
+            NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            "closed",
+            CloseReason::Paid,
+            "paid".into(),
+            Vec::new(),
+        );
+        assert!(closed.effects.iter().any(|e| matches!(
+            e,
+            Effect::OpenTask(t) if t.kind == "follow_up" && t.title.contains("attachment register")
+                && t.details["attachment"] == 2
+        )));
     }
 }
