@@ -438,21 +438,31 @@ pub struct ClientCharge {
 
 impl TrackState {
     /// The costs of the case for the client's account ([`ClientCharge`]), oldest first:
-    /// each service attempt that failed with costs stated.
+    /// the costs stated with each service attempt, failed or served.
     pub fn client_charges(&self) -> Vec<ClientCharge> {
+        // A served writ's own fee is the debtor's (the Btag tariff, in the legal costs);
+        // costs stated beside it, like those of an attempt that failed, have no tariff the
+        // debtor owes and are the client's.
         self.services
             .iter()
-            .filter(|s| s.outcome == "not_served" && s.costs_cents > 0)
+            .filter(|s| s.costs_cents > 0)
             .filter_map(|s| {
                 let on = s.on?;
                 Some(ClientCharge {
                     id: format!("service:{}-{}", s.act, s.attempt),
                     incurred_on: on,
                     amount_cents: s.costs_cents,
-                    description: format!(
-                        "kosten niet betekend exploot ({}, poging {}, {})",
-                        s.act, s.attempt, s.found
-                    ),
+                    description: if s.outcome == "not_served" {
+                        format!(
+                            "kosten niet betekend exploot ({}, poging {}, {})",
+                            s.act, s.attempt, s.found
+                        )
+                    } else {
+                        format!(
+                            "bijkomende kosten betekening ({}, {}), naast het Btag-tarief",
+                            s.act, s.outcome
+                        )
+                    },
                 })
             })
             .collect()

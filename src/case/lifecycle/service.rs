@@ -897,9 +897,19 @@ pub(super) mod tests {
             &values(&[
                 ("served_on", "2026-06-02"),
                 ("left_with", "mevrouw De Vries, echtgenote"),
+                ("costs", "7.50"),
             ]),
         )
         .unwrap();
+        // Costs stated beside a served writ are the client's, as a failed attempt's are:
+        // the debtor owes the Btag tariff only.
+        let charged: Vec<i64> = served
+            .track
+            .client_charges()
+            .iter()
+            .map(|c| c.amount_cents)
+            .collect();
+        assert_eq!(charged, [2_500, 750]);
         let s = served.track.summons.clone().unwrap();
         assert_eq!(s.served_on, Some(d("2026-06-02")));
         assert_eq!(s.hearing_date, Some(d("2026-06-10")));
