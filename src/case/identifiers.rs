@@ -220,9 +220,14 @@ impl Bic {
 pub struct Postcode(String);
 
 impl Postcode {
-    /// Accepts `1234AB`, `1234 ab` and the like; the first digit is never 0.
+    /// Accepts `1234AB`, `1234 ab` and the like (any space between, a non-breaking one
+    /// from a spreadsheet too); the first digit is never 0.
     pub fn parse_dutch(raw: &str) -> Result<Self, String> {
-        let compact: Vec<u8> = raw.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        let compact: Vec<u8> = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .into_bytes();
         let ok = compact.len() == 6
             && (b'1'..=b'9').contains(&compact[0])
             && compact[1..4].iter().all(u8::is_ascii_digit)
@@ -300,6 +305,11 @@ mod tests {
         assert!(KvkNumber::parse("6875011").is_err());
         assert!(KvkNumber::parse("6875011a").is_err());
         assert_eq!(Postcode::parse_dutch("1012ab").unwrap().as_str(), "1012 AB");
+        // A spreadsheet's non-breaking space between digits and letters.
+        assert_eq!(
+            Postcode::parse_dutch("1012\u{a0}AB").unwrap().as_str(),
+            "1012 AB"
+        );
         assert!(Postcode::parse_dutch("0123 AB").is_err());
         assert!(Postcode::parse_dutch("1234 A").is_err());
         for unused in ["1234 SA", "1234sd", "1234 ss"] {

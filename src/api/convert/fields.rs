@@ -107,7 +107,7 @@ pub(super) fn optional<T>(
 
 pub(super) fn looks_like_email(text: &str) -> bool {
     let text = text.trim();
-    matches!(text.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !text.contains(char::is_whitespace))
+    matches!(text.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..") && !text.contains(char::is_whitespace))
 }
 
 /// An instant as a proto timestamp.
@@ -140,4 +140,27 @@ pub(super) fn euros(cents: i64) -> String {
 /// An optional date as the contract's text: empty is none.
 pub(super) fn date_text(date: Option<NaiveDate>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_address_has_one_at_and_a_domain_with_a_dot() {
+        for good in ["j.devries@example.nl", " a+b@mail.example.com "] {
+            assert!(looks_like_email(good), "{good}");
+        }
+        for bad in [
+            "a@b.c@d.nl",
+            "@example.nl",
+            "a@example",
+            "a@.example.nl",
+            "a@example.nl.",
+            "a@example..nl",
+            "a b@example.nl",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
 }
