@@ -123,6 +123,11 @@ enum Command {
         /// machine): its cookies are `Secure`, as they always are off loopback.
         #[arg(long, env = "EXPLOOT_PORTAL_BEHIND_TLS")]
         portal_behind_tls: bool,
+        /// The address of a TLS proxy in front of the portal (repeat for several): sign-in
+        /// limits then count per address the proxy names last in `X-Forwarded-For`, not
+        /// per the proxy's own address, which every user shares.
+        #[arg(long, env = "EXPLOOT_PORTAL_TRUSTED_PROXY", value_delimiter = ',')]
+        portal_trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Quote a claim offline: FILE is a QuoteClaimRequest in proto JSON.
     Quote {
@@ -532,6 +537,7 @@ fn run(cli: Cli) -> Result<(), String> {
             log_format,
             portal_listen,
             portal_behind_tls,
+            portal_trusted_proxy,
         } => {
             let clock = parse_clock(&clock)?;
             let tls = transport.tls_for(listen)?;
@@ -567,6 +573,7 @@ fn run(cli: Cli) -> Result<(), String> {
                             // Off loopback the portal stands behind a TLS proxy (--insecure);
                             // on loopback when the operator says so.
                             secure_cookies: portal_behind_tls || !address.ip().is_loopback(),
+                            trusted_proxies: portal_trusted_proxy.clone(),
                         }),
                         // A second instance on one machine keeps serving gRPC.
                         Err(e) if portal_default && e.kind() == std::io::ErrorKind::AddrInUse => {

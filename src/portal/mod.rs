@@ -47,6 +47,10 @@ pub struct PortalConfig {
     /// Whether its cookies are `Secure`: the portal speaks plain HTTP, so on anything but
     /// loopback it stands behind a TLS proxy and the browser sees https.
     pub secure_cookies: bool,
+    /// The TLS proxies in front of it (`--portal-trusted-proxy`): a request from one of
+    /// them is limited by the address its `X-Forwarded-For` names last (the proxy's own
+    /// entry), so one user's attempts do not use up everyone's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What every handler shares.
@@ -54,6 +58,7 @@ pub struct PortalConfig {
 pub(crate) struct Portal {
     app: App,
     secure_cookies: bool,
+    trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Sign-in attempts per remote address and e-mail address: a burst of 20, then one
     /// every 3 s. Per account, not per address alone: behind a TLS proxy every user comes
     /// from the proxy's address, and one script must not keep them all out.
@@ -62,6 +67,29 @@ pub(crate) struct Portal {
     /// address cannot try a password on account after account.
     address_limit: Arc<RateLimiter>,
     imports: Arc<upload::Imports>,
+}
+
+impl Portal {
+    /// The address a request comes from: the peer's, or behind a trusted proxy the last
+    /// address of its `X-Forwarded-For` (appended by that proxy; the ones before it are the
+    /// browser's word and may be forged).
+    pub(crate) fn client_address(
+        &self,
+        peer: std::net::IpAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|last| last.trim().parse().ok())
+            .unwrap_or(peer)
+    }
 }
 
 /// Serves the portal on `config.listener` until `shutdown` resolves.
@@ -73,6 +101,7 @@ pub async fn serve(
     let state = Portal {
         app,
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.into(),
         sign_in_limit: Arc::new(RateLimiter::new(RateLimit {
             per_second: 1.0 / 3.0,
             burst: 20.0,

@@ -187,8 +187,9 @@ pub(crate) async fn sign_in(
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         return forbidden(lang);
     }
-    let account = format!("{}|{}", peer.ip(), form.email.trim().to_lowercase());
-    if !state.sign_in_limit.admit(&account) || !state.address_limit.admit(&peer.ip().to_string()) {
+    let from = state.client_address(peer.ip(), &headers);
+    let account = format!("{from}|{}", form.email.trim().to_lowercase());
+    if !state.sign_in_limit.admit(&account) || !state.address_limit.admit(&from.to_string()) {
         let page = sign_in_page(
             lang,
             &form.csrf,

@@ -45,6 +45,8 @@ async fn setup(db: &TestDb, secure_cookies: bool) -> Setup {
             config.portal = Some(PortalConfig {
                 listener,
                 secure_cookies,
+                // The test's requests come from loopback, as from a proxy on this machine.
+                trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
             })
         },
     )
@@ -424,6 +426,16 @@ fn csrf_of(page: &str) -> String {
 
 /// A user's sign-in: the status and the session cookie (`name=value`), if one was set.
 async fn sign_in(url: &str, email: &str, password: &str) -> (u16, String, Option<String>) {
+    sign_in_via(url, email, password, None).await
+}
+
+/// As [`sign_in`], through a proxy that names the browser's address `forwarded_for`.
+async fn sign_in_via(
+    url: &str,
+    email: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> (u16, String, Option<String>) {
     let form = http()
         .get(format!("{url}/inloggen"))
         .send()
@@ -431,10 +443,15 @@ async fn sign_in(url: &str, email: &str, password: &str) -> (u16, String, Option
         .expect("GET");
     let pre = pair(&set_cookie(&form, "exploot_sign_in"));
     let csrf = csrf_of(&form.text().await.expect("page"));
-    let answer = http()
+    let mut post = http()
         .post(format!("{url}/inloggen"))
         .header("cookie", &pre)
-        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(address) = forwarded_for {
+        // A forged entry first, the proxy's own last: only the last counts.
+        post = post.header("x-forwarded-for", format!("203.0.113.9, {address}"));
+    }
+    let answer = post
         .body(format!(
             "csrf={csrf}&email={}&password={}",
             email.replace('@', "%40"),
@@ -649,6 +666,31 @@ async fn security(db: TestDb) {
         }
     }
     assert!(limited, "carol's attempts are limited");
+    // Behind the trusted proxy, each browser's address has its own limit: carol's at one
+    // address runs out, carol at another (a colleague's desk) is still heard.
+    let mut limited = false;
+    for _ in 0..30 {
+        let (status, _, _) = sign_in_via(
+            url,
+            "carol@acme.example",
+            "wrong password!",
+            Some("10.0.0.1"),
+        )
+        .await;
+        if status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "carol's attempts from 10.0.0.1 are limited");
+    let (status, _, _) = sign_in_via(
+        url,
+        "carol@acme.example",
+        "wrong password!",
+        Some("10.0.0.2"),
+    )
+    .await;
+    assert_ne!(status, 429, "another address is not");
     // Attempts still being checked count before their passwords are: with five of dave's
     // wrong guesses in flight, his right password is not even checked.
     let dave = setup.user("acme", "dave@acme.example").await;
