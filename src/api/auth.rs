@@ -45,6 +45,7 @@ impl Gate {
         &self,
         path: &str,
         authorization: Option<&HeaderValue>,
+        from: Option<std::net::IpAddr>,
     ) -> Result<Option<Principal>, Status> {
         if !path.starts_with(PROTECTED_PREFIX) {
             return Ok(None);
@@ -52,10 +53,11 @@ impl Gate {
         let secret = bearer(authorization)?;
         let principal = self
             .tokens
-            .authenticate(secret, self.app.clock().now())
+            .authenticate(secret, self.app.clock().now(), from)
             .await
             .map_err(|refusal| match refusal {
                 Refusal::Unavailable => Status::unavailable(refusal.to_string()),
+                Refusal::TooManyUnknown => Status::resource_exhausted(refusal.to_string()),
                 Refusal::Unknown | Refusal::Expired(_) | Refusal::Revoked(_) => {
                     Status::unauthenticated(refusal.to_string())
                 }
@@ -150,6 +152,21 @@ pub struct AuthService<S> {
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
+/// The caller's address, as the connection tells it (plain TCP or TLS).
+fn peer_address<B>(request: &Request<B>) -> Option<std::net::IpAddr> {
+    use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+    let extensions = request.extensions();
+    extensions
+        .get::<TcpConnectInfo>()
+        .or_else(|| {
+            extensions
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .map(TlsConnectInfo::get_ref)
+        })
+        .and_then(TcpConnectInfo::remote_addr)
+        .map(|a| a.ip())
+}
+
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for AuthService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
@@ -172,8 +189,9 @@ where
         let gate = self.gate.clone();
         Box::pin(async move {
             let path = request.uri().path().to_owned();
+            let from = peer_address(&request);
             match gate
-                .admit(&path, request.headers().get(AUTHORIZATION))
+                .admit(&path, request.headers().get(AUTHORIZATION), from)
                 .await
             {
                 Ok(Some(principal)) => {

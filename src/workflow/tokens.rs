@@ -8,6 +8,7 @@
 //! token by an indexed lookup of the hash, with nothing to compare in variable time.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -48,6 +49,45 @@ pub enum Refusal {
     /// The database could not be asked.
     #[error("cannot check the token now; retry shortly")]
     Unavailable,
+    /// This address presented too many unknown tokens lately: not looked up.
+    #[error(
+        "too many unknown tokens from this address: wait a minute, and check the token you send"
+    )]
+    TooManyUnknown,
+}
+
+/// Unknown tokens an address may present in a minute: each costs a database lookup, so a
+/// script trying secrets cannot keep the pool from the office's own calls.
+const UNKNOWN_PER_MINUTE: u32 = 600;
+
+/// How many unknown tokens each address presented in its current minute.
+#[derive(Default)]
+struct Misses {
+    by_address: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl Misses {
+    const WINDOW: Duration = Duration::from_secs(60);
+    /// Addresses tracked before the stale ones are forgotten.
+    const MAX_TRACKED: usize = 10_000;
+
+    fn spent(&self, address: IpAddr) -> bool {
+        let map = self.by_address.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&address)
+            .is_some_and(|(since, n)| since.elapsed() < Self::WINDOW && *n >= UNKNOWN_PER_MINUTE)
+    }
+
+    fn record(&self, address: IpAddr) {
+        let mut map = self.by_address.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX_TRACKED {
+            map.retain(|_, (since, _)| since.elapsed() < Self::WINDOW);
+        }
+        let entry = map.entry(address).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= Self::WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 += 1;
+    }
 }
 
 /// Whether `secret` has the shape of an issued token: `exploot_` and 64 lowercase hex
@@ -179,6 +219,7 @@ pub struct Tokens {
     store: Store,
     ttl: Duration,
     cache: Mutex<HashMap<String, (TokenRow, Instant)>>,
+    misses: Misses,
 }
 
 impl Tokens {
@@ -188,14 +229,19 @@ impl Tokens {
             store,
             ttl,
             cache: Mutex::new(HashMap::new()),
+            misses: Misses::default(),
         }
     }
 
     /// The principal holding `secret` at `now` (the service clock), or why it is refused.
+    /// `from` is the caller's address, when known: one that presented too many unknown
+    /// tokens in the last minute gets no further lookups (a known token it holds in the
+    /// cache still passes).
     pub async fn authenticate(
         &self,
         secret: &str,
         now: DateTime<Utc>,
+        from: Option<IpAddr>,
     ) -> Result<Principal, Refusal> {
         // Only what could be one of ours costs a database lookup.
         if !well_formed(secret) {
@@ -205,6 +251,9 @@ impl Tokens {
         let row = match self.cached(&hash) {
             Some(row) => row,
             None => {
+                if from.is_some_and(|address| self.misses.spent(address)) {
+                    return Err(Refusal::TooManyUnknown);
+                }
                 let key = hash.clone();
                 let found = self
                     .store
@@ -215,7 +264,12 @@ impl Tokens {
                         tracing::warn!(error = %e, "token lookup failed");
                         Refusal::Unavailable
                     })?
-                    .ok_or(Refusal::Unknown)?;
+                    .ok_or_else(|| {
+                        if let Some(address) = from {
+                            self.misses.record(address);
+                        }
+                        Refusal::Unknown
+                    })?;
                 self.remember(hash, found.clone());
                 found
             }

@@ -692,6 +692,40 @@ async fn a_token_over_its_rate_is_refused_and_others_are_served() {
     server.stop().await;
 }
 
+/// Unknown tokens cost a database lookup each: an address that presents too many in a
+/// minute is refused without one, while a token the service knows is still served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_trying_unknown_tokens_is_held_back() {
+    let server = TestServer::start(&TestDb::sqlite()).await;
+    let known = server.as_role(Role::FrontOffice).await;
+    known
+        .admin()
+        .get_clock(pb::GetClockRequest {})
+        .await
+        .expect("a known token");
+    let mut codes = Vec::new();
+    for n in 0..601 {
+        let guess = server.with_token(&format!("exploot_{n:064x}"));
+        let status = guess
+            .admin()
+            .get_clock(pb::GetClockRequest {})
+            .await
+            .expect_err("unknown");
+        codes.push(status.code());
+    }
+    assert!(
+        codes[..600].iter().all(|c| *c == Code::Unauthenticated),
+        "{codes:?}"
+    );
+    assert_eq!(codes[600], Code::ResourceExhausted);
+    known
+        .admin()
+        .get_clock(pb::GetClockRequest {})
+        .await
+        .expect("the known token is still served");
+    server.stop().await;
+}
+
 /// A request over the message limit is refused as tonic reports it, and nothing is stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversize_request_is_refused() {
