@@ -540,7 +540,9 @@ pub fn debtor_cases(
     let mut query = cases::table
         .filter(cases::id.eq_any(&matches))
         .order((cases::created_at.desc(), cases::id.desc()))
-        .limit(limit)
+        // Room for the namesakes the birth-date rule below drops, so it leaves up to
+        // `limit` (a company's cases by KvK number may be thousands: not all read).
+        .limit(limit.saturating_mul(4))
         .into_boxed();
     if let Some(client) = client_id {
         query = query.filter(cases::client_id.eq(client.to_owned()));
@@ -555,6 +557,7 @@ pub fn debtor_cases(
                     .is_none_or(|b| b == born)
         });
     }
+    found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(found)
 }
 
