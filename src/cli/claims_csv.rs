@@ -23,6 +23,8 @@ pub struct CsvClaim {
     pub request: pb::ImportClaimsRequest,
     /// The claim's rows as read, one per invoice.
     pub records: Vec<StringRecord>,
+    /// The file line each row began on, in the same order (a quoted note may span lines).
+    pub lines: Vec<u64>,
     /// Why the claim cannot be sent at all (its rows are not together in the file).
     pub local_problem: Option<String>,
 }
@@ -350,6 +352,7 @@ impl<R: BufRead> ClaimsCsv<R> {
     }
 
     fn claim(&self, rows: Vec<(StringRecord, u64)>, local_problem: Option<String>) -> CsvClaim {
+        let lines: Vec<u64> = rows.iter().map(|(_, line)| *line).collect();
         let (head, line) = (&rows[0].0, rows[0].1);
         let f = |column: &str| self.field(head, column).to_owned();
         let request = pb::ImportClaimsRequest {
@@ -401,7 +404,7 @@ impl<R: BufRead> ClaimsCsv<R> {
             let bad = crate::api::text::violations(&request);
             (!bad.is_empty()).then(|| {
                 bad.iter()
-                    .map(|v| format!("{}: {}", locate(&v.field, request.row), v.description))
+                    .map(|v| format!("{}: {}", locate(&v.field, &lines), v.description))
                     .collect::<Vec<_>>()
                     .join("; ")
             })
@@ -409,6 +412,7 @@ impl<R: BufRead> ClaimsCsv<R> {
         CsvClaim {
             request,
             records: rows.into_iter().map(|(record, _)| record).collect(),
+            lines,
             local_problem,
         }
     }
@@ -416,16 +420,19 @@ impl<R: BufRead> ClaimsCsv<R> {
 
 /// Where the reason for a violated field points in the file: the column name, and the
 /// invoice's line for invoice fields. `first_line` is the claim's first line.
-pub fn locate(field: &str, first_line: i64) -> String {
+pub fn locate(field: &str, lines: &[u64]) -> String {
     if let Some(rest) = field.strip_prefix("invoices[")
         && let Some((n, column)) = rest.split_once("].")
-        && let Ok(n) = n.parse::<i64>()
+        && let Ok(n) = n.parse::<usize>()
     {
         let column = match column {
             "number" => "invoice_number",
             other => other,
         };
-        return format!("{column} (line {})", first_line + n);
+        return match lines.get(n) {
+            Some(line) => format!("{column} (line {line})"),
+            None => column.to_owned(),
+        };
     }
     match field {
         "client_id" => "--client".to_owned(),
@@ -764,6 +771,25 @@ mod tests {
         );
     }
 
+    /// A quoted note over two lines: the next row's line is its own, not one more than
+    /// the claim's first.
+    #[test]
+    fn a_rows_line_counts_the_lines_of_a_quoted_note() {
+        let file = "client_reference;debtor_kind;debtor_name;invoice_number;due_date;amount;notes\n\
+                    D-1;consument;J. de Vries;F-1;2026-01-15;10,00;\"eerste regel\ntweede regel\"\n\
+                    D-1;consument;J. de Vries;F\u{7}2;2026-01-15;10,00;\n";
+        let claims = read_all(file.as_bytes());
+        assert_eq!(claims[0].lines, [2, 4]);
+        assert!(
+            claims[0]
+                .local_problem
+                .as_deref()
+                .is_some_and(|p| p.starts_with("invoice_number (line 4)")),
+            "{:?}",
+            claims[0].local_problem
+        );
+    }
+
     #[test]
     fn text_beyond_the_contracts_limits_is_told_with_its_column_and_line() {
         let long_name = "A".repeat(201);
@@ -797,11 +823,16 @@ mod tests {
 
     #[test]
     fn violations_point_at_columns_and_lines() {
-        assert_eq!(locate("invoices[2].amount", 10), "amount (line 12)");
-        assert_eq!(locate("invoices[0].number", 10), "invoice_number (line 10)");
-        assert_eq!(locate("debtor.address.postcode", 10), "postcode");
-        assert_eq!(locate("debtor.kvk_number", 10), "kvk_number");
-        assert_eq!(locate("debtor.name", 10), "debtor_name");
-        assert_eq!(locate("client_id", 10), "--client");
+        // The rows' own lines: a quoted note over two lines puts the third row on 13.
+        let lines = [10, 11, 13];
+        assert_eq!(locate("invoices[2].amount", &lines), "amount (line 13)");
+        assert_eq!(
+            locate("invoices[0].number", &lines),
+            "invoice_number (line 10)"
+        );
+        assert_eq!(locate("debtor.address.postcode", &lines), "postcode");
+        assert_eq!(locate("debtor.kvk_number", &lines), "kvk_number");
+        assert_eq!(locate("debtor.name", &lines), "debtor_name");
+        assert_eq!(locate("client_id", &lines), "--client");
     }
 }

@@ -117,6 +117,9 @@ pub fn rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.rejects.csv"))
 }
 
+/// The rows of a claim sent and waiting for its answer, and the file line of each.
+pub(crate) type SentRows = (Vec<StringRecord>, Vec<u64>);
+
 /// A claim that will not be sent, with its reason.
 struct LocalReject {
     records: Vec<StringRecord>,
@@ -191,7 +194,7 @@ pub async fn import(
 
     // The file is read on its own thread; the rows of claims in flight wait in `pending`
     // for their outcome (a rejected claim's rows go to the rejects file).
-    let pending: Arc<Mutex<HashMap<i64, Vec<StringRecord>>>> = Arc::default();
+    let pending: Arc<Mutex<HashMap<i64, SentRows>>> = Arc::default();
     let local: Arc<Mutex<Vec<LocalReject>>> = Arc::default();
     let (send, requests) = mpsc::channel(READ_AHEAD);
     let reader = {
@@ -205,7 +208,7 @@ pub async fn import(
                     });
                     continue;
                 }
-                lock(&pending).insert(claim.request.row, claim.records);
+                lock(&pending).insert(claim.request.row, (claim.records, claim.lines));
                 if send.blocking_send(claim.request).is_err() {
                     break; // the stream is gone; the error comes from the answers
                 }
@@ -228,8 +231,8 @@ pub async fn import(
         tokio::select! {
             answer = answers.message() => match answer {
                 Ok(Some(answer)) => {
-                    let records = lock(&pending).remove(&answer.row).unwrap_or_default();
-                    tally(&mut summary, &mut rejects, &answer, records)?;
+                    let rows = lock(&pending).remove(&answer.row).unwrap_or_default();
+                    tally(&mut summary, &mut rejects, &answer, rows)?;
                 }
                 Ok(None) => break None,
                 Err(status) => break Some(status),
@@ -290,7 +293,7 @@ pub(crate) fn tally(
     summary: &mut Summary,
     rejects: &mut Rejects,
     answer: &pb::ImportClaimsResponse,
-    records: Vec<StringRecord>,
+    (records, lines): SentRows,
 ) -> Result<(), String> {
     match Outcome::try_from(answer.outcome) {
         Ok(Outcome::Accepted) => {
@@ -314,7 +317,7 @@ pub(crate) fn tally(
             let reasons: Vec<String> = answer
                 .violations
                 .iter()
-                .map(|v| format!("{}: {}", locate(&v.field, answer.row), v.description))
+                .map(|v| format!("{}: {}", locate(&v.field, &lines), v.description))
                 .collect();
             rejects.write(&records, &reasons.join("; "))?;
         }

@@ -12,7 +12,6 @@ use std::time::Instant;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use csv::StringRecord;
 use maud::html;
 
 use super::pages::not_found_page;
@@ -165,7 +164,7 @@ async fn run(state: &Portal, signed: &Signed, bytes: Vec<u8>) -> Result<Done, Im
     let (rows, mut outcomes) = app.import(&signed.user.principal());
     let reader = tokio::task::spawn_blocking(move || {
         let mut csv = csv;
-        let mut pending: HashMap<i64, Vec<StringRecord>> = HashMap::new();
+        let mut pending: HashMap<i64, crate::cli::import::SentRows> = HashMap::new();
         let mut local = Vec::new();
         let read = loop {
             match csv.next_claim() {
@@ -174,7 +173,7 @@ async fn run(state: &Portal, signed: &Signed, bytes: Vec<u8>) -> Result<Done, Im
                         local.push((claim.records, reason));
                         continue;
                     }
-                    pending.insert(claim.request.row, claim.records);
+                    pending.insert(claim.request.row, (claim.records, claim.lines));
                     let row = import_row(claim.request, today);
                     if rows.blocking_send(ImportInput::Row(Box::new(row))).is_err() {
                         break Ok(());
@@ -198,8 +197,8 @@ async fn run(state: &Portal, signed: &Signed, bytes: Vec<u8>) -> Result<Done, Im
     let failed = |e: String| ImportFailed::App(AppError::Internal(e));
     for answer in answers {
         let answer = outcome_to_proto(answer);
-        let records = pending.remove(&answer.row).unwrap_or_default();
-        tally(&mut summary, &mut rejects, &answer, records).map_err(failed)?;
+        let rows = pending.remove(&answer.row).unwrap_or_default();
+        tally(&mut summary, &mut rejects, &answer, rows).map_err(failed)?;
     }
     for (records, reason) in local {
         summary.rejected += 1;
