@@ -317,6 +317,18 @@ async fn claims_that_could_never_be_quoted_are_rejected_per_row(db: TestDb) {
         crate::harness::bad_fields(&refused),
         ["invoices[0].due_date"]
     );
+    // A date of birth before 1900 is a typing error, named as such.
+    let mut old = consumer_claim("acme", "DOB-1");
+    old.debtor.as_mut().expect("debtor").date_of_birth = "1800-01-01".into();
+    let refused = server
+        .cases()
+        .create_case(old)
+        .await
+        .expect_err("born 1800");
+    assert_eq!(
+        crate::harness::bad_fields(&refused),
+        ["debtor.date_of_birth"]
+    );
     server.stop().await;
 }
 on_both_backends!(claims_that_could_never_be_quoted_are_rejected_per_row);

@@ -1,7 +1,7 @@
 //! A claim (`CreateCase`, `ImportClaims`) from the proto: debtor, address, invoices, every
 //! violation named with its field path.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use super::enums::debtor_kind;
 use super::fields::{
@@ -127,6 +127,11 @@ fn parse_debtor(v: &mut Violations, raw: Option<&pb::Debtor>, today: NaiveDate) 
         .flatten();
     if date_of_birth.is_some_and(|born| born >= today) {
         v.add("debtor.date_of_birth", "must be in the past");
+    }
+    // Before 1900 is a typing error (a year written short, a placeholder like 1800-01-01):
+    // the insolvency register would be asked about nobody.
+    if date_of_birth.is_some_and(|born| born.year() < 1900) {
+        v.add("debtor.date_of_birth", "must be in 1900 or later");
     }
     if kind == Some(DebtorKind::Business) && date_of_birth.is_some() {
         v.add("debtor.date_of_birth", "only for consumers");
