@@ -50,7 +50,16 @@ impl PayoutService for PayoutApi {
         use pb::get_payout_statement_request::Format;
         let who = principal(&request)?;
         let r = request.into_inner();
-        let csv = r.format == i32::from(Format::Csv);
+        let csv = match Format::try_from(r.format) {
+            Ok(Format::Csv) => true,
+            Ok(Format::Unspecified | Format::Pdf) => false,
+            Err(_) => {
+                return Err(invalid_argument(&[crate::case::FieldViolation::new(
+                    "format",
+                    format!("{}: FORMAT_PDF or FORMAT_CSV", r.format),
+                )]));
+            }
+        };
         let (media_type, content) = self.app.payout_statement(&who, r.payout_id, csv).await?;
         Ok(Response::new(pb::PayoutStatement {
             media_type: media_type.into(),

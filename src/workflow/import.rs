@@ -104,9 +104,9 @@ impl App {
     /// Starts an import: rows go into the returned sender, outcomes (in row order) come out
     /// of the returned receiver once their batch has committed. Closing the sender ends the
     /// import after the last rows are committed; [`ImportInput::Broken`] ends it at once.
-    /// A database error ends it with that error as the last item, and so does a row for a
-    /// client `who` may not act for (PERMISSION_DENIED: a client token imports for its own
-    /// client only; the rows acknowledged before it are stored). Both channels are
+    /// A database error ends it with that error as the last item. A row for a client `who`
+    /// may not act for (a client token imports for its own client only) is rejected naming
+    /// `client_id`, and the import goes on. Both channels are
     /// bounded, so memory stays flat however many rows come in.
     pub fn import(
         &self,

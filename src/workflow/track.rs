@@ -64,8 +64,23 @@ impl App {
         let recorded = match &changed.decision {
             // The decision's own record: the payment it appended.
             Some(decision) => decision.track.payments.last(),
-            // Recorded by the first call under this id: the case holds it.
-            None => changed.case.track.payments.iter().find(|p| p.id == id),
+            // Recorded by the first call under this id: the case holds it, or, when the
+            // bank has taken it back since, its reversal does.
+            None => changed
+                .case
+                .track
+                .payments
+                .iter()
+                .find(|p| p.id == id)
+                .or_else(|| {
+                    changed
+                        .case
+                        .track
+                        .reversed_payments
+                        .iter()
+                        .map(|r| &r.payment)
+                        .find(|p| p.id == id)
+                }),
         }
         .cloned()
         .ok_or_else(|| AppError::Internal("the payment was not recorded".into()))?;

@@ -438,6 +438,44 @@ async fn a_statement_books_exactly_the_expected_payments(db: TestDb) {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::FailedPrecondition);
+    // A RecordPayment retried after its payment was taken back answers that payment, as
+    // any retry does, not INTERNAL.
+    let ten = twin_case.payments[0].id.clone();
+    s.cases()
+        .reverse_payment(pb::ReversePaymentRequest {
+            case_id: twin.clone(),
+            request_id: "storno-ten".into(),
+            payment_id: ten.clone(),
+            reversed_on: "2026-05-08".into(),
+            reason: "MD06".into(),
+        })
+        .await
+        .expect("ReversePayment");
+    let retried = s
+        .cases()
+        .record_payment(pb::RecordPaymentRequest {
+            case_id: twin.clone(),
+            request_id: "ten".into(),
+            payment: Some(pb::Payment {
+                paid_on: "2026-05-07".into(),
+                amount: "10.00".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("the retry answers the first call's payment")
+        .into_inner();
+    assert_eq!(retried.recorded.expect("recorded").id, ten);
+    // A statement format the contract does not have is named, not taken for a PDF.
+    let status = s
+        .payouts()
+        .get_payout_statement(pb::GetPayoutStatementRequest {
+            payout_id: "any".into(),
+            format: 7,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad_fields(&status), ["format"]);
 }
 
 on_both_backends!(a_bad_statement_books_nothing);

@@ -1153,11 +1153,12 @@ async fn a_new_address_is_on_the_next_letter(db: TestDb) {
         .update_debtor(pb::UpdateDebtorRequest {
             case_id: case.id.clone(),
             iban: "NL00BANK0000000000".into(),
+            email: "x@@y".into(),
             ..Default::default()
         })
         .await
         .expect_err("bad change");
-    assert_eq!(bad_fields(&refused), ["iban", "reason", "source"]);
+    assert_eq!(bad_fields(&refused), ["email", "iban", "reason", "source"]);
     // The 14-dagenbrief goes out at the 16:00 cut-off, to the new address.
     advance_to(&server, "2026-05-04T15:00:00Z").await;
     let letter = documents_of(&server, &case.id)

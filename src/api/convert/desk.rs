@@ -74,7 +74,10 @@ pub fn debtor_change(r: &pb::UpdateDebtorRequest) -> Result<DebtorChange, Vec<Fi
         v.check("iban", Iban::parse(&r.iban))
     };
     let email = (!r.email.trim().is_empty()).then(|| r.email.trim().to_owned());
-    if email.as_deref().is_some_and(|e| !e.contains('@')) {
+    if email
+        .as_deref()
+        .is_some_and(|e| !super::fields::looks_like_email(e))
+    {
         v.add("email", "an e-mail address");
     }
     let phone = (!r.phone.trim().is_empty()).then(|| r.phone.trim().to_owned());
