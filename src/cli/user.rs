@@ -13,28 +13,18 @@ use crate::workflow::App;
 /// Creates the user and prints what the office hands on.
 pub async fn create(database_url: &str, client: String, email: String) -> Result<(), String> {
     let store = super::token::open(database_url)?;
-    let typed = read_password()?;
-    let generated = typed.is_none();
-    let password = typed.unwrap_or_else(generate);
+    let (password, generated) = password_to_set()?;
     let app = App::new(store, Arc::new(SystemClock));
     let user = app
         .create_portal_user(&cli_actor(), client, email, password.clone())
         .await
-        .map_err(|e| match e {
-            crate::error::AppError::Invalid(violations) => violations
-                .iter()
-                .map(|v| format!("--{}: {}", v.field, v.description))
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
-        })?;
+        .map_err(refusal)?;
     eprintln!(
         "portal user {} for client {} signs in as {}",
         user.id, user.client_id, user.email
     );
     if generated {
-        eprintln!("the generated password is shown once, below; only its hash is kept");
-        println!("{password}");
+        show_generated(&password);
     }
     Ok(())
 }
@@ -51,10 +41,9 @@ pub async fn change(
     let (asked, generated) = match asked {
         Some(asked) => (asked, None),
         None => {
-            let typed = read_password()?;
-            let password = typed.clone().unwrap_or_else(generate);
-            let generated = typed.is_none().then(|| password.clone());
-            (UserChangeAsked::Password(password), generated)
+            let (password, generated) = password_to_set()?;
+            let shown = generated.then(|| password.clone());
+            (UserChangeAsked::Password(password), shown)
         }
     };
     let what = match &asked {
@@ -67,20 +56,38 @@ pub async fn change(
     let user = app
         .change_portal_user(&cli_actor(), email, asked)
         .await
-        .map_err(|e| match e {
-            crate::error::AppError::Invalid(violations) => violations
-                .iter()
-                .map(|v| format!("--{}: {}", v.field, v.description))
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
-        })?;
+        .map_err(refusal)?;
     eprintln!("portal user {} ({}) {what}", user.id, user.email);
     if let Some(password) = generated {
-        eprintln!("the generated password is shown once, below; only its hash is kept");
-        println!("{password}");
+        show_generated(&password);
     }
     Ok(())
+}
+
+/// The refusal in the command's words: each bad field as its `--option`.
+fn refusal(e: crate::error::AppError) -> String {
+    match e {
+        crate::error::AppError::Invalid(violations) => violations
+            .iter()
+            .map(|v| format!("--{}: {}", v.field, v.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// The password to set: stdin's first line, or a generated one (`true`: to be shown).
+fn password_to_set() -> Result<(String, bool), String> {
+    Ok(match read_password()? {
+        Some(typed) => (typed, false),
+        None => (generate(), true),
+    })
+}
+
+/// A generated password, printed once on stdout: only its hash is kept.
+fn show_generated(password: &str) {
+    eprintln!("the generated password is shown once, below; only its hash is kept");
+    println!("{password}");
 }
 
 /// Who acts, for the audit trail: the command line and the operating system's user.

@@ -203,10 +203,7 @@ fn row(statement: &Statement, entry: &Entry, outcome: &str, now: DateTime<Utc>) 
         message_id: statement.message_id.clone(),
         booking_date: entry.booking_date,
         amount_cents: entry.amount_cents,
-        direction: match entry.direction {
-            Direction::Credit => "credit".into(),
-            Direction::Debit => "debit".into(),
-        },
+        direction: direction_name(entry.direction).into(),
         reversal: entry.reversal,
         return_reason: entry.return_reason.clone().unwrap_or_default(),
         debtor_name: entry.debtor_name.clone(),
@@ -222,6 +219,14 @@ fn row(statement: &Statement, entry: &Entry, outcome: &str, now: DateTime<Utc>) 
     }
 }
 
+/// How an entry's direction is stored (`bank_entries.direction`).
+fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Credit => "credit",
+        Direction::Debit => "debit",
+    }
+}
+
 /// The key `entry` is stored under, `None` when it was imported before. The bank's own
 /// reference (AcctSvcrRef) is unique, but a bank that gives only an NtryRef may number
 /// each day's entries afresh: an entry under a stored reference with another day, amount
@@ -231,10 +236,7 @@ fn unseen_reference(
     account: &str,
     entry: &Entry,
 ) -> Result<Option<String>, AppError> {
-    let direction = match entry.direction {
-        Direction::Credit => "credit",
-        Direction::Debit => "debit",
-    };
+    let direction = direction_name(entry.direction);
     let Some((day, cents, stored_direction)) = entries::stored_as(conn, account, &entry.reference)?
     else {
         return Ok(Some(entry.reference.clone()));

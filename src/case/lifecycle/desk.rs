@@ -36,7 +36,8 @@ pub(crate) fn refund_task(cents: i64) -> NewTask {
 /// The outcomes of a task a person opened (by hand or through a note).
 const DONE: [&str; 2] = ["done", "dismiss"];
 
-fn task(kind: &str, title: String, queue: &str, details: serde_json::Value) -> NewTask {
+/// A task a person works and closes: `done` or `dismiss`.
+pub(super) fn task(kind: &str, title: String, queue: &str, details: serde_json::Value) -> NewTask {
     NewTask {
         kind: kind.to_owned(),
         queue: queue.to_owned(),

@@ -562,6 +562,18 @@ pub(crate) fn follow_up_task(title: String, details: serde_json::Value) -> NewTa
     }
 }
 
+/// Refuses `event` while a plan or hold pauses the case: an execution act waits for the
+/// resumption.
+fn not_paused(case: &CaseRecord, event: &'static str) -> Result<(), Rejection> {
+    if case.suspension == crate::case::stage::Suspension::None {
+        return Ok(());
+    }
+    Err(Rejection::WrongStage {
+        event,
+        stage: case.suspension.as_str(),
+    })
+}
+
 /// A person's answer to [`follow_up_task`]. While a plan or hold pauses the case, no next
 /// attachment starts.
 pub(crate) fn follow_up_answered(
@@ -585,12 +597,7 @@ pub(crate) fn follow_up_answered(
             Vec::new(),
         ));
     }
-    if case.suspension != crate::case::stage::Suspension::None {
-        return Err(Rejection::WrongStage {
-            event: "the next attachment",
-            stage: case.suspension.as_str(),
-        });
-    }
+    not_paused(case, "the next attachment")?;
     Ok(next_attachment(
         case,
         case.track.clone(),
@@ -612,12 +619,7 @@ pub(crate) fn attachment_done(
 ) -> Result<Decision, Rejection> {
     // Paused (a payment plan kept, a hold): no attachment is laid or given up meanwhile;
     // the task waits for the resumption.
-    if case.suspension != crate::case::stage::Suspension::None {
-        return Err(Rejection::WrongStage {
-            event: "an attachment's result",
-            stage: case.suspension.as_str(),
-        });
-    }
+    not_paused(case, "an attachment's result")?;
     let kind = details["attachment"]
         .as_str()
         .unwrap_or(ORDER[0])

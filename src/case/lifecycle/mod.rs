@@ -27,7 +27,7 @@ pub use values::out_of_time;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::decision::{Audit, Decision, Effect, NewTask};
+use super::decision::{Audit, Decision, Effect};
 use super::policy::TrackPolicy;
 use super::record::CaseRecord;
 use super::stage::{CloseReason, Stage, Suspension};
@@ -190,16 +190,15 @@ pub(super) fn close(
         if step.purpose == "registration"
             && let Some(number) = step.attachment
         {
-            effects.push(Effect::OpenTask(NewTask {
-                kind: desk::kind::FOLLOW_UP.into(),
-                queue: crate::case::CASE_HANDLER_QUEUE.into(),
-                title: format!(
+            effects.push(Effect::OpenTask(desk::task(
+                desk::kind::FOLLOW_UP,
+                format!(
                     "Income attachment {number} is released: take it off the attachment \
                      register (DBR)"
                 ),
-                details: json!({ "attachment": number, "register": step.register }),
-                outcomes: vec!["done".into(), "dismiss".into()],
-            }));
+                crate::case::CASE_HANDLER_QUEUE,
+                json!({ "attachment": number, "register": step.register }),
+            )));
         }
     }
     // What the debtor paid beyond everything owed is the debtor's money in the office's
